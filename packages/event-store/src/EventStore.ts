@@ -1,0 +1,118 @@
+/**
+ * The event-store port. Every adapter (PostgreSQL, embedded PGlite, EventStoreDB/KurrentDB) implements it and
+ * passes the one contract suite in `contract.ts`. Nothing outside the adapters imports a database driver.
+ */
+
+/** Expected revision of a stream for a conditional append. Revisions are 0-based: the first event is 0. */
+export type ExpectedRevision =
+  | 'any'
+  /** the stream must not exist yet */
+  | 'no_stream'
+  /** the stream must hold at least one event */
+  | 'stream_exists'
+  /** the revision of the last event in the stream */
+  | bigint;
+
+/** Who did something, under which role and in which administrative unit (official code). */
+export interface Actor {
+  id: string;
+  role: string;
+  /** Official code of the unit the actor acts for, e.g. a commune code "01849" or province "06". */
+  unit: string;
+}
+
+export interface EventMetadata {
+  actor: Actor;
+  /** The actor acts on behalf of this one (delegation), if any. */
+  onBehalfOf?: Actor | undefined;
+  correlationId: string;
+  causationId?: string | undefined;
+  /** ISO-8601 instant the business fact happened, as given by the injected clock. */
+  occurredAt: string;
+  workflow?: { id: string; version: number } | undefined;
+  fromState?: string | undefined;
+  toState?: string | undefined;
+}
+
+/** JSON-safe value: what an event's data may hold. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** An event as the caller proposes it. The store adds revision, position, prevHash and hash. */
+export interface NewEvent {
+  /** uuid; appending an id already in the stream is a no-op (retries are safe) */
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: { [key: string]: Json };
+  metadata: EventMetadata;
+}
+
+/** An event as stored: the envelope with its place in the stream and in the global log, and its hash link. */
+export interface RecordedEvent extends NewEvent {
+  streamId: string;
+  revision: bigint;
+  /** Position in the global log: strictly increasing in commit order as seen by readers. */
+  position: bigint;
+  /** ISO-8601 instant the store committed the event. */
+  recordedAt: string;
+  /** Hash of the previous event in this stream, or the genesis hash for revision 0. */
+  prevHash: string;
+  /** SHA-256 (hex) over the canonical encoding of this event and prevHash; see hashChain.ts. */
+  hash: string;
+}
+
+export interface AppendResult {
+  /** Revision of the last event in the stream after the append. */
+  nextExpectedRevision: bigint;
+  /** Global position of the last event written (or already present, for an idempotent retry). */
+  position: bigint;
+  /** Events actually written; 0 when the whole batch was an idempotent retry. */
+  written: number;
+}
+
+export interface ReadStreamOptions {
+  /** default 0n */
+  fromRevision?: bigint;
+  /** default unbounded */
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Read events with position strictly greater than this. default 0n (i.e. from the start; positions start at 1) */
+  after?: bigint;
+  /** page size, default 1000 */
+  limit?: number;
+}
+
+export interface AllPage {
+  events: RecordedEvent[];
+  /** Position to pass as `after` for the next page (the last event's position, or `after` if empty). */
+  nextAfter: bigint;
+  /** true when this page reached the current end of the readable log */
+  isEnd: boolean;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  after?: bigint;
+  /** Called for each event in global order; the next event is not delivered before the promise settles. */
+  onEvent: (event: RecordedEvent) => Promise<void> | void;
+  onError?: (error: unknown) => void;
+}
+
+export interface EventStore {
+  append(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Revision of the last event, or undefined when the stream does not exist. */
+  streamRevision(streamId: string): Promise<bigint | undefined>;
+  readAll(options?: ReadAllOptions): Promise<AllPage>;
+  /** Position of the last readable event in the global log (0n when empty). */
+  headPosition(): Promise<bigint>;
+  subscribeToAll(options: SubscribeOptions): Subscription;
+  /** Readiness probe: resolves when the store answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,2 @@
+export * from './EventStore.js';
+export * from './errors.js';
