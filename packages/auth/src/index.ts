@@ -1,1 +1,4 @@
-export {};
+export * from './errors.js';
+export * from './policy.js';
+export * from './verifier.js';
+export * from './localKeys.js';

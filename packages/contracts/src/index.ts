@@ -1,1 +1,4 @@
-export {};
+export * from './primitives.js';
+export * from './commands.js';
+export * from './events.js';
+export * from './problem.js';

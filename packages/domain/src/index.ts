@@ -1,1 +1,11 @@
-export {};
+export * from './model.js';
+export * from './errors.js';
+export * from './state.js';
+export * from './decide.js';
+export * from './evolve.js';
+export { COMMAND_OF_EVENT } from './emit.js';
+export type { CheckName } from './workflows/checks.js';
+export type { DeadlineStep, Edge, WorkflowDefinition } from './workflows/types.js';
+export { candidatesOf, type EdgeMeta, type WorkflowMachine } from './workflows/machine.js';
+export { WORKFLOWS, workflowFor, workflowByPin, TWO_TIER_FROM, QD18_FROM, type RegisteredWorkflow } from './workflows/registry.js';
+export * from './reference/index.js';

@@ -104,7 +104,11 @@ export interface SubscribeOptions {
 }
 
 export interface EventStore {
-  append(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  append(
+    streamId: string,
+    events: NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Revision of the last event, or undefined when the stream does not exist. */
   streamRevision(streamId: string): Promise<bigint | undefined>;

@@ -4,6 +4,8 @@ export type EventStoreErrorCode =
   | 'INVALID_STREAM_ID'
   | 'INVALID_EVENT'
   | 'INVALID_REVISION'
+  /** a read option (maxCount, limit, after) out of range */
+  | 'INVALID_ARGUMENT'
   | 'STORE_UNAVAILABLE';
 
 export class EventStoreError extends Error {

@@ -1,1 +1,11 @@
-export {};
+export * from './errors.js';
+export * from './dossierView.js';
+export * from './nextActor.js';
+export * from './readModels.js';
+export * from './catchUpStream.js';
+export * from './rebuild.js';
+export * from './inlineProjector.js';
+export * from './progressTargets.js';
+export * from './queries.js';
+export * from './readModelRoutes.js';
+export * from './sampleHistory.js';

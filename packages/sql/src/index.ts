@@ -1,1 +1,4 @@
-export {};
+export { SqlError, isUniqueViolation, quoteIdent, sqlState } from './SqlClient.js';
+export type { SqlClient, SqlErrorCode } from './SqlClient.js';
+export { migrate } from './migrate.js';
+export type { Migration } from './migrate.js';

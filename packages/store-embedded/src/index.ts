@@ -1,1 +1,3 @@
-export {};
+export { createPgliteSqlClient } from './createPgliteSqlClient.js';
+export { openEmbeddedStore } from './openEmbeddedStore.js';
+export type { EmbeddedStore, EmbeddedStoreOptions } from './openEmbeddedStore.js';

@@ -1,1 +1,2 @@
-export {};
+export { EventStoreDbEventStore, openEventStoreDb } from './EventStoreDbEventStore.js';
+export type { EventStoreDbOptions } from './EventStoreDbEventStore.js';

@@ -1,1 +1,3 @@
-export {};
+export * from './fixtures.js';
+export * from './spec.js';
+export * from './journeys.js';

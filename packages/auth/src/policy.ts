@@ -1,0 +1,87 @@
+/**
+ * The jurisdiction policy: may this actor act on a dossier in this place? Which role may issue which command is
+ * the domain's business (the workflow machine's meta); this only answers "is the dossier inside the actor's
+ * territory", so the two checks never drift apart.
+ */
+import type { DomainActor, DossierScope, Role } from '@ntm/domain';
+
+/** What an actor wants to do: read a dossier, read its audit trail, or issue a command (by its type). */
+export type Action = 'read' | 'audit' | (string & {});
+
+/** Which unit of the dossier's scope each role's `unit` must equal. */
+const JURISDICTION: Record<Exclude<Role, 'auditor' | 'administrator'>, (scope: DossierScope) => string | undefined> = {
+  commune_official: (s) => s.communeCode,
+  commune_chairman: (s) => s.communeCode,
+  front_officer: (s) => s.communeCode,
+  village_head: (s) => (s.unitCode === s.communeCode ? undefined : s.unitCode),
+  district_verifier: (s) => s.districtCode,
+  district_chairman: (s) => s.districtCode,
+  provincial_appraiser: (s) => s.provinceCode,
+  council_member: (s) => s.provinceCode,
+  council_secretary: (s) => s.provinceCode,
+  provincial_chairman: (s) => s.provinceCode,
+};
+
+/** True when `unit` is the dossier's unit or one of its ancestors (its subtree contains the dossier). */
+function inSubtree(unit: string, scope: DossierScope): boolean {
+  return [scope.unitCode, scope.communeCode, scope.districtCode, scope.provinceCode].includes(unit);
+}
+
+/**
+ * Jurisdiction check, pure. Officials act within their own unit: commune roles in their commune, a village head
+ * in their village only, district roles in their district (none after the districts were abolished), provincial
+ * roles in their province. Auditors read and audit within their unit's subtree and never write. Administrators
+ * operate the system and hold no dossier rights.
+ */
+export function can(actor: DomainActor, action: Action, scope: DossierScope): boolean {
+  if (actor.role === 'administrator') return false;
+  if (actor.role === 'auditor') return (action === 'read' || action === 'audit') && inSubtree(actor.unit, scope);
+  const unit = JURISDICTION[actor.role](scope);
+  return unit !== undefined && unit === actor.unit;
+}
+
+/** The part of the administrative tree an actor may read, as filters on read models (undefined = nothing). */
+export interface ReadFilter {
+  provinceCode?: string;
+  districtCode?: string;
+  communeCode?: string;
+  /** a village head reads their village's dossiers only */
+  unitCode?: string;
+}
+
+/** Kind of unit an official code names: 2 digits a province, 3 a district, 5 a commune, "<commune>-<key>" a village. */
+function unitLevel(unit: string): keyof ReadFilter | undefined {
+  if (/^\d{2}$/.test(unit)) return 'provinceCode';
+  if (/^\d{3}$/.test(unit)) return 'districtCode';
+  if (/^\d{5}$/.test(unit)) return 'communeCode';
+  if (/^\d{5}-[a-z0-9-]+$/.test(unit)) return 'unitCode';
+  return undefined;
+}
+
+const READ_LEVEL: Record<Exclude<Role, 'auditor' | 'administrator'>, keyof ReadFilter> = {
+  commune_official: 'communeCode',
+  commune_chairman: 'communeCode',
+  front_officer: 'communeCode',
+  village_head: 'unitCode',
+  district_verifier: 'districtCode',
+  district_chairman: 'districtCode',
+  provincial_appraiser: 'provinceCode',
+  council_member: 'provinceCode',
+  council_secretary: 'provinceCode',
+  provincial_chairman: 'provinceCode',
+};
+
+/**
+ * The read-model filter equivalent to `can(actor, 'read', scope)`, for lists: a dossier passes the filter exactly
+ * when the actor may read it.
+ */
+export function readFilterFor(actor: DomainActor): ReadFilter | undefined {
+  if (actor.role === 'administrator') return undefined;
+  const level = actor.role === 'auditor' ? unitLevel(actor.unit) : READ_LEVEL[actor.role];
+  if (level === undefined) return undefined;
+  if (level === 'unitCode') {
+    const village = /^(\d{5})-[a-z0-9-]+$/.exec(actor.unit);
+    return village ? { communeCode: village[1]!, unitCode: actor.unit } : undefined;
+  }
+  return { [level]: actor.unit };
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { ROLES, type DomainActor, type DossierScope, type Role } from '@ntm/domain';
+import { can, readFilterFor } from './policy.js';
+
+// Bắc Kạn (06): a commune (01897) of district 061, a neighbour commune (01900), another district (063).
+const commune: DossierScope = { unitCode: '01897', communeCode: '01897', districtCode: '061', provinceCode: '06' };
+const village: DossierScope = { unitCode: '01897-na-ri', communeCode: '01897', districtCode: '061', provinceCode: '06' };
+// After 01/07/2025 there is no district; the commune sits in Thái Nguyên (19).
+const twoTier: DossierScope = { unitCode: '01849', communeCode: '01849', provinceCode: '19' };
+
+/** The unit each role holds when it is in the dossier's jurisdiction, and a unit outside it. */
+const home: Record<Role, { inside: string; outside: string }> = {
+  commune_official: { inside: '01897', outside: '01900' },
+  commune_chairman: { inside: '01897', outside: '01900' },
+  front_officer: { inside: '01897', outside: '01951' },
+  village_head: { inside: '01897-na-ri', outside: '01897-khuoi-da' },
+  district_verifier: { inside: '061', outside: '063' },
+  district_chairman: { inside: '061', outside: '063' },
+  provincial_appraiser: { inside: '06', outside: '19' },
+  council_member: { inside: '06', outside: '19' },
+  council_secretary: { inside: '06', outside: '19' },
+  provincial_chairman: { inside: '06', outside: '19' },
+  auditor: { inside: '061', outside: '063' },
+  administrator: { inside: '06', outside: '19' },
+};
+
+const actor = (role: Role, unit: string): DomainActor => ({ id: `u-${role}`, role, unit });
+const COMMANDS = ['OpenDossier', 'SubmitDossier', 'RecordVerification', 'DecideRecognition'];
+const OFFICIALS = ROLES.filter((r) => r !== 'auditor' && r !== 'administrator' && r !== 'village_head');
+
+describe('can: commune dossier, 2022 procedure', () => {
+  for (const role of OFFICIALS) {
+    it(`${role} may read, audit and command inside its jurisdiction only`, () => {
+      for (const action of ['read', 'audit', ...COMMANDS]) {
+        expect(can(actor(role, home[role].inside), action, commune)).toBe(true);
+        expect(can(actor(role, home[role].outside), action, commune)).toBe(false);
+      }
+    });
+  }
+
+  it('a village head has no say over a commune dossier, even of their own commune', () => {
+    for (const action of ['read', 'audit', ...COMMANDS]) {
+      expect(can(actor('village_head', '01897-na-ri'), action, commune)).toBe(false);
+      expect(can(actor('village_head', '01897'), action, commune)).toBe(false);
+    }
+  });
+
+  it('an auditor reads and audits in its subtree and never writes', () => {
+    for (const unit of ['01897', '061', '06']) {
+      expect(can(actor('auditor', unit), 'read', commune)).toBe(true);
+      expect(can(actor('auditor', unit), 'audit', commune)).toBe(true);
+      for (const command of COMMANDS) expect(can(actor('auditor', unit), command, commune)).toBe(false);
+    }
+    for (const unit of ['01900', '063', '19']) {
+      expect(can(actor('auditor', unit), 'read', commune)).toBe(false);
+      expect(can(actor('auditor', unit), 'audit', commune)).toBe(false);
+    }
+  });
+
+  it('an administrator holds no dossier rights anywhere', () => {
+    for (const unit of ['01897', '061', '06']) {
+      for (const action of ['read', 'audit', ...COMMANDS]) expect(can(actor('administrator', unit), action, commune)).toBe(false);
+    }
+  });
+});
+
+describe('can: village dossier', () => {
+  it('the village head acts for their own village only', () => {
+    expect(can(actor('village_head', '01897-na-ri'), 'SubmitDossier', village)).toBe(true);
+    expect(can(actor('village_head', '01897-khuoi-da'), 'SubmitDossier', village)).toBe(false);
+    expect(can(actor('village_head', '01897'), 'read', village)).toBe(false);
+  });
+
+  it('the commune, district and province above the village keep their jurisdiction', () => {
+    expect(can(actor('commune_official', '01897'), 'read', village)).toBe(true);
+    expect(can(actor('commune_chairman', '01897'), 'DecideRecognition', village)).toBe(true);
+    expect(can(actor('district_chairman', '061'), 'DecideRecognition', village)).toBe(true);
+    expect(can(actor('district_chairman', '063'), 'DecideRecognition', village)).toBe(false);
+    expect(can(actor('auditor', '01897-na-ri'), 'audit', village)).toBe(true);
+    expect(can(actor('auditor', '01897-khuoi-da'), 'audit', village)).toBe(false);
+  });
+});
+
+describe('can: two-tier procedure (no district)', () => {
+  it('district roles have no jurisdiction once the dossier has no district', () => {
+    for (const role of ['district_verifier', 'district_chairman'] as const) {
+      for (const unit of ['061', '058', '19', '']) expect(can(actor(role, unit), 'read', twoTier)).toBe(false);
+    }
+  });
+
+  it('provincial roles follow the merged province, not the former one', () => {
+    expect(can(actor('provincial_appraiser', '19'), 'RecordVerification', twoTier)).toBe(true);
+    expect(can(actor('provincial_appraiser', '06'), 'RecordVerification', twoTier)).toBe(false);
+    expect(can(actor('auditor', '19'), 'audit', twoTier)).toBe(true);
+    expect(can(actor('auditor', '06'), 'audit', twoTier)).toBe(false);
+  });
+});
+
+describe('readFilterFor agrees with can(read)', () => {
+  const scopes = [commune, village, twoTier, { ...commune, unitCode: '01900', communeCode: '01900' }];
+  const matches = (filter: ReturnType<typeof readFilterFor>, scope: DossierScope) =>
+    filter !== undefined && Object.entries(filter).every(([k, v]) => scope[k as keyof DossierScope] === v);
+  it('for every role and unit, the filter admits exactly the dossiers the actor may read', () => {
+    const units = ['01897', '01900', '01897-na-ri', '061', '063', '06', '19', '01849'];
+    for (const role of ROLES) {
+      for (const unit of units) {
+        for (const scope of scopes) {
+          expect(matches(readFilterFor(actor(role, unit)), scope), `${role}@${unit} on ${scope.unitCode}`).toBe(
+            can(actor(role, unit), 'read', scope),
+          );
+        }
+      }
+    }
+  });
+});

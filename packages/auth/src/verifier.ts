@@ -1,0 +1,118 @@
+/**
+ * Bearer-token verification with jose. The accepted algorithms are pinned: with a configured public key, the one
+ * algorithm that key type signs (ES256, RS256 or EdDSA); with a JWKS URL, those three. `alg: none` and HMAC
+ * algorithms are therefore refused, which closes the "sign HS256 with the public key" confusion attack.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { ROLES, type DomainActor, type Role } from '@ntm/domain';
+import { AuthError } from './errors.js';
+
+/** The asymmetric algorithms the engine accepts. */
+export const ALLOWED_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
+export type AllowedAlgorithm = (typeof ALLOWED_ALGORITHMS)[number];
+
+/** Where verification keys come from: a JWKS endpoint, or one public key (PEM SPKI or JWK JSON). */
+export type KeySource = { jwksUrl: string } | { publicKey: string | KeyObject };
+
+export interface VerifierOptions {
+  keys: KeySource;
+  /** required `iss` claim */
+  issuer: string;
+  /** required `aud` claim */
+  audience: string;
+  /** clock used for `exp`/`nbf`; default the system clock */
+  now?: () => Date;
+}
+
+/** Who a verified token speaks for. */
+export interface Principal {
+  actor: DomainActor;
+  /** set when the token carries `on_behalf_of` (delegation) */
+  onBehalfOf?: DomainActor | undefined;
+}
+
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
+const UNIT = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+
+/** Algorithm a public key can sign with, or a KEY_INVALID error for any other key type. */
+export function algorithmFor(key: KeyObject): AllowedAlgorithm {
+  if (key.type !== 'public') throw new AuthError('KEY_INVALID', 'verification key must be a public key');
+  const kind = key.asymmetricKeyType;
+  if (kind === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  if (kind === 'rsa') return 'RS256';
+  if (kind === 'ed25519') return 'EdDSA';
+  throw new AuthError('KEY_INVALID', `unsupported verification key type ${String(kind)}`);
+}
+
+/** Parses a PEM (SPKI) or JWK-JSON public key. */
+export function parsePublicKey(text: string): KeyObject {
+  try {
+    const trimmed = text.trim();
+    if (trimmed.startsWith('{')) return createPublicKey({ key: JSON.parse(trimmed) as object, format: 'jwk' } as never);
+    return createPublicKey(trimmed);
+  } catch (cause) {
+    throw new AuthError('KEY_INVALID', 'verification key is neither a PEM public key nor a JWK', { cause });
+  }
+}
+
+function actorFrom(value: unknown, what: string): DomainActor {
+  const claims = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const { sub, role, unit } = claims;
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) {
+    throw new AuthError('TOKEN_CLAIMS_INVALID', `${what}: sub is missing`);
+  }
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+    throw new AuthError('TOKEN_CLAIMS_INVALID', `${what}: role is missing or unknown`);
+  }
+  if (typeof unit !== 'string' || !UNIT.test(unit)) {
+    throw new AuthError('TOKEN_CLAIMS_INVALID', `${what}: unit is missing or malformed`);
+  }
+  return { id: sub, role: role as Role, unit };
+}
+
+/** Maps verified claims to the domain actor (`sub`, `role`, `unit`, optional `on_behalf_of: {sub, role, unit}`). */
+export function principalFromClaims(payload: JWTPayload): Principal {
+  const actor = actorFrom(payload, 'token');
+  const delegate = payload['on_behalf_of'];
+  return delegate === undefined ? { actor } : { actor, onBehalfOf: actorFrom(delegate, 'on_behalf_of') };
+}
+
+function mapJoseError(error: unknown): AuthError {
+  if (error instanceof errors.JWTExpired) return new AuthError('TOKEN_EXPIRED', 'token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return new AuthError('TOKEN_INVALID', `token claim "${error.claim}" is not acceptable`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return new AuthError('TOKEN_INVALID', 'token algorithm is not allowed');
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return new AuthError('TOKEN_INVALID', 'token signature does not verify');
+  }
+  if (error instanceof errors.JWKSNoMatchingKey) return new AuthError('TOKEN_INVALID', 'no key matches the token');
+  return new AuthError('TOKEN_INVALID', 'token is malformed or unverifiable', { cause: error });
+}
+
+const payloadOf = (result: { payload: JWTPayload }): JWTPayload => result.payload;
+const refuse = (error: unknown): never => {
+  throw mapJoseError(error);
+};
+
+/** Builds a verifier; issuer and audience are always checked, algorithms always pinned. */
+export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
+  const verifyOptions = (algorithms: string[]) => ({
+    issuer: options.issuer,
+    audience: options.audience,
+    algorithms,
+    requiredClaims: ['exp', 'sub'],
+    ...(options.now ? { currentDate: options.now() } : {}),
+  });
+  if ('jwksUrl' in options.keys) {
+    const jwks = createRemoteJWKSet(new URL(options.keys.jwksUrl));
+    return async (token) =>
+      principalFromClaims(await jwtVerify(token, jwks, verifyOptions([...ALLOWED_ALGORITHMS])).then(payloadOf, refuse));
+  }
+  const key = typeof options.keys.publicKey === 'string' ? parsePublicKey(options.keys.publicKey) : options.keys.publicKey;
+  const algorithm = algorithmFor(key);
+  return async (token) =>
+    principalFromClaims(await jwtVerify(token, key, verifyOptions([algorithm])).then(payloadOf, refuse));
+}

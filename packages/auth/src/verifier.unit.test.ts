@@ -1,0 +1,135 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, UnsecuredJWT, exportJWK } from 'jose';
+import { AuthError } from './errors.js';
+import { ensureLocalKeyPair, parseTtl, signLocalToken, type LocalKeyPair } from './localKeys.js';
+import { createTokenVerifier, type TokenVerifier } from './verifier.js';
+
+const now = new Date('2025-03-10T08:00:00Z');
+const ISS = 'https://id.example.vn';
+const AUD = 'ntm-dossier-api';
+const official = { id: 'u1', role: 'commune_official' as const, unit: '01897' };
+
+let dir: string;
+let keys: LocalKeyPair;
+let verify: TokenVerifier;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ntm-auth-'));
+  keys = await ensureLocalKeyPair(join(dir, 'keys'));
+  verify = createTokenVerifier({ keys: { publicKey: keys.publicKey }, issuer: ISS, audience: AUD, now: () => now });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const sign = (extra: { issuer?: string; audience?: string; ttlSeconds?: number; at?: Date } = {}) =>
+  signLocalToken({
+    privateKey: keys.privateKey,
+    actor: official,
+    issuer: extra.issuer ?? ISS,
+    audience: extra.audience ?? AUD,
+    ttlSeconds: extra.ttlSeconds ?? 3600,
+    now: extra.at ?? now,
+  });
+
+async function refusal(token: string, v: TokenVerifier = verify): Promise<string> {
+  const error = await v(token).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AuthError);
+  return (error as AuthError).code;
+}
+
+describe('createTokenVerifier', () => {
+  it('maps the claims of a valid token to the domain actor, with delegation', async () => {
+    expect(await verify(await sign())).toEqual({ actor: official });
+    const delegated = await signLocalToken({
+      privateKey: keys.privateKey,
+      actor: official,
+      onBehalfOf: { id: 'chair', role: 'commune_chairman', unit: '01897' },
+      issuer: ISS,
+      audience: AUD,
+      now,
+    });
+    expect((await verify(delegated)).onBehalfOf).toEqual({ id: 'chair', role: 'commune_chairman', unit: '01897' });
+  });
+
+  it('refuses expired, wrong-issuer and wrong-audience tokens', async () => {
+    expect(await refusal(await sign({ at: new Date(now.getTime() - 7200_000) }))).toBe('TOKEN_EXPIRED');
+    expect(await refusal(await sign({ issuer: 'https://evil.example' }))).toBe('TOKEN_INVALID');
+    expect(await refusal(await sign({ audience: 'other-api' }))).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses alg none, HS256 signed with the public key, and a token from another key', async () => {
+    const none = new UnsecuredJWT({ role: 'commune_official', unit: '01897' })
+      .setSubject('u1')
+      .setIssuer(ISS)
+      .setAudience(AUD)
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + 600)
+      .encode();
+    expect(await refusal(none)).toBe('TOKEN_INVALID');
+    const publicPem = keys.publicKey.export({ type: 'spki', format: 'pem' });
+    const hs = await new SignJWT({ role: 'commune_official', unit: '01897' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuer(ISS)
+      .setAudience(AUD)
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + 600)
+      .sign(new TextEncoder().encode(String(publicPem)));
+    expect(await refusal(hs)).toBe('TOKEN_INVALID');
+    const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const forged = await signLocalToken({ privateKey: other.privateKey, actor: official, issuer: ISS, audience: AUD, now });
+    expect(await refusal(forged)).toBe('TOKEN_INVALID');
+    expect(await refusal('not.a.jwt')).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses tokens whose role or unit is missing or unknown', async () => {
+    const bad = await new SignJWT({ role: 'emperor', unit: '01897' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('u1')
+      .setIssuer(ISS)
+      .setAudience(AUD)
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + 600)
+      .sign(keys.privateKey);
+    expect(await refusal(bad)).toBe('TOKEN_CLAIMS_INVALID');
+    const noUnit = await new SignJWT({ role: 'auditor', unit: '../etc' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('u1')
+      .setIssuer(ISS)
+      .setAudience(AUD)
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + 600)
+      .sign(keys.privateKey);
+    expect(await refusal(noUnit)).toBe('TOKEN_CLAIMS_INVALID');
+  });
+
+  it('accepts a public key given as PEM text or JWK JSON and pins its algorithm', async () => {
+    const pem = String(keys.publicKey.export({ type: 'spki', format: 'pem' }));
+    const jwk = JSON.stringify(await exportJWK(keys.publicKey));
+    for (const publicKey of [pem, jwk]) {
+      const v = createTokenVerifier({ keys: { publicKey }, issuer: ISS, audience: AUD, now: () => now });
+      expect((await v(await sign())).actor).toEqual(official);
+    }
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const rsaVerify = createTokenVerifier({ keys: { publicKey: rsa.publicKey }, issuer: ISS, audience: AUD, now: () => now });
+    expect(await refusal(await sign(), rsaVerify)).toBe('TOKEN_INVALID');
+    expect(() => createTokenVerifier({ keys: { publicKey: 'garbage' }, issuer: ISS, audience: AUD })).toThrow(AuthError);
+  });
+});
+
+describe('ensureLocalKeyPair', () => {
+  it('generates the pair once, private key mode 0600, and reuses it', async () => {
+    const again = await ensureLocalKeyPair(join(dir, 'keys'));
+    expect(again.publicKey.equals(keys.publicKey)).toBe(true);
+    const mode = (await stat(join(dir, 'keys', 'es256-private.pem'))).mode & 0o777;
+    expect(mode).toBe(0o600);
+  });
+
+  it('parses token lifetimes', () => {
+    expect(parseTtl('8h')).toBe(28800);
+    expect(parseTtl('30m')).toBe(1800);
+    expect(parseTtl('8 hours')).toBeUndefined();
+  });
+});

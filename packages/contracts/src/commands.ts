@@ -1,0 +1,263 @@
+/**
+ * Command bodies: one strict zod schema per dossier command. The HTTP layer builds `POST /dossiers` for the creating
+ * command and `POST /dossiers/{id}/{slug}` for the others straight from `COMMAND_SPECS`, and the OpenAPI document
+ * from these schemas, so every field says what it is.
+ */
+import { z } from 'zod';
+import {
+  Count,
+  CriterionCode,
+  CriterionResult,
+  DocumentKindSchema,
+  DossierKindSchema,
+  IsoDate,
+  LongText,
+  RETURN_REASON_VALUES,
+  Sha256,
+  ShortText,
+  TierSchema,
+  UnitCode,
+  VillageId,
+} from './primitives.js';
+
+const DocumentNo = ShortText.describe('number and symbol of the document (số ký hiệu)').meta({ examples: ['45/TTr-UBND'] });
+
+export const OpenDossierBody = z
+  .strictObject({
+    kind: DossierKindSchema,
+    unitCode: z
+      .union([UnitCode, VillageId])
+      .describe('the unit the dossier is about: a commune code, or a village id for VILLAGE_NTM'),
+    year: z.number().int().min(2021).max(2035).describe('the recognition round (năm đạt chuẩn)'),
+    communeCode: UnitCode.optional().describe('the commune of the village (VILLAGE_NTM only)'),
+    constructionDebt: z
+      .strictObject({ outstanding: z.boolean(), amountVnd: Count.optional() })
+      .optional()
+      .describe('nợ đọng xây dựng cơ bản under the programme; required for commune recognition kinds'),
+    securityClassification: z
+      .enum(['safe_for_security_and_order', 'not_complex_area', 'complex_area'])
+      .optional()
+      .describe("the police's classification of the commune; required for commune recognition kinds"),
+    targetRecognition: z
+      .strictObject({ tier: TierSchema, decisionNo: DocumentNo, decidedOn: IsoDate })
+      .optional()
+      .describe('REVOCATION only: the recognition to revoke'),
+    predecessors: z
+      .array(z.strictObject({ code: UnitCode, tier: TierSchema.nullable(), decisionNo: DocumentNo.optional() }))
+      .min(1)
+      .max(20)
+      .optional()
+      .describe('POST_MERGER_ACKNOWLEDGEMENT only: the merged communes and their recognition before the merger'),
+  })
+  .describe('Register a unit for recognition (or open a revocation or post-merger dossier); the workflow is chosen by date')
+  .meta({ examples: [{ kind: 'COMMUNE_NTM', unitCode: '02032', year: 2024, constructionDebt: { outstanding: false }, securityClassification: 'safe_for_security_and_order' }] });
+
+export const RecordSelfAssessmentBody = z
+  .strictObject({
+    criterionCode: CriterionCode,
+    met: z.boolean().describe("the commune's own judgement"),
+    indicators: z
+      .array(z.strictObject({ code: ShortText, value: z.union([z.number(), z.boolean(), ShortText]), unit: ShortText.optional() }))
+      .max(50)
+      .describe('indicator values measured by the commune'),
+    evidence: z
+      .array(z.strictObject({ description: ShortText, documentNo: DocumentNo.optional(), sha256: Sha256.optional() }))
+      .max(50)
+      .describe('evidence behind the values'),
+  })
+  .describe('Record the self-assessment of one criterion (tự đánh giá)');
+
+export const AttachDocumentBody = z
+  .strictObject({
+    documentId: ShortText.describe('client-chosen id, unique in the dossier'),
+    documentKind: DocumentKindSchema,
+    number: DocumentNo,
+    issuedOn: IsoDate,
+    issuingBody: ShortText.meta({ examples: ['UBND xã Tân Lập'] }),
+    signer: z.strictObject({ name: ShortText, title: ShortText }),
+    copy: z.enum(['original', 'copy']).describe('bản chính or bản sao'),
+    sha256: Sha256,
+  })
+  .describe('Attach a document with its metadata and file hash');
+
+export const OpenPublicNoticeBody = z
+  .strictObject({
+    channel: z.enum(['commune_office', 'village_hall', 'loudspeaker', 'web_portal']),
+    from: IsoDate.describe('first day of the notice'),
+  })
+  .describe('Post the public notice (niêm yết / thông báo) of the results for comment');
+
+export const RecordCommentBody = z
+  .strictObject({ commentId: ShortText, receivedOn: IsoDate, author: ShortText.optional(), text: LongText })
+  .describe('Record a comment received during the public notice');
+export const RespondToCommentBody = z
+  .strictObject({ commentId: ShortText, response: LongText })
+  .describe('Record the answer to a comment');
+export const ClosePublicNoticeBody = z.strictObject({}).describe('Close the public notice once its period has run and all comments are answered');
+
+export const RecordPollTallyBody = z
+  .strictObject({
+    villageId: VillageId,
+    households: Count.min(1).describe('households in the village'),
+    respondents: Count.describe('households that returned a form'),
+    satisfied: Count.describe('respondents satisfied'),
+  })
+  .refine((b) => b.respondents <= b.households && b.satisfied <= b.respondents, {
+    message: 'satisfied <= respondents <= households',
+  })
+  .describe('Record the satisfaction poll tally of one village (by the Front officer); a second tally replaces the first');
+export const IssuePollReportBody = z
+  .strictObject({ reportNo: DocumentNo, issuedOn: IsoDate })
+  .describe("Issue the Front's poll report; refused when coverage or satisfaction is below the rule set's mark");
+
+const Ballot = { for: Count, against: Count, blank: Count };
+export const RecordProposalMeetingBody = z
+  .strictObject({ heldOn: IsoDate, attendees: Count.min(1), ...Ballot })
+  .refine((b) => b.for + b.against + b.blank <= b.attendees, { message: 'ballots cannot exceed attendees' })
+  .describe('Record the proposal meeting (họp đề nghị) and its ballot');
+
+export const SubmitDossierBody = z
+  .strictObject({ letterNo: DocumentNo.describe('submission letter (tờ trình)') })
+  .describe('Submit the dossier upward');
+export const ResubmitDossierBody = z
+  .strictObject({ letterNo: DocumentNo, changes: LongText.describe('what was reworked') })
+  .describe('Resubmit a returned dossier as a new version');
+
+export const RecordVerificationBody = z
+  .strictObject({ reportNo: DocumentNo, criteria: z.array(CriterionResult).min(1).max(60) })
+  .describe("Record the verification (thẩm tra): the verifier's value beside the commune's, per criterion");
+
+export const ReturnDossierBody = z
+  .strictObject({
+    reasons: z
+      .array(z.strictObject({ code: z.enum(RETURN_REASON_VALUES), criterionCode: CriterionCode.optional(), detail: LongText }))
+      .min(1)
+      .max(60),
+  })
+  .describe('Return the dossier for rework, with reasons');
+
+export const ForwardToProvinceBody = z
+  .strictObject({ letterNo: DocumentNo })
+  .describe('Forward the verified dossier to the province (2022 procedure)');
+
+export const RecordAppraisalBody = z
+  .strictObject({
+    reportNo: DocumentNo,
+    complete: z.boolean().describe('the dossier holds every required item'),
+    fieldCheck: z.strictObject({ heldOn: IsoDate, passed: z.boolean() }),
+    criteria: z.array(CriterionResult).max(60),
+  })
+  .describe('Record the provincial appraisal (thẩm định): completeness, field check, per criterion');
+
+export const RecordCouncilBallotBody = z
+  .strictObject({
+    heldOn: IsoDate,
+    membersTotal: Count.min(1),
+    presentMemberIds: z.array(ShortText).min(1).max(100).describe('council members at the meeting'),
+    recusedMemberIds: z.array(ShortText).max(100).describe('present members who did not vote (conflict of interest)'),
+    ...Ballot,
+  })
+  .refine((b) => new Set(b.presentMemberIds).size === b.presentMemberIds.length && b.presentMemberIds.length <= b.membersTotal, {
+    message: 'present members must be distinct and at most membersTotal',
+  })
+  .refine((b) => b.recusedMemberIds.every((id) => b.presentMemberIds.includes(id)), { message: 'recused members must be present' })
+  .refine((b) => b.for + b.against + b.blank === b.presentMemberIds.length - new Set(b.recusedMemberIds).size, {
+    message: 'ballots must equal present members minus recused members',
+  })
+  .describe('Record the appraisal council meeting and its ballot');
+
+const Decision = { decisionNo: DocumentNo, decidedOn: IsoDate, reasons: LongText.optional() };
+export const DecideRecognitionBody = z
+  .strictObject({ outcome: z.enum(['recognise', 'refuse']), ...Decision })
+  .describe('Decide to recognise or refuse (quyết định công nhận)');
+export const AnnounceRecognitionBody = z
+  .strictObject({ announcedOn: IsoDate, channel: ShortText.optional() })
+  .describe('Announce the recognition (công bố)');
+export const WithdrawDossierBody = z.strictObject({ reason: LongText }).describe('Withdraw the dossier');
+
+export const RecordRevocationAssessmentBody = z
+  .strictObject({
+    reportNo: DocumentNo,
+    trigger: z.enum(['annual_review', 'inspection', 'audit', 'complaint']),
+    criteriaSetId: ShortText.meta({ examples: ['commune-ntm-2021-2025'] }),
+    totalCriteria: Count.min(1),
+    failingCriteria: z.array(CriterionCode).max(60),
+  })
+  .refine((b) => new Set(b.failingCriteria).size === b.failingCriteria.length && b.failingCriteria.length <= b.totalCriteria, {
+    message: 'failing criteria must be distinct and at most totalCriteria',
+  })
+  .describe('Record the assessment that may ground a revocation; the grounds are computed by the rule set');
+export const DecideRevocationBody = z
+  .strictObject({ outcome: z.enum(['revoke', 'keep']), ...Decision })
+  .describe('Decide to revoke the recognition or keep it (thu hồi)');
+export const PublishRevocationBody = z.strictObject({ publishedOn: IsoDate }).describe('Publish the revocation decision');
+export const DecideAcknowledgementBody = z
+  .strictObject({ outcome: z.enum(['acknowledge', 'refuse']), tier: TierSchema.optional(), ...Decision })
+  .refine((b) => b.outcome === 'refuse' || b.tier !== undefined, { message: 'an acknowledgement names the tier' })
+  .describe("Acknowledge (thừa nhận) the merged commune's status, or refuse");
+
+/** One dossier command as the HTTP layer exposes it. */
+export interface CommandSpec {
+  type: string;
+  slug: string;
+  schema: z.ZodType;
+  summary: { en: string; vi: string };
+  creates?: boolean;
+}
+
+const spec = (type: string, slug: string, schema: z.ZodType, en: string, vi: string, creates = false): CommandSpec =>
+  creates ? { type, slug, schema, summary: { en, vi }, creates } : { type, slug, schema, summary: { en, vi } };
+
+/** Every dossier command, in workflow order. */
+export const COMMAND_SPECS: readonly CommandSpec[] = [
+  spec('OpenDossier', 'open', OpenDossierBody, 'Open a dossier', 'Đăng ký / mở hồ sơ', true),
+  spec('RecordSelfAssessment', 'self-assessments', RecordSelfAssessmentBody, 'Record a criterion self-assessment', 'Ghi kết quả tự đánh giá tiêu chí'),
+  spec('AttachDocument', 'documents', AttachDocumentBody, 'Attach a document', 'Đính kèm tài liệu'),
+  spec('OpenPublicNotice', 'notice/open', OpenPublicNoticeBody, 'Open the public notice', 'Niêm yết, thông báo công khai'),
+  spec('RecordComment', 'notice/comments', RecordCommentBody, 'Record a comment', 'Ghi nhận ý kiến góp ý'),
+  spec('RespondToComment', 'notice/responses', RespondToCommentBody, 'Answer a comment', 'Trả lời ý kiến góp ý'),
+  spec('ClosePublicNotice', 'notice/close', ClosePublicNoticeBody, 'Close the public notice', 'Kết thúc niêm yết'),
+  spec('RecordPollTally', 'poll/tallies', RecordPollTallyBody, 'Record a village poll tally', 'Ghi kết quả lấy ý kiến sự hài lòng của thôn'),
+  spec('IssuePollReport', 'poll/report', IssuePollReportBody, 'Issue the poll report', 'Ban hành báo cáo kết quả lấy ý kiến'),
+  spec('RecordProposalMeeting', 'proposal-meeting', RecordProposalMeetingBody, 'Record the proposal meeting', 'Ghi biên bản họp đề nghị'),
+  spec('SubmitDossier', 'submit', SubmitDossierBody, 'Submit the dossier', 'Nộp hồ sơ'),
+  spec('RecordVerification', 'verification', RecordVerificationBody, 'Record the verification', 'Ghi kết quả thẩm tra'),
+  spec('ReturnDossier', 'return', ReturnDossierBody, 'Return for rework', 'Trả hồ sơ để hoàn thiện'),
+  spec('ResubmitDossier', 'resubmit', ResubmitDossierBody, 'Resubmit as a new version', 'Nộp lại hồ sơ'),
+  spec('ForwardToProvince', 'forward', ForwardToProvinceBody, 'Forward to the province', 'Trình tỉnh'),
+  spec('RecordAppraisal', 'appraisal', RecordAppraisalBody, 'Record the appraisal', 'Ghi kết quả thẩm định'),
+  spec('RecordCouncilBallot', 'council-ballot', RecordCouncilBallotBody, 'Record the council ballot', 'Ghi kết quả bỏ phiếu của Hội đồng'),
+  spec('DecideRecognition', 'decision', DecideRecognitionBody, 'Decide recognition', 'Quyết định công nhận'),
+  spec('AnnounceRecognition', 'announcement', AnnounceRecognitionBody, 'Announce the recognition', 'Công bố'),
+  spec('WithdrawDossier', 'withdraw', WithdrawDossierBody, 'Withdraw the dossier', 'Rút hồ sơ'),
+  spec('RecordRevocationAssessment', 'revocation/assessment', RecordRevocationAssessmentBody, 'Record the revocation assessment', 'Ghi kết quả rà soát, đánh giá'),
+  spec('DecideRevocation', 'revocation/decision', DecideRevocationBody, 'Decide the revocation', 'Quyết định thu hồi'),
+  spec('PublishRevocation', 'revocation/publication', PublishRevocationBody, 'Publish the revocation', 'Công bố thu hồi'),
+  spec('DecideAcknowledgement', 'acknowledgement', DecideAcknowledgementBody, 'Acknowledge the merged status', 'Quyết định thừa nhận'),
+];
+
+export const COMMAND_TYPES = COMMAND_SPECS.map((s) => s.type);
+
+export type OpenDossierBody = z.infer<typeof OpenDossierBody>;
+export type RecordSelfAssessmentBody = z.infer<typeof RecordSelfAssessmentBody>;
+export type AttachDocumentBody = z.infer<typeof AttachDocumentBody>;
+export type OpenPublicNoticeBody = z.infer<typeof OpenPublicNoticeBody>;
+export type RecordCommentBody = z.infer<typeof RecordCommentBody>;
+export type RespondToCommentBody = z.infer<typeof RespondToCommentBody>;
+export type RecordPollTallyBody = z.infer<typeof RecordPollTallyBody>;
+export type IssuePollReportBody = z.infer<typeof IssuePollReportBody>;
+export type RecordProposalMeetingBody = z.infer<typeof RecordProposalMeetingBody>;
+export type SubmitDossierBody = z.infer<typeof SubmitDossierBody>;
+export type ResubmitDossierBody = z.infer<typeof ResubmitDossierBody>;
+export type RecordVerificationBody = z.infer<typeof RecordVerificationBody>;
+export type ReturnDossierBody = z.infer<typeof ReturnDossierBody>;
+export type ForwardToProvinceBody = z.infer<typeof ForwardToProvinceBody>;
+export type RecordAppraisalBody = z.infer<typeof RecordAppraisalBody>;
+export type RecordCouncilBallotBody = z.infer<typeof RecordCouncilBallotBody>;
+export type DecideRecognitionBody = z.infer<typeof DecideRecognitionBody>;
+export type AnnounceRecognitionBody = z.infer<typeof AnnounceRecognitionBody>;
+export type WithdrawDossierBody = z.infer<typeof WithdrawDossierBody>;
+export type RecordRevocationAssessmentBody = z.infer<typeof RecordRevocationAssessmentBody>;
+export type DecideRevocationBody = z.infer<typeof DecideRevocationBody>;
+export type PublishRevocationBody = z.infer<typeof PublishRevocationBody>;
+export type DecideAcknowledgementBody = z.infer<typeof DecideAcknowledgementBody>;

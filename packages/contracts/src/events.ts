@@ -1,0 +1,137 @@
+/**
+ * Event data schemas (past tense), each at its current schema version, and the upcasters that lift older stored
+ * versions to the current one. Events are immutable in the store; a changed shape is a new schemaVersion plus an
+ * upcaster here, never a rewrite of the log.
+ */
+import { z } from 'zod';
+import * as C from './commands.js';
+import { CriterionCode, DossierKindSchema, IsoDate, ShortText, TierSchema, UnitCode } from './primitives.js';
+
+const By = z.object({ id: ShortText, role: ShortText, onBehalfOf: ShortText.optional() }).describe('who acted (copied from the envelope for segregation of duties)');
+const Share = z.number().min(0).max(1);
+const Threshold = z.object({ share: Share, inclusive: z.boolean() });
+/** The unrefined shape of a command body, so event data can add fields to it. */
+const shapeOf = <T extends z.ZodRawShape>(schema: z.ZodObject<T>): T => schema.shape;
+
+export const DossierOpenedData = z.object({
+  dossierId: ShortText,
+  kind: DossierKindSchema,
+  workflow: z.object({ id: ShortText, version: z.number().int() }),
+  ruleSet: z.object({ id: ShortText, version: z.number().int() }),
+  criteriaSetId: ShortText,
+  criteriaCodes: z.array(CriterionCode),
+  tier: TierSchema.optional(),
+  scope: z.object({ unitCode: ShortText, communeCode: UnitCode, districtCode: UnitCode.optional(), provinceCode: UnitCode }),
+  year: z.number().int(),
+  openedOn: IsoDate,
+  by: By,
+  constructionDebt: shapeOf(C.OpenDossierBody).constructionDebt,
+  securityClassification: shapeOf(C.OpenDossierBody).securityClassification,
+  targetRecognition: shapeOf(C.OpenDossierBody).targetRecognition,
+  predecessors: shapeOf(C.OpenDossierBody).predecessors,
+});
+
+const Deadline = z.object({
+  deadlineId: ShortText,
+  step: z.enum(['verification', 'appraisal', 'decision']),
+  startedOn: IsoDate,
+  workingDays: z.number().int(),
+  dueOn: IsoDate,
+});
+
+/** Current schema version and data schema of every event type. */
+export const EVENT_SCHEMAS = {
+  DossierOpened: { schemaVersion: 1, schema: DossierOpenedData },
+  SelfAssessmentRecorded: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.RecordSelfAssessmentBody), by: By }) },
+  DocumentAttached: { schemaVersion: 2, schema: z.object({ ...shapeOf(C.AttachDocumentBody), dossierVersion: z.number().int() }) },
+  PublicNoticeOpened: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.OpenPublicNoticeBody), days: z.number().int(), endsOn: IsoDate }) },
+  CommentRecorded: { schemaVersion: 1, schema: z.object(shapeOf(C.RecordCommentBody)) },
+  CommentResponded: { schemaVersion: 1, schema: z.object(shapeOf(C.RespondToCommentBody)) },
+  PublicNoticeClosed: { schemaVersion: 1, schema: z.object({ closedOn: IsoDate }) },
+  PollTallyRecorded: { schemaVersion: 1, schema: z.object(shapeOf(C.RecordPollTallyBody)) },
+  PollReportIssued: {
+    schemaVersion: 1,
+    schema: z.object({
+      ...shapeOf(C.IssuePollReportBody),
+      households: z.number().int(),
+      respondents: z.number().int(),
+      satisfied: z.number().int(),
+      minCoverage: Threshold,
+      passShare: Threshold,
+      passed: z.literal(true),
+    }),
+  },
+  ProposalMeetingRecorded: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.RecordProposalMeetingBody), requiredShare: Threshold }) },
+  DossierSubmitted: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.SubmitDossierBody), dossierVersion: z.number().int(), by: By }) },
+  DeadlineScheduled: { schemaVersion: 1, schema: Deadline },
+  VerificationRecorded: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.RecordVerificationBody), by: By }) },
+  DossierReturned: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.ReturnDossierBody), dossierVersion: z.number().int(), by: By }) },
+  DossierResubmitted: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.ResubmitDossierBody), dossierVersion: z.number().int(), by: By }),
+  },
+  DossierForwarded: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.ForwardToProvinceBody), by: By }) },
+  AppraisalRecorded: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.RecordAppraisalBody), by: By }) },
+  CouncilBallotRecorded: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.RecordCouncilBallotBody), quorum: Threshold, approvalShare: Threshold, approved: z.boolean() }),
+  },
+  RecognitionDecided: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideRecognitionBody), tier: TierSchema.optional(), year: z.number().int(), by: By }) },
+  RecognitionRefused: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideRecognitionBody), by: By }) },
+  RecognitionAnnounced: { schemaVersion: 1, schema: z.object(shapeOf(C.AnnounceRecognitionBody)) },
+  DossierWithdrawn: { schemaVersion: 1, schema: z.object(shapeOf(C.WithdrawDossierBody)) },
+  RevocationAssessed: {
+    schemaVersion: 1,
+    schema: z.object({
+      ...shapeOf(C.RecordRevocationAssessmentBody),
+      revoke: z.boolean(),
+      ground: z.enum(['half_or_more', 'share_with_critical']).optional(),
+      criticalFailing: z.array(CriterionCode),
+      by: By,
+    }),
+  },
+  RevocationDecided: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideRevocationBody), by: By }) },
+  RevocationPublished: { schemaVersion: 1, schema: z.object(shapeOf(C.PublishRevocationBody)) },
+  AcknowledgementDecided: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideAcknowledgementBody), by: By }) },
+} as const satisfies Record<string, { schemaVersion: number; schema: z.ZodType }>;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]['schema']>;
+export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
+
+/** A stored event shape is older or newer than anything this code knows. */
+export class ContractError extends Error {
+  constructor(
+    readonly code: 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_SCHEMA_VERSION',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ContractError';
+  }
+}
+
+type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
+
+/** Upcasters by event type and the version they lift FROM (v → v+1). */
+const UPCASTERS: Partial<Record<EventType, Record<number, Upcaster>>> = {
+  // v1 said `isOriginal: boolean`; v2 names the copy kind as the metadata brief does (bản chính / bản sao).
+  DocumentAttached: {
+    1: ({ isOriginal, ...rest }) => ({ ...rest, copy: isOriginal === false ? 'copy' : 'original', dossierVersion: rest.dossierVersion ?? 1 }),
+  },
+};
+
+/** Lifts stored event data to the current schema version of its type; throws `ContractError` when it cannot. */
+export function upcast(type: string, schemaVersion: number, data: Record<string, unknown>): { schemaVersion: number; data: Record<string, unknown> } {
+  if (!(type in EVENT_SCHEMAS)) throw new ContractError('UNKNOWN_EVENT_TYPE', `unknown event type ${type}`);
+  const current = EVENT_SCHEMAS[type as EventType].schemaVersion;
+  if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > current) {
+    throw new ContractError('UNKNOWN_SCHEMA_VERSION', `${type} has no schema version ${schemaVersion} (current ${current})`);
+  }
+  let lifted = data;
+  for (let v = schemaVersion; v < current; v += 1) {
+    const step = UPCASTERS[type as EventType]?.[v];
+    if (!step) throw new ContractError('UNKNOWN_SCHEMA_VERSION', `no upcaster for ${type} v${v}`);
+    lifted = step(lifted);
+  }
+  return { schemaVersion: current, data: lifted };
+}

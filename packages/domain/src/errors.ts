@@ -1,0 +1,96 @@
+/**
+ * Domain refusals. Every refusal names the rule and the figures, in English and Vietnamese, with a stable code the
+ * API maps by `kind` (forbidden → 403, conflict → 409, unprocessable → 422).
+ */
+
+/** Stable codes of domain refusals. */
+export type DomainErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNKNOWN_COMMAND'
+  | 'DOSSIER_NOT_OPENED'
+  | 'DOSSIER_ALREADY_OPEN'
+  | 'COMMAND_NOT_ALLOWED_IN_STATE'
+  | 'ROLE_NOT_ALLOWED'
+  | 'SEGREGATION_OF_DUTIES'
+  | 'NO_WORKFLOW_FOR_DATE'
+  | 'UNIT_NOT_ELIGIBLE'
+  | 'PRECONDITION_TIER'
+  | 'CONSTRUCTION_DEBT_OUTSTANDING'
+  | 'SECURITY_CONDITION_NOT_MET'
+  | 'KIND_FIELDS_INVALID'
+  | 'CRITERION_UNKNOWN'
+  | 'SELF_ASSESSMENT_INCOMPLETE'
+  | 'DOCUMENT_DUPLICATE'
+  | 'CHECKLIST_INCOMPLETE'
+  | 'NOTICE_START_IN_FUTURE'
+  | 'NOTICE_PERIOD_NOT_OVER'
+  | 'COMMENT_DUPLICATE'
+  | 'COMMENT_NOT_FOUND'
+  | 'COMMENTS_UNANSWERED'
+  | 'POLL_VILLAGE_OUTSIDE_UNIT'
+  | 'POLL_NO_TALLIES'
+  | 'POLL_COVERAGE_TOO_LOW'
+  | 'POLL_BELOW_PASS_MARK'
+  | 'PROPOSAL_MEETING_BELOW_SHARE'
+  | 'VERIFICATION_NOT_PASSED'
+  | 'APPRAISAL_NOT_PASSED'
+  | 'COUNCIL_QUORUM_NOT_MET'
+  | 'DECISION_CONTRADICTS_COUNCIL'
+  | 'DECIDER_NOT_COMPETENT'
+  | 'REVOCATION_NO_GROUNDS'
+  | 'CALENDAR_MISSING_YEAR';
+
+export type DomainErrorKind = 'forbidden' | 'conflict' | 'unprocessable';
+
+const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
+  VALIDATION_FAILED: 'unprocessable',
+  UNKNOWN_COMMAND: 'unprocessable',
+  DOSSIER_NOT_OPENED: 'conflict',
+  DOSSIER_ALREADY_OPEN: 'conflict',
+  COMMAND_NOT_ALLOWED_IN_STATE: 'conflict',
+  ROLE_NOT_ALLOWED: 'forbidden',
+  SEGREGATION_OF_DUTIES: 'forbidden',
+  DECIDER_NOT_COMPETENT: 'forbidden',
+  NO_WORKFLOW_FOR_DATE: 'unprocessable',
+  UNIT_NOT_ELIGIBLE: 'unprocessable',
+  PRECONDITION_TIER: 'unprocessable',
+  CONSTRUCTION_DEBT_OUTSTANDING: 'unprocessable',
+  SECURITY_CONDITION_NOT_MET: 'unprocessable',
+  KIND_FIELDS_INVALID: 'unprocessable',
+  CRITERION_UNKNOWN: 'unprocessable',
+  SELF_ASSESSMENT_INCOMPLETE: 'conflict',
+  DOCUMENT_DUPLICATE: 'conflict',
+  CHECKLIST_INCOMPLETE: 'conflict',
+  NOTICE_START_IN_FUTURE: 'unprocessable',
+  NOTICE_PERIOD_NOT_OVER: 'conflict',
+  COMMENT_DUPLICATE: 'conflict',
+  COMMENT_NOT_FOUND: 'unprocessable',
+  COMMENTS_UNANSWERED: 'conflict',
+  POLL_VILLAGE_OUTSIDE_UNIT: 'unprocessable',
+  POLL_NO_TALLIES: 'conflict',
+  POLL_COVERAGE_TOO_LOW: 'conflict',
+  POLL_BELOW_PASS_MARK: 'conflict',
+  PROPOSAL_MEETING_BELOW_SHARE: 'conflict',
+  VERIFICATION_NOT_PASSED: 'conflict',
+  APPRAISAL_NOT_PASSED: 'conflict',
+  COUNCIL_QUORUM_NOT_MET: 'conflict',
+  DECISION_CONTRADICTS_COUNCIL: 'conflict',
+  REVOCATION_NO_GROUNDS: 'conflict',
+  CALENDAR_MISSING_YEAR: 'unprocessable',
+};
+
+/** A command the law (or the workflow) refuses. Never thrown by `decide`: returned as `{ ok: false, error }`. */
+export class DomainError extends Error {
+  readonly kind: DomainErrorKind;
+
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly messageVi: string,
+    readonly params?: Readonly<Record<string, unknown>>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+    this.kind = KIND_OF[code];
+  }
+}

@@ -1,0 +1,51 @@
+import type { RuleSet } from '../types.js';
+import { shareMet } from './shareMet.js';
+import { ReferenceDataError } from '../ReferenceDataError.js';
+
+/** Thu hồi — whether an assessment's failing criteria are grounds to revoke a commune's recognition. */
+export interface RevocationOutcome {
+  revoke: boolean;
+  ground?: 'half_or_more' | 'share_with_critical';
+  /** failing / total, for display only: the decision itself is taken on exact integers */
+  share: number;
+  /** failing criteria that the rule set counts as critical for this criteria set */
+  criticalFailing: string[];
+}
+
+/**
+ * Applies the rule set's revocation grounds: ">= 50% of criteria failing", or ">= 30% failing with one critical
+ * criterion among them". Throws `CRITERIA_SET_NOT_FOUND` when the rule set names no critical criteria for the set,
+ * rather than silently treating none as critical.
+ */
+export function evaluateRevocation(
+  ruleSet: RuleSet,
+  criteriaSetId: string,
+  failingCodes: readonly string[],
+  totalCriteria: number,
+): RevocationOutcome {
+  const rule = ruleSet.revocation.value;
+  const critical = rule.criticalCriteria[criteriaSetId];
+  if (!critical) {
+    throw new ReferenceDataError(
+      'CRITERIA_SET_NOT_FOUND',
+      `rule set ${ruleSet.id} has no revocation rule for ${criteriaSetId}`,
+      { criteriaSetId },
+    );
+  }
+  if (new Set(failingCodes).size !== failingCodes.length || failingCodes.length > totalCriteria) {
+    throw new ReferenceDataError(
+      'INVALID_ARGUMENT',
+      `failing criteria must be distinct and at most ${totalCriteria}`,
+    );
+  }
+  const failing = failingCodes.length;
+  const criticalFailing = failingCodes.filter((c) => critical.includes(c));
+  const share = failing / totalCriteria;
+  if (shareMet(failing, totalCriteria, rule.anyCriteriaShare)) {
+    return { revoke: true, ground: 'half_or_more', share, criticalFailing };
+  }
+  if (criticalFailing.length > 0 && shareMet(failing, totalCriteria, rule.criticalCriteriaShare)) {
+    return { revoke: true, ground: 'share_with_critical', share, criticalFailing };
+  }
+  return { revoke: false, share, criticalFailing };
+}

@@ -1,0 +1,190 @@
+/**
+ * The procedural rule versions as data. Every figure carries its legal basis and whether a public source confirms
+ * it (domain brief qd18-figures.md); unconfirmed figures are defaults to be replaced when the texts are read.
+ * A dossier is judged by the version in force on the day it was opened.
+ */
+import type { DossierKind, Role } from '../../model.js';
+import type { RevocationRule, RuleParameter, RuleSet, SecurityCondition, ShareThreshold } from '../types.js';
+
+const QD18 = 'QĐ 18/2022/QĐ-TTg';
+const QD03 = 'QĐ 03/2024/QĐ-TTg';
+const ND131 = 'NĐ 131/2025/NĐ-CP';
+const QD2540 = 'QĐ 2540/QĐ-TTg (2016) figure, assumed kept by QĐ 18/2022';
+
+function param<T>(value: T, legalBasis: string, confirmed: boolean, note?: string): RuleParameter<T> {
+  return note === undefined ? { value, legalBasis, confirmed } : { value, legalBasis, confirmed, note };
+}
+const atLeast = (share: number): ShareThreshold => ({ share, inclusive: true });
+
+/** Tiêu chí then chốt — criteria whose failure, with 30% failing, triggers revocation (QĐ 18 Art. 4(5)). */
+export const CRITICAL_CRITERIA_QD18: Record<string, string[]> = {
+  /** income, environment & food safety, defence & security */
+  'commune-ntm-2021-2025': ['10', '17', '19'],
+  /** income, environment, quality of the living environment, defence & security */
+  'commune-advanced-2021-2025': ['10', '17', '18', '19'],
+};
+
+const REVOCATION_QD18: RevocationRule = {
+  anyCriteriaShare: atLeast(0.5),
+  criticalCriteriaShare: atLeast(0.3),
+  criticalCriteria: CRITICAL_CRITERIA_QD18,
+};
+
+function deciders(village: RuleParameter<Role>): Record<DossierKind, RuleParameter<Role>> {
+  const province = (note: string, confirmed = false) =>
+    param<Role>('provincial_chairman', QD18, confirmed, note);
+  return {
+    VILLAGE_NTM: village,
+    COMMUNE_NTM: province('practice: provincial decisions for 2021 (baobackan); rule text not read', true),
+    COMMUNE_ADVANCED: province('standard practice; rule text not read'),
+    COMMUNE_MODEL: province('explicit for 2018-2020 (QĐ 691/QĐ-TTg); assumed for 2021-2025'),
+    REVOCATION: province('the authority that recognised revokes; not read in QĐ 18'),
+    POST_MERGER_ACKNOWLEDGEMENT: province(
+      'Hà Tĩnh 2023 acknowledged merged communes before its provincial council',
+    ),
+  };
+}
+
+type Shared = Omit<
+  RuleSet,
+  | 'id'
+  | 'version'
+  | 'effectiveFrom'
+  | 'effectiveTo'
+  | 'legalBasis'
+  | 'decider'
+  | 'securityCondition'
+  | 'revocation'
+  | 'verifier'
+>;
+
+const SHARED: Shared = {
+  poll: {
+    passShare: {
+      ntm: param(
+        atLeast(0.9),
+        'Hướng dẫn 90/HD-MTTW-BTT (2022)',
+        false,
+        'commonly read as >= 90%; ≥90% is confirmed only as a district criterion (QĐ 320/2022)',
+      ),
+      advanced: param(atLeast(0.9), 'Hướng dẫn 90/HD-MTTW-BTT (2022)', false, 'assumed as for NTM'),
+      model: param(atLeast(0.9), 'Hướng dẫn 90/HD-MTTW-BTT (2022)', false, 'assumed as for NTM'),
+    },
+    minCoverage: param(
+      atLeast(0.7),
+      'practice before 2022 (Ninh Thuận, Tây Ninh 2019)',
+      false,
+      'nothing found for 2021-2025',
+    ),
+  },
+  proposalMeetingShare: param(
+    atLeast(0.9),
+    'procedure 1.007200 (village); QĐ 18 (commune)',
+    false,
+    'confirmed for the village procedure, from memory for communes; "trên 90%" vs "từ 90%" not seen',
+  ),
+  council: {
+    quorum: param(
+      atLeast(2 / 3),
+      QD18,
+      false,
+      'no source at all: an assumed default, replace from the QĐ 18 text',
+    ),
+    approvalShare: param(
+      atLeast(0.9),
+      QD18,
+      false,
+      'from memory; practice reports 100% ballots (Nghệ An 2023)',
+    ),
+  },
+  notice: {
+    villageDays: param(
+      10,
+      'procedure 1.007200 (dichvucong.gov.vn)',
+      true,
+      'commune loudspeaker notice of qualifying villages',
+    ),
+    communeDays: param(15, QD2540, false),
+  },
+  deadlines: {
+    verificationWorkingDays: param(
+      15,
+      QD2540,
+      false,
+      'Thừa Thiên Huế procedure list shows 15 working days, basis not shown',
+    ),
+    appraisalWorkingDays: param(20, QD2540, false),
+    incompleteNoticeWorkingDays: param(5, QD2540, false),
+    decisionWorkingDays: param(5, QD2540, false),
+  },
+};
+
+const districtChairman = param<Role>(
+  'district_chairman',
+  'procedure 1.007200',
+  false,
+  'district chairman decides in many provinces; Bắc Kạn procedure not found',
+);
+const notComplex = param<SecurityCondition>('not_complex_area', `${QD18} Art. 4(1)(d)`, true);
+const safeForSecurity = param<SecurityCondition>(
+  'safe_for_security_and_order',
+  `${QD03} amending Art. 4(1)(d)`,
+  true,
+);
+const revocationAfterAmendment = param(
+  REVOCATION_QD18,
+  `${QD18} Art. 4(5) as amended by ${QD03}`,
+  false,
+  'QĐ 03/2024 rewrote Art. 4(5)(a)-(b); the new wording was not retrieved, the 2022 grounds are kept as a default',
+);
+
+/** Thẩm tra/thẩm định rules: QĐ 18/2022 as signed, its 2024 amendment, and the two-tier procedure from 01/07/2025. */
+export const RULE_SETS: readonly RuleSet[] = [
+  {
+    id: 'qd18-2022',
+    version: 1,
+    effectiveFrom: '2022-08-02',
+    effectiveTo: '2024-03-06',
+    legalBasis: [QD18],
+    ...SHARED,
+    decider: deciders(districtChairman),
+    securityCondition: notComplex,
+    revocation: param(REVOCATION_QD18, `${QD18} Art. 4(5)`, true, 'thuvienphapluat 41861, quangninh.gov.vn'),
+    verifier: param('district', QD18, true, 'districts verified commune dossiers (baobackan 12/2021)'),
+  },
+  {
+    id: 'qd18-2022+qd03-2024',
+    version: 2,
+    effectiveFrom: '2024-03-07',
+    effectiveTo: '2025-06-30',
+    legalBasis: [QD18, QD03],
+    ...SHARED,
+    decider: deciders(districtChairman),
+    securityCondition: safeForSecurity,
+    revocation: revocationAfterAmendment,
+    verifier: param('district', QD18, true),
+  },
+  {
+    id: 'two-tier-2025',
+    version: 3,
+    effectiveFrom: '2025-07-01',
+    legalBasis: [QD18, QD03, ND131],
+    ...SHARED,
+    decider: deciders(
+      param<Role>(
+        'commune_chairman',
+        ND131,
+        false,
+        'districts abolished; the new owner of village decisions is not verified against Thái Nguyên rules',
+      ),
+    ),
+    securityCondition: safeForSecurity,
+    revocation: revocationAfterAmendment,
+    verifier: param(
+      'province',
+      ND131,
+      false,
+      'districts abolished 01/07/2025 (confirmed); that the province verifies is inferred',
+    ),
+  },
+];

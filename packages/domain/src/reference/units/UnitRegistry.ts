@@ -1,0 +1,217 @@
+/**
+ * Đơn vị hành chính — administrative units with their history. A code can name different units over time (the
+ * 2025 reform reused old commune codes for the merged communes), so every question is asked "on a date".
+ */
+import type { DossierKind } from '../../model.js';
+import type { LineageChange, UnitType, UnitVersion } from '../types.js';
+import { assertIsoDate } from '../calendar/isoDate.js';
+import { ReferenceDataError } from '../ReferenceDataError.js';
+
+/** A unit that took over from another (successor) or that another took over from (predecessor). */
+export interface LineageLink {
+  code: string;
+  kind: LineageChange['kind'];
+  effectiveDate: string;
+  basis: string;
+}
+
+export type IneligibilityCode =
+  'UNIT_UNKNOWN' | 'UNIT_NOT_VALID_ON_DATE' | 'UNIT_TYPE_NOT_ELIGIBLE' | 'NO_MERGER_ON_RECORD';
+
+export type Eligibility =
+  { eligible: true } | { eligible: false; code: IneligibilityCode; reason: string; successors?: string[] };
+
+const DISTRICT_LEVEL: readonly UnitType[] = ['district', 'city', 'town'];
+const COMMUNE_LEVEL: readonly UnitType[] = ['commune', 'ward', 'town'];
+
+function coversDate(v: UnitVersion, date: string): boolean {
+  return v.validFrom <= date && (v.validTo === undefined || date <= v.validTo);
+}
+
+/** Answers questions about units on a date. Built from versions and lineage; validates them once. */
+export class UnitRegistry {
+  readonly #versions = new Map<string, UnitVersion[]>();
+  readonly #lineage: readonly LineageChange[];
+
+  constructor(versions: readonly UnitVersion[], lineage: readonly LineageChange[]) {
+    for (const v of versions) {
+      assertIsoDate(v.validFrom);
+      if (v.validTo !== undefined && assertIsoDate(v.validTo) < v.validFrom) {
+        throw new ReferenceDataError('UNIT_DATA_INVALID', `unit ${v.code} ends before it starts`, {
+          code: v.code,
+        });
+      }
+      const list = this.#versions.get(v.code) ?? [];
+      list.push(v);
+      this.#versions.set(v.code, list);
+    }
+    for (const [code, list] of this.#versions) {
+      list.sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+      for (let i = 1; i < list.length; i += 1) {
+        const prevEnd = list[i - 1]!.validTo;
+        if (prevEnd === undefined || prevEnd >= list[i]!.validFrom) {
+          throw new ReferenceDataError('UNIT_DATA_INVALID', `versions of unit ${code} overlap`, { code });
+        }
+      }
+    }
+    for (const change of lineage) {
+      assertIsoDate(change.effectiveDate);
+      const unknown = [...change.from, ...change.to].find((c) => !this.#versions.has(c));
+      if (unknown !== undefined) {
+        throw new ReferenceDataError('UNIT_DATA_INVALID', `lineage names unknown unit ${unknown}`, {
+          code: unknown,
+        });
+      }
+    }
+    this.#lineage = [...lineage].sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate));
+  }
+
+  /** The version of `code` valid on `onDate`, or undefined when none is. */
+  get(code: string, onDate: string): UnitVersion | undefined {
+    assertIsoDate(onDate);
+    return this.#versions.get(code)?.find((v) => coversDate(v, onDate));
+  }
+
+  /** All versions of `code`, oldest first; throws `UNIT_NOT_FOUND`. */
+  history(code: string): UnitVersion[] {
+    const list = this.#versions.get(code);
+    if (!list) throw new ReferenceDataError('UNIT_NOT_FOUND', `unknown unit code ${code}`, { code });
+    return [...list];
+  }
+
+  /** The parent of `code` on `onDate` (undefined for a province); throws when `code` is not valid then. */
+  parentAt(code: string, onDate: string): UnitVersion | undefined {
+    const unit = this.#require(code, onDate);
+    return unit.parentCode === undefined ? undefined : this.get(unit.parentCode, onDate);
+  }
+
+  /** Units that took over from `code` (merge, split, reclassification, rename), in date order. */
+  successorsOf(code: string): LineageLink[] {
+    this.history(code);
+    return this.#links(code, 'from', 'to');
+  }
+
+  /** Units that `code` took over from, in date order. */
+  predecessorsOf(code: string): LineageLink[] {
+    this.history(code);
+    return this.#links(code, 'to', 'from');
+  }
+
+  /** Commune-level units (xã, phường, thị trấn) of a district-level unit on `onDate`. */
+  communesOf(districtCode: string, onDate: string): UnitVersion[] {
+    const district = this.#require(districtCode, onDate);
+    if (
+      !DISTRICT_LEVEL.includes(district.type) ||
+      district.parentCode === undefined ||
+      this.get(district.parentCode, onDate)?.type !== 'province'
+    ) {
+      throw new ReferenceDataError(
+        'UNIT_WRONG_TYPE',
+        `${districtCode} is not a district-level unit on ${onDate}`,
+        { code: districtCode },
+      );
+    }
+    const result: UnitVersion[] = [];
+    for (const code of this.#versions.keys()) {
+      const v = this.get(code, onDate);
+      if (v?.parentCode === districtCode && COMMUNE_LEVEL.includes(v.type)) result.push(v);
+    }
+    return result.sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /** The district-level unit of a commune on `onDate`; undefined from 01/07/2025, when districts were abolished. */
+  districtOf(communeCode: string, onDate: string): UnitVersion | undefined {
+    const parent = this.parentAt(communeCode, onDate);
+    return parent?.type === 'province' ? undefined : parent;
+  }
+
+  /** The province that contains `code` on `onDate` (the unit itself when it is a province). */
+  provinceOf(code: string, onDate: string): UnitVersion {
+    let unit = this.#require(code, onDate);
+    while (unit.type !== 'province') {
+      if (unit.parentCode === undefined) {
+        throw new ReferenceDataError('UNIT_DATA_INVALID', `unit ${unit.code} has no province`, {
+          code: unit.code,
+        });
+      }
+      unit = this.#require(unit.parentCode, onDate);
+    }
+    return unit;
+  }
+
+  /**
+   * Whether a dossier of `kind` may be opened for `code` on `onDate`, derived from history: only a commune (xã)
+   * valid on that date qualifies; a village dossier (code "<commune>-<village>") needs its commune to be one; a
+   * post-merger acknowledgement needs a merger into the unit on record.
+   */
+  eligibility(code: string, kind: DossierKind, onDate: string): Eligibility {
+    assertIsoDate(onDate);
+    const unitCode = kind === 'VILLAGE_NTM' ? (code.split('-')[0] ?? code) : code;
+    const unit = this.get(unitCode, onDate);
+    if (!unit) {
+      if (!this.#versions.has(unitCode)) {
+        return { eligible: false, code: 'UNIT_UNKNOWN', reason: `unknown unit code ${unitCode}` };
+      }
+      const successors = this.#currentSuccessors(unitCode, onDate);
+      return {
+        eligible: false,
+        code: 'UNIT_NOT_VALID_ON_DATE',
+        reason:
+          `unit ${unitCode} does not exist on ${onDate}` +
+          (successors.length ? `; its successor is ${successors.join(', ')}` : ''),
+        successors,
+      };
+    }
+    if (unit.type !== 'commune') {
+      const basis = unit.basis ? ` (${unit.basis})` : '';
+      return {
+        eligible: false,
+        code: 'UNIT_TYPE_NOT_ELIGIBLE',
+        reason: `${unit.name} is a ${unit.type} on ${onDate}${basis}; only a commune (xã) can take a ${kind} dossier`,
+      };
+    }
+    if (
+      kind === 'POST_MERGER_ACKNOWLEDGEMENT' &&
+      !this.#lineage.some((c) => c.kind === 'merge' && c.to.includes(unitCode) && c.effectiveDate <= onDate)
+    ) {
+      return {
+        eligible: false,
+        code: 'NO_MERGER_ON_RECORD',
+        reason: `no merger into ${unitCode} on or before ${onDate}`,
+      };
+    }
+    return { eligible: true };
+  }
+
+  #require(code: string, onDate: string): UnitVersion {
+    const unit = this.get(code, onDate);
+    if (unit) return unit;
+    if (!this.#versions.has(code))
+      throw new ReferenceDataError('UNIT_NOT_FOUND', `unknown unit code ${code}`, { code });
+    throw new ReferenceDataError('UNIT_NOT_VALID_ON_DATE', `unit ${code} does not exist on ${onDate}`, {
+      code,
+      date: onDate,
+    });
+  }
+
+  #links(code: string, side: 'from' | 'to', other: 'from' | 'to'): LineageLink[] {
+    return this.#lineage
+      .filter((c) => c[side].includes(code))
+      .flatMap((c) =>
+        c[other].map((o) => ({ code: o, kind: c.kind, effectiveDate: c.effectiveDate, basis: c.basis })),
+      );
+  }
+
+  /** Follows merges and splits until units valid on `onDate` are reached. */
+  #currentSuccessors(code: string, onDate: string, seen = new Set<string>()): string[] {
+    seen.add(code);
+    const result = new Set<string>();
+    for (const link of this.#links(code, 'from', 'to')) {
+      if (link.effectiveDate > onDate) continue;
+      if (this.get(link.code, onDate)) result.add(link.code);
+      else if (!seen.has(link.code))
+        this.#currentSuccessors(link.code, onDate, seen).forEach((c) => result.add(c));
+    }
+    return [...result].sort();
+  }
+}

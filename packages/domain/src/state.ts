@@ -1,0 +1,83 @@
+/**
+ * The state of a dossier: plain JSON, the fold of its events, never stored. It is also the XState context of the
+ * dossier's machine, so guards read exactly what the decider reads.
+ */
+import type { DossierKind, DossierScope, Tier, WorkflowPin } from './model.js';
+
+/** One criterion as each level saw it: the commune's self-assessment, the verifier's and the appraiser's values. */
+export interface CriterionRow {
+  commune?: { met: boolean; indicators: { code: string; value: number | boolean | string; unit?: string | undefined }[]; evidenceCount: number; by: string };
+  verifier?: { met: boolean; value?: number | boolean | string | undefined; note?: string | undefined };
+  appraiser?: { met: boolean; value?: number | boolean | string | undefined; note?: string | undefined };
+}
+
+export interface DocumentRecord {
+  documentId: string;
+  documentKind: string;
+  number: string;
+  issuedOn: string;
+  issuingBody: string;
+  signer: { name: string; title: string };
+  copy: 'original' | 'copy';
+  sha256: string;
+  dossierVersion: number;
+}
+
+export interface OpenDeadline {
+  deadlineId: string;
+  step: 'verification' | 'appraisal' | 'decision';
+  startedOn: string;
+  dueOn: string;
+}
+
+export interface Ballot {
+  for: number;
+  against: number;
+  blank: number;
+}
+
+/** Hồ sơ — a dossier as the fold of its events. */
+export interface DossierState {
+  id: string;
+  kind: DossierKind;
+  workflow: WorkflowPin;
+  ruleSet: { id: string; version: number };
+  criteriaSetId: string;
+  /** criterion codes the dossier is judged against, pinned at opening */
+  criteriaCodes: string[];
+  tier?: Tier | undefined;
+  scope: DossierScope;
+  year: number;
+  openedOn: string;
+  /** the machine state value, e.g. "noticeOpen" (same as `step`) */
+  status: string;
+  step: string;
+  /** 1, then +1 per resubmission */
+  dossierVersion: number;
+  /** number of events folded (0-based revision of the last event) */
+  revision: number;
+  criteria: Record<string, CriterionRow>;
+  documents: DocumentRecord[];
+  notice?: { channel: string; from: string; endsOn: string; days: number; closedOn?: string | undefined } | undefined;
+  comments: { commentId: string; receivedOn: string; text: string; response?: string | undefined }[];
+  poll: {
+    tallies: Record<string, { households: number; respondents: number; satisfied: number }>;
+    report?: { reportNo: string; issuedOn: string; households: number; respondents: number; satisfied: number; passed: true } | undefined;
+  };
+  meeting?: ({ heldOn: string; attendees: number } & Ballot) | undefined;
+  verification?: { reportNo: string; by: string; allMet: boolean } | undefined;
+  appraisal?: { reportNo: string; by: string; complete: boolean; fieldCheckPassed: boolean; allMet: boolean } | undefined;
+  council?: ({ heldOn: string; membersTotal: number; present: number; recused: string[]; approved: boolean } & Ballot) | undefined;
+  decision?: { outcome: string; decisionNo: string; decidedOn: string; by: string; tier?: Tier | undefined } | undefined;
+  announcedOn?: string | undefined;
+  withdrawal?: { reason: string } | undefined;
+  returns: { dossierVersion: number; reasons: { code: string; criterionCode?: string | undefined; detail: string }[] }[];
+  deadlines: OpenDeadline[];
+  /** commune-side actor ids that prepared or submitted the dossier: they may not verify, appraise, vote or decide */
+  preparers: string[];
+  securityClassification?: string | undefined;
+  constructionDebtOutstanding?: boolean | undefined;
+  targetRecognition?: { tier: Tier; decisionNo: string; decidedOn: string } | undefined;
+  predecessors?: { code: string; tier: Tier | null; decisionNo?: string | undefined }[] | undefined;
+  revocation?: { revoke: boolean; ground?: string | undefined; failingCriteria: string[]; criticalFailing: string[]; by: string } | undefined;
+}

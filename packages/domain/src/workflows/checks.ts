@@ -1,0 +1,336 @@
+/**
+ * The named checks that guard transitions. Each returns the refusal it stands for, or null, so one function serves
+ * both as an XState guard (passes when null) and as the source of the decider's error message. Figures come from
+ * the dossier's pinned rule set, never from literals.
+ */
+import { DomainError } from '../errors.js';
+import type { DossierState } from '../state.js';
+import { evaluateRevocation, shareMet, type ShareThreshold } from '../reference/index.js';
+import type { DecisionInput, WorkflowDefinition } from './types.js';
+
+export interface CheckArgs {
+  dossier: DossierState | null;
+  body: Record<string, unknown>;
+  input: DecisionInput;
+  definition: WorkflowDefinition;
+}
+
+type Check = (a: CheckArgs) => DomainError | null;
+
+const pct = (t: ShareThreshold): string => `${t.inclusive ? '>=' : '>'} ${Math.round(t.share * 10000) / 100}%`;
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** The dossier a check runs on; only OpenDossier's checks run without one, and those never call this. */
+function must(d: DossierState | null): DossierState {
+  if (d === null) throw new TypeError('check needs an opened dossier');
+  return d;
+}
+
+const COMMUNE_RECOGNITION = new Set(['COMMUNE_NTM', 'COMMUNE_ADVANCED', 'COMMUNE_MODEL']);
+const REQUIRED_TIER = { COMMUNE_ADVANCED: 'ntm', COMMUNE_MODEL: 'advanced' } as const;
+
+function decisionOutcome(expected: string, vi: string): Check {
+  return ({ body, dossier }) =>
+    body.outcome === expected
+      ? null
+      : new DomainError(
+          'DECISION_CONTRADICTS_COUNCIL',
+          `in step ${dossier?.step ?? '?'} the only possible outcome is "${expected}"`,
+          `ở bước ${dossier?.step ?? '?'} chỉ có thể quyết định "${vi}"`,
+          { expected, step: dossier?.step },
+        );
+}
+
+const CHECKS = {
+  kindFields: ({ body, definition }) => {
+    const kind = definition.kind;
+    const missing: string[] = [];
+    if (kind === 'VILLAGE_NTM' && (body.communeCode === undefined || !str(body.unitCode).startsWith(`${str(body.communeCode)}-`))) {
+      missing.push('communeCode (and unitCode "<communeCode>-<village>")');
+    }
+    if (kind !== 'VILLAGE_NTM' && !/^[0-9]{5}$/.test(str(body.unitCode))) missing.push('unitCode (a commune code)');
+    if (COMMUNE_RECOGNITION.has(kind) && (body.constructionDebt === undefined || body.securityClassification === undefined)) {
+      missing.push('constructionDebt, securityClassification');
+    }
+    if (kind === 'REVOCATION' && body.targetRecognition === undefined) missing.push('targetRecognition');
+    if (kind === 'POST_MERGER_ACKNOWLEDGEMENT' && body.predecessors === undefined) missing.push('predecessors');
+    return missing.length === 0
+      ? null
+      : new DomainError('KIND_FIELDS_INVALID', `a ${kind} dossier needs ${missing.join('; ')}`, `hồ sơ ${kind} cần có ${missing.join('; ')}`, { missing });
+  },
+  unitEligible: ({ body, input, definition }) => {
+    if (!input.units) return null;
+    const e = input.units.eligibility(str(body.unitCode), definition.kind, input.today);
+    return e.eligible
+      ? null
+      : new DomainError('UNIT_NOT_ELIGIBLE', e.reason, `đơn vị ${str(body.unitCode)} không đủ điều kiện mở hồ sơ ${definition.kind} ngày ${input.today}`, {
+          unitCode: body.unitCode,
+          reason: e.code,
+          successors: e.successors,
+        });
+  },
+  tierPrecondition: ({ input, definition }) => {
+    const current = input.unitRecognition?.tier ?? null;
+    const kind = definition.kind;
+    if (kind === 'COMMUNE_NTM') {
+      return current === null
+        ? null
+        : new DomainError('PRECONDITION_TIER', `the commune is already recognised at tier ${current}`, `xã đã được công nhận mức ${current}`, { current });
+    }
+    if (kind !== 'COMMUNE_ADVANCED' && kind !== 'COMMUNE_MODEL') return null;
+    const required = REQUIRED_TIER[kind];
+    return current === required
+      ? null
+      : new DomainError(
+          'PRECONDITION_TIER',
+          `a ${kind} dossier requires current recognition at tier ${required} (NTM before advanced before model); current: ${current ?? 'none'}`,
+          `hồ sơ ${kind} yêu cầu xã đang đạt mức ${required} (NTM → nâng cao → kiểu mẫu); hiện tại: ${current ?? 'chưa đạt'}`,
+          { required, current },
+        );
+  },
+  recognitionHeld: ({ body, input }) => {
+    const target = body.targetRecognition as { tier?: string; decisionNo?: string } | undefined;
+    const held = input.unitRecognition;
+    return held && target && held.tier === target.tier && held.decisionNo === target.decisionNo
+      ? null
+      : new DomainError(
+          'PRECONDITION_TIER',
+          `the commune does not hold recognition ${target?.decisionNo ?? '?'} at tier ${target?.tier ?? '?'}; current: ${held ? `${held.tier} (${held.decisionNo})` : 'none'}`,
+          `xã không giữ quyết định công nhận ${target?.decisionNo ?? '?'} mức ${target?.tier ?? '?'}`,
+          { target, current: held ?? null },
+        );
+  },
+  noConstructionDebt: ({ body }) =>
+    (body.constructionDebt as { outstanding?: boolean } | undefined)?.outstanding === true
+      ? new DomainError(
+          'CONSTRUCTION_DEBT_OUTSTANDING',
+          'a commune with outstanding capital-construction debt under the programme cannot be recognised (QĐ 18/2022 Art. 4(1)(c))',
+          'xã còn nợ đọng xây dựng cơ bản thì không được công nhận (QĐ 18/2022 Điều 4(1)(c))',
+        )
+      : null,
+  securityCondition: ({ body, input }) => {
+    const rule = input.ruleSet.securityCondition;
+    const c = str(body.securityClassification);
+    const ok = rule.value === 'safe_for_security_and_order' ? c === 'safe_for_security_and_order' : c !== 'complex_area';
+    return ok
+      ? null
+      : new DomainError(
+          'SECURITY_CONDITION_NOT_MET',
+          `the security condition in force is "${rule.value}" (${rule.legalBasis}); the commune is classed "${c}"`,
+          `điều kiện an ninh trật tự đang áp dụng là "${rule.value}" (${rule.legalBasis}); xã được xếp loại "${c}"`,
+          { required: rule.value, classification: c },
+        );
+  },
+  criterionKnown: ({ dossier, body }) => {
+    const d = must(dossier);
+    const codes = body.criterionCode !== undefined ? [str(body.criterionCode)] : ((body.criteria as { code: string }[] | undefined) ?? []).map((c) => c.code);
+    const unknown = codes.filter((c) => !d.criteriaCodes.includes(c));
+    return unknown.length === 0
+      ? null
+      : new DomainError('CRITERION_UNKNOWN', `criteria ${unknown.join(', ')} are not in criteria set ${d.criteriaSetId}`, `tiêu chí ${unknown.join(', ')} không thuộc bộ tiêu chí ${d.criteriaSetId}`, {
+          unknown,
+          criteriaSetId: d.criteriaSetId,
+        });
+  },
+  selfAssessmentComplete: ({ dossier }) => {
+    const d = must(dossier);
+    const missing = d.criteriaCodes.filter((c) => d.criteria[c]?.commune === undefined);
+    const notMet = d.criteriaCodes.filter((c) => d.criteria[c]?.commune?.met === false);
+    return missing.length === 0 && notMet.length === 0
+      ? null
+      : new DomainError(
+          'SELF_ASSESSMENT_INCOMPLETE',
+          `every criterion of ${d.criteriaSetId} must be self-assessed as met; missing: ${missing.join(', ') || 'none'}; not met: ${notMet.join(', ') || 'none'}`,
+          `mọi tiêu chí của ${d.criteriaSetId} phải được tự đánh giá là đạt; thiếu: ${missing.join(', ') || 'không'}; chưa đạt: ${notMet.join(', ') || 'không'}`,
+          { missing, notMet },
+        );
+  },
+  documentNew: ({ dossier, body }) =>
+    must(dossier).documents.some((x) => x.documentId === body.documentId)
+      ? new DomainError('DOCUMENT_DUPLICATE', `document ${str(body.documentId)} is already attached`, `tài liệu ${str(body.documentId)} đã được đính kèm`, { documentId: body.documentId })
+      : null,
+  checklistComplete: ({ dossier, definition }) => {
+    const d = must(dossier);
+    const missing = definition.checklist.filter((k) => !d.documents.some((x) => x.documentKind === k));
+    return missing.length === 0
+      ? null
+      : new DomainError('CHECKLIST_INCOMPLETE', `the dossier lacks required documents: ${missing.join(', ')}`, `hồ sơ còn thiếu tài liệu bắt buộc: ${missing.join(', ')}`, { missing });
+  },
+  noticeStartNotFuture: ({ body, input }) =>
+    str(body.from) > input.today
+      ? new DomainError('NOTICE_START_IN_FUTURE', `the notice cannot start (${str(body.from)}) after today (${input.today})`, `ngày bắt đầu niêm yết (${str(body.from)}) không được sau hôm nay (${input.today})`, {
+          from: body.from,
+          today: input.today,
+        })
+      : null,
+  noticePeriodOver: ({ dossier, input }) => {
+    const notice = must(dossier).notice;
+    if (notice && input.today > notice.endsOn) return null;
+    return new DomainError(
+      'NOTICE_PERIOD_NOT_OVER',
+      `the notice period of ${notice?.days ?? '?'} days ends on ${notice?.endsOn ?? '?'}; it can be closed from the next day`,
+      `thời gian niêm yết ${notice?.days ?? '?'} ngày kết thúc vào ngày ${notice?.endsOn ?? '?'}; chỉ được kết thúc từ ngày hôm sau`,
+      { endsOn: notice?.endsOn, days: notice?.days, today: input.today },
+    );
+  },
+  commentNew: ({ dossier, body }) =>
+    must(dossier).comments.some((c) => c.commentId === body.commentId)
+      ? new DomainError('COMMENT_DUPLICATE', `comment ${str(body.commentId)} is already recorded`, `ý kiến ${str(body.commentId)} đã được ghi nhận`, { commentId: body.commentId })
+      : null,
+  commentKnown: ({ dossier, body }) =>
+    must(dossier).comments.some((c) => c.commentId === body.commentId)
+      ? null
+      : new DomainError('COMMENT_NOT_FOUND', `no comment ${str(body.commentId)} was recorded`, `không có ý kiến ${str(body.commentId)}`, { commentId: body.commentId }),
+  commentsAnswered: ({ dossier }) => {
+    const open = must(dossier).comments.filter((c) => c.response === undefined).map((c) => c.commentId);
+    return open.length === 0
+      ? null
+      : new DomainError('COMMENTS_UNANSWERED', `every comment must be answered before closing; unanswered: ${open.join(', ')}`, `phải trả lời mọi ý kiến trước khi kết thúc; chưa trả lời: ${open.join(', ')}`, {
+          unanswered: open,
+        });
+  },
+  villageInUnit: ({ dossier, body }) => {
+    const commune = must(dossier).scope.communeCode;
+    return str(body.villageId).startsWith(`${commune}-`)
+      ? null
+      : new DomainError('POLL_VILLAGE_OUTSIDE_UNIT', `village ${str(body.villageId)} is not in commune ${commune}`, `thôn ${str(body.villageId)} không thuộc xã ${commune}`, { villageId: body.villageId, commune });
+  },
+  pollPassed: ({ dossier, input }) => {
+    const d = must(dossier);
+    const tallies = Object.values(d.poll.tallies);
+    if (tallies.length === 0) return new DomainError('POLL_NO_TALLIES', 'no village poll tally has been recorded', 'chưa có kết quả lấy ý kiến của thôn nào');
+    const households = tallies.reduce((s, t) => s + t.households, 0);
+    const respondents = tallies.reduce((s, t) => s + t.respondents, 0);
+    const satisfied = tallies.reduce((s, t) => s + t.satisfied, 0);
+    const coverage = input.ruleSet.poll.minCoverage.value;
+    if (!shareMet(respondents, households, coverage)) {
+      return new DomainError(
+        'POLL_COVERAGE_TOO_LOW',
+        `poll coverage ${respondents}/${households} households is below the required ${pct(coverage)}`,
+        `tỷ lệ hộ tham gia ${respondents}/${households} thấp hơn mức yêu cầu ${pct(coverage)}`,
+        { respondents, households, required: coverage },
+      );
+    }
+    const pass = input.ruleSet.poll.passShare[d.tier ?? 'ntm'].value;
+    return shareMet(satisfied, respondents, pass)
+      ? null
+      : new DomainError(
+          'POLL_BELOW_PASS_MARK',
+          `${satisfied}/${respondents} respondents satisfied is below the pass mark ${pct(pass)}`,
+          `${satisfied}/${respondents} người hài lòng, thấp hơn mức đạt ${pct(pass)}`,
+          { satisfied, respondents, required: pass },
+        );
+  },
+  meetingPassed: ({ body, input }) => {
+    const t = input.ruleSet.proposalMeetingShare.value;
+    return shareMet(num(body.for), num(body.attendees), t)
+      ? null
+      : new DomainError(
+          'PROPOSAL_MEETING_BELOW_SHARE',
+          `${num(body.for)}/${num(body.attendees)} attendees in favour is below the required ${pct(t)}`,
+          `${num(body.for)}/${num(body.attendees)} người dự họp tán thành, thấp hơn mức ${pct(t)}`,
+          { for: body.for, attendees: body.attendees, required: t },
+        );
+  },
+  notPreparer: ({ dossier, input }) => {
+    const ids = [input.actor.id, input.onBehalfOf?.id].filter((x): x is string => x !== undefined);
+    const clash = ids.find((id) => must(dossier).preparers.includes(id));
+    return clash === undefined
+      ? null
+      : new DomainError(
+          'SEGREGATION_OF_DUTIES',
+          `${clash} prepared or submitted this dossier and cannot verify, appraise, vote on or decide it`,
+          `${clash} đã lập hoặc nộp hồ sơ này nên không được thẩm tra, thẩm định, biểu quyết hay quyết định`,
+          { actorId: clash },
+        );
+  },
+  verificationPassed: ({ dossier }) => {
+    const d = must(dossier);
+    const failing = d.criteriaCodes.filter((c) => d.criteria[c]?.verifier?.met !== true);
+    return failing.length === 0
+      ? null
+      : new DomainError('VERIFICATION_NOT_PASSED', `verification did not find criteria ${failing.join(', ')} met; return the dossier instead`, `kết quả thẩm tra chưa đạt tiêu chí ${failing.join(', ')}; cần trả hồ sơ`, {
+          failing,
+        });
+  },
+  appraisalPassed: ({ dossier }) => {
+    const a = must(dossier).appraisal;
+    return a?.complete && a.fieldCheckPassed && a.allMet
+      ? null
+      : new DomainError(
+          'APPRAISAL_NOT_PASSED',
+          `the appraisal found the dossier ${a?.complete ? 'complete' : 'incomplete'}, the field check ${a?.fieldCheckPassed ? 'passed' : 'failed'}, criteria ${a?.allMet ? 'met' : 'not all met'}; return the dossier instead`,
+          'kết quả thẩm định chưa đạt; cần trả hồ sơ',
+          { appraisal: a },
+        );
+  },
+  noPreparerVoting: ({ dossier, body }) => {
+    const recused = strings(body.recusedMemberIds);
+    const voters = strings(body.presentMemberIds).filter((id) => !recused.includes(id));
+    const clash = voters.filter((id) => must(dossier).preparers.includes(id));
+    return clash.length === 0
+      ? null
+      : new DomainError('SEGREGATION_OF_DUTIES', `council members ${clash.join(', ')} prepared this dossier and must recuse`, `thành viên ${clash.join(', ')} đã lập hồ sơ này nên phải không tham gia biểu quyết`, {
+          actorIds: clash,
+        });
+  },
+  councilQuorum: ({ body, input }) => {
+    const t = input.ruleSet.council.quorum.value;
+    const present = strings(body.presentMemberIds).length;
+    return shareMet(present, num(body.membersTotal), t)
+      ? null
+      : new DomainError(
+          'COUNCIL_QUORUM_NOT_MET',
+          `${present}/${num(body.membersTotal)} members present is below the quorum ${pct(t)}`,
+          `${present}/${num(body.membersTotal)} thành viên có mặt, dưới mức tối thiểu ${pct(t)}`,
+          { present, membersTotal: body.membersTotal, required: t },
+        );
+  },
+  councilApproves: ({ body, input }) => {
+    const voting = strings(body.presentMemberIds).length - new Set(strings(body.recusedMemberIds)).size;
+    const t = input.ruleSet.council.approvalShare.value;
+    return voting > 0 && shareMet(num(body.for), voting, t)
+      ? null
+      : new DomainError('COMMAND_NOT_ALLOWED_IN_STATE', `${num(body.for)}/${voting} ballots in favour is below ${pct(t)}`, `${num(body.for)}/${voting} phiếu tán thành, dưới ${pct(t)}`);
+  },
+  competentDecider: ({ dossier, input }) => {
+    const d = must(dossier);
+    const rule = input.ruleSet.decider[d.kind];
+    return input.actor.role === rule.value
+      ? null
+      : new DomainError(
+          'DECIDER_NOT_COMPETENT',
+          `a ${d.kind} decision is signed by ${rule.value} under ${input.ruleSet.id} (${rule.legalBasis})`,
+          `quyết định ${d.kind} do ${rule.value} ký theo ${input.ruleSet.id} (${rule.legalBasis})`,
+          { required: rule.value },
+        );
+  },
+  outcomeRecognise: decisionOutcome('recognise', 'công nhận'),
+  outcomeRefuse: decisionOutcome('refuse', 'không công nhận'),
+  outcomeRevoke: decisionOutcome('revoke', 'thu hồi'),
+  outcomeKeep: decisionOutcome('keep', 'giữ công nhận'),
+  outcomeAcknowledge: decisionOutcome('acknowledge', 'thừa nhận'),
+  revocationGrounds: ({ body, input }) => {
+    const outcome = evaluateRevocation(input.ruleSet, str(body.criteriaSetId), strings(body.failingCriteria), num(body.totalCriteria));
+    return outcome.revoke
+      ? null
+      : new DomainError(
+          'REVOCATION_NO_GROUNDS',
+          `${strings(body.failingCriteria).length}/${num(body.totalCriteria)} failing criteria are no ground to revoke under ${input.ruleSet.id}`,
+          `${strings(body.failingCriteria).length}/${num(body.totalCriteria)} tiêu chí không đạt chưa đủ căn cứ thu hồi`,
+        );
+  },
+} satisfies Record<string, Check>;
+
+export type CheckName = keyof typeof CHECKS;
+
+/** The first refusal among `names`, or null when all pass. */
+export function firstFailure(names: readonly CheckName[], args: CheckArgs): DomainError | null {
+  for (const name of names) {
+    const error = CHECKS[name](args);
+    if (error) return error;
+  }
+  return null;
+}

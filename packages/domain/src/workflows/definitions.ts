@@ -1,0 +1,199 @@
+/**
+ * Every dossier workflow as a table of edges, one definition per dossier kind and procedure version.
+ * v1 of the commune workflows is QĐ 18/2022 with district verification; v2 is the two-tier procedure in force from
+ * 01/07/2025, where the province verifies inside its own review. Changing a published version would silently change
+ * the past: a new behaviour is a new version.
+ */
+import type { DossierKind, Role, Tier } from '../model.js';
+import type { CheckName } from './checks.js';
+import type { DeadlineStep, Edge, WorkflowDefinition } from './types.js';
+
+const e = (from: string | readonly string[], command: string, to: string | null, roles: readonly Role[], checks: readonly CheckName[] = [], deadline?: DeadlineStep): Edge[] =>
+  (typeof from === 'string' ? [from] : from).map((f) => ({
+    from: f,
+    command,
+    to: to ?? f,
+    roles,
+    ...(checks.length > 0 ? { checks } : {}),
+    ...(deadline ? { deadline } : {}),
+  }));
+
+const COMMUNE: readonly Role[] = ['commune_official'];
+const FRONT: readonly Role[] = ['front_officer'];
+const APPRAISER: readonly Role[] = ['provincial_appraiser'];
+const CHAIRMAN: readonly Role[] = ['provincial_chairman'];
+const SECRETARY: readonly Role[] = ['council_secretary'];
+
+/** Public notice and its comments, the same in every workflow that consults. */
+function consultation(before: string, roles: readonly Role[]): Edge[] {
+  return [
+    ...e(before, 'OpenPublicNotice', 'noticeOpen', roles, before === 'preparing' ? ['selfAssessmentComplete', 'noticeStartNotFuture'] : ['noticeStartNotFuture']),
+    ...e('noticeOpen', 'RecordComment', null, roles, ['commentNew']),
+    ...e('noticeOpen', 'RespondToComment', null, roles, ['commentKnown']),
+    ...e('noticeOpen', 'ClosePublicNotice', 'noticeClosed', roles, ['noticePeriodOver', 'commentsAnswered']),
+  ];
+}
+
+/** Appraisal council and its ballot: approved, or not approved when the share is missed; no quorum is refused. */
+function council(decide: string, yes: CheckName, no: CheckName, approvedTo: string, refusedTo: string, decider: readonly Role[]): Edge[] {
+  const ballot: CheckName[] = ['notPreparer', 'appraisalPassed', 'noPreparerVoting', 'councilQuorum'];
+  return [
+    ...e('appraised', 'RecordCouncilBallot', 'councilApproved', SECRETARY, [...ballot, 'councilApproves'], 'decision'),
+    ...e('appraised', 'RecordCouncilBallot', 'councilNotApproved', SECRETARY, ballot),
+    ...e('councilApproved', decide, approvedTo, decider, ['notPreparer', 'competentDecider', yes]),
+    ...e('councilApproved', decide, refusedTo, decider, ['notPreparer', 'competentDecider', no]),
+    ...e('councilNotApproved', decide, refusedTo, decider, ['notPreparer', 'competentDecider', no]),
+  ];
+}
+
+const COMMUNE_CHECKLIST = [
+  'self_assessment_report',
+  'notice_record',
+  'comments_summary',
+  'poll_report',
+  'proposal_meeting_minutes',
+  'construction_debt_report',
+  'security_confirmation',
+  'submission_letter',
+] as const;
+
+const TIER_KIND: Record<Tier, DossierKind> = { ntm: 'COMMUNE_NTM', advanced: 'COMMUNE_ADVANCED', model: 'COMMUNE_MODEL' };
+const TIER_TITLE: Record<Tier, string> = { ntm: 'Commune NTM', advanced: 'Commune advanced NTM', model: 'Commune model NTM' };
+
+/** Xã đạt chuẩn / nâng cao / kiểu mẫu — one factory for the three commune tiers: same steps, other preconditions and criteria. */
+export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition {
+  const verifier: readonly Role[] = version === 1 ? ['district_verifier'] : APPRAISER;
+  const review =
+    version === 1
+      ? [
+          ...e('submitted', 'RecordVerification', 'verified', verifier, ['notPreparer', 'criterionKnown']),
+          ...e('verified', 'ForwardToProvince', 'forwarded', verifier, ['notPreparer', 'verificationPassed'], 'appraisal'),
+          ...e(['submitted', 'verified'], 'ReturnDossier', 'returned', verifier, ['notPreparer']),
+          ...e('forwarded', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'criterionKnown']),
+          ...e(['forwarded', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, ['notPreparer']),
+        ]
+      : [
+          ...e('submitted', 'RecordVerification', 'verified', APPRAISER, ['notPreparer', 'criterionKnown'], 'appraisal'),
+          ...e('verified', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'verificationPassed', 'criterionKnown']),
+          ...e(['submitted', 'verified', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, ['notPreparer']),
+        ];
+  const open = ['preparing', 'noticeOpen', 'noticeClosed', 'pollReported', 'meetingHeld', 'returned'];
+  const opening: CheckName[] = ['kindFields', 'unitEligible', 'tierPrecondition', 'noConstructionDebt', 'securityCondition'];
+  return {
+    id: `commune-${tier}`,
+    version,
+    kind: TIER_KIND[tier],
+    tier,
+    title: `${TIER_TITLE[tier]} v${version}`,
+    description:
+      version === 1
+        ? 'QĐ 18/2022 procedure: the district verifies (thẩm tra) and forwards to the province, which appraises (thẩm định); the council votes; the provincial chairman decides.'
+        : 'Two-tier procedure from 01/07/2025: no district; the province reviews the dossier, verifying and then appraising it; the council votes; the provincial chairman decides.',
+    checklist: COMMUNE_CHECKLIST,
+    finalStates: ['announced', 'refused', 'withdrawn'],
+    edges: [
+      ...e('draft', 'OpenDossier', 'preparing', COMMUNE, opening),
+      ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
+      ...e(open, 'AttachDocument', null, [...COMMUNE, ...FRONT], ['documentNew']),
+      ...consultation('preparing', COMMUNE),
+      ...e('noticeClosed', 'RecordPollTally', null, FRONT, ['villageInUnit']),
+      ...e('noticeClosed', 'IssuePollReport', 'pollReported', FRONT, ['pollPassed']),
+      ...e('pollReported', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
+      ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'verification'),
+      ...review,
+      ...e('returned', 'ResubmitDossier', 'submitted', COMMUNE, ['selfAssessmentComplete', 'checklistComplete'], 'verification'),
+      ...council('DecideRecognition', 'outcomeRecognise', 'outcomeRefuse', 'recognised', 'refused', CHAIRMAN),
+      ...e('recognised', 'AnnounceRecognition', 'announced', [...CHAIRMAN, ...APPRAISER]),
+      ...e([...open, 'submitted', 'verified', 'forwarded', 'appraised', 'councilNotApproved'].filter((s) => version === 1 || s !== 'forwarded'), 'WithdrawDossier', 'withdrawn', COMMUNE),
+    ],
+  };
+}
+
+/** Thôn đạt chuẩn NTM — procedure 1.007200: the commune verifies, posts a loudspeaker notice, votes, and submits. */
+export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
+  const decider: readonly Role[] = version === 1 ? ['district_chairman'] : ['commune_chairman'];
+  const prep: readonly Role[] = ['village_head', ...COMMUNE];
+  const open = ['preparing', 'noticeOpen', 'noticeClosed', 'meetingHeld', 'returned'];
+  return {
+    id: 'village-ntm',
+    version,
+    kind: 'VILLAGE_NTM',
+    tier: 'ntm',
+    title: `Village NTM v${version}`,
+    description:
+      version === 1
+        ? 'Procedure 1.007200: the village self-assesses, the commune posts a loudspeaker notice, its steering committee votes and submits to the district, whose chairman decides.'
+        : 'After 01/07/2025 no district exists: the commune chairman decides (rule parameter, to be confirmed against the province’s rules).',
+    checklist: ['self_assessment_report', 'notice_record', 'proposal_meeting_minutes', 'submission_letter'],
+    finalStates: ['announced', 'refused', 'withdrawn'],
+    edges: [
+      ...e('draft', 'OpenDossier', 'preparing', ['village_head'], ['kindFields', 'unitEligible']),
+      ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, prep, ['criterionKnown']),
+      ...e(open, 'AttachDocument', null, prep, ['documentNew']),
+      ...consultation('preparing', COMMUNE),
+      ...e('noticeClosed', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
+      ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'decision'),
+      ...e('submitted', 'ReturnDossier', 'returned', decider, ['notPreparer']),
+      ...e('returned', 'ResubmitDossier', 'submitted', COMMUNE, ['selfAssessmentComplete', 'checklistComplete'], 'decision'),
+      ...e('submitted', 'DecideRecognition', 'recognised', decider, ['notPreparer', 'competentDecider', 'outcomeRecognise']),
+      ...e('submitted', 'DecideRecognition', 'refused', decider, ['notPreparer', 'competentDecider', 'outcomeRefuse']),
+      ...e('recognised', 'AnnounceRecognition', 'announced', [...decider, ...COMMUNE]),
+      ...e([...open, 'submitted'], 'WithdrawDossier', 'withdrawn', prep),
+    ],
+  };
+}
+
+/** Thu hồi — assessment, consultation, revocation dossier, decision by the recogniser, publication. */
+export function revocationWorkflow(version: 1 | 2): WorkflowDefinition {
+  const assessor: readonly Role[] = version === 1 ? ['district_verifier'] : APPRAISER;
+  const open = ['assessing', 'assessed', 'noticeOpen', 'noticeClosed'];
+  return {
+    id: 'revocation',
+    version,
+    kind: 'REVOCATION',
+    title: `Revocation v${version}`,
+    description:
+      version === 1
+        ? 'QĐ 18/2022 Art. 23-24: the district assesses the commune, consults, compiles the revocation dossier; the provincial chairman decides.'
+        : 'From 01/07/2025 (NĐ 131/2025 Art. 44(1)): the province assesses, consults and compiles the dossier; the provincial chairman decides.',
+    checklist: ['revocation_assessment_report', 'notice_record', 'comments_summary'],
+    finalStates: ['dismissed', 'kept', 'published', 'withdrawn'],
+    edges: [
+      ...e('draft', 'OpenDossier', 'assessing', assessor, ['kindFields', 'unitEligible', 'recognitionHeld']),
+      ...e(open, 'AttachDocument', null, assessor, ['documentNew']),
+      ...e('assessing', 'RecordRevocationAssessment', 'assessed', assessor, ['revocationGrounds']),
+      ...e('assessing', 'RecordRevocationAssessment', 'dismissed', assessor),
+      ...consultation('assessed', assessor),
+      ...e('noticeClosed', 'SubmitDossier', 'submitted', assessor, ['checklistComplete'], 'decision'),
+      ...e('submitted', 'DecideRevocation', 'revoked', CHAIRMAN, ['notPreparer', 'competentDecider', 'outcomeRevoke']),
+      ...e('submitted', 'DecideRevocation', 'kept', CHAIRMAN, ['notPreparer', 'competentDecider', 'outcomeKeep']),
+      ...e('revoked', 'PublishRevocation', 'published', [...CHAIRMAN, ...APPRAISER]),
+      ...e(open, 'WithdrawDossier', 'withdrawn', assessor),
+    ],
+  };
+}
+
+/** Thừa nhận — acknowledging a merged commune's status before the provincial council. */
+export function postMergerWorkflow(): WorkflowDefinition {
+  const open = ['preparing', 'returned'];
+  return {
+    id: 'post-merger-acknowledgement',
+    version: 1,
+    kind: 'POST_MERGER_ACKNOWLEDGEMENT',
+    title: 'Post-merger acknowledgement v1',
+    description: 'A commune formed by a merger asks the province to acknowledge its status: self-assessment, appraisal, council ballot, decision.',
+    checklist: ['merger_status_report', 'self_assessment_report', 'submission_letter'],
+    finalStates: ['acknowledged', 'refused', 'withdrawn'],
+    edges: [
+      ...e('draft', 'OpenDossier', 'preparing', COMMUNE, ['kindFields', 'unitEligible']),
+      ...e(open, 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
+      ...e(open, 'AttachDocument', null, COMMUNE, ['documentNew']),
+      ...e('preparing', 'SubmitDossier', 'submitted', COMMUNE, ['selfAssessmentComplete', 'checklistComplete'], 'appraisal'),
+      ...e('returned', 'ResubmitDossier', 'submitted', COMMUNE, ['selfAssessmentComplete', 'checklistComplete'], 'appraisal'),
+      ...e('submitted', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'criterionKnown']),
+      ...e(['submitted', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, ['notPreparer']),
+      ...council('DecideAcknowledgement', 'outcomeAcknowledge', 'outcomeRefuse', 'acknowledged', 'refused', CHAIRMAN),
+      ...e([...open, 'submitted', 'appraised', 'councilNotApproved'], 'WithdrawDossier', 'withdrawn', COMMUNE),
+    ],
+  };
+}

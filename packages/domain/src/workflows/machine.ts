@@ -1,0 +1,63 @@
+/**
+ * Builds the XState v5 machine of a workflow definition. The machine is used only through the pure
+ * `initialTransition` / `transition` functions: no actor is ever started, and deadlines are events, not `after`
+ * timers. Each transition carries its roles and checks in `meta`; its guard runs the same checks; its
+ * `scheduleDeadline` action is data that the decider turns into a `DeadlineScheduled` event.
+ */
+import { setup } from 'xstate';
+import { firstFailure, type CheckName } from './checks.js';
+import type { DeadlineStep, Edge, MachineContext, MachineEvent, WorkflowDefinition } from './types.js';
+
+/** What every transition of a workflow machine carries in `meta`. */
+export interface EdgeMeta {
+  roles: readonly string[];
+  checks: readonly CheckName[];
+  deadline?: DeadlineStep;
+}
+
+/** The machine of one workflow definition, with the definition in its context for the guards. */
+export function buildMachine(definition: WorkflowDefinition) {
+  const states: Record<string, { type?: 'final'; on: Record<string, unknown[]> }> = {};
+  const stateOf = (name: string) => (states[name] ??= definition.finalStates.includes(name) ? { type: 'final', on: {} } : { on: {} });
+  stateOf('draft');
+  for (const edge of definition.edges) {
+    stateOf(edge.to);
+    const on = stateOf(edge.from).on;
+    (on[edge.command] ??= []).push(transitionOf(edge));
+  }
+  return setup({
+    types: { context: {} as MachineContext, events: {} as MachineEvent, input: {} as MachineContext },
+    guards: {
+      passes: ({ context, event }, params: { checks: readonly CheckName[] }) =>
+        firstFailure(params.checks, { dossier: context.dossier, body: event.body, input: event.input, definition: context.definition }) === null,
+    },
+    actions: {
+      // Never executed: `transition()` returns it as data and the decider appends the matching event.
+      scheduleDeadline: (_args, _params: { step: DeadlineStep }) => undefined,
+    },
+  }).createMachine({
+    id: `${definition.id}-v${definition.version}`,
+    initial: 'draft',
+    context: ({ input }) => input,
+    // The state table is generated from the edges above; XState checks its shape when the machine is created.
+    states: states as never,
+  });
+}
+
+function transitionOf(edge: Edge) {
+  const meta: EdgeMeta = { roles: edge.roles, checks: edge.checks ?? [], ...(edge.deadline ? { deadline: edge.deadline } : {}) };
+  return {
+    ...(edge.to === edge.from ? {} : { target: edge.to }),
+    ...(edge.checks ? { guard: { type: 'passes', params: { checks: edge.checks } } } : {}),
+    ...(edge.deadline ? { actions: [{ type: 'scheduleDeadline', params: { step: edge.deadline } }] } : {}),
+    meta,
+  };
+}
+
+export type WorkflowMachine = ReturnType<typeof buildMachine>;
+
+/** The transitions a machine defines for a command in a state, in priority order, with their targets. */
+export function candidatesOf(machine: WorkflowMachine, state: string, command: string): { to: string; meta: EdgeMeta }[] {
+  const node = (machine.root.states as Record<string, { on: Record<string, { target?: readonly { key: string }[]; meta?: unknown }[]> }>)[state];
+  return (node?.on[command] ?? []).map((t) => ({ to: t.target?.[0]?.key ?? state, meta: t.meta as EdgeMeta }));
+}

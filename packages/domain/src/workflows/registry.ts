@@ -1,0 +1,59 @@
+/**
+ * The registry of workflow versions. A dossier pins `{ id, version }` when it is opened and is replayed under that
+ * version for ever; `workflowFor` picks the version in force on the opening date.
+ */
+import type { DossierKind, WorkflowPin } from '../model.js';
+import { buildMachine, type WorkflowMachine } from './machine.js';
+import { communeWorkflow, postMergerWorkflow, revocationWorkflow, villageWorkflow } from './definitions.js';
+import type { WorkflowDefinition } from './types.js';
+
+/** First day of the two-tier procedure (NĐ 131/2025, districts abolished). */
+export const TWO_TIER_FROM = '2025-07-01';
+/** First day of QĐ 18/2022; no workflow is defined for dossiers opened earlier. */
+export const QD18_FROM = '2022-08-02';
+
+export interface RegisteredWorkflow {
+  id: string;
+  version: number;
+  kind: DossierKind;
+  definition: WorkflowDefinition;
+  machine: WorkflowMachine;
+  /** first opening date this version applies to, and last (inclusive) */
+  from: string;
+  to?: string;
+}
+
+const register = (definition: WorkflowDefinition, from: string, to?: string): RegisteredWorkflow => ({
+  id: definition.id,
+  version: definition.version,
+  kind: definition.kind,
+  definition,
+  machine: buildMachine(definition),
+  from,
+  ...(to ? { to } : {}),
+});
+
+const BEFORE_REFORM = '2025-06-30';
+
+/** Every workflow version, by kind. */
+export const WORKFLOWS: readonly RegisteredWorkflow[] = [
+  register(villageWorkflow(1), QD18_FROM, BEFORE_REFORM),
+  register(villageWorkflow(2), TWO_TIER_FROM),
+  ...(['ntm', 'advanced', 'model'] as const).flatMap((tier) => [
+    register(communeWorkflow(tier, 1), QD18_FROM, BEFORE_REFORM),
+    register(communeWorkflow(tier, 2), TWO_TIER_FROM),
+  ]),
+  register(revocationWorkflow(1), QD18_FROM, BEFORE_REFORM),
+  register(revocationWorkflow(2), TWO_TIER_FROM),
+  register(postMergerWorkflow(), QD18_FROM),
+];
+
+/** The workflow version in force for `kind` on `openingDate` (YYYY-MM-DD), or undefined before QĐ 18/2022. */
+export function workflowFor(kind: DossierKind, openingDate: string): RegisteredWorkflow | undefined {
+  return WORKFLOWS.find((w) => w.kind === kind && w.from <= openingDate && (w.to === undefined || openingDate <= w.to));
+}
+
+/** The workflow a dossier pinned; undefined for a pin this code does not know. */
+export function workflowByPin(pin: WorkflowPin): RegisteredWorkflow | undefined {
+  return WORKFLOWS.find((w) => w.id === pin.id && w.version === pin.version);
+}

@@ -1,0 +1,58 @@
+/**
+ * The vocabulary of workflow definitions: an edge says which command moves a dossier from one step to another,
+ * who may fire it, which checks guard it and which deadline it starts. Machines are built from edges, so the
+ * decider, the docs and the tests all read the same table.
+ */
+import type { DossierKind, DomainActor, Role, Tier } from '../model.js';
+import type { DossierState } from '../state.js';
+import type { RuleSet, UnitRegistry } from '../reference/index.js';
+import type { CheckName } from './checks.js';
+
+/** A deadline an edge opens: the decider turns it into a `DeadlineScheduled` event. */
+export type DeadlineStep = 'verification' | 'appraisal' | 'decision';
+
+export interface Edge {
+  from: string;
+  command: string;
+  to: string;
+  roles: readonly Role[];
+  checks?: readonly CheckName[];
+  deadline?: DeadlineStep;
+}
+
+export interface WorkflowDefinition {
+  id: string;
+  version: number;
+  kind: DossierKind;
+  tier?: Tier;
+  title: string;
+  /** procedure in words, for the generated docs */
+  description: string;
+  /** documents that must be attached before the dossier is submitted */
+  checklist: readonly string[];
+  finalStates: readonly string[];
+  edges: readonly Edge[];
+}
+
+/** What a guard sees besides the dossier: the command body and the decision context, resolved. */
+export interface DecisionInput {
+  today: string;
+  now: string;
+  actor: DomainActor;
+  onBehalfOf?: DomainActor | undefined;
+  ruleSet: RuleSet;
+  unitRecognition?: { tier: Tier; decisionNo: string } | null | undefined;
+  units?: UnitRegistry | undefined;
+}
+
+/** The event a machine receives: the command as a whole, plus the decision input. */
+export interface MachineEvent {
+  type: string;
+  body: Record<string, unknown>;
+  input: DecisionInput;
+}
+
+export interface MachineContext {
+  dossier: DossierState | null;
+  definition: WorkflowDefinition;
+}

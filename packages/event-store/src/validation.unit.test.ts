@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventStoreError } from './errors.js';
+import type { NewEvent } from './EventStore.js';
+import { canonicalJson } from './canonicalJson.js';
+import { validateExpectedRevision, validateNewEvents, validateStreamId } from './validation.js';
+
+const good = (): NewEvent => ({
+  eventId: '6f1c2a9e-3b7d-4c1e-9a2b-0c4d5e6f7a8b',
+  type: 'DossierOpened',
+  schemaVersion: 1,
+  data: { commune: '01849', score: 17, tags: ['a'], nested: { ok: true, none: null } },
+  metadata: {
+    actor: { id: 'u1', role: 'commune_official', unit: '01849' },
+    onBehalfOf: undefined,
+    correlationId: 'c1',
+    occurredAt: '2025-03-01T08:00:00.000+07:00',
+    workflow: { id: 'commune-ntm', version: 2 },
+  },
+});
+
+const codeOf = (fn: () => void): string | undefined => {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(EventStoreError);
+    return (error as EventStoreError).code;
+  }
+};
+
+describe('validateNewEvents', () => {
+  it('accepts a well-formed batch', () => {
+    expect(codeOf(() => validateNewEvents('dossier-1', [good()], 0n))).toBeUndefined();
+  });
+
+  it.each([
+    ['empty', ''],
+    ['too long', 'd'.repeat(201)],
+    ['tab', 'a\tb'],
+    ['DEL', 'a\u007fb'],
+    ['lone surrogate', 'a\ud800'],
+    ['not a string', 42],
+  ])('refuses a stream id that is %s', (_label, streamId) => {
+    expect(codeOf(() => validateStreamId(streamId))).toBe('INVALID_STREAM_ID');
+  });
+
+  it.each([-1n, 1, '3', null, undefined])('refuses expected revision %s', (expected) => {
+    expect(codeOf(() => validateExpectedRevision(expected))).toBe('INVALID_REVISION');
+  });
+
+  it.each<[string, (e: NewEvent) => unknown]>([
+    ['uppercase uuid', (e) => ({ ...e, eventId: e.eventId.toUpperCase() })],
+    ['zero schema version', (e) => ({ ...e, schemaVersion: 0 })],
+    ['lone surrogate in data', (e) => ({ ...e, data: { s: '\udc00' } })],
+    ['Symbol in data', (e) => ({ ...e, data: { s: Symbol('x') } })],
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the case under test
+    ['sparse array', (e) => ({ ...e, data: { a: [1, , 3] } })],
+    ['null data', (e) => ({ ...e, data: null })],
+    ['actor without unit', (e) => ({ ...e, metadata: { ...e.metadata, actor: { id: 'u', role: 'r' } } })],
+    ['empty correlation id', (e) => ({ ...e, metadata: { ...e.metadata, correlationId: '' } })],
+    [
+      'impossible instant',
+      (e) => ({ ...e, metadata: { ...e.metadata, occurredAt: '2025-13-45T99:00:00Z' } }),
+    ],
+    ['bad workflow', (e) => ({ ...e, metadata: { ...e.metadata, workflow: { id: 'w' } } })],
+    ['NaN in metadata', (e) => ({ ...e, metadata: { ...e.metadata, extra: NaN } })],
+    ['not an object', () => 'event'],
+  ])('refuses an event with %s', (_label, change) => {
+    expect(codeOf(() => validateNewEvents('dossier-1', [change(good())], 'any'))).toBe('INVALID_EVENT');
+  });
+
+  it('accepts every JSON value, and canonicalJson encodes what it accepts', () => {
+    const json = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'grapheme' }), json), (data) => {
+        // U+0000 is the one JSON character PostgreSQL jsonb cannot store, so validation refuses it.
+        const clean = JSON.parse(JSON.stringify(data).replaceAll('\\u0000', '')) as NewEvent['data'];
+        validateNewEvents('s', [{ ...good(), data: clean }], 'any');
+        expect(JSON.parse(canonicalJson(clean))).toEqual(clean);
+      }),
+    );
+  });
+});

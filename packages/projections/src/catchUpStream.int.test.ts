@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewEvent } from '@ntm/event-store';
+import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
+import {
+  catchUpStream,
+  compareReadModels,
+  createInlineProjector,
+  migrateReadModels,
+  ProjectionError,
+  queryDeadlines,
+  queryDossiers,
+  queryInbox,
+  queryProgress,
+  queryUnitRecognition,
+  rebuild,
+  sampleDossierEvents,
+  uuidFor,
+} from './index.js';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const tag = `p${randomBytes(4).toString('hex')}`;
+const events = `${tag}_events`;
+const incremental = `${tag}_inc`;
+const rebuilt = `${tag}_reb`;
+let opened: OpenedPostgresStore;
+
+const at = (base: number) => (i: number) => new Date(Date.UTC(2023, 0, 1) + (base + i) * 3_600_000).toISOString();
+
+async function appendHistory(id: string, communeCode: string, districtCode: string, extra: Partial<Parameters<typeof sampleDossierEvents>[0]> = {}) {
+  const list = sampleDossierEvents({ id, communeCode, districtCode, year: 2023, ...extra }, at(0));
+  for (const e of list) await opened.store.append(`dossier-${id}`, [e], { expectedRevision: 'any' });
+  return list.length;
+}
+
+beforeAll(async () => {
+  opened = await openPostgresStore({ connectionString: DATABASE_URL, schema: events });
+  await migrateReadModels(opened.sql, incremental);
+});
+
+afterAll(async () => {
+  for (const s of [events, incremental, rebuilt]) await opened.sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  await opened.close();
+});
+
+describe('catchUpStream', () => {
+  it('gives the same read models for duplicated and reverse-order wake-ups as a rebuild', async () => {
+    const n = await appendHistory('a1', '01864', '064');
+    await appendHistory('a2', '01867', '064', { criteriaMet: 15, outcome: 'refused' });
+    const { store, sql } = opened;
+    // The same wake-up five times, then every revision in reverse order.
+    for (let i = 0; i < 5; i += 1) await catchUpStream(store, sql, 'dossier-a1', 3n, { schema: incremental });
+    for (let r = n - 1; r >= 0; r -= 1) await catchUpStream(store, sql, 'dossier-a1', BigInt(r), { schema: incremental });
+    for (let r = n - 1; r >= 0; r -= 1) await catchUpStream(store, sql, 'dossier-a2', BigInt(r), { schema: incremental });
+    const again = await catchUpStream(store, sql, 'dossier-a2', BigInt(n - 1), { schema: incremental });
+    expect(again).toEqual({ applied: 0, checkpoint: BigInt(n - 1) });
+
+    await rebuild(store, sql, { schema: rebuilt });
+    const diff = await compareReadModels({ sql, schema: incremental }, { sql, schema: rebuilt });
+    expect(diff.differences).toEqual([]);
+    expect(diff.rows).toBeGreaterThan(4);
+
+    const dossiers = await queryDossiers(sql, { districtCode: '064', sort: 'unitCode' }, {}, incremental);
+    expect(dossiers.items.map((d) => [d.unit_code, d.status, d.criteria_met])).toEqual([
+      ['01864', 'recognised', 19],
+      ['01867', 'refused', 15],
+    ]);
+    const recognition = await queryUnitRecognition(sql, '01864', {}, incremental);
+    expect(recognition.current.ntm?.decision_no).toBe('a1/QĐ-UBND');
+  });
+
+  it('concurrent catch-ups of one stream apply each event once', async () => {
+    const n = await appendHistory('c1', '01870', '064');
+    const { store, sql } = opened;
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => catchUpStream(store, sql, 'dossier-c1', BigInt(n - 1), { schema: incremental })),
+    );
+    expect(results.reduce((sum, r) => sum + r.applied, 0)).toBe(n);
+  });
+
+  it('a poison event fails deterministically and writes nothing; the inline projector parks only its stream', async () => {
+    const { store, sql } = opened;
+    const bad: NewEvent = {
+      eventId: uuidFor('poison', 0),
+      type: 'DossierOpened',
+      schemaVersion: 1,
+      data: { note: 'no kind, no scope' },
+      metadata: { actor: { id: 'x', role: 'commune_official', unit: '01873' }, correlationId: uuidFor('poison', 1), occurredAt: at(0)(0) },
+    };
+    await store.append('dossier-poison', [bad], { expectedRevision: 'no_stream' });
+    const error = await catchUpStream(store, sql, 'dossier-poison', 0n, { schema: incremental }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProjectionError);
+    expect((error as ProjectionError).code).toBe('POISON_EVENT');
+    expect((error as ProjectionError).deterministic).toBe(true);
+
+    const inline = await createInlineProjector(store, sql, { schema: incremental, now: () => '2024-01-01T00:00:00.000Z' });
+    await appendHistory('d1', '01873', '064');
+    await inline.catchUpAll();
+    const parked = await sql.query<{ stream_id: string; error_code: string }>(
+      `SELECT stream_id, error_code FROM "${incremental}".parked_streams`,
+    );
+    expect(parked.rows).toEqual([{ stream_id: 'dossier-poison', error_code: 'POISON_EVENT' }]);
+    const d1 = await queryDossiers(sql, { unitCode: '01873' }, {}, incremental);
+    expect(d1.items[0]?.status).toBe('recognised');
+  });
+
+  it('inbox, deadlines and progress follow the steps', async () => {
+    const { store, sql } = opened;
+    // A dossier stopped at district verification with its deadline running.
+    const list = sampleDossierEvents({ id: 'w1', communeCode: '01876', districtCode: '063', year: 2024 }, at(0));
+    const upTo = list.findIndex((e) => e.type === 'DeadlineScheduled');
+    await store.append('dossier-w1', list.slice(0, upTo + 1), { expectedRevision: 'no_stream' });
+    await catchUpStream(store, sql, 'dossier-w1', BigInt(upTo), { schema: incremental });
+
+    const inbox = await queryInbox(sql, { role: 'district_verifier', unitCode: '063' }, {}, incremental);
+    expect(inbox.items.map((i) => i.stream_id)).toEqual(['dossier-w1']);
+    const before = await queryDeadlines(sql, { overdue: 'true' }, '2000-01-01T00:00:00.000Z', {}, incremental);
+    expect(before.items).toEqual([]);
+    const after = await queryDeadlines(sql, { overdue: 'true' }, '2999-01-01T00:00:00.000Z', {}, incremental);
+    expect(after.items.map((d) => [d.stream_id, d.role])).toEqual([['dossier-w1', 'district_verifier']]);
+
+    await store.append('dossier-w1', list.slice(upTo + 1), { expectedRevision: BigInt(upTo) });
+    await catchUpStream(store, sql, 'dossier-w1', BigInt(list.length - 1), { schema: incremental });
+    expect((await queryInbox(sql, { role: 'district_verifier' }, {}, incremental)).items).toEqual([]);
+    expect((await queryDeadlines(sql, {}, '2999-01-01T00:00:00.000Z', {}, incremental)).items).toEqual([]);
+
+    const progress = await queryProgress(sql, { from: '2023', to: '2024' }, undefined, incremental);
+    const row = (year: number, district: string | null) =>
+      progress.rows.find((r) => r.year === year && r.districtCode === district)!;
+    expect(row(2023, '064').communesNtm).toBe(3);
+    expect(row(2024, '063').communesNtm).toBe(1);
+    expect(row(2024, null)).toMatchObject({ communesNtm: 4, targets: { communesNtm: 67, villagesNtm: 207 } });
+  });
+
+  it('refuses bad query parameters with INVALID_QUERY', async () => {
+    const { sql } = opened;
+    for (const query of [{ sort: 'drop table' }, { limit: '0' }, { nope: '1' }, { kind: "x' or 1=1" }]) {
+      const error = await queryDossiers(sql, query, {}, incremental).catch((e: unknown) => e);
+      expect((error as ProjectionError).code).toBe('INVALID_QUERY');
+    }
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Exactly-once projection of one stream. A wake-up only says "stream S has reached revision R"; the events come
+ * from the store, and the rows and the checkpoint are written in one transaction under a row lock on the
+ * stream's checkpoint. Duplicated, retried, stalled or out-of-order wake-ups therefore find nothing left to do,
+ * and two workers never interleave one stream.
+ */
+import type { EventStore } from '@ntm/event-store';
+import type { SqlClient } from '@ntm/sql';
+import { evolveView, type DossierView } from './dossierView.js';
+import { ProjectionError } from './errors.js';
+import { PROJECTIONS, q } from './readModels.js';
+
+export interface CatchUpOptions {
+  /** read-model schema; default "read_models" */
+  schema?: string;
+}
+
+export interface CatchUpResult {
+  /** events applied by this call (0 when another call already did the work) */
+  applied: number;
+  /** the stream's checkpoint after the call, -1 when nothing was ever applied */
+  checkpoint: bigint;
+}
+
+export const DEFAULT_SCHEMA = 'read_models';
+
+/**
+ * Applies the events of `streamId` above its checkpoint (at least up to `upToRevision`, more if they exist).
+ * Throws `ProjectionError('STREAM_PARKED')` for a parked stream and `POISON_EVENT` for an uninterpretable event;
+ * in both cases nothing is written.
+ */
+export async function catchUpStream(
+  store: EventStore,
+  sql: SqlClient,
+  streamId: string,
+  upToRevision: bigint,
+  options: CatchUpOptions = {},
+): Promise<CatchUpResult> {
+  const s = q(options.schema ?? DEFAULT_SCHEMA);
+  return sql.transaction(async (tx) => {
+    await tx.query(`INSERT INTO ${s}.checkpoints (stream_id, revision) VALUES ($1, -1) ON CONFLICT DO NOTHING`, [
+      streamId,
+    ]);
+    const locked = await tx.query<{ revision: string; view: DossierView | null; parked: boolean }>(
+      `SELECT c.revision::text AS revision, c.view,
+              EXISTS (SELECT 1 FROM ${s}.parked_streams p WHERE p.stream_id = c.stream_id) AS parked
+         FROM ${s}.checkpoints c WHERE c.stream_id = $1 FOR UPDATE`,
+      [streamId],
+    );
+    const row = locked.rows[0]!;
+    const checkpoint = BigInt(row.revision);
+    if (row.parked) {
+      throw new ProjectionError('STREAM_PARKED', `stream ${streamId} is parked`, { streamId });
+    }
+    if (checkpoint >= upToRevision) return { applied: 0, checkpoint };
+    const events = await store.readStream(streamId, { fromRevision: checkpoint + 1n });
+    if (events.length === 0) return { applied: 0, checkpoint };
+    let view = row.view ?? undefined;
+    for (const event of events) view = evolveView(view, event);
+    await writeStreams(tx, options.schema ?? DEFAULT_SCHEMA, [view!]);
+    const last = events.at(-1)!.revision;
+    await tx.query(`UPDATE ${s}.checkpoints SET revision = $2, view = $3::jsonb WHERE stream_id = $1`, [
+      streamId,
+      String(last),
+      JSON.stringify(view),
+    ]);
+    return { applied: events.length, checkpoint: last };
+  });
+}
+
+/** Replaces the rows the given streams own in every read model. */
+export async function writeStreams(tx: SqlClient, schema: string, views: DossierView[]): Promise<void> {
+  const ids = views.map((v) => v.streamId);
+  for (const p of PROJECTIONS) {
+    await tx.query(`DELETE FROM ${q(schema)}.${p.name} WHERE stream_id = ANY($1::text[])`, [ids]);
+    await p.apply(tx, schema, views);
+  }
+}
+
+/** Parks a stream so that its wake-ups stop failing and an operator can see why. */
+export async function parkStream(
+  sql: SqlClient,
+  streamId: string,
+  error: { code: string; message: string; revision?: bigint | undefined },
+  options: CatchUpOptions & { now: () => string },
+): Promise<void> {
+  const s = q(options.schema ?? DEFAULT_SCHEMA);
+  await sql.query(
+    `INSERT INTO ${s}.parked_streams (stream_id, revision, error_code, message, parked_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision, error_code = EXCLUDED.error_code,
+       message = EXCLUDED.message, parked_at = EXCLUDED.parked_at`,
+    [streamId, error.revision === undefined ? null : String(error.revision), error.code, error.message, options.now()],
+  );
+}
+
+/** Releases a parked stream (after the cause was fixed); returns false when it was not parked. */
+export async function unparkStream(sql: SqlClient, streamId: string, options: CatchUpOptions = {}): Promise<boolean> {
+  const s = q(options.schema ?? DEFAULT_SCHEMA);
+  const result = await sql.query<{ stream_id: string }>(
+    `DELETE FROM ${s}.parked_streams WHERE stream_id = $1 RETURNING stream_id`,
+    [streamId],
+  );
+  return result.rows.length > 0;
+}

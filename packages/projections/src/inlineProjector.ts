@@ -1,0 +1,62 @@
+/**
+ * Embedded mode has no Redis: the API calls `onAppended` after each append and the same `catchUpStream` runs
+ * in-process. On start, `catchUpAll` walks the log once so that appends made while the process was down (or a
+ * crash between append and projection) are projected before the API serves reads.
+ */
+import type { EventStore } from '@ntm/event-store';
+import type { SqlClient } from '@ntm/sql';
+import { catchUpStream, DEFAULT_SCHEMA, parkStream } from './catchUpStream.js';
+import { ProjectionError } from './errors.js';
+import { migrateReadModels } from './readModels.js';
+
+export interface InlineProjector {
+  /** Projects `streamId` up to at least `revision`. Never rejects for a poison event: the stream is parked. */
+  onAppended(streamId: string, revision: bigint): Promise<void>;
+  /** Projects every stream that is behind the log. */
+  catchUpAll(): Promise<void>;
+}
+
+export interface InlineProjectorOptions {
+  /** default "read_models" */
+  schema?: string;
+  /** clock for parked_at; default the system clock */
+  now?: () => string;
+}
+
+/** Creates the in-process projector (after creating the read-model schema if needed). */
+export async function createInlineProjector(
+  store: EventStore,
+  sql: SqlClient,
+  options: InlineProjectorOptions = {},
+): Promise<InlineProjector> {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const now = options.now ?? (() => new Date().toISOString());
+  await migrateReadModels(sql, schema);
+
+  const onAppended = async (streamId: string, revision: bigint): Promise<void> => {
+    try {
+      await catchUpStream(store, sql, streamId, revision, { schema });
+    } catch (error) {
+      if (!(error instanceof ProjectionError)) throw error;
+      if (error.code === 'POISON_EVENT') {
+        const revision = error.details.revision === undefined ? undefined : BigInt(error.details.revision);
+        await parkStream(sql, streamId, { code: error.code, message: error.message, revision }, { schema, now });
+      }
+    }
+  };
+
+  return {
+    onAppended,
+    async catchUpAll() {
+      let after = 0n;
+      for (;;) {
+        const page = await store.readAll({ after, limit: 5000 });
+        const heads = new Map<string, bigint>();
+        for (const event of page.events) heads.set(event.streamId, event.revision);
+        for (const [streamId, revision] of heads) await onAppended(streamId, revision);
+        after = page.nextAfter;
+        if (page.isEnd) return;
+      }
+    },
+  };
+}

@@ -1,0 +1,339 @@
+/**
+ * Read-model queries with filters, paging and sorting. Parameters are validated here (not only in HTTP) so every
+ * caller gets the same `INVALID_QUERY` errors; sort columns come from a whitelist, values are always bound.
+ */
+import type { SqlClient } from '@ntm/sql';
+import { DEFAULT_SCHEMA } from './catchUpStream.js';
+import { ProjectionError } from './errors.js';
+import { BAC_KAN_TARGETS, type ProgressTargets } from './progressTargets.js';
+import { q } from './readModels.js';
+
+export type Query = Record<string, string | undefined>;
+
+/** Jurisdiction a caller is limited to; set by the authorisation hook, applied as mandatory filters. */
+export interface ReadScope {
+  provinceCode?: string;
+  districtCode?: string;
+  communeCode?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+interface ListSpec {
+  table: string;
+  /** query parameter → column, equality filters */
+  filters: Record<string, string>;
+  sorts: Record<string, string>;
+  defaultSort: string;
+  scope: Partial<Record<keyof ReadScope, string>>;
+}
+
+const CODE = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+function invalid(detail: string): ProjectionError {
+  return new ProjectionError('INVALID_QUERY', detail);
+}
+
+function int(query: Query, name: string, fallback: number, min: number, max: number): number {
+  const raw = query[name];
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw invalid(`${name} must be an integer between ${min} and ${max}`);
+  }
+  return Number(raw);
+}
+
+async function list<T>(sql: SqlClient, schema: string, spec: ListSpec, query: Query, scope: ReadScope): Promise<Page<T>> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const bind = (column: string, value: string) => {
+    if (!CODE.test(value)) throw invalid(`invalid value for ${column}`);
+    params.push(value);
+    where.push(`${column}::text = $${params.length}`);
+  };
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || ['limit', 'offset', 'sort', 'order', 'overdue', 'now'].includes(name)) continue;
+    const column = spec.filters[name];
+    if (column === undefined) throw invalid(`unknown filter ${name}; allowed: ${Object.keys(spec.filters).join(', ')}`);
+    bind(column, value);
+  }
+  for (const [name, column] of Object.entries(spec.scope)) {
+    const value = scope[name as keyof ReadScope];
+    if (value !== undefined) bind(column, value);
+  }
+  if (query.overdue !== undefined) {
+    if (query.overdue !== 'true' && query.overdue !== 'false') throw invalid('overdue must be true or false');
+    params.push(query.now);
+    where.push(query.overdue === 'true' ? `due_at < $${params.length}` : `due_at >= $${params.length}`);
+  }
+  const sortName = query.sort ?? spec.defaultSort;
+  const sort = spec.sorts[sortName];
+  if (sort === undefined) throw invalid(`sort must be one of ${Object.keys(spec.sorts).join(', ')}`);
+  const order = query.order ?? 'asc';
+  if (order !== 'asc' && order !== 'desc') throw invalid('order must be asc or desc');
+  const limit = int(query, 'limit', 50, 1, 500);
+  const offset = int(query, 'offset', 0, 0, 1_000_000);
+  const table = `${q(schema)}.${spec.table}`;
+  const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const [rows, count] = await Promise.all([
+    sql.query<T>(
+      `SELECT * FROM ${table} ${clause} ORDER BY ${sort} ${order}, stream_id ${order} LIMIT ${limit} OFFSET ${offset}`,
+      params,
+    ),
+    sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} ${clause}`, params),
+  ]);
+  return { items: rows.rows, total: count.rows[0]!.n, limit, offset };
+}
+
+/** A row of the dossier list (snake_case as stored). */
+export interface DossierRow {
+  stream_id: string;
+  kind: string;
+  tier: string | null;
+  unit_code: string;
+  commune_code: string;
+  district_code: string | null;
+  province_code: string;
+  year: number | null;
+  status: string;
+  step: string;
+  step_since: string;
+  workflow_id: string | null;
+  workflow_version: number | null;
+  revision: string;
+  criteria_met: number;
+  criteria_recorded: number;
+  opened_at: string;
+  updated_at: string;
+}
+
+/** A dossier waiting in the inbox of `role` at `unit_code`. */
+export interface InboxRow {
+  stream_id: string;
+  role: string;
+  unit_code: string;
+  step: string;
+  waiting_since: string;
+  kind: string;
+  dossier_unit_code: string;
+  province_code: string;
+}
+
+export interface DeadlineRow {
+  stream_id: string;
+  deadline_id: string;
+  step: string;
+  due_at: string;
+  scheduled_at: string;
+  state: 'open' | 'met' | 'elapsed';
+  role: string | null;
+  unit_code: string | null;
+  province_code: string;
+}
+
+const JURISDICTION = { provinceCode: 'province_code', districtCode: 'district_code', communeCode: 'commune_code' };
+
+/** The dossier list. Filters: kind, tier, status, step, year, unitCode, communeCode, districtCode, provinceCode. */
+export function queryDossiers(
+  sql: SqlClient,
+  query: Query,
+  scope: ReadScope = {},
+  schema = DEFAULT_SCHEMA,
+): Promise<Page<DossierRow>> {
+  return list<DossierRow>(
+    sql,
+    schema,
+    {
+      table: 'dossiers',
+      filters: {
+        kind: 'kind',
+        tier: 'tier',
+        status: 'status',
+        step: 'step',
+        year: 'year',
+        unitCode: 'unit_code',
+        ...JURISDICTION,
+      },
+      sorts: { updatedAt: 'updated_at', openedAt: 'opened_at', unitCode: 'unit_code', year: 'year', step: 'step' },
+      defaultSort: 'updatedAt',
+      scope: JURISDICTION,
+    },
+    query,
+    scope,
+  );
+}
+
+/** What waits for a role in a unit, oldest first by default. Filters: role, unitCode, kind, step, provinceCode. */
+export function queryInbox(
+  sql: SqlClient,
+  query: Query,
+  scope: ReadScope = {},
+  schema = DEFAULT_SCHEMA,
+): Promise<Page<InboxRow>> {
+  return list<InboxRow>(
+    sql,
+    schema,
+    {
+      table: 'inbox',
+      filters: { role: 'role', unitCode: 'unit_code', kind: 'kind', step: 'step', provinceCode: 'province_code' },
+      sorts: { waitingSince: 'waiting_since', unitCode: 'unit_code' },
+      defaultSort: 'waitingSince',
+      scope: { provinceCode: 'province_code' },
+    },
+    query,
+    scope,
+  );
+}
+
+/**
+ * Deadlines, by default the open ones; `overdue=true` keeps those due before `now` (the injected clock).
+ * Filters: state, role, unitCode, step, provinceCode.
+ */
+export function queryDeadlines(
+  sql: SqlClient,
+  query: Query,
+  now: string,
+  scope: ReadScope = {},
+  schema = DEFAULT_SCHEMA,
+): Promise<Page<DeadlineRow>> {
+  return list<DeadlineRow>(
+    sql,
+    schema,
+    {
+      table: 'deadlines',
+      filters: { state: 'state', role: 'role', unitCode: 'unit_code', step: 'step', provinceCode: 'province_code' },
+      sorts: { dueAt: 'due_at', scheduledAt: 'scheduled_at' },
+      defaultSort: 'dueAt',
+      scope: { provinceCode: 'province_code' },
+    },
+    { state: 'open', ...query, now },
+    scope,
+  );
+}
+
+export interface RecognitionRow {
+  stream_id: string;
+  revision: string;
+  unit_code: string;
+  tier: string;
+  outcome: 'recognised' | 'refused' | 'revoked';
+  decision_no: string | null;
+  decided_on: string;
+  year: number;
+}
+
+/** The recognition history of one unit, oldest first, and its status per tier now. */
+export async function queryUnitRecognition(
+  sql: SqlClient,
+  unitCode: string,
+  scope: ReadScope = {},
+  schema = DEFAULT_SCHEMA,
+): Promise<{ unitCode: string; history: RecognitionRow[]; current: Record<string, RecognitionRow | null> }> {
+  if (!CODE.test(unitCode)) throw invalid('invalid unit code');
+  const params: string[] = [unitCode];
+  const where = ['unit_code = $1'];
+  for (const [name, column] of Object.entries(JURISDICTION)) {
+    const value = scope[name as keyof ReadScope];
+    if (value !== undefined) where.push(`${column} = $${params.push(value)}`);
+  }
+  const rows = await sql.query<RecognitionRow>(
+    `SELECT stream_id, revision::text AS revision, unit_code, tier, outcome, decision_no, decided_on, year
+       FROM ${q(schema)}.unit_recognition WHERE ${where.join(' AND ')} ORDER BY decided_on, stream_id, revision`,
+    params,
+  );
+  const current: Record<string, RecognitionRow | null> = { ntm: null, advanced: null, model: null };
+  for (const row of rows.rows) {
+    if (row.outcome === 'recognised') current[row.tier] = row;
+    if (row.outcome === 'revoked') current[row.tier] = null;
+  }
+  return { unitCode, history: rows.rows, current };
+}
+
+export interface ProgressRow {
+  year: number;
+  /** null for the province total */
+  districtCode: string | null;
+  communesNtm: number;
+  communesAdvanced: number;
+  communesModel: number;
+  villagesNtm: number;
+  /** average criteria met over communes with a commune NTM dossier opened by that year */
+  averageCriteriaMet: number | null;
+  targets: Record<string, number | undefined>;
+}
+
+/**
+ * Progress against the plan, per year of the plan period, per district and for the province: units whose latest
+ * decision by the end of that year recognises them (a revocation removes them). Villages are unit codes with a
+ * "-" (`<commune>-<village>`).
+ */
+export async function queryProgress(
+  sql: SqlClient,
+  query: Query,
+  targets: ProgressTargets = BAC_KAN_TARGETS,
+  schema = DEFAULT_SCHEMA,
+): Promise<{ provinceCode: string; period: { from: number; to: number }; rows: ProgressRow[] }> {
+  const from = int(query, 'from', targets.period.from, 1990, 2100);
+  const to = int(query, 'to', targets.period.to, from, 2100);
+  const s = q(schema);
+  const result = await sql.query<{
+    year: number;
+    district_code: string | null;
+    communes_ntm: number;
+    communes_advanced: number;
+    communes_model: number;
+    villages_ntm: number;
+    average_criteria_met: string | null;
+  }>(
+    `WITH years AS (SELECT generate_series($2::int, $3::int) AS year),
+     latest AS (
+       SELECT DISTINCT ON (y.year, f.unit_code, f.tier) y.year, f.unit_code, f.tier, f.outcome, f.district_code
+         FROM years y JOIN ${s}.unit_recognition f ON f.year <= y.year
+        WHERE f.province_code = $1 AND f.outcome <> 'refused'
+        ORDER BY y.year, f.unit_code, f.tier, f.decided_on DESC, f.stream_id DESC, f.revision DESC),
+     held AS (SELECT * FROM latest WHERE outcome = 'recognised'),
+     counts AS (
+       SELECT year, district_code,
+              count(*) FILTER (WHERE tier = 'ntm' AND unit_code NOT LIKE '%-%')::int AS communes_ntm,
+              count(*) FILTER (WHERE tier = 'advanced')::int AS communes_advanced,
+              count(*) FILTER (WHERE tier = 'model')::int AS communes_model,
+              count(*) FILTER (WHERE tier = 'ntm' AND unit_code LIKE '%-%')::int AS villages_ntm
+         FROM held GROUP BY GROUPING SETS ((year, district_code), (year))),
+     criteria AS (
+       SELECT DISTINCT ON (y.year, d.commune_code) y.year, d.district_code, d.criteria_met
+         FROM years y JOIN ${s}.dossiers d ON d.year <= y.year
+        WHERE d.province_code = $1 AND d.kind = 'COMMUNE_NTM'
+        ORDER BY y.year, d.commune_code, d.year DESC, d.updated_at DESC),
+     averages AS (
+       SELECT year, district_code, avg(criteria_met) AS average_criteria_met
+         FROM criteria GROUP BY GROUPING SETS ((year, district_code), (year)))
+     SELECT y.year, k.district_code, coalesce(c.communes_ntm, 0) AS communes_ntm,
+            coalesce(c.communes_advanced, 0) AS communes_advanced, coalesce(c.communes_model, 0) AS communes_model,
+            coalesce(c.villages_ntm, 0) AS villages_ntm, round(a.average_criteria_met, 2)::text AS average_criteria_met
+       FROM years y
+       CROSS JOIN (SELECT unnest($4::text[]) AS district_code UNION ALL SELECT NULL) k
+       LEFT JOIN counts c ON c.year = y.year AND c.district_code IS NOT DISTINCT FROM k.district_code
+       LEFT JOIN averages a ON a.year = y.year AND a.district_code IS NOT DISTINCT FROM k.district_code
+      ORDER BY y.year, k.district_code NULLS LAST`,
+    [targets.provinceCode, from, to, Object.keys(targets.districts)],
+  );
+  return {
+    provinceCode: targets.provinceCode,
+    period: { from, to },
+    rows: result.rows.map((r) => ({
+      year: r.year,
+      districtCode: r.district_code,
+      communesNtm: r.communes_ntm,
+      communesAdvanced: r.communes_advanced,
+      communesModel: r.communes_model,
+      villagesNtm: r.villages_ntm,
+      averageCriteriaMet: r.average_criteria_met === null ? null : Number(r.average_criteria_met),
+      targets: r.district_code === null ? { ...targets.province } : { ...targets.districts[r.district_code] },
+    })),
+  };
+}

@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verifyChain } from '@ntm/event-store';
+import { contractEvent, describeEventStoreContract } from '@ntm/event-store/contract';
+import type { SqlClient } from '@ntm/sql';
+import { openEmbeddedStore } from './openEmbeddedStore.js';
+
+function sqlTamper(sql: SqlClient) {
+  const table = 'event_store.events';
+  return {
+    async editData(streamId: string, revision: bigint, data: object) {
+      await sql.query(`UPDATE ${table} SET data = $3::jsonb WHERE stream_id = $1 AND revision = $2`, [
+        streamId,
+        revision.toString(),
+        JSON.stringify(data),
+      ]);
+    },
+    async delete(streamId: string, revision: bigint) {
+      await sql.query(`DELETE FROM ${table} WHERE stream_id = $1 AND revision = $2`, [
+        streamId,
+        revision.toString(),
+      ]);
+    },
+    async swap(streamId: string, revA: bigint, revB: bigint) {
+      await sql.transaction(async (tx) => {
+        const move = `UPDATE ${table} SET revision = $3 WHERE stream_id = $1 AND revision = $2`;
+        await tx.query(move, [streamId, revA.toString(), '-1']);
+        await tx.query(move, [streamId, revB.toString(), revA.toString()]);
+        await tx.query(move, [streamId, '-1', revB.toString()]);
+      });
+    },
+  };
+}
+
+describeEventStoreContract('embedded (PGlite, in memory)', async () => {
+  const embedded = await openEmbeddedStore();
+  return { store: embedded.store, tamper: sqlTamper(embedded.sql), dispose: () => embedded.close() };
+});
+
+describe('embedded store on disk', () => {
+  it('keeps its events across a close and reopen, with the chain intact', async () => {
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'ntm-embedded-')), 'data');
+    try {
+      const first = await openEmbeddedStore({ dataDir });
+      const batch = [contractEvent('Opened', { n: 1 }), contractEvent('Submitted', { n: 2 })];
+      await first.store.append('dossier-disk', batch, { expectedRevision: 'no_stream' });
+      await first.sql.query('CREATE TABLE public.read_model (id text PRIMARY KEY)');
+      await first.sql.query(`INSERT INTO public.read_model VALUES ('kept')`);
+      await first.close();
+
+      const second = await openEmbeddedStore({ dataDir });
+      const read = await second.store.readStream('dossier-disk');
+      expect(read.map((e) => e.eventId)).toEqual(batch.map((e) => e.eventId));
+      expect(verifyChain(read)).toEqual({ ok: true, count: 2 });
+      expect((await second.sql.query('SELECT id FROM public.read_model')).rows).toEqual([{ id: 'kept' }]);
+      const next = await second.store.append('dossier-disk', [contractEvent('Approved')], {
+        expectedRevision: 1n,
+      });
+      expect(next.nextExpectedRevision).toBe(2n);
+      expect((await second.store.readAll()).events.map((e) => e.type)).toEqual([
+        'Opened',
+        'Submitted',
+        'Approved',
+      ]);
+      await second.close();
+    } finally {
+      await rm(join(dataDir, '..'), { recursive: true, force: true });
+    }
+  });
+});

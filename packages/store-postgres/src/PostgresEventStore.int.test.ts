@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeEventStoreContract, contractEvent } from '@ntm/event-store/contract';
+import type { RecordedEvent } from '@ntm/event-store';
+import type { SqlClient } from '@ntm/sql';
+import { createPgSqlClient } from './createPgSqlClient.js';
+import { PostgresEventStore } from './PostgresEventStore.js';
+import { openPostgresStore } from './openPostgresStore.js';
+
+const connectionString = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const freshSchema = (label: string) => `t_${label}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+
+/** Tampering straight in SQL, as an attacker with database access would. */
+function sqlTamper(sql: SqlClient, schema: string) {
+  const table = `"${schema}".events`;
+  return {
+    async editData(streamId: string, revision: bigint, data: object) {
+      await sql.query(`UPDATE ${table} SET data = $3::jsonb WHERE stream_id = $1 AND revision = $2`, [
+        streamId,
+        revision.toString(),
+        JSON.stringify(data),
+      ]);
+    },
+    async delete(streamId: string, revision: bigint) {
+      await sql.query(`DELETE FROM ${table} WHERE stream_id = $1 AND revision = $2`, [
+        streamId,
+        revision.toString(),
+      ]);
+    },
+    async swap(streamId: string, revA: bigint, revB: bigint) {
+      await sql.transaction(async (tx) => {
+        const move = `UPDATE ${table} SET revision = $3 WHERE stream_id = $1 AND revision = $2`;
+        await tx.query(move, [streamId, revA.toString(), '-1']);
+        await tx.query(move, [streamId, revB.toString(), revA.toString()]);
+        await tx.query(move, [streamId, '-1', revB.toString()]);
+      });
+    },
+  };
+}
+
+describeEventStoreContract('PostgreSQL', async () => {
+  const schema = freshSchema('contract');
+  const opened = await openPostgresStore({ connectionString, schema, maxConnections: 12 });
+  return {
+    store: opened.store,
+    tamper: sqlTamper(opened.sql, schema),
+    dispose: async () => {
+      await opened.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await opened.close();
+    },
+  };
+});
+
+describe('PostgresEventStore global order', () => {
+  const schema = freshSchema('order');
+  let pool: pg.Pool;
+  let sql: SqlClient;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    pool = new pg.Pool({ connectionString, max: 6 });
+    sql = createPgSqlClient(pool);
+    store = await PostgresEventStore.open({ sql, schema });
+  });
+  afterAll(async () => {
+    await store.close();
+    await sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await sql.close();
+  });
+
+  it('never lets a reader pass an event whose transaction commits after a later-numbered one', async () => {
+    const start = await store.headPosition();
+    const early = contractEvent('Early');
+    const late = contractEvent('Late');
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let appended!: () => void;
+    const earlyAppended = new Promise<void>((resolve) => (appended = resolve));
+
+    // Transaction T1 appends `early` (taking the lower position) and stays open.
+    const t1 = sql.transaction(async (tx) => {
+      const inTx = new PostgresEventStore({ sql: tx, schema });
+      const result = await inTx.append('order-a', [early], { expectedRevision: 'no_stream' });
+      appended();
+      await released;
+      return result;
+    });
+    await earlyAppended;
+    // T2 appends `late` and commits first, with a higher position.
+    const lateResult = await store.append('order-b', [late], { expectedRevision: 'no_stream' });
+
+    // A naive `position > checkpoint` reader sees `late` now and would move its checkpoint past `early`.
+    const naive = await sql.query<{ position: string }>(
+      `SELECT position::text AS position FROM "${schema}".events WHERE position > $1 ORDER BY position`,
+      [start.toString()],
+    );
+    expect(naive.rows.map((r) => BigInt(r.position))).toEqual([lateResult.position]);
+    // The store's reader does not expose `late` while the older transaction is open.
+    expect((await store.readAll({ after: start })).events).toEqual([]);
+    expect(await store.headPosition()).toBe(start);
+
+    release();
+    const earlyResult = await t1;
+    expect(earlyResult.position).toBeLessThan(lateResult.position);
+    let seen: RecordedEvent[] = [];
+    while (seen.length < 2) seen = (await store.readAll({ after: start })).events;
+    expect(seen.map((e) => e.eventId)).toEqual([early.eventId, late.eventId]);
+  });
+
+  it('wakes a subscriber in another process through NOTIFY, without waiting for a poll', async () => {
+    const otherPool = new pg.Pool({ connectionString, max: 2 });
+    const otherSql = createPgSqlClient(otherPool);
+    // A poll interval of an hour: only the NOTIFY can deliver the event within the test.
+    const other = new PostgresEventStore({ sql: otherSql, schema, pollIntervalMs: 3_600_000 });
+    const start = await store.headPosition();
+    let deliver!: (e: RecordedEvent) => void;
+    const delivered = new Promise<RecordedEvent>((resolve) => (deliver = resolve));
+    const subscription = other.subscribeToAll({ after: start, onEvent: (e) => deliver(e) });
+    // Let the subscription reach the end of the log and its LISTEN be in place before appending.
+    while (
+      (await otherSql.query(`SELECT 1 FROM pg_stat_activity WHERE query LIKE 'LISTEN%'`)).rows.length === 0
+    ) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const event = contractEvent('Notified');
+    await store.append(`notify-${randomUUID()}`, [event], { expectedRevision: 'no_stream' });
+    expect((await delivered).eventId).toBe(event.eventId);
+    await subscription.close();
+    await other.close();
+    await otherSql.close();
+  });
+});

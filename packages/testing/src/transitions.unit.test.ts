@@ -1,0 +1,101 @@
+/**
+ * Given/when/then for every transition of every machine: each edge of each workflow definition is fired from a
+ * dossier brought to its source step, and must produce exactly its event, its target step and its deadline.
+ * Edges on a journey are fired with the journey's own command; the others with a canned command.
+ */
+import { describe, it } from 'vitest';
+import { WORKFLOWS, type DecidedEvent, type DossierCommand, type DecisionContext, type Edge, type DossierState } from '@ntm/domain';
+import { given } from './spec.js';
+import { actorFor, allJourneys, reach, run, type Journey } from './journeys.js';
+import { sha } from './fixtures.js';
+
+interface Witness {
+  before: DecidedEvent[];
+  command: DossierCommand;
+  ctx: DecisionContext;
+}
+
+const key = (from: string, command: string, to: string) => `${from} -${command}-> ${to}`;
+
+/** Every command a journey fires (main path and detours), keyed by the edge it took. */
+function witnessesOf(journey: Journey): Map<string, Witness> {
+  const found = new Map<string, Witness>();
+  const record = (before: DecidedEvent[], step: { command: DossierCommand; ctx: DecisionContext }, after: DecidedEvent[]) => {
+    const first = after[before.length];
+    if (first) found.set(key(first.fromState, step.command.type, first.toState), { before, ...step });
+  };
+  let events: DecidedEvent[] = [];
+  for (const step of journey.steps) {
+    const next = run([step], undefined, events).events;
+    record(events, step, next);
+    events = next;
+  }
+  for (const [name, detour] of Object.entries(journey.detours)) {
+    const before = reach(journey, detour.after).events;
+    record(before, detour.step, reach(journey, name).events);
+  }
+  return found;
+}
+
+/** A valid command for an edge no journey takes; the commands here need no figures beyond the dossier's own. */
+function canned(edge: Edge, state: DossierState): Record<string, unknown> {
+  switch (edge.command) {
+    case 'AttachDocument':
+      return {
+        documentId: 'doc-extra',
+        documentKind: 'other',
+        number: '1/CV',
+        issuedOn: state.openedOn,
+        issuingBody: 'UBND',
+        signer: { name: 'Trần Thị B', title: 'Phó Chủ tịch' },
+        copy: 'copy',
+        sha256: sha('extra'),
+      };
+    case 'WithdrawDossier':
+      return { reason: 'Rút để bổ sung' };
+    case 'ReturnDossier':
+      return { reasons: [{ code: 'OTHER', detail: 'Bổ sung hồ sơ' }] };
+    case 'RecordSelfAssessment':
+      return { criterionCode: state.criteriaCodes[0], met: true, indicators: [], evidence: [] };
+    case 'ResubmitDossier':
+      return { letterNo: '46/TTr-UBND', changes: 'Đã bổ sung' };
+    case 'RecordComment':
+      return { commentId: 'c-extra', receivedOn: state.openedOn, text: 'Góp ý' };
+    case 'DecideRecognition':
+      return { outcome: edge.to === 'refused' ? 'refuse' : 'recognise', decisionNo: '9/QĐ', decidedOn: state.openedOn };
+    default:
+      throw new Error(`no canned command for ${edge.command}`);
+  }
+}
+
+for (const journey of allJourneys()) {
+  const opened = run(journey.steps.slice(0, 1)).state as DossierState;
+  const wf = WORKFLOWS.find((w) => w.id === opened.workflow.id && w.version === opened.workflow.version);
+  if (!wf) throw new Error(`no workflow for ${journey.name}`);
+  describe(`${wf.id} v${wf.version}: every transition`, () => {
+    const witnesses = witnessesOf(journey);
+    for (const edge of wf.definition.edges) {
+      it(key(edge.from, edge.command, edge.to), () => {
+        const expected = [
+          { fromState: edge.from, toState: edge.to },
+          ...(edge.deadline ? [{ type: 'DeadlineScheduled', data: { step: edge.deadline }, fromState: edge.to, toState: edge.to }] : []),
+        ];
+        const witness = witnesses.get(key(edge.from, edge.command, edge.to));
+        if (witness) {
+          given(witness.before).when(witness.command, witness.ctx).then(expected);
+          return;
+        }
+        const { events, state, now } = reach(journey, edge.from);
+        const ctx = { now, actor: actorFor(journey, edge.roles[0]!) };
+        if (edge.command === 'RespondToComment') {
+          const comment = { type: 'RecordComment', dossierId: journey.dossierId, ...canned({ ...edge, command: 'RecordComment' }, state) };
+          const withComment = run([{ command: comment, ctx }], undefined, events).events;
+          given(withComment).when({ type: 'RespondToComment', dossierId: journey.dossierId, commentId: 'c-extra', response: 'Tiếp thu' }, ctx).then(expected);
+          return;
+        }
+        const command = { type: edge.command, dossierId: journey.dossierId, ...canned(edge, state) };
+        given(events).when(command, ctx).then(expected);
+      });
+    }
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * The dossier API as a Fastify plugin (the fastify/demo layout): external plugins, then the app's own plugins
+ * (errors, request context, infrastructure decorators, auth), then the routes. `createServer` wraps it in a
+ * Fastify instance with the logger and limits; `server.ts` only starts that.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { TokenVerifier } from '@ntm/auth';
+import errors from './plugins/errors.js';
+import requestContext from './plugins/requestContext.js';
+import infrastructure, { type InfrastructureOptions } from './plugins/infrastructure.js';
+import auth from './plugins/auth.js';
+import commandRoutes from './routes/commands.js';
+import dossierRoutes from './routes/dossiers.js';
+import auditRoutes from './routes/audit.js';
+import listRoutes from './routes/list.js';
+import healthRoutes from './routes/health.js';
+
+export interface AppOptions extends InfrastructureOptions {
+  verifyToken: TokenVerifier;
+  /** allowed CORS origins; empty = none */
+  corsOrigins: string[];
+  /** requests per minute per client address; default 1200 */
+  rateLimitMax?: number;
+}
+
+/** The whole API as one plugin. */
+export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  fastify.setValidatorCompiler(validatorCompiler);
+  fastify.setSerializerCompiler(serializerCompiler);
+
+  // External plugins.
+  await fastify.register(helmet, { global: true });
+  await fastify.register(cors, { origin: opts.corsOrigins.length > 0 ? opts.corsOrigins : false, exposedHeaders: ['etag', 'location', 'x-correlation-id'] });
+  await fastify.register(rateLimit, { max: opts.rateLimitMax ?? 1200, timeWindow: '1 minute' });
+  await fastify.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'NTM recognition dossiers API',
+        description: 'Hồ sơ công nhận Nông thôn mới — commands, queries and audit over the event-sourced dossiers',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  // App plugins.
+  await fastify.register(errors);
+  await fastify.register(requestContext);
+  await fastify.register(infrastructure, opts);
+  await fastify.register(auth, { verifyToken: opts.verifyToken });
+
+  // Routes.
+  const routes = fastify.withTypeProvider<ZodTypeProvider>();
+  await routes.register(healthRoutes);
+  await routes.register(commandRoutes);
+  await routes.register(listRoutes);
+  await routes.register(dossierRoutes);
+  await routes.register(auditRoutes);
+}
+
+export interface ServerOptions extends AppOptions {
+  /** pino level; default info */
+  logLevel?: string;
+}
+
+/** 256 KiB: a command is a few kilobytes; documents are referenced, never uploaded through this API. */
+export const BODY_LIMIT = 256 * 1024;
+
+/** A Fastify instance running the app, not yet listening. */
+export async function createServer({ logLevel, ...appOptions }: ServerOptions): Promise<FastifyInstance> {
+  const server = Fastify({
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => randomUUID(),
+    logger: {
+      level: logLevel ?? 'info',
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.remoteAddress',
+          'req.headers["x-forwarded-for"]',
+          '*.fullName',
+          '*.email',
+          '*.phone',
+          '*.nationalId',
+        ],
+        censor: '[redacted]',
+      },
+    },
+  });
+  await server.register(dossierApp, appOptions);
+  return server;
+}

@@ -1,0 +1,82 @@
+/**
+ * Opens the store the configuration asks for, and the SQL database beside it (idempotency table, read models).
+ * EventStoreDB keeps its events in the cluster and its SQL tables in DATABASE_URL, or in the embedded database
+ * when none is given.
+ */
+import { join } from 'node:path';
+import type { EventStore } from '@ntm/event-store';
+import { openPostgresStore } from '@ntm/store-postgres';
+import { openEmbeddedStore } from '@ntm/store-embedded';
+import { openEventStoreDb } from '@ntm/store-eventstoredb';
+import { createTokenVerifier, ensureLocalKeyPair, LOCAL_AUDIENCE, LOCAL_ISSUER, type TokenVerifier } from '@ntm/auth';
+import type { Config } from './config.js';
+import type { SqlClient } from '@ntm/sql';
+
+export type StoreMode = 'embedded' | 'postgres' | 'eventstoredb';
+
+export interface Infrastructure {
+  mode: StoreMode;
+  store: EventStore;
+  /** the SQL database beside the events: the API's idempotency table and the read models */
+  sql: SqlClient;
+  sqlSchema: string;
+  /** closes the store, then the SQL database */
+  close(): Promise<void>;
+}
+
+/** Schema of the embedded store's events and of the API's own tables in embedded mode. */
+const EMBEDDED_SCHEMA = 'event_store';
+
+async function openSql(config: Config) {
+  return config.DATABASE_URL
+    ? {
+        ...(await openPostgresStore({ connectionString: config.DATABASE_URL, schema: config.DATABASE_SCHEMA })),
+        schema: config.DATABASE_SCHEMA,
+      }
+    : { ...(await openEmbeddedStore({ dataDir: join(config.DATA_DIR, 'pglite'), schema: EMBEDDED_SCHEMA })), schema: EMBEDDED_SCHEMA };
+}
+
+/** Opens the configured store and SQL database. */
+export async function openInfrastructure(config: Config): Promise<Infrastructure> {
+  const base = await openSql(config);
+  if (config.EVENTSTORE_CONNECTION_STRING) {
+    const esdb = openEventStoreDb({ connectionString: config.EVENTSTORE_CONNECTION_STRING });
+    return {
+      mode: 'eventstoredb',
+      store: esdb,
+      sql: base.sql,
+      sqlSchema: base.schema,
+      close: async () => {
+        await esdb.close();
+        await base.close();
+      },
+    };
+  }
+  return {
+    mode: config.DATABASE_URL ? 'postgres' : 'embedded',
+    store: base.store,
+    sql: base.sql,
+    sqlSchema: base.schema,
+    close: () => base.close(),
+  };
+}
+
+/** Token verification as configured: JWKS URL, a public key, or the local development key pair. */
+export async function openVerifier(config: Config): Promise<{ verifyToken: TokenVerifier; local: boolean }> {
+  if (config.JWKS_URL || config.JWT_PUBLIC_KEY) {
+    const keys = config.JWKS_URL ? { jwksUrl: config.JWKS_URL } : { publicKey: config.JWT_PUBLIC_KEY! };
+    return { verifyToken: createTokenVerifier({ keys, issuer: config.JWT_ISSUER!, audience: config.JWT_AUDIENCE! }), local: false };
+  }
+  const pair = await ensureLocalKeyPair(localKeyDir(config));
+  return {
+    verifyToken: createTokenVerifier({
+      keys: { publicKey: pair.publicKey },
+      issuer: config.JWT_ISSUER ?? LOCAL_ISSUER,
+      audience: config.JWT_AUDIENCE ?? LOCAL_AUDIENCE,
+    }),
+    local: true,
+  };
+}
+
+/** Where the local development key pair lives. */
+export const localKeyDir = (config: Config): string => join(config.DATA_DIR, 'keys');

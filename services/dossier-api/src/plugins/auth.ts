@@ -1,0 +1,38 @@
+/**
+ * Bearer authentication and the jurisdiction check, as decorators the routes call. Denials are logged at info
+ * with the actor id (when known) and the reason, never the token.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AuthError, can, type Action, type Principal, type TokenVerifier } from '@ntm/auth';
+import type { DossierScope } from '@ntm/domain';
+import { problems } from '../problems.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Verifies the bearer token and returns who the request speaks for (401 otherwise). */
+    authenticate(request: FastifyRequest): Promise<Principal>;
+    /** Throws 403 unless the principal's jurisdiction covers the dossier for this action. */
+    authorize(request: FastifyRequest, principal: Principal, action: Action, scope: DossierScope): void;
+  }
+}
+
+export default fp(
+  function auth(fastify: FastifyInstance, opts: { verifyToken: TokenVerifier }) {
+    fastify.decorate('authenticate', async (request: FastifyRequest): Promise<Principal> => {
+      const header = request.headers.authorization;
+      const match = header === undefined ? null : /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+      if (!match) throw new AuthError('TOKEN_MISSING', 'no bearer token');
+      return opts.verifyToken(match[1]!);
+    });
+    fastify.decorate('authorize', (request: FastifyRequest, principal: Principal, action: Action, scope: DossierScope) => {
+      if (can(principal.actor, action, scope)) return;
+      request.log.info(
+        { actorId: principal.actor.id, role: principal.actor.role, unit: principal.actor.unit, action, reason: 'OUT_OF_JURISDICTION' },
+        'access denied',
+      );
+      throw problems.outOfJurisdiction();
+    });
+  },
+  { name: 'auth' },
+);

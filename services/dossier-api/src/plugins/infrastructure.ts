@@ -1,0 +1,61 @@
+/**
+ * Infrastructure reached by the routes only through these typed decorators: the event store, the clock, the
+ * idempotency table, the domain's reference data, and the hook that tells in-process projections about appends.
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { EventStore } from '@ntm/event-store';
+import type { DecisionContext } from '@ntm/domain';
+import type { Clock } from '../clock.js';
+import type { SqlClient } from '@ntm/sql';
+import { IdempotencyStore } from '../idempotency.js';
+
+/** What was just appended; enough for a projection runner to catch up (it reads the events itself). */
+export interface AppendedNotice {
+  streamId: string;
+  revision: bigint;
+  position: bigint;
+}
+
+export interface InfrastructureOptions {
+  store: EventStore;
+  sql: SqlClient;
+  /** SQL schema holding the idempotency table */
+  sqlSchema: string;
+  clock: Clock;
+  /** reference data the decider needs (unit registry, recognitions) */
+  domainContext?: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'>;
+  /** called after each successful append (embedded mode: run the projections in-process) */
+  onAppended?: (notice: AppendedNotice) => void | Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: EventStore;
+    clock: Clock;
+    idempotency: IdempotencyStore;
+    domainContext: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'>;
+    notifyAppended(notice: AppendedNotice): Promise<void>;
+  }
+}
+
+export default fp(
+  async function infrastructure(fastify: FastifyInstance, opts: InfrastructureOptions) {
+    const idempotency = new IdempotencyStore(opts.sql, opts.sqlSchema);
+    await idempotency.init();
+    fastify.decorate('store', opts.store);
+    fastify.decorate('clock', opts.clock);
+    fastify.decorate('idempotency', idempotency);
+    fastify.decorate('domainContext', opts.domainContext ?? {});
+    fastify.decorate('notifyAppended', async (notice: AppendedNotice) => {
+      if (!opts.onAppended) return;
+      try {
+        await opts.onAppended(notice);
+      } catch (error) {
+        // The events are committed; a projection that failed catches up from the log later.
+        fastify.log.error({ err: error, streamId: notice.streamId }, 'onAppended hook failed');
+      }
+    });
+  },
+  { name: 'infrastructure' },
+);

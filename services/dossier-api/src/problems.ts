@@ -1,0 +1,134 @@
+/**
+ * RFC 9457 problem details with a stable `code`, in Vietnamese (default) or English (`Accept-Language: en`).
+ * Every error the API answers with is a `ProblemError`; the one error handler in `plugins/errors.ts` renders it.
+ */
+
+/** A localized message: Vietnamese first, the default language of the users. */
+export interface Localized {
+  vi: string;
+  en: string;
+}
+
+/** An HTTP failure with a stable machine code; `detail` is shown to the client in its language. */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: Localized,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail.en);
+    this.name = 'ProblemError';
+  }
+}
+
+/** Problem titles per status, in both languages. */
+const TITLES: Record<number, Localized> = {
+  400: { vi: 'Yêu cầu không hợp lệ', en: 'Bad request' },
+  401: { vi: 'Chưa xác thực', en: 'Unauthorized' },
+  403: { vi: 'Không có quyền', en: 'Forbidden' },
+  404: { vi: 'Không tìm thấy', en: 'Not found' },
+  406: { vi: 'Không chấp nhận được', en: 'Not acceptable' },
+  409: { vi: 'Xung đột', en: 'Conflict' },
+  412: { vi: 'Điều kiện tiên quyết không thỏa mãn', en: 'Precondition failed' },
+  413: { vi: 'Nội dung quá lớn', en: 'Content too large' },
+  415: { vi: 'Kiểu nội dung không được hỗ trợ', en: 'Unsupported media type' },
+  422: { vi: 'Không thể xử lý', en: 'Unprocessable content' },
+  428: { vi: 'Thiếu điều kiện tiên quyết', en: 'Precondition required' },
+  429: { vi: 'Quá nhiều yêu cầu', en: 'Too many requests' },
+  500: { vi: 'Lỗi máy chủ', en: 'Internal server error' },
+  503: { vi: 'Dịch vụ tạm thời không sẵn sàng', en: 'Service unavailable' },
+};
+
+export type Language = 'vi' | 'en';
+
+/** Picks English only when the client's first acceptable language is English. */
+export function languageOf(acceptLanguage: string | undefined): Language {
+  const first = acceptLanguage?.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'vi';
+}
+
+/** The JSON body of a problem response (media type application/problem+json). */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  instance?: string;
+  [extra: string]: unknown;
+}
+
+/** Renders a problem in one language; the `type` URI is stable per code. */
+export function renderProblem(problem: ProblemError, lang: Language, instance?: string): ProblemBody {
+  const title = TITLES[problem.status] ?? TITLES[problem.status >= 500 ? 500 : 400]!;
+  return {
+    type: `urn:ntm:problem:${problem.code.toLowerCase().replaceAll('_', '-')}`,
+    title: title[lang],
+    status: problem.status,
+    code: problem.code,
+    detail: problem.detail[lang],
+    ...(instance ? { instance } : {}),
+    ...problem.extra,
+  };
+}
+
+/** The catalogue of the API's own problems, so codes and both translations live in one place. */
+export const problems = {
+  unauthenticated: (reason: string) =>
+    new ProblemError(401, 'UNAUTHENTICATED', {
+      vi: `Cần mã xác thực (Bearer) hợp lệ: ${reason}`,
+      en: `A valid bearer token is required: ${reason}`,
+    }),
+  outOfJurisdiction: () =>
+    new ProblemError(403, 'OUT_OF_JURISDICTION', {
+      vi: 'Hồ sơ này nằm ngoài phạm vi quản lý của bạn',
+      en: 'This dossier is outside your jurisdiction',
+    }),
+  dossierNotFound: (id: string) =>
+    new ProblemError(404, 'DOSSIER_NOT_FOUND', { vi: `Không tìm thấy hồ sơ ${id}`, en: `Dossier ${id} not found` }),
+  ifMatchRequired: () =>
+    new ProblemError(428, 'IF_MATCH_REQUIRED', {
+      vi: 'Cần tiêu đề If-Match với phiên bản hồ sơ (ETag)',
+      en: 'An If-Match header with the dossier revision (ETag) is required',
+    }),
+  ifMatchMalformed: () =>
+    new ProblemError(400, 'IF_MATCH_MALFORMED', {
+      vi: 'Tiêu đề If-Match phải có dạng "<phiên bản>"',
+      en: 'The If-Match header must look like "<revision>"',
+    }),
+  revisionMismatch: (expected: string, actual: bigint | undefined) =>
+    new ProblemError(
+      412,
+      'REVISION_MISMATCH',
+      {
+        vi: 'Hồ sơ đã thay đổi kể từ phiên bản bạn đọc; hãy tải lại rồi thử lại',
+        en: 'The dossier changed since the revision you read; reload and retry',
+      },
+      { expectedRevision: expected, currentRevision: actual === undefined ? null : String(actual) },
+    ),
+  dossierExists: () =>
+    new ProblemError(409, 'DOSSIER_EXISTS', { vi: 'Hồ sơ đã tồn tại', en: 'The dossier already exists' }),
+  idempotencyKeyReused: () =>
+    new ProblemError(422, 'IDEMPOTENCY_KEY_REUSED', {
+      vi: 'Khóa Idempotency-Key đã được dùng cho một yêu cầu khác',
+      en: 'This Idempotency-Key was already used for a different request',
+    }),
+  idempotencyInProgress: () =>
+    new ProblemError(409, 'IDEMPOTENCY_IN_PROGRESS', {
+      vi: 'Một yêu cầu với cùng Idempotency-Key đang được xử lý; hãy thử lại sau',
+      en: 'A request with the same Idempotency-Key is still being processed; retry later',
+    }),
+  badRequest: (code: string, en: string, vi: string, extra: Record<string, unknown> = {}) =>
+    new ProblemError(400, code, { vi, en }, extra),
+  internal: () =>
+    new ProblemError(500, 'INTERNAL', {
+      vi: 'Đã xảy ra lỗi nội bộ; sự cố đã được ghi lại',
+      en: 'An internal error occurred; it has been logged',
+    }),
+  unavailable: () =>
+    new ProblemError(503, 'STORE_UNAVAILABLE', {
+      vi: 'Kho sự kiện tạm thời không trả lời',
+      en: 'The event store is not answering',
+    }),
+} as const;

@@ -1,0 +1,101 @@
+/**
+ * Audit routes for auditors and the dossier's own chain of command: the full history (who, under which role, on
+ * whose behalf, from which state to which), the state as it was at a revision or an instant, and the hash chain.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { verifyChain } from '@ntm/event-store';
+import { allowedCommands } from '@ntm/domain';
+import { DOSSIER_ID, etagOf, loadDossier } from '../dossier.js';
+import { problems } from '../problems.js';
+import { DossierView, jsonSafe, viewOf } from './dossiers.js';
+
+const Params = z.object({ id: z.string().regex(DOSSIER_ID) });
+
+const auditRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  /** Loads the whole stream and checks the caller may audit it. */
+  async function audited(request: Parameters<typeof fastify.authenticate>[0], id: string) {
+    const principal = await fastify.authenticate(request);
+    const loaded = await loadDossier(fastify.store, id);
+    if (loaded.state === undefined) throw problems.dossierNotFound(id);
+    fastify.authorize(request, principal, 'audit', loaded.state.scope);
+    return { principal, loaded };
+  }
+
+  fastify.get(
+    '/dossiers/:id/history',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Every event of the dossier: when, who, role, on whose behalf, from-state, to-state, data',
+        security: [{ bearer: [] }],
+        params: Params,
+      },
+    },
+    async (request, reply) => {
+      const { loaded } = await audited(request, request.params.id);
+      void reply.header('etag', etagOf(loaded.revision!));
+      return {
+        dossierId: request.params.id,
+        events: loaded.events.map((e) => ({
+          revision: Number(e.revision),
+          eventId: e.eventId,
+          type: e.type,
+          schemaVersion: e.schemaVersion,
+          occurredAt: e.metadata.occurredAt,
+          recordedAt: e.recordedAt,
+          actor: e.metadata.actor,
+          onBehalfOf: e.metadata.onBehalfOf ?? null,
+          fromState: e.metadata.fromState ?? null,
+          toState: e.metadata.toState ?? null,
+          correlationId: e.metadata.correlationId,
+          data: jsonSafe(e.data),
+        })),
+      };
+    },
+  );
+
+  fastify.get(
+    '/dossiers/:id/state',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'The dossier as it was at a revision (?revision=N) or an instant (?at=ISO-8601)',
+        security: [{ bearer: [] }],
+        params: Params,
+        querystring: z
+          .object({ revision: z.coerce.number().int().min(0).optional(), at: z.iso.datetime({ offset: true }).optional() })
+          .refine((q) => (q.revision === undefined) !== (q.at === undefined), 'give exactly one of revision and at'),
+        response: { 200: DossierView },
+      },
+    },
+    async (request) => {
+      const { principal } = await audited(request, request.params.id);
+      const { revision, at } = request.query;
+      const past = await loadDossier(fastify.store, request.params.id, {
+        ...(revision !== undefined ? { revision: BigInt(revision) } : {}),
+        ...(at !== undefined ? { at: new Date(at).toISOString() } : {}),
+      });
+      if (past.state === undefined || past.revision === undefined) throw problems.dossierNotFound(request.params.id);
+      return viewOf(request.params.id, past.revision, past.state, allowedCommands(past.state, principal.actor));
+    },
+  );
+
+  fastify.get(
+    '/dossiers/:id/verify',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Checks the hash chain of the dossier; names the first event that fails',
+        security: [{ bearer: [] }],
+        params: Params,
+      },
+    },
+    async (request) => {
+      const { loaded } = await audited(request, request.params.id);
+      return { dossierId: request.params.id, events: loaded.events.length, ...(jsonSafe(verifyChain(loaded.events)) as object) };
+    },
+  );
+};
+
+export default auditRoutes;

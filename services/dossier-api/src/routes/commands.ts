@@ -1,0 +1,189 @@
+/**
+ * Command routes, generated from the contracts' COMMAND_SPECS: `POST /dossiers` for the creating command,
+ * `POST /dossiers/{id}/{slug}` for the others. The write path: authenticate → idempotency → load and fold the
+ * stream → jurisdiction → decide with the injected clock → envelope → conditional append.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { COMMAND_SPECS, type CommandSpec } from '@ntm/contracts';
+import { decide, replay, type DomainError } from '@ntm/domain';
+import type { Principal } from '@ntm/auth';
+import { DOSSIER_ID, etagOf, loadDossier, parseIfMatch, toNewEvents, type LoadedDossier } from '../dossier.js';
+import { eventIdFor, fingerprintOf, uuidV5, type StoredResponse } from '../idempotency.js';
+import { ProblemError, problems } from '../problems.js';
+import { correlationIdOf } from '../plugins/requestContext.js';
+
+const STATUS_OF_KIND: Record<DomainError['kind'], number> = { forbidden: 403, conflict: 409, unprocessable: 422 };
+
+/** A domain refusal as a problem: the domain's own code and both messages. */
+export function domainProblem(error: DomainError): ProblemError {
+  return new ProblemError(STATUS_OF_KIND[error.kind], error.code, { en: error.message, vi: error.messageVi }, error.params ? { params: error.params } : {});
+}
+
+const CommandHeaders = z.looseObject({
+  'if-match': z.string().max(40).optional().describe('"<revision>" as returned in ETag; required except to open a dossier'),
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{8,128}$/)
+    .optional()
+    .describe('8-128 characters; a retry with the same key returns the first answer'),
+  'x-correlation-id': z.string().max(100).optional(),
+});
+
+const CommandReply = z.object({
+  dossierId: z.string(),
+  revision: z.number().int(),
+  events: z.array(z.object({ eventId: z.string(), type: z.string(), fromState: z.string().optional(), toState: z.string().optional() })),
+});
+
+const commandRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  for (const spec of COMMAND_SPECS) {
+    fastify.route({
+      method: 'POST',
+      url: spec.creates ? '/dossiers' : `/dossiers/:id/${spec.slug}`,
+      schema: {
+        tags: ['commands'],
+        summary: spec.summary.en,
+        description: `${spec.summary.vi} (${spec.type})`,
+        security: [{ bearer: [] }],
+        headers: CommandHeaders,
+        ...(spec.creates ? {} : { params: z.object({ id: z.string().regex(DOSSIER_ID) }) }),
+        // The contracts' schemas are strict objects: unknown fields are refused, a typo never drops data.
+        body: spec.schema,
+        response: { [spec.creates ? 201 : 200]: CommandReply },
+      },
+      handler: (request, reply) => handleCommand(fastify, spec, request, reply),
+    });
+  }
+};
+
+async function handleCommand(
+  fastify: FastifyInstance,
+  spec: CommandSpec,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const principal = await fastify.authenticate(request);
+  const headers = request.headers as { 'if-match'?: string; 'idempotency-key'?: string };
+  const key = headers['idempotency-key'];
+  const params = request.params as { id?: string };
+  if (key === undefined) return send(reply, await execute(fastify, spec, request, principal, undefined));
+
+  const actorId = principal.actor.id;
+  const fingerprint = fingerprintOf({ route: `${spec.type} ${params.id ?? ''}`, ifMatch: headers['if-match'], body: request.body });
+  const reservation = await fastify.idempotency.reserveOrWait(key, actorId, fingerprint);
+  if (reservation.kind === 'mismatch') throw problems.idempotencyKeyReused();
+  if (reservation.kind === 'pending') throw problems.idempotencyInProgress();
+  if (reservation.kind === 'replay') {
+    return send(reply, { ...reservation.response, headers: { ...reservation.response.headers, 'idempotent-replayed': 'true' } });
+  }
+  try {
+    const response = await execute(fastify, spec, request, principal, key);
+    await fastify.idempotency.complete(key, actorId, response);
+    return send(reply, response);
+  } catch (error) {
+    // Only successes are remembered: a refused request changed nothing, so running it again is harmless.
+    await fastify.idempotency.release(key, actorId);
+    throw error;
+  }
+}
+
+// Sent, not returned: the stored body is already the serialised reply shape.
+function send(reply: FastifyReply, response: StoredResponse): void {
+  void reply.code(response.status).headers(response.headers).send(response.body);
+}
+
+async function execute(
+  fastify: FastifyInstance,
+  spec: CommandSpec,
+  request: FastifyRequest,
+  principal: Principal,
+  key: string | undefined,
+): Promise<StoredResponse> {
+  const { actor, onBehalfOf } = principal;
+  const ifMatch = (request.headers as { 'if-match'?: string })['if-match'];
+  const dossierId = spec.creates
+    ? key === undefined
+      ? randomUUID()
+      : uuidV5(`dossier\n${actor.id}\n${key}`)
+    : (request.params as { id: string }).id;
+  const eventId = (index: number) => (key === undefined ? randomUUID() : eventIdFor(key, actor.id, index));
+
+  const loaded = await loadDossier(fastify.store, dossierId);
+  let expectedRevision: bigint | 'no_stream' = 'no_stream';
+  if (spec.creates) {
+    if (loaded.state !== undefined) {
+      // A creation retried after a crash finds its own first event: answer from the stream.
+      if (loaded.events.some((e) => e.eventId === eventId(0))) return answerFromStream(spec, dossierId, loaded, eventId);
+      throw problems.dossierExists();
+    }
+  } else {
+    if (ifMatch === undefined) throw problems.ifMatchRequired();
+    const expected = parseIfMatch(ifMatch);
+    if (expected === undefined) throw problems.ifMatchMalformed();
+    if (loaded.state === undefined) throw problems.dossierNotFound(dossierId);
+    // Jurisdiction first, so that a stranger learns nothing about the dossier's revision.
+    fastify.authorize(request, principal, spec.type, loaded.state.scope);
+    if (key !== undefined && loaded.events.some((e) => e.eventId === eventId(0))) {
+      return answerFromStream(spec, dossierId, loaded, eventId);
+    }
+    if (expected !== loaded.revision) throw problems.revisionMismatch(String(expected), loaded.revision);
+    expectedRevision = expected;
+  }
+
+  const now = fastify.clock.now();
+  const command = { ...(request.body as Record<string, unknown>), type: spec.type, dossierId };
+  const decision = decide(loaded.state, command, { now, actor, onBehalfOf, ...fastify.domainContext });
+  if (!decision.ok) throw domainProblem(decision.error);
+
+  const state = loaded.state ?? replay(decision.value);
+  if (spec.creates) fastify.authorize(request, principal, spec.type, state.scope);
+  const events = toNewEvents(decision.value, {
+    actor,
+    onBehalfOf,
+    correlationId: correlationIdOf(request),
+    causationId: request.id,
+    occurredAt: now.toISOString(),
+    workflow: state.workflow,
+    eventId,
+  });
+  const result = await fastify.store.append(loaded.streamId, events, { expectedRevision });
+  await fastify.notifyAppended({ streamId: loaded.streamId, revision: result.nextExpectedRevision, position: result.position });
+  return {
+    status: spec.creates ? 201 : 200,
+    headers: {
+      etag: etagOf(result.nextExpectedRevision),
+      ...(spec.creates ? { location: `/dossiers/${dossierId}` } : {}),
+    },
+    body: {
+      dossierId,
+      revision: Number(result.nextExpectedRevision),
+      events: events.map((e) => ({ eventId: e.eventId, type: e.type, fromState: e.metadata.fromState, toState: e.metadata.toState })),
+    },
+  };
+}
+
+/** The answer to a request whose events are already in the stream (a retry after a crash). */
+function answerFromStream(
+  spec: CommandSpec,
+  dossierId: string,
+  loaded: LoadedDossier,
+  eventId: (index: number) => string,
+): StoredResponse {
+  const start = loaded.events.findIndex((e) => e.eventId === eventId(0));
+  const mine = loaded.events.slice(start).filter((e, i) => e.eventId === eventId(i));
+  const last = mine.at(-1)!;
+  return {
+    status: spec.creates ? 201 : 200,
+    headers: { etag: etagOf(last.revision), 'idempotent-replayed': 'true' },
+    body: {
+      dossierId,
+      revision: Number(last.revision),
+      events: mine.map((e) => ({ eventId: e.eventId, type: e.type, fromState: e.metadata.fromState, toState: e.metadata.toState })),
+    },
+  };
+}
+
+export default commandRoutes;

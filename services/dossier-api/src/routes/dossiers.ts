@@ -1,0 +1,74 @@
+/**
+ * Reads: one dossier's current state from its stream (with what the caller may do next), and read-your-writes
+ * through `minRevision` + `waitMs`.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { dossierStreamId } from '@ntm/event-store';
+import { allowedCommands, type DossierState } from '@ntm/domain';
+import { DOSSIER_ID, etagOf, loadDossier } from '../dossier.js';
+import { problems } from '../problems.js';
+
+/** Longest a read may wait for a revision to become visible. */
+export const MAX_WAIT_MS = 5000;
+
+/** Converts a domain value to JSON-safe data (bigints become strings). */
+export function jsonSafe(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+export const DossierView = z.looseObject({
+  dossierId: z.string(),
+  revision: z.number().int(),
+  state: z.record(z.string(), z.unknown()),
+  allowedCommands: z.array(z.string()),
+});
+
+export function viewOf(dossierId: string, revision: bigint, state: DossierState, commands: string[]) {
+  return {
+    dossierId,
+    revision: Number(revision),
+    state: jsonSafe(state) as Record<string, unknown>,
+    allowedCommands: commands,
+  };
+}
+
+const dossierRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  fastify.get(
+    '/dossiers/:id',
+    {
+      schema: {
+        tags: ['queries'],
+        summary: 'A dossier: status, step, pinned workflow, criteria, documents, open deadlines, allowed commands',
+        security: [{ bearer: [] }],
+        params: z.object({ id: z.string().regex(DOSSIER_ID) }),
+        querystring: z.object({
+          minRevision: z.coerce.number().int().min(0).optional(),
+          waitMs: z.coerce.number().int().min(0).max(MAX_WAIT_MS).default(0),
+        }),
+        response: { 200: DossierView },
+      },
+    },
+    async (request, reply) => {
+      const principal = await fastify.authenticate(request);
+      const { id } = request.params;
+      const { minRevision, waitMs } = request.query;
+      if (minRevision !== undefined && waitMs > 0) {
+        // Bounded read-your-writes: poll the cheap revision probe until the revision is visible or time is up.
+        const streamId = dossierStreamId(id);
+        const until = Date.now() + waitMs;
+        while (((await fastify.store.streamRevision(streamId)) ?? -1n) < BigInt(minRevision) && Date.now() < until) {
+          await delay(15);
+        }
+      }
+      const loaded = await loadDossier(fastify.store, id);
+      if (loaded.state === undefined || loaded.revision === undefined) throw problems.dossierNotFound(id);
+      fastify.authorize(request, principal, 'read', loaded.state.scope);
+      void reply.header('etag', etagOf(loaded.revision));
+      return viewOf(id, loaded.revision, loaded.state, allowedCommands(loaded.state, principal.actor));
+    },
+  );
+};
+
+export default dossierRoutes;

@@ -1,0 +1,20 @@
+/** Liveness (the process answers) and readiness (the store answers). */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problems } from '../problems.js';
+
+const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
+  const Status = z.object({ status: z.literal('ok') });
+  fastify.get('/health', { schema: { tags: ['operations'], response: { 200: Status } } }, () => ({ status: 'ok' as const }));
+  fastify.get('/ready', { schema: { tags: ['operations'], response: { 200: Status } } }, async (request) => {
+    try {
+      await fastify.store.ping();
+    } catch (error) {
+      request.log.warn({ err: error }, 'store not ready');
+      throw problems.unavailable();
+    }
+    return { status: 'ok' as const };
+  });
+};
+
+export default healthRoutes;

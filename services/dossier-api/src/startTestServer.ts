@@ -1,0 +1,89 @@
+/**
+ * Starts the API in-process on a real port over the PostgreSQL store in its own schema, with a fixed clock and
+ * an in-memory ES256 key pair, for the int/e2e tests. `close()` stops the server and drops the schema.
+ */
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { openPostgresStore } from '@ntm/store-postgres';
+import type { EventStore } from '@ntm/event-store';
+import type { DomainActor } from '@ntm/domain';
+import { createTokenVerifier, LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
+import { createServer } from './app.js';
+import { FixedClock } from './clock.js';
+import type { SqlClient } from '@ntm/sql';
+import type { AppendedNotice, InfrastructureOptions } from './plugins/infrastructure.js';
+
+export interface TestServer {
+  url: string;
+  server: FastifyInstance;
+  clock: FixedClock;
+  store: EventStore;
+  sql: SqlClient;
+  schema: string;
+  /** A token for the actor, valid for `ttlSeconds` (default 8 h) from the clock's current time. */
+  tokenFor(actor: DomainActor, options?: { ttlSeconds?: number; onBehalfOf?: DomainActor; audience?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  /** default postgres://postgres@127.0.0.1:5432/test or DATABASE_URL */
+  connectionString?: string;
+  /** schema name prefix; a random suffix keeps concurrent runs apart */
+  schemaPrefix?: string;
+  now: Date;
+  rateLimitMax?: number;
+  domainContext?: InfrastructureOptions['domainContext'];
+  onAppended?: (notice: AppendedNotice) => void | Promise<void>;
+}
+
+export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
+  const connectionString = options.connectionString ?? process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `${options.schemaPrefix ?? 'api_test'}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const clock = new FixedClock(options.now);
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const opened = await openPostgresStore({ connectionString, schema });
+  const server = await createServer({
+    store: opened.store,
+    sql: opened.sql,
+    sqlSchema: schema,
+    clock,
+    verifyToken: createTokenVerifier({
+      keys: { publicKey },
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      now: () => clock.now(),
+    }),
+    corsOrigins: [],
+    rateLimitMax: options.rateLimitMax ?? 100_000,
+    logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    ...(options.domainContext ? { domainContext: options.domainContext } : {}),
+    ...(options.onAppended ? { onAppended: options.onAppended } : {}),
+  });
+  const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: address,
+    server,
+    clock,
+    store: opened.store,
+    sql: opened.sql,
+    schema,
+    tokenFor: (actor, opts = {}) =>
+      signLocalToken({
+        privateKey,
+        actor,
+        onBehalfOf: opts.onBehalfOf,
+        issuer: LOCAL_ISSUER,
+        audience: opts.audience ?? LOCAL_AUDIENCE,
+        ttlSeconds: opts.ttlSeconds ?? 8 * 3600,
+        now: clock.now(),
+      }),
+    close: async () => {
+      await server.close();
+      try {
+        await opened.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await opened.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The dispatcher follows the global log (the store's subscription: LISTEN/NOTIFY with polling as a fallback) and
+ * hands each event on as a wake-up job `{ streamId, upToRevision }`. It keeps two positions in SQL:
+ * - `handed_on`: the last event enqueued;
+ * - `confirmed`: every event up to it is projected (or its stream parked).
+ * It restarts from `confirmed`, and whenever Redis came back (possibly empty: jobs lost) it re-enqueues the
+ * wake-ups of the streams still behind between the two. Wake-ups are idempotent, so handing on twice is harmless;
+ * handing on never is what this prevents.
+ */
+import { Queue } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { EventStore, RecordedEvent, Subscription } from '@ntm/event-store';
+import type { SqlClient } from '@ntm/sql';
+import { migrateReadModels, q } from '@ntm/projections';
+import { partitionQueueName, queueNameFor, wakeUpJobId, type WakeUp } from './partitions.js';
+
+export interface DispatcherOptions {
+  store: EventStore;
+  sql: SqlClient;
+  redisUrl: string;
+  /** read-model schema (holds the checkpoints and the dispatcher's state); default "read_models" */
+  schema?: string;
+  /** default "ntm-projections" */
+  queuePrefix?: string;
+  /** number of queues; default 4 */
+  partitions?: number;
+  /** BullMQ key prefix in Redis; default "bull" */
+  redisPrefix?: string;
+  /** how often to advance `confirmed` and repair lost jobs; default 1000 ms */
+  reconcileIntervalMs?: number;
+  /** attempts per wake-up before the stream is parked; default 5 */
+  attempts?: number;
+  now?: () => Date;
+  onError?: (error: unknown) => void;
+}
+
+export interface DispatcherStats {
+  handedOn: bigint;
+  confirmed: bigint;
+  /** seconds since the oldest event not yet projected was recorded (0 when caught up) */
+  lagSeconds: number;
+  redisResets: number;
+}
+
+export interface Dispatcher {
+  start(): Promise<void>;
+  /** Advances `confirmed`; re-enqueues wake-ups for streams behind when Redis was reset. */
+  reconcile(): Promise<void>;
+  stats(): DispatcherStats;
+  queues(): Queue[];
+  close(): Promise<void>;
+}
+
+const STATE_ROW = 'default';
+
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const { store, sql } = options;
+  const schema = options.schema ?? 'read_models';
+  const s = q(schema);
+  const queuePrefix = options.queuePrefix ?? 'ntm-projections';
+  const partitions = options.partitions ?? 4;
+  const now = options.now ?? (() => new Date());
+  const onError = options.onError ?? (() => undefined);
+  // null: commands wait for a reconnect instead of failing, so an outage pauses the dispatcher, not the log.
+  const redisOptions: RedisOptions = { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 100, 2000) };
+  const connection = new Redis(options.redisUrl, redisOptions);
+  const queues = Array.from(
+    { length: partitions },
+    (_, i) =>
+      new Queue<WakeUp>(partitionQueueName(queuePrefix, i), {
+        connection,
+        prefix: options.redisPrefix ?? 'bull',
+        defaultJobOptions: {
+          attempts: options.attempts ?? 5,
+          backoff: { type: 'exponential', delay: 200 },
+          removeOnComplete: { count: 1000 },
+          removeOnFail: { count: 10_000 },
+        },
+      }),
+  );
+  const queueOf = new Map(queues.map((queue) => [queue.name, queue]));
+
+  let handedOn = 0n;
+  let confirmed = 0n;
+  let lagSeconds = 0;
+  let redisResets = 0;
+  let repairedResets = 0;
+  let seenReady = false;
+  let subscription: Subscription | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closing = false;
+  let reconciling: Promise<void> | undefined;
+
+  // Every "ready" after the first is a reconnect: Redis may have come back empty.
+  connection.on('ready', () => {
+    if (seenReady) redisResets += 1;
+    seenReady = true;
+  });
+  // ioredis reports every failed reconnect here; the retry strategy already handles them.
+  connection.on('error', () => undefined);
+
+  const enqueue = async (streamId: string, revision: bigint): Promise<void> => {
+    const queue = queueOf.get(queueNameFor(queuePrefix, streamId, partitions))!;
+    await queue.add('wake-up', { streamId, upToRevision: String(revision) }, { jobId: wakeUpJobId(streamId, revision) });
+  };
+
+  const handOn = async (event: RecordedEvent): Promise<void> => {
+    // A failed add must not end the subscription (the store stops it on the first error): retry until it works.
+    for (let attempt = 0; !closing; attempt += 1) {
+      try {
+        await enqueue(event.streamId, event.revision);
+        break;
+      } catch (error) {
+        onError(error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
+      }
+    }
+    if (closing) return;
+    if (event.position <= handedOn) return;
+    handedOn = event.position;
+    await sql.query(`UPDATE ${s}.dispatcher_state SET handed_on = $2 WHERE name = $1`, [STATE_ROW, String(handedOn)]);
+  };
+
+  const reconcileOnce = async (): Promise<void> => {
+    const repair = redisResets > repairedResets && connection.status === 'ready';
+    if (repair) repairedResets = redisResets;
+    let after = confirmed;
+    let advancing = true;
+    let oldestBehind: string | undefined;
+    const behind = new Map<string, bigint>();
+    while (after < handedOn) {
+      const page = await store.readAll({ after, limit: 2000 });
+      const window = page.events.filter((e) => e.position <= handedOn);
+      if (window.length === 0) break;
+      const ids = [...new Set(window.map((e) => e.streamId))];
+      const done = await sql.query<{ stream_id: string; revision: string; parked: boolean }>(
+        `SELECT c.stream_id, c.revision::text AS revision,
+                EXISTS (SELECT 1 FROM ${s}.parked_streams p WHERE p.stream_id = c.stream_id) AS parked
+           FROM ${s}.checkpoints c WHERE c.stream_id = ANY($1::text[])`,
+        [ids],
+      );
+      const projected = new Map(done.rows.map((r) => [r.stream_id, r]));
+      for (const event of window) {
+        const row = projected.get(event.streamId);
+        // A parked stream waits for an operator; it must not hold back the confirmation of the others.
+        const isDone = row !== undefined && (row.parked || BigInt(row.revision) >= event.revision);
+        if (advancing && isDone) confirmed = event.position;
+        else if (!isDone) {
+          advancing = false;
+          oldestBehind ??= event.recordedAt;
+          behind.set(event.streamId, event.revision);
+        }
+      }
+      // Without a repair to do, finding the first event behind is all we need.
+      if (!advancing && !repair) break;
+      after = window.at(-1)!.position;
+    }
+    await sql.query(`UPDATE ${s}.dispatcher_state SET confirmed = $2 WHERE name = $1`, [STATE_ROW, String(confirmed)]);
+    lagSeconds = oldestBehind === undefined ? 0 : Math.max(0, (now().getTime() - Date.parse(oldestBehind)) / 1000);
+    if (repair) for (const [streamId, revision] of behind) await enqueue(streamId, revision);
+  };
+
+  const reconcile = (): Promise<void> => {
+    // One pass at a time; callers arriving meanwhile share it.
+    reconciling ??= reconcileOnce().finally(() => {
+      reconciling = undefined;
+    });
+    return reconciling;
+  };
+
+  return {
+    async start() {
+      await migrateReadModels(sql, schema);
+      await sql.query(
+        `INSERT INTO ${s}.dispatcher_state (name, handed_on, confirmed) VALUES ($1, 0, 0) ON CONFLICT DO NOTHING`,
+        [STATE_ROW],
+      );
+      const state = await sql.query<{ handed_on: string; confirmed: string }>(
+        `SELECT handed_on::text AS handed_on, confirmed::text AS confirmed FROM ${s}.dispatcher_state WHERE name = $1`,
+        [STATE_ROW],
+      );
+      confirmed = BigInt(state.rows[0]!.confirmed);
+      handedOn = BigInt(state.rows[0]!.handed_on);
+      // Resume from `confirmed`: whatever was handed on after it may have been lost with Redis.
+      subscription = store.subscribeToAll({ after: confirmed, onEvent: handOn, onError });
+      timer = setInterval(() => {
+        reconcile().catch(onError);
+      }, options.reconcileIntervalMs ?? 1000);
+    },
+    reconcile,
+    stats: () => ({ handedOn, confirmed, lagSeconds, redisResets }),
+    queues: () => queues,
+    async close() {
+      closing = true;
+      if (timer) clearInterval(timer);
+      await subscription?.close();
+      await reconciling?.catch(() => undefined);
+      await Promise.all(queues.map((queue) => queue.close()));
+      connection.disconnect();
+    },
+  };
+}

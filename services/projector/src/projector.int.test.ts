@@ -1,0 +1,310 @@
+// The projector against the real PostgreSQL and Redis: each test has its own schemas, queue names and BullMQ key
+// prefix, and waits on conditions (bounded), never on time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NewEvent } from '@ntm/event-store';
+import { compareReadModels, rebuild, sampleDossierEvents, uuidFor } from '@ntm/projections';
+import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
+import { createDispatcher, type Dispatcher } from './createDispatcher.js';
+import { createProjectionWorker, type ProjectionWorker } from './createProjectionWorker.js';
+import { queueNameFor, wakeUpJobId } from './partitions.js';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PARTITIONS = 3;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+});
+
+interface Env {
+  tag: string;
+  opened: OpenedPostgresStore;
+  eventsSchema: string;
+  schema: string;
+  queuePrefix: string;
+  redisPrefix: string;
+}
+
+async function setup(redisUrl = REDIS_URL): Promise<Env> {
+  const tag = `j${randomBytes(4).toString('hex')}`;
+  const env = {
+    tag,
+    eventsSchema: `${tag}_events`,
+    schema: `${tag}_rm`,
+    queuePrefix: `${tag}-wake`,
+    redisPrefix: `${tag}-bull`,
+    opened: await openPostgresStore({ connectionString: DATABASE_URL, schema: `${tag}_events`, pollIntervalMs: 200 }),
+  };
+  cleanups.push(async () => {
+    for (const s of [env.eventsSchema, env.schema, `${tag}_check`]) {
+      await env.opened.sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    }
+    await env.opened.close();
+  });
+  cleanups.push(async () => {
+    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    const keys = await redis.keys(`${env.redisPrefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+  return env;
+}
+
+function startDispatcher(env: Env, redisUrl = REDIS_URL): Dispatcher {
+  const dispatcher = createDispatcher({
+    store: env.opened.store,
+    sql: env.opened.sql,
+    redisUrl,
+    schema: env.schema,
+    queuePrefix: env.queuePrefix,
+    partitions: PARTITIONS,
+    redisPrefix: env.redisPrefix,
+    reconcileIntervalMs: 100,
+  });
+  cleanups.push(() => dispatcher.close());
+  return dispatcher;
+}
+
+function startWorker(env: Env, redisUrl = REDIS_URL): ProjectionWorker {
+  const worker = createProjectionWorker({
+    store: env.opened.store,
+    sql: env.opened.sql,
+    redisUrl,
+    schema: env.schema,
+    queuePrefix: env.queuePrefix,
+    partitions: PARTITIONS,
+    redisPrefix: env.redisPrefix,
+    lockDurationMs: 1000,
+  });
+  cleanups.push(() => worker.close());
+  return worker;
+}
+
+/** A worker in its own OS process, started from the TypeScript entry point. */
+function spawnWorker(env: Env): ChildProcess {
+  const launcher = fileURLToPath(new URL('../scripts/run-ts.mjs', import.meta.url));
+  const entry = fileURLToPath(new URL('./worker.ts', import.meta.url));
+  const child = spawn(process.execPath, [launcher, entry], {
+    env: {
+      ...process.env,
+      DATABASE_URL,
+      REDIS_URL,
+      DATABASE_SCHEMA: env.eventsSchema,
+      READ_MODEL_SCHEMA: env.schema,
+      QUEUE_PREFIX: env.queuePrefix,
+      BULLMQ_PREFIX: env.redisPrefix,
+      PARTITIONS: String(PARTITIONS),
+      WORKER_LOCK_MS: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  });
+  return child;
+}
+
+/** Polls `check` until it returns true, failing after `ms` (a bound, not a timing assumption). */
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 90_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Appends `count` dossier histories, interleaved event by event across dossiers. */
+async function appendInterleaved(env: Env, ids: string[], onEach?: (n: number) => Promise<void> | void) {
+  const histories = ids.map((id, i) =>
+    sampleDossierEvents(
+      { id, communeCode: String(1800 + i).padStart(5, '0'), districtCode: `06${i % 7}`, year: 2022 + (i % 3) },
+      (k) => new Date(Date.UTC(2023, 0, 1) + k * 3_600_000).toISOString(),
+    ),
+  );
+  let n = 0;
+  for (let step = 0; step < histories[0]!.length; step += 1) {
+    for (let i = 0; i < ids.length; i += 1) {
+      await env.opened.store.append(`dossier-${ids[i]}`, [histories[i]![step]!], { expectedRevision: 'any' });
+      n += 1;
+      await onEach?.(n);
+    }
+  }
+  return n;
+}
+
+async function caughtUp(env: Env, dispatcher: Dispatcher): Promise<boolean> {
+  await dispatcher.reconcile();
+  return dispatcher.stats().confirmed === (await env.opened.store.headPosition());
+}
+
+async function expectEqualToRebuild(env: Env): Promise<void> {
+  const check = `${env.tag}_check`;
+  await rebuild(env.opened.store, env.opened.sql, { schema: check });
+  const diff = await compareReadModels({ sql: env.opened.sql, schema: env.schema }, { sql: env.opened.sql, schema: check });
+  expect(diff.differences.slice(0, 3)).toEqual([]);
+  expect(diff.rows).toBeGreaterThan(0);
+}
+
+const poisonEvent: NewEvent = {
+  eventId: uuidFor('poison', 0),
+  type: 'DossierOpened',
+  schemaVersion: 1,
+  data: { note: 'no kind, no scope' },
+  metadata: {
+    actor: { id: 'x', role: 'commune_official', unit: '01800' },
+    correlationId: uuidFor('poison', 1),
+    occurredAt: '2023-01-01T00:00:00.000Z',
+  },
+};
+
+describe('projector', () => {
+  it('under load, with duplicated and reversed wake-ups and a poison stream, equals a rebuild', async () => {
+    const env = await setup();
+    const dispatcher = startDispatcher(env);
+    await dispatcher.start();
+    startWorker(env);
+    startWorker(env);
+    const ids = Array.from({ length: 12 }, (_, i) => `load${i}`);
+    await env.opened.store.append('dossier-poison', [poisonEvent], { expectedRevision: 'no_stream' });
+    const appended = await appendInterleaved(env, ids);
+
+    // Extra wake-ups: the same one five times, and every revision of one stream in reverse order.
+    const queueOf = (streamId: string) =>
+      dispatcher.queues().find((q) => q.name === queueNameFor(env.queuePrefix, streamId, PARTITIONS))!;
+    for (let i = 0; i < 5; i += 1) {
+      await queueOf('dossier-load0').add('wake-up', { streamId: 'dossier-load0', upToRevision: '3' }, { jobId: `dup-${i}` });
+    }
+    for (let r = 29; r >= 0; r -= 1) {
+      await queueOf('dossier-load1').add('wake-up', { streamId: 'dossier-load1', upToRevision: String(r) }, { jobId: `rev-${r}` });
+    }
+
+    await waitFor('projection of every event', () => caughtUp(env, dispatcher));
+    expect(appended).toBe(12 * 30);
+    await expectEqualToRebuild(env);
+    const parked = await env.opened.sql.query<{ stream_id: string }>(`SELECT stream_id FROM "${env.schema}".parked_streams`);
+    expect(parked.rows.map((r) => r.stream_id)).toEqual(['dossier-poison']);
+    const dossiers = await env.opened.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "${env.schema}".dossiers WHERE status = 'recognised'`,
+    );
+    expect(dossiers.rows[0]!.n).toBe(12);
+  });
+
+  it('a worker process killed with SIGKILL mid-batch: a new one resumes and the read models equal a rebuild', async () => {
+    const env = await setup();
+    const dispatcher = startDispatcher(env);
+    await dispatcher.start();
+    const first = spawnWorker(env);
+    const ids = Array.from({ length: 20 }, (_, i) => `kill${i}`);
+    let killed = false;
+    await appendInterleaved(env, ids, async (n) => {
+      // Kill once the worker is visibly in the middle of the work.
+      if (killed || n % 50 !== 0) return;
+      const progress = await env.opened.sql
+        .query<{ n: number }>(`SELECT count(*)::int AS n FROM "${env.schema}".checkpoints WHERE revision >= 0`)
+        .catch(() => ({ rows: [{ n: 0 }] }));
+      if (progress.rows[0]!.n > 0) {
+        first.kill('SIGKILL');
+        killed = true;
+      }
+    });
+    if (!killed) first.kill('SIGKILL');
+    await once(first, 'exit');
+    expect(first.signalCode).toBe('SIGKILL');
+    expect(await caughtUp(env, dispatcher)).toBe(false);
+
+    const second = spawnWorker(env);
+    await waitFor('the second worker to catch up', () => caughtUp(env, dispatcher));
+    await expectEqualToRebuild(env);
+
+    // Graceful shutdown: SIGTERM finishes the current job and exits cleanly.
+    second.kill('SIGTERM');
+    const [code] = (await once(second, 'exit')) as [number | null];
+    expect(code).toBe(0);
+  });
+
+  it('Redis down under load: appends succeed, and once it is back the read models catch up with nothing lost', async () => {
+    const port = await freePort();
+    const redisUrl = `redis://127.0.0.1:${port}`;
+    const redis = startRedis(port);
+    await waitFor('private redis', () => ping(redisUrl));
+    const env = await setup(redisUrl);
+    const dispatcher = startDispatcher(env, redisUrl);
+    await dispatcher.start();
+    startWorker(env, redisUrl);
+    const ids = Array.from({ length: 10 }, (_, i) => `outage${i}`);
+    let restarted: ChildProcess | undefined;
+    await appendInterleaved(env, ids, async (n) => {
+      if (n === 60) {
+        // Stop Redis without saving: every job it held is gone.
+        const client = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+        await client.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
+        client.disconnect();
+        await once(redis, 'exit');
+      }
+      if (n === 200) {
+        restarted = startRedis(port);
+        await waitFor('redis back', () => ping(redisUrl));
+      }
+    });
+    expect(restarted).toBeDefined();
+    await waitFor('catch-up after the outage', () => caughtUp(env, dispatcher));
+    expect(dispatcher.stats().redisResets).toBeGreaterThan(0);
+    await expectEqualToRebuild(env);
+    const count = await env.opened.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "${env.schema}".checkpoints WHERE revision = 29`,
+    );
+    expect(count.rows[0]!.n).toBe(10);
+  });
+
+  it('wake-up job ids are unique per stream and revision', () => {
+    expect(wakeUpJobId('dossier-a:b', 3n)).toBe('dossier-a_b@3');
+    expect(new Set([wakeUpJobId('dossier-a', 1n), wakeUpJobId('dossier-a', 2n)]).size).toBe(2);
+  });
+});
+
+function startRedis(port: number): ChildProcess {
+  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  });
+  return child;
+}
+
+async function ping(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A free TCP port at or above 6390, so the private redis never touches the shared one. */
+async function freePort(): Promise<number> {
+  for (let port = 6390 + Math.floor(Math.random() * 500); ; port += 1) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
