@@ -20,7 +20,9 @@ import {
   VillageId,
 } from './primitives.js';
 
-const DocumentNo = ShortText.describe('number and symbol of the document (số ký hiệu)').meta({ examples: ['45/TTr-UBND'] });
+const DocumentNo = ShortText.describe('number and symbol of the document (số ký hiệu)').meta({
+  examples: ['45/TTr-UBND'],
+});
 
 export const OpenDossierBody = z
   .strictObject({
@@ -43,25 +45,53 @@ export const OpenDossierBody = z
       .optional()
       .describe('REVOCATION only: the recognition to revoke'),
     predecessors: z
-      .array(z.strictObject({ code: UnitCode, tier: TierSchema.nullable(), decisionNo: DocumentNo.optional() }))
+      .array(
+        z.strictObject({ code: UnitCode, tier: TierSchema.nullable(), decisionNo: DocumentNo.optional() }),
+      )
       .min(1)
       .max(20)
       .optional()
-      .describe('POST_MERGER_ACKNOWLEDGEMENT only: the merged communes and their recognition before the merger'),
+      .describe(
+        'POST_MERGER_ACKNOWLEDGEMENT only: the merged communes and their recognition before the merger',
+      ),
   })
-  .describe('Register a unit for recognition (or open a revocation or post-merger dossier); the workflow is chosen by date')
-  .meta({ examples: [{ kind: 'COMMUNE_NTM', unitCode: '02032', year: 2024, constructionDebt: { outstanding: false }, securityClassification: 'safe_for_security_and_order' }] });
+  .describe(
+    'Register a unit for recognition (or open a revocation or post-merger dossier); the workflow is chosen by date',
+  )
+  .meta({
+    examples: [
+      {
+        kind: 'COMMUNE_NTM',
+        unitCode: '02032',
+        year: 2024,
+        constructionDebt: { outstanding: false },
+        securityClassification: 'safe_for_security_and_order',
+      },
+    ],
+  });
 
 export const RecordSelfAssessmentBody = z
   .strictObject({
     criterionCode: CriterionCode,
     met: z.boolean().describe("the commune's own judgement"),
     indicators: z
-      .array(z.strictObject({ code: ShortText, value: z.union([z.number(), z.boolean(), ShortText]), unit: ShortText.optional() }))
+      .array(
+        z.strictObject({
+          code: ShortText,
+          value: z.union([z.number(), z.boolean(), ShortText]),
+          unit: ShortText.optional(),
+        }),
+      )
       .max(50)
       .describe('indicator values measured by the commune'),
     evidence: z
-      .array(z.strictObject({ description: ShortText, documentNo: DocumentNo.optional(), sha256: Sha256.optional() }))
+      .array(
+        z.strictObject({
+          description: ShortText,
+          documentNo: DocumentNo.optional(),
+          sha256: Sha256.optional(),
+        }),
+      )
       .max(50)
       .describe('evidence behind the values'),
   })
@@ -93,7 +123,9 @@ export const RecordCommentBody = z
 export const RespondToCommentBody = z
   .strictObject({ commentId: ShortText, response: LongText })
   .describe('Record the answer to a comment');
-export const ClosePublicNoticeBody = z.strictObject({}).describe('Close the public notice once its period has run and all comments are answered');
+export const ClosePublicNoticeBody = z
+  .strictObject({})
+  .describe('Close the public notice once its period has run and all comments are answered');
 
 export const RecordPollTallyBody = z
   .strictObject({
@@ -105,10 +137,14 @@ export const RecordPollTallyBody = z
   .refine((b) => b.respondents <= b.households && b.satisfied <= b.respondents, {
     message: 'satisfied <= respondents <= households',
   })
-  .describe('Record the satisfaction poll tally of one village (by the Front officer); a second tally replaces the first');
+  .describe(
+    'Record the satisfaction poll tally of one village (by the Front officer); a second tally replaces the first',
+  );
 export const IssuePollReportBody = z
   .strictObject({ reportNo: DocumentNo, issuedOn: IsoDate })
-  .describe("Issue the Front's poll report; refused when coverage or satisfaction is below the rule set's mark");
+  .describe(
+    "Issue the Front's poll report; refused when coverage or satisfaction is below the rule set's mark",
+  );
 
 const Ballot = { for: Count, against: Count, blank: Count };
 export const RecordProposalMeetingBody = z
@@ -130,7 +166,13 @@ export const RecordVerificationBody = z
 export const ReturnDossierBody = z
   .strictObject({
     reasons: z
-      .array(z.strictObject({ code: z.enum(RETURN_REASON_VALUES), criterionCode: CriterionCode.optional(), detail: LongText }))
+      .array(
+        z.strictObject({
+          code: z.enum(RETURN_REASON_VALUES),
+          criterionCode: CriterionCode.optional(),
+          detail: LongText,
+        }),
+      )
       .min(1)
       .max(60),
   })
@@ -154,16 +196,29 @@ export const RecordCouncilBallotBody = z
     heldOn: IsoDate,
     membersTotal: Count.min(1),
     presentMemberIds: z.array(ShortText).min(1).max(100).describe('council members at the meeting'),
-    recusedMemberIds: z.array(ShortText).max(100).describe('present members who did not vote (conflict of interest)'),
+    recusedMemberIds: z
+      .array(ShortText)
+      .max(100)
+      .describe('present members who did not vote (conflict of interest)'),
     ...Ballot,
   })
-  .refine((b) => new Set(b.presentMemberIds).size === b.presentMemberIds.length && b.presentMemberIds.length <= b.membersTotal, {
-    message: 'present members must be distinct and at most membersTotal',
+  .refine(
+    (b) =>
+      new Set(b.presentMemberIds).size === b.presentMemberIds.length &&
+      b.presentMemberIds.length <= b.membersTotal,
+    {
+      message: 'present members must be distinct and at most membersTotal',
+    },
+  )
+  .refine((b) => b.recusedMemberIds.every((id) => b.presentMemberIds.includes(id)), {
+    message: 'recused members must be present',
   })
-  .refine((b) => b.recusedMemberIds.every((id) => b.presentMemberIds.includes(id)), { message: 'recused members must be present' })
-  .refine((b) => b.for + b.against + b.blank === b.presentMemberIds.length - new Set(b.recusedMemberIds).size, {
-    message: 'ballots must equal present members minus recused members',
-  })
+  .refine(
+    (b) => b.for + b.against + b.blank === b.presentMemberIds.length - new Set(b.recusedMemberIds).size,
+    {
+      message: 'ballots must equal present members minus recused members',
+    },
+  )
   .describe('Record the appraisal council meeting and its ballot');
 
 const Decision = { decisionNo: DocumentNo, decidedOn: IsoDate, reasons: LongText.optional() };
@@ -183,18 +238,31 @@ export const RecordRevocationAssessmentBody = z
     totalCriteria: Count.min(1),
     failingCriteria: z.array(CriterionCode).max(60),
   })
-  .refine((b) => new Set(b.failingCriteria).size === b.failingCriteria.length && b.failingCriteria.length <= b.totalCriteria, {
-    message: 'failing criteria must be distinct and at most totalCriteria',
-  })
+  .refine(
+    (b) =>
+      new Set(b.failingCriteria).size === b.failingCriteria.length &&
+      b.failingCriteria.length <= b.totalCriteria,
+    {
+      message: 'failing criteria must be distinct and at most totalCriteria',
+    },
+  )
   .describe('Record the assessment that may ground a revocation; the grounds are computed by the rule set');
 export const DecideRevocationBody = z
   .strictObject({ outcome: z.enum(['revoke', 'keep']), ...Decision })
   .describe('Decide to revoke the recognition or keep it (thu hồi)');
-export const PublishRevocationBody = z.strictObject({ publishedOn: IsoDate }).describe('Publish the revocation decision');
+export const PublishRevocationBody = z
+  .strictObject({ publishedOn: IsoDate })
+  .describe('Publish the revocation decision');
 export const DecideAcknowledgementBody = z
   .strictObject({ outcome: z.enum(['acknowledge', 'refuse']), tier: TierSchema.optional(), ...Decision })
-  .refine((b) => b.outcome === 'refuse' || b.tier !== undefined, { message: 'an acknowledgement names the tier' })
+  .refine((b) => b.outcome === 'refuse' || b.tier !== undefined, {
+    message: 'an acknowledgement names the tier',
+  })
   .describe("Acknowledge (thừa nhận) the merged commune's status, or refuse");
+
+export const ElapseDeadlineBody = z
+  .strictObject({ deadlineId: ShortText.describe('id from the DeadlineScheduled event') })
+  .describe('Record that a processing deadline has passed (appended by the deadline worker)');
 
 /** One dossier command as the HTTP layer exposes it. */
 export interface CommandSpec {
@@ -205,35 +273,129 @@ export interface CommandSpec {
   creates?: boolean;
 }
 
-const spec = (type: string, slug: string, schema: z.ZodType, en: string, vi: string, creates = false): CommandSpec =>
-  creates ? { type, slug, schema, summary: { en, vi }, creates } : { type, slug, schema, summary: { en, vi } };
+const spec = (
+  type: string,
+  slug: string,
+  schema: z.ZodType,
+  en: string,
+  vi: string,
+  creates = false,
+): CommandSpec =>
+  creates
+    ? { type, slug, schema, summary: { en, vi }, creates }
+    : { type, slug, schema, summary: { en, vi } };
 
 /** Every dossier command, in workflow order. */
 export const COMMAND_SPECS: readonly CommandSpec[] = [
   spec('OpenDossier', 'open', OpenDossierBody, 'Open a dossier', 'Đăng ký / mở hồ sơ', true),
-  spec('RecordSelfAssessment', 'self-assessments', RecordSelfAssessmentBody, 'Record a criterion self-assessment', 'Ghi kết quả tự đánh giá tiêu chí'),
+  spec(
+    'RecordSelfAssessment',
+    'self-assessments',
+    RecordSelfAssessmentBody,
+    'Record a criterion self-assessment',
+    'Ghi kết quả tự đánh giá tiêu chí',
+  ),
   spec('AttachDocument', 'documents', AttachDocumentBody, 'Attach a document', 'Đính kèm tài liệu'),
-  spec('OpenPublicNotice', 'notice/open', OpenPublicNoticeBody, 'Open the public notice', 'Niêm yết, thông báo công khai'),
+  spec(
+    'OpenPublicNotice',
+    'notice/open',
+    OpenPublicNoticeBody,
+    'Open the public notice',
+    'Niêm yết, thông báo công khai',
+  ),
   spec('RecordComment', 'notice/comments', RecordCommentBody, 'Record a comment', 'Ghi nhận ý kiến góp ý'),
-  spec('RespondToComment', 'notice/responses', RespondToCommentBody, 'Answer a comment', 'Trả lời ý kiến góp ý'),
-  spec('ClosePublicNotice', 'notice/close', ClosePublicNoticeBody, 'Close the public notice', 'Kết thúc niêm yết'),
-  spec('RecordPollTally', 'poll/tallies', RecordPollTallyBody, 'Record a village poll tally', 'Ghi kết quả lấy ý kiến sự hài lòng của thôn'),
-  spec('IssuePollReport', 'poll/report', IssuePollReportBody, 'Issue the poll report', 'Ban hành báo cáo kết quả lấy ý kiến'),
-  spec('RecordProposalMeeting', 'proposal-meeting', RecordProposalMeetingBody, 'Record the proposal meeting', 'Ghi biên bản họp đề nghị'),
+  spec(
+    'RespondToComment',
+    'notice/responses',
+    RespondToCommentBody,
+    'Answer a comment',
+    'Trả lời ý kiến góp ý',
+  ),
+  spec(
+    'ClosePublicNotice',
+    'notice/close',
+    ClosePublicNoticeBody,
+    'Close the public notice',
+    'Kết thúc niêm yết',
+  ),
+  spec(
+    'RecordPollTally',
+    'poll/tallies',
+    RecordPollTallyBody,
+    'Record a village poll tally',
+    'Ghi kết quả lấy ý kiến sự hài lòng của thôn',
+  ),
+  spec(
+    'IssuePollReport',
+    'poll/report',
+    IssuePollReportBody,
+    'Issue the poll report',
+    'Ban hành báo cáo kết quả lấy ý kiến',
+  ),
+  spec(
+    'RecordProposalMeeting',
+    'proposal-meeting',
+    RecordProposalMeetingBody,
+    'Record the proposal meeting',
+    'Ghi biên bản họp đề nghị',
+  ),
   spec('SubmitDossier', 'submit', SubmitDossierBody, 'Submit the dossier', 'Nộp hồ sơ'),
-  spec('RecordVerification', 'verification', RecordVerificationBody, 'Record the verification', 'Ghi kết quả thẩm tra'),
+  spec(
+    'RecordVerification',
+    'verification',
+    RecordVerificationBody,
+    'Record the verification',
+    'Ghi kết quả thẩm tra',
+  ),
   spec('ReturnDossier', 'return', ReturnDossierBody, 'Return for rework', 'Trả hồ sơ để hoàn thiện'),
   spec('ResubmitDossier', 'resubmit', ResubmitDossierBody, 'Resubmit as a new version', 'Nộp lại hồ sơ'),
   spec('ForwardToProvince', 'forward', ForwardToProvinceBody, 'Forward to the province', 'Trình tỉnh'),
   spec('RecordAppraisal', 'appraisal', RecordAppraisalBody, 'Record the appraisal', 'Ghi kết quả thẩm định'),
-  spec('RecordCouncilBallot', 'council-ballot', RecordCouncilBallotBody, 'Record the council ballot', 'Ghi kết quả bỏ phiếu của Hội đồng'),
+  spec(
+    'RecordCouncilBallot',
+    'council-ballot',
+    RecordCouncilBallotBody,
+    'Record the council ballot',
+    'Ghi kết quả bỏ phiếu của Hội đồng',
+  ),
   spec('DecideRecognition', 'decision', DecideRecognitionBody, 'Decide recognition', 'Quyết định công nhận'),
   spec('AnnounceRecognition', 'announcement', AnnounceRecognitionBody, 'Announce the recognition', 'Công bố'),
   spec('WithdrawDossier', 'withdraw', WithdrawDossierBody, 'Withdraw the dossier', 'Rút hồ sơ'),
-  spec('RecordRevocationAssessment', 'revocation/assessment', RecordRevocationAssessmentBody, 'Record the revocation assessment', 'Ghi kết quả rà soát, đánh giá'),
-  spec('DecideRevocation', 'revocation/decision', DecideRevocationBody, 'Decide the revocation', 'Quyết định thu hồi'),
-  spec('PublishRevocation', 'revocation/publication', PublishRevocationBody, 'Publish the revocation', 'Công bố thu hồi'),
-  spec('DecideAcknowledgement', 'acknowledgement', DecideAcknowledgementBody, 'Acknowledge the merged status', 'Quyết định thừa nhận'),
+  spec(
+    'RecordRevocationAssessment',
+    'revocation/assessment',
+    RecordRevocationAssessmentBody,
+    'Record the revocation assessment',
+    'Ghi kết quả rà soát, đánh giá',
+  ),
+  spec(
+    'DecideRevocation',
+    'revocation/decision',
+    DecideRevocationBody,
+    'Decide the revocation',
+    'Quyết định thu hồi',
+  ),
+  spec(
+    'PublishRevocation',
+    'revocation/publication',
+    PublishRevocationBody,
+    'Publish the revocation',
+    'Công bố thu hồi',
+  ),
+  spec(
+    'DecideAcknowledgement',
+    'acknowledgement',
+    DecideAcknowledgementBody,
+    'Acknowledge the merged status',
+    'Quyết định thừa nhận',
+  ),
+  spec(
+    'ElapseDeadline',
+    'deadlines/elapsed',
+    ElapseDeadlineBody,
+    'Record an elapsed deadline',
+    'Ghi nhận quá hạn xử lý',
+  ),
 ];
 
 export const COMMAND_TYPES = COMMAND_SPECS.map((s) => s.type);
@@ -260,4 +422,5 @@ export type WithdrawDossierBody = z.infer<typeof WithdrawDossierBody>;
 export type RecordRevocationAssessmentBody = z.infer<typeof RecordRevocationAssessmentBody>;
 export type DecideRevocationBody = z.infer<typeof DecideRevocationBody>;
 export type PublishRevocationBody = z.infer<typeof PublishRevocationBody>;
+export type ElapseDeadlineBody = z.infer<typeof ElapseDeadlineBody>;
 export type DecideAcknowledgementBody = z.infer<typeof DecideAcknowledgementBody>;

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import * as C from './commands.js';
 import { CriterionCode, DossierKindSchema, IsoDate, ShortText, TierSchema, UnitCode } from './primitives.js';
 
-const By = z.object({ id: ShortText, role: ShortText, onBehalfOf: ShortText.optional() }).describe('who acted (copied from the envelope for segregation of duties)');
+const By = z
+  .object({ id: ShortText, role: ShortText, onBehalfOf: ShortText.optional() })
+  .describe('who acted (copied from the envelope for segregation of duties)');
 const Share = z.number().min(0).max(1);
 const Threshold = z.object({ share: Share, inclusive: z.boolean() });
 /** The unrefined shape of a command body, so event data can add fields to it. */
@@ -21,7 +23,12 @@ export const DossierOpenedData = z.object({
   criteriaSetId: ShortText,
   criteriaCodes: z.array(CriterionCode),
   tier: TierSchema.optional(),
-  scope: z.object({ unitCode: ShortText, communeCode: UnitCode, districtCode: UnitCode.optional(), provinceCode: UnitCode }),
+  scope: z.object({
+    unitCode: ShortText,
+    communeCode: UnitCode,
+    districtCode: UnitCode.optional(),
+    provinceCode: UnitCode,
+  }),
   year: z.number().int(),
   openedOn: IsoDate,
   by: By,
@@ -42,9 +49,18 @@ const Deadline = z.object({
 /** Current schema version and data schema of every event type. */
 export const EVENT_SCHEMAS = {
   DossierOpened: { schemaVersion: 1, schema: DossierOpenedData },
-  SelfAssessmentRecorded: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.RecordSelfAssessmentBody), by: By }) },
-  DocumentAttached: { schemaVersion: 2, schema: z.object({ ...shapeOf(C.AttachDocumentBody), dossierVersion: z.number().int() }) },
-  PublicNoticeOpened: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.OpenPublicNoticeBody), days: z.number().int(), endsOn: IsoDate }) },
+  SelfAssessmentRecorded: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.RecordSelfAssessmentBody), by: By }),
+  },
+  DocumentAttached: {
+    schemaVersion: 2,
+    schema: z.object({ ...shapeOf(C.AttachDocumentBody), dossierVersion: z.number().int() }),
+  },
+  PublicNoticeOpened: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.OpenPublicNoticeBody), days: z.number().int(), endsOn: IsoDate }),
+  },
   CommentRecorded: { schemaVersion: 1, schema: z.object(shapeOf(C.RecordCommentBody)) },
   CommentResponded: { schemaVersion: 1, schema: z.object(shapeOf(C.RespondToCommentBody)) },
   PublicNoticeClosed: { schemaVersion: 1, schema: z.object({ closedOn: IsoDate }) },
@@ -61,11 +77,27 @@ export const EVENT_SCHEMAS = {
       passed: z.literal(true),
     }),
   },
-  ProposalMeetingRecorded: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.RecordProposalMeetingBody), requiredShare: Threshold }) },
-  DossierSubmitted: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.SubmitDossierBody), dossierVersion: z.number().int(), by: By }) },
+  ProposalMeetingRecorded: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.RecordProposalMeetingBody), requiredShare: Threshold }),
+  },
+  DossierSubmitted: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.SubmitDossierBody), dossierVersion: z.number().int(), by: By }),
+  },
   DeadlineScheduled: { schemaVersion: 1, schema: Deadline },
-  VerificationRecorded: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.RecordVerificationBody), by: By }) },
-  DossierReturned: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.ReturnDossierBody), dossierVersion: z.number().int(), by: By }) },
+  DeadlineElapsed: {
+    schemaVersion: 1,
+    schema: z.object({ deadlineId: ShortText, dueOn: IsoDate, elapsedOn: IsoDate }),
+  },
+  VerificationRecorded: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.RecordVerificationBody), by: By }),
+  },
+  DossierReturned: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.ReturnDossierBody), dossierVersion: z.number().int(), by: By }),
+  },
   DossierResubmitted: {
     schemaVersion: 1,
     schema: z.object({ ...shapeOf(C.ResubmitDossierBody), dossierVersion: z.number().int(), by: By }),
@@ -74,9 +106,22 @@ export const EVENT_SCHEMAS = {
   AppraisalRecorded: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.RecordAppraisalBody), by: By }) },
   CouncilBallotRecorded: {
     schemaVersion: 1,
-    schema: z.object({ ...shapeOf(C.RecordCouncilBallotBody), quorum: Threshold, approvalShare: Threshold, approved: z.boolean() }),
+    schema: z.object({
+      ...shapeOf(C.RecordCouncilBallotBody),
+      quorum: Threshold,
+      approvalShare: Threshold,
+      approved: z.boolean(),
+    }),
   },
-  RecognitionDecided: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideRecognitionBody), tier: TierSchema.optional(), year: z.number().int(), by: By }) },
+  RecognitionDecided: {
+    schemaVersion: 1,
+    schema: z.object({
+      ...shapeOf(C.DecideRecognitionBody),
+      tier: TierSchema.optional(),
+      year: z.number().int(),
+      by: By,
+    }),
+  },
   RecognitionRefused: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideRecognitionBody), by: By }) },
   RecognitionAnnounced: { schemaVersion: 1, schema: z.object(shapeOf(C.AnnounceRecognitionBody)) },
   DossierWithdrawn: { schemaVersion: 1, schema: z.object(shapeOf(C.WithdrawDossierBody)) },
@@ -90,9 +135,16 @@ export const EVENT_SCHEMAS = {
       by: By,
     }),
   },
-  RevocationDecided: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideRevocationBody), by: By }) },
+  RecognitionRevoked: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.DecideRevocationBody), tier: TierSchema.optional(), by: By }),
+  },
+  RecognitionKept: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideRevocationBody), by: By }) },
   RevocationPublished: { schemaVersion: 1, schema: z.object(shapeOf(C.PublishRevocationBody)) },
-  AcknowledgementDecided: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideAcknowledgementBody), by: By }) },
+  AcknowledgementDecided: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.DecideAcknowledgementBody), by: By }),
+  },
 } as const satisfies Record<string, { schemaVersion: number; schema: z.ZodType }>;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -116,16 +168,27 @@ type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;
 const UPCASTERS: Partial<Record<EventType, Record<number, Upcaster>>> = {
   // v1 said `isOriginal: boolean`; v2 names the copy kind as the metadata brief does (bản chính / bản sao).
   DocumentAttached: {
-    1: ({ isOriginal, ...rest }) => ({ ...rest, copy: isOriginal === false ? 'copy' : 'original', dossierVersion: rest.dossierVersion ?? 1 }),
+    1: ({ isOriginal, ...rest }) => ({
+      ...rest,
+      copy: isOriginal === false ? 'copy' : 'original',
+      dossierVersion: rest.dossierVersion ?? 1,
+    }),
   },
 };
 
 /** Lifts stored event data to the current schema version of its type; throws `ContractError` when it cannot. */
-export function upcast(type: string, schemaVersion: number, data: Record<string, unknown>): { schemaVersion: number; data: Record<string, unknown> } {
+export function upcast(
+  type: string,
+  schemaVersion: number,
+  data: Record<string, unknown>,
+): { schemaVersion: number; data: Record<string, unknown> } {
   if (!(type in EVENT_SCHEMAS)) throw new ContractError('UNKNOWN_EVENT_TYPE', `unknown event type ${type}`);
   const current = EVENT_SCHEMAS[type as EventType].schemaVersion;
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > current) {
-    throw new ContractError('UNKNOWN_SCHEMA_VERSION', `${type} has no schema version ${schemaVersion} (current ${current})`);
+    throw new ContractError(
+      'UNKNOWN_SCHEMA_VERSION',
+      `${type} has no schema version ${schemaVersion} (current ${current})`,
+    );
   }
   let lifted = data;
   for (let v = schemaVersion; v < current; v += 1) {

@@ -14,7 +14,10 @@ export const DOSSIER_KIND_VALUES = [
 ] as const;
 export const TIER_VALUES = ['ntm', 'advanced', 'model'] as const;
 
-export const IsoDate = z.iso.date().describe('calendar date, YYYY-MM-DD').meta({ examples: ['2024-05-02'] });
+export const IsoDate = z.iso
+  .date()
+  .describe('calendar date, YYYY-MM-DD')
+  .meta({ examples: ['2024-05-02'] });
 export const UnitCode = z
   .string()
   .regex(/^[0-9]{2,5}$/)
@@ -38,7 +41,9 @@ export const Sha256 = z
   .regex(/^[0-9a-f]{64}$/)
   .describe('SHA-256 of the file, lowercase hex');
 export const DossierKindSchema = z.enum(DOSSIER_KIND_VALUES).describe('dossier kind');
-export const TierSchema = z.enum(TIER_VALUES).describe('recognition tier: ntm (đạt chuẩn), advanced (nâng cao), model (kiểu mẫu)');
+export const TierSchema = z
+  .enum(TIER_VALUES)
+  .describe('recognition tier: ntm (đạt chuẩn), advanced (nâng cao), model (kiểu mẫu)');
 
 /** Loại tài liệu — the document kinds that dossier checklists are made of. */
 export const DOCUMENT_KIND_VALUES = [
@@ -60,7 +65,9 @@ export const DOCUMENT_KIND_VALUES = [
   'merger_status_report',
   'other',
 ] as const;
-export const DocumentKindSchema = z.enum(DOCUMENT_KIND_VALUES).describe('document kind from the dossier checklist');
+export const DocumentKindSchema = z
+  .enum(DOCUMENT_KIND_VALUES)
+  .describe('document kind from the dossier checklist');
 
 /** Mã lý do trả hồ sơ — reason codes for returning a dossier for rework. */
 export const RETURN_REASON_VALUES = [
@@ -74,7 +81,10 @@ export const RETURN_REASON_VALUES = [
 
 export const CriterionResult = z.strictObject({
   code: CriterionCode,
-  value: z.union([z.number(), z.boolean(), ShortText]).optional().describe("the checker's measured value, if any"),
-  met: z.boolean().describe('whether the criterion is met in the checker\'s opinion'),
+  value: z
+    .union([z.number(), z.boolean(), ShortText])
+    .optional()
+    .describe("the checker's measured value, if any"),
+  met: z.boolean().describe("whether the criterion is met in the checker's opinion"),
   note: ShortText.optional(),
 });

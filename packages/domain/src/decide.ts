@@ -54,66 +54,127 @@ export function vietnamDate(instant: string): string {
   return new Date(Date.parse(instant) + 7 * 3_600_000).toISOString().slice(0, 10);
 }
 
-const refuse = (code: DomainError['code'], en: string, vi: string, params?: Record<string, unknown>): never => {
+const refuse = (
+  code: DomainError['code'],
+  en: string,
+  vi: string,
+  params?: Record<string, unknown>,
+): never => {
   throw new DomainError(code, en, vi, params);
 };
 
 /** Decides a command against a dossier (undefined before it is opened). Refusals are returned, never thrown. */
-export function decide(state: DossierState | undefined, command: DossierCommand, ctx: DecisionContext): Result<DecidedEvent[], DomainError> {
+export function decide(
+  state: DossierState | undefined,
+  command: DossierCommand,
+  ctx: DecisionContext,
+): Result<DecidedEvent[], DomainError> {
   try {
     return { ok: true, value: decideOrThrow(state, command, ctx) };
   } catch (error) {
     if (error instanceof DomainError) return { ok: false, error };
     if (error instanceof ReferenceDataError) {
-      const code = error.code === 'INVALID_ARGUMENT' && /holiday data/.test(error.message) ? 'CALENDAR_MISSING_YEAR' : 'VALIDATION_FAILED';
-      return { ok: false, error: new DomainError(code, error.message, `dữ liệu tham chiếu không hợp lệ: ${error.message}`, { referenceCode: error.code, ...error.details }) };
+      const code =
+        error.code === 'INVALID_ARGUMENT' && /holiday data/.test(error.message)
+          ? 'CALENDAR_MISSING_YEAR'
+          : 'VALIDATION_FAILED';
+      return {
+        ok: false,
+        error: new DomainError(code, error.message, `dữ liệu tham chiếu không hợp lệ: ${error.message}`, {
+          referenceCode: error.code,
+          ...error.details,
+        }),
+      };
     }
     throw error;
   }
 }
 
-function decideOrThrow(state: DossierState | undefined, command: DossierCommand, ctx: DecisionContext): DecidedEvent[] {
+function decideOrThrow(
+  state: DossierState | undefined,
+  command: DossierCommand,
+  ctx: DecisionContext,
+): DecidedEvent[] {
   const { type, dossierId, ...rawBody } = command;
   const spec = COMMAND_SPECS.find((s) => s.type === type);
-  if (!spec) return refuse('UNKNOWN_COMMAND', `unknown command ${type}`, `lệnh không hợp lệ ${type}`, { type });
+  if (!spec)
+    return refuse('UNKNOWN_COMMAND', `unknown command ${type}`, `lệnh không hợp lệ ${type}`, { type });
   const parsed = spec.schema.safeParse(rawBody);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
-    return refuse('VALIDATION_FAILED', `invalid ${type}: ${issues.join('; ')}`, `dữ liệu ${type} không hợp lệ: ${issues.join('; ')}`, { issues });
+    return refuse(
+      'VALIDATION_FAILED',
+      `invalid ${type}: ${issues.join('; ')}`,
+      `dữ liệu ${type} không hợp lệ: ${issues.join('; ')}`,
+      { issues },
+    );
   }
   const body = parsed.data as Record<string, unknown>;
   const now = typeof ctx.now === 'string' ? ctx.now : ctx.now.toISOString();
-  if (Number.isNaN(Date.parse(now))) refuse('VALIDATION_FAILED', `now is not an ISO instant: ${now}`, `thời điểm không hợp lệ: ${now}`);
+  if (Number.isNaN(Date.parse(now)))
+    refuse('VALIDATION_FAILED', `now is not an ISO instant: ${now}`, `thời điểm không hợp lệ: ${now}`);
   const today = vietnamDate(now);
   const units = ctx.units ?? (defaultUnits ??= loadBacKan());
   const holidays = ctx.holidays ?? (defaultHolidays ??= holidayCalendar(VIETNAM_HOLIDAYS));
-  const base = { today, now, actor: ctx.actor, onBehalfOf: ctx.onBehalfOf, unitRecognition: ctx.unitRecognition, units };
+  const base = {
+    today,
+    now,
+    actor: ctx.actor,
+    onBehalfOf: ctx.onBehalfOf,
+    unitRecognition: ctx.unitRecognition,
+    units,
+  };
 
   if (state === undefined) {
-    if (type !== 'OpenDossier') return refuse('DOSSIER_NOT_OPENED', `${type} needs an opened dossier`, `${type} cần một hồ sơ đã mở`);
-    if (!dossierId) return refuse('VALIDATION_FAILED', 'OpenDossier needs a dossierId', 'OpenDossier cần dossierId');
+    if (type !== 'OpenDossier')
+      return refuse('DOSSIER_NOT_OPENED', `${type} needs an opened dossier`, `${type} cần một hồ sơ đã mở`);
+    if (!dossierId)
+      return refuse('VALIDATION_FAILED', 'OpenDossier needs a dossierId', 'OpenDossier cần dossierId');
     const kind = (body as OpenDossierBody).kind;
     const wf = workflowFor(kind, today);
     const ruleSet = wf ? safeRuleSet(() => ruleSetAt(today)) : undefined;
     if (!wf || !ruleSet) {
-      return refuse('NO_WORKFLOW_FOR_DATE', `no ${kind} workflow is in force on ${today}`, `không có quy trình ${kind} áp dụng ngày ${today}`, { kind, date: today });
+      return refuse(
+        'NO_WORKFLOW_FOR_DATE',
+        `no ${kind} workflow is in force on ${today}`,
+        `không có quy trình ${kind} áp dụng ngày ${today}`,
+        { kind, date: today },
+      );
     }
     const input = { ...base, ruleSet };
     const [snapshot] = initialTransition(wf.machine, { dossier: null, definition: wf.definition });
     const to = step(wf, snapshot, null, type, body, input);
-    return [{ ...openedEvent(dossierId, body as OpenDossierBody, input, wf), fromState: 'draft', toState: to.to }];
+    return [
+      { ...openedEvent(dossierId, body as OpenDossierBody, input, wf), fromState: 'draft', toState: to.to },
+    ];
   }
 
-  if (type === 'OpenDossier') return refuse('DOSSIER_ALREADY_OPEN', `dossier ${state.id} is already open`, `hồ sơ ${state.id} đã được mở`);
+  if (type === 'OpenDossier')
+    return refuse(
+      'DOSSIER_ALREADY_OPEN',
+      `dossier ${state.id} is already open`,
+      `hồ sơ ${state.id} đã được mở`,
+    );
   const wf = workflowByPin(state.workflow);
-  if (!wf) return refuse('NO_WORKFLOW_FOR_DATE', `unknown workflow ${state.workflow.id} v${state.workflow.version}`, `không có quy trình ${state.workflow.id} v${state.workflow.version}`);
+  if (!wf)
+    return refuse(
+      'NO_WORKFLOW_FOR_DATE',
+      `unknown workflow ${state.workflow.id} v${state.workflow.version}`,
+      `không có quy trình ${state.workflow.id} v${state.workflow.version}`,
+    );
   const input: DecisionInput = { ...base, ruleSet: ruleSetById(state.ruleSet.id, state.ruleSet.version) };
-  const snapshot = wf.machine.resolveState({ value: state.step, context: { dossier: state, definition: wf.definition } });
+  const snapshot = wf.machine.resolveState({
+    value: state.step,
+    context: { dossier: state, definition: wf.definition },
+  });
   const taken = step(wf, snapshot, state, type, body, input);
   const primary = commandEvent(type, body, state, input, taken.to);
   const deadlines = taken.deadlines.map((d) => deadlineEvent(d, today, input.ruleSet, holidays));
   // A deadline is an output of the transition, recorded once the dossier is in its new step.
-  return [{ ...primary, fromState: state.step, toState: taken.to }, ...deadlines.map((e) => ({ ...e, fromState: taken.to, toState: taken.to }))];
+  return [
+    { ...primary, fromState: state.step, toState: taken.to },
+    ...deadlines.map((e) => ({ ...e, fromState: taken.to, toState: taken.to })),
+  ];
 }
 
 function safeRuleSet(find: () => RuleSet): RuleSet | undefined {
@@ -140,31 +201,55 @@ function step(
   const from = String(snapshot.value);
   const candidates = candidatesOf(wf.machine, from, type);
   if (candidates.length === 0) {
-    const allowed = Object.keys(wf.definition.edges.filter((e) => e.from === from).reduce((m, e) => ({ ...m, [e.command]: 1 }), {}));
-    refuse('COMMAND_NOT_ALLOWED_IN_STATE', `${type} is not allowed in step ${from}; allowed: ${allowed.join(', ') || 'none'}`, `không thể thực hiện ${type} ở bước ${from}`, {
-      step: from,
-      allowed,
-    });
+    const allowed = Object.keys(
+      wf.definition.edges.filter((e) => e.from === from).reduce((m, e) => ({ ...m, [e.command]: 1 }), {}),
+    );
+    refuse(
+      'COMMAND_NOT_ALLOWED_IN_STATE',
+      `${type} is not allowed in step ${from}; allowed: ${allowed.join(', ') || 'none'}`,
+      `không thể thực hiện ${type} ở bước ${from}`,
+      {
+        step: from,
+        allowed,
+      },
+    );
   }
   const roles = [...new Set(candidates.flatMap((c) => c.meta.roles))];
   if (!roles.includes(input.actor.role)) {
-    refuse('ROLE_NOT_ALLOWED', `${type} in step ${from} is for ${roles.join(', ')}, not ${input.actor.role}`, `${type} ở bước ${from} chỉ dành cho ${roles.join(', ')}`, {
-      roles,
-      role: input.actor.role,
-    });
+    refuse(
+      'ROLE_NOT_ALLOWED',
+      `${type} in step ${from} is for ${roles.join(', ')}, not ${input.actor.role}`,
+      `${type} ở bước ${from} chỉ dành cho ${roles.join(', ')}`,
+      {
+        roles,
+        role: input.actor.role,
+      },
+    );
   }
   const args = { dossier, body, input, definition: wf.definition };
-  const chosen = candidates.find((c) => c.meta.roles.includes(input.actor.role) && firstFailure(c.meta.checks, args) === null);
+  const chosen = candidates.find(
+    (c) => c.meta.roles.includes(input.actor.role) && firstFailure(c.meta.checks, args) === null,
+  );
   if (!chosen) {
     // The last candidate is the most permissive one: its refusal is the rule that really blocks the command.
     const last = candidates.at(-1) as { meta: EdgeMeta };
-    throw firstFailure(last.meta.checks, args) ?? new DomainError('COMMAND_NOT_ALLOWED_IN_STATE', `${type} is not possible now`, `không thể thực hiện ${type} lúc này`);
+    throw (
+      firstFailure(last.meta.checks, args) ??
+      new DomainError(
+        'COMMAND_NOT_ALLOWED_IN_STATE',
+        `${type} is not possible now`,
+        `không thể thực hiện ${type} lúc này`,
+      )
+    );
   }
   const machineEvent: MachineEvent = { type, body, input };
   const [next, actions] = transition(wf.machine, snapshot, machineEvent);
   const to = String(next.value);
-  if (to !== chosen.to) throw new Error(`workflow ${wf.id} v${wf.version}: ${type} from ${from} led to ${to}, expected ${chosen.to}`);
-  const deadlines = actions.filter((a) => a.type === 'scheduleDeadline').map((a) => (a.params as { step: DeadlineStep }).step);
+  if (to !== chosen.to)
+    throw new Error(
+      `workflow ${wf.id} v${wf.version}: ${type} from ${from} led to ${to}, expected ${chosen.to}`,
+    );
+  const deadlines = actions.filter((a) => a.type === 'scheduleDeadline').map((a) => a.params.step);
   return { to, deadlines };
 }
 
@@ -174,9 +259,20 @@ const WORKING_DAYS: Record<DeadlineStep, (r: RuleSet) => number> = {
   decision: (r) => r.deadlines.decisionWorkingDays.value,
 };
 
-function deadlineEvent(stepName: DeadlineStep, today: string, ruleSet: RuleSet, holidays: HolidayCalendar): DomainEvent {
+function deadlineEvent(
+  stepName: DeadlineStep,
+  today: string,
+  ruleSet: RuleSet,
+  holidays: HolidayCalendar,
+): DomainEvent {
   const workingDays = WORKING_DAYS[stepName](ruleSet);
-  return event('DeadlineScheduled', { deadlineId: `${stepName}-${today}`, step: stepName, startedOn: today, workingDays, dueOn: addWorkingDays(today, workingDays, holidays) });
+  return event('DeadlineScheduled', {
+    deadlineId: `${stepName}-${today}`,
+    step: stepName,
+    startedOn: today,
+    workingDays,
+    dueOn: addWorkingDays(today, workingDays, holidays),
+  });
 }
 
 /** The commands `actor` may fire next, by role and segregation of duties (the checks on figures run at decide time). */
@@ -185,7 +281,12 @@ export function allowedCommands(state: DossierState, actor: DomainActor): string
   if (!wf) return [];
   const preparer = state.preparers.includes(actor.id);
   const commands = wf.definition.edges
-    .filter((e) => e.from === state.step && e.roles.includes(actor.role) && !(preparer && e.checks?.includes('notPreparer')))
+    .filter(
+      (e) =>
+        e.from === state.step &&
+        e.roles.includes(actor.role) &&
+        !(preparer && e.checks?.includes('notPreparer')),
+    )
     .map((e) => e.command);
   return [...new Set(commands)];
 }

@@ -9,7 +9,11 @@ import { addCalendarDays, criteriaSetFor, evaluateRevocation, type UnitRegistry 
 import type { DecisionInput } from './workflows/types.js';
 import type { RegisteredWorkflow } from './workflows/registry.js';
 
-export const event = (type: EventType, data: Record<string, unknown>): DomainEvent => ({ type, schemaVersion: EVENT_SCHEMAS[type].schemaVersion, data });
+export const event = (type: EventType, data: Record<string, unknown>): DomainEvent => ({
+  type,
+  schemaVersion: EVENT_SCHEMAS[type].schemaVersion,
+  data,
+});
 
 const byOf = (input: DecisionInput) => ({
   id: input.actor.id,
@@ -22,14 +26,26 @@ const TIER_KIND = { ntm: 'COMMUNE_NTM', advanced: 'COMMUNE_ADVANCED', model: 'CO
 function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): DossierScope {
   const communeCode = body.kind === 'VILLAGE_NTM' ? (body.communeCode ?? '') : body.unitCode;
   const district = units.districtOf(communeCode, today);
-  return { unitCode: body.unitCode, communeCode, ...(district ? { districtCode: district.code } : {}), provinceCode: units.provinceOf(communeCode, today).code };
+  return {
+    unitCode: body.unitCode,
+    communeCode,
+    ...(district ? { districtCode: district.code } : {}),
+    provinceCode: units.provinceOf(communeCode, today).code,
+  };
 }
 
 /** DossierOpened: pins the workflow, the rule set and the criteria set in force on the opening day. */
-export function openedEvent(dossierId: string, body: OpenDossierBody, input: DecisionInput & { units: UnitRegistry }, wf: RegisteredWorkflow): DomainEvent {
-  const criteriaKind = body.kind === 'REVOCATION' && body.targetRecognition ? TIER_KIND[body.targetRecognition.tier] : body.kind;
+export function openedEvent(
+  dossierId: string,
+  body: OpenDossierBody,
+  input: DecisionInput & { units: UnitRegistry },
+  wf: RegisteredWorkflow,
+): DomainEvent {
+  const criteriaKind =
+    body.kind === 'REVOCATION' && body.targetRecognition ? TIER_KIND[body.targetRecognition.tier] : body.kind;
   const set = criteriaSetFor(criteriaKind, input.today);
-  const tier: Tier | undefined = wf.definition.tier ?? (body.kind === 'REVOCATION' ? body.targetRecognition?.tier : undefined);
+  const tier: Tier | undefined =
+    wf.definition.tier ?? (body.kind === 'REVOCATION' ? body.targetRecognition?.tier : undefined);
   return event('DossierOpened', {
     dossierId,
     kind: body.kind,
@@ -50,7 +66,13 @@ export function openedEvent(dossierId: string, body: OpenDossierBody, input: Dec
 }
 
 /** The primary event of a command accepted on an opened dossier; `to` is the step it leads to. */
-export function commandEvent(type: string, body: Record<string, unknown>, d: DossierState, input: DecisionInput, to: string): DomainEvent {
+export function commandEvent(
+  type: string,
+  body: Record<string, unknown>,
+  d: DossierState,
+  input: DecisionInput,
+  to: string,
+): DomainEvent {
   const rs = input.ruleSet;
   const by = byOf(input);
   switch (type) {
@@ -60,7 +82,11 @@ export function commandEvent(type: string, body: Record<string, unknown>, d: Dos
       return event('DocumentAttached', { ...body, dossierVersion: d.dossierVersion });
     case 'OpenPublicNotice': {
       const days = d.kind === 'VILLAGE_NTM' ? rs.notice.villageDays.value : rs.notice.communeDays.value;
-      return event('PublicNoticeOpened', { ...body, days, endsOn: addCalendarDays(String(body.from), days - 1) });
+      return event('PublicNoticeOpened', {
+        ...body,
+        days,
+        endsOn: addCalendarDays(String(body.from), days - 1),
+      });
     }
     case 'RecordComment':
       return event('CommentRecorded', body);
@@ -98,7 +124,12 @@ export function commandEvent(type: string, body: Record<string, unknown>, d: Dos
     case 'RecordAppraisal':
       return event('AppraisalRecorded', { ...body, by });
     case 'RecordCouncilBallot':
-      return event('CouncilBallotRecorded', { ...body, quorum: rs.council.quorum.value, approvalShare: rs.council.approvalShare.value, approved: to === 'councilApproved' });
+      return event('CouncilBallotRecorded', {
+        ...body,
+        quorum: rs.council.quorum.value,
+        approvalShare: rs.council.approvalShare.value,
+        approved: to === 'councilApproved',
+      });
     case 'DecideRecognition':
       return body.outcome === 'recognise'
         ? event('RecognitionDecided', { ...body, ...(d.tier ? { tier: d.tier } : {}), year: d.year, by })
@@ -110,12 +141,28 @@ export function commandEvent(type: string, body: Record<string, unknown>, d: Dos
     case 'RecordRevocationAssessment': {
       const failing = body.failingCriteria as string[];
       const outcome = evaluateRevocation(rs, String(body.criteriaSetId), failing, Number(body.totalCriteria));
-      return event('RevocationAssessed', { ...body, revoke: outcome.revoke, ...(outcome.ground ? { ground: outcome.ground } : {}), criticalFailing: outcome.criticalFailing, by });
+      return event('RevocationAssessed', {
+        ...body,
+        revoke: outcome.revoke,
+        ...(outcome.ground ? { ground: outcome.ground } : {}),
+        criticalFailing: outcome.criticalFailing,
+        by,
+      });
     }
     case 'DecideRevocation':
-      return event('RevocationDecided', { ...body, by });
+      return body.outcome === 'revoke'
+        ? event('RecognitionRevoked', { ...body, ...(d.tier ? { tier: d.tier } : {}), by })
+        : event('RecognitionKept', { ...body, by });
     case 'PublishRevocation':
       return event('RevocationPublished', body);
+    case 'ElapseDeadline': {
+      const due = d.deadlines.find((x) => x.deadlineId === body.deadlineId);
+      return event('DeadlineElapsed', {
+        deadlineId: body.deadlineId,
+        dueOn: due?.dueOn,
+        elapsedOn: input.today,
+      });
+    }
     case 'DecideAcknowledgement':
       return event('AcknowledgementDecided', { ...body, by });
     default:
@@ -147,7 +194,9 @@ export const COMMAND_OF_EVENT: Readonly<Record<string, string>> = {
   RecognitionAnnounced: 'AnnounceRecognition',
   DossierWithdrawn: 'WithdrawDossier',
   RevocationAssessed: 'RecordRevocationAssessment',
-  RevocationDecided: 'DecideRevocation',
+  RecognitionRevoked: 'DecideRevocation',
+  RecognitionKept: 'DecideRevocation',
   RevocationPublished: 'PublishRevocation',
   AcknowledgementDecided: 'DecideAcknowledgement',
+  DeadlineElapsed: 'ElapseDeadline',
 };

@@ -38,7 +38,9 @@ export type DomainErrorCode =
   | 'DECISION_CONTRADICTS_COUNCIL'
   | 'DECIDER_NOT_COMPETENT'
   | 'REVOCATION_NO_GROUNDS'
-  | 'CALENDAR_MISSING_YEAR';
+  | 'CALENDAR_MISSING_YEAR'
+  | 'DEADLINE_NOT_OPEN'
+  | 'DEADLINE_NOT_DUE';
 
 export type DomainErrorKind = 'forbidden' | 'conflict' | 'unprocessable';
 
@@ -77,6 +79,8 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   DECISION_CONTRADICTS_COUNCIL: 'conflict',
   REVOCATION_NO_GROUNDS: 'conflict',
   CALENDAR_MISSING_YEAR: 'unprocessable',
+  DEADLINE_NOT_OPEN: 'conflict',
+  DEADLINE_NOT_DUE: 'conflict',
 };
 
 /** A command the law (or the workflow) refuses. Never thrown by `decide`: returned as `{ ok: false, error }`. */

@@ -85,10 +85,21 @@ function opened(data: Data, toState: string): DossierState {
   };
 }
 
-function withLevel(s: DossierState, level: 'verifier' | 'appraiser', results: CriterionResult[]): Record<string, CriterionRow> {
+function withLevel(
+  s: DossierState,
+  level: 'verifier' | 'appraiser',
+  results: CriterionResult[],
+): Record<string, CriterionRow> {
   const criteria = { ...s.criteria };
   for (const r of results) {
-    criteria[r.code] = { ...criteria[r.code], [level]: { met: r.met, ...(r.value !== undefined ? { value: r.value } : {}), ...(r.note ? { note: r.note } : {}) } };
+    criteria[r.code] = {
+      ...criteria[r.code],
+      [level]: {
+        met: r.met,
+        ...(r.value !== undefined ? { value: r.value } : {}),
+        ...(r.note ? { note: r.note } : {}),
+      },
+    };
   }
   return criteria;
 }
@@ -105,20 +116,47 @@ function apply(s: DossierState, type: string, data: Data): DossierState {
         evidenceCount: (data.evidence as unknown[]).length,
         by: by?.id ?? '',
       };
-      return { ...s, criteria: { ...s.criteria, [code]: { ...s.criteria[code], commune: row } }, preparers: addIds(s.preparers, by) };
+      return {
+        ...s,
+        criteria: { ...s.criteria, [code]: { ...s.criteria[code], commune: row } },
+        preparers: addIds(s.preparers, by),
+      };
     }
     case 'DocumentAttached':
       return { ...s, documents: [...s.documents, data as unknown as DossierState['documents'][number]] };
     case 'PublicNoticeOpened':
-      return { ...s, notice: { channel: String(data.channel), from: String(data.from), endsOn: String(data.endsOn), days: Number(data.days) } };
+      return {
+        ...s,
+        notice: {
+          channel: String(data.channel),
+          from: String(data.from),
+          endsOn: String(data.endsOn),
+          days: Number(data.days),
+        },
+      };
     case 'CommentRecorded':
-      return { ...s, comments: [...s.comments, { commentId: String(data.commentId), receivedOn: String(data.receivedOn), text: String(data.text) }] };
+      return {
+        ...s,
+        comments: [
+          ...s.comments,
+          { commentId: String(data.commentId), receivedOn: String(data.receivedOn), text: String(data.text) },
+        ],
+      };
     case 'CommentResponded':
-      return { ...s, comments: s.comments.map((c) => (c.commentId === data.commentId ? { ...c, response: String(data.response) } : c)) };
+      return {
+        ...s,
+        comments: s.comments.map((c) =>
+          c.commentId === data.commentId ? { ...c, response: String(data.response) } : c,
+        ),
+      };
     case 'PublicNoticeClosed':
       return s.notice ? { ...s, notice: { ...s.notice, closedOn: String(data.closedOn) } } : s;
     case 'PollTallyRecorded': {
-      const t = { households: Number(data.households), respondents: Number(data.respondents), satisfied: Number(data.satisfied) };
+      const t = {
+        households: Number(data.households),
+        respondents: Number(data.respondents),
+        satisfied: Number(data.satisfied),
+      };
       return { ...s, poll: { ...s.poll, tallies: { ...s.poll.tallies, [String(data.villageId)]: t } } };
     }
     case 'PollReportIssued':
@@ -137,28 +175,65 @@ function apply(s: DossierState, type: string, data: Data): DossierState {
         },
       };
     case 'ProposalMeetingRecorded':
-      return { ...s, meeting: { heldOn: String(data.heldOn), attendees: Number(data.attendees), for: Number(data.for), against: Number(data.against), blank: Number(data.blank) } };
+      return {
+        ...s,
+        meeting: {
+          heldOn: String(data.heldOn),
+          attendees: Number(data.attendees),
+          for: Number(data.for),
+          against: Number(data.against),
+          blank: Number(data.blank),
+        },
+      };
     case 'DossierSubmitted':
       return { ...s, preparers: addIds(s.preparers, by), deadlines: [] };
     case 'DossierResubmitted':
-      return { ...s, dossierVersion: Number(data.dossierVersion), preparers: addIds(s.preparers, by), deadlines: [] };
+      return {
+        ...s,
+        dossierVersion: Number(data.dossierVersion),
+        preparers: addIds(s.preparers, by),
+        deadlines: [],
+      };
     case 'DeadlineScheduled':
       return {
         ...s,
         deadlines: [
           ...s.deadlines,
-          { deadlineId: String(data.deadlineId), step: data.step as DossierState['deadlines'][number]['step'], startedOn: String(data.startedOn), dueOn: String(data.dueOn) },
+          {
+            deadlineId: String(data.deadlineId),
+            step: data.step as DossierState['deadlines'][number]['step'],
+            startedOn: String(data.startedOn),
+            dueOn: String(data.dueOn),
+          },
         ],
+      };
+    case 'DeadlineElapsed':
+      return {
+        ...s,
+        deadlines: s.deadlines.map((x) =>
+          x.deadlineId === data.deadlineId ? { ...x, elapsedOn: String(data.elapsedOn) } : x,
+        ),
       };
     case 'VerificationRecorded': {
       const criteria = withLevel(s, 'verifier', data.criteria as CriterionResult[]);
       const allMet = s.criteriaCodes.every((c) => criteria[c]?.verifier?.met === true);
-      return { ...s, criteria, verification: { reportNo: String(data.reportNo), by: by?.id ?? '', allMet }, deadlines: [] };
+      return {
+        ...s,
+        criteria,
+        verification: { reportNo: String(data.reportNo), by: by?.id ?? '', allMet },
+        deadlines: [],
+      };
     }
     case 'DossierReturned':
       return {
         ...s,
-        returns: [...s.returns, { dossierVersion: s.dossierVersion, reasons: data.reasons as DossierState['returns'][number]['reasons'] }],
+        returns: [
+          ...s.returns,
+          {
+            dossierVersion: s.dossierVersion,
+            reasons: data.reasons as DossierState['returns'][number]['reasons'],
+          },
+        ],
         verification: undefined,
         appraisal: undefined,
         council: undefined,
@@ -172,7 +247,13 @@ function apply(s: DossierState, type: string, data: Data): DossierState {
       return {
         ...s,
         criteria: withLevel(s, 'appraiser', results),
-        appraisal: { reportNo: String(data.reportNo), by: by?.id ?? '', complete: data.complete === true, fieldCheckPassed: fieldCheck.passed, allMet: results.every((r) => r.met) },
+        appraisal: {
+          reportNo: String(data.reportNo),
+          by: by?.id ?? '',
+          complete: data.complete === true,
+          fieldCheckPassed: fieldCheck.passed,
+          allMet: results.every((r) => r.met),
+        },
         deadlines: [],
       };
     }
@@ -194,11 +275,27 @@ function apply(s: DossierState, type: string, data: Data): DossierState {
     }
     case 'RecognitionDecided':
     case 'RecognitionRefused':
-    case 'RevocationDecided':
+    case 'RecognitionRevoked':
+    case 'RecognitionKept':
     case 'AcknowledgementDecided': {
-      const outcome = type === 'RecognitionDecided' ? 'recognise' : type === 'RecognitionRefused' ? 'refuse' : String(data.outcome);
+      const outcome =
+        type === 'RecognitionDecided'
+          ? 'recognise'
+          : type === 'RecognitionRefused'
+            ? 'refuse'
+            : String(data.outcome);
       const tier = (data.tier as Tier | undefined) ?? (type === 'RecognitionDecided' ? s.tier : undefined);
-      return { ...s, decision: { outcome, decisionNo: String(data.decisionNo), decidedOn: String(data.decidedOn), by: by?.id ?? '', ...(tier ? { tier } : {}) }, deadlines: [] };
+      return {
+        ...s,
+        decision: {
+          outcome,
+          decisionNo: String(data.decisionNo),
+          decidedOn: String(data.decidedOn),
+          by: by?.id ?? '',
+          ...(tier ? { tier } : {}),
+        },
+        deadlines: [],
+      };
     }
     case 'RecognitionAnnounced':
       return { ...s, announcedOn: String(data.announcedOn) };
@@ -211,7 +308,7 @@ function apply(s: DossierState, type: string, data: Data): DossierState {
         ...s,
         revocation: {
           revoke: data.revoke === true,
-          ...(data.ground ? { ground: String(data.ground) } : {}),
+          ...(typeof data.ground === 'string' ? { ground: data.ground } : {}),
           failingCriteria: data.failingCriteria as string[],
           criticalFailing: data.criticalFailing as string[],
           by: by?.id ?? '',
@@ -229,13 +326,20 @@ export function evolve(state: DossierState | undefined, e: FoldableEvent): Dossi
   const fromState = e.fromState ?? e.metadata?.fromState;
   const toState = e.toState ?? e.metadata?.toState;
   if (state === undefined) {
-    if (e.type !== 'DossierOpened' || toState === undefined) throw new ReplayError('NOT_OPENED_FIRST', `a dossier's first event must be DossierOpened with a step, got ${e.type}`);
+    if (e.type !== 'DossierOpened' || toState === undefined)
+      throw new ReplayError(
+        'NOT_OPENED_FIRST',
+        `a dossier's first event must be DossierOpened with a step, got ${e.type}`,
+      );
     const s = opened(data, toState);
     assertTransition(s.workflow, 'draft', e.type, toState);
     return s;
   }
   if (fromState !== undefined && fromState !== state.step) {
-    throw new ReplayError('STEP_MISMATCH', `${e.type} at revision ${state.revision + 1} left step ${fromState}, but the dossier was in ${state.step}`);
+    throw new ReplayError(
+      'STEP_MISMATCH',
+      `${e.type} at revision ${state.revision + 1} left step ${fromState}, but the dossier was in ${state.step}`,
+    );
   }
   const to = toState ?? state.step;
   if (e.type !== 'DeadlineScheduled') assertTransition(state.workflow, state.step, e.type, to);
@@ -248,7 +352,10 @@ function assertTransition(pin: WorkflowPin, from: string, eventType: string, to:
   if (!wf) throw new ReplayError('UNKNOWN_WORKFLOW', `unknown workflow ${pin.id} v${pin.version}`);
   const command = COMMAND_OF_EVENT[eventType];
   if (!command || !candidatesOf(wf.machine, from, command).some((c) => c.to === to)) {
-    throw new ReplayError('TRANSITION_NOT_IN_WORKFLOW', `${pin.id} v${pin.version} has no ${command ?? eventType} from ${from} to ${to}`);
+    throw new ReplayError(
+      'TRANSITION_NOT_IN_WORKFLOW',
+      `${pin.id} v${pin.version} has no ${command ?? eventType} from ${from} to ${to}`,
+    );
   }
 }
 

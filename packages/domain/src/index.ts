@@ -7,5 +7,13 @@ export { COMMAND_OF_EVENT } from './emit.js';
 export type { CheckName } from './workflows/checks.js';
 export type { DeadlineStep, Edge, WorkflowDefinition } from './workflows/types.js';
 export { candidatesOf, type EdgeMeta, type WorkflowMachine } from './workflows/machine.js';
-export { WORKFLOWS, workflowFor, workflowByPin, TWO_TIER_FROM, QD18_FROM, type RegisteredWorkflow } from './workflows/registry.js';
+export {
+  WORKFLOWS,
+  workflowFor,
+  workflowByPin,
+  TWO_TIER_FROM,
+  QD18_FROM,
+  type RegisteredWorkflow,
+} from './workflows/registry.js';
 export * from './reference/index.js';
+export { renderWorkflowDoc, workflowDocName } from './workflows/renderWorkflowDoc.js';

@@ -6,7 +6,12 @@ import type { DossierKind, DossierScope, Tier, WorkflowPin } from './model.js';
 
 /** One criterion as each level saw it: the commune's self-assessment, the verifier's and the appraiser's values. */
 export interface CriterionRow {
-  commune?: { met: boolean; indicators: { code: string; value: number | boolean | string; unit?: string | undefined }[]; evidenceCount: number; by: string };
+  commune?: {
+    met: boolean;
+    indicators: { code: string; value: number | boolean | string; unit?: string | undefined }[];
+    evidenceCount: number;
+    by: string;
+  };
   verifier?: { met: boolean; value?: number | boolean | string | undefined; note?: string | undefined };
   appraiser?: { met: boolean; value?: number | boolean | string | undefined; note?: string | undefined };
 }
@@ -28,6 +33,8 @@ export interface OpenDeadline {
   step: 'verification' | 'appraisal' | 'decision';
   startedOn: string;
   dueOn: string;
+  /** set by DeadlineElapsed; the deadline stays listed until the step it times ends */
+  elapsedOn?: string | undefined;
 }
 
 export interface Ballot {
@@ -58,20 +65,46 @@ export interface DossierState {
   revision: number;
   criteria: Record<string, CriterionRow>;
   documents: DocumentRecord[];
-  notice?: { channel: string; from: string; endsOn: string; days: number; closedOn?: string | undefined } | undefined;
+  notice?:
+    | { channel: string; from: string; endsOn: string; days: number; closedOn?: string | undefined }
+    | undefined;
   comments: { commentId: string; receivedOn: string; text: string; response?: string | undefined }[];
   poll: {
     tallies: Record<string, { households: number; respondents: number; satisfied: number }>;
-    report?: { reportNo: string; issuedOn: string; households: number; respondents: number; satisfied: number; passed: true } | undefined;
+    report?:
+      | {
+          reportNo: string;
+          issuedOn: string;
+          households: number;
+          respondents: number;
+          satisfied: number;
+          passed: true;
+        }
+      | undefined;
   };
   meeting?: ({ heldOn: string; attendees: number } & Ballot) | undefined;
   verification?: { reportNo: string; by: string; allMet: boolean } | undefined;
-  appraisal?: { reportNo: string; by: string; complete: boolean; fieldCheckPassed: boolean; allMet: boolean } | undefined;
-  council?: ({ heldOn: string; membersTotal: number; present: number; recused: string[]; approved: boolean } & Ballot) | undefined;
-  decision?: { outcome: string; decisionNo: string; decidedOn: string; by: string; tier?: Tier | undefined } | undefined;
+  appraisal?:
+    | { reportNo: string; by: string; complete: boolean; fieldCheckPassed: boolean; allMet: boolean }
+    | undefined;
+  council?:
+    | ({
+        heldOn: string;
+        membersTotal: number;
+        present: number;
+        recused: string[];
+        approved: boolean;
+      } & Ballot)
+    | undefined;
+  decision?:
+    | { outcome: string; decisionNo: string; decidedOn: string; by: string; tier?: Tier | undefined }
+    | undefined;
   announcedOn?: string | undefined;
   withdrawal?: { reason: string } | undefined;
-  returns: { dossierVersion: number; reasons: { code: string; criterionCode?: string | undefined; detail: string }[] }[];
+  returns: {
+    dossierVersion: number;
+    reasons: { code: string; criterionCode?: string | undefined; detail: string }[];
+  }[];
   deadlines: OpenDeadline[];
   /** commune-side actor ids that prepared or submitted the dossier: they may not verify, appraise, vote or decide */
   preparers: string[];
@@ -79,5 +112,13 @@ export interface DossierState {
   constructionDebtOutstanding?: boolean | undefined;
   targetRecognition?: { tier: Tier; decisionNo: string; decidedOn: string } | undefined;
   predecessors?: { code: string; tier: Tier | null; decisionNo?: string | undefined }[] | undefined;
-  revocation?: { revoke: boolean; ground?: string | undefined; failingCriteria: string[]; criticalFailing: string[]; by: string } | undefined;
+  revocation?:
+    | {
+        revoke: boolean;
+        ground?: string | undefined;
+        failingCriteria: string[];
+        criticalFailing: string[];
+        by: string;
+      }
+    | undefined;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEventStoreContract, contractEvent } from '@ntm/event-store/contract';
+import { verifyChain } from '@ntm/event-store';
 import type { RecordedEvent } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { createPgSqlClient } from './createPgSqlClient.js';
@@ -106,6 +107,51 @@ describe('PostgresEventStore global order', () => {
     let seen: RecordedEvent[] = [];
     while (seen.length < 2) seen = (await store.readAll({ after: start })).events;
     expect(seen.map((e) => e.eventId)).toEqual([early.eventId, late.eventId]);
+  });
+
+  it('keeps two store instances on one stream consistent although each caches its own last head', async () => {
+    const other = new PostgresEventStore({ sql, schema });
+    const s = `shared-${randomUUID()}`;
+    await store.append(s, [contractEvent(), contractEvent()], { expectedRevision: 'no_stream' });
+    await other.append(s, [contractEvent()], { expectedRevision: 1n });
+    // `store` still believes the head is 1: its optimistic insert must hit the constraint and report the truth.
+    const stale = await store.append(s, [contractEvent()], { expectedRevision: 1n }).catch((e: unknown) => e);
+    expect(stale).toMatchObject({ code: 'WRONG_EXPECTED_REVISION', actual: 2n });
+    await store.append(s, [contractEvent()], { expectedRevision: 2n });
+    const read = await store.readStream(s);
+    expect(read.map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n]);
+    expect(verifyChain(read)).toEqual({ ok: true, count: 4 });
+    await other.close();
+  });
+
+  it('ends a subscription whose handler fails, reporting the error, rather than skipping the event', async () => {
+    const start = await store.headPosition();
+    const s = `failing-${randomUUID()}`;
+    await store.append(s, [contractEvent(), contractEvent()], { expectedRevision: 'no_stream' });
+    const failure = new Error('projection failed');
+    const delivered: bigint[] = [];
+    let reported!: (error: unknown) => void;
+    const errorReported = new Promise<unknown>((resolve) => (reported = resolve));
+    const subscription = store.subscribeToAll({
+      after: start,
+      onEvent: (e) => {
+        delivered.push(e.revision);
+        throw failure;
+      },
+      onError: (error) => reported(error),
+    });
+    expect(await errorReported).toBe(failure);
+    await subscription.close();
+    expect(delivered).toEqual([0n]);
+  });
+
+  it('reports driver failures as STORE_UNAVAILABLE with the cause kept', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+    const missing = new PostgresEventStore({ sql, schema: freshSchema('missing') });
+    const error = await missing.readStream('dossier-x').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect((error as Error).cause).toMatchObject({ code: '42P01' });
+    await missing.close();
   });
 
   it('wakes a subscriber in another process through NOTIFY, without waiting for a poll', async () => {

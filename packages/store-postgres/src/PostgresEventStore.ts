@@ -146,6 +146,21 @@ export class PostgresEventStore implements EventStore {
     return new PostgresEventStore(options);
   }
 
+  /**
+   * Every statement of the store goes through here: unique violations pass through (append decides on them),
+   * any other driver failure becomes STORE_UNAVAILABLE with the driver error as cause.
+   */
+  private async query<R>(text: string, params?: readonly unknown[]): Promise<{ rows: R[] }> {
+    try {
+      return await this.sql.query<R>(text, params);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw error;
+      throw new EventStoreError('STORE_UNAVAILABLE', `event store query failed: ${String(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
   private columns(): string {
     // Bigints as text (drivers differ in how they return int8); ORDER BY must name e.revision / e.position,
     // since a bare name would sort by these text aliases.
@@ -214,7 +229,7 @@ export class PostgresEventStore implements EventStore {
     head: Head | undefined;
     existing: { eventId: string; revision: string; position: string }[];
   }> {
-    const { rows } = await this.sql.query<{
+    const { rows } = await this.query<{
       head: { revision: string; hash: string } | null;
       existing: { eventId: string; revision: string; position: string }[];
     }>(
@@ -286,7 +301,7 @@ export class PostgresEventStore implements EventStore {
         return `(${position} + ${i}, $1, $${n + 1}::bigint, $${n + 2}::uuid, $${n + 3}, $${n + 4}::integer,
           $${n + 5}::jsonb, $${n + 6}::jsonb, $${n + 7}, $${n + 8}, $2::timestamptz)`;
       });
-      const { rows } = await this.sql.query<{ position: string }>(
+      const { rows } = await this.query<{ position: string }>(
         `INSERT INTO ${this.table} (${columns}) VALUES ${tuples.join(', ')} RETURNING position::text AS position`,
         params,
       );
@@ -303,7 +318,7 @@ export class PostgresEventStore implements EventStore {
       prev_hash: event.prevHash,
       hash: event.hash,
     }));
-    const { rows } = await this.sql.query<{ position: string }>(
+    const { rows } = await this.query<{ position: string }>(
       `WITH ins AS (
          INSERT INTO ${this.table} (${columns})
          SELECT ${position} + r.i, $1, r.revision, r.event_id, r.type, r.schema_version, r.data, r.metadata,
@@ -322,7 +337,7 @@ export class PostgresEventStore implements EventStore {
     const from = options.fromRevision ?? 0n;
     validateRevision(from, 'fromRevision');
     if (options.maxCount !== undefined) validatePositiveInt(options.maxCount, 'maxCount');
-    const { rows } = await this.sql.query<EventRow>(
+    const { rows } = await this.query<EventRow>(
       `SELECT ${this.columns()} FROM ${this.table} e
        WHERE e.stream_id = $1 AND e.revision >= $2::bigint ORDER BY e.revision LIMIT $3`,
       [streamId, from.toString(), options.maxCount ?? null],
@@ -332,7 +347,7 @@ export class PostgresEventStore implements EventStore {
 
   async streamRevision(streamId: string): Promise<bigint | undefined> {
     validateStreamId(streamId);
-    const { rows } = await this.sql.query<{ revision: string }>(
+    const { rows } = await this.query<{ revision: string }>(
       `SELECT e.revision::text AS revision FROM ${this.table} e WHERE e.stream_id = $1 ORDER BY e.revision DESC LIMIT 1`,
       [streamId],
     );
@@ -347,11 +362,15 @@ export class PostgresEventStore implements EventStore {
       throw new EventStoreError('INVALID_ARGUMENT', 'after must be a bigint >= 0');
     }
     validatePositiveInt(limit, 'limit');
-    const { rows } = await this.sql.query<EventRow>(
-      `SELECT ${this.columns()} FROM ${this.table} e
-       WHERE e.position > $1::bigint
-         AND e.position < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)
-       ORDER BY e.position LIMIT $2`,
+    // The page is cut from an index scan in position order, then trimmed at the horizon: a horizon inside the
+    // index condition made PGlite (no autovacuum, so no statistics) pick a bitmap scan and sort the whole rest of
+    // the log for every page. The trimmed rows are a suffix of the page, so what remains is still gap-free.
+    const { rows } = await this.query<EventRow>(
+      `SELECT page.* FROM (
+         SELECT ${this.columns()}, e.position AS sort_key FROM ${this.table} e
+         WHERE e.position > $1::bigint ORDER BY e.position LIMIT $2) page
+       WHERE page.sort_key < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)
+       ORDER BY page.sort_key`,
       [after.toString(), limit],
     );
     const events = rows.map(toRecorded);
@@ -359,7 +378,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async headPosition(): Promise<bigint> {
-    const { rows } = await this.sql.query<{ position: string | null }>(
+    const { rows } = await this.query<{ position: string | null }>(
       `SELECT max(position)::text AS position FROM ${this.table}
        WHERE position < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)`,
     );

@@ -51,10 +51,21 @@ export const ACTORS_2025 = {
 } as const;
 
 /** Nine council members; the ballot fixtures seat eight of them. */
-export const COUNCIL_MEMBERS = ['hd-tv-1', 'hd-tv-2', 'hd-tv-3', 'hd-tv-4', 'hd-tv-5', 'hd-tv-6', 'hd-tv-7', 'hd-tv-8', 'hd-tv-9'];
+export const COUNCIL_MEMBERS = [
+  'hd-tv-1',
+  'hd-tv-2',
+  'hd-tv-3',
+  'hd-tv-4',
+  'hd-tv-5',
+  'hd-tv-6',
+  'hd-tv-7',
+  'hd-tv-8',
+  'hd-tv-9',
+];
 
 /** A Vietnam working-hours instant (09:00 +07:00) on a date. */
 export const at = (isoDate: string): string => `${isoDate}T02:00:00.000Z`;
 
 /** A fixed SHA-256 per document id, so fixtures are stable. */
-export const sha = (seed: string): string => [...seed.padEnd(64, '0')].map((c) => (c.charCodeAt(0) % 16).toString(16)).join('');
+export const sha = (seed: string): string =>
+  [...seed.padEnd(64, '0')].map((c) => (c.charCodeAt(0) % 16).toString(16)).join('');

@@ -4,19 +4,29 @@
  * rule is about and nothing else.
  */
 import { expect } from 'vitest';
-import { decide, replay, type DecidedEvent, type DecisionContext, type DomainError, type DomainErrorCode, type DossierCommand, type DossierState, type FoldableEvent } from '@ntm/domain';
+import {
+  decide,
+  replay,
+  type DecidedEvent,
+  type DecisionContext,
+  type DomainError,
+  type DomainErrorCode,
+  type DossierCommand,
+  type DossierState,
+  type FoldableEvent,
+} from '@ntm/domain';
 
-/** An expected event: its type, and any of its data and steps. */
+/** An expected event: any of its type, data and steps. */
 export interface ExpectedEvent {
-  type: string;
+  type?: string;
   data?: Record<string, unknown>;
   fromState?: string;
   toState?: string;
 }
 
 export interface Then {
-  /** asserts the decided events, and returns them with the state they lead to */
-  then(expected: ExpectedEvent[]): { events: DecidedEvent[]; state: DossierState };
+  /** asserts the decided events; returns them, the whole history after them, and the state they lead to */
+  then(expected: ExpectedEvent[]): { events: DecidedEvent[]; history: FoldableEvent[]; state: DossierState };
   /** asserts a refusal with this code, and returns the error for further checks */
   thenFails(code: DomainErrorCode): DomainError;
 }
@@ -28,13 +38,16 @@ export function given(events: readonly FoldableEvent[]) {
       const result = decide(state, command, ctx);
       return {
         then(expected) {
-          if (!result.ok) throw new Error(`expected events, got ${result.error.code}: ${result.error.message}`);
+          if (!result.ok)
+            throw new Error(`expected events, got ${result.error.code}: ${result.error.message}`);
           expect(result.value).toMatchObject(expected);
           expect(result.value).toHaveLength(expected.length);
-          return { events: result.value, state: replay([...events, ...result.value]) };
+          const history = [...events, ...result.value];
+          return { events: result.value, history, state: replay(history) };
         },
         thenFails(code) {
-          if (result.ok) throw new Error(`expected ${code}, got events ${result.value.map((e) => e.type).join(', ')}`);
+          if (result.ok)
+            throw new Error(`expected ${code}, got events ${result.value.map((e) => e.type).join(', ')}`);
           expect(result.error.code).toBe(code);
           return result.error;
         },

@@ -4,10 +4,18 @@
  * Edges on a journey are fired with the journey's own command; the others with a canned command.
  */
 import { describe, it } from 'vitest';
-import { WORKFLOWS, type DecidedEvent, type DossierCommand, type DecisionContext, type Edge, type DossierState } from '@ntm/domain';
+import {
+  addCalendarDays,
+  WORKFLOWS,
+  type DecidedEvent,
+  type DossierCommand,
+  type DecisionContext,
+  type Edge,
+  type DossierState,
+} from '@ntm/domain';
 import { given } from './spec.js';
 import { actorFor, allJourneys, reach, run, type Journey } from './journeys.js';
-import { sha } from './fixtures.js';
+import { at, sha } from './fixtures.js';
 
 interface Witness {
   before: DecidedEvent[];
@@ -20,7 +28,11 @@ const key = (from: string, command: string, to: string) => `${from} -${command}-
 /** Every command a journey fires (main path and detours), keyed by the edge it took. */
 function witnessesOf(journey: Journey): Map<string, Witness> {
   const found = new Map<string, Witness>();
-  const record = (before: DecidedEvent[], step: { command: DossierCommand; ctx: DecisionContext }, after: DecidedEvent[]) => {
+  const record = (
+    before: DecidedEvent[],
+    step: { command: DossierCommand; ctx: DecisionContext },
+    after: DecidedEvent[],
+  ) => {
     const first = after[before.length];
     if (first) found.set(key(first.fromState, step.command.type, first.toState), { before, ...step });
   };
@@ -62,7 +74,15 @@ function canned(edge: Edge, state: DossierState): Record<string, unknown> {
     case 'RecordComment':
       return { commentId: 'c-extra', receivedOn: state.openedOn, text: 'Góp ý' };
     case 'DecideRecognition':
-      return { outcome: edge.to === 'refused' ? 'refuse' : 'recognise', decisionNo: '9/QĐ', decidedOn: state.openedOn };
+      return {
+        outcome: edge.to === 'refused' ? 'refuse' : 'recognise',
+        decisionNo: '9/QĐ',
+        decidedOn: state.openedOn,
+      };
+    case 'ElapseDeadline':
+      return { deadlineId: state.deadlines[0]?.deadlineId };
+    case 'DecideAcknowledgement':
+      return { outcome: 'refuse', decisionNo: '9/QĐ', decidedOn: state.openedOn };
     default:
       throw new Error(`no canned command for ${edge.command}`);
   }
@@ -78,7 +98,16 @@ for (const journey of allJourneys()) {
       it(key(edge.from, edge.command, edge.to), () => {
         const expected = [
           { fromState: edge.from, toState: edge.to },
-          ...(edge.deadline ? [{ type: 'DeadlineScheduled', data: { step: edge.deadline }, fromState: edge.to, toState: edge.to }] : []),
+          ...(edge.deadline
+            ? [
+                {
+                  type: 'DeadlineScheduled',
+                  data: { step: edge.deadline },
+                  fromState: edge.to,
+                  toState: edge.to,
+                },
+              ]
+            : []),
         ];
         const witness = witnesses.get(key(edge.from, edge.command, edge.to));
         if (witness) {
@@ -86,11 +115,30 @@ for (const journey of allJourneys()) {
           return;
         }
         const { events, state, now } = reach(journey, edge.from);
-        const ctx = { now, actor: actorFor(journey, edge.roles[0]!) };
+        // A deadline can only elapse after its due day.
+        const due = edge.command === 'ElapseDeadline' ? state.deadlines[0]?.dueOn : undefined;
+        const ctx = {
+          now: due ? at(addCalendarDays(due, 1)) : now,
+          actor: actorFor(journey, edge.roles[0]!),
+        };
         if (edge.command === 'RespondToComment') {
-          const comment = { type: 'RecordComment', dossierId: journey.dossierId, ...canned({ ...edge, command: 'RecordComment' }, state) };
+          const comment = {
+            type: 'RecordComment',
+            dossierId: journey.dossierId,
+            ...canned({ ...edge, command: 'RecordComment' }, state),
+          };
           const withComment = run([{ command: comment, ctx }], undefined, events).events;
-          given(withComment).when({ type: 'RespondToComment', dossierId: journey.dossierId, commentId: 'c-extra', response: 'Tiếp thu' }, ctx).then(expected);
+          given(withComment)
+            .when(
+              {
+                type: 'RespondToComment',
+                dossierId: journey.dossierId,
+                commentId: 'c-extra',
+                response: 'Tiếp thu',
+              },
+              ctx,
+            )
+            .then(expected);
           return;
         }
         const command = { type: edge.command, dossierId: journey.dossierId, ...canned(edge, state) };

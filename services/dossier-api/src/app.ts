@@ -12,7 +12,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { TokenVerifier } from '@ntm/auth';
-import errors from './plugins/errors.js';
+import errors, { sendProblem } from './plugins/errors.js';
+import { ProblemError } from './problems.js';
 import requestContext from './plugins/requestContext.js';
 import infrastructure, { type InfrastructureOptions } from './plugins/infrastructure.js';
 import auth from './plugins/auth.js';
@@ -81,6 +82,15 @@ export async function createServer({ logLevel, ...appOptions }: ServerOptions): 
   const server = Fastify({
     bodyLimit: BODY_LIMIT,
     genReqId: () => randomUUID(),
+    // Errors the router raises before any route runs (over-long or malformed URLs) get problem details too.
+    frameworkErrors: (error, request, reply) =>
+      sendProblem(
+        request,
+        reply,
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new ProblemError(414, 'URI_TOO_LONG', { en: 'A path segment is too long', vi: 'Đường dẫn quá dài' })
+          : new ProblemError(400, 'BAD_URL', { en: 'The URL is malformed', vi: 'Đường dẫn không hợp lệ' }),
+      ),
     logger: {
       level: logLevel ?? 'info',
       redact: {

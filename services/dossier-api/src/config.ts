@@ -22,6 +22,11 @@ const ConfigSchema = z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
       .default('public'),
+    /** schema of the projections' read models, shared with the projector service */
+    READ_MODEL_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
+      .default('read_models'),
     EVENTSTORE_CONNECTION_STRING: optional,
     REDIS_URL: optional,
     JWKS_URL: z.url().optional(),

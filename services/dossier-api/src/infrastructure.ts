@@ -20,6 +20,8 @@ export interface Infrastructure {
   /** the SQL database beside the events: the API's idempotency table and the read models */
   sql: SqlClient;
   sqlSchema: string;
+  /** schema of the projections' read models in `sql` */
+  readModelSchema: string;
   /** closes the store, then the SQL database */
   close(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export async function openInfrastructure(config: Config): Promise<Infrastructure
       store: esdb,
       sql: base.sql,
       sqlSchema: base.schema,
+      readModelSchema: config.READ_MODEL_SCHEMA,
       close: async () => {
         await esdb.close();
         await base.close();
@@ -57,6 +60,7 @@ export async function openInfrastructure(config: Config): Promise<Infrastructure
     store: base.store,
     sql: base.sql,
     sqlSchema: base.schema,
+    readModelSchema: config.READ_MODEL_SCHEMA,
     close: () => base.close(),
   };
 }

@@ -32,6 +32,7 @@ const TITLES: Record<number, Localized> = {
   409: { vi: 'Xung đột', en: 'Conflict' },
   412: { vi: 'Điều kiện tiên quyết không thỏa mãn', en: 'Precondition failed' },
   413: { vi: 'Nội dung quá lớn', en: 'Content too large' },
+  414: { vi: 'Đường dẫn quá dài', en: 'URI too long' },
   415: { vi: 'Kiểu nội dung không được hỗ trợ', en: 'Unsupported media type' },
   422: { vi: 'Không thể xử lý', en: 'Unprocessable content' },
   428: { vi: 'Thiếu điều kiện tiên quyết', en: 'Precondition required' },

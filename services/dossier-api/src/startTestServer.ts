@@ -7,11 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import { openPostgresStore } from '@ntm/store-postgres';
 import type { EventStore } from '@ntm/event-store';
 import type { DomainActor } from '@ntm/domain';
+import { createInlineProjector } from '@ntm/projections';
 import { createTokenVerifier, LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
 import { createServer } from './app.js';
 import { FixedClock } from './clock.js';
 import type { SqlClient } from '@ntm/sql';
-import type { AppendedNotice, InfrastructureOptions } from './plugins/infrastructure.js';
+import type { InfrastructureOptions } from './plugins/infrastructure.js';
 
 export interface TestServer {
   url: string;
@@ -33,7 +34,8 @@ export interface TestServerOptions {
   now: Date;
   rateLimitMax?: number;
   domainContext?: InfrastructureOptions['domainContext'];
-  onAppended?: (notice: AppendedNotice) => void | Promise<void>;
+  /** run the projections in-process after each append (default true) */
+  inlineProjections?: boolean;
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
@@ -41,11 +43,15 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const schema = `${options.schemaPrefix ?? 'api_test'}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const clock = new FixedClock(options.now);
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const readModelSchema = `${schema}_rm`;
   const opened = await openPostgresStore({ connectionString, schema });
+  const projector =
+    options.inlineProjections === false ? undefined : await createInlineProjector(opened.store, opened.sql, { schema: readModelSchema });
   const server = await createServer({
     store: opened.store,
     sql: opened.sql,
     sqlSchema: schema,
+    readModelSchema,
     clock,
     verifyToken: createTokenVerifier({
       keys: { publicKey },
@@ -57,7 +63,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     rateLimitMax: options.rateLimitMax ?? 100_000,
     logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     ...(options.domainContext ? { domainContext: options.domainContext } : {}),
-    ...(options.onAppended ? { onAppended: options.onAppended } : {}),
+    ...(projector ? { onAppended: (n) => projector.onAppended(n.streamId, n.revision) } : {}),
   });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -81,6 +87,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       await server.close();
       try {
         await opened.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await opened.sql.query(`DROP SCHEMA IF EXISTS "${readModelSchema}" CASCADE`);
       } finally {
         await opened.close();
       }

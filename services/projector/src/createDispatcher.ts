@@ -134,9 +134,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (window.length === 0) break;
       const ids = [...new Set(window.map((e) => e.streamId))];
       const done = await sql.query<{ stream_id: string; revision: string; parked: boolean }>(
-        `SELECT c.stream_id, c.revision::text AS revision,
-                EXISTS (SELECT 1 FROM ${s}.parked_streams p WHERE p.stream_id = c.stream_id) AS parked
-           FROM ${s}.checkpoints c WHERE c.stream_id = ANY($1::text[])`,
+        `SELECT ids.stream_id, coalesce(c.revision, -1)::text AS revision, p.stream_id IS NOT NULL AS parked
+           FROM unnest($1::text[]) AS ids (stream_id)
+           LEFT JOIN ${s}.checkpoints c ON c.stream_id = ids.stream_id
+           LEFT JOIN ${s}.parked_streams p ON p.stream_id = ids.stream_id`,
         [ids],
       );
       const projected = new Map(done.rows.map((r) => [r.stream_id, r]));

@@ -17,10 +17,12 @@ export interface CheckArgs {
 
 type Check = (a: CheckArgs) => DomainError | null;
 
-const pct = (t: ShareThreshold): string => `${t.inclusive ? '>=' : '>'} ${Math.round(t.share * 10000) / 100}%`;
+const pct = (t: ShareThreshold): string =>
+  `${t.inclusive ? '>=' : '>'} ${Math.round(t.share * 10000) / 100}%`;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /** The dossier a check runs on; only OpenDossier's checks run without one, and those never call this. */
 function must(d: DossierState | null): DossierState {
@@ -47,29 +49,47 @@ const CHECKS = {
   kindFields: ({ body, definition }) => {
     const kind = definition.kind;
     const missing: string[] = [];
-    if (kind === 'VILLAGE_NTM' && (body.communeCode === undefined || !str(body.unitCode).startsWith(`${str(body.communeCode)}-`))) {
+    if (
+      kind === 'VILLAGE_NTM' &&
+      (body.communeCode === undefined || !str(body.unitCode).startsWith(`${str(body.communeCode)}-`))
+    ) {
       missing.push('communeCode (and unitCode "<communeCode>-<village>")');
     }
-    if (kind !== 'VILLAGE_NTM' && !/^[0-9]{5}$/.test(str(body.unitCode))) missing.push('unitCode (a commune code)');
-    if (COMMUNE_RECOGNITION.has(kind) && (body.constructionDebt === undefined || body.securityClassification === undefined)) {
+    if (kind !== 'VILLAGE_NTM' && !/^[0-9]{5}$/.test(str(body.unitCode)))
+      missing.push('unitCode (a commune code)');
+    if (
+      COMMUNE_RECOGNITION.has(kind) &&
+      (body.constructionDebt === undefined || body.securityClassification === undefined)
+    ) {
       missing.push('constructionDebt, securityClassification');
     }
     if (kind === 'REVOCATION' && body.targetRecognition === undefined) missing.push('targetRecognition');
-    if (kind === 'POST_MERGER_ACKNOWLEDGEMENT' && body.predecessors === undefined) missing.push('predecessors');
+    if (kind === 'POST_MERGER_ACKNOWLEDGEMENT' && body.predecessors === undefined)
+      missing.push('predecessors');
     return missing.length === 0
       ? null
-      : new DomainError('KIND_FIELDS_INVALID', `a ${kind} dossier needs ${missing.join('; ')}`, `hồ sơ ${kind} cần có ${missing.join('; ')}`, { missing });
+      : new DomainError(
+          'KIND_FIELDS_INVALID',
+          `a ${kind} dossier needs ${missing.join('; ')}`,
+          `hồ sơ ${kind} cần có ${missing.join('; ')}`,
+          { missing },
+        );
   },
   unitEligible: ({ body, input, definition }) => {
     if (!input.units) return null;
     const e = input.units.eligibility(str(body.unitCode), definition.kind, input.today);
     return e.eligible
       ? null
-      : new DomainError('UNIT_NOT_ELIGIBLE', e.reason, `đơn vị ${str(body.unitCode)} không đủ điều kiện mở hồ sơ ${definition.kind} ngày ${input.today}`, {
-          unitCode: body.unitCode,
-          reason: e.code,
-          successors: e.successors,
-        });
+      : new DomainError(
+          'UNIT_NOT_ELIGIBLE',
+          e.reason,
+          `đơn vị ${str(body.unitCode)} không đủ điều kiện mở hồ sơ ${definition.kind} ngày ${input.today}`,
+          {
+            unitCode: body.unitCode,
+            reason: e.code,
+            successors: e.successors,
+          },
+        );
   },
   tierPrecondition: ({ input, definition }) => {
     const current = input.unitRecognition?.tier ?? null;
@@ -77,7 +97,12 @@ const CHECKS = {
     if (kind === 'COMMUNE_NTM') {
       return current === null
         ? null
-        : new DomainError('PRECONDITION_TIER', `the commune is already recognised at tier ${current}`, `xã đã được công nhận mức ${current}`, { current });
+        : new DomainError(
+            'PRECONDITION_TIER',
+            `the commune is already recognised at tier ${current}`,
+            `xã đã được công nhận mức ${current}`,
+            { current },
+          );
     }
     if (kind !== 'COMMUNE_ADVANCED' && kind !== 'COMMUNE_MODEL') return null;
     const required = REQUIRED_TIER[kind];
@@ -113,7 +138,10 @@ const CHECKS = {
   securityCondition: ({ body, input }) => {
     const rule = input.ruleSet.securityCondition;
     const c = str(body.securityClassification);
-    const ok = rule.value === 'safe_for_security_and_order' ? c === 'safe_for_security_and_order' : c !== 'complex_area';
+    const ok =
+      rule.value === 'safe_for_security_and_order'
+        ? c === 'safe_for_security_and_order'
+        : c !== 'complex_area';
     return ok
       ? null
       : new DomainError(
@@ -125,14 +153,22 @@ const CHECKS = {
   },
   criterionKnown: ({ dossier, body }) => {
     const d = must(dossier);
-    const codes = body.criterionCode !== undefined ? [str(body.criterionCode)] : ((body.criteria as { code: string }[] | undefined) ?? []).map((c) => c.code);
+    const codes =
+      body.criterionCode !== undefined
+        ? [str(body.criterionCode)]
+        : ((body.criteria as { code: string }[] | undefined) ?? []).map((c) => c.code);
     const unknown = codes.filter((c) => !d.criteriaCodes.includes(c));
     return unknown.length === 0
       ? null
-      : new DomainError('CRITERION_UNKNOWN', `criteria ${unknown.join(', ')} are not in criteria set ${d.criteriaSetId}`, `tiêu chí ${unknown.join(', ')} không thuộc bộ tiêu chí ${d.criteriaSetId}`, {
-          unknown,
-          criteriaSetId: d.criteriaSetId,
-        });
+      : new DomainError(
+          'CRITERION_UNKNOWN',
+          `criteria ${unknown.join(', ')} are not in criteria set ${d.criteriaSetId}`,
+          `tiêu chí ${unknown.join(', ')} không thuộc bộ tiêu chí ${d.criteriaSetId}`,
+          {
+            unknown,
+            criteriaSetId: d.criteriaSetId,
+          },
+        );
   },
   selfAssessmentComplete: ({ dossier }) => {
     const d = must(dossier);
@@ -149,21 +185,36 @@ const CHECKS = {
   },
   documentNew: ({ dossier, body }) =>
     must(dossier).documents.some((x) => x.documentId === body.documentId)
-      ? new DomainError('DOCUMENT_DUPLICATE', `document ${str(body.documentId)} is already attached`, `tài liệu ${str(body.documentId)} đã được đính kèm`, { documentId: body.documentId })
+      ? new DomainError(
+          'DOCUMENT_DUPLICATE',
+          `document ${str(body.documentId)} is already attached`,
+          `tài liệu ${str(body.documentId)} đã được đính kèm`,
+          { documentId: body.documentId },
+        )
       : null,
   checklistComplete: ({ dossier, definition }) => {
     const d = must(dossier);
     const missing = definition.checklist.filter((k) => !d.documents.some((x) => x.documentKind === k));
     return missing.length === 0
       ? null
-      : new DomainError('CHECKLIST_INCOMPLETE', `the dossier lacks required documents: ${missing.join(', ')}`, `hồ sơ còn thiếu tài liệu bắt buộc: ${missing.join(', ')}`, { missing });
+      : new DomainError(
+          'CHECKLIST_INCOMPLETE',
+          `the dossier lacks required documents: ${missing.join(', ')}`,
+          `hồ sơ còn thiếu tài liệu bắt buộc: ${missing.join(', ')}`,
+          { missing },
+        );
   },
   noticeStartNotFuture: ({ body, input }) =>
     str(body.from) > input.today
-      ? new DomainError('NOTICE_START_IN_FUTURE', `the notice cannot start (${str(body.from)}) after today (${input.today})`, `ngày bắt đầu niêm yết (${str(body.from)}) không được sau hôm nay (${input.today})`, {
-          from: body.from,
-          today: input.today,
-        })
+      ? new DomainError(
+          'NOTICE_START_IN_FUTURE',
+          `the notice cannot start (${str(body.from)}) after today (${input.today})`,
+          `ngày bắt đầu niêm yết (${str(body.from)}) không được sau hôm nay (${input.today})`,
+          {
+            from: body.from,
+            today: input.today,
+          },
+        )
       : null,
   noticePeriodOver: ({ dossier, input }) => {
     const notice = must(dossier).notice;
@@ -177,30 +228,57 @@ const CHECKS = {
   },
   commentNew: ({ dossier, body }) =>
     must(dossier).comments.some((c) => c.commentId === body.commentId)
-      ? new DomainError('COMMENT_DUPLICATE', `comment ${str(body.commentId)} is already recorded`, `ý kiến ${str(body.commentId)} đã được ghi nhận`, { commentId: body.commentId })
+      ? new DomainError(
+          'COMMENT_DUPLICATE',
+          `comment ${str(body.commentId)} is already recorded`,
+          `ý kiến ${str(body.commentId)} đã được ghi nhận`,
+          { commentId: body.commentId },
+        )
       : null,
   commentKnown: ({ dossier, body }) =>
     must(dossier).comments.some((c) => c.commentId === body.commentId)
       ? null
-      : new DomainError('COMMENT_NOT_FOUND', `no comment ${str(body.commentId)} was recorded`, `không có ý kiến ${str(body.commentId)}`, { commentId: body.commentId }),
+      : new DomainError(
+          'COMMENT_NOT_FOUND',
+          `no comment ${str(body.commentId)} was recorded`,
+          `không có ý kiến ${str(body.commentId)}`,
+          { commentId: body.commentId },
+        ),
   commentsAnswered: ({ dossier }) => {
-    const open = must(dossier).comments.filter((c) => c.response === undefined).map((c) => c.commentId);
+    const open = must(dossier)
+      .comments.filter((c) => c.response === undefined)
+      .map((c) => c.commentId);
     return open.length === 0
       ? null
-      : new DomainError('COMMENTS_UNANSWERED', `every comment must be answered before closing; unanswered: ${open.join(', ')}`, `phải trả lời mọi ý kiến trước khi kết thúc; chưa trả lời: ${open.join(', ')}`, {
-          unanswered: open,
-        });
+      : new DomainError(
+          'COMMENTS_UNANSWERED',
+          `every comment must be answered before closing; unanswered: ${open.join(', ')}`,
+          `phải trả lời mọi ý kiến trước khi kết thúc; chưa trả lời: ${open.join(', ')}`,
+          {
+            unanswered: open,
+          },
+        );
   },
   villageInUnit: ({ dossier, body }) => {
     const commune = must(dossier).scope.communeCode;
     return str(body.villageId).startsWith(`${commune}-`)
       ? null
-      : new DomainError('POLL_VILLAGE_OUTSIDE_UNIT', `village ${str(body.villageId)} is not in commune ${commune}`, `thôn ${str(body.villageId)} không thuộc xã ${commune}`, { villageId: body.villageId, commune });
+      : new DomainError(
+          'POLL_VILLAGE_OUTSIDE_UNIT',
+          `village ${str(body.villageId)} is not in commune ${commune}`,
+          `thôn ${str(body.villageId)} không thuộc xã ${commune}`,
+          { villageId: body.villageId, commune },
+        );
   },
   pollPassed: ({ dossier, input }) => {
     const d = must(dossier);
     const tallies = Object.values(d.poll.tallies);
-    if (tallies.length === 0) return new DomainError('POLL_NO_TALLIES', 'no village poll tally has been recorded', 'chưa có kết quả lấy ý kiến của thôn nào');
+    if (tallies.length === 0)
+      return new DomainError(
+        'POLL_NO_TALLIES',
+        'no village poll tally has been recorded',
+        'chưa có kết quả lấy ý kiến của thôn nào',
+      );
     const households = tallies.reduce((s, t) => s + t.households, 0);
     const respondents = tallies.reduce((s, t) => s + t.respondents, 0);
     const satisfied = tallies.reduce((s, t) => s + t.satisfied, 0);
@@ -251,9 +329,14 @@ const CHECKS = {
     const failing = d.criteriaCodes.filter((c) => d.criteria[c]?.verifier?.met !== true);
     return failing.length === 0
       ? null
-      : new DomainError('VERIFICATION_NOT_PASSED', `verification did not find criteria ${failing.join(', ')} met; return the dossier instead`, `kết quả thẩm tra chưa đạt tiêu chí ${failing.join(', ')}; cần trả hồ sơ`, {
-          failing,
-        });
+      : new DomainError(
+          'VERIFICATION_NOT_PASSED',
+          `verification did not find criteria ${failing.join(', ')} met; return the dossier instead`,
+          `kết quả thẩm tra chưa đạt tiêu chí ${failing.join(', ')}; cần trả hồ sơ`,
+          {
+            failing,
+          },
+        );
   },
   appraisalPassed: ({ dossier }) => {
     const a = must(dossier).appraisal;
@@ -272,9 +355,14 @@ const CHECKS = {
     const clash = voters.filter((id) => must(dossier).preparers.includes(id));
     return clash.length === 0
       ? null
-      : new DomainError('SEGREGATION_OF_DUTIES', `council members ${clash.join(', ')} prepared this dossier and must recuse`, `thành viên ${clash.join(', ')} đã lập hồ sơ này nên phải không tham gia biểu quyết`, {
-          actorIds: clash,
-        });
+      : new DomainError(
+          'SEGREGATION_OF_DUTIES',
+          `council members ${clash.join(', ')} prepared this dossier and must recuse`,
+          `thành viên ${clash.join(', ')} đã lập hồ sơ này nên phải không tham gia biểu quyết`,
+          {
+            actorIds: clash,
+          },
+        );
   },
   councilQuorum: ({ body, input }) => {
     const t = input.ruleSet.council.quorum.value;
@@ -288,12 +376,17 @@ const CHECKS = {
           { present, membersTotal: body.membersTotal, required: t },
         );
   },
+  // A branch, not a refusal: a ballot that misses the share leads to councilNotApproved, so this error is never returned.
   councilApproves: ({ body, input }) => {
     const voting = strings(body.presentMemberIds).length - new Set(strings(body.recusedMemberIds)).size;
     const t = input.ruleSet.council.approvalShare.value;
     return voting > 0 && shareMet(num(body.for), voting, t)
       ? null
-      : new DomainError('COMMAND_NOT_ALLOWED_IN_STATE', `${num(body.for)}/${voting} ballots in favour is below ${pct(t)}`, `${num(body.for)}/${voting} phiếu tán thành, dưới ${pct(t)}`);
+      : new DomainError(
+          'COMMAND_NOT_ALLOWED_IN_STATE',
+          `${num(body.for)}/${voting} ballots in favour is below ${pct(t)}`,
+          `${num(body.for)}/${voting} phiếu tán thành, dưới ${pct(t)}`,
+        );
   },
   competentDecider: ({ dossier, input }) => {
     const d = must(dossier);
@@ -313,13 +406,42 @@ const CHECKS = {
   outcomeKeep: decisionOutcome('keep', 'giữ công nhận'),
   outcomeAcknowledge: decisionOutcome('acknowledge', 'thừa nhận'),
   revocationGrounds: ({ body, input }) => {
-    const outcome = evaluateRevocation(input.ruleSet, str(body.criteriaSetId), strings(body.failingCriteria), num(body.totalCriteria));
+    const outcome = evaluateRevocation(
+      input.ruleSet,
+      str(body.criteriaSetId),
+      strings(body.failingCriteria),
+      num(body.totalCriteria),
+    );
     return outcome.revoke
       ? null
       : new DomainError(
           'REVOCATION_NO_GROUNDS',
           `${strings(body.failingCriteria).length}/${num(body.totalCriteria)} failing criteria are no ground to revoke under ${input.ruleSet.id}`,
           `${strings(body.failingCriteria).length}/${num(body.totalCriteria)} tiêu chí không đạt chưa đủ căn cứ thu hồi`,
+        );
+  },
+  deadlineDue: ({ dossier, body, input }) => {
+    const open = must(dossier).deadlines.find(
+      (x) => x.deadlineId === body.deadlineId && x.elapsedOn === undefined,
+    );
+    if (!open) {
+      return new DomainError(
+        'DEADLINE_NOT_OPEN',
+        `no open deadline ${str(body.deadlineId)}`,
+        `không có thời hạn ${str(body.deadlineId)} đang mở`,
+        { deadlineId: body.deadlineId },
+      );
+    }
+    return input.today > open.dueOn
+      ? null
+      : new DomainError(
+          'DEADLINE_NOT_DUE',
+          `deadline ${open.deadlineId} is due on ${open.dueOn}; it elapses from the next day`,
+          `thời hạn ${open.deadlineId} đến ngày ${open.dueOn}`,
+          {
+            deadlineId: open.deadlineId,
+            dueOn: open.dueOn,
+          },
         );
   },
 } satisfies Record<string, Check>;

@@ -8,7 +8,14 @@ import type { DossierKind, Role, Tier } from '../model.js';
 import type { CheckName } from './checks.js';
 import type { DeadlineStep, Edge, WorkflowDefinition } from './types.js';
 
-const e = (from: string | readonly string[], command: string, to: string | null, roles: readonly Role[], checks: readonly CheckName[] = [], deadline?: DeadlineStep): Edge[] =>
+const e = (
+  from: string | readonly string[],
+  command: string,
+  to: string | null,
+  roles: readonly Role[],
+  checks: readonly CheckName[] = [],
+  deadline?: DeadlineStep,
+): Edge[] =>
   (typeof from === 'string' ? [from] : from).map((f) => ({
     from: f,
     command,
@@ -19,6 +26,15 @@ const e = (from: string | readonly string[], command: string, to: string | null,
   }));
 
 const COMMUNE: readonly Role[] = ['commune_official'];
+
+/**
+ * Where a deadline can be running, the deadline worker (acting as administrator) records that it has passed.
+ * Timers are events: the machine has no `after`.
+ */
+function withDeadlineWatch(edges: Edge[]): Edge[] {
+  const timed = [...new Set(edges.filter((x) => x.deadline).map((x) => x.to))];
+  return [...edges, ...e(timed, 'ElapseDeadline', null, ['administrator'], ['deadlineDue'])];
+}
 const FRONT: readonly Role[] = ['front_officer'];
 const APPRAISER: readonly Role[] = ['provincial_appraiser'];
 const CHAIRMAN: readonly Role[] = ['provincial_chairman'];
@@ -27,7 +43,13 @@ const SECRETARY: readonly Role[] = ['council_secretary'];
 /** Public notice and its comments, the same in every workflow that consults. */
 function consultation(before: string, roles: readonly Role[]): Edge[] {
   return [
-    ...e(before, 'OpenPublicNotice', 'noticeOpen', roles, before === 'preparing' ? ['selfAssessmentComplete', 'noticeStartNotFuture'] : ['noticeStartNotFuture']),
+    ...e(
+      before,
+      'OpenPublicNotice',
+      'noticeOpen',
+      roles,
+      before === 'preparing' ? ['selfAssessmentComplete', 'noticeStartNotFuture'] : ['noticeStartNotFuture'],
+    ),
     ...e('noticeOpen', 'RecordComment', null, roles, ['commentNew']),
     ...e('noticeOpen', 'RespondToComment', null, roles, ['commentKnown']),
     ...e('noticeOpen', 'ClosePublicNotice', 'noticeClosed', roles, ['noticePeriodOver', 'commentsAnswered']),
@@ -35,10 +57,24 @@ function consultation(before: string, roles: readonly Role[]): Edge[] {
 }
 
 /** Appraisal council and its ballot: approved, or not approved when the share is missed; no quorum is refused. */
-function council(decide: string, yes: CheckName, no: CheckName, approvedTo: string, refusedTo: string, decider: readonly Role[]): Edge[] {
+function council(
+  decide: string,
+  yes: CheckName,
+  no: CheckName,
+  approvedTo: string,
+  refusedTo: string,
+  decider: readonly Role[],
+): Edge[] {
   const ballot: CheckName[] = ['notPreparer', 'appraisalPassed', 'noPreparerVoting', 'councilQuorum'];
   return [
-    ...e('appraised', 'RecordCouncilBallot', 'councilApproved', SECRETARY, [...ballot, 'councilApproves'], 'decision'),
+    ...e(
+      'appraised',
+      'RecordCouncilBallot',
+      'councilApproved',
+      SECRETARY,
+      [...ballot, 'councilApproves'],
+      'decision',
+    ),
     ...e('appraised', 'RecordCouncilBallot', 'councilNotApproved', SECRETARY, ballot),
     ...e('councilApproved', decide, approvedTo, decider, ['notPreparer', 'competentDecider', yes]),
     ...e('councilApproved', decide, refusedTo, decider, ['notPreparer', 'competentDecider', no]),
@@ -57,8 +93,16 @@ const COMMUNE_CHECKLIST = [
   'submission_letter',
 ] as const;
 
-const TIER_KIND: Record<Tier, DossierKind> = { ntm: 'COMMUNE_NTM', advanced: 'COMMUNE_ADVANCED', model: 'COMMUNE_MODEL' };
-const TIER_TITLE: Record<Tier, string> = { ntm: 'Commune NTM', advanced: 'Commune advanced NTM', model: 'Commune model NTM' };
+const TIER_KIND: Record<Tier, DossierKind> = {
+  ntm: 'COMMUNE_NTM',
+  advanced: 'COMMUNE_ADVANCED',
+  model: 'COMMUNE_MODEL',
+};
+const TIER_TITLE: Record<Tier, string> = {
+  ntm: 'Commune NTM',
+  advanced: 'Commune advanced NTM',
+  model: 'Commune model NTM',
+};
 
 /** Xã đạt chuẩn / nâng cao / kiểu mẫu — one factory for the three commune tiers: same steps, other preconditions and criteria. */
 export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition {
@@ -67,18 +111,50 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
     version === 1
       ? [
           ...e('submitted', 'RecordVerification', 'verified', verifier, ['notPreparer', 'criterionKnown']),
-          ...e('verified', 'ForwardToProvince', 'forwarded', verifier, ['notPreparer', 'verificationPassed'], 'appraisal'),
+          ...e(
+            'verified',
+            'ForwardToProvince',
+            'forwarded',
+            verifier,
+            ['notPreparer', 'verificationPassed'],
+            'appraisal',
+          ),
           ...e(['submitted', 'verified'], 'ReturnDossier', 'returned', verifier, ['notPreparer']),
           ...e('forwarded', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'criterionKnown']),
-          ...e(['forwarded', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, ['notPreparer']),
+          ...e(['forwarded', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, [
+            'notPreparer',
+          ]),
         ]
       : [
-          ...e('submitted', 'RecordVerification', 'verified', APPRAISER, ['notPreparer', 'criterionKnown'], 'appraisal'),
-          ...e('verified', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'verificationPassed', 'criterionKnown']),
-          ...e(['submitted', 'verified', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, ['notPreparer']),
+          ...e(
+            'submitted',
+            'RecordVerification',
+            'verified',
+            APPRAISER,
+            ['notPreparer', 'criterionKnown'],
+            'appraisal',
+          ),
+          ...e('verified', 'RecordAppraisal', 'appraised', APPRAISER, [
+            'notPreparer',
+            'verificationPassed',
+            'criterionKnown',
+          ]),
+          ...e(
+            ['submitted', 'verified', 'appraised', 'councilNotApproved'],
+            'ReturnDossier',
+            'returned',
+            APPRAISER,
+            ['notPreparer'],
+          ),
         ];
   const open = ['preparing', 'noticeOpen', 'noticeClosed', 'pollReported', 'meetingHeld', 'returned'];
-  const opening: CheckName[] = ['kindFields', 'unitEligible', 'tierPrecondition', 'noConstructionDebt', 'securityCondition'];
+  const opening: CheckName[] = [
+    'kindFields',
+    'unitEligible',
+    'tierPrecondition',
+    'noConstructionDebt',
+    'securityCondition',
+  ];
   return {
     id: `commune-${tier}`,
     version,
@@ -91,7 +167,7 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
         : 'Two-tier procedure from 01/07/2025: no district; the province reviews the dossier, verifying and then appraising it; the council votes; the provincial chairman decides.',
     checklist: COMMUNE_CHECKLIST,
     finalStates: ['announced', 'refused', 'withdrawn'],
-    edges: [
+    edges: withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'preparing', COMMUNE, opening),
       ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
       ...e(open, 'AttachDocument', null, [...COMMUNE, ...FRONT], ['documentNew']),
@@ -101,11 +177,25 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
       ...e('pollReported', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
       ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'verification'),
       ...review,
-      ...e('returned', 'ResubmitDossier', 'submitted', COMMUNE, ['selfAssessmentComplete', 'checklistComplete'], 'verification'),
+      ...e(
+        'returned',
+        'ResubmitDossier',
+        'submitted',
+        COMMUNE,
+        ['selfAssessmentComplete', 'checklistComplete'],
+        'verification',
+      ),
       ...council('DecideRecognition', 'outcomeRecognise', 'outcomeRefuse', 'recognised', 'refused', CHAIRMAN),
       ...e('recognised', 'AnnounceRecognition', 'announced', [...CHAIRMAN, ...APPRAISER]),
-      ...e([...open, 'submitted', 'verified', 'forwarded', 'appraised', 'councilNotApproved'].filter((s) => version === 1 || s !== 'forwarded'), 'WithdrawDossier', 'withdrawn', COMMUNE),
-    ],
+      ...e(
+        [...open, 'submitted', 'verified', 'forwarded', 'appraised', 'councilNotApproved'].filter(
+          (s) => version === 1 || s !== 'forwarded',
+        ),
+        'WithdrawDossier',
+        'withdrawn',
+        COMMUNE,
+      ),
+    ]),
   };
 }
 
@@ -126,7 +216,7 @@ export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
         : 'After 01/07/2025 no district exists: the commune chairman decides (rule parameter, to be confirmed against the province’s rules).',
     checklist: ['self_assessment_report', 'notice_record', 'proposal_meeting_minutes', 'submission_letter'],
     finalStates: ['announced', 'refused', 'withdrawn'],
-    edges: [
+    edges: withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'preparing', ['village_head'], ['kindFields', 'unitEligible']),
       ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, prep, ['criterionKnown']),
       ...e(open, 'AttachDocument', null, prep, ['documentNew']),
@@ -134,12 +224,27 @@ export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
       ...e('noticeClosed', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
       ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'decision'),
       ...e('submitted', 'ReturnDossier', 'returned', decider, ['notPreparer']),
-      ...e('returned', 'ResubmitDossier', 'submitted', COMMUNE, ['selfAssessmentComplete', 'checklistComplete'], 'decision'),
-      ...e('submitted', 'DecideRecognition', 'recognised', decider, ['notPreparer', 'competentDecider', 'outcomeRecognise']),
-      ...e('submitted', 'DecideRecognition', 'refused', decider, ['notPreparer', 'competentDecider', 'outcomeRefuse']),
+      ...e(
+        'returned',
+        'ResubmitDossier',
+        'submitted',
+        COMMUNE,
+        ['selfAssessmentComplete', 'checklistComplete'],
+        'decision',
+      ),
+      ...e('submitted', 'DecideRecognition', 'recognised', decider, [
+        'notPreparer',
+        'competentDecider',
+        'outcomeRecognise',
+      ]),
+      ...e('submitted', 'DecideRecognition', 'refused', decider, [
+        'notPreparer',
+        'competentDecider',
+        'outcomeRefuse',
+      ]),
       ...e('recognised', 'AnnounceRecognition', 'announced', [...decider, ...COMMUNE]),
       ...e([...open, 'submitted'], 'WithdrawDossier', 'withdrawn', prep),
-    ],
+    ]),
   };
 }
 
@@ -158,18 +263,26 @@ export function revocationWorkflow(version: 1 | 2): WorkflowDefinition {
         : 'From 01/07/2025 (NĐ 131/2025 Art. 44(1)): the province assesses, consults and compiles the dossier; the provincial chairman decides.',
     checklist: ['revocation_assessment_report', 'notice_record', 'comments_summary'],
     finalStates: ['dismissed', 'kept', 'published', 'withdrawn'],
-    edges: [
+    edges: withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'assessing', assessor, ['kindFields', 'unitEligible', 'recognitionHeld']),
       ...e(open, 'AttachDocument', null, assessor, ['documentNew']),
       ...e('assessing', 'RecordRevocationAssessment', 'assessed', assessor, ['revocationGrounds']),
       ...e('assessing', 'RecordRevocationAssessment', 'dismissed', assessor),
       ...consultation('assessed', assessor),
       ...e('noticeClosed', 'SubmitDossier', 'submitted', assessor, ['checklistComplete'], 'decision'),
-      ...e('submitted', 'DecideRevocation', 'revoked', CHAIRMAN, ['notPreparer', 'competentDecider', 'outcomeRevoke']),
-      ...e('submitted', 'DecideRevocation', 'kept', CHAIRMAN, ['notPreparer', 'competentDecider', 'outcomeKeep']),
+      ...e('submitted', 'DecideRevocation', 'revoked', CHAIRMAN, [
+        'notPreparer',
+        'competentDecider',
+        'outcomeRevoke',
+      ]),
+      ...e('submitted', 'DecideRevocation', 'kept', CHAIRMAN, [
+        'notPreparer',
+        'competentDecider',
+        'outcomeKeep',
+      ]),
       ...e('revoked', 'PublishRevocation', 'published', [...CHAIRMAN, ...APPRAISER]),
       ...e(open, 'WithdrawDossier', 'withdrawn', assessor),
-    ],
+    ]),
   };
 }
 
@@ -181,19 +294,48 @@ export function postMergerWorkflow(): WorkflowDefinition {
     version: 1,
     kind: 'POST_MERGER_ACKNOWLEDGEMENT',
     title: 'Post-merger acknowledgement v1',
-    description: 'A commune formed by a merger asks the province to acknowledge its status: self-assessment, appraisal, council ballot, decision.',
+    description:
+      'A commune formed by a merger asks the province to acknowledge its status: self-assessment, appraisal, council ballot, decision.',
     checklist: ['merger_status_report', 'self_assessment_report', 'submission_letter'],
     finalStates: ['acknowledged', 'refused', 'withdrawn'],
-    edges: [
+    edges: withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'preparing', COMMUNE, ['kindFields', 'unitEligible']),
       ...e(open, 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
       ...e(open, 'AttachDocument', null, COMMUNE, ['documentNew']),
-      ...e('preparing', 'SubmitDossier', 'submitted', COMMUNE, ['selfAssessmentComplete', 'checklistComplete'], 'appraisal'),
-      ...e('returned', 'ResubmitDossier', 'submitted', COMMUNE, ['selfAssessmentComplete', 'checklistComplete'], 'appraisal'),
+      ...e(
+        'preparing',
+        'SubmitDossier',
+        'submitted',
+        COMMUNE,
+        ['selfAssessmentComplete', 'checklistComplete'],
+        'appraisal',
+      ),
+      ...e(
+        'returned',
+        'ResubmitDossier',
+        'submitted',
+        COMMUNE,
+        ['selfAssessmentComplete', 'checklistComplete'],
+        'appraisal',
+      ),
       ...e('submitted', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'criterionKnown']),
-      ...e(['submitted', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, ['notPreparer']),
-      ...council('DecideAcknowledgement', 'outcomeAcknowledge', 'outcomeRefuse', 'acknowledged', 'refused', CHAIRMAN),
-      ...e([...open, 'submitted', 'appraised', 'councilNotApproved'], 'WithdrawDossier', 'withdrawn', COMMUNE),
-    ],
+      ...e(['submitted', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, [
+        'notPreparer',
+      ]),
+      ...council(
+        'DecideAcknowledgement',
+        'outcomeAcknowledge',
+        'outcomeRefuse',
+        'acknowledged',
+        'refused',
+        CHAIRMAN,
+      ),
+      ...e(
+        [...open, 'submitted', 'appraised', 'councilNotApproved'],
+        'WithdrawDossier',
+        'withdrawn',
+        COMMUNE,
+      ),
+    ]),
   };
 }

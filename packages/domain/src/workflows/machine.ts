@@ -18,7 +18,8 @@ export interface EdgeMeta {
 /** The machine of one workflow definition, with the definition in its context for the guards. */
 export function buildMachine(definition: WorkflowDefinition) {
   const states: Record<string, { type?: 'final'; on: Record<string, unknown[]> }> = {};
-  const stateOf = (name: string) => (states[name] ??= definition.finalStates.includes(name) ? { type: 'final', on: {} } : { on: {} });
+  const stateOf = (name: string) =>
+    (states[name] ??= definition.finalStates.includes(name) ? { type: 'final', on: {} } : { on: {} });
   stateOf('draft');
   for (const edge of definition.edges) {
     stateOf(edge.to);
@@ -29,7 +30,12 @@ export function buildMachine(definition: WorkflowDefinition) {
     types: { context: {} as MachineContext, events: {} as MachineEvent, input: {} as MachineContext },
     guards: {
       passes: ({ context, event }, params: { checks: readonly CheckName[] }) =>
-        firstFailure(params.checks, { dossier: context.dossier, body: event.body, input: event.input, definition: context.definition }) === null,
+        firstFailure(params.checks, {
+          dossier: context.dossier,
+          body: event.body,
+          input: event.input,
+          definition: context.definition,
+        }) === null,
     },
     actions: {
       // Never executed: `transition()` returns it as data and the decider appends the matching event.
@@ -45,7 +51,11 @@ export function buildMachine(definition: WorkflowDefinition) {
 }
 
 function transitionOf(edge: Edge) {
-  const meta: EdgeMeta = { roles: edge.roles, checks: edge.checks ?? [], ...(edge.deadline ? { deadline: edge.deadline } : {}) };
+  const meta: EdgeMeta = {
+    roles: edge.roles,
+    checks: edge.checks ?? [],
+    ...(edge.deadline ? { deadline: edge.deadline } : {}),
+  };
   return {
     ...(edge.to === edge.from ? {} : { target: edge.to }),
     ...(edge.checks ? { guard: { type: 'passes', params: { checks: edge.checks } } } : {}),
@@ -57,7 +67,19 @@ function transitionOf(edge: Edge) {
 export type WorkflowMachine = ReturnType<typeof buildMachine>;
 
 /** The transitions a machine defines for a command in a state, in priority order, with their targets. */
-export function candidatesOf(machine: WorkflowMachine, state: string, command: string): { to: string; meta: EdgeMeta }[] {
-  const node = (machine.root.states as Record<string, { on: Record<string, { target?: readonly { key: string }[]; meta?: unknown }[]> }>)[state];
-  return (node?.on[command] ?? []).map((t) => ({ to: t.target?.[0]?.key ?? state, meta: t.meta as EdgeMeta }));
+export function candidatesOf(
+  machine: WorkflowMachine,
+  state: string,
+  command: string,
+): { to: string; meta: EdgeMeta }[] {
+  const node = (
+    machine.root.states as Record<
+      string,
+      { on: Record<string, { target?: readonly { key: string }[]; meta?: unknown }[]> }
+    >
+  )[state];
+  return (node?.on[command] ?? []).map((t) => ({
+    to: t.target?.[0]?.key ?? state,
+    meta: t.meta as EdgeMeta,
+  }));
 }

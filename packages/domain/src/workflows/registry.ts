@@ -50,7 +50,9 @@ export const WORKFLOWS: readonly RegisteredWorkflow[] = [
 
 /** The workflow version in force for `kind` on `openingDate` (YYYY-MM-DD), or undefined before QĐ 18/2022. */
 export function workflowFor(kind: DossierKind, openingDate: string): RegisteredWorkflow | undefined {
-  return WORKFLOWS.find((w) => w.kind === kind && w.from <= openingDate && (w.to === undefined || openingDate <= w.to));
+  return WORKFLOWS.find(
+    (w) => w.kind === kind && w.from <= openingDate && (w.to === undefined || openingDate <= w.to),
+  );
 }
 
 /** The workflow a dossier pinned; undefined for a pin this code does not know. */

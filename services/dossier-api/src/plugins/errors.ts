@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AuthError } from '@ntm/auth';
 import { EventStoreError, WrongExpectedRevisionError } from '@ntm/event-store';
+import { ProjectionError } from '@ntm/projections';
 import { languageOf, ProblemError, problems, renderProblem } from '../problems.js';
 
 /** Fastify's own 4xx codes, mapped to stable API codes and both languages. */
@@ -35,6 +36,9 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
   if (error instanceof WrongExpectedRevisionError) return problems.revisionMismatch(error.expected, error.actual);
   if (error instanceof EventStoreError && error.code === 'INVALID_STREAM_ID') {
     return problems.badRequest('INVALID_ID', 'The dossier id is not valid', 'Mã hồ sơ không hợp lệ');
+  }
+  if (error instanceof ProjectionError && error.code === 'INVALID_QUERY') {
+    return problems.badRequest('INVALID_QUERY', error.message, `Tham số truy vấn không hợp lệ: ${error.message}`);
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = error.validation.map((v) => ({

@@ -5,7 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventStore } from '@ntm/event-store';
-import type { DecisionContext } from '@ntm/domain';
+import type { DecisionContext, Tier } from '@ntm/domain';
+import { queryUnitRecognition } from '@ntm/projections';
 import type { Clock } from '../clock.js';
 import type { SqlClient } from '@ntm/sql';
 import { IdempotencyStore } from '../idempotency.js';
@@ -22,6 +23,8 @@ export interface InfrastructureOptions {
   sql: SqlClient;
   /** SQL schema holding the idempotency table */
   sqlSchema: string;
+  /** SQL schema of the projections' read models (same database as `sql`) */
+  readModelSchema: string;
   clock: Clock;
   /** reference data the decider needs (unit registry, recognitions) */
   domainContext?: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'>;
@@ -35,6 +38,10 @@ declare module 'fastify' {
     clock: Clock;
     idempotency: IdempotencyStore;
     domainContext: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'>;
+    /** the projections' read models */
+    readModels: { sql: SqlClient; schema: string };
+    /** The unit's highest current recognition, from the recognition read model (null when none). */
+    unitRecognition(unitCode: string): Promise<{ tier: Tier; decisionNo: string } | null>;
     notifyAppended(notice: AppendedNotice): Promise<void>;
   }
 }
@@ -47,6 +54,13 @@ export default fp(
     fastify.decorate('clock', opts.clock);
     fastify.decorate('idempotency', idempotency);
     fastify.decorate('domainContext', opts.domainContext ?? {});
+    fastify.decorate('readModels', { sql: opts.sql, schema: opts.readModelSchema });
+    fastify.decorate('unitRecognition', async (unitCode: string) => {
+      const { current } = await queryUnitRecognition(opts.sql, unitCode, {}, opts.readModelSchema);
+      // The ladder: model implies advanced implies NTM, so the highest current tier is what the unit holds.
+      const held = current['model'] ?? current['advanced'] ?? current['ntm'];
+      return held ? { tier: held.tier as Tier, decisionNo: held.decision_no ?? '' } : null;
+    });
     fastify.decorate('notifyAppended', async (notice: AppendedNotice) => {
       if (!opts.onAppended) return;
       try {

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { COMMAND_SPECS, type CommandSpec } from '@ntm/contracts';
-import { decide, replay, type DomainError } from '@ntm/domain';
+import { decide, loadBacKan, replay, vietnamDate, type DomainError, type DossierScope, type UnitRegistry } from '@ntm/domain';
 import type { Principal } from '@ntm/auth';
 import { DOSSIER_ID, etagOf, loadDossier, parseIfMatch, toNewEvents, type LoadedDossier } from '../dossier.js';
 import { eventIdFor, fingerprintOf, uuidV5, type StoredResponse } from '../idempotency.js';
@@ -134,11 +134,20 @@ async function execute(
   }
 
   const now = fastify.clock.now();
+  // Jurisdiction before the decider: a stranger must not learn what the domain would say about the unit.
+  if (spec.creates) {
+    const scope = openingScope(request.body as OpeningBody, vietnamDate(now.toISOString()), fastify.domainContext.units ?? bacKan());
+    if (scope) fastify.authorize(request, principal, spec.type, scope);
+  }
   const command = { ...(request.body as Record<string, unknown>), type: spec.type, dossierId };
-  const decision = decide(loaded.state, command, { now, actor, onBehalfOf, ...fastify.domainContext });
+  // Opening a dossier depends on the unit's current recognition (the tier ladder, revocation), from the read model.
+  const unitCode = spec.creates ? (request.body as { unitCode?: string }).unitCode : undefined;
+  const unitRecognition = unitCode === undefined ? undefined : await fastify.unitRecognition(unitCode);
+  const decision = decide(loaded.state, command, { now, actor, onBehalfOf, unitRecognition, ...fastify.domainContext });
   if (!decision.ok) throw domainProblem(decision.error);
 
   const state = loaded.state ?? replay(decision.value);
+  // The scope the domain recorded is the one that counts; it agrees with `openingScope` for every known unit.
   if (spec.creates) fastify.authorize(request, principal, spec.type, state.scope);
   const events = toNewEvents(decision.value, {
     actor,
@@ -187,3 +196,28 @@ function answerFromStream(
 }
 
 export default commandRoutes;
+
+interface OpeningBody {
+  unitCode: string;
+  communeCode?: string;
+}
+
+let registry: UnitRegistry | undefined;
+const bacKan = (): UnitRegistry => (registry ??= loadBacKan());
+
+/** Where a dossier about to be opened will sit, from the unit registry; undefined for a unit it does not know. */
+function openingScope(body: OpeningBody, today: string, units: UnitRegistry): DossierScope | undefined {
+  const communeCode = body.communeCode ?? body.unitCode.split('-')[0]!;
+  try {
+    if (!units.get(communeCode, today)) return undefined;
+    return {
+      unitCode: body.unitCode,
+      communeCode,
+      districtCode: units.districtOf(communeCode, today)?.code,
+      provinceCode: units.provinceOf(communeCode, today).code,
+    };
+  } catch {
+    // An unknown unit: the decider refuses it with its own code.
+    return undefined;
+  }
+}

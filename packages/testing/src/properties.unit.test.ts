@@ -1,0 +1,187 @@
+/**
+ * Property tests: random interleavings of commands by random actors at random dates never bring a dossier into a
+ * state the law forbids, and replaying the accepted events always rebuilds the same state. Sequences mix the next
+ * step of a journey (so dossiers get far) with any command of the workflow, by any actor, including actors who
+ * prepared the dossier, and with figures at and beyond the rule set's limits.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decide,
+  evolve,
+  replay,
+  shareMet,
+  ruleSetById,
+  type DecidedEvent,
+  type DomainActor,
+  type DossierState,
+} from '@ntm/domain';
+import { ACTORS, ACTORS_2025, COUNCIL_MEMBERS } from './fixtures.js';
+import { allJourneys, type Journey, type JourneyStep } from './journeys.js';
+
+const DAY = 86_400_000;
+const shifted = (now: string | Date, days: number) =>
+  new Date(Date.parse(String(typeof now === 'string' ? now : now.toISOString())) + days * DAY).toISOString();
+
+/** Commands that try to break a rule: early closing, thin polls and ballots, decisions by a preparer. */
+function mischief(journey: Journey): JourneyStep[] {
+  const all = [...journey.steps, ...Object.values(journey.detours).map((d) => d.step)];
+  const out: JourneyStep[] = [];
+  for (const s of all) {
+    const c = s.command;
+    if (c.type === 'RecordPollTally')
+      out.push({ ...s, command: { ...c, respondents: 100, households: 100, satisfied: 80 } });
+    if (c.type === 'RecordCouncilBallot') {
+      out.push({
+        ...s,
+        command: {
+          ...c,
+          presentMemberIds: COUNCIL_MEMBERS.slice(0, 4),
+          recusedMemberIds: [],
+          for: 4,
+          against: 0,
+          blank: 0,
+        },
+      });
+      const preparer = journey.steps[0]!.ctx.actor.id;
+      out.push({
+        ...s,
+        command: {
+          ...c,
+          presentMemberIds: [...COUNCIL_MEMBERS.slice(0, 7), preparer],
+          recusedMemberIds: [],
+          for: 8,
+          against: 0,
+          blank: 0,
+        },
+      });
+    }
+    if (c.type === 'RecordProposalMeeting')
+      out.push({ ...s, command: { ...c, attendees: 40, for: 30, against: 10, blank: 0 } });
+  }
+  return out;
+}
+
+function actorsOf(journey: Journey): DomainActor[] {
+  const seen = new Map<string, DomainActor>();
+  for (const a of [
+    ...journey.steps.map((s) => s.ctx.actor),
+    ...Object.values(ACTORS),
+    ...Object.values(ACTORS_2025),
+  ])
+    seen.set(`${a.id}/${a.role}`, a);
+  const preparer = journey.steps[0]!.ctx.actor;
+  // The preparer in every other role: a person who changed jobs, or a shared account.
+  for (const role of [
+    'district_verifier',
+    'provincial_appraiser',
+    'council_secretary',
+    'provincial_chairman',
+    'district_chairman',
+    'commune_chairman',
+  ] as const) {
+    seen.set(`${preparer.id}/${role}`, { ...preparer, role });
+  }
+  return [...seen.values()];
+}
+
+/** The invariants: what no sequence of accepted commands may ever produce. */
+function assertLawful(state: DossierState, events: readonly DecidedEvent[]): void {
+  const rules = ruleSetById(state.ruleSet.id, state.ruleSet.version);
+  const decidedBy = state.decision?.by;
+  if (decidedBy !== undefined) expect(state.preparers).not.toContain(decidedBy);
+  if (state.verification) expect(state.preparers).not.toContain(state.verification.by);
+  if (state.appraisal) expect(state.preparers).not.toContain(state.appraisal.by);
+  if (state.notice?.closedOn !== undefined) expect(state.notice.closedOn > state.notice.endsOn).toBe(true);
+  if (state.council)
+    expect(shareMet(state.council.present, state.council.membersTotal, rules.council.quorum.value)).toBe(
+      true,
+    );
+  const recognised = state.decision?.outcome === 'recognise' || state.decision?.outcome === 'acknowledge';
+  if (recognised) expect(state.council === undefined || state.council.approved).toBe(true);
+  if (recognised && state.kind.startsWith('COMMUNE_')) {
+    const poll = state.poll.report;
+    expect(poll).toBeDefined();
+    expect(
+      shareMet(poll!.satisfied, poll!.respondents, rules.poll.passShare[state.tier ?? 'ntm'].value),
+    ).toBe(true);
+    expect(state.council?.approved).toBe(true);
+  }
+  for (const e of events.filter((x) => x.type === 'CouncilBallotRecorded')) {
+    const d = e.data as { presentMemberIds: string[]; recusedMemberIds: string[] };
+    const voters = d.presentMemberIds.filter((id) => !d.recusedMemberIds.includes(id));
+    for (const id of voters) expect(state.preparers).not.toContain(id);
+  }
+}
+
+const PICKED = [
+  'commune ntm v1',
+  'commune ntm v2',
+  'commune model v1',
+  'village v1',
+  'village v2',
+  'revocation v1',
+  'post-merger acknowledgement v1',
+];
+
+describe('random command sequences by random actors', () => {
+  for (const journey of allJourneys().filter((j) => PICKED.includes(j.name))) {
+    const pool = [
+      ...journey.steps,
+      ...Object.values(journey.detours).map((d) => d.step),
+      ...mischief(journey),
+    ];
+    const actors = actorsOf(journey);
+    const tweak = {
+      actor: fc.option(fc.nat({ max: actors.length - 1 }), { nil: undefined, freq: 2 }),
+      shift: fc.constantFrom(0, 0, -12, -3, -1, 1, 20),
+    };
+    // next: the journey's next step as scripted; tweak: the same step by another actor or on another day;
+    // random: any command of the workflow. The journey advances only when its step is accepted.
+    const move = fc.oneof(
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('next' as const) }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('tweak' as const), ...tweak }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('random' as const),
+          pick: fc.nat({ max: pool.length - 1 }),
+          ...tweak,
+        }),
+      },
+    );
+    it(`${journey.name}: never reaches a forbidden state, and replay rebuilds the same state`, () => {
+      fc.assert(
+        fc.property(fc.array(move, { minLength: 60, maxLength: 140, size: 'max' }), (moves) => {
+          let cursor = 0;
+          let state: DossierState | undefined;
+          const events: DecidedEvent[] = [];
+          for (const m of moves) {
+            const scripted = journey.steps[cursor];
+            const base = m.kind === 'random' ? pool[m.pick] : scripted;
+            if (!base) continue;
+            const step: JourneyStep =
+              m.kind === 'next'
+                ? base
+                : {
+                    command: base.command,
+                    ctx: {
+                      ...base.ctx,
+                      now: shifted(base.ctx.now, m.shift),
+                      ...(m.actor !== undefined ? { actor: actors[m.actor]! } : {}),
+                    },
+                  };
+            const result = decide(state, step.command, step.ctx);
+            if (!result.ok) continue;
+            if (m.kind !== 'random') cursor += 1;
+            for (const e of result.value) state = evolve(state, e);
+            events.push(...result.value);
+            assertLawful(state!, events);
+          }
+          if (state) expect(replay(events)).toEqual(state);
+        }),
+        { numRuns: 80, seed: 20240502 },
+      );
+    });
+  }
+});

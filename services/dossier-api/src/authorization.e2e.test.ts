@@ -1,0 +1,172 @@
+/**
+ * The authorisation matrix over HTTP. Along a whole commune NTM dossier (2022 procedure), every command type is
+ * tried by every role, with a unit inside and one outside the dossier's jurisdiction, before the lawful actor
+ * sends it: only the lawful role inside the jurisdiction is accepted, and no refusal appends anything (the
+ * lawful request still matches the same ETag). Then the tokens that must never authenticate.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { allowedCommands, replay, ROLES, type DomainActor, type Role } from '@ntm/domain';
+import { dossierStreamId } from '@ntm/event-store';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
+import { communeJourney, TAN_LAP } from '@ntm/testing';
+import { sendCommand } from './journeyClient.js';
+import { startTestServer, type TestServer } from './startTestServer.js';
+
+let t: TestServer;
+/** Each describe block gets its own server and schema: a recognised commune cannot be opened again. */
+function freshServer(): void {
+  beforeAll(async () => {
+    t = await startTestServer({ now: new Date('2024-04-01T02:00:00Z'), schemaPrefix: 'api_authz' });
+  });
+  afterAll(() => t.close());
+}
+
+/** For Tân Lập (commune 02032, district 064, province 06): a unit inside and one outside, per role. */
+const UNITS: Record<Role, { inside: string; outside: string }> = {
+  commune_official: { inside: TAN_LAP, outside: '02035' },
+  commune_chairman: { inside: TAN_LAP, outside: '02035' },
+  front_officer: { inside: TAN_LAP, outside: '02035' },
+  village_head: { inside: `${TAN_LAP}-ban-cuon`, outside: '02035-na-hin' },
+  district_verifier: { inside: '064', outside: '063' },
+  district_chairman: { inside: '064', outside: '063' },
+  provincial_appraiser: { inside: '06', outside: '19' },
+  council_member: { inside: '06', outside: '19' },
+  council_secretary: { inside: '06', outside: '19' },
+  provincial_chairman: { inside: '06', outside: '19' },
+  auditor: { inside: '06', outside: '19' },
+  administrator: { inside: '06', outside: '19' },
+};
+
+describe('authorisation matrix along a commune NTM dossier', () => {
+  freshServer();
+  it('accepts each command only from its lawful role inside the jurisdiction', async () => {
+    const journey = communeJourney('ntm', 1);
+    let dossierId: string | undefined;
+    let etag: string | undefined;
+    const probed = new Set<string>();
+    let probes = 0;
+    let lawfulProbes = 0;
+    for (const step of journey.steps) {
+      const type = step.command.type;
+      t.clock.set(new Date(step.ctx.now));
+      if (!probed.has(type) && dossierId !== undefined) {
+        probed.add(type);
+        const state = replay(await t.store.readStream(dossierStreamId(dossierId)));
+        for (const role of ROLES) {
+          for (const where of ['inside', 'outside'] as const) {
+            const actor: DomainActor = { id: `probe-${role}-${where}`, role, unit: UNITS[role][where] };
+            const inJurisdiction = where === 'inside' && !['auditor', 'administrator', 'village_head'].includes(role);
+            const roleMayIssue = allowedCommands(state, actor).includes(type);
+            // A lawful probe is sent with a stale If-Match: it passes authorisation, then fails the precondition,
+            // so the probe itself never appends.
+            const answer = await sendCommand({
+              baseUrl: t.url,
+              token: await t.tokenFor(actor),
+              command: step.command,
+              dossierId,
+              etag: inJurisdiction && roleMayIssue ? '"9999"' : etag,
+            });
+            probes += 1;
+            const expected = !inJurisdiction
+              ? { status: 403, code: 'OUT_OF_JURISDICTION' }
+              : roleMayIssue
+                ? { status: 412, code: 'REVISION_MISMATCH' }
+                : { status: 403, code: 'ROLE_NOT_ALLOWED' };
+            expect({ type, role, where, status: answer.status, code: answer.body['code'] }).toEqual({ type, role, where, ...expected });
+            if (roleMayIssue && inJurisdiction) lawfulProbes += 1;
+          }
+        }
+      }
+      const answer = await sendCommand({ baseUrl: t.url, token: await t.tokenFor(step.ctx.actor), command: step.command, dossierId, etag });
+      expect(answer.status, `${type}: ${JSON.stringify(answer.body)}`).toBeLessThan(300);
+      dossierId = answer.body['dossierId'] as string;
+      etag = answer.etag!;
+    }
+    expect(probed.size).toBeGreaterThanOrEqual(15);
+    expect(probes).toBe(probed.size * ROLES.length * 2);
+    expect(lawfulProbes).toBeGreaterThanOrEqual(probed.size);
+  });
+
+});
+
+describe('jurisdiction on opening and reading', () => {
+  freshServer();
+
+  it('refuses to open a dossier outside the opener’s commune, and appends nothing', async () => {
+    const open = communeJourney('ntm', 1).steps[0]!;
+    t.clock.set(new Date(open.ctx.now));
+    const before = await t.store.headPosition();
+    const stranger: DomainActor = { id: 'cb-other', role: 'commune_official', unit: '02035' };
+    const answer = await sendCommand({ baseUrl: t.url, token: await t.tokenFor(stranger), command: open.command });
+    expect(answer.status).toBe(403);
+    expect(answer.body['code']).toBe('OUT_OF_JURISDICTION');
+    expect(await t.store.headPosition()).toBe(before);
+  });
+
+  it('refuses to show a dossier or its history outside the jurisdiction', async () => {
+    const open = communeJourney('ntm', 1).steps[0]!;
+    const opened = await sendCommand({ baseUrl: t.url, token: await t.tokenFor(open.ctx.actor), command: open.command });
+    const id = opened.body['dossierId'] as string;
+    for (const [path, actor, status] of [
+      [`/dossiers/${id}`, { id: 'a', role: 'commune_official', unit: '02035' }, 403],
+      [`/dossiers/${id}/history`, { id: 'b', role: 'auditor', unit: '19' }, 403],
+      [`/dossiers/${id}/history`, { id: 'c', role: 'auditor', unit: '064' }, 200],
+      [`/dossiers/${id}/verify`, { id: 'd', role: 'administrator', unit: '06' }, 403],
+      [`/dossiers`, { id: 'e', role: 'administrator', unit: '06' }, 403],
+    ] as const) {
+      const response = await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${await t.tokenFor(actor)}` } });
+      expect({ path, role: actor.role, status: response.status }).toEqual({ path, role: actor.role, status });
+    }
+  });
+});
+
+describe('tokens that never authenticate', () => {
+  freshServer();
+  const official: DomainActor = { id: 'cb-tanlap-1', role: 'commune_official', unit: TAN_LAP };
+  const exp = () => Math.floor(t.clock.now().getTime() / 1000) + 600;
+
+  it('answers 401 UNAUTHENTICATED for expired, forged, alg none, wrong-audience, missing and malformed tokens', async () => {
+    const open = communeJourney('ntm', 1).steps[0]!;
+    t.clock.set(new Date(open.ctx.now));
+    const expired = await t.tokenFor(official, { ttlSeconds: -60 });
+    const wrongAudience = await t.tokenFor(official, { audience: 'another-api' });
+    const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const forged = await signLocalToken({ privateKey: other.privateKey, actor: official, now: t.clock.now() });
+    const none = new UnsecuredJWT({ role: 'commune_official', unit: TAN_LAP })
+      .setSubject('cb-tanlap-1')
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setExpirationTime(exp())
+      .encode();
+    const hmac = await new SignJWT({ role: 'commune_official', unit: TAN_LAP })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('cb-tanlap-1')
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setExpirationTime(exp())
+      .sign(new TextEncoder().encode('a shared secret nobody configured'));
+    const before = await t.store.headPosition();
+    for (const [name, authorization] of [
+      ['expired', `Bearer ${expired}`],
+      ['wrong audience', `Bearer ${wrongAudience}`],
+      ['forged', `Bearer ${forged}`],
+      ['alg none', `Bearer ${none}`],
+      ['HS256', `Bearer ${hmac}`],
+      ['missing', undefined],
+      ['malformed', 'Bearer not a token'],
+      ['basic', 'Basic dXNlcjpwYXNz'],
+    ] as const) {
+      const { type: _type, dossierId: _id, ...body } = open.command;
+      const response = await fetch(`${t.url}/dossiers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(body),
+      });
+      const problem = (await response.json()) as { code: string };
+      expect({ name, status: response.status, code: problem.code }).toEqual({ name, status: 401, code: 'UNAUTHENTICATED' });
+    }
+    expect(await t.store.headPosition()).toBe(before);
+  });
+});

@@ -1,0 +1,10 @@
+/** The service as the benchmark runs it: the same composition, with a clock fixed at BENCH_NOW. */
+import { loadConfig } from '../config.js';
+import { FixedClock } from '../clock.js';
+import { runService } from '../runService.js';
+
+const now = new Date(process.env['BENCH_NOW'] ?? '2024-06-10T02:00:00.000Z');
+runService(loadConfig(), new FixedClock(now)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
