@@ -9,7 +9,10 @@ import type { DomainActor, DossierScope, Role } from '@ntm/domain';
 export type Action = 'read' | 'audit' | (string & {});
 
 /** Which unit of the dossier's scope each role's `unit` must equal. */
-const JURISDICTION: Record<Exclude<Role, 'auditor' | 'administrator'>, (scope: DossierScope) => string | undefined> = {
+const JURISDICTION: Record<
+  Exclude<Role, 'auditor' | 'administrator'>,
+  (scope: DossierScope) => string | undefined
+> = {
   commune_official: (s) => s.communeCode,
   commune_chairman: (s) => s.communeCode,
   front_officer: (s) => s.communeCode,
@@ -35,7 +38,8 @@ function inSubtree(unit: string, scope: DossierScope): boolean {
  */
 export function can(actor: DomainActor, action: Action, scope: DossierScope): boolean {
   if (actor.role === 'administrator') return false;
-  if (actor.role === 'auditor') return (action === 'read' || action === 'audit') && inSubtree(actor.unit, scope);
+  if (actor.role === 'auditor')
+    return (action === 'read' || action === 'audit') && inSubtree(actor.unit, scope);
   const unit = JURISDICTION[actor.role](scope);
   return unit !== undefined && unit === actor.unit;
 }

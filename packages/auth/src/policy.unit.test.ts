@@ -3,8 +3,18 @@ import { ROLES, type DomainActor, type DossierScope, type Role } from '@ntm/doma
 import { can, readFilterFor } from './policy.js';
 
 // Bắc Kạn (06): a commune (01897) of district 061, a neighbour commune (01900), another district (063).
-const commune: DossierScope = { unitCode: '01897', communeCode: '01897', districtCode: '061', provinceCode: '06' };
-const village: DossierScope = { unitCode: '01897-na-ri', communeCode: '01897', districtCode: '061', provinceCode: '06' };
+const commune: DossierScope = {
+  unitCode: '01897',
+  communeCode: '01897',
+  districtCode: '061',
+  provinceCode: '06',
+};
+const village: DossierScope = {
+  unitCode: '01897-na-ri',
+  communeCode: '01897',
+  districtCode: '061',
+  provinceCode: '06',
+};
 // After 01/07/2025 there is no district; the commune sits in Thái Nguyên (19).
 const twoTier: DossierScope = { unitCode: '01849', communeCode: '01849', provinceCode: '19' };
 
@@ -59,7 +69,8 @@ describe('can: commune dossier, 2022 procedure', () => {
 
   it('an administrator holds no dossier rights anywhere', () => {
     for (const unit of ['01897', '061', '06']) {
-      for (const action of ['read', 'audit', ...COMMANDS]) expect(can(actor('administrator', unit), action, commune)).toBe(false);
+      for (const action of ['read', 'audit', ...COMMANDS])
+        expect(can(actor('administrator', unit), action, commune)).toBe(false);
     }
   });
 });
@@ -84,7 +95,8 @@ describe('can: village dossier', () => {
 describe('can: two-tier procedure (no district)', () => {
   it('district roles have no jurisdiction once the dossier has no district', () => {
     for (const role of ['district_verifier', 'district_chairman'] as const) {
-      for (const unit of ['061', '058', '19', '']) expect(can(actor(role, unit), 'read', twoTier)).toBe(false);
+      for (const unit of ['061', '058', '19', ''])
+        expect(can(actor(role, unit), 'read', twoTier)).toBe(false);
     }
   });
 
@@ -105,9 +117,10 @@ describe('readFilterFor agrees with can(read)', () => {
     for (const role of ROLES) {
       for (const unit of units) {
         for (const scope of scopes) {
-          expect(matches(readFilterFor(actor(role, unit)), scope), `${role}@${unit} on ${scope.unitCode}`).toBe(
-            can(actor(role, unit), 'read', scope),
-          );
+          expect(
+            matches(readFilterFor(actor(role, unit)), scope),
+            `${role}@${unit} on ${scope.unitCode}`,
+          ).toBe(can(actor(role, unit), 'read', scope));
         }
       }
     }

@@ -50,7 +50,8 @@ export function algorithmFor(key: KeyObject): AllowedAlgorithm {
 export function parsePublicKey(text: string): KeyObject {
   try {
     const trimmed = text.trim();
-    if (trimmed.startsWith('{')) return createPublicKey({ key: JSON.parse(trimmed) as object, format: 'jwk' } as never);
+    if (trimmed.startsWith('{'))
+      return createPublicKey({ key: JSON.parse(trimmed) as object, format: 'jwk' } as never);
     return createPublicKey(trimmed);
   } catch (cause) {
     throw new AuthError('KEY_INVALID', 'verification key is neither a PEM public key nor a JWK', { cause });
@@ -84,11 +85,13 @@ function mapJoseError(error: unknown): AuthError {
   if (error instanceof errors.JWTClaimValidationFailed) {
     return new AuthError('TOKEN_INVALID', `token claim "${error.claim}" is not acceptable`);
   }
-  if (error instanceof errors.JOSEAlgNotAllowed) return new AuthError('TOKEN_INVALID', 'token algorithm is not allowed');
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return new AuthError('TOKEN_INVALID', 'token algorithm is not allowed');
   if (error instanceof errors.JWSSignatureVerificationFailed) {
     return new AuthError('TOKEN_INVALID', 'token signature does not verify');
   }
-  if (error instanceof errors.JWKSNoMatchingKey) return new AuthError('TOKEN_INVALID', 'no key matches the token');
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return new AuthError('TOKEN_INVALID', 'no key matches the token');
   return new AuthError('TOKEN_INVALID', 'token is malformed or unverifiable', { cause: error });
 }
 
@@ -109,9 +112,14 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   if ('jwksUrl' in options.keys) {
     const jwks = createRemoteJWKSet(new URL(options.keys.jwksUrl));
     return async (token) =>
-      principalFromClaims(await jwtVerify(token, jwks, verifyOptions([...ALLOWED_ALGORITHMS])).then(payloadOf, refuse));
+      principalFromClaims(
+        await jwtVerify(token, jwks, verifyOptions([...ALLOWED_ALGORITHMS])).then(payloadOf, refuse),
+      );
   }
-  const key = typeof options.keys.publicKey === 'string' ? parsePublicKey(options.keys.publicKey) : options.keys.publicKey;
+  const key =
+    typeof options.keys.publicKey === 'string'
+      ? parsePublicKey(options.keys.publicKey)
+      : options.keys.publicKey;
   const algorithm = algorithmFor(key);
   return async (token) =>
     principalFromClaims(await jwtVerify(token, key, verifyOptions([algorithm])).then(payloadOf, refuse));

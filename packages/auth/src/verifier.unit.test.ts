@@ -20,7 +20,12 @@ let verify: TokenVerifier;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ntm-auth-'));
   keys = await ensureLocalKeyPair(join(dir, 'keys'));
-  verify = createTokenVerifier({ keys: { publicKey: keys.publicKey }, issuer: ISS, audience: AUD, now: () => now });
+  verify = createTokenVerifier({
+    keys: { publicKey: keys.publicKey },
+    issuer: ISS,
+    audience: AUD,
+    now: () => now,
+  });
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -54,7 +59,11 @@ describe('createTokenVerifier', () => {
       audience: AUD,
       now,
     });
-    expect((await verify(delegated)).onBehalfOf).toEqual({ id: 'chair', role: 'commune_chairman', unit: '01897' });
+    expect((await verify(delegated)).onBehalfOf).toEqual({
+      id: 'chair',
+      role: 'commune_chairman',
+      unit: '01897',
+    });
   });
 
   it('refuses expired, wrong-issuer and wrong-audience tokens', async () => {
@@ -81,7 +90,13 @@ describe('createTokenVerifier', () => {
       .sign(new TextEncoder().encode(String(publicPem)));
     expect(await refusal(hs)).toBe('TOKEN_INVALID');
     const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const forged = await signLocalToken({ privateKey: other.privateKey, actor: official, issuer: ISS, audience: AUD, now });
+    const forged = await signLocalToken({
+      privateKey: other.privateKey,
+      actor: official,
+      issuer: ISS,
+      audience: AUD,
+      now,
+    });
     expect(await refusal(forged)).toBe('TOKEN_INVALID');
     expect(await refusal('not.a.jwt')).toBe('TOKEN_INVALID');
   });
@@ -113,9 +128,16 @@ describe('createTokenVerifier', () => {
       expect((await v(await sign())).actor).toEqual(official);
     }
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const rsaVerify = createTokenVerifier({ keys: { publicKey: rsa.publicKey }, issuer: ISS, audience: AUD, now: () => now });
+    const rsaVerify = createTokenVerifier({
+      keys: { publicKey: rsa.publicKey },
+      issuer: ISS,
+      audience: AUD,
+      now: () => now,
+    });
     expect(await refusal(await sign(), rsaVerify)).toBe('TOKEN_INVALID');
-    expect(() => createTokenVerifier({ keys: { publicKey: 'garbage' }, issuer: ISS, audience: AUD })).toThrow(AuthError);
+    expect(() => createTokenVerifier({ keys: { publicKey: 'garbage' }, issuer: ISS, audience: AUD })).toThrow(
+      AuthError,
+    );
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { initialTransition, transition } from 'xstate';
 import { COMMAND_SPECS, type OpenDossierBody } from '@ntm/contracts';
-import type { DomainActor, DomainEvent, Result, Tier } from './model.js';
+import type { DomainActor, DomainEvent, Result, Role, Tier } from './model.js';
 import { DomainError } from './errors.js';
 import type { DossierState } from './state.js';
 import {
@@ -25,6 +25,13 @@ import { candidatesOf, type EdgeMeta } from './workflows/machine.js';
 import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows/registry.js';
 import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
 import { commandEvent, event, openedEvent } from './emit.js';
+import {
+  actingRole,
+  successionFor,
+  successorUnits,
+  type SuccessionInForce,
+  type SuccessionRecord,
+} from './workflows/succession.js';
 
 /** What the decider needs besides the state: the injected clock, who acts, and facts about the unit. */
 export interface DecisionContext {
@@ -162,13 +169,26 @@ function decideOrThrow(
       `unknown workflow ${state.workflow.id} v${state.workflow.version}`,
       `không có quy trình ${state.workflow.id} v${state.workflow.version}`,
     );
-  const input: DecisionInput = { ...base, ruleSet: ruleSetById(state.ruleSet.id, state.ruleSet.version) };
+  const succession = successionFor(
+    state,
+    today,
+    safeRuleSet(() => ruleSetAt(today)),
+  );
+  const input: DecisionInput = {
+    ...base,
+    ruleSet: ruleSetById(state.ruleSet.id, state.ruleSet.version),
+    ...(succession ? { succession } : {}),
+  };
   const snapshot = wf.machine.resolveState({
     value: state.step,
     context: { dossier: state, definition: wf.definition },
   });
   const taken = step(wf, snapshot, state, type, body, input);
-  const primary = commandEvent(type, body, state, input, taken.to);
+  const decided = commandEvent(type, body, state, input, taken.to);
+  // Which rule let a successor act is part of the record, beside who acted.
+  const primary = taken.succession
+    ? { ...decided, data: { ...decided.data, succession: taken.succession } }
+    : decided;
   const deadlines = taken.deadlines.map((d) => deadlineEvent(d, today, input.ruleSet, holidays));
   // A deadline is an output of the transition, recorded once the dossier is in its new step.
   return [
@@ -197,7 +217,7 @@ function step(
   type: string,
   body: Record<string, unknown>,
   input: DecisionInput,
-): { to: string; deadlines: DeadlineStep[] } {
+): { to: string; deadlines: DeadlineStep[]; succession?: SuccessionRecord } {
   const from = String(snapshot.value);
   const candidates = candidatesOf(wf.machine, from, type);
   if (candidates.length === 0) {
@@ -214,8 +234,18 @@ function step(
       },
     );
   }
-  const roles = [...new Set(candidates.flatMap((c) => c.meta.roles))];
+  const performers = (meta: EdgeMeta) => meta.roles.map((r) => actingRole(r as Role, input.succession));
+  const roles = [...new Set(candidates.flatMap((c) => performers(c.meta)))];
   if (!roles.includes(input.actor.role)) {
+    const successor = input.succession?.roles[input.actor.role];
+    if (input.succession && successor) {
+      refuse(
+        'ROLE_NOT_ALLOWED',
+        `${input.actor.role} no longer exists from ${input.succession.from} (${input.succession.ruleSet.id}); ${type} in step ${from} is for ${roles.join(', ')}`,
+        `từ ngày ${input.succession.from} không còn ${input.actor.role} (${input.succession.ruleSet.id}); ${type} ở bước ${from} do ${roles.join(', ')} thực hiện`,
+        { roles, role: input.actor.role, succession: input.succession },
+      );
+    }
     refuse(
       'ROLE_NOT_ALLOWED',
       `${type} in step ${from} is for ${roles.join(', ')}, not ${input.actor.role}`,
@@ -226,9 +256,10 @@ function step(
       },
     );
   }
+  const succession = successionRecord(candidates, dossier, input);
   const args = { dossier, body, input, definition: wf.definition };
   const chosen = candidates.find(
-    (c) => c.meta.roles.includes(input.actor.role) && firstFailure(c.meta.checks, args) === null,
+    (c) => performers(c.meta).includes(input.actor.role) && firstFailure(c.meta.checks, args) === null,
   );
   if (!chosen) {
     // The last candidate is the most permissive one: its refusal is the rule that really blocks the command.
@@ -250,7 +281,35 @@ function step(
       `workflow ${wf.id} v${wf.version}: ${type} from ${from} led to ${to}, expected ${chosen.to}`,
     );
   const deadlines = actions.filter((a) => a.type === 'scheduleDeadline').map((a) => a.params.step);
-  return { to, deadlines };
+  return { to, deadlines, ...(succession ? { succession } : {}) };
+}
+
+/**
+ * When the actor performs the step of an abolished role, checks that they act for the successor unit and says
+ * which rule let them; undefined when the pinned workflow names the actor's role itself.
+ */
+function successionRecord(
+  candidates: { meta: EdgeMeta }[],
+  dossier: DossierState | null,
+  input: DecisionInput,
+): SuccessionRecord | undefined {
+  const { actor, succession } = input;
+  if (!succession || !dossier || candidates.some((c) => c.meta.roles.includes(actor.role))) return undefined;
+  const replaces = candidates
+    .flatMap((c) => c.meta.roles as readonly Role[])
+    .find((r) => actingRole(r, succession) === actor.role);
+  const successor = replaces === undefined ? undefined : succession.roles[replaces];
+  if (replaces === undefined || !successor || !input.units) return undefined;
+  const allowed = successorUnits(dossier.scope, successor.level, input.today, input.units);
+  if (!allowed.includes(actor.unit)) {
+    refuse(
+      'SUCCESSOR_JURISDICTION',
+      `from ${succession.from} ${actor.role} performs the ${replaces} steps for ${allowed.join(' or ') || 'no unit'}, not ${actor.unit} (${succession.ruleSet.id})`,
+      `từ ngày ${succession.from} ${actor.role} của ${allowed.join(' hoặc ') || '(không có)'} thực hiện thay ${replaces}, không phải ${actor.unit}`,
+      { replaces, role: actor.role, unit: actor.unit, allowed },
+    );
+  }
+  return { ruleSet: succession.ruleSet, replaces, role: actor.role, unitCode: actor.unit };
 }
 
 const WORKING_DAYS: Record<DeadlineStep, (r: RuleSet) => number> = {
@@ -275,16 +334,30 @@ function deadlineEvent(
   });
 }
 
-/** The commands `actor` may fire next, by role and segregation of duties (the checks on figures run at decide time). */
-export function allowedCommands(state: DossierState, actor: DomainActor): string[] {
+/**
+ * The commands `actor` may fire next, by role and segregation of duties (the checks on figures run at decide time).
+ * With `now`, roles a reform abolished by then are replaced by their successors (`successionFor`); without it, the
+ * pinned workflow's roles are listed as they are.
+ */
+export function allowedCommands(state: DossierState, actor: DomainActor, now?: string | Date): string[] {
   const wf = workflowByPin(state.workflow);
   if (!wf) return [];
   const preparer = state.preparers.includes(actor.id);
+  let succession: SuccessionInForce | undefined;
+  const instant = now === undefined ? NaN : new Date(now).getTime();
+  if (!Number.isNaN(instant)) {
+    const today = vietnamDate(new Date(instant).toISOString());
+    succession = successionFor(
+      state,
+      today,
+      safeRuleSet(() => ruleSetAt(today)),
+    );
+  }
   const commands = wf.definition.edges
     .filter(
       (e) =>
         e.from === state.step &&
-        e.roles.includes(actor.role) &&
+        e.roles.map((r) => actingRole(r, succession)).includes(actor.role) &&
         !(preparer && e.checks?.includes('notPreparer')),
     )
     .map((e) => e.command);

@@ -12,6 +12,7 @@ export type DomainErrorCode =
   | 'COMMAND_NOT_ALLOWED_IN_STATE'
   | 'ROLE_NOT_ALLOWED'
   | 'SEGREGATION_OF_DUTIES'
+  | 'SUCCESSOR_JURISDICTION'
   | 'NO_WORKFLOW_FOR_DATE'
   | 'UNIT_NOT_ELIGIBLE'
   | 'PRECONDITION_TIER'
@@ -52,6 +53,7 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   COMMAND_NOT_ALLOWED_IN_STATE: 'conflict',
   ROLE_NOT_ALLOWED: 'forbidden',
   SEGREGATION_OF_DUTIES: 'forbidden',
+  SUCCESSOR_JURISDICTION: 'forbidden',
   DECIDER_NOT_COMPETENT: 'forbidden',
   NO_WORKFLOW_FOR_DATE: 'unprocessable',
   UNIT_NOT_ELIGIBLE: 'unprocessable',

@@ -15,5 +15,12 @@ export {
   QD18_FROM,
   type RegisteredWorkflow,
 } from './workflows/registry.js';
+export {
+  actingRole,
+  successionFor,
+  successorUnits,
+  type SuccessionInForce,
+  type SuccessionRecord,
+} from './workflows/succession.js';
 export * from './reference/index.js';
 export { renderWorkflowDoc, workflowDocName } from './workflows/renderWorkflowDoc.js';

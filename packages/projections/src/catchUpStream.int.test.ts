@@ -25,9 +25,15 @@ const incremental = `${tag}_inc`;
 const rebuilt = `${tag}_reb`;
 let opened: OpenedPostgresStore;
 
-const at = (base: number) => (i: number) => new Date(Date.UTC(2023, 0, 1) + (base + i) * 3_600_000).toISOString();
+const at = (base: number) => (i: number) =>
+  new Date(Date.UTC(2023, 0, 1) + (base + i) * 3_600_000).toISOString();
 
-async function appendHistory(id: string, communeCode: string, districtCode: string, extra: Partial<Parameters<typeof sampleDossierEvents>[0]> = {}) {
+async function appendHistory(
+  id: string,
+  communeCode: string,
+  districtCode: string,
+  extra: Partial<Parameters<typeof sampleDossierEvents>[0]> = {},
+) {
   const list = sampleDossierEvents({ id, communeCode, districtCode, year: 2023, ...extra }, at(0));
   for (const e of list) await opened.store.append(`dossier-${id}`, [e], { expectedRevision: 'any' });
   return list.length;
@@ -39,7 +45,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of [events, incremental, rebuilt]) await opened.sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  for (const s of [events, incremental, rebuilt])
+    await opened.sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
   await opened.close();
 });
 
@@ -50,8 +57,10 @@ describe('catchUpStream', () => {
     const { store, sql } = opened;
     // The same wake-up five times, then every revision in reverse order.
     for (let i = 0; i < 5; i += 1) await catchUpStream(store, sql, 'dossier-a1', 3n, { schema: incremental });
-    for (let r = n - 1; r >= 0; r -= 1) await catchUpStream(store, sql, 'dossier-a1', BigInt(r), { schema: incremental });
-    for (let r = n - 1; r >= 0; r -= 1) await catchUpStream(store, sql, 'dossier-a2', BigInt(r), { schema: incremental });
+    for (let r = n - 1; r >= 0; r -= 1)
+      await catchUpStream(store, sql, 'dossier-a1', BigInt(r), { schema: incremental });
+    for (let r = n - 1; r >= 0; r -= 1)
+      await catchUpStream(store, sql, 'dossier-a2', BigInt(r), { schema: incremental });
     const again = await catchUpStream(store, sql, 'dossier-a2', BigInt(n - 1), { schema: incremental });
     expect(again).toEqual({ applied: 0, checkpoint: BigInt(n - 1) });
 
@@ -73,7 +82,9 @@ describe('catchUpStream', () => {
     const n = await appendHistory('c1', '01870', '064');
     const { store, sql } = opened;
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => catchUpStream(store, sql, 'dossier-c1', BigInt(n - 1), { schema: incremental })),
+      Array.from({ length: 6 }, () =>
+        catchUpStream(store, sql, 'dossier-c1', BigInt(n - 1), { schema: incremental }),
+      ),
     );
     expect(results.reduce((sum, r) => sum + r.applied, 0)).toBe(n);
   });
@@ -85,15 +96,24 @@ describe('catchUpStream', () => {
       type: 'DossierOpened',
       schemaVersion: 1,
       data: { note: 'no kind, no scope' },
-      metadata: { actor: { id: 'x', role: 'commune_official', unit: '01873' }, correlationId: uuidFor('poison', 1), occurredAt: at(0)(0) },
+      metadata: {
+        actor: { id: 'x', role: 'commune_official', unit: '01873' },
+        correlationId: uuidFor('poison', 1),
+        occurredAt: at(0)(0),
+      },
     };
     await store.append('dossier-poison', [bad], { expectedRevision: 'no_stream' });
-    const error = await catchUpStream(store, sql, 'dossier-poison', 0n, { schema: incremental }).catch((e: unknown) => e);
+    const error = await catchUpStream(store, sql, 'dossier-poison', 0n, { schema: incremental }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProjectionError);
     expect((error as ProjectionError).code).toBe('POISON_EVENT');
     expect((error as ProjectionError).deterministic).toBe(true);
 
-    const inline = await createInlineProjector(store, sql, { schema: incremental, now: () => '2024-01-01T00:00:00.000Z' });
+    const inline = await createInlineProjector(store, sql, {
+      schema: incremental,
+      now: () => '2024-01-01T00:00:00.000Z',
+    });
     await appendHistory('d1', '01873', '064');
     await inline.catchUpAll();
     const parked = await sql.query<{ stream_id: string; error_code: string }>(
@@ -107,14 +127,23 @@ describe('catchUpStream', () => {
   it('inbox, deadlines and progress follow the steps', async () => {
     const { store, sql } = opened;
     // A dossier stopped at district verification with its deadline running.
-    const list = sampleDossierEvents({ id: 'w1', communeCode: '01876', districtCode: '063', year: 2024 }, at(0));
+    const list = sampleDossierEvents(
+      { id: 'w1', communeCode: '01876', districtCode: '063', year: 2024 },
+      at(0),
+    );
     const upTo = list.findIndex((e) => e.type === 'DeadlineScheduled');
     await store.append('dossier-w1', list.slice(0, upTo + 1), { expectedRevision: 'no_stream' });
     await catchUpStream(store, sql, 'dossier-w1', BigInt(upTo), { schema: incremental });
 
     const inbox = await queryInbox(sql, { role: 'district_verifier', unitCode: '063' }, {}, incremental);
     expect(inbox.items.map((i) => i.stream_id)).toEqual(['dossier-w1']);
-    const before = await queryDeadlines(sql, { overdue: 'true' }, '2000-01-01T00:00:00.000Z', {}, incremental);
+    const before = await queryDeadlines(
+      sql,
+      { overdue: 'true' },
+      '2000-01-01T00:00:00.000Z',
+      {},
+      incremental,
+    );
     expect(before.items).toEqual([]);
     const after = await queryDeadlines(sql, { overdue: 'true' }, '2999-01-01T00:00:00.000Z', {}, incremental);
     expect(after.items.map((d) => [d.stream_id, d.role])).toEqual([['dossier-w1', 'district_verifier']]);

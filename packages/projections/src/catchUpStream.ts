@@ -37,10 +37,20 @@ export async function catchUpStream(
   options: CatchUpOptions = {},
 ): Promise<CatchUpResult> {
   const s = q(options.schema ?? DEFAULT_SCHEMA);
+  // Read the events before taking a connection for the transaction: reading inside it would hold one pooled
+  // connection while asking for another, and enough concurrent catch-ups then exhaust a shared pool.
+  const seen = await sql.query<{ revision: string }>(
+    `SELECT revision::text AS revision FROM ${s}.checkpoints WHERE stream_id = $1`,
+    [streamId],
+  );
+  const before = BigInt(seen.rows[0]?.revision ?? '-1');
+  if (before >= upToRevision) return { applied: 0, checkpoint: before };
+  const read = await store.readStream(streamId, { fromRevision: before + 1n });
   return sql.transaction(async (tx) => {
-    await tx.query(`INSERT INTO ${s}.checkpoints (stream_id, revision) VALUES ($1, -1) ON CONFLICT DO NOTHING`, [
-      streamId,
-    ]);
+    await tx.query(
+      `INSERT INTO ${s}.checkpoints (stream_id, revision) VALUES ($1, -1) ON CONFLICT DO NOTHING`,
+      [streamId],
+    );
     const locked = await tx.query<{ revision: string; view: DossierView | null; parked: boolean }>(
       `SELECT c.revision::text AS revision, c.view,
               EXISTS (SELECT 1 FROM ${s}.parked_streams p WHERE p.stream_id = c.stream_id) AS parked
@@ -52,8 +62,8 @@ export async function catchUpStream(
     if (row.parked) {
       throw new ProjectionError('STREAM_PARKED', `stream ${streamId} is parked`, { streamId });
     }
-    if (checkpoint >= upToRevision) return { applied: 0, checkpoint };
-    const events = await store.readStream(streamId, { fromRevision: checkpoint + 1n });
+    // Under the lock: skip what another catch-up applied since we read (checkpoints only move forward).
+    const events = read.filter((e) => e.revision > checkpoint);
     if (events.length === 0) return { applied: 0, checkpoint };
     let view = row.view ?? undefined;
     for (const event of events) view = evolveView(view, event);
@@ -89,12 +99,22 @@ export async function parkStream(
     `INSERT INTO ${s}.parked_streams (stream_id, revision, error_code, message, parked_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision, error_code = EXCLUDED.error_code,
        message = EXCLUDED.message, parked_at = EXCLUDED.parked_at`,
-    [streamId, error.revision === undefined ? null : String(error.revision), error.code, error.message, options.now()],
+    [
+      streamId,
+      error.revision === undefined ? null : String(error.revision),
+      error.code,
+      error.message,
+      options.now(),
+    ],
   );
 }
 
 /** Releases a parked stream (after the cause was fixed); returns false when it was not parked. */
-export async function unparkStream(sql: SqlClient, streamId: string, options: CatchUpOptions = {}): Promise<boolean> {
+export async function unparkStream(
+  sql: SqlClient,
+  streamId: string,
+  options: CatchUpOptions = {},
+): Promise<boolean> {
   const s = q(options.schema ?? DEFAULT_SCHEMA);
   const result = await sql.query<{ stream_id: string }>(
     `DELETE FROM ${s}.parked_streams WHERE stream_id = $1 RETURNING stream_id`,

@@ -67,16 +67,20 @@ type Data = RecordedEvent['data'];
 
 const str = (v: Json | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const num = (v: Json | undefined): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && /^\d+$/.test(v)
+      ? Number(v)
+      : undefined;
 const obj = (v: Json | undefined): Data | undefined =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
 
 function poison(event: RecordedEvent, why: string): ProjectionError {
-  return new ProjectionError(
-    'POISON_EVENT',
-    `${event.streamId}@${event.revision} ${event.type}: ${why}`,
-    { streamId: event.streamId, revision: String(event.revision), eventType: event.type },
-  );
+  return new ProjectionError('POISON_EVENT', `${event.streamId}@${event.revision} ${event.type}: ${why}`, {
+    streamId: event.streamId,
+    revision: String(event.revision),
+    eventType: event.type,
+  });
 }
 
 /** Streams the engine writes dossiers to; others (e.g. reference data) are checkpointed and skipped. */
@@ -89,7 +93,12 @@ function open(event: RecordedEvent): DossierView {
   const unitCode = str(scope.unitCode) ?? str(data.villageId) ?? str(scope.communeCode);
   const communeCode = str(scope.communeCode) ?? unitCode;
   const provinceCode = str(scope.provinceCode);
-  if (kind === undefined || unitCode === undefined || communeCode === undefined || provinceCode === undefined) {
+  if (
+    kind === undefined ||
+    unitCode === undefined ||
+    communeCode === undefined ||
+    provinceCode === undefined
+  ) {
     throw poison(event, 'the opening event must carry kind and scope (unitCode, communeCode, provinceCode)');
   }
   const year = num(data.year) ?? num(data.planYear) ?? Number(event.metadata.occurredAt.slice(0, 4));
@@ -130,12 +139,15 @@ function recordCriteria(view: DossierView, data: Data): void {
 function decide(view: DossierView, event: RecordedEvent, revoked: boolean): void {
   const data = event.data;
   const outcomeText = str(data.outcome) ?? str(data.decision);
-  const recognised = revoked ? false : data.recognised === true || outcomeText === 'recognise' || outcomeText === 'recognised';
+  const recognised = revoked
+    ? false
+    : data.recognised === true || outcomeText === 'recognise' || outcomeText === 'recognised';
   const tier = (str(data.tier) as Tier | undefined) ?? view.tier;
   if (tier === null || !['ntm', 'advanced', 'model'].includes(tier)) {
     throw poison(event, 'a decision needs the tier it recognises or revokes');
   }
-  const decidedOn = str(data.decisionDate) ?? str(data.date) ?? str(data.decidedOn) ?? event.metadata.occurredAt.slice(0, 10);
+  const decidedOn =
+    str(data.decisionDate) ?? str(data.date) ?? str(data.decidedOn) ?? event.metadata.occurredAt.slice(0, 10);
   view.recognitions.push({
     revision: String(event.revision),
     unitCode: str(data.unitCode) ?? str(obj(data.target)?.unitCode) ?? view.unitCode,
@@ -165,7 +177,11 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
     updatedAt: event.metadata.occurredAt,
   };
   const type = event.type;
-  if (type.endsWith('SelfAssessmentRecorded') || type.endsWith('VerificationRecorded') || type.endsWith('AppraisalRecorded')) {
+  if (
+    type.endsWith('SelfAssessmentRecorded') ||
+    type.endsWith('VerificationRecorded') ||
+    type.endsWith('AppraisalRecorded')
+  ) {
     recordCriteria(next, event.data);
   } else if (type === 'RecognitionDecided') {
     decide(next, event, false);
@@ -183,7 +199,8 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
     });
   } else if (type === 'DeadlineElapsed') {
     const id = str(event.data.deadlineId) ?? str(event.data.id);
-    for (const d of next.deadlines) if (d.state === 'open' && (id === undefined || d.deadlineId === id)) d.state = 'elapsed';
+    for (const d of next.deadlines)
+      if (d.state === 'open' && (id === undefined || d.deadlineId === id)) d.state = 'elapsed';
   }
   const toState = event.metadata.toState;
   if (toState !== undefined && toState !== next.step) {

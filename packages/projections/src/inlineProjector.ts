@@ -40,7 +40,12 @@ export async function createInlineProjector(
       if (!(error instanceof ProjectionError)) throw error;
       if (error.code === 'POISON_EVENT') {
         const revision = error.details.revision === undefined ? undefined : BigInt(error.details.revision);
-        await parkStream(sql, streamId, { code: error.code, message: error.message, revision }, { schema, now });
+        await parkStream(
+          sql,
+          streamId,
+          { code: error.code, message: error.message, revision },
+          { schema, now },
+        );
       }
     }
   };

@@ -13,7 +13,11 @@ export interface NextActor {
 
 /** First matching rule wins; ordered from the most specific stage names to the most generic. */
 const STAGES: { match: RegExp; role: string; level: 'unit' | 'commune' | 'district' | 'province' }[] = [
-  { match: /(recognised|refused|revoked|withdrawn|closed|announced|acknowledged|rejected)$/i, role: '', level: 'unit' },
+  {
+    match: /(recognised|refused|revoked|withdrawn|closed|announced|acknowledged|rejected)$/i,
+    role: '',
+    level: 'unit',
+  },
   { match: /poll/i, role: 'front_officer', level: 'commune' },
   { match: /council/i, role: 'council_secretary', level: 'province' },
   { match: /(decision|awaiting_?decision|decide)/i, role: 'provincial_chairman', level: 'province' },
@@ -34,7 +38,11 @@ export function nextActor(view: DossierView): NextActor | null {
     : { role: 'commune_official', unitCode: view.communeCode };
 }
 
-function locate(view: DossierView, role: string, level: 'unit' | 'commune' | 'district' | 'province'): NextActor {
+function locate(
+  view: DossierView,
+  role: string,
+  level: 'unit' | 'commune' | 'district' | 'province',
+): NextActor {
   // After the 2025 reform there is no district: its verification falls to the province (workflow v2).
   if (level === 'district' && (view.districtCode === null || (view.workflowVersion ?? 1) >= 2)) {
     return { role: 'provincial_appraiser', unitCode: view.provinceCode };

@@ -48,7 +48,13 @@ function int(query: Query, name: string, fallback: number, min: number, max: num
   return Number(raw);
 }
 
-async function list<T>(sql: SqlClient, schema: string, spec: ListSpec, query: Query, scope: ReadScope): Promise<Page<T>> {
+async function list<T>(
+  sql: SqlClient,
+  schema: string,
+  spec: ListSpec,
+  query: Query,
+  scope: ReadScope,
+): Promise<Page<T>> {
   const where: string[] = [];
   const params: unknown[] = [];
   const bind = (column: string, value: string) => {
@@ -57,9 +63,11 @@ async function list<T>(sql: SqlClient, schema: string, spec: ListSpec, query: Qu
     where.push(`${column}::text = $${params.length}`);
   };
   for (const [name, value] of Object.entries(query)) {
-    if (value === undefined || ['limit', 'offset', 'sort', 'order', 'overdue', 'now'].includes(name)) continue;
+    if (value === undefined || ['limit', 'offset', 'sort', 'order', 'overdue', 'now'].includes(name))
+      continue;
     const column = spec.filters[name];
-    if (column === undefined) throw invalid(`unknown filter ${name}; allowed: ${Object.keys(spec.filters).join(', ')}`);
+    if (column === undefined)
+      throw invalid(`unknown filter ${name}; allowed: ${Object.keys(spec.filters).join(', ')}`);
     bind(column, value);
   }
   for (const [name, column] of Object.entries(spec.scope)) {
@@ -136,7 +144,11 @@ export interface DeadlineRow {
   province_code: string;
 }
 
-const JURISDICTION = { provinceCode: 'province_code', districtCode: 'district_code', communeCode: 'commune_code' };
+const JURISDICTION = {
+  provinceCode: 'province_code',
+  districtCode: 'district_code',
+  communeCode: 'commune_code',
+};
 
 /** The dossier list. Filters: kind, tier, status, step, year, unitCode, communeCode, districtCode, provinceCode. */
 export function queryDossiers(
@@ -159,7 +171,13 @@ export function queryDossiers(
         unitCode: 'unit_code',
         ...JURISDICTION,
       },
-      sorts: { updatedAt: 'updated_at', openedAt: 'opened_at', unitCode: 'unit_code', year: 'year', step: 'step' },
+      sorts: {
+        updatedAt: 'updated_at',
+        openedAt: 'opened_at',
+        unitCode: 'unit_code',
+        year: 'year',
+        step: 'step',
+      },
       defaultSort: 'updatedAt',
       scope: JURISDICTION,
     },
@@ -180,7 +198,13 @@ export function queryInbox(
     schema,
     {
       table: 'inbox',
-      filters: { role: 'role', unitCode: 'unit_code', kind: 'kind', step: 'step', provinceCode: 'province_code' },
+      filters: {
+        role: 'role',
+        unitCode: 'unit_code',
+        kind: 'kind',
+        step: 'step',
+        provinceCode: 'province_code',
+      },
       sorts: { waitingSince: 'waiting_since', unitCode: 'unit_code' },
       defaultSort: 'waitingSince',
       scope: { provinceCode: 'province_code' },
@@ -206,7 +230,13 @@ export function queryDeadlines(
     schema,
     {
       table: 'deadlines',
-      filters: { state: 'state', role: 'role', unitCode: 'unit_code', step: 'step', provinceCode: 'province_code' },
+      filters: {
+        state: 'state',
+        role: 'role',
+        unitCode: 'unit_code',
+        step: 'step',
+        provinceCode: 'province_code',
+      },
       sorts: { dueAt: 'due_at', scheduledAt: 'scheduled_at' },
       defaultSort: 'dueAt',
       scope: { provinceCode: 'province_code' },

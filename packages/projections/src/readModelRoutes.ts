@@ -3,7 +3,7 @@
  * Authorisation stays with the API: its hook sees each request and returns the jurisdiction the caller may read
  * (applied as mandatory filters) or throws its own 401/403 error.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import type { SqlClient } from '@ntm/sql';
 import { DEFAULT_SCHEMA } from './catchUpStream.js';
 import { ProjectionError } from './errors.js';
@@ -29,11 +29,14 @@ export interface ReadModelRoutesOptions {
   /** targets for /read/progress; default Bắc Kạn 2021-2025 */
   targets?: ProgressTargets;
   /** Decides who may read; returns the caller's jurisdiction (undefined = everything) or throws. */
-  authorize?: (request: FastifyRequest, route: ReadRoute) => Promise<ReadScope | undefined> | ReadScope | undefined;
+  authorize?: (
+    request: FastifyRequest,
+    route: ReadRoute,
+  ) => Promise<ReadScope | undefined> | ReadScope | undefined;
 }
 
 /** Registers GET /read/dossiers, /read/inbox, /read/units/:code/recognition, /read/progress, /read/deadlines. */
-export const readModelRoutes: FastifyPluginAsync<ReadModelRoutesOptions> = async (app, options) => {
+export const readModelRoutes: FastifyPluginCallback<ReadModelRoutesOptions> = (app, options, done) => {
   const { sql } = options;
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const now = options.now ?? (() => new Date().toISOString());
@@ -46,10 +49,13 @@ export const readModelRoutes: FastifyPluginAsync<ReadModelRoutesOptions> = async
         return await run(request.query as Query, scope, request);
       } catch (error) {
         if (!(error instanceof ProjectionError) || error.code !== 'INVALID_QUERY') throw error;
-        return reply
-          .code(400)
-          .type('application/problem+json')
-          .send({ type: 'about:blank', title: 'Invalid query', status: 400, code: error.code, detail: error.message });
+        return reply.code(400).type('application/problem+json').send({
+          type: 'about:blank',
+          title: 'Invalid query',
+          status: 400,
+          code: error.code,
+          detail: error.message,
+        });
       }
     };
 
@@ -75,4 +81,5 @@ export const readModelRoutes: FastifyPluginAsync<ReadModelRoutesOptions> = async
     '/read/progress',
     handle('progress', (query) => queryProgress(sql, query, options.targets, schema)),
   );
+  done();
 };

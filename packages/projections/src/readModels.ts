@@ -21,7 +21,12 @@ export interface Projection {
 }
 
 /** A projection defined by a pure row function; all of ours are, so `apply` is one bulk insert. */
-function rowProjection(name: string, columns: string, key: string[], rows: (view: DossierView) => Row[]): Projection {
+function rowProjection(
+  name: string,
+  columns: string,
+  key: string[],
+  rows: (view: DossierView) => Row[],
+): Projection {
   return {
     name,
     columns,
@@ -30,9 +35,10 @@ function rowProjection(name: string, columns: string, key: string[], rows: (view
       const all = views.filter((v) => v.isDossier).flatMap(rows);
       if (all.length === 0) return;
       const table = `${q(schema)}.${name}`;
-      await tx.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [
-        JSON.stringify(all),
-      ]);
+      await tx.query(
+        `INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`,
+        [JSON.stringify(all)],
+      );
     },
   };
 }
@@ -175,5 +181,9 @@ export function readModelDdl(schema: string): string[] {
 
 /** Creates the read-model schema by migration; safe when several processes start at once. */
 export async function migrateReadModels(sql: SqlClient, schema: string): Promise<void> {
-  await migrate(sql, [{ id: '0001-read-models', up: readModelDdl(schema).join(';\n') }], `${schema}.migrations`);
+  await migrate(
+    sql,
+    [{ id: '0001-read-models', up: readModelDdl(schema).join(';\n') }],
+    `${schema}.migrations`,
+  );
 }

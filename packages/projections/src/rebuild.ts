@@ -31,7 +31,11 @@ export interface RebuildResult {
 }
 
 /** Rebuilds every read model from the global log and swaps the result in atomically. */
-export async function rebuild(store: EventStore, sql: SqlClient, options: RebuildOptions = {}): Promise<RebuildResult> {
+export async function rebuild(
+  store: EventStore,
+  sql: SqlClient,
+  options: RebuildOptions = {},
+): Promise<RebuildResult> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const shadow = `${schema.slice(0, 50)}__rebuild`;
   const now = options.now ?? (() => new Date().toISOString());
@@ -128,7 +132,10 @@ export async function compareReadModels(
   a: { sql: SqlClient; schema: string },
   b: { sql: SqlClient; schema: string },
 ): Promise<{ equal: boolean; rows: number; differences: ReadModelDifference[] }> {
-  const tables = [...PROJECTIONS.map((p) => ({ name: p.name, key: p.key })), { name: 'checkpoints', key: ['stream_id'] }];
+  const tables = [
+    ...PROJECTIONS.map((p) => ({ name: p.name, key: p.key })),
+    { name: 'checkpoints', key: ['stream_id'] },
+  ];
   const differences: ReadModelDifference[] = [];
   let rows = 0;
   for (const table of tables) {

@@ -56,7 +56,13 @@ export function sampleDossierEvents(d: SampleDossier, at: (index: number) => str
     ['PublicNoticeOpened', 'preparing', 'public_notice', 'commune_official', { channel: 'commune_hall' }],
     ['PublicNoticeClosed', 'public_notice', 'poll', 'commune_official', {}],
     ['PollReportIssued', 'poll', 'proposal_meeting', 'front_officer', { satisfied: 0.93 }],
-    ['ProposalMeetingHeld', 'proposal_meeting', 'ready_to_submit', 'commune_official', { attendees: 40, for: 38 }],
+    [
+      'ProposalMeetingHeld',
+      'proposal_meeting',
+      'ready_to_submit',
+      'commune_official',
+      { attendees: 40, for: 38 },
+    ],
     ['DossierSubmitted', 'ready_to_submit', 'district_verification', 'commune_official', { version: 1 }],
     [
       'DeadlineScheduled',
@@ -67,7 +73,13 @@ export function sampleDossierEvents(d: SampleDossier, at: (index: number) => str
     ],
     ['VerificationReportIssued', 'district_verification', 'provincial_appraisal', 'district_verifier', {}],
     ['AppraisalReportIssued', 'provincial_appraisal', 'council_meeting', 'provincial_appraiser', {}],
-    ['CouncilMeetingHeld', 'council_meeting', 'awaiting_decision', 'council_secretary', { present: 9, for: 8 }],
+    [
+      'CouncilMeetingHeld',
+      'council_meeting',
+      'awaiting_decision',
+      'council_secretary',
+      { present: 9, for: 8 },
+    ],
     [
       'RecognitionDecided',
       'awaiting_decision',
@@ -86,7 +98,11 @@ export function sampleDossierEvents(d: SampleDossier, at: (index: number) => str
     schemaVersion: 1,
     data,
     metadata: {
-      actor: { id: `${role}-${d.communeCode}`, role, unit: role.startsWith('commune') ? d.communeCode : provinceCode },
+      actor: {
+        id: `${role}-${d.communeCode}`,
+        role,
+        unit: role.startsWith('commune') ? d.communeCode : provinceCode,
+      },
       correlationId: uuidFor(`${d.id}-c`, index),
       occurredAt: at(index),
       workflow: { id: 'commune-ntm', version: 1 },

@@ -106,6 +106,15 @@ function assertLawful(state: DossierState, events: readonly DecidedEvent[]): voi
       shareMet(poll!.satisfied, poll!.respondents, rules.poll.passShare[state.tier ?? 'ntm'].value),
     ).toBe(true);
     expect(state.council?.approved).toBe(true);
+    // Every criterion of the pinned table (for a model commune: the advanced set plus M1..M3) self-assessed met.
+    expect(state.criteriaCodes.filter((c) => state.criteria[c]?.commune?.met !== true)).toEqual([]);
+  }
+  // A successor never acts in the abolished role, and always says which rule let it act.
+  for (const e of events) {
+    const d = e.data as { by?: { role: string }; succession?: { role: string; replaces: string } };
+    if (d.succession === undefined) continue;
+    expect(d.succession.role).not.toBe(d.succession.replaces);
+    if (d.by) expect(d.by.role).toBe(d.succession.role);
   }
   for (const e of events.filter((x) => x.type === 'CouncilBallotRecorded')) {
     const d = e.data as { presentMemberIds: string[]; recusedMemberIds: string[] };

@@ -10,7 +10,12 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { TokenVerifier } from '@ntm/auth';
 import errors, { sendProblem } from './plugins/errors.js';
 import { ProblemError } from './problems.js';
@@ -38,14 +43,18 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
 
   // External plugins.
   await fastify.register(helmet, { global: true });
-  await fastify.register(cors, { origin: opts.corsOrigins.length > 0 ? opts.corsOrigins : false, exposedHeaders: ['etag', 'location', 'x-correlation-id'] });
+  await fastify.register(cors, {
+    origin: opts.corsOrigins.length > 0 ? opts.corsOrigins : false,
+    exposedHeaders: ['etag', 'location', 'x-correlation-id'],
+  });
   await fastify.register(rateLimit, { max: opts.rateLimitMax ?? 1200, timeWindow: '1 minute' });
   await fastify.register(swagger, {
     openapi: {
       openapi: '3.0.3',
       info: {
         title: 'NTM recognition dossiers API',
-        description: 'Hồ sơ công nhận Nông thôn mới — commands, queries and audit over the event-sourced dossiers',
+        description:
+          'Hồ sơ công nhận Nông thôn mới — commands, queries and audit over the event-sourced dossiers',
         version: '0.1.0',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
@@ -83,14 +92,18 @@ export async function createServer({ logLevel, ...appOptions }: ServerOptions): 
     bodyLimit: BODY_LIMIT,
     genReqId: () => randomUUID(),
     // Errors the router raises before any route runs (over-long or malformed URLs) get problem details too.
-    frameworkErrors: (error, request, reply) =>
-      sendProblem(
+    frameworkErrors: (error, request, reply) => {
+      void sendProblem(
         request,
         reply,
         error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-          ? new ProblemError(414, 'URI_TOO_LONG', { en: 'A path segment is too long', vi: 'Đường dẫn quá dài' })
+          ? new ProblemError(414, 'URI_TOO_LONG', {
+              en: 'A path segment is too long',
+              vi: 'Đường dẫn quá dài',
+            })
           : new ProblemError(400, 'BAD_URL', { en: 'The URL is malformed', vi: 'Đường dẫn không hợp lệ' }),
-      ),
+      );
+    },
     logger: {
       level: logLevel ?? 'info',
       redact: {

@@ -57,7 +57,8 @@ describe('authorisation matrix along a commune NTM dossier', () => {
         for (const role of ROLES) {
           for (const where of ['inside', 'outside'] as const) {
             const actor: DomainActor = { id: `probe-${role}-${where}`, role, unit: UNITS[role][where] };
-            const inJurisdiction = where === 'inside' && !['auditor', 'administrator', 'village_head'].includes(role);
+            const inJurisdiction =
+              where === 'inside' && !['auditor', 'administrator', 'village_head'].includes(role);
             const roleMayIssue = allowedCommands(state, actor).includes(type);
             // A lawful probe is sent with a stale If-Match: it passes authorisation, then fails the precondition,
             // so the probe itself never appends.
@@ -74,12 +75,23 @@ describe('authorisation matrix along a commune NTM dossier', () => {
               : roleMayIssue
                 ? { status: 412, code: 'REVISION_MISMATCH' }
                 : { status: 403, code: 'ROLE_NOT_ALLOWED' };
-            expect({ type, role, where, status: answer.status, code: answer.body['code'] }).toEqual({ type, role, where, ...expected });
+            expect({ type, role, where, status: answer.status, code: answer.body['code'] }).toEqual({
+              type,
+              role,
+              where,
+              ...expected,
+            });
             if (roleMayIssue && inJurisdiction) lawfulProbes += 1;
           }
         }
       }
-      const answer = await sendCommand({ baseUrl: t.url, token: await t.tokenFor(step.ctx.actor), command: step.command, dossierId, etag });
+      const answer = await sendCommand({
+        baseUrl: t.url,
+        token: await t.tokenFor(step.ctx.actor),
+        command: step.command,
+        dossierId,
+        etag,
+      });
       expect(answer.status, `${type}: ${JSON.stringify(answer.body)}`).toBeLessThan(300);
       dossierId = answer.body['dossierId'] as string;
       etag = answer.etag!;
@@ -88,7 +100,6 @@ describe('authorisation matrix along a commune NTM dossier', () => {
     expect(probes).toBe(probed.size * ROLES.length * 2);
     expect(lawfulProbes).toBeGreaterThanOrEqual(probed.size);
   });
-
 });
 
 describe('jurisdiction on opening and reading', () => {
@@ -97,17 +108,25 @@ describe('jurisdiction on opening and reading', () => {
   it('refuses to open a dossier outside the opener’s commune, and appends nothing', async () => {
     const open = communeJourney('ntm', 1).steps[0]!;
     t.clock.set(new Date(open.ctx.now));
-    const before = await t.store.headPosition();
+    const before = await t.countEvents();
     const stranger: DomainActor = { id: 'cb-other', role: 'commune_official', unit: '02035' };
-    const answer = await sendCommand({ baseUrl: t.url, token: await t.tokenFor(stranger), command: open.command });
+    const answer = await sendCommand({
+      baseUrl: t.url,
+      token: await t.tokenFor(stranger),
+      command: open.command,
+    });
     expect(answer.status).toBe(403);
     expect(answer.body['code']).toBe('OUT_OF_JURISDICTION');
-    expect(await t.store.headPosition()).toBe(before);
+    expect(await t.countEvents()).toBe(before);
   });
 
   it('refuses to show a dossier or its history outside the jurisdiction', async () => {
     const open = communeJourney('ntm', 1).steps[0]!;
-    const opened = await sendCommand({ baseUrl: t.url, token: await t.tokenFor(open.ctx.actor), command: open.command });
+    const opened = await sendCommand({
+      baseUrl: t.url,
+      token: await t.tokenFor(open.ctx.actor),
+      command: open.command,
+    });
     const id = opened.body['dossierId'] as string;
     for (const [path, actor, status] of [
       [`/dossiers/${id}`, { id: 'a', role: 'commune_official', unit: '02035' }, 403],
@@ -116,7 +135,9 @@ describe('jurisdiction on opening and reading', () => {
       [`/dossiers/${id}/verify`, { id: 'd', role: 'administrator', unit: '06' }, 403],
       [`/dossiers`, { id: 'e', role: 'administrator', unit: '06' }, 403],
     ] as const) {
-      const response = await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${await t.tokenFor(actor)}` } });
+      const response = await fetch(`${t.url}${path}`, {
+        headers: { authorization: `Bearer ${await t.tokenFor(actor)}` },
+      });
       expect({ path, role: actor.role, status: response.status }).toEqual({ path, role: actor.role, status });
     }
   });
@@ -133,7 +154,11 @@ describe('tokens that never authenticate', () => {
     const expired = await t.tokenFor(official, { ttlSeconds: -60 });
     const wrongAudience = await t.tokenFor(official, { audience: 'another-api' });
     const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const forged = await signLocalToken({ privateKey: other.privateKey, actor: official, now: t.clock.now() });
+    const forged = await signLocalToken({
+      privateKey: other.privateKey,
+      actor: official,
+      now: t.clock.now(),
+    });
     const none = new UnsecuredJWT({ role: 'commune_official', unit: TAN_LAP })
       .setSubject('cb-tanlap-1')
       .setIssuer(LOCAL_ISSUER)
@@ -147,7 +172,7 @@ describe('tokens that never authenticate', () => {
       .setAudience(LOCAL_AUDIENCE)
       .setExpirationTime(exp())
       .sign(new TextEncoder().encode('a shared secret nobody configured'));
-    const before = await t.store.headPosition();
+    const before = await t.countEvents();
     for (const [name, authorization] of [
       ['expired', `Bearer ${expired}`],
       ['wrong audience', `Bearer ${wrongAudience}`],
@@ -165,8 +190,12 @@ describe('tokens that never authenticate', () => {
         body: JSON.stringify(body),
       });
       const problem = (await response.json()) as { code: string };
-      expect({ name, status: response.status, code: problem.code }).toEqual({ name, status: 401, code: 'UNAUTHENTICATED' });
+      expect({ name, status: response.status, code: problem.code }).toEqual({
+        name,
+        status: 401,
+        code: 'UNAUTHENTICATED',
+      });
     }
-    expect(await t.store.headPosition()).toBe(before);
+    expect(await t.countEvents()).toBe(before);
   });
 });

@@ -36,59 +36,227 @@ interface Case {
 
 const json = { 'content-type': 'application/json' };
 const cases: Case[] = [
-  { name: 'malformed JSON', path: () => `/dossiers/${dossierId}/self-assessments`, headers: { ...json, 'if-match': '"0"' }, body: '{"criterionCode": "1",', status: 400, code: 'MALFORMED_JSON' },
-  { name: 'wrong types', path: () => `/dossiers/${dossierId}/self-assessments`, headers: { ...json, 'if-match': '"0"' }, body: JSON.stringify({ ...assessBody, met: 'yes' }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'unknown field', path: () => `/dossiers/${dossierId}/self-assessments`, headers: { ...json, 'if-match': '"0"' }, body: JSON.stringify({ ...assessBody, approvedBy: 'me' }), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'missing body', path: () => `/dossiers/${dossierId}/self-assessments`, headers: { 'if-match': '"0"' }, status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'array body', path: () => `/dossiers/${dossierId}/self-assessments`, headers: { ...json, 'if-match': '"0"' }, body: '[]', status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'oversized body', path: () => `/dossiers/${dossierId}/self-assessments`, headers: { ...json, 'if-match': '"0"' }, body: JSON.stringify({ ...assessBody, pad: 'x'.repeat(300 * 1024) }), status: 413, code: 'BODY_TOO_LARGE' },
-  { name: 'wrong media type', path: () => `/dossiers/${dossierId}/self-assessments`, headers: { 'content-type': 'text/xml', 'if-match': '"0"' }, body: '<a/>', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  { name: 'missing If-Match', path: () => `/dossiers/${dossierId}/self-assessments`, headers: json, body: JSON.stringify(assessBody), status: 428, code: 'IF_MATCH_REQUIRED' },
-  { name: 'malformed If-Match', path: () => `/dossiers/${dossierId}/self-assessments`, headers: { ...json, 'if-match': 'W/"0"' }, body: JSON.stringify(assessBody), status: 400, code: 'IF_MATCH_MALFORMED' },
-  { name: 'stale If-Match', path: () => `/dossiers/${dossierId}/self-assessments`, headers: { ...json, 'if-match': '"7"' }, body: JSON.stringify(assessBody), status: 412, code: 'REVISION_MISMATCH' },
-  { name: 'malformed Idempotency-Key', path: () => `/dossiers/${dossierId}/self-assessments`, headers: { ...json, 'if-match': '"0"', 'idempotency-key': 'a b' }, body: JSON.stringify(assessBody), status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'unknown dossier', path: () => '/dossiers/no-such-dossier/self-assessments', headers: { ...json, 'if-match': '"0"' }, body: JSON.stringify(assessBody), status: 404, code: 'DOSSIER_NOT_FOUND' },
-  { name: 'unknown dossier read', method: 'GET', path: () => '/dossiers/no-such-dossier', status: 404, code: 'DOSSIER_NOT_FOUND' },
-  { name: 'encoded traversal', path: () => '/dossiers/..%2F..%2Fetc%2Fpasswd/self-assessments', headers: { ...json, 'if-match': '"0"' }, body: JSON.stringify(assessBody), status: 400, code: 'VALIDATION_FAILED' },
+  {
+    name: 'malformed JSON',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { ...json, 'if-match': '"0"' },
+    body: '{"criterionCode": "1",',
+    status: 400,
+    code: 'MALFORMED_JSON',
+  },
+  {
+    name: 'wrong types',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { ...json, 'if-match': '"0"' },
+    body: JSON.stringify({ ...assessBody, met: 'yes' }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'unknown field',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { ...json, 'if-match': '"0"' },
+    body: JSON.stringify({ ...assessBody, approvedBy: 'me' }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'missing body',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { 'if-match': '"0"' },
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'array body',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { ...json, 'if-match': '"0"' },
+    body: '[]',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'oversized body',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { ...json, 'if-match': '"0"' },
+    body: JSON.stringify({ ...assessBody, pad: 'x'.repeat(300 * 1024) }),
+    status: 413,
+    code: 'BODY_TOO_LARGE',
+  },
+  {
+    name: 'wrong media type',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { 'content-type': 'text/xml', 'if-match': '"0"' },
+    body: '<a/>',
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+  },
+  {
+    name: 'missing If-Match',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: json,
+    body: JSON.stringify(assessBody),
+    status: 428,
+    code: 'IF_MATCH_REQUIRED',
+  },
+  {
+    name: 'malformed If-Match',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { ...json, 'if-match': 'W/"0"' },
+    body: JSON.stringify(assessBody),
+    status: 400,
+    code: 'IF_MATCH_MALFORMED',
+  },
+  {
+    name: 'stale If-Match',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { ...json, 'if-match': '"7"' },
+    body: JSON.stringify(assessBody),
+    status: 412,
+    code: 'REVISION_MISMATCH',
+  },
+  {
+    name: 'malformed Idempotency-Key',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { ...json, 'if-match': '"0"', 'idempotency-key': 'a b' },
+    body: JSON.stringify(assessBody),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'unknown dossier',
+    path: () => '/dossiers/no-such-dossier/self-assessments',
+    headers: { ...json, 'if-match': '"0"' },
+    body: JSON.stringify(assessBody),
+    status: 404,
+    code: 'DOSSIER_NOT_FOUND',
+  },
+  {
+    name: 'unknown dossier read',
+    method: 'GET',
+    path: () => '/dossiers/no-such-dossier',
+    status: 404,
+    code: 'DOSSIER_NOT_FOUND',
+  },
+  {
+    name: 'encoded traversal',
+    path: () => '/dossiers/..%2F..%2Fetc%2Fpasswd/self-assessments',
+    headers: { ...json, 'if-match': '"0"' },
+    body: JSON.stringify(assessBody),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
   // fetch normalises the dot segments away before sending: the request reaches no route.
-  { name: 'dot-dot id', method: 'GET', path: () => '/dossiers/../../etc/passwd', status: 404, code: 'ROUTE_NOT_FOUND' },
-  { name: 'traversal read', method: 'GET', path: () => '/dossiers/%2e%2e%2fsecrets/history', status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'NUL in id', method: 'GET', path: () => '/dossiers/abc%00def', status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'overlong id', method: 'GET', path: () => `/dossiers/${'a'.repeat(500)}`, status: 414, code: 'URI_TOO_LONG' },
-  { name: 'id just over the limit', method: 'GET', path: () => `/dossiers/${'a'.repeat(81)}`, status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'bad revision query', method: 'GET', path: () => `/dossiers/${dossierId}/state?revision=-1`, status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'waitMs above bound', method: 'GET', path: () => `/dossiers/${dossierId}?minRevision=5&waitMs=60000`, status: 400, code: 'VALIDATION_FAILED' },
-  { name: 'unknown list filter', method: 'GET', path: () => '/dossiers?colour=red', status: 400, code: 'VALIDATION_FAILED' },
+  {
+    name: 'dot-dot id',
+    method: 'GET',
+    path: () => '/dossiers/../../etc/passwd',
+    status: 404,
+    code: 'ROUTE_NOT_FOUND',
+  },
+  {
+    name: 'traversal read',
+    method: 'GET',
+    path: () => '/dossiers/%2e%2e%2fsecrets/history',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'NUL in id',
+    method: 'GET',
+    path: () => '/dossiers/abc%00def',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'overlong id',
+    method: 'GET',
+    path: () => `/dossiers/${'a'.repeat(500)}`,
+    status: 414,
+    code: 'URI_TOO_LONG',
+  },
+  {
+    name: 'id just over the limit',
+    method: 'GET',
+    path: () => `/dossiers/${'a'.repeat(81)}`,
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'bad revision query',
+    method: 'GET',
+    path: () => `/dossiers/${dossierId}/state?revision=-1`,
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'waitMs above bound',
+    method: 'GET',
+    path: () => `/dossiers/${dossierId}?minRevision=5&waitMs=60000`,
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'unknown list filter',
+    method: 'GET',
+    path: () => '/dossiers?colour=red',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
   { name: 'unknown route', method: 'GET', path: () => '/nowhere', status: 404, code: 'ROUTE_NOT_FOUND' },
-  { name: 'domain refusal: command not allowed in step', path: () => `/dossiers/${dossierId}/submit`, headers: { ...json, 'if-match': '"0"' }, body: JSON.stringify({ letterNo: '1/TTr' }), status: 409, code: 'COMMAND_NOT_ALLOWED_IN_STATE' },
+  {
+    name: 'domain refusal: command not allowed in step',
+    path: () => `/dossiers/${dossierId}/submit`,
+    headers: { ...json, 'if-match': '"0"' },
+    body: JSON.stringify({ letterNo: '1/TTr' }),
+    status: 409,
+    code: 'COMMAND_NOT_ALLOWED_IN_STATE',
+  },
 ];
 
 describe('bad input', () => {
   for (const c of cases) {
     it(`${c.name} → ${c.status} ${c.code}, nothing appended`, async () => {
-      const before = await t.store.headPosition();
+      const before = await t.countEvents();
       const response = await fetch(`${t.url}${c.path()}`, {
         method: c.method ?? 'POST',
         headers: { authorization: `Bearer ${token}`, ...c.headers },
         ...(c.body !== undefined ? { body: c.body } : {}),
       });
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      const problem = (await response.json()) as { status: number; code: string; title: string; detail: string; type: string };
+      const problem = (await response.json()) as {
+        status: number;
+        code: string;
+        title: string;
+        detail: string;
+        type: string;
+      };
       expect({ status: response.status, code: problem.code }).toEqual({ status: c.status, code: c.code });
-      expect(problem).toMatchObject({ status: c.status, type: expect.stringMatching(/^urn:ntm:problem:/) as string });
-      expect(await t.store.headPosition()).toBe(before);
+      expect(problem).toMatchObject({
+        status: c.status,
+        type: expect.stringMatching(/^urn:ntm:problem:/) as string,
+      });
+      expect(await t.countEvents()).toBe(before);
     });
   }
 
   it('speaks Vietnamese by default and English on request, with the same code', async () => {
     const ask = (lang?: string) =>
-      fetch(`${t.url}/dossiers/no-such-dossier`, { headers: { authorization: `Bearer ${token}`, ...(lang ? { 'accept-language': lang } : {}) } }).then(
-        (r) => r.json() as Promise<{ code: string; title: string; detail: string }>,
-      );
+      fetch(`${t.url}/dossiers/no-such-dossier`, {
+        headers: { authorization: `Bearer ${token}`, ...(lang ? { 'accept-language': lang } : {}) },
+      }).then((r) => r.json() as Promise<{ code: string; title: string; detail: string }>);
     const vi = await ask();
     const en = await ask('en-GB,en;q=0.9');
-    expect(vi).toMatchObject({ code: 'DOSSIER_NOT_FOUND', title: 'Không tìm thấy', detail: 'Không tìm thấy hồ sơ no-such-dossier' });
-    expect(en).toMatchObject({ code: 'DOSSIER_NOT_FOUND', title: 'Not found', detail: 'Dossier no-such-dossier not found' });
+    expect(vi).toMatchObject({
+      code: 'DOSSIER_NOT_FOUND',
+      title: 'Không tìm thấy',
+      detail: 'Không tìm thấy hồ sơ no-such-dossier',
+    });
+    expect(en).toMatchObject({
+      code: 'DOSSIER_NOT_FOUND',
+      title: 'Not found',
+      detail: 'Dossier no-such-dossier not found',
+    });
     const refusal = await sendCommand({
       baseUrl: t.url,
       token,

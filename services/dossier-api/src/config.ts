@@ -49,10 +49,18 @@ const ConfigSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.JWKS_URL && c.JWT_PUBLIC_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['JWKS_URL'], message: 'set JWKS_URL or JWT_PUBLIC_KEY, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWKS_URL'],
+        message: 'set JWKS_URL or JWT_PUBLIC_KEY, not both',
+      });
     }
     if ((c.JWKS_URL || c.JWT_PUBLIC_KEY) && !(c.JWT_ISSUER && c.JWT_AUDIENCE)) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_ISSUER'], message: 'JWT_ISSUER and JWT_AUDIENCE are required with external keys' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_ISSUER'],
+        message: 'JWT_ISSUER and JWT_AUDIENCE are required with external keys',
+      });
     }
   });
 

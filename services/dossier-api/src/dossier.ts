@@ -3,7 +3,7 @@
  * the store's envelope. Kept apart from the routes so the write path reads top to bottom.
  */
 import { dossierStreamId, type EventStore, type NewEvent, type RecordedEvent } from '@ntm/event-store';
-import { replay, type DecidedEvent, type DomainActor, type DossierState } from '@ntm/domain';
+import { evolve, replay, type DecidedEvent, type DomainActor, type DossierState } from '@ntm/domain';
 
 /** A dossier as read from its stream. `revision` is undefined when the stream does not exist. */
 export interface LoadedDossier {
@@ -16,7 +16,7 @@ export interface LoadedDossier {
 /** Dossier ids are opaque, URL-safe and short: this rules out path traversal and oversized keys at the edge. */
 export const DOSSIER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
 
-/** Reads and folds a dossier, optionally only up to a revision or an instant (for the audit routes). */
+/** Reads and folds a dossier from its first event, optionally only up to a revision or an instant (audit routes). */
 export async function loadDossier(
   store: EventStore,
   id: string,
@@ -31,6 +31,46 @@ export async function loadDossier(
   );
   const last = events.at(-1);
   return { streamId, events, state: last ? replay(events) : undefined, revision: last?.revision };
+}
+
+/** A dossier's current state without its events. */
+export interface CurrentDossier {
+  streamId: string;
+  state: DossierState | undefined;
+  revision: bigint | undefined;
+}
+
+/**
+ * Folded states of recently used dossiers. Events never change, so a cached state at revision N plus the events
+ * after N is the current state: a read costs one small query and the fold of the new events instead of a replay
+ * of the whole stream. Bounded; least recently used entries are dropped first.
+ */
+export class DossierCache {
+  private readonly entries = new Map<string, { revision: bigint; state: DossierState }>();
+
+  constructor(private readonly capacity = 2000) {}
+
+  /** The current state: the cached fold brought up to date from the store. */
+  async current(store: EventStore, id: string): Promise<CurrentDossier> {
+    const streamId = dossierStreamId(id);
+    const cached = this.entries.get(streamId);
+    const fresh = await store.readStream(streamId, cached ? { fromRevision: cached.revision + 1n } : {});
+    if (!cached && fresh.length === 0) return { streamId, state: undefined, revision: undefined };
+    let state = cached?.state;
+    for (const event of fresh) state = evolve(state, event);
+    const revision = fresh.at(-1)?.revision ?? cached!.revision;
+    this.remember(streamId, revision, state!);
+    return { streamId, state, revision };
+  }
+
+  /** Records a state known to be at `revision` (after an append); an older one never replaces a newer one. */
+  remember(streamId: string, revision: bigint, state: DossierState): void {
+    const known = this.entries.get(streamId);
+    if (known && known.revision > revision) return;
+    this.entries.delete(streamId);
+    this.entries.set(streamId, { revision, state });
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
 }
 
 /** What the envelope needs to know about the request that caused the events. */

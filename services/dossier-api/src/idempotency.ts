@@ -47,7 +47,11 @@ export class IdempotencyStore {
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (key, actor_id)
     )`;
-    await migrate(this.sql, [{ id: 'dossier-api-0001-idempotency', up }], `${this.schema}.dossier_api_migrations`);
+    await migrate(
+      this.sql,
+      [{ id: 'dossier-api-0001-idempotency', up }],
+      `${this.schema}.dossier_api_migrations`,
+    );
   }
 
   /** Reserves the key for this actor, or reports what happened to an earlier request with it. */
@@ -61,22 +65,36 @@ export class IdempotencyStore {
       [key, actorId, fingerprint],
     );
     if (taken.rows.length > 0) return { kind: 'owner' };
-    const { rows } = await this.sql.query<{ fingerprint: string; status: number | null; headers: unknown; body: unknown }>(
-      `SELECT fingerprint, status, headers, body FROM ${this.table} WHERE key = $1 AND actor_id = $2`,
-      [key, actorId],
-    );
+    const { rows } = await this.sql.query<{
+      fingerprint: string;
+      status: number | null;
+      headers: unknown;
+      body: unknown;
+    }>(`SELECT fingerprint, status, headers, body FROM ${this.table} WHERE key = $1 AND actor_id = $2`, [
+      key,
+      actorId,
+    ]);
     const row = rows[0];
     if (!row) return this.reserve(key, actorId, fingerprint);
     if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
     if (row.status === null) return { kind: 'pending' };
     return {
       kind: 'replay',
-      response: { status: row.status, headers: parseJson(row.headers) as Record<string, string>, body: parseJson(row.body) },
+      response: {
+        status: row.status,
+        headers: parseJson(row.headers) as Record<string, string>,
+        body: parseJson(row.body),
+      },
     };
   }
 
   /** Waits (bounded) for a concurrent request with the same key to finish, then reserves again. */
-  async reserveOrWait(key: string, actorId: string, fingerprint: string, maxWaitMs = 5000): Promise<Reservation> {
+  async reserveOrWait(
+    key: string,
+    actorId: string,
+    fingerprint: string,
+    maxWaitMs = 5000,
+  ): Promise<Reservation> {
     const until = Date.now() + maxWaitMs;
     for (;;) {
       const reservation = await this.reserve(key, actorId, fingerprint);
@@ -95,7 +113,10 @@ export class IdempotencyStore {
 
   /** Gives the key back after a failure that the client may retry (5xx). */
   async release(key: string, actorId: string): Promise<void> {
-    await this.sql.query(`DELETE FROM ${this.table} WHERE key = $1 AND actor_id = $2 AND status IS NULL`, [key, actorId]);
+    await this.sql.query(`DELETE FROM ${this.table} WHERE key = $1 AND actor_id = $2 AND status IS NULL`, [
+      key,
+      actorId,
+    ]);
   }
 }
 

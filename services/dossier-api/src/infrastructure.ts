@@ -8,7 +8,13 @@ import type { EventStore } from '@ntm/event-store';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { openEmbeddedStore } from '@ntm/store-embedded';
 import { openEventStoreDb } from '@ntm/store-eventstoredb';
-import { createTokenVerifier, ensureLocalKeyPair, LOCAL_AUDIENCE, LOCAL_ISSUER, type TokenVerifier } from '@ntm/auth';
+import {
+  createTokenVerifier,
+  ensureLocalKeyPair,
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  type TokenVerifier,
+} from '@ntm/auth';
 import type { Config } from './config.js';
 import type { SqlClient } from '@ntm/sql';
 
@@ -32,10 +38,16 @@ const EMBEDDED_SCHEMA = 'event_store';
 async function openSql(config: Config) {
   return config.DATABASE_URL
     ? {
-        ...(await openPostgresStore({ connectionString: config.DATABASE_URL, schema: config.DATABASE_SCHEMA })),
+        ...(await openPostgresStore({
+          connectionString: config.DATABASE_URL,
+          schema: config.DATABASE_SCHEMA,
+        })),
         schema: config.DATABASE_SCHEMA,
       }
-    : { ...(await openEmbeddedStore({ dataDir: join(config.DATA_DIR, 'pglite'), schema: EMBEDDED_SCHEMA })), schema: EMBEDDED_SCHEMA };
+    : {
+        ...(await openEmbeddedStore({ dataDir: join(config.DATA_DIR, 'pglite'), schema: EMBEDDED_SCHEMA })),
+        schema: EMBEDDED_SCHEMA,
+      };
 }
 
 /** Opens the configured store and SQL database. */
@@ -69,7 +81,10 @@ export async function openInfrastructure(config: Config): Promise<Infrastructure
 export async function openVerifier(config: Config): Promise<{ verifyToken: TokenVerifier; local: boolean }> {
   if (config.JWKS_URL || config.JWT_PUBLIC_KEY) {
     const keys = config.JWKS_URL ? { jwksUrl: config.JWKS_URL } : { publicKey: config.JWT_PUBLIC_KEY! };
-    return { verifyToken: createTokenVerifier({ keys, issuer: config.JWT_ISSUER!, audience: config.JWT_AUDIENCE! }), local: false };
+    return {
+      verifyToken: createTokenVerifier({ keys, issuer: config.JWT_ISSUER!, audience: config.JWT_AUDIENCE! }),
+      local: false,
+    };
   }
   const pair = await ensureLocalKeyPair(localKeyDir(config));
   return {

@@ -23,8 +23,16 @@ async function drive(steps: readonly JourneyStep[], from: Cursor = {}): Promise<
   let { dossierId, etag } = from;
   for (const step of steps) {
     t.clock.set(new Date(step.ctx.now));
-    const answer = await sendCommand({ baseUrl: t.url, token: await t.tokenFor(step.ctx.actor), command: step.command, dossierId, etag });
-    expect(answer.status, `${step.command.type}: ${JSON.stringify(answer.body)}`).toBe(specOf(step.command.type).creates ? 201 : 200);
+    const answer = await sendCommand({
+      baseUrl: t.url,
+      token: await t.tokenFor(step.ctx.actor),
+      command: step.command,
+      dossierId,
+      etag,
+    });
+    expect(answer.status, `${step.command.type}: ${JSON.stringify(answer.body)}`).toBe(
+      specOf(step.command.type).creates ? 201 : 200,
+    );
     dossierId = answer.body['dossierId'] as string;
     etag = answer.etag!;
   }
@@ -32,11 +40,19 @@ async function drive(steps: readonly JourneyStep[], from: Cursor = {}): Promise<
 }
 
 async function get(path: string, actor: Parameters<TestServer['tokenFor']>[0]) {
-  const response = await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${await t.tokenFor(actor)}` } });
-  return { status: response.status, etag: response.headers.get('etag'), body: (await response.json()) as Record<string, any> };
+  const response = await fetch(`${t.url}${path}`, {
+    headers: { authorization: `Bearer ${await t.tokenFor(actor)}` },
+  });
+  return {
+    status: response.status,
+    etag: response.headers.get('etag'),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions walk loosely typed JSON
+    body: (await response.json()) as Record<string, any>,
+  };
 }
 
-const indexOf = (steps: readonly JourneyStep[], type: string) => steps.findIndex((s) => s.command.type === type);
+const indexOf = (steps: readonly JourneyStep[], type: string) =>
+  steps.findIndex((s) => s.command.type === type);
 const auditor = { id: 'kt-backan', role: 'auditor' as const, unit: '06' };
 
 describe('commune NTM over HTTP', () => {
@@ -47,13 +63,18 @@ describe('commune NTM over HTTP', () => {
     const view = await get(`/dossiers/${dossierId}`, auditor);
     expect(view.status).toBe(200);
     expect(view.etag).toBe(etag);
-    expect(view.body['state']).toMatchObject({ status: 'announced', workflow: { id: 'commune-ntm', version: 1 } });
+    expect(view.body['state']).toMatchObject({
+      status: 'announced',
+      workflow: { id: 'commune-ntm', version: 1 },
+    });
     expect(view.body['allowedCommands']).toEqual([]);
 
     const history = await get(`/dossiers/${dossierId}/history`, auditor);
     const events = history.body['events'] as { type: string; actor: { role: string }; toState: string }[];
     expect(events.length).toBe(view.body['revision'] + 1);
-    expect(events.find((e) => e.type === 'DossierVerified' || e.toState === 'verified')?.actor.role).toBe('district_verifier');
+    expect(events.find((e) => e.type === 'DossierVerified' || e.toState === 'verified')?.actor.role).toBe(
+      'district_verifier',
+    );
     expect(events.at(-1)).toMatchObject({ toState: 'announced', actor: { role: 'provincial_chairman' } });
 
     expect((await get(`/dossiers/${dossierId}/verify`, auditor)).body).toMatchObject({ ok: true });
@@ -62,7 +83,9 @@ describe('commune NTM over HTTP', () => {
     expect(past.body['state']).toMatchObject({ status: 'submitted' });
 
     const list = await get('/dossiers', { id: 'ct-backan', role: 'provincial_chairman', unit: '06' });
-    expect(list.body['items']).toEqual([expect.objectContaining({ dossierId, unitCode: TAN_LAP, revision: view.body['revision'] })]);
+    expect(list.body['items']).toEqual([
+      expect.objectContaining({ dossierId, unitCode: TAN_LAP, revision: view.body['revision'] as number }),
+    ]);
   });
 
   it('goes through the two-tier procedure of 2025, with no district step', async () => {
@@ -80,18 +103,27 @@ describe('commune NTM over HTTP', () => {
     let cursor = await drive(journey.steps.slice(0, submit + 1));
     const officer = journey.steps[0]!.ctx.actor;
     const returnedOn = journey.detours['returned']!.step.ctx.now;
-    cursor = await drive([
-      journey.detours['returned']!.step,
-      {
-        command: { type: 'ResubmitDossier', letterNo: '47/TTr-UBND', changes: 'Bổ sung số liệu tiêu chí 2' },
-        ctx: { now: returnedOn, actor: officer },
-      },
-    ], cursor);
+    cursor = await drive(
+      [
+        journey.detours['returned']!.step,
+        {
+          command: {
+            type: 'ResubmitDossier',
+            letterNo: '47/TTr-UBND',
+            changes: 'Bổ sung số liệu tiêu chí 2',
+          },
+          ctx: { now: returnedOn, actor: officer },
+        },
+      ],
+      cursor,
+    );
     const view = await get(`/dossiers/${cursor.dossierId}`, auditor);
     expect(view.body['state']).toMatchObject({ status: 'submitted', dossierVersion: 2 });
     expect((view.body['state'] as { returns: unknown[] }).returns).toHaveLength(1);
     await drive(journey.steps.slice(submit + 1), cursor);
-    expect((await get(`/dossiers/${cursor.dossierId}`, auditor)).body['state']).toMatchObject({ status: 'announced' });
+    expect((await get(`/dossiers/${cursor.dossierId}`, auditor)).body['state']).toMatchObject({
+      status: 'announced',
+    });
   });
 
   it('revokes a recognition granted through the API, and refuses to revoke one never granted', async () => {
@@ -105,21 +137,32 @@ describe('commune NTM over HTTP', () => {
             command: {
               ...s.command,
               unitCode: TAN_LAP,
-              targetRecognition: { tier: 'ntm', decisionNo: decision['decisionNo'], decidedOn: decision['decidedOn'] },
+              targetRecognition: {
+                tier: 'ntm',
+                decisionNo: decision['decisionNo'],
+                decidedOn: decision['decidedOn'],
+              },
             },
           }
         : s,
     );
     const open = steps[0]!;
     t.clock.set(new Date(open.ctx.now));
-    const premature = await sendCommand({ baseUrl: t.url, token: await t.tokenFor(open.ctx.actor), command: open.command });
+    const premature = await sendCommand({
+      baseUrl: t.url,
+      token: await t.tokenFor(open.ctx.actor),
+      command: open.command,
+    });
     expect(premature.status).toBe(422);
 
     await drive(recognition.steps);
     const { dossierId } = await drive(steps);
     const view = await get(`/dossiers/${dossierId}`, auditor);
     expect(view.body['state']).toMatchObject({ status: 'published', kind: 'REVOCATION' });
-    const events = (await get(`/dossiers/${dossierId}/history`, auditor)).body['events'] as { toState: string; actor: { role: string } }[];
+    const events = (await get(`/dossiers/${dossierId}/history`, auditor)).body['events'] as {
+      toState: string;
+      actor: { role: string };
+    }[];
     expect(events.find((e) => e.toState === 'revoked')?.actor.role).toBe('provincial_chairman');
   });
 });

@@ -87,7 +87,10 @@ export const problems = {
       en: 'This dossier is outside your jurisdiction',
     }),
   dossierNotFound: (id: string) =>
-    new ProblemError(404, 'DOSSIER_NOT_FOUND', { vi: `Không tìm thấy hồ sơ ${id}`, en: `Dossier ${id} not found` }),
+    new ProblemError(404, 'DOSSIER_NOT_FOUND', {
+      vi: `Không tìm thấy hồ sơ ${id}`,
+      en: `Dossier ${id} not found`,
+    }),
   ifMatchRequired: () =>
     new ProblemError(428, 'IF_MATCH_REQUIRED', {
       vi: 'Cần tiêu đề If-Match với phiên bản hồ sơ (ETag)',

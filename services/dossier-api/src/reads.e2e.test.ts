@@ -23,12 +23,20 @@ describe('reads', () => {
     const opened = await sendCommand({ baseUrl: t.url, token, command: open.command });
     const id = opened.body['dossierId'] as string;
     const read = (query: string) =>
-      fetch(`${t.url}/dossiers/${id}${query}`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({
-        etag: r.headers.get('etag'),
-        body: (await r.json()) as { revision: number; allowedCommands: string[] },
-      }));
+      fetch(`${t.url}/dossiers/${id}${query}`, { headers: { authorization: `Bearer ${token}` } }).then(
+        async (r) => ({
+          etag: r.headers.get('etag'),
+          body: (await r.json()) as { revision: number; allowedCommands: string[] },
+        }),
+      );
     const waiting = read('?minRevision=1&waitMs=5000');
-    const written = await sendCommand({ baseUrl: t.url, token, command: assess.command, dossierId: id, etag: opened.etag! });
+    const written = await sendCommand({
+      baseUrl: t.url,
+      token,
+      command: assess.command,
+      dossierId: id,
+      etag: opened.etag!,
+    });
     expect(written.status).toBe(200);
     const seen = await waiting;
     expect(seen.etag).toBe('"1"');
@@ -51,7 +59,12 @@ describe('reads', () => {
     expect(answer.status).toBe(403);
     expect(answer.headers.get('x-correlation-id')).toBe('corr-42');
 
-    const own = await sendCommand({ baseUrl: t.url, token, command: journey.steps[0]!.command, headers: { 'x-correlation-id': 'corr-43' } });
+    const own = await sendCommand({
+      baseUrl: t.url,
+      token,
+      command: journey.steps[0]!.command,
+      headers: { 'x-correlation-id': 'corr-43' },
+    });
     const events = await t.store.readStream(dossierStreamId(own.body['dossierId'] as string));
     expect(events[0]!.metadata).toMatchObject({
       correlationId: 'corr-43',
@@ -69,10 +82,19 @@ describe('operations', () => {
   it('serves health, readiness and an OpenAPI 3 document with every command', async () => {
     expect(await fetch(`${t.url}/health`).then((r) => r.json())).toEqual({ status: 'ok' });
     expect(await fetch(`${t.url}/ready`).then((r) => r.json())).toEqual({ status: 'ok' });
-    const doc = (await fetch(`${t.url}/docs/json`).then((r) => r.json())) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await fetch(`${t.url}/docs/json`).then((r) => r.json())) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/dossiers', '/dossiers/{id}/submit', '/dossiers/{id}/notice/open', '/dossiers/{id}/history', '/dossiers/{id}/verify']),
+      expect.arrayContaining([
+        '/dossiers',
+        '/dossiers/{id}/submit',
+        '/dossiers/{id}/notice/open',
+        '/dossiers/{id}/history',
+        '/dossiers/{id}/verify',
+      ]),
     );
     const ui = await fetch(`${t.url}/docs`);
     expect(ui.status).toBeLessThan(400);

@@ -37,11 +37,17 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
   await server.ready();
 
   const base = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
-  const lines = [`NTM dossier engine listening on ${base} — API docs at ${base}/docs`, `Store: ${infra.mode}`];
+  const lines = [
+    `NTM dossier engine listening on ${base} — API docs at ${base}/docs`,
+    `Store: ${infra.mode}`,
+  ];
   if (local) {
     lines.push('Demo users (role, unit) — get a token with: pnpm token -- --role <role> --unit <unit>');
-    for (const user of demoUsers()) lines.push(`  ${user.role.padEnd(22)} ${user.unit.padEnd(14)} ${user.note}`);
-    lines.push(`Then: curl -H "Authorization: Bearer $(pnpm -s token -- --role auditor --unit 06)" ${base}/dossiers`);
+    for (const user of demoUsers())
+      lines.push(`  ${user.role.padEnd(22)} ${user.unit.padEnd(14)} ${user.note}`);
+    lines.push(
+      `Then: curl -H "Authorization: Bearer $(pnpm -s token -- --role auditor --unit 06)" ${base}/dossiers`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   await server.listen({ port: config.PORT, host: config.HOST });

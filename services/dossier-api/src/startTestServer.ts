@@ -21,8 +21,13 @@ export interface TestServer {
   store: EventStore;
   sql: SqlClient;
   schema: string;
+  /** Events in the store, all streams (read from its table, so no reader lag can hide an append). */
+  countEvents(): Promise<number>;
   /** A token for the actor, valid for `ttlSeconds` (default 8 h) from the clock's current time. */
-  tokenFor(actor: DomainActor, options?: { ttlSeconds?: number; onBehalfOf?: DomainActor; audience?: string }): Promise<string>;
+  tokenFor(
+    actor: DomainActor,
+    options?: { ttlSeconds?: number; onBehalfOf?: DomainActor; audience?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -39,14 +44,17 @@ export interface TestServerOptions {
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
-  const connectionString = options.connectionString ?? process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const connectionString =
+    options.connectionString ?? process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `${options.schemaPrefix ?? 'api_test'}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const clock = new FixedClock(options.now);
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const readModelSchema = `${schema}_rm`;
   const opened = await openPostgresStore({ connectionString, schema });
   const projector =
-    options.inlineProjections === false ? undefined : await createInlineProjector(opened.store, opened.sql, { schema: readModelSchema });
+    options.inlineProjections === false
+      ? undefined
+      : await createInlineProjector(opened.store, opened.sql, { schema: readModelSchema });
   const server = await createServer({
     store: opened.store,
     sql: opened.sql,
@@ -73,6 +81,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     store: opened.store,
     sql: opened.sql,
     schema,
+    countEvents: async () =>
+      (await opened.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]!.n,
     tokenFor: (actor, opts = {}) =>
       signLocalToken({
         privateKey,

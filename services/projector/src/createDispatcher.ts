@@ -62,7 +62,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? (() => undefined);
   // null: commands wait for a reconnect instead of failing, so an outage pauses the dispatcher, not the log.
-  const redisOptions: RedisOptions = { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 100, 2000) };
+  const redisOptions: RedisOptions = {
+    maxRetriesPerRequest: null,
+    retryStrategy: (n) => Math.min(n * 100, 2000),
+  };
   const connection = new Redis(options.redisUrl, redisOptions);
   const queues = Array.from(
     { length: partitions },
@@ -101,7 +104,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   const enqueue = async (streamId: string, revision: bigint): Promise<void> => {
     const queue = queueOf.get(queueNameFor(queuePrefix, streamId, partitions))!;
-    await queue.add('wake-up', { streamId, upToRevision: String(revision) }, { jobId: wakeUpJobId(streamId, revision) });
+    await queue.add(
+      'wake-up',
+      { streamId, upToRevision: String(revision) },
+      { jobId: wakeUpJobId(streamId, revision) },
+    );
   };
 
   const handOn = async (event: RecordedEvent): Promise<void> => {
@@ -118,7 +125,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (closing) return;
     if (event.position <= handedOn) return;
     handedOn = event.position;
-    await sql.query(`UPDATE ${s}.dispatcher_state SET handed_on = $2 WHERE name = $1`, [STATE_ROW, String(handedOn)]);
+    await sql.query(`UPDATE ${s}.dispatcher_state SET handed_on = $2 WHERE name = $1`, [
+      STATE_ROW,
+      String(handedOn),
+    ]);
   };
 
   const reconcileOnce = async (): Promise<void> => {
@@ -156,8 +166,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (!advancing && !repair) break;
       after = window.at(-1)!.position;
     }
-    await sql.query(`UPDATE ${s}.dispatcher_state SET confirmed = $2 WHERE name = $1`, [STATE_ROW, String(confirmed)]);
-    lagSeconds = oldestBehind === undefined ? 0 : Math.max(0, (now().getTime() - Date.parse(oldestBehind)) / 1000);
+    await sql.query(`UPDATE ${s}.dispatcher_state SET confirmed = $2 WHERE name = $1`, [
+      STATE_ROW,
+      String(confirmed),
+    ]);
+    lagSeconds =
+      oldestBehind === undefined ? 0 : Math.max(0, (now().getTime() - Date.parse(oldestBehind)) / 1000);
     if (repair) for (const [streamId, revision] of behind) await enqueue(streamId, revision);
   };
 

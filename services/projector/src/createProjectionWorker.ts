@@ -58,7 +58,12 @@ export function createProjectionWorker(options: ProjectionWorkerOptions): Projec
       if (error instanceof ProjectionError && error.code === 'STREAM_PARKED') return { parked: true };
       if (error instanceof ProjectionError && error.deterministic) {
         const revision = error.details.revision === undefined ? undefined : BigInt(error.details.revision);
-        await parkStream(sql, streamId, { code: error.code, message: error.message, revision }, { schema, now });
+        await parkStream(
+          sql,
+          streamId,
+          { code: error.code, message: error.message, revision },
+          { schema, now },
+        );
         throw new UnrecoverableError(error.message);
       }
       throw error;
@@ -71,13 +76,17 @@ export function createProjectionWorker(options: ProjectionWorkerOptions): Projec
   const workers = Array.from(
     { length: options.partitions ?? 4 },
     (_, i) =>
-      new Worker<WakeUp, WakeUpResult>(partitionQueueName(options.queuePrefix ?? 'ntm-projections', i), process, {
-        connection,
-        prefix: options.redisPrefix ?? 'bull',
-        concurrency: options.concurrency ?? 1,
-        lockDuration: options.lockDurationMs ?? 30_000,
-        stalledInterval: Math.max(100, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
-      }),
+      new Worker<WakeUp, WakeUpResult>(
+        partitionQueueName(options.queuePrefix ?? 'ntm-projections', i),
+        process,
+        {
+          connection,
+          prefix: options.redisPrefix ?? 'bull',
+          concurrency: options.concurrency ?? 1,
+          lockDuration: options.lockDurationMs ?? 30_000,
+          stalledInterval: Math.max(100, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
+        },
+      ),
   );
   for (const worker of workers) {
     worker.on('error', onError);

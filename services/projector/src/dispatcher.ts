@@ -35,8 +35,14 @@ await app.register(projectorRoutes, {
   requeue: async (streamId) => {
     const revision = await opened.store.streamRevision(streamId);
     if (revision === undefined) return;
-    const queue = dispatcher.queues().find((q) => q.name === queueNameFor(config.queuePrefix, streamId, config.partitions));
-    await queue?.add('wake-up', { streamId, upToRevision: String(revision) }, { jobId: `${wakeUpJobId(streamId, revision)}-released` });
+    const queue = dispatcher
+      .queues()
+      .find((q) => q.name === queueNameFor(config.queuePrefix, streamId, config.partitions));
+    await queue?.add(
+      'wake-up',
+      { streamId, upToRevision: String(revision) },
+      { jobId: `${wakeUpJobId(streamId, revision)}-released` },
+    );
   },
 });
 await app.listen({ port: config.metricsPort, host: '0.0.0.0' });

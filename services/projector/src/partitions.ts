@@ -14,7 +14,8 @@ export interface WakeUp {
 /** 32-bit FNV-1a: stable across processes and Node versions, unlike anything seeded. */
 export function hashStreamId(streamId: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < streamId.length; i += 1) hash = Math.imul(hash ^ streamId.charCodeAt(i), 0x01000193) >>> 0;
+  for (let i = 0; i < streamId.length; i += 1)
+    hash = Math.imul(hash ^ streamId.charCodeAt(i), 0x01000193) >>> 0;
   return hash;
 }
 

@@ -73,8 +73,12 @@ export function lagToPrometheus(lag: ProjectionLag, queueDepths: Record<string, 
   ];
   const queues = Object.entries(queueDepths);
   if (queues.length > 0) {
-    lines.push('# HELP ntm_projection_queue_waiting Wake-ups waiting per queue.', '# TYPE ntm_projection_queue_waiting gauge');
-    for (const [queue, depth] of queues) lines.push(`ntm_projection_queue_waiting{queue="${queue}"} ${depth}`);
+    lines.push(
+      '# HELP ntm_projection_queue_waiting Wake-ups waiting per queue.',
+      '# TYPE ntm_projection_queue_waiting gauge',
+    );
+    for (const [queue, depth] of queues)
+      lines.push(`ntm_projection_queue_waiting{queue="${queue}"} ${depth}`);
   }
   return `${lines.join('\n')}\n`;
 }

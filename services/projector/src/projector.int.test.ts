@@ -40,7 +40,11 @@ async function setup(redisUrl = REDIS_URL): Promise<Env> {
     schema: `${tag}_rm`,
     queuePrefix: `${tag}-wake`,
     redisPrefix: `${tag}-bull`,
-    opened: await openPostgresStore({ connectionString: DATABASE_URL, schema: `${tag}_events`, pollIntervalMs: 200 }),
+    opened: await openPostgresStore({
+      connectionString: DATABASE_URL,
+      schema: `${tag}_events`,
+      pollIntervalMs: 200,
+    }),
   };
   cleanups.push(async () => {
     for (const s of [env.eventsSchema, env.schema, `${tag}_check`]) {
@@ -120,9 +124,9 @@ async function workerReady(child: ChildProcess): Promise<void> {
     // Kept flowing so the child never blocks on a full pipe.
     seen += String(chunk);
   });
-  await waitFor('worker ready', async () => {
+  await waitFor('worker ready', () => {
     if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}`);
-    return seen.includes('worker ready');
+    return Promise.resolve(seen.includes('worker ready'));
   });
 }
 
@@ -133,7 +137,11 @@ async function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** Polls `check` until it returns true, failing after `ms` (a bound, not a timing assumption). */
-async function waitFor(what: string, check: () => Promise<boolean>, ms = Number(process.env.WAIT_MS ?? 90_000)): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  ms = Number(process.env.WAIT_MS ?? 90_000),
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -145,7 +153,12 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = Number(
 async function appendInterleaved(env: Env, ids: string[], onEach?: (n: number) => Promise<void> | void) {
   const histories = ids.map((id, i) =>
     sampleDossierEvents(
-      { id, communeCode: String(1800 + i).padStart(5, '0'), districtCode: `06${i % 7}`, year: 2022 + (i % 3) },
+      {
+        id,
+        communeCode: String(1800 + i).padStart(5, '0'),
+        districtCode: `06${i % 7}`,
+        year: 2022 + (i % 3),
+      },
       (k) => new Date(Date.UTC(2023, 0, 1) + k * 3_600_000).toISOString(),
     ),
   );
@@ -160,20 +173,26 @@ async function appendInterleaved(env: Env, ids: string[], onEach?: (n: number) =
   return n;
 }
 
-async function caughtUp(env: Env, dispatcher: Dispatcher): Promise<boolean> {
+/** True when the dispatcher confirms the whole log projected and the log holds every event we appended. */
+async function caughtUp(env: Env, dispatcher: Dispatcher, appended: number): Promise<boolean> {
   await dispatcher.reconcile();
   const head = await env.opened.store.headPosition();
-  if (process.env.DEBUG_PROJECTOR) {
-    const cps = await env.opened.sql.query(`SELECT stream_id, revision FROM "${env.schema}".checkpoints ORDER BY 1`);
-    console.log(head, dispatcher.stats(), JSON.stringify(cps.rows));
-  }
-  return dispatcher.stats().confirmed === head;
+  if (head === 0n || dispatcher.stats().confirmed !== head) return false;
+  const visible = await env.opened.sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "${env.eventsSchema}".events`,
+  );
+  const tail = await env.opened.store.readAll({ after: head, limit: 1 });
+  return visible.rows[0]!.n === appended && tail.events.length === 0;
 }
 
-async function expectEqualToRebuild(env: Env): Promise<void> {
+async function expectEqualToRebuild(env: Env, appended: number): Promise<void> {
   const check = `${env.tag}_check`;
-  await rebuild(env.opened.store, env.opened.sql, { schema: check });
-  const diff = await compareReadModels({ sql: env.opened.sql, schema: env.schema }, { sql: env.opened.sql, schema: check });
+  const rebuilt = await rebuild(env.opened.store, env.opened.sql, { schema: check });
+  expect(rebuilt.events).toBe(appended);
+  const diff = await compareReadModels(
+    { sql: env.opened.sql, schema: env.schema },
+    { sql: env.opened.sql, schema: check },
+  );
   expect(diff.differences.slice(0, 3)).toEqual([]);
   expect(diff.rows).toBeGreaterThan(0);
 }
@@ -205,16 +224,26 @@ describe('projector', () => {
     const queueOf = (streamId: string) =>
       dispatcher.queues().find((q) => q.name === queueNameFor(env.queuePrefix, streamId, PARTITIONS))!;
     for (let i = 0; i < 5; i += 1) {
-      await queueOf('dossier-load0').add('wake-up', { streamId: 'dossier-load0', upToRevision: '3' }, { jobId: `dup-${i}` });
+      await queueOf('dossier-load0').add(
+        'wake-up',
+        { streamId: 'dossier-load0', upToRevision: '3' },
+        { jobId: `dup-${i}` },
+      );
     }
     for (let r = 29; r >= 0; r -= 1) {
-      await queueOf('dossier-load1').add('wake-up', { streamId: 'dossier-load1', upToRevision: String(r) }, { jobId: `rev-${r}` });
+      await queueOf('dossier-load1').add(
+        'wake-up',
+        { streamId: 'dossier-load1', upToRevision: String(r) },
+        { jobId: `rev-${r}` },
+      );
     }
 
-    await waitFor('projection of every event', () => caughtUp(env, dispatcher));
     expect(appended).toBe(12 * 30);
-    await expectEqualToRebuild(env);
-    const parked = await env.opened.sql.query<{ stream_id: string }>(`SELECT stream_id FROM "${env.schema}".parked_streams`);
+    await waitFor('projection of every event', () => caughtUp(env, dispatcher, appended + 1));
+    await expectEqualToRebuild(env, appended + 1);
+    const parked = await env.opened.sql.query<{ stream_id: string }>(
+      `SELECT stream_id FROM "${env.schema}".parked_streams`,
+    );
     expect(parked.rows.map((r) => r.stream_id)).toEqual(['dossier-poison']);
     const dossiers = await env.opened.sql.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "${env.schema}".dossiers WHERE status = 'recognised'`,
@@ -224,55 +253,40 @@ describe('projector', () => {
 
   it('a worker process killed with SIGKILL mid-batch: a new one resumes and the read models equal a rebuild', async () => {
     const env = await setup();
-    console.error('STAGE 1', new Date().toISOString());
     const dispatcher = startDispatcher(env);
-    console.error('STAGE 2', new Date().toISOString());
     await dispatcher.start();
-    console.error('STAGE 3', new Date().toISOString());
     const first = spawnWorker(env);
-    console.error('STAGE 4', new Date().toISOString());
     await workerReady(first);
-    console.error('STAGE 5', new Date().toISOString());
     const ids = Array.from({ length: 20 }, (_, i) => `kill${i}`);
-    console.error('STAGE 6', new Date().toISOString());
     let finishedWhenKilled = -1;
-    console.error('STAGE 7', new Date().toISOString());
-    await appendInterleaved(env, ids, async (n) => {
-      // Kill once the worker is visibly in the middle of the work.
-      if (finishedWhenKilled >= 0 || n % 20 !== 0) return;
+    const killOnProgress = async (): Promise<boolean> => {
+      // Kill as soon as the worker is visibly in the middle of the work.
       const progress = await env.opened.sql.query<{ started: number; finished: number }>(
         `SELECT count(*)::int AS started, count(*) FILTER (WHERE revision = 29)::int AS finished
            FROM "${env.schema}".checkpoints WHERE revision >= 0`,
       );
-      if (progress.rows[0]!.started > 0) {
-        first.kill('SIGKILL');
-        finishedWhenKilled = progress.rows[0]!.finished;
-      }
+      if (progress.rows[0]!.started === 0) return false;
+      first.kill('SIGKILL');
+      finishedWhenKilled = progress.rows[0]!.finished;
+      return true;
+    };
+    const appended = await appendInterleaved(env, ids, async (n) => {
+      if (finishedWhenKilled < 0 && n % 10 === 0) await killOnProgress();
     });
-    console.error('STAGE 19', new Date().toISOString());
+    if (finishedWhenKilled < 0) await waitFor('the first worker to start projecting', killOnProgress);
     await exited(first);
-    console.error('STAGE 20', new Date().toISOString());
     expect(first.signalCode).toBe('SIGKILL');
-    console.error('STAGE 21', new Date().toISOString());
     expect(finishedWhenKilled).toBeGreaterThanOrEqual(0);
-    console.error('STAGE 22', new Date().toISOString());
     expect(finishedWhenKilled).toBeLessThan(20);
-    console.error('STAGE 23', new Date().toISOString());
 
     const second = spawnWorker(env);
-    console.error('STAGE 25', new Date().toISOString());
     await workerReady(second);
-    console.error('STAGE 26', new Date().toISOString());
-    await waitFor('the second worker to catch up', () => caughtUp(env, dispatcher));
-    console.error('STAGE 27', new Date().toISOString());
-    await expectEqualToRebuild(env);
-    console.error('STAGE 28', new Date().toISOString());
+    await waitFor('the second worker to catch up', () => caughtUp(env, dispatcher, appended));
+    await expectEqualToRebuild(env, appended);
 
     // Graceful shutdown: SIGTERM finishes the current job and exits cleanly.
     second.kill('SIGTERM');
-    console.error('STAGE 31', new Date().toISOString());
     expect(await exited(second)).toBe(0);
-    console.error('STAGE 32', new Date().toISOString());
   });
 
   it('Redis down under load: appends succeed, and once it is back the read models catch up with nothing lost', async () => {
@@ -286,7 +300,7 @@ describe('projector', () => {
     startWorker(env, redisUrl);
     const ids = Array.from({ length: 10 }, (_, i) => `outage${i}`);
     let restarted: ChildProcess | undefined;
-    await appendInterleaved(env, ids, async (n) => {
+    const appended = await appendInterleaved(env, ids, async (n) => {
       if (n === 60) {
         // Stop Redis without saving: every job it held is gone.
         const client = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
@@ -300,9 +314,9 @@ describe('projector', () => {
       }
     });
     expect(restarted).toBeDefined();
-    await waitFor('catch-up after the outage', () => caughtUp(env, dispatcher));
+    await waitFor('catch-up after the outage', () => caughtUp(env, dispatcher, appended));
     expect(dispatcher.stats().redisResets).toBeGreaterThan(0);
-    await expectEqualToRebuild(env);
+    await expectEqualToRebuild(env, appended);
     const count = await env.opened.sql.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "${env.schema}".checkpoints WHERE revision = 29`,
     );
@@ -316,7 +330,9 @@ describe('projector', () => {
 });
 
 function startRedis(port: number): ChildProcess {
-  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   cleanups.push(async () => {
     child.kill('SIGKILL');
     await exited(child);

@@ -3,7 +3,7 @@
  * `DELETE /projections/parked/:streamId` (release a stream after fixing the cause; the next wake-up or the
  * `requeue` hook catches it up). Mounted by the dispatcher's own server, or by the API behind the admin role.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import type { Queue } from 'bullmq';
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
@@ -22,7 +22,7 @@ export interface ProjectorRoutesOptions {
   requeue?: (streamId: string) => Promise<void>;
 }
 
-export const projectorRoutes: FastifyPluginAsync<ProjectorRoutesOptions> = async (app, options) => {
+export const projectorRoutes: FastifyPluginCallback<ProjectorRoutesOptions> = (app, options, done) => {
   const schema = options.schema ?? 'read_models';
   const now = options.now ?? (() => new Date());
 
@@ -44,15 +44,19 @@ export const projectorRoutes: FastifyPluginAsync<ProjectorRoutesOptions> = async
   app.delete('/projections/parked/:streamId', async (request, reply) => {
     const { streamId } = request.params as { streamId: string };
     if (!(await unparkStream(options.sql, streamId, { schema }))) {
-      return reply.code(404).type('application/problem+json').send({
-        type: 'about:blank',
-        title: 'Not parked',
-        status: 404,
-        code: 'STREAM_NOT_PARKED',
-        detail: `stream ${streamId} is not parked`,
-      });
+      return reply
+        .code(404)
+        .type('application/problem+json')
+        .send({
+          type: 'about:blank',
+          title: 'Not parked',
+          status: 404,
+          code: 'STREAM_NOT_PARKED',
+          detail: `stream ${streamId} is not parked`,
+        });
     }
     await options.requeue?.(streamId);
     return reply.code(204).send();
   });
+  done();
 };

@@ -34,7 +34,11 @@ export function openProjectionQueues(options: {
     { length: options.partitions ?? 4 },
     (_, i) =>
       new Queue<WakeUp>(partitionQueueName(options.queuePrefix ?? 'ntm-projections', i), {
-        connection: { host: url.hostname, port: Number(url.port || 6379), db: Number(url.pathname.slice(1) || 0) },
+        connection: {
+          host: url.hostname,
+          port: Number(url.port || 6379),
+          db: Number(url.pathname.slice(1) || 0),
+        },
         prefix: options.redisPrefix ?? 'bull',
       }),
   );

@@ -78,6 +78,23 @@ export interface RuleSet {
   revocation: RuleParameter<RevocationRule>;
   /** "who verifies": 'district' under the 2022 procedure, 'province' from 01/07/2025 */
   verifier: RuleParameter<'district' | 'province'>;
+  /** who performs, in dossiers still in flight, the steps of units abolished when this rule set came in */
+  succession?: Succession | undefined;
+}
+
+/** Kế thừa — a role whose unit was abolished, and who performs its steps in dossiers opened before. */
+export interface SuccessorRole {
+  role: Role;
+  /** the level of the unit the successor acts for: the commune's successor commune, or that commune's province */
+  level: 'commune' | 'province';
+}
+
+/** The cut-over of a reform for dossiers pinned to an earlier procedure (e.g. districts abolished, NĐ 131/2025). */
+export interface Succession {
+  /** first day the abolished roles can no longer act (ISO date) */
+  from: RuleParameter<string>;
+  /** abolished role → successor */
+  roles: RuleParameter<Partial<Record<Role, SuccessorRole>>>;
 }
 
 export type Comparator = '>=' | '<=' | '>' | '<' | '==' | 'boolean';

@@ -7,6 +7,7 @@ import { DomainError } from '../errors.js';
 import type { DossierState } from '../state.js';
 import { evaluateRevocation, shareMet, type ShareThreshold } from '../reference/index.js';
 import type { DecisionInput, WorkflowDefinition } from './types.js';
+import { actingRole } from './succession.js';
 
 export interface CheckArgs {
   dossier: DossierState | null;
@@ -391,13 +392,19 @@ const CHECKS = {
   competentDecider: ({ dossier, input }) => {
     const d = must(dossier);
     const rule = input.ruleSet.decider[d.kind];
-    return input.actor.role === rule.value
+    // After a reform the pinned decider may no longer exist: its successor signs, by the rule set of the day.
+    const required = actingRole(rule.value, input.succession);
+    const under =
+      required === rule.value
+        ? `${input.ruleSet.id} (${rule.legalBasis})`
+        : `${input.succession?.ruleSet.id ?? '?'} (succeeding ${rule.value} from ${input.succession?.from ?? '?'})`;
+    return input.actor.role === required
       ? null
       : new DomainError(
           'DECIDER_NOT_COMPETENT',
-          `a ${d.kind} decision is signed by ${rule.value} under ${input.ruleSet.id} (${rule.legalBasis})`,
-          `quyết định ${d.kind} do ${rule.value} ký theo ${input.ruleSet.id} (${rule.legalBasis})`,
-          { required: rule.value },
+          `a ${d.kind} decision is signed by ${required} under ${under}`,
+          `quyết định ${d.kind} do ${required} ký theo ${under}`,
+          { required },
         );
   },
   outcomeRecognise: decisionOutcome('recognise', 'công nhận'),

@@ -163,7 +163,7 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
     title: `${TIER_TITLE[tier]} v${version}`,
     description:
       version === 1
-        ? 'QĐ 18/2022 procedure: the district verifies (thẩm tra) and forwards to the province, which appraises (thẩm định); the council votes; the provincial chairman decides.'
+        ? 'QĐ 18/2022 procedure: the district verifies (thẩm tra) and forwards to the province, which appraises (thẩm định); the council votes; the provincial chairman decides. Once the districts are abolished (the `succession` of the rule set in force), a dossier still at a district step has it performed by the successor role for the successor unit.'
         : 'Two-tier procedure from 01/07/2025: no district; the province reviews the dossier, verifying and then appraising it; the council votes; the provincial chairman decides.',
     checklist: COMMUNE_CHECKLIST,
     finalStates: ['announced', 'refused', 'withdrawn'],
@@ -175,7 +175,16 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
       ...e('noticeClosed', 'RecordPollTally', null, FRONT, ['villageInUnit']),
       ...e('noticeClosed', 'IssuePollReport', 'pollReported', FRONT, ['pollPassed']),
       ...e('pollReported', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
-      ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'verification'),
+      // Every criterion of the pinned table (for a model commune: the advanced set plus M1..M3) must be met. It
+      // already held when the notice opened and nothing can change it since, so recorded histories are unaffected.
+      ...e(
+        'meetingHeld',
+        'SubmitDossier',
+        'submitted',
+        COMMUNE,
+        ['selfAssessmentComplete', 'checklistComplete'],
+        'verification',
+      ),
       ...review,
       ...e(
         'returned',
@@ -212,7 +221,7 @@ export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
     title: `Village NTM v${version}`,
     description:
       version === 1
-        ? 'Procedure 1.007200: the village self-assesses, the commune posts a loudspeaker notice, its steering committee votes and submits to the district, whose chairman decides.'
+        ? 'Procedure 1.007200: the village self-assesses, the commune posts a loudspeaker notice, its steering committee votes and submits to the district, whose chairman decides. Once the districts are abolished (the `succession` of the rule set in force), a dossier still waiting is returned or decided by the successor role for the successor commune.'
         : 'After 01/07/2025 no district exists: the commune chairman decides (rule parameter, to be confirmed against the province’s rules).',
     checklist: ['self_assessment_report', 'notice_record', 'proposal_meeting_minutes', 'submission_letter'],
     finalStates: ['announced', 'refused', 'withdrawn'],
@@ -259,7 +268,7 @@ export function revocationWorkflow(version: 1 | 2): WorkflowDefinition {
     title: `Revocation v${version}`,
     description:
       version === 1
-        ? 'QĐ 18/2022 Art. 23-24: the district assesses the commune, consults, compiles the revocation dossier; the provincial chairman decides.'
+        ? 'QĐ 18/2022 Art. 23-24: the district assesses the commune, consults, compiles the revocation dossier; the provincial chairman decides. Once the districts are abolished (the `succession` of the rule set in force), the successor role performs the district steps.'
         : 'From 01/07/2025 (NĐ 131/2025 Art. 44(1)): the province assesses, consults and compiles the dossier; the provincial chairman decides.',
     checklist: ['revocation_assessment_report', 'notice_record', 'comments_summary'],
     finalStates: ['dismissed', 'kept', 'published', 'withdrawn'],

@@ -3,6 +3,8 @@
  * the roles that may fire it, its guards and the deadline it opens. The generated files are committed, and a test
  * fails when they differ from what the machines generate.
  */
+import type { Role } from '../model.js';
+import { RULE_SETS } from '../reference/index.js';
 import { candidatesOf } from './machine.js';
 import type { RegisteredWorkflow } from './registry.js';
 
@@ -35,6 +37,18 @@ export function renderWorkflowDoc(workflow: RegisteredWorkflow): string {
   }
   const arrows = [...new Set(rows.map((r) => `  ${r.from} --> ${r.to}: ${r.command}`))];
   const finals = states.filter((s) => machine.root.states[s]?.type === 'final').map((s) => `  ${s} --> [*]`);
+  // Reforms that fall inside this version's life and abolish roles its edges name: who takes over those steps.
+  const named = new Set(definition.edges.flatMap((e) => e.roles));
+  const successions = RULE_SETS.flatMap((r) =>
+    r.succession && workflow.from < r.succession.from.value
+      ? Object.entries(r.succession.roles.value)
+          .filter(([role]) => named.has(role as Role))
+          .map(
+            ([role, s]) =>
+              `| ${r.succession?.from.value ?? ''} | \`${r.id}\` v${r.version} | \`${role}\` | \`${s.role}\` | ${s.level} | ${r.succession?.roles.confirmed ? 'confirmed' : 'unconfirmed'} |`,
+          )
+      : [],
+  );
   return [
     `# ${definition.title} (\`${workflow.id}\` v${workflow.version})`,
     '',
@@ -60,6 +74,19 @@ export function renderWorkflowDoc(workflow: RegisteredWorkflow): string {
         `| ${r.from} | ${r.command} | ${r.to} | ${cell(r.roles)} | ${cell(r.checks)} | ${r.deadline ?? '—'} |`,
     ),
     '',
+    ...(successions.length > 0
+      ? [
+          '## Reform cut-over for dossiers in flight',
+          '',
+          'From the date below, a role the reform abolished can no longer act on a dossier of this version; its steps',
+          'are performed by the successor role, for the successor unit at that level, and the event records the rule.',
+          '',
+          '| from | rule set | abolished role | performed by | unit level | mapping |',
+          '|---|---|---|---|---|---|',
+          ...successions,
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -7,6 +7,7 @@ import type { DossierKind, DomainActor, Role, Tier } from '../model.js';
 import type { DossierState } from '../state.js';
 import type { RuleSet, UnitRegistry } from '../reference/index.js';
 import type { CheckName } from './checks.js';
+import type { SuccessionInForce } from './succession.js';
 
 /** A deadline an edge opens: the decider turns it into a `DeadlineScheduled` event. */
 export type DeadlineStep = 'verification' | 'appraisal' | 'decision';
@@ -43,6 +44,8 @@ export interface DecisionInput {
   ruleSet: RuleSet;
   unitRecognition?: { tier: Tier; decisionNo: string } | null | undefined;
   units?: UnitRegistry | undefined;
+  /** set when a reform abolished roles the dossier's pinned procedure names (see `successionFor`) */
+  succession?: SuccessionInForce | undefined;
 }
 
 /** The event a machine receives: the command as a whole, plus the decision input. */

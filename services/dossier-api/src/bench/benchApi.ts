@@ -37,7 +37,8 @@ const freePort = () =>
     });
   });
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function rssKiB(pid: number): Promise<number> {
@@ -69,7 +70,9 @@ async function main(): Promise<void> {
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const serverJs = fileURLToPath(new URL('./benchServer.js', import.meta.url));
-  const child = spawn(process.execPath, [serverJs], {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", profiles the service without touching the client.
+  const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, serverJs], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -89,10 +92,17 @@ async function main(): Promise<void> {
     void rssKiB(child.pid!).then((kib) => (peakRss = Math.max(peakRss, kib)));
   }, 100);
 
-  const admin = await openPostgresStore({ connectionString: DATABASE_URL, schema: rawSchema, maxConnections: CLIENTS + 2 });
+  const admin = await openPostgresStore({
+    connectionString: DATABASE_URL,
+    schema: rawSchema,
+    maxConnections: CLIENTS + 2,
+  });
   try {
     for (let i = 0; ; i++) {
-      const ready = await fetch(`${baseUrl}/ready`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${baseUrl}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) break;
       if (i > 600 || child.exitCode !== null) throw new Error('the service did not become ready');
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -131,7 +141,9 @@ async function main(): Promise<void> {
           let etag: string | undefined;
           if (dossierId !== undefined) {
             const t0 = performance.now();
-            const read = await fetch(`${baseUrl}/dossiers/${dossierId}`, { headers: { authorization: `Bearer ${token}` } });
+            const read = await fetch(`${baseUrl}/dossiers/${dossierId}`, {
+              headers: { authorization: `Bearer ${token}` },
+            });
             await read.arrayBuffer();
             readLatencies.push(performance.now() - t0);
             etag = read.headers.get('etag') ?? undefined;
@@ -141,7 +153,9 @@ async function main(): Promise<void> {
           writeLatencies.push(performance.now() - t0);
           if (answer.status >= 300) {
             failures += 1;
-            process.stderr.write(`${step.command.type} on ${commune}: ${answer.status} ${JSON.stringify(answer.body)}\n`);
+            process.stderr.write(
+              `${step.command.type} on ${commune}: ${answer.status} ${JSON.stringify(answer.body)}\n`,
+            );
             break;
           }
           dossierId = answer.body['dossierId'] as string;
@@ -153,7 +167,12 @@ async function main(): Promise<void> {
     const apiSeconds = (performance.now() - started) / 1000;
 
     // The raw store: 16 writers, one single-event append per call with a conditional revision, like the API.
-    const payload = { criterionCode: '5', met: true, indicators: [{ code: '5.1', value: true }], evidence: [{ description: 'x'.repeat(200) }] };
+    const payload = {
+      criterionCode: '5',
+      met: true,
+      indicators: [{ code: '5.1', value: true }],
+      evidence: [{ description: 'x'.repeat(200) }],
+    };
     const rawStarted = performance.now();
     await Promise.all(
       Array.from({ length: CLIENTS }, async (_, w) => {
@@ -167,7 +186,11 @@ async function main(): Promise<void> {
                 type: 'SelfAssessmentRecorded',
                 schemaVersion: 1,
                 data: payload,
-                metadata: { actor: { id: 'bench', role: 'commune_official', unit: TAN_LAP }, correlationId: randomUUID(), occurredAt: BENCH_NOW },
+                metadata: {
+                  actor: { id: 'bench', role: 'commune_official', unit: TAN_LAP },
+                  correlationId: randomUUID(),
+                  occurredAt: BENCH_NOW,
+                },
               },
             ],
             { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1) },

@@ -21,16 +21,23 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
   const { values } = parseArgs({
     args,
-    options: { role: { type: 'string' }, unit: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string', default: '8h' } },
+    options: {
+      role: { type: 'string' },
+      unit: { type: 'string' },
+      sub: { type: 'string' },
+      ttl: { type: 'string', default: '8h' },
+    },
     strict: true,
   });
   const role = values.role;
   if (!role || !(ROLES as readonly string[]).includes(role)) fail(`unknown or missing --role ${role ?? ''}`);
-  if (!values.unit || !/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(values.unit)) fail('missing or malformed --unit');
+  if (!values.unit || !/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(values.unit))
+    fail('missing or malformed --unit');
   const ttlSeconds = parseTtl(values.ttl);
   if (ttlSeconds === undefined) fail(`malformed --ttl ${values.ttl}`);
   const config = loadConfig();
-  if (config.JWKS_URL || config.JWT_PUBLIC_KEY) fail('external keys are configured: get tokens from your identity provider');
+  if (config.JWKS_URL || config.JWT_PUBLIC_KEY)
+    fail('external keys are configured: get tokens from your identity provider');
   const { privateKey } = await ensureLocalKeyPair(localKeyDir(config));
   const token = await signLocalToken({
     privateKey,

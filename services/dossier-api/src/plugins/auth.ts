@@ -25,14 +25,23 @@ export default fp(
       if (!match) throw new AuthError('TOKEN_MISSING', 'no bearer token');
       return opts.verifyToken(match[1]!);
     });
-    fastify.decorate('authorize', (request: FastifyRequest, principal: Principal, action: Action, scope: DossierScope) => {
-      if (can(principal.actor, action, scope)) return;
-      request.log.info(
-        { actorId: principal.actor.id, role: principal.actor.role, unit: principal.actor.unit, action, reason: 'OUT_OF_JURISDICTION' },
-        'access denied',
-      );
-      throw problems.outOfJurisdiction();
-    });
+    fastify.decorate(
+      'authorize',
+      (request: FastifyRequest, principal: Principal, action: Action, scope: DossierScope) => {
+        if (can(principal.actor, action, scope)) return;
+        request.log.info(
+          {
+            actorId: principal.actor.id,
+            role: principal.actor.role,
+            unit: principal.actor.unit,
+            action,
+            reason: 'OUT_OF_JURISDICTION',
+          },
+          'access denied',
+        );
+        throw problems.outOfJurisdiction();
+      },
+    );
   },
   { name: 'auth' },
 );

@@ -12,8 +12,16 @@ import { languageOf, ProblemError, problems, renderProblem } from '../problems.j
 
 /** Fastify's own 4xx codes, mapped to stable API codes and both languages. */
 const FASTIFY_CODES: Record<string, { code: string; en: string; vi: string }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', en: 'The body is not valid JSON', vi: 'Nội dung không phải JSON hợp lệ' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_JSON', en: 'The JSON body is empty', vi: 'Nội dung JSON trống' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'MALFORMED_JSON',
+    en: 'The body is not valid JSON',
+    vi: 'Nội dung không phải JSON hợp lệ',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'MALFORMED_JSON',
+    en: 'The JSON body is empty',
+    vi: 'Nội dung JSON trống',
+  },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', en: 'The body is too large', vi: 'Nội dung quá lớn' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'UNSUPPORTED_MEDIA_TYPE',
@@ -33,12 +41,17 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
     request.log.info({ reason: error.code }, 'authentication refused');
     return problems.unauthenticated(error.message);
   }
-  if (error instanceof WrongExpectedRevisionError) return problems.revisionMismatch(error.expected, error.actual);
+  if (error instanceof WrongExpectedRevisionError)
+    return problems.revisionMismatch(error.expected, error.actual);
   if (error instanceof EventStoreError && error.code === 'INVALID_STREAM_ID') {
     return problems.badRequest('INVALID_ID', 'The dossier id is not valid', 'Mã hồ sơ không hợp lệ');
   }
   if (error instanceof ProjectionError && error.code === 'INVALID_QUERY') {
-    return problems.badRequest('INVALID_QUERY', error.message, `Tham số truy vấn không hợp lệ: ${error.message}`);
+    return problems.badRequest(
+      'INVALID_QUERY',
+      error.message,
+      `Tham số truy vấn không hợp lệ: ${error.message}`,
+    );
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = error.validation.map((v) => ({
@@ -46,25 +59,40 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
       message: v.message ?? 'invalid',
     }));
     const where = error.validationContext ?? 'body';
-    return problems.badRequest('VALIDATION_FAILED', `The request ${where} is not valid`, `Dữ liệu yêu cầu (${where}) không hợp lệ`, {
-      errors: issues,
-    });
+    return problems.badRequest(
+      'VALIDATION_FAILED',
+      `The request ${where} is not valid`,
+      `Dữ liệu yêu cầu (${where}) không hợp lệ`,
+      {
+        errors: issues,
+      },
+    );
   }
   const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
   if (status >= 400 && status < 500) {
     const known = 'code' in error ? FASTIFY_CODES[String(error.code)] : undefined;
     if (known) return new ProblemError(status, known.code, known);
     if (status === 429) {
-      return new ProblemError(429, 'RATE_LIMITED', { en: 'Too many requests; slow down', vi: 'Quá nhiều yêu cầu; hãy chậm lại' });
+      return new ProblemError(429, 'RATE_LIMITED', {
+        en: 'Too many requests; slow down',
+        vi: 'Quá nhiều yêu cầu; hãy chậm lại',
+      });
     }
-    return new ProblemError(status, 'BAD_REQUEST', { en: 'The request is not valid', vi: 'Yêu cầu không hợp lệ' });
+    return new ProblemError(status, 'BAD_REQUEST', {
+      en: 'The request is not valid',
+      vi: 'Yêu cầu không hợp lệ',
+    });
   }
   if (error instanceof EventStoreError && error.code === 'STORE_UNAVAILABLE') return problems.unavailable();
   return problems.internal();
 }
 
 /** Sends a problem in the request's language. */
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: ProblemError,
+): FastifyReply {
   return reply
     .code(problem.status)
     .type('application/problem+json; charset=utf-8')

@@ -6,10 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventStore } from '@ntm/event-store';
 import type { DecisionContext, Tier } from '@ntm/domain';
-import { queryUnitRecognition } from '@ntm/projections';
+import { migrateReadModels, queryUnitRecognition } from '@ntm/projections';
 import type { Clock } from '../clock.js';
 import type { SqlClient } from '@ntm/sql';
 import { IdempotencyStore } from '../idempotency.js';
+import { DossierCache } from '../dossier.js';
 
 /** What was just appended; enough for a projection runner to catch up (it reads the events itself). */
 export interface AppendedNotice {
@@ -37,6 +38,8 @@ declare module 'fastify' {
     store: EventStore;
     clock: Clock;
     idempotency: IdempotencyStore;
+    /** folded states of recently used dossiers, brought up to date from the store on each use */
+    dossiers: DossierCache;
     domainContext: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'>;
     /** the projections' read models */
     readModels: { sql: SqlClient; schema: string };
@@ -50,9 +53,12 @@ export default fp(
   async function infrastructure(fastify: FastifyInstance, opts: InfrastructureOptions) {
     const idempotency = new IdempotencyStore(opts.sql, opts.sqlSchema);
     await idempotency.init();
+    // The API queries the read models (lists, unit recognition) even when a separate projector fills them.
+    await migrateReadModels(opts.sql, opts.readModelSchema);
     fastify.decorate('store', opts.store);
     fastify.decorate('clock', opts.clock);
     fastify.decorate('idempotency', idempotency);
+    fastify.decorate('dossiers', new DossierCache());
     fastify.decorate('domainContext', opts.domainContext ?? {});
     fastify.decorate('readModels', { sql: opts.sql, schema: opts.readModelSchema });
     fastify.decorate('unitRecognition', async (unitCode: string) => {

@@ -2,7 +2,7 @@
  * Audit routes for auditors and the dossier's own chain of command: the full history (who, under which role, on
  * whose behalf, from which state to which), the state as it was at a revision or an instant, and the hash chain.
  */
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { verifyChain } from '@ntm/event-store';
 import { allowedCommands } from '@ntm/domain';
@@ -12,7 +12,7 @@ import { DossierView, jsonSafe, viewOf } from './dossiers.js';
 
 const Params = z.object({ id: z.string().regex(DOSSIER_ID) });
 
-const auditRoutes: FastifyPluginAsyncZod = async (fastify) => {
+const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
   /** Loads the whole stream and checks the caller may audit it. */
   async function audited(request: Parameters<typeof fastify.authenticate>[0], id: string) {
     const principal = await fastify.authenticate(request);
@@ -64,8 +64,14 @@ const auditRoutes: FastifyPluginAsyncZod = async (fastify) => {
         security: [{ bearer: [] }],
         params: Params,
         querystring: z
-          .object({ revision: z.coerce.number().int().min(0).optional(), at: z.iso.datetime({ offset: true }).optional() })
-          .refine((q) => (q.revision === undefined) !== (q.at === undefined), 'give exactly one of revision and at'),
+          .object({
+            revision: z.coerce.number().int().min(0).optional(),
+            at: z.iso.datetime({ offset: true }).optional(),
+          })
+          .refine(
+            (q) => (q.revision === undefined) !== (q.at === undefined),
+            'give exactly one of revision and at',
+          ),
         response: { 200: DossierView },
       },
     },
@@ -76,8 +82,14 @@ const auditRoutes: FastifyPluginAsyncZod = async (fastify) => {
         ...(revision !== undefined ? { revision: BigInt(revision) } : {}),
         ...(at !== undefined ? { at: new Date(at).toISOString() } : {}),
       });
-      if (past.state === undefined || past.revision === undefined) throw problems.dossierNotFound(request.params.id);
-      return viewOf(request.params.id, past.revision, past.state, allowedCommands(past.state, principal.actor));
+      if (past.state === undefined || past.revision === undefined)
+        throw problems.dossierNotFound(request.params.id);
+      return viewOf(
+        request.params.id,
+        past.revision,
+        past.state,
+        allowedCommands(past.state, principal.actor),
+      );
     },
   );
 
@@ -93,9 +105,14 @@ const auditRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request) => {
       const { loaded } = await audited(request, request.params.id);
-      return { dossierId: request.params.id, events: loaded.events.length, ...(jsonSafe(verifyChain(loaded.events)) as object) };
+      return {
+        dossierId: request.params.id,
+        events: loaded.events.length,
+        ...(jsonSafe(verifyChain(loaded.events)) as object),
+      };
     },
   );
+  done();
 };
 
 export default auditRoutes;

@@ -5,25 +5,48 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { COMMAND_SPECS, type CommandSpec } from '@ntm/contracts';
-import { decide, loadBacKan, replay, vietnamDate, type DomainError, type DossierScope, type UnitRegistry } from '@ntm/domain';
+import {
+  decide,
+  evolve,
+  loadBacKan,
+  replay,
+  vietnamDate,
+  type DomainError,
+  type DossierScope,
+  type UnitRegistry,
+} from '@ntm/domain';
 import type { Principal } from '@ntm/auth';
-import { DOSSIER_ID, etagOf, loadDossier, parseIfMatch, toNewEvents, type LoadedDossier } from '../dossier.js';
+import type { RecordedEvent } from '@ntm/event-store';
+import { DOSSIER_ID, etagOf, parseIfMatch, toNewEvents } from '../dossier.js';
 import { eventIdFor, fingerprintOf, uuidV5, type StoredResponse } from '../idempotency.js';
 import { ProblemError, problems } from '../problems.js';
 import { correlationIdOf } from '../plugins/requestContext.js';
 
-const STATUS_OF_KIND: Record<DomainError['kind'], number> = { forbidden: 403, conflict: 409, unprocessable: 422 };
+const STATUS_OF_KIND: Record<DomainError['kind'], number> = {
+  forbidden: 403,
+  conflict: 409,
+  unprocessable: 422,
+};
 
 /** A domain refusal as a problem: the domain's own code and both messages. */
 export function domainProblem(error: DomainError): ProblemError {
-  return new ProblemError(STATUS_OF_KIND[error.kind], error.code, { en: error.message, vi: error.messageVi }, error.params ? { params: error.params } : {});
+  return new ProblemError(
+    STATUS_OF_KIND[error.kind],
+    error.code,
+    { en: error.message, vi: error.messageVi },
+    error.params ? { params: error.params } : {},
+  );
 }
 
 const CommandHeaders = z.looseObject({
-  'if-match': z.string().max(40).optional().describe('"<revision>" as returned in ETag; required except to open a dossier'),
+  'if-match': z
+    .string()
+    .max(40)
+    .optional()
+    .describe('"<revision>" as returned in ETag; required except to open a dossier'),
   'idempotency-key': z
     .string()
     .regex(/^[A-Za-z0-9._:-]{8,128}$/)
@@ -35,10 +58,17 @@ const CommandHeaders = z.looseObject({
 const CommandReply = z.object({
   dossierId: z.string(),
   revision: z.number().int(),
-  events: z.array(z.object({ eventId: z.string(), type: z.string(), fromState: z.string().optional(), toState: z.string().optional() })),
+  events: z.array(
+    z.object({
+      eventId: z.string(),
+      type: z.string(),
+      fromState: z.string().optional(),
+      toState: z.string().optional(),
+    }),
+  ),
 });
 
-const commandRoutes: FastifyPluginAsyncZod = async (fastify) => {
+const commandRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
   for (const spec of COMMAND_SPECS) {
     fastify.route({
       method: 'POST',
@@ -57,6 +87,7 @@ const commandRoutes: FastifyPluginAsyncZod = async (fastify) => {
       handler: (request, reply) => handleCommand(fastify, spec, request, reply),
     });
   }
+  done();
 };
 
 async function handleCommand(
@@ -72,12 +103,19 @@ async function handleCommand(
   if (key === undefined) return send(reply, await execute(fastify, spec, request, principal, undefined));
 
   const actorId = principal.actor.id;
-  const fingerprint = fingerprintOf({ route: `${spec.type} ${params.id ?? ''}`, ifMatch: headers['if-match'], body: request.body });
+  const fingerprint = fingerprintOf({
+    route: `${spec.type} ${params.id ?? ''}`,
+    ifMatch: headers['if-match'],
+    body: request.body,
+  });
   const reservation = await fastify.idempotency.reserveOrWait(key, actorId, fingerprint);
   if (reservation.kind === 'mismatch') throw problems.idempotencyKeyReused();
   if (reservation.kind === 'pending') throw problems.idempotencyInProgress();
   if (reservation.kind === 'replay') {
-    return send(reply, { ...reservation.response, headers: { ...reservation.response.headers, 'idempotent-replayed': 'true' } });
+    return send(reply, {
+      ...reservation.response,
+      headers: { ...reservation.response.headers, 'idempotent-replayed': 'true' },
+    });
   }
   try {
     const response = await execute(fastify, spec, request, principal, key);
@@ -111,12 +149,13 @@ async function execute(
     : (request.params as { id: string }).id;
   const eventId = (index: number) => (key === undefined ? randomUUID() : eventIdFor(key, actor.id, index));
 
-  const loaded = await loadDossier(fastify.store, dossierId);
+  const loaded = await fastify.dossiers.current(fastify.store, dossierId);
   let expectedRevision: bigint | 'no_stream' = 'no_stream';
   if (spec.creates) {
     if (loaded.state !== undefined) {
       // A creation retried after a crash finds its own first event: answer from the stream.
-      if (loaded.events.some((e) => e.eventId === eventId(0))) return answerFromStream(spec, dossierId, loaded, eventId);
+      const own = key === undefined ? undefined : await ownEvents(fastify, loaded.streamId, 0n, eventId);
+      if (own) return answerFrom(spec, dossierId, own);
       throw problems.dossierExists();
     }
   } else {
@@ -126,24 +165,37 @@ async function execute(
     if (loaded.state === undefined) throw problems.dossierNotFound(dossierId);
     // Jurisdiction first, so that a stranger learns nothing about the dossier's revision.
     fastify.authorize(request, principal, spec.type, loaded.state.scope);
-    if (key !== undefined && loaded.events.some((e) => e.eventId === eventId(0))) {
-      return answerFromStream(spec, dossierId, loaded, eventId);
+    if (expected !== loaded.revision) {
+      // The stream moved past If-Match: maybe by this very request, retried after a crash before it answered.
+      const own =
+        key === undefined ? undefined : await ownEvents(fastify, loaded.streamId, expected + 1n, eventId);
+      if (own) return answerFrom(spec, dossierId, own);
+      throw problems.revisionMismatch(String(expected), loaded.revision);
     }
-    if (expected !== loaded.revision) throw problems.revisionMismatch(String(expected), loaded.revision);
     expectedRevision = expected;
   }
 
   const now = fastify.clock.now();
   // Jurisdiction before the decider: a stranger must not learn what the domain would say about the unit.
   if (spec.creates) {
-    const scope = openingScope(request.body as OpeningBody, vietnamDate(now.toISOString()), fastify.domainContext.units ?? bacKan());
+    const scope = openingScope(
+      request.body as OpeningBody,
+      vietnamDate(now.toISOString()),
+      fastify.domainContext.units ?? bacKan(),
+    );
     if (scope) fastify.authorize(request, principal, spec.type, scope);
   }
   const command = { ...(request.body as Record<string, unknown>), type: spec.type, dossierId };
   // Opening a dossier depends on the unit's current recognition (the tier ladder, revocation), from the read model.
   const unitCode = spec.creates ? (request.body as { unitCode?: string }).unitCode : undefined;
   const unitRecognition = unitCode === undefined ? undefined : await fastify.unitRecognition(unitCode);
-  const decision = decide(loaded.state, command, { now, actor, onBehalfOf, unitRecognition, ...fastify.domainContext });
+  const decision = decide(loaded.state, command, {
+    now,
+    actor,
+    onBehalfOf,
+    unitRecognition,
+    ...fastify.domainContext,
+  });
   if (!decision.ok) throw domainProblem(decision.error);
 
   const state = loaded.state ?? replay(decision.value);
@@ -159,7 +211,15 @@ async function execute(
     eventId,
   });
   const result = await fastify.store.append(loaded.streamId, events, { expectedRevision });
-  await fastify.notifyAppended({ streamId: loaded.streamId, revision: result.nextExpectedRevision, position: result.position });
+  if (result.written === events.length) {
+    const after = loaded.state ? events.reduce((folded, e) => evolve(folded, e), loaded.state) : state;
+    fastify.dossiers.remember(loaded.streamId, result.nextExpectedRevision, after);
+  }
+  await fastify.notifyAppended({
+    streamId: loaded.streamId,
+    revision: result.nextExpectedRevision,
+    position: result.position,
+  });
   return {
     status: spec.creates ? 201 : 200,
     headers: {
@@ -169,20 +229,34 @@ async function execute(
     body: {
       dossierId,
       revision: Number(result.nextExpectedRevision),
-      events: events.map((e) => ({ eventId: e.eventId, type: e.type, fromState: e.metadata.fromState, toState: e.metadata.toState })),
+      events: events.map((e) => ({
+        eventId: e.eventId,
+        type: e.type,
+        fromState: e.metadata.fromState,
+        toState: e.metadata.toState,
+      })),
     },
   };
 }
 
-/** The answer to a request whose events are already in the stream (a retry after a crash). */
-function answerFromStream(
-  spec: CommandSpec,
-  dossierId: string,
-  loaded: LoadedDossier,
+/** This request's own events at `from`, when a crash kept it from answering; undefined when they are not there. */
+async function ownEvents(
+  fastify: FastifyInstance,
+  streamId: string,
+  from: bigint,
   eventId: (index: number) => string,
-): StoredResponse {
-  const start = loaded.events.findIndex((e) => e.eventId === eventId(0));
-  const mine = loaded.events.slice(start).filter((e, i) => e.eventId === eventId(i));
+): Promise<RecordedEvent[] | undefined> {
+  const events = await fastify.store.readStream(streamId, { fromRevision: from });
+  const mine: RecordedEvent[] = [];
+  for (const event of events) {
+    if (event.eventId !== eventId(mine.length)) break;
+    mine.push(event);
+  }
+  return mine.length > 0 ? mine : undefined;
+}
+
+/** The answer to a request whose events are already in the stream (a retry after a crash). */
+function answerFrom(spec: CommandSpec, dossierId: string, mine: RecordedEvent[]): StoredResponse {
   const last = mine.at(-1)!;
   return {
     status: spec.creates ? 201 : 200,
@@ -190,7 +264,12 @@ function answerFromStream(
     body: {
       dossierId,
       revision: Number(last.revision),
-      events: mine.map((e) => ({ eventId: e.eventId, type: e.type, fromState: e.metadata.fromState, toState: e.metadata.toState })),
+      events: mine.map((e) => ({
+        eventId: e.eventId,
+        type: e.type,
+        fromState: e.metadata.fromState,
+        toState: e.metadata.toState,
+      })),
     },
   };
 }

@@ -3,11 +3,11 @@
  * through `minRevision` + `waitMs`.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { dossierStreamId } from '@ntm/event-store';
 import { allowedCommands, type DossierState } from '@ntm/domain';
-import { DOSSIER_ID, etagOf, loadDossier } from '../dossier.js';
+import { DOSSIER_ID, etagOf } from '../dossier.js';
 import { problems } from '../problems.js';
 
 /** Longest a read may wait for a revision to become visible. */
@@ -34,13 +34,14 @@ export function viewOf(dossierId: string, revision: bigint, state: DossierState,
   };
 }
 
-const dossierRoutes: FastifyPluginAsyncZod = async (fastify) => {
+const dossierRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
   fastify.get(
     '/dossiers/:id',
     {
       schema: {
         tags: ['queries'],
-        summary: 'A dossier: status, step, pinned workflow, criteria, documents, open deadlines, allowed commands',
+        summary:
+          'A dossier: status, step, pinned workflow, criteria, documents, open deadlines, allowed commands',
         security: [{ bearer: [] }],
         params: z.object({ id: z.string().regex(DOSSIER_ID) }),
         querystring: z.object({
@@ -58,17 +59,21 @@ const dossierRoutes: FastifyPluginAsyncZod = async (fastify) => {
         // Bounded read-your-writes: poll the cheap revision probe until the revision is visible or time is up.
         const streamId = dossierStreamId(id);
         const until = Date.now() + waitMs;
-        while (((await fastify.store.streamRevision(streamId)) ?? -1n) < BigInt(minRevision) && Date.now() < until) {
+        while (
+          ((await fastify.store.streamRevision(streamId)) ?? -1n) < BigInt(minRevision) &&
+          Date.now() < until
+        ) {
           await delay(15);
         }
       }
-      const loaded = await loadDossier(fastify.store, id);
+      const loaded = await fastify.dossiers.current(fastify.store, id);
       if (loaded.state === undefined || loaded.revision === undefined) throw problems.dossierNotFound(id);
       fastify.authorize(request, principal, 'read', loaded.state.scope);
       void reply.header('etag', etagOf(loaded.revision));
       return viewOf(id, loaded.revision, loaded.state, allowedCommands(loaded.state, principal.actor));
     },
   );
+  done();
 };
 
 export default dossierRoutes;

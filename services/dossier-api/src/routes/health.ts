@@ -1,11 +1,13 @@
 /** Liveness (the process answers) and readiness (the store answers). */
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problems } from '../problems.js';
 
-const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
+const healthRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
   const Status = z.object({ status: z.literal('ok') });
-  fastify.get('/health', { schema: { tags: ['operations'], response: { 200: Status } } }, () => ({ status: 'ok' as const }));
+  fastify.get('/health', { schema: { tags: ['operations'], response: { 200: Status } } }, () => ({
+    status: 'ok' as const,
+  }));
   fastify.get('/ready', { schema: { tags: ['operations'], response: { 200: Status } } }, async (request) => {
     try {
       await fastify.store.ping();
@@ -15,6 +17,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (fastify) => {
     }
     return { status: 'ok' as const };
   });
+  done();
 };
 
 export default healthRoutes;

@@ -18,15 +18,24 @@ const DossierListQuery = z.strictObject({
   tier: z.string().optional(),
   status: z.string().optional(),
   step: z.string().optional(),
-  year: z.string().regex(/^\d{4}$/).optional(),
+  year: z
+    .string()
+    .regex(/^\d{4}$/)
+    .optional(),
   unitCode: z.string().optional(),
   communeCode: z.string().optional(),
   districtCode: z.string().optional(),
   provinceCode: z.string().optional(),
   sort: z.enum(['updatedAt', 'openedAt', 'unitCode', 'year', 'step']).optional(),
   order: z.enum(['asc', 'desc']).optional(),
-  limit: z.string().regex(/^\d{1,3}$/).optional(),
-  offset: z.string().regex(/^\d{1,7}$/).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/)
+    .optional(),
+  offset: z
+    .string()
+    .regex(/^\d{1,7}$/)
+    .optional(),
 });
 
 const DossierListItem = z.object({
@@ -66,7 +75,12 @@ const listRoutes: FastifyPluginAsyncZod = async (fastify) => {
         security: [{ bearer: [] }],
         querystring: DossierListQuery,
         response: {
-          200: z.object({ items: z.array(DossierListItem), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+          200: z.object({
+            items: z.array(DossierListItem),
+            total: z.number().int(),
+            limit: z.number().int(),
+            offset: z.number().int(),
+          }),
         },
       },
     },

@@ -5,9 +5,10 @@ const indicatorCount = (id: string) =>
   criteriaSetById(id).criteria.reduce((n, c) => n + c.indicators.length, 0);
 
 describe('criteria sets', () => {
-  it('have the counts of the legal texts: 19 / 19 / 16 / 10 criteria, 47 indicators for 2026-2030', () => {
+  it('have the counts of the legal texts: 19 / 19 / 19+3 / 16 / 10 criteria, 47 indicators for 2026-2030', () => {
     expect(criteriaSetFor('COMMUNE_NTM', '2023-01-01').criteria).toHaveLength(19);
     expect(criteriaSetFor('COMMUNE_ADVANCED', '2023-01-01').criteria).toHaveLength(19);
+    expect(criteriaSetFor('COMMUNE_MODEL', '2023-01-01').criteria).toHaveLength(22);
     expect(criteriaSetFor('VILLAGE_NTM', '2021-07-01').criteria).toHaveLength(16);
     expect(criteriaSetFor('VILLAGE_NTM', '2023-01-01').criteria).toHaveLength(16);
     expect(criteriaSetFor('COMMUNE_NTM', '2026-03-01').criteria).toHaveLength(10);

@@ -4,7 +4,14 @@
  * A dossier is judged by the version in force on the day it was opened.
  */
 import type { DossierKind, Role } from '../../model.js';
-import type { RevocationRule, RuleParameter, RuleSet, SecurityCondition, ShareThreshold } from '../types.js';
+import type {
+  RevocationRule,
+  RuleParameter,
+  RuleSet,
+  SecurityCondition,
+  ShareThreshold,
+  Succession,
+} from '../types.js';
 
 const QD18 = 'QĐ 18/2022/QĐ-TTg';
 const QD03 = 'QĐ 03/2024/QĐ-TTg';
@@ -56,6 +63,7 @@ type Shared = Omit<
   | 'securityCondition'
   | 'revocation'
   | 'verifier'
+  | 'succession'
 >;
 
 const SHARED: Shared = {
@@ -138,6 +146,32 @@ const revocationAfterAmendment = param(
   'QĐ 03/2024 rewrote Art. 4(5)(a)-(b); the new wording was not retrieved, the 2022 grounds are kept as a default',
 );
 
+/** Who decides village recognition once the districts are gone. */
+const communeChairman = param<Role>(
+  'commune_chairman',
+  ND131,
+  false,
+  'districts abolished; the new owner of village decisions is not verified against Thái Nguyên rules',
+);
+
+/**
+ * NĐ 131/2025: the districts are gone from 01/07/2025, so a 2022-procedure dossier still waiting at a district step
+ * has that step performed by the successor: the province verifies and forwards (as it does in the two-tier
+ * procedure), and village decisions go to this rule set's village decider.
+ */
+const districtsAbolished: Succession = {
+  from: param('2025-07-01', `${ND131} (districts abolished)`, true),
+  roles: param(
+    {
+      district_verifier: { role: 'provincial_appraiser', level: 'province' },
+      district_chairman: { role: communeChairman.value, level: 'commune' },
+    },
+    ND131,
+    false,
+    'inferred from the two-tier procedure; no transitional provision for in-flight dossiers was read',
+  ),
+};
+
 /** Thẩm tra/thẩm định rules: QĐ 18/2022 as signed, its 2024 amendment, and the two-tier procedure from 01/07/2025. */
 export const RULE_SETS: readonly RuleSet[] = [
   {
@@ -170,14 +204,7 @@ export const RULE_SETS: readonly RuleSet[] = [
     effectiveFrom: '2025-07-01',
     legalBasis: [QD18, QD03, ND131],
     ...SHARED,
-    decider: deciders(
-      param<Role>(
-        'commune_chairman',
-        ND131,
-        false,
-        'districts abolished; the new owner of village decisions is not verified against Thái Nguyên rules',
-      ),
-    ),
+    decider: deciders(communeChairman),
     securityCondition: safeForSecurity,
     revocation: revocationAfterAmendment,
     verifier: param(
@@ -186,5 +213,6 @@ export const RULE_SETS: readonly RuleSet[] = [
       false,
       'districts abolished 01/07/2025 (confirmed); that the province verifies is inferred',
     ),
+    succession: districtsAbolished,
   },
 ];
