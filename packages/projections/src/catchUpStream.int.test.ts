@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewEvent } from '@ntm/event-store';
+import type { SqlClient } from '@ntm/sql';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import {
   catchUpStream,
@@ -87,6 +88,33 @@ describe('catchUpStream', () => {
       ),
     );
     expect(results.reduce((sum, r) => sum + r.applied, 0)).toBe(n);
+  });
+
+  it('a catch-up that fails mid-transaction leaves nothing, and its retry applies every event once', async () => {
+    const n = await appendHistory('f1', '01879', '064');
+    const { store, sql } = opened;
+    // The real database, with a crash injected just before the checkpoint is written (as a killed worker would).
+    let crash = true;
+    const crashing = (inner: SqlClient): SqlClient => ({
+      ...inner,
+      query: (text, params) => {
+        if (crash && text.startsWith(`UPDATE "${incremental}".checkpoints`)) {
+          crash = false;
+          return Promise.reject(new Error('worker crashed'));
+        }
+        return inner.query(text, params);
+      },
+      transaction: (fn) => inner.transaction((tx) => fn(crashing(tx))),
+    });
+    await expect(
+      catchUpStream(store, crashing(sql), 'dossier-f1', BigInt(n - 1), { schema: incremental }),
+    ).rejects.toThrow('worker crashed');
+    const rows = await sql.query(`SELECT 1 FROM "${incremental}".dossiers WHERE stream_id = 'dossier-f1'`);
+    expect(rows.rows).toEqual([]);
+    const retried = await catchUpStream(store, crashing(sql), 'dossier-f1', BigInt(n - 1), {
+      schema: incremental,
+    });
+    expect(retried).toEqual({ applied: n, checkpoint: BigInt(n - 1) });
   });
 
   it('a poison event fails deterministically and writes nothing; the inline projector parks only its stream', async () => {

@@ -3,11 +3,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEventStoreContract, contractEvent } from '@ntm/event-store/contract';
 import { verifyChain } from '@ntm/event-store';
-import type { RecordedEvent } from '@ntm/event-store';
+import type { AppendResult, RecordedEvent } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { createPgSqlClient } from './createPgSqlClient.js';
 import { PostgresEventStore } from './PostgresEventStore.js';
 import { openPostgresStore } from './openPostgresStore.js';
+import { globalLogBlockers } from './globalLogBlockers.js';
 
 const connectionString = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const freshSchema = (label: string) => `t_${label}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
@@ -77,12 +78,14 @@ describe('PostgresEventStore global order', () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let appended!: () => void;
+    let earlyResult0!: AppendResult;
     const earlyAppended = new Promise<void>((resolve) => (appended = resolve));
 
     // Transaction T1 appends `early` (taking the lower position) and stays open.
     const t1 = sql.transaction(async (tx) => {
       const inTx = new PostgresEventStore({ sql: tx, schema });
       const result = await inTx.append('order-a', [early], { expectedRevision: 'no_stream' });
+      earlyResult0 = result;
       appended();
       await released;
       return result;
@@ -100,6 +103,10 @@ describe('PostgresEventStore global order', () => {
     // The store's reader does not expose `late` while the older transaction is open.
     expect((await store.readAll({ after: start })).events).toEqual([]);
     expect(await store.headPosition()).toBe(start);
+
+    // The open transaction is what a lagging reader waits for, and the diagnostics name it.
+    const blockers = await globalLogBlockers(sql);
+    expect(blockers.map((b) => b.xid)).toContain((earlyResult0.position >> 20n).toString());
 
     release();
     const earlyResult = await t1;

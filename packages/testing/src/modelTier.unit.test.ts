@@ -52,7 +52,9 @@ describe('model dossier criteria table', () => {
   it('refuses the notice when an advanced criterion is self-assessed as not met', () => {
     const { events } = reach(model2, 'preparing');
     const all = run(
-      model2.steps.filter((s) => s.command.type === 'RecordSelfAssessment' || s.command.type === 'AttachDocument'),
+      model2.steps.filter(
+        (s) => s.command.type === 'RecordSelfAssessment' || s.command.type === 'AttachDocument',
+      ),
       undefined,
       events,
     ).events;

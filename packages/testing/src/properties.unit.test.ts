@@ -17,7 +17,7 @@ import {
   type DossierState,
 } from '@ntm/domain';
 import { ACTORS, ACTORS_2025, COUNCIL_MEMBERS } from './fixtures.js';
-import { allJourneys, type Journey, type JourneyStep } from './journeys.js';
+import { allJourneys, run, type Journey, type JourneyStep } from './journeys.js';
 
 const DAY = 86_400_000;
 const shifted = (now: string | Date, days: number) =>
@@ -123,6 +123,27 @@ function assertLawful(state: DossierState, events: readonly DecidedEvent[]): voi
   }
 }
 
+/** The journey with every step after submission some 14 months later: district steps fall after the cut-over. */
+function acrossCutOver(journey: Journey): Journey {
+  const submitted = journey.steps.findIndex((s) => s.command.type === 'SubmitDossier');
+  const later = (s: JourneyStep): JourneyStep => ({
+    command: s.command,
+    ctx: {
+      ...s.ctx,
+      now: shifted(s.ctx.now, 430),
+      actor: s.ctx.actor.role === 'district_verifier' ? ACTORS_2025.provincialAppraiser : s.ctx.actor,
+    },
+  });
+  return {
+    ...journey,
+    name: `${journey.name} across the cut-over`,
+    steps: journey.steps.map((s, i) => (i > submitted ? later(s) : s)),
+    detours: Object.fromEntries(
+      Object.entries(journey.detours).map(([k, d]) => [k, { ...d, step: later(d.step) }]),
+    ),
+  };
+}
+
 const PICKED = [
   'commune ntm v1',
   'commune ntm v2',
@@ -134,7 +155,17 @@ const PICKED = [
 ];
 
 describe('random command sequences by random actors', () => {
-  for (const journey of allJourneys().filter((j) => PICKED.includes(j.name))) {
+  const journeys = allJourneys().filter((j) => PICKED.includes(j.name));
+  const ntm1 = journeys.find((j) => j.name === 'commune ntm v1');
+  it('crosses the cut-over on the scripted path, the province succeeding the district', () => {
+    const { events, state } = run(acrossCutOver(ntm1!).steps);
+    expect(state?.step).toBe('announced');
+    expect(events.filter((e) => 'succession' in e.data).map((e) => e.type)).toEqual([
+      'VerificationRecorded',
+      'DossierForwarded',
+    ]);
+  });
+  for (const journey of [...journeys, ...(ntm1 ? [acrossCutOver(ntm1)] : [])]) {
     const pool = [
       ...journey.steps,
       ...Object.values(journey.detours).map((d) => d.step),

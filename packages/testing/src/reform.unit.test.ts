@@ -23,8 +23,7 @@ const cmd = (dossierId: string, type: string, body: Record<string, unknown> = {}
   ...body,
 });
 const as = (actor: DecisionContext['actor'], date: string): DecisionContext => ({ now: at(date), actor });
-const allMet = () =>
-  reach(ntm1, 'submitted').state.criteriaCodes.map((code) => ({ code, met: true }));
+const allMet = () => reach(ntm1, 'submitted').state.criteriaCodes.map((code) => ({ code, met: true }));
 const verify = () => cmd(ntm1.dossierId, 'RecordVerification', { reportNo: '9/BC-TT', criteria: allMet() });
 const DISTRICTS_GONE = {
   ruleSet: { id: 'two-tier-2025', version: 3 },
@@ -64,7 +63,10 @@ describe('commune dossier of the 2022 procedure at a district step', () => {
         },
       ]);
     const forwarded = given(verified.history)
-      .when(cmd(ntm1.dossierId, 'ForwardToProvince', { letterNo: '5/TTr-SNNMT' }), as(appraiser, '2025-07-02'))
+      .when(
+        cmd(ntm1.dossierId, 'ForwardToProvince', { letterNo: '5/TTr-SNNMT' }),
+        as(appraiser, '2025-07-02'),
+      )
       .then([
         { type: 'DossierForwarded', data: { succession: DISTRICTS_GONE }, toState: 'forwarded' },
         { type: 'DeadlineScheduled', data: { step: 'appraisal', startedOn: '2025-07-02' } },
@@ -96,7 +98,10 @@ describe('commune dossier of the 2022 procedure at a district step', () => {
   it('lets the successor return the dossier, and keeps segregation of duties', () => {
     const reasons = [{ code: 'CRITERION_NOT_MET', criterionCode: '2', detail: 'Giao thông chưa đạt' }];
     given(submitted)
-      .when(cmd(ntm1.dossierId, 'ReturnDossier', { reasons }), as(ACTORS_2025.provincialAppraiser, '2025-07-03'))
+      .when(
+        cmd(ntm1.dossierId, 'ReturnDossier', { reasons }),
+        as(ACTORS_2025.provincialAppraiser, '2025-07-03'),
+      )
       .then([{ type: 'DossierReturned', data: { succession: DISTRICTS_GONE }, toState: 'returned' }]);
     const preparer = { ...ACTORS.communeOfficial, role: 'provincial_appraiser' as const, unit: THAI_NGUYEN };
     given(submitted).when(verify(), as(preparer, '2025-07-03')).thenFails('SEGREGATION_OF_DUTIES');
@@ -133,9 +138,7 @@ describe('village dossier of the 2022 procedure awaiting the district chairman',
   });
 
   it('is decided from 01/07/2025 by the chairman of the successor commune, by the rule set of the day', () => {
-    given(submitted)
-      .when(recognise, as(ACTORS.districtChairman, '2025-07-04'))
-      .thenFails('ROLE_NOT_ALLOWED');
+    given(submitted).when(recognise, as(ACTORS.districtChairman, '2025-07-04')).thenFails('ROLE_NOT_ALLOWED');
     const decided = given(submitted)
       .when(recognise, as(ACTORS_2025.communeChairman, '2025-07-04'))
       .then([
@@ -153,7 +156,10 @@ describe('village dossier of the 2022 procedure awaiting the district chairman',
           toState: 'recognised',
         },
       ]);
-    expect(decided.state.decision).toMatchObject({ outcome: 'recognise', by: ACTORS_2025.communeChairman.id });
+    expect(decided.state.decision).toMatchObject({
+      outcome: 'recognise',
+      by: ACTORS_2025.communeChairman.id,
+    });
     given(decided.history)
       .when(
         cmd(village1.dossierId, 'AnnounceRecognition', { announcedOn: '2025-07-06' }),

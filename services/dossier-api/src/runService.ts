@@ -42,11 +42,11 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     `Store: ${infra.mode}`,
   ];
   if (local) {
-    lines.push('Demo users (role, unit) — get a token with: pnpm token -- --role <role> --unit <unit>');
+    lines.push('Demo users (role, unit) — get a token with: pnpm run token -- --role <role> --unit <unit>');
     for (const user of demoUsers())
       lines.push(`  ${user.role.padEnd(22)} ${user.unit.padEnd(14)} ${user.note}`);
     lines.push(
-      `Then: curl -H "Authorization: Bearer $(pnpm -s token -- --role auditor --unit 06)" ${base}/dossiers`,
+      `Then: curl -H "Authorization: Bearer $(pnpm -s run token -- --role auditor --unit 06)" ${base}/dossiers`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { EventStore, NewEvent } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
-import { createPgSqlClient, PostgresEventStore } from '@ntm/store-postgres';
+import { createPgSqlClient, globalLogBlockers, PostgresEventStore } from '@ntm/store-postgres';
 import { openEmbeddedStore } from '@ntm/store-embedded';
 
 const connectionString = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -111,15 +111,23 @@ async function measureAppends(
   };
 }
 
-async function measureReadAll(store: EventStore): Promise<{ events: number; eventsPerSec: number }> {
+/** How long to wait for the global log to expose the filled events before declaring it blocked. */
+const HORIZON_WAIT_MS = 20_000;
+
+async function measureReadAll(store: EventStore, sql: SqlClient): Promise<Record<string, unknown>> {
+  let last = 0n;
   for (let filled = 0; filled < readEvents; filled += 1000) {
-    await store.append(
-      `fill-${randomUUID()}`,
-      Array.from({ length: 1000 }, (_, i) => sampleEvent(i)),
-      {
-        expectedRevision: 'no_stream',
-      },
-    );
+    const batch = Array.from({ length: 1000 }, (_, i) => sampleEvent(i));
+    last = (await store.append(`fill-${randomUUID()}`, batch, { expectedRevision: 'no_stream' })).position;
+  }
+  // The global log trails any open transaction on the server; a stuck session elsewhere blocks it.
+  const waitUntil = performance.now() + HORIZON_WAIT_MS;
+  while ((await store.headPosition()) < last) {
+    if (performance.now() > waitUntil) {
+      const blockers = (await globalLogBlockers(sql)).slice(0, 5);
+      return { blocked: true, blockers };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const started = performance.now();
   let events = 0;
@@ -150,9 +158,13 @@ async function benchDriver(
         `baseline ${figures.baselineInsertsPerSec} inserts/s, ratio ${figures.ratio}`,
     );
   }
-  const read = await measureReadAll(store);
+  const read = await measureReadAll(store, sql);
   result['readAll'] = read;
-  console.log(`${name}: readAll ${read.events} events at ${read.eventsPerSec} events/s`);
+  console.log(
+    read['blocked']
+      ? `${name}: readAll NOT MEASURED: the global log is held back by open transactions: ${JSON.stringify(read['blockers'])}`
+      : `${name}: readAll ${String(read['events'])} events at ${String(read['eventsPerSec'])} events/s`,
+  );
   return result;
 }
 

@@ -85,7 +85,5 @@ export function successorUnits(
       : eligibility.eligible
         ? []
         : (eligibility.successors ?? []);
-  return level === 'commune'
-    ? communes
-    : [...new Set(communes.map((c) => units.provinceOf(c, today).code))];
+  return level === 'commune' ? communes : [...new Set(communes.map((c) => units.provinceOf(c, today).code))];
 }
