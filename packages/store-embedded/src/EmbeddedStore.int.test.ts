@@ -39,6 +39,27 @@ describeEventStoreContract('embedded (PGlite, in memory)', async () => {
   return { store: embedded.store, tamper: sqlTamper(embedded.sql), dispose: () => embedded.close() };
 });
 
+describe('embedded store lifecycle', () => {
+  it('ends open subscriptions when the store closes', async () => {
+    const embedded = await openEmbeddedStore();
+    const seen: string[] = [];
+    let first!: () => void;
+    const delivered = new Promise<void>((resolve) => (first = resolve));
+    embedded.store.subscribeToAll({
+      onEvent: (e) => {
+        seen.push(e.eventId);
+        first();
+      },
+    });
+    const event = contractEvent();
+    await embedded.store.append('dossier-open-sub', [event], { expectedRevision: 'no_stream' });
+    await delivered;
+    // The subscription is never closed by its owner: closing the store must still finish.
+    await embedded.close();
+    expect(seen).toEqual([event.eventId]);
+  });
+});
+
 describe('embedded store on disk', () => {
   it('keeps its events across a close and reopen, with the chain intact', async () => {
     const dataDir = join(await mkdtemp(join(tmpdir(), 'ntm-embedded-')), 'data');

@@ -400,7 +400,7 @@ export class PostgresEventStore implements EventStore {
       resolveWait?.();
     };
     const waitForWake = async () => {
-      if (pending || stopped) {
+      if (pending || stopped || this.closed) {
         pending = false;
         return;
       }
@@ -418,18 +418,19 @@ export class PostgresEventStore implements EventStore {
     this.wakers.add(wake);
     this.ensureListening();
     const loop = async () => {
-      while (!stopped) {
+      // Closing the store ends its subscriptions too.
+      while (!stopped && !this.closed) {
         let page: AllPage;
         try {
           page = await this.readAll({ after: checkpoint, limit: 500 });
         } catch (error) {
-          if (stopped) return;
+          if (stopped || this.closed) return;
           options.onError?.(error);
           await waitForWake();
           continue;
         }
         for (const event of page.events) {
-          if (stopped) return;
+          if (stopped || this.closed) return;
           try {
             await options.onEvent(event);
           } catch (error) {

@@ -78,6 +78,54 @@ describe('reads', () => {
   });
 });
 
+describe('two API replicas over one store', () => {
+  it('never serve a stale state from their caches: each sees the other’s writes', async () => {
+    const other = await startTestServer({ now: new Date(String(open.ctx.now)), shareSchemaOf: t });
+    try {
+      // Each replica has its own test key pair: tokens are per replica.
+      const token = await t.tokenFor(open.ctx.actor);
+      const otherToken = await other.tokenFor(open.ctx.actor);
+      const opened = await sendCommand({ baseUrl: t.url, token, command: open.command });
+      const id = opened.body['dossierId'] as string;
+      const viaOther = () =>
+        fetch(`${other.url}/dossiers/${id}`, { headers: { authorization: `Bearer ${otherToken}` } }).then(
+          (r) => r.headers.get('etag'),
+        );
+      expect(await viaOther()).toBe('"0"');
+      const steps = journey.steps.filter((s) => s.command.type === 'RecordSelfAssessment').slice(0, 2);
+      const first = await sendCommand({
+        baseUrl: t.url,
+        token,
+        command: steps[0]!.command,
+        dossierId: id,
+        etag: '"0"',
+      });
+      expect(first.status).toBe(200);
+      expect(await viaOther()).toBe('"1"');
+      const stale = await sendCommand({
+        baseUrl: other.url,
+        token: otherToken,
+        command: steps[1]!.command,
+        dossierId: id,
+        etag: '"0"',
+      });
+      expect(stale.status).toBe(412);
+      const fresh = await sendCommand({
+        baseUrl: other.url,
+        token: otherToken,
+        command: steps[1]!.command,
+        dossierId: id,
+        etag: '"1"',
+      });
+      expect(fresh.status).toBe(200);
+      const back = await fetch(`${t.url}/dossiers/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(back.headers.get('etag')).toBe('"2"');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('operations', () => {
   it('serves health, readiness and an OpenAPI 3 document with every command', async () => {
     expect(await fetch(`${t.url}/health`).then((r) => r.json())).toEqual({ status: 'ok' });

@@ -36,6 +36,8 @@ export interface TestServerOptions {
   connectionString?: string;
   /** schema name prefix; a random suffix keeps concurrent runs apart */
   schemaPrefix?: string;
+  /** join another test server's schema (a second API replica); its owner drops it */
+  shareSchemaOf?: TestServer;
   now: Date;
   rateLimitMax?: number;
   domainContext?: InfrastructureOptions['domainContext'];
@@ -46,7 +48,10 @@ export interface TestServerOptions {
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
   const connectionString =
     options.connectionString ?? process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `${options.schemaPrefix ?? 'api_test'}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const schema =
+    options.shareSchemaOf?.schema ??
+    `${options.schemaPrefix ?? 'api_test'}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const owner = options.shareSchemaOf === undefined;
   const clock = new FixedClock(options.now);
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const readModelSchema = `${schema}_rm`;
@@ -96,8 +101,10 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     close: async () => {
       await server.close();
       try {
-        await opened.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await opened.sql.query(`DROP SCHEMA IF EXISTS "${readModelSchema}" CASCADE`);
+        if (owner) {
+          await opened.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          await opened.sql.query(`DROP SCHEMA IF EXISTS "${readModelSchema}" CASCADE`);
+        }
       } finally {
         await opened.close();
       }

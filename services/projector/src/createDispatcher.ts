@@ -52,6 +52,8 @@ export interface Dispatcher {
 }
 
 const STATE_ROW = 'default';
+/** wake-ups sent to Redis and not yet acknowledged before the subscription waits */
+const MAX_IN_FLIGHT = 256;
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, sql } = options;
@@ -91,7 +93,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let seenReady = false;
   let subscription: Subscription | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let closing = false;
   let reconciling: Promise<void> | undefined;
 
   // Every "ready" after the first is a reconnect: Redis may have come back empty.
@@ -111,29 +112,31 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     );
   };
 
+  // Adds are pipelined on one connection (ioredis keeps their order); the subscription only waits when too many
+  // are in flight. A failed add asks the next reconcile to re-enqueue whatever is behind.
+  const inFlight = new Set<Promise<void>>();
+  let repairRequested = false;
   const handOn = async (event: RecordedEvent): Promise<void> => {
-    // A failed add must not end the subscription (the store stops it on the first error): retry until it works.
-    for (let attempt = 0; !closing; attempt += 1) {
-      try {
-        await enqueue(event.streamId, event.revision);
-        break;
-      } catch (error) {
+    const add = enqueue(event.streamId, event.revision).then(
+      () => {
+        if (event.position > handedOn) handedOn = event.position;
+      },
+      (error: unknown) => {
         onError(error);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
-      }
-    }
-    if (closing) return;
-    if (event.position <= handedOn) return;
-    handedOn = event.position;
-    await sql.query(`UPDATE ${s}.dispatcher_state SET handed_on = $2 WHERE name = $1`, [
-      STATE_ROW,
-      String(handedOn),
-    ]);
+        repairRequested = true;
+      },
+    );
+    inFlight.add(add);
+    void add.finally(() => inFlight.delete(add));
+    if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
   };
 
   const reconcileOnce = async (): Promise<void> => {
-    const repair = redisResets > repairedResets && connection.status === 'ready';
-    if (repair) repairedResets = redisResets;
+    const repair = repairRequested || (redisResets > repairedResets && connection.status === 'ready');
+    if (repair) {
+      repairedResets = redisResets;
+      repairRequested = false;
+    }
     let after = confirmed;
     let advancing = true;
     let oldestBehind: string | undefined;
@@ -166,8 +169,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (!advancing && !repair) break;
       after = window.at(-1)!.position;
     }
-    await sql.query(`UPDATE ${s}.dispatcher_state SET confirmed = $2 WHERE name = $1`, [
+    await sql.query(`UPDATE ${s}.dispatcher_state SET handed_on = $2, confirmed = $3 WHERE name = $1`, [
       STATE_ROW,
+      String(handedOn),
       String(confirmed),
     ]);
     lagSeconds =
@@ -206,9 +210,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     stats: () => ({ handedOn, confirmed, lagSeconds, redisResets }),
     queues: () => queues,
     async close() {
-      closing = true;
       if (timer) clearInterval(timer);
       await subscription?.close();
+      await Promise.all(inFlight);
       await reconciling?.catch(() => undefined);
       await Promise.all(queues.map((queue) => queue.close()));
       connection.disconnect();

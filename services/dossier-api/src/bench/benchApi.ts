@@ -87,6 +87,13 @@ async function main(): Promise<void> {
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // If the benchmark itself is interrupted, the service must not outlive it holding connections.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      child.kill('SIGTERM');
+      process.exit(130);
+    });
+  }
   let peakRss = 0;
   const sampler = setInterval(() => {
     void rssKiB(child.pid!).then((kib) => (peakRss = Math.max(peakRss, kib)));
