@@ -3,7 +3,18 @@
  * the domain's business (the workflow machine's meta); this only answers "is the dossier inside the actor's
  * territory", so the two checks never drift apart.
  */
-import type { DomainActor, DossierScope, Role } from '@ntm/domain';
+import {
+  ruleSetAt,
+  successionFor,
+  successorUnits,
+  vietnamDate,
+  type DomainActor,
+  type DossierScope,
+  type DossierState,
+  type Role,
+  type RuleSet,
+  type UnitRegistry,
+} from '@ntm/domain';
 
 /** What an actor wants to do: read a dossier, read its audit trail, or issue a command (by its type). */
 export type Action = 'read' | 'audit' | (string & {});
@@ -30,18 +41,67 @@ function inSubtree(unit: string, scope: DossierScope): boolean {
   return [scope.unitCode, scope.communeCode, scope.districtCode, scope.provinceCode].includes(unit);
 }
 
+/** What `can` needs to apply a reform's succession to a dossier opened under an earlier procedure. */
+export interface JurisdictionContext {
+  /** the rule set the dossier pinned when it was opened */
+  ruleSet: DossierState['ruleSet'];
+  /** the instant of the request, on the business clock */
+  now: string | Date;
+  /** the administrative units and their lineage (who the successor units are) */
+  units: UnitRegistry;
+}
+
 /**
  * Jurisdiction check, pure. Officials act within their own unit: commune roles in their commune, a village head
  * in their village only, district roles in their district (none after the districts were abolished), provincial
  * roles in their province. Auditors read and audit within their unit's subtree and never write. Administrators
- * operate the system and hold no dossier rights.
+ * operate the system and hold no dossier rights. With `context`, a reform's succession also counts (see
+ * `successorJurisdiction`).
  */
-export function can(actor: DomainActor, action: Action, scope: DossierScope): boolean {
+export function can(
+  actor: DomainActor,
+  action: Action,
+  scope: DossierScope,
+  context?: JurisdictionContext,
+): boolean {
   if (actor.role === 'administrator') return false;
   if (actor.role === 'auditor')
     return (action === 'read' || action === 'audit') && inSubtree(actor.unit, scope);
   const unit = JURISDICTION[actor.role](scope);
-  return unit !== undefined && unit === actor.unit;
+  if (unit !== undefined && unit === actor.unit) return true;
+  return context !== undefined && successorJurisdiction(actor, scope, context);
+}
+
+/**
+ * Tiếp nhận thẩm quyền — succession of jurisdiction. When a reform abolished a role after the dossier's procedure
+ * was pinned (the districts, 01/07/2025), the successor role acts for the successor unit of the dossier's commune,
+ * by the domain's own `successionFor` and `successorUnits`, so the policy and the decider agree on who that is
+ * (a Thái Nguyên appraiser, unit 19, on a Bắc Kạn dossier whose scope still says 06).
+ */
+function successorJurisdiction(
+  actor: DomainActor,
+  scope: DossierScope,
+  context: JurisdictionContext,
+): boolean {
+  const instant = new Date(context.now).getTime();
+  if (Number.isNaN(instant)) return false;
+  const today = vietnamDate(new Date(instant).toISOString());
+  const succession = successionFor({ ruleSet: context.ruleSet }, today, ruleSetOn(today));
+  if (!succession) return false;
+  return Object.values(succession.roles).some(
+    (successor) =>
+      successor.role === actor.role &&
+      successorUnits(scope, successor.level, today, context.units).includes(actor.unit),
+  );
+}
+
+// Before the first rule set there is no law in force, hence no succession either.
+function ruleSetOn(today: string): RuleSet | undefined {
+  try {
+    return ruleSetAt(today);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The part of the administrative tree an actor may read, as filters on read models (undefined = nothing). */

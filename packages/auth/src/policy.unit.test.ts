@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES, type DomainActor, type DossierScope, type Role } from '@ntm/domain';
-import { can, readFilterFor } from './policy.js';
+import { loadBacKan, ROLES, type DomainActor, type DossierScope, type Role } from '@ntm/domain';
+import { can, readFilterFor, type JurisdictionContext } from './policy.js';
 
 // Bắc Kạn (06): a commune (01897) of district 061, a neighbour commune (01900), another district (063).
 const commune: DossierScope = {
@@ -105,6 +105,49 @@ describe('can: two-tier procedure (no district)', () => {
     expect(can(actor('provincial_appraiser', '06'), 'RecordVerification', twoTier)).toBe(false);
     expect(can(actor('auditor', '19'), 'audit', twoTier)).toBe(true);
     expect(can(actor('auditor', '06'), 'audit', twoTier)).toBe(false);
+  });
+});
+
+describe('can: reform cut-over for a dossier pinned to the 2022 procedure', () => {
+  const units = loadBacKan();
+  // 01897 merged into commune 01894 of Thái Nguyên (19) on 01/07/2025; the dossier's scope still says 061 and 06.
+  const pinned2022 = (now: string): JurisdictionContext => ({
+    ruleSet: { id: 'qd18-2022', version: 1 },
+    now,
+    units,
+  });
+  const cutOver = pinned2022('2025-06-30T17:00:00Z'); // 01/07/2025 00:00 in Vietnam
+  const dayBefore = pinned2022('2025-06-30T16:59:59Z');
+
+  it('accepts the successor roles for the successor units from the cut-over on', () => {
+    expect(can(actor('provincial_appraiser', '19'), 'RecordVerification', commune, cutOver)).toBe(true);
+    expect(can(actor('provincial_appraiser', '19'), 'read', commune, cutOver)).toBe(true);
+    expect(can(actor('commune_chairman', '01894'), 'DecideRecognition', village, cutOver)).toBe(true);
+  });
+
+  it('refuses them the day before, and without a context', () => {
+    expect(can(actor('provincial_appraiser', '19'), 'RecordVerification', commune, dayBefore)).toBe(false);
+    expect(can(actor('commune_chairman', '01894'), 'DecideRecognition', village, dayBefore)).toBe(false);
+    expect(can(actor('provincial_appraiser', '19'), 'RecordVerification', commune)).toBe(false);
+  });
+
+  it('refuses other units and roles that succeed nobody', () => {
+    expect(can(actor('provincial_appraiser', '20'), 'RecordVerification', commune, cutOver)).toBe(false);
+    expect(can(actor('commune_chairman', '01900'), 'DecideRecognition', village, cutOver)).toBe(false);
+    expect(can(actor('council_member', '19'), 'read', commune, cutOver)).toBe(false);
+    expect(can(actor('commune_official', '01894'), 'SubmitDossier', commune, cutOver)).toBe(false);
+  });
+
+  it('does not apply to a dossier pinned after the cut-over', () => {
+    const twoTierPin = { ...cutOver, ruleSet: { id: 'two-tier-2025', version: 3 } };
+    expect(can(actor('provincial_appraiser', '19'), 'RecordVerification', commune, twoTierPin)).toBe(false);
+  });
+
+  it('keeps the existing jurisdiction and never grants auditors or administrators more', () => {
+    expect(can(actor('provincial_appraiser', '06'), 'RecordAppraisal', commune, cutOver)).toBe(true);
+    expect(can(actor('auditor', '19'), 'audit', commune, cutOver)).toBe(false);
+    expect(can(actor('administrator', '19'), 'read', commune, cutOver)).toBe(false);
+    expect(can(actor('provincial_appraiser', '19'), 'read', commune, pinned2022('not a date'))).toBe(false);
   });
 });
 

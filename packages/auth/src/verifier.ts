@@ -23,6 +23,11 @@ export interface VerifierOptions {
   audience: string;
   /** clock used for `exp`/`nbf`; default the system clock */
   now?: () => Date;
+  /**
+   * How many verified tokens to remember, so that a client's next request skips the signature check (an ES256
+   * verification was the largest single CPU cost of a request); default 1000, 0 turns the cache off.
+   */
+  cacheSize?: number;
 }
 
 /** Who a verified token speaks for. */
@@ -102,25 +107,62 @@ const refuse = (error: unknown): never => {
 
 /** Builds a verifier; issuer and audience are always checked, algorithms always pinned. */
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
+  const clock = options.now ?? (() => new Date());
   const verifyOptions = (algorithms: string[]) => ({
     issuer: options.issuer,
     audience: options.audience,
     algorithms,
     requiredClaims: ['exp', 'sub'],
-    ...(options.now ? { currentDate: options.now() } : {}),
+    currentDate: clock(),
   });
+  let verify: (token: string) => Promise<JWTPayload>;
   if ('jwksUrl' in options.keys) {
     const jwks = createRemoteJWKSet(new URL(options.keys.jwksUrl));
-    return async (token) =>
-      principalFromClaims(
-        await jwtVerify(token, jwks, verifyOptions([...ALLOWED_ALGORITHMS])).then(payloadOf, refuse),
-      );
+    verify = (token) =>
+      jwtVerify(token, jwks, verifyOptions([...ALLOWED_ALGORITHMS])).then(payloadOf, refuse);
+  } else {
+    const key =
+      typeof options.keys.publicKey === 'string'
+        ? parsePublicKey(options.keys.publicKey)
+        : options.keys.publicKey;
+    const algorithm = algorithmFor(key);
+    verify = (token) => jwtVerify(token, key, verifyOptions([algorithm])).then(payloadOf, refuse);
   }
-  const key =
-    typeof options.keys.publicKey === 'string'
-      ? parsePublicKey(options.keys.publicKey)
-      : options.keys.publicKey;
-  const algorithm = algorithmFor(key);
-  return async (token) =>
-    principalFromClaims(await jwtVerify(token, key, verifyOptions([algorithm])).then(payloadOf, refuse));
+  const cache = new VerifiedTokens(options.cacheSize ?? 1000);
+  return async (token) => {
+    const seconds = Math.floor(clock().getTime() / 1000);
+    const known = cache.get(token, seconds);
+    if (known) return known;
+    const payload = await verify(token);
+    const principal = principalFromClaims(payload);
+    // At most five minutes, so that a key withdrawn from a JWKS stops working soon for cached tokens too.
+    cache.set(token, { principal, exp: Math.min(payload.exp!, seconds + 300), nbf: payload.nbf ?? 0 });
+    return principal;
+  };
+}
+
+/**
+ * Tokens that verified, keyed by the whole token (signature included, so a forged token never matches). An entry
+ * is used only inside the token's own `nbf`..`exp` window (and five minutes at most), judged exactly as jose judges it (no tolerance);
+ * outside it the token is verified again, which refuses it with the usual error. Least recently used go first.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { principal: Principal; exp: number; nbf: number }>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(token: string, nowSeconds: number): Principal | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    this.entries.delete(token);
+    if (nowSeconds >= entry.exp || nowSeconds < entry.nbf) return undefined;
+    this.entries.set(token, entry);
+    return entry.principal;
+  }
+
+  set(token: string, entry: { principal: Principal; exp: number; nbf: number }): void {
+    if (this.capacity <= 0) return;
+    this.entries.set(token, entry);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
 }

@@ -141,6 +141,50 @@ describe('createTokenVerifier', () => {
   });
 });
 
+describe('the verified-token cache', () => {
+  it('answers a repeated token from the cache but never past its expiry or for a tampered copy', async () => {
+    let at = now;
+    const v = createTokenVerifier({
+      keys: { publicKey: keys.publicKey },
+      issuer: ISS,
+      audience: AUD,
+      now: () => at,
+    });
+    const token = await sign({ ttlSeconds: 600 });
+    expect((await v(token)).actor).toEqual(official);
+    expect((await v(token)).actor).toEqual(official);
+    const [head, body, signature] = token.split('.') as [string, string, string];
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect(await refusal(`${head}.${body}.${flipped}`, v)).toBe('TOKEN_INVALID');
+    at = new Date(now.getTime() + 599_000);
+    expect((await v(token)).actor).toEqual(official);
+    at = new Date(now.getTime() + 600_000);
+    expect(await refusal(token, v)).toBe('TOKEN_EXPIRED');
+  });
+
+  it('does not accept a cached token before its not-before time', async () => {
+    let at = now;
+    const v = createTokenVerifier({
+      keys: { publicKey: keys.publicKey },
+      issuer: ISS,
+      audience: AUD,
+      now: () => at,
+    });
+    const seconds = Math.floor(now.getTime() / 1000);
+    const token = await new SignJWT({ role: 'commune_official', unit: '01897' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('u1')
+      .setIssuer(ISS)
+      .setAudience(AUD)
+      .setNotBefore(seconds)
+      .setExpirationTime(seconds + 600)
+      .sign(keys.privateKey);
+    expect((await v(token)).actor).toEqual(official);
+    at = new Date(now.getTime() - 60_000);
+    expect(await refusal(token, v)).toBe('TOKEN_INVALID');
+  });
+});
+
 describe('ensureLocalKeyPair', () => {
   it('generates the pair once, private key mode 0600, and reuses it', async () => {
     const again = await ensureLocalKeyPair(join(dir, 'keys'));

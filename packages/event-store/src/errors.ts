@@ -6,6 +6,8 @@ export type EventStoreErrorCode =
   | 'INVALID_REVISION'
   /** a read option (maxCount, limit, after) out of range */
   | 'INVALID_ARGUMENT'
+  /** an append inside a caller's transaction that had already written something else (SQL stores) */
+  | 'APPEND_NOT_FIRST_WRITE'
   | 'STORE_UNAVAILABLE';
 
 export class EventStoreError extends Error {

@@ -90,30 +90,101 @@ describe('PostgresEventStore global order', () => {
       await released;
       return result;
     });
-    await earlyAppended;
-    // T2 appends `late` and commits first, with a higher position.
-    const lateResult = await store.append('order-b', [late], { expectedRevision: 'no_stream' });
+    // Released in `finally`: a failed assertion must not leave T1 open (it would block the schema's DROP).
+    let lateResult: AppendResult;
+    try {
+      await earlyAppended;
+      // T2 appends `late` and commits first, with a higher position.
+      lateResult = await store.append('order-b', [late], { expectedRevision: 'no_stream' });
 
-    // A naive `position > checkpoint` reader sees `late` now and would move its checkpoint past `early`.
-    const naive = await sql.query<{ position: string }>(
-      `SELECT position::text AS position FROM "${schema}".events WHERE position > $1 ORDER BY position`,
-      [start.toString()],
-    );
-    expect(naive.rows.map((r) => BigInt(r.position))).toEqual([lateResult.position]);
-    // The store's reader does not expose `late` while the older transaction is open.
-    expect((await store.readAll({ after: start })).events).toEqual([]);
-    expect(await store.headPosition()).toBe(start);
+      // A naive `position > checkpoint` reader sees `late` now and would move its checkpoint past `early`.
+      const naive = await sql.query<{ position: string }>(
+        `SELECT position::text AS position FROM "${schema}".events WHERE position > $1 ORDER BY position`,
+        [start.toString()],
+      );
+      expect(naive.rows.map((r) => BigInt(r.position))).toEqual([lateResult.position]);
+      // The store's reader does not expose `late` while the older transaction is open.
+      expect((await store.readAll({ after: start })).events).toEqual([]);
+      expect(await store.headPosition()).toBe(start);
 
-    // The open transaction is what a lagging reader waits for, and the diagnostics name it.
-    const blockers = await globalLogBlockers(sql);
-    expect(blockers.map((b) => b.xid)).toContain((earlyResult0.position >> 20n).toString());
-
-    release();
+      // The open transaction is what a lagging reader waits for, and the diagnostics name it.
+      const blockers = await globalLogBlockers(sql, schema);
+      expect(blockers.map((b) => b.xid)).toEqual([(earlyResult0.position >> 20n).toString()]);
+    } finally {
+      release();
+    }
     const earlyResult = await t1;
     expect(earlyResult.position).toBeLessThan(lateResult.position);
     let seen: RecordedEvent[] = [];
     while (seen.length < 2) seen = (await store.readAll({ after: start })).events;
     expect(seen.map((e) => e.eventId)).toEqual([early.eventId, late.eventId]);
+  });
+
+  it('is not held back by unrelated transactions left open, in another schema or another database', async () => {
+    // Two sessions take a transaction id BEFORE the append and stay idle in transaction: one writes to another
+    // schema of this database, one sits in the `postgres` database. Neither appends to this store.
+    const otherSchema = freshSchema('unrelated');
+    const sameDb = new pg.Client({ connectionString });
+    const otherDb = new pg.Client({ connectionString: connectionString.replace(/\/[^/]*$/, '/postgres') });
+    await sameDb.connect();
+    await otherDb.connect();
+    try {
+      await sameDb.query('BEGIN');
+      await sameDb.query(`CREATE SCHEMA "${otherSchema}"`);
+      await sameDb.query(`CREATE TABLE "${otherSchema}".report AS SELECT 1 AS n`);
+      const sameDbXid = (await sameDb.query<{ x: string }>('SELECT txid_current()::text AS x')).rows[0]!.x;
+      await otherDb.query('BEGIN');
+      const otherDbXid = (await otherDb.query<{ x: string }>('SELECT txid_current()::text AS x')).rows[0]!.x;
+
+      const start = await store.headPosition();
+      let deliver!: (e: RecordedEvent) => void;
+      const delivered = new Promise<RecordedEvent>((resolve) => (deliver = resolve));
+      const subscription = store.subscribeToAll({ after: start, onEvent: (e) => deliver(e) });
+      const event = contractEvent('AfterIdle');
+      const result = await store.append(`idle-${randomUUID()}`, [event], { expectedRevision: 'no_stream' });
+      // The new event sits above both open transactions, and is readable at once all the same.
+      expect(result.position >> 20n).toBeGreaterThan(BigInt(sameDbXid));
+      expect(result.position >> 20n).toBeGreaterThan(BigInt(otherDbXid));
+      expect((await store.readAll({ after: start })).events.map((e) => e.eventId)).toEqual([event.eventId]);
+      expect(await store.headPosition()).toBe(result.position);
+      expect((await delivered).eventId).toBe(event.eventId);
+      await subscription.close();
+      // The diagnostics do not name them either: they block no reader.
+      const blockerXids = (await globalLogBlockers(sql)).map((b) => b.xid);
+      expect(blockerXids).not.toContain(sameDbXid);
+      expect(blockerXids).not.toContain(otherDbXid);
+    } finally {
+      await sameDb.query('ROLLBACK').catch(() => undefined);
+      await otherDb.query('ROLLBACK').catch(() => undefined);
+      await sameDb.end();
+      await otherDb.end();
+    }
+  });
+
+  it('refuses an append after another write in the same transaction, and writes nothing', async () => {
+    const s = `late-append-${randomUUID()}`;
+    const error = await sql
+      .transaction(async (tx) => {
+        // The transaction gets its id here, before it could take the append lock.
+        await tx.query(
+          `CREATE TEMP TABLE scratch_${randomUUID().replaceAll('-', '')} (n int) ON COMMIT DROP`,
+        );
+        await new PostgresEventStore({ sql: tx, schema }).append(s, [contractEvent()], {
+          expectedRevision: 'no_stream',
+        });
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'APPEND_NOT_FIRST_WRITE' });
+    expect(await store.streamRevision(s)).toBeUndefined();
+
+    // Appending first and writing something else afterwards in the same transaction is fine.
+    await sql.transaction(async (tx) => {
+      await new PostgresEventStore({ sql: tx, schema }).append(s, [contractEvent(), contractEvent()], {
+        expectedRevision: 'no_stream',
+      });
+      await tx.query(`CREATE TEMP TABLE scratch_${randomUUID().replaceAll('-', '')} (n int) ON COMMIT DROP`);
+    });
+    expect(await store.streamRevision(s)).toBe(1n);
   });
 
   it('keeps two store instances on one stream consistent although each caches its own last head', async () => {

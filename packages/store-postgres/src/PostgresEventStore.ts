@@ -2,13 +2,15 @@
  * The event store on PostgreSQL, written against SqlClient so that the very same code runs on `pg` and on PGlite.
  *
  * Global order without skipped events: every append is ONE autocommit INSERT, and each event's position is
- * `txid << 20 | index-in-batch`, where txid is the inserting transaction's id (`pg_current_xact_id()`). Readers of
- * the global log only return positions below `pg_snapshot_xmin(pg_current_snapshot()) << 20`: every transaction
- * with a smaller id has finished, and every transaction that starts later gets a larger id, so nothing can ever
- * appear below a position a reader has passed. The cost: the readable head trails while any transaction in the
- * cluster that holds an xid is still open (a long transaction elsewhere delays subscribers, never loses events).
- * A counter row updated in the append transaction was measured at a quarter of the insert rate at 8 writers,
- * because it serialises commits; see docs/adr/0001-event-store.md.
+ * `txid << 20 | index-in-batch`, where txid is the inserting transaction's id. The INSERT gets that id from
+ * `<schema>.append_transaction_id()`, which first takes a shared advisory lock (the append lock) while the
+ * transaction has no id yet. A reader first computes a bound in one statement: the smallest id of the sessions
+ * holding the append lock, or the snapshot's xmax when there is none; then, in a later statement (a newer
+ * snapshot), it returns only positions below `bound << 20`. Every appender with a smaller id has finished by
+ * then, and every later one gets a larger id, so nothing can appear below a position a reader has passed; the
+ * proof, race by race, is in docs/adr/0001-event-store.md. Transactions that do not append (another schema or
+ * database, an idle session, a report) never hold readers back. A counter row updated in the append transaction
+ * was measured at a quarter of the insert rate at 8 writers, because it serialises commits.
  *
  * Appends are optimistic: with the stream's head known (cached from our own last append, or 'no_stream'), the
  * INSERT goes straight out and the unique constraints on (stream_id, revision) and (stream_id, event_id) catch a
@@ -36,9 +38,9 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '@ntm/event-store';
-import { isUniqueViolation, migrate, quoteIdent } from '@ntm/sql';
+import { isUniqueViolation, migrate, quoteIdent, sqlState } from '@ntm/sql';
 import type { SqlClient } from '@ntm/sql';
-import { eventStoreMigrations } from './schema.js';
+import { APPEND_LOCK_NAMESPACE, APPEND_NOT_FIRST_SQLSTATE, eventStoreMigrations } from './schema.js';
 
 export interface PostgresEventStoreOptions {
   sql: SqlClient;
@@ -110,6 +112,8 @@ function toRecorded(row: EventRow): RecordedEvent {
 /** PostgreSQL (and PGlite) implementation of the EventStore port. */
 export class PostgresEventStore implements EventStore {
   private readonly sql: SqlClient;
+  private readonly schemaName: string;
+  private readonly schema: string;
   private readonly table: string;
   private readonly channel: string;
   private readonly now: () => Date;
@@ -128,7 +132,9 @@ export class PostgresEventStore implements EventStore {
 
   constructor(options: PostgresEventStoreOptions) {
     this.sql = options.sql;
-    this.table = `${quoteIdent(options.schema)}.events`;
+    this.schemaName = options.schema;
+    this.schema = quoteIdent(options.schema);
+    this.table = `${this.schema}.events`;
     this.channel = `ntm_events_${options.schema}`.slice(0, 63);
     this.now = options.now ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
@@ -155,6 +161,13 @@ export class PostgresEventStore implements EventStore {
       return await this.sql.query<R>(text, params);
     } catch (error) {
       if (isUniqueViolation(error)) throw error;
+      if (sqlState(error) === APPEND_NOT_FIRST_SQLSTATE) {
+        throw new EventStoreError(
+          'APPEND_NOT_FIRST_WRITE',
+          'an append must be the first write of its transaction: append before other writes, or outside it',
+          { cause: error },
+        );
+      }
       throw new EventStoreError('STORE_UNAVAILABLE', `event store query failed: ${String(error)}`, {
         cause: error,
       });
@@ -281,7 +294,11 @@ export class PostgresEventStore implements EventStore {
    */
   private async insert(streamId: string, chained: ReturnType<typeof chainEvents>): Promise<bigint> {
     const recordedAt = this.now().toISOString();
-    const position = '(pg_current_xact_id()::text::bigint << 20)';
+    // The transaction id comes from one materialised CTE, evaluated once, before the first row is inserted. A
+    // scalar subquery per VALUES row would run again after the first row's insert had assigned the id, which
+    // append_transaction_id() refuses.
+    const txid = `txid AS MATERIALIZED (SELECT ${this.schema}.append_transaction_id() AS id)`;
+    const position = '((SELECT id FROM txid) << 20)';
     const columns =
       'position, stream_id, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, recorded_at';
     if (chained.length <= VALUES_BATCH) {
@@ -302,7 +319,7 @@ export class PostgresEventStore implements EventStore {
           $${n + 5}::jsonb, $${n + 6}::jsonb, $${n + 7}, $${n + 8}, $2::timestamptz)`;
       });
       const { rows } = await this.query<{ position: string }>(
-        `INSERT INTO ${this.table} (${columns}) VALUES ${tuples.join(', ')} RETURNING position::text AS position`,
+        `WITH ${txid} INSERT INTO ${this.table} (${columns}) VALUES ${tuples.join(', ')} RETURNING position::text AS position`,
         params,
       );
       return BigInt(rows[rows.length - 1]!.position);
@@ -319,7 +336,7 @@ export class PostgresEventStore implements EventStore {
       hash: event.hash,
     }));
     const { rows } = await this.query<{ position: string }>(
-      `WITH ins AS (
+      `WITH ${txid}, ins AS (
          INSERT INTO ${this.table} (${columns})
          SELECT ${position} + r.i, $1, r.revision, r.event_id, r.type, r.schema_version, r.data, r.metadata,
                 r.prev_hash, r.hash, $3::timestamptz
@@ -354,7 +371,28 @@ export class PostgresEventStore implements EventStore {
     return rows[0] ? BigInt(rows[0].revision) : undefined;
   }
 
-  /** Only events of transactions older than every running one are readable: see the file comment. */
+  /**
+   * The readable limit of the global log: `bound << 20`, where bound is the smallest transaction id of a session
+   * holding the append lock, or the snapshot's xmax. pg_stat_activity shows 32-bit ids, widened here against
+   * xmax (live ids are within 2^31 of it); ids at or above xmax cannot lower the bound and are ignored. The
+   * caller must read with a LATER statement: see the file comment.
+   */
+  private async readableLimit(): Promise<string> {
+    const { rows } = await this.query<{ limit: string }>(
+      `SELECT (least(s.xmax, min(s.xmax - h.behind) FILTER (WHERE h.behind < 2147483648)) << 20)::text AS limit
+         FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax) s
+         LEFT JOIN LATERAL (
+           SELECT ((s.xmax - a.backend_xid::text::bigint) % 4294967296 + 4294967296) % 4294967296 AS behind
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND l.objid = hashtext($2)::oid
+              AND l.objsubid = 2 AND a.backend_xid IS NOT NULL) h ON true
+        GROUP BY s.xmax`,
+      [APPEND_LOCK_NAMESPACE, this.schemaName],
+    );
+    return rows[0]!.limit;
+  }
+
+  /** Only events below the readable limit are returned: see the file comment. */
   async readAll(options: ReadAllOptions = {}): Promise<AllPage> {
     const after = options.after ?? 0n;
     const limit = options.limit ?? 1000;
@@ -362,6 +400,7 @@ export class PostgresEventStore implements EventStore {
       throw new EventStoreError('INVALID_ARGUMENT', 'after must be a bigint >= 0');
     }
     validatePositiveInt(limit, 'limit');
+    const readable = await this.readableLimit();
     // The page is cut from an index scan in position order, then trimmed at the horizon: a horizon inside the
     // index condition made PGlite (no autovacuum, so no statistics) pick a bitmap scan and sort the whole rest of
     // the log for every page. The trimmed rows are a suffix of the page, so what remains is still gap-free.
@@ -369,18 +408,19 @@ export class PostgresEventStore implements EventStore {
       `SELECT page.* FROM (
          SELECT ${this.columns()}, e.position AS sort_key FROM ${this.table} e
          WHERE e.position > $1::bigint ORDER BY e.position LIMIT $2) page
-       WHERE page.sort_key < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)
+       WHERE page.sort_key < $3::bigint
        ORDER BY page.sort_key`,
-      [after.toString(), limit],
+      [after.toString(), limit, readable],
     );
     const events = rows.map(toRecorded);
     return { events, nextAfter: events.at(-1)?.position ?? after, isEnd: events.length < limit };
   }
 
   async headPosition(): Promise<bigint> {
+    const readable = await this.readableLimit();
     const { rows } = await this.query<{ position: string | null }>(
-      `SELECT max(position)::text AS position FROM ${this.table}
-       WHERE position < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)`,
+      `SELECT max(position)::text AS position FROM ${this.table} WHERE position < $1::bigint`,
+      [readable],
     );
     return BigInt(rows[0]?.position ?? 0);
   }

@@ -3,6 +3,15 @@ import { quoteIdent } from '@ntm/sql';
 import type { Migration } from '@ntm/sql';
 
 /**
+ * First key of the advisory lock every append transaction holds (shared) from before it has a transaction id
+ * until it ends; the second key is `hashtext(schema)`. Differs from the migration lock's namespace (0x4e544d).
+ */
+export const APPEND_LOCK_NAMESPACE = 0x4e544d45;
+
+/** SQLSTATE raised when an append comes after another write in the same transaction (see the migration). */
+export const APPEND_NOT_FIRST_SQLSTATE = 'NTM01';
+
+/**
  * Migrations of the event store in `schema`. `position` is the global-log position: the appending transaction's
  * id shifted left by 20 bits plus the event's index in the batch (see PostgresEventStore for why).
  */
@@ -27,6 +36,24 @@ export function eventStoreMigrations(schema: string): Migration[] {
           CONSTRAINT events_stream_revision UNIQUE (stream_id, revision),
           CONSTRAINT events_stream_event_id UNIQUE (stream_id, event_id)
         )`,
+    },
+    {
+      // The id used in positions. Readers are held back only by transactions holding the append lock, so the
+      // lock must be taken BEFORE the transaction gets its id. An append that follows another write in the same
+      // transaction (id already assigned) is refused rather than risk a skipped event. (A second append in one
+      // transaction is impossible anyway: it would reuse the first one's positions.)
+      id: '0002-append-transaction-id',
+      up: `
+        CREATE FUNCTION ${s}.append_transaction_id() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $fn$
+        BEGIN
+          IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+            RAISE EXCEPTION 'an append must be the first write of its transaction'
+              USING ERRCODE = '${APPEND_NOT_FIRST_SQLSTATE}';
+          END IF;
+          PERFORM pg_advisory_xact_lock_shared(${APPEND_LOCK_NAMESPACE}, hashtext('${schema}'));
+          RETURN pg_current_xact_id()::text::bigint;
+        END
+        $fn$`,
     },
   ];
 }

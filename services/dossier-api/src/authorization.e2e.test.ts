@@ -10,7 +10,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { allowedCommands, replay, ROLES, type DomainActor, type Role } from '@ntm/domain';
 import { dossierStreamId } from '@ntm/event-store';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
-import { communeJourney, TAN_LAP } from '@ntm/testing';
+import { communeJourney, TAN_LAP, THAI_NGUYEN } from '@ntm/testing';
 import { sendCommand } from './journeyClient.js';
 import { startTestServer, type TestServer } from './startTestServer.js';
 
@@ -140,6 +140,51 @@ describe('jurisdiction on opening and reading', () => {
       });
       expect({ path, role: actor.role, status: response.status }).toEqual({ path, role: actor.role, status });
     }
+  });
+});
+
+describe('reform cut-over: a 2022 dossier awaiting district verification on 01/07/2025', () => {
+  freshServer();
+  it('is read and verified by the Thái Nguyên appraiser, for the successor province only', async () => {
+    const journey = communeJourney('ntm', 1);
+    const verification = journey.steps.findIndex((s) => s.command.type === 'RecordVerification');
+    let dossierId: string | undefined;
+    let etag: string | undefined;
+    for (const step of journey.steps.slice(0, verification)) {
+      t.clock.set(new Date(step.ctx.now));
+      const token = await t.tokenFor(step.ctx.actor);
+      const answer = await sendCommand({ baseUrl: t.url, token, command: step.command, dossierId, etag });
+      expect(answer.status, step.command.type).toBeLessThan(300);
+      dossierId = answer.body['dossierId'] as string;
+      etag = answer.etag!;
+    }
+    t.clock.set(new Date('2025-07-02T02:00:00Z'));
+    const command = journey.steps[verification]!.command;
+    const as = async (unit: string) =>
+      t.tokenFor({ id: `snnmt-${unit}`, role: 'provincial_appraiser', unit });
+    const view = await fetch(`${t.url}/dossiers/${dossierId}`, {
+      headers: { authorization: `Bearer ${await as(THAI_NGUYEN)}` },
+    });
+    expect(view.status).toBe(200);
+    expect(((await view.json()) as { allowedCommands: string[] }).allowedCommands).toContain(
+      'RecordVerification',
+    );
+    const former = await sendCommand({ baseUrl: t.url, token: await as('06'), command, dossierId, etag });
+    expect([former.status, former.body['code']]).toEqual([403, 'SUCCESSOR_JURISDICTION']);
+    const other = await sendCommand({ baseUrl: t.url, token: await as('20'), command, dossierId, etag });
+    expect([other.status, other.body['code']]).toEqual([403, 'OUT_OF_JURISDICTION']);
+    const lawful = await sendCommand({
+      baseUrl: t.url,
+      token: await as(THAI_NGUYEN),
+      command,
+      dossierId,
+      etag,
+    });
+    expect(lawful.status).toBe(200);
+    const events = await t.store.readStream(dossierStreamId(dossierId!));
+    expect(events.find((e) => e.type === 'VerificationRecorded')?.data).toMatchObject({
+      succession: { replaces: 'district_verifier', role: 'provincial_appraiser', unitCode: THAI_NGUYEN },
+    });
   });
 });
 

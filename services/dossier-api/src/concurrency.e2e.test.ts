@@ -83,6 +83,38 @@ describe('concurrent writes', () => {
     expect(await t.store.readStream(dossierStreamId(dossierId))).toHaveLength(2);
   });
 
+  it('refuses with 412 a write based on a state another API process has since moved past', async () => {
+    // Two replicas on one store: each caches folded states, so the write must not trust a stale cache.
+    const replica = await startTestServer({ now: new Date(open.ctx.now), shareSchemaOf: t });
+    try {
+      const { dossierId, etag } = await openDossier();
+      const token = await t.tokenFor(open.ctx.actor);
+      // Each test server signs with its own key.
+      const send = async (server: TestServer, step: JourneyStep, ifMatch: string) =>
+        sendCommand({
+          baseUrl: server.url,
+          token: await server.tokenFor(open.ctx.actor),
+          command: step.command,
+          dossierId,
+          etag: ifMatch,
+        });
+      // The first replica reads the dossier at revision 0, the second one then writes revision 1.
+      const read = await fetch(`${t.url}/dossiers/${dossierId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(read.headers.get('etag')).toBe(etag);
+      expect((await send(replica, assessments[0]!, etag)).status).toBe(200);
+      const stale = await send(t, assessments[1]!, etag);
+      expect(stale.status).toBe(412);
+      expect(stale.body['code']).toBe('REVISION_MISMATCH');
+      const current = await send(t, assessments[1]!, '"1"');
+      expect(current.status).toBe(200);
+      expect(await t.store.readStream(dossierStreamId(dossierId))).toHaveLength(3);
+    } finally {
+      await replica.close();
+    }
+  });
+
   it('answers a retry from the stream when the first answer was lost, without appending again', async () => {
     const { dossierId, etag } = await openDossier();
     const token = await t.tokenFor(open.ctx.actor);

@@ -18,6 +18,8 @@ const ConfigSchema = z
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     DATA_DIR: z.string().trim().min(1).default('./data'),
     DATABASE_URL: optional,
+    /** PostgreSQL connections of the process: at least the number of requests served at once */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
     DATABASE_SCHEMA: z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')

@@ -63,6 +63,17 @@ export class DossierCache {
     return { streamId, state, revision };
   }
 
+  /**
+   * The cached state when it is exactly at `revision`, without asking the store. Only for a command with
+   * `If-Match: revision`: its conditional append then proves the state was current, and fails if it was not.
+   */
+  at(id: string, revision: bigint | undefined): CurrentDossier | undefined {
+    const streamId = dossierStreamId(id);
+    const cached = this.entries.get(streamId);
+    if (revision === undefined || cached?.revision !== revision) return undefined;
+    return { streamId, state: cached.state, revision };
+  }
+
   /** Records a state known to be at `revision` (after an append); an older one never replaces a newer one. */
   remember(streamId: string, revision: bigint, state: DossierState): void {
     const known = this.entries.get(streamId);

@@ -41,6 +41,7 @@ async function openSql(config: Config) {
         ...(await openPostgresStore({
           connectionString: config.DATABASE_URL,
           schema: config.DATABASE_SCHEMA,
+          maxConnections: config.DATABASE_POOL_SIZE,
         })),
         schema: config.DATABASE_SCHEMA,
       }

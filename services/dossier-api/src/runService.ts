@@ -8,7 +8,7 @@ import { createInlineProjector } from '@ntm/projections';
 import type { Config } from './config.js';
 import { createServer } from './app.js';
 import type { Clock } from './clock.js';
-import { demoUsers } from './demoUsers.js';
+import { startBanner } from './startBanner.js';
 import { openInfrastructure, openVerifier } from './infrastructure.js';
 import type { AppendedNotice } from './plugins/infrastructure.js';
 
@@ -22,12 +22,26 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     ? undefined
     : await createInlineProjector(infra.store, infra.sql, { schema: infra.readModelSchema });
   await projector?.catchUpAll();
+  // The inline projections run after the command has answered, off its latency path; read models trail the log
+  // by a moment, as they do with a projector service. Shutdown waits for the ones still running.
+  const projecting = new Set<Promise<void>>();
+  const projectAfterReply = (notice: AppendedNotice): void => {
+    if (!projector) return;
+    const run: Promise<void> = projector
+      .onAppended(notice.streamId, notice.revision)
+      .catch((error: unknown) => {
+        // The events are committed; the stream is caught up on its next append or at the next start.
+        server.log.error({ err: error, streamId: notice.streamId }, 'inline projection failed');
+      })
+      .finally(() => projecting.delete(run));
+    projecting.add(run);
+  };
   const server = await createServer({
     store: infra.store,
     sql: infra.sql,
     sqlSchema: infra.sqlSchema,
     readModelSchema: infra.readModelSchema,
-    ...(projector ? { onAppended: (n: AppendedNotice) => projector.onAppended(n.streamId, n.revision) } : {}),
+    ...(projector ? { onAppended: (n: AppendedNotice) => projectAfterReply(n) } : {}),
     clock,
     verifyToken,
     corsOrigins: config.CORS_ORIGINS,
@@ -37,19 +51,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
   await server.ready();
 
   const base = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
-  const lines = [
-    `NTM dossier engine listening on ${base} — API docs at ${base}/docs`,
-    `Store: ${infra.mode}`,
-  ];
-  if (local) {
-    lines.push('Demo users (role, unit) — get a token with: pnpm run token -- --role <role> --unit <unit>');
-    for (const user of demoUsers())
-      lines.push(`  ${user.role.padEnd(22)} ${user.unit.padEnd(14)} ${user.note}`);
-    lines.push(
-      `Then: curl -H "Authorization: Bearer $(pnpm -s run token -- --role auditor --unit 06)" ${base}/dossiers`,
-    );
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(startBanner(base, infra.mode, local));
   await server.listen({ port: config.PORT, host: config.HOST });
 
   let closing = false;
@@ -59,6 +61,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     server.log.info({ signal }, 'shutting down');
     server
       .close()
+      .then(() => Promise.all(projecting))
       .then(() => infra.close())
       .then(
         () => process.exit(0),

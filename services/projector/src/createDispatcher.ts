@@ -54,6 +54,8 @@ export interface Dispatcher {
 const STATE_ROW = 'default';
 /** wake-ups sent to Redis and not yet acknowledged before the subscription waits */
 const MAX_IN_FLIGHT = 256;
+const REPAIR_TIMEOUT_MS = 5000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, sql } = options;
@@ -176,7 +178,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     ]);
     lagSeconds =
       oldestBehind === undefined ? 0 : Math.max(0, (now().getTime() - Date.parse(oldestBehind)) / 1000);
-    if (repair) for (const [streamId, revision] of behind) await enqueue(streamId, revision);
+    if (!repair) return;
+    // A Redis that has just come back may drop a command; never wait on it for ever: retry on the next pass.
+    const adds = Promise.all([...behind].map(([streamId, revision]) => enqueue(streamId, revision)));
+    const settled = await Promise.race([adds.then(() => true), sleep(REPAIR_TIMEOUT_MS).then(() => false)]);
+    if (!settled) repairRequested = true;
   };
 
   const reconcile = (): Promise<void> => {
@@ -212,9 +218,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     async close() {
       if (timer) clearInterval(timer);
       await subscription?.close();
-      await Promise.all(inFlight);
-      await reconciling?.catch(() => undefined);
-      await Promise.all(queues.map((queue) => queue.close()));
+      // Wake-ups still in flight need not be awaited: a restart resumes from `confirmed` and hands them on again.
+      await Promise.race([reconciling?.catch(() => undefined), sleep(REPAIR_TIMEOUT_MS)]);
+      await Promise.race([Promise.all(queues.map((queue) => queue.close())), sleep(REPAIR_TIMEOUT_MS)]);
       connection.disconnect();
     },
   };

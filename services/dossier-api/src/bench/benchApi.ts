@@ -41,6 +41,13 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s on Linux). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+}
+
 async function rssKiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -170,8 +177,11 @@ async function main(): Promise<void> {
       }
     };
     const started = performance.now();
+    const cpuBefore = await cpuSeconds(child.pid!);
     await Promise.all(Array.from({ length: CLIENTS }, client));
     const apiSeconds = (performance.now() - started) / 1000;
+    // How much of a core the service itself used: tells a CPU-bound service from one waiting on a shared machine.
+    const serviceCpuSeconds = (await cpuSeconds(child.pid!)) - cpuBefore;
 
     // The raw store: 16 writers, one single-event append per call with a conditional revision, like the API.
     const payload = {
@@ -223,6 +233,8 @@ async function main(): Promise<void> {
       p99Ms: round(percentile(writeLatencies, 99), 2),
       readP99Ms: round(percentile(readLatencies, 99), 2),
       peakRssMiB: round(peakRss / 1024),
+      serviceCpuMsPerCommand: round((serviceCpuSeconds * 1000) / writeLatencies.length, 2),
+      serviceCpuShare: round(serviceCpuSeconds / apiSeconds, 2),
       rawAppendsPerSecond16Writers: round(rawRate),
       ratio: round(commandsPerSecond / rawRate, 3),
     };

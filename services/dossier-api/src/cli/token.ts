@@ -9,7 +9,7 @@ import { ensureLocalKeyPair, LOCAL_AUDIENCE, LOCAL_ISSUER, parseTtl, signLocalTo
 import { loadConfig } from '../config.js';
 import { localKeyDir } from '../infrastructure.js';
 
-const USAGE = 'usage: pnpm run token -- --role <role> --unit <unit code> [--sub <id>] [--ttl 8h]';
+const USAGE = 'usage: pnpm run token -- --role <role> --unit <code> [--sub <id>] [--ttl 8h]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\nroles: ${ROLES.join(', ')}\n`);

@@ -5,15 +5,24 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AuthError, can, type Action, type Principal, type TokenVerifier } from '@ntm/auth';
-import type { DossierScope } from '@ntm/domain';
+import type { DossierScope, DossierState } from '@ntm/domain';
 import { problems } from '../problems.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Verifies the bearer token and returns who the request speaks for (401 otherwise). */
     authenticate(request: FastifyRequest): Promise<Principal>;
-    /** Throws 403 unless the principal's jurisdiction covers the dossier for this action. */
-    authorize(request: FastifyRequest, principal: Principal, action: Action, scope: DossierScope): void;
+    /**
+     * Throws 403 unless the principal's jurisdiction covers the dossier for this action. With the dossier's pinned
+     * `ruleSet`, a reform's successor roles are accepted for the successor units from the cut-over on.
+     */
+    authorize(
+      request: FastifyRequest,
+      principal: Principal,
+      action: Action,
+      scope: DossierScope,
+      ruleSet?: DossierState['ruleSet'],
+    ): void;
   }
 }
 
@@ -27,8 +36,15 @@ export default fp(
     });
     fastify.decorate(
       'authorize',
-      (request: FastifyRequest, principal: Principal, action: Action, scope: DossierScope) => {
-        if (can(principal.actor, action, scope)) return;
+      (
+        request: FastifyRequest,
+        principal: Principal,
+        action: Action,
+        scope: DossierScope,
+        ruleSet?: DossierState['ruleSet'],
+      ) => {
+        const context = ruleSet && { ruleSet, now: fastify.clock.now(), units: fastify.domainContext.units };
+        if (can(principal.actor, action, scope, context)) return;
         request.log.info(
           {
             actorId: principal.actor.id,

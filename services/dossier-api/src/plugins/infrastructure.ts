@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventStore } from '@ntm/event-store';
-import type { DecisionContext, Tier } from '@ntm/domain';
+import { loadBacKan, type DecisionContext, type Tier, type UnitRegistry } from '@ntm/domain';
 import { migrateReadModels, queryUnitRecognition } from '@ntm/projections';
 import type { Clock } from '../clock.js';
 import type { SqlClient } from '@ntm/sql';
@@ -27,7 +27,7 @@ export interface InfrastructureOptions {
   /** SQL schema of the projections' read models (same database as `sql`) */
   readModelSchema: string;
   clock: Clock;
-  /** reference data the decider needs (unit registry, recognitions) */
+  /** reference data the decider needs (unit registry, recognitions); the units default to Bắc Kạn's */
   domainContext?: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'>;
   /** called after each successful append (embedded mode: run the projections in-process) */
   onAppended?: (notice: AppendedNotice) => void | Promise<void>;
@@ -40,7 +40,7 @@ declare module 'fastify' {
     idempotency: IdempotencyStore;
     /** folded states of recently used dossiers, brought up to date from the store on each use */
     dossiers: DossierCache;
-    domainContext: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'>;
+    domainContext: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'> & { units: UnitRegistry };
     /** the projections' read models */
     readModels: { sql: SqlClient; schema: string };
     /** The unit's highest current recognition, from the recognition read model (null when none). */
@@ -59,7 +59,11 @@ export default fp(
     fastify.decorate('clock', opts.clock);
     fastify.decorate('idempotency', idempotency);
     fastify.decorate('dossiers', new DossierCache());
-    fastify.decorate('domainContext', opts.domainContext ?? {});
+    // One registry for the process's life: the decider, the opening scope and the policy all read the same one.
+    fastify.decorate('domainContext', {
+      ...opts.domainContext,
+      units: opts.domainContext?.units ?? loadBacKan(),
+    });
     fastify.decorate('readModels', { sql: opts.sql, schema: opts.readModelSchema });
     fastify.decorate('unitRecognition', async (unitCode: string) => {
       const { current } = await queryUnitRecognition(opts.sql, unitCode, {}, opts.readModelSchema);

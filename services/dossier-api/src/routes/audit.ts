@@ -18,7 +18,7 @@ const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
     const principal = await fastify.authenticate(request);
     const loaded = await loadDossier(fastify.store, id);
     if (loaded.state === undefined) throw problems.dossierNotFound(id);
-    fastify.authorize(request, principal, 'audit', loaded.state.scope);
+    fastify.authorize(request, principal, 'audit', loaded.state.scope, loaded.state.ruleSet);
     return { principal, loaded };
   }
 

@@ -11,7 +11,6 @@ import { COMMAND_SPECS, type CommandSpec } from '@ntm/contracts';
 import {
   decide,
   evolve,
-  loadBacKan,
   replay,
   vietnamDate,
   type DomainError,
@@ -19,7 +18,7 @@ import {
   type UnitRegistry,
 } from '@ntm/domain';
 import type { Principal } from '@ntm/auth';
-import type { RecordedEvent } from '@ntm/event-store';
+import { WrongExpectedRevisionError, type RecordedEvent } from '@ntm/event-store';
 import { DOSSIER_ID, etagOf, parseIfMatch, toNewEvents } from '../dossier.js';
 import { eventIdFor, fingerprintOf, uuidV5, type StoredResponse } from '../idempotency.js';
 import { ProblemError, problems } from '../problems.js';
@@ -139,6 +138,7 @@ async function execute(
   request: FastifyRequest,
   principal: Principal,
   key: string | undefined,
+  fresh = false,
 ): Promise<StoredResponse> {
   const { actor, onBehalfOf } = principal;
   const ifMatch = (request.headers as { 'if-match'?: string })['if-match'];
@@ -149,7 +149,12 @@ async function execute(
     : (request.params as { id: string }).id;
   const eventId = (index: number) => (key === undefined ? randomUUID() : eventIdFor(key, actor.id, index));
 
-  const loaded = await fastify.dossiers.current(fastify.store, dossierId);
+  // A client that sends the revision the cache holds is usually right: skip the read, let the append judge.
+  const cached =
+    spec.creates || fresh || ifMatch === undefined
+      ? undefined
+      : fastify.dossiers.at(dossierId, parseIfMatch(ifMatch));
+  const loaded = cached ?? (await fastify.dossiers.current(fastify.store, dossierId));
   let expectedRevision: bigint | 'no_stream' = 'no_stream';
   if (spec.creates) {
     if (loaded.state !== undefined) {
@@ -164,7 +169,7 @@ async function execute(
     if (expected === undefined) throw problems.ifMatchMalformed();
     if (loaded.state === undefined) throw problems.dossierNotFound(dossierId);
     // Jurisdiction first, so that a stranger learns nothing about the dossier's revision.
-    fastify.authorize(request, principal, spec.type, loaded.state.scope);
+    fastify.authorize(request, principal, spec.type, loaded.state.scope, loaded.state.ruleSet);
     if (expected !== loaded.revision) {
       // The stream moved past If-Match: maybe by this very request, retried after a crash before it answered.
       const own =
@@ -181,7 +186,7 @@ async function execute(
     const scope = openingScope(
       request.body as OpeningBody,
       vietnamDate(now.toISOString()),
-      fastify.domainContext.units ?? bacKan(),
+      fastify.domainContext.units,
     );
     if (scope) fastify.authorize(request, principal, spec.type, scope);
   }
@@ -210,7 +215,15 @@ async function execute(
     workflow: state.workflow,
     eventId,
   });
-  const result = await fastify.store.append(loaded.streamId, events, { expectedRevision });
+  const result = await fastify.store
+    .append(loaded.streamId, events, { expectedRevision })
+    .catch((error: unknown) => {
+      // The cached state was not current (another process wrote): read the stream and judge the request again.
+      if (cached && error instanceof WrongExpectedRevisionError)
+        return execute(fastify, spec, request, principal, key, true).then((answer) => ({ answer }));
+      throw error;
+    });
+  if ('answer' in result) return result.answer;
   if (result.written === events.length) {
     const after = loaded.state ? events.reduce((folded, e) => evolve(folded, e), loaded.state) : state;
     fastify.dossiers.remember(loaded.streamId, result.nextExpectedRevision, after);
@@ -280,9 +293,6 @@ interface OpeningBody {
   unitCode: string;
   communeCode?: string;
 }
-
-let registry: UnitRegistry | undefined;
-const bacKan = (): UnitRegistry => (registry ??= loadBacKan());
 
 /** Where a dossier about to be opened will sit, from the unit registry; undefined for a unit it does not know. */
 function openingScope(body: OpeningBody, today: string, units: UnitRegistry): DossierScope | undefined {
