@@ -114,17 +114,21 @@ async function measureAppends(
 /** How long to wait for the global log to expose the filled events before declaring it blocked. */
 const HORIZON_WAIT_MS = 20_000;
 
-async function measureReadAll(store: EventStore, sql: SqlClient): Promise<Record<string, unknown>> {
+async function measureReadAll(
+  store: EventStore,
+  sql: SqlClient,
+  schema: string,
+): Promise<Record<string, unknown>> {
   let last = 0n;
   for (let filled = 0; filled < readEvents; filled += 1000) {
     const batch = Array.from({ length: 1000 }, (_, i) => sampleEvent(i));
     last = (await store.append(`fill-${randomUUID()}`, batch, { expectedRevision: 'no_stream' })).position;
   }
-  // The global log trails any open transaction on the server; a stuck session elsewhere blocks it.
+  // The global log trails open appending transactions of this store; a stuck appender would block it.
   const waitUntil = performance.now() + HORIZON_WAIT_MS;
   while ((await store.headPosition()) < last) {
     if (performance.now() > waitUntil) {
-      const blockers = (await globalLogBlockers(sql)).slice(0, 5);
+      const blockers = (await globalLogBlockers(sql, schema)).slice(0, 5);
       return { blocked: true, blockers };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -158,11 +162,11 @@ async function benchDriver(
         `baseline ${figures.baselineInsertsPerSec} inserts/s, ratio ${figures.ratio}`,
     );
   }
-  const read = await measureReadAll(store, sql);
+  const read = await measureReadAll(store, sql, schema);
   result['readAll'] = read;
   console.log(
     read['blocked']
-      ? `${name}: readAll NOT MEASURED: the global log is held back by open transactions: ${JSON.stringify(read['blockers'])}`
+      ? `${name}: readAll NOT MEASURED: the global log is held back by open appending transactions: ${JSON.stringify(read['blockers'])}`
       : `${name}: readAll ${String(read['events'])} events at ${String(read['eventsPerSec'])} events/s`,
   );
   return result;
