@@ -8,7 +8,12 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['vitest.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -24,7 +29,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'The domain is pure: no Node built-ins.' },
-            { group: ['pg', '@electric-sql/*', '@eventstore/*', 'bullmq', 'ioredis', 'fastify*'], message: 'No drivers in the domain.' },
+            {
+              group: ['pg', '@electric-sql/*', '@eventstore/*', 'bullmq', 'ioredis', 'fastify*'],
+              message: 'No drivers in the domain.',
+            },
           ],
         },
       ],

@@ -11,7 +11,12 @@ const alias = [
 ];
 const tier = (name: string, timeout: number) => ({
   extends: true as const,
-  test: { name, include: [`**/*.${name}.test.ts`], exclude: ['**/node_modules/**', '**/dist/**'], testTimeout: timeout },
+  test: {
+    name,
+    include: [`**/*.${name}.test.ts`],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: timeout,
+  },
 });
 
 export default defineConfig({

@@ -8,7 +8,7 @@ import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { evolveView, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
-import { PROJECTIONS, q } from './readModels.js';
+import { q, writeStreams } from './readModels.js';
 
 export interface CatchUpOptions {
   /** read-model schema; default "read_models" */
@@ -25,18 +25,19 @@ export interface CatchUpResult {
 export const DEFAULT_SCHEMA = 'read_models';
 
 /**
- * Applies the events of `streamId` above its checkpoint (at least up to `upToRevision`, more if they exist).
- * Throws `ProjectionError('STREAM_PARKED')` for a parked stream and `POISON_EVENT` for an uninterpretable event;
- * in both cases nothing is written.
+ * Applies every event of `streamId` above its checkpoint, up to the stream's head as read now: a wake-up only
+ * says "look at this stream", so a burst of N appends costs one catch-up, and a stale or duplicated wake-up is
+ * harmless. Throws `ProjectionError('STREAM_PARKED')` for a parked stream and `POISON_EVENT` for an
+ * uninterpretable event; in both cases nothing is written.
  */
 export async function catchUpStream(
   store: EventStore,
   sql: SqlClient,
   streamId: string,
-  upToRevision: bigint,
   options: CatchUpOptions = {},
 ): Promise<CatchUpResult> {
-  const s = q(options.schema ?? DEFAULT_SCHEMA);
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  const s = q(schema);
   // Read the events before taking a connection for the transaction: reading inside it would hold one pooled
   // connection while asking for another, and enough concurrent catch-ups then exhaust a shared pool.
   const seen = await sql.query<{ revision: string }>(
@@ -44,17 +45,15 @@ export async function catchUpStream(
     [streamId],
   );
   const before = BigInt(seen.rows[0]?.revision ?? '-1');
-  if (before >= upToRevision) return { applied: 0, checkpoint: before };
   const read = await store.readStream(streamId, { fromRevision: before + 1n });
+  if (read.length === 0) return { applied: 0, checkpoint: before };
   return sql.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO ${s}.checkpoints (stream_id, revision) VALUES ($1, -1) ON CONFLICT DO NOTHING`,
-      [streamId],
-    );
+    // Creates-or-locks the checkpoint row in one statement; a concurrent catch-up of the stream waits here.
     const locked = await tx.query<{ revision: string; view: DossierView | null; parked: boolean }>(
-      `SELECT c.revision::text AS revision, c.view,
-              EXISTS (SELECT 1 FROM ${s}.parked_streams p WHERE p.stream_id = c.stream_id) AS parked
-         FROM ${s}.checkpoints c WHERE c.stream_id = $1 FOR UPDATE`,
+      `INSERT INTO ${s}.checkpoints AS c (stream_id, revision) VALUES ($1, -1)
+       ON CONFLICT (stream_id) DO UPDATE SET revision = c.revision
+       RETURNING c.revision::text AS revision, c.view,
+         EXISTS (SELECT 1 FROM ${s}.parked_streams p WHERE p.stream_id = $1) AS parked`,
       [streamId],
     );
     const row = locked.rows[0]!;
@@ -67,24 +66,10 @@ export async function catchUpStream(
     if (events.length === 0) return { applied: 0, checkpoint };
     let view = row.view ?? undefined;
     for (const event of events) view = evolveView(view, event);
-    await writeStreams(tx, options.schema ?? DEFAULT_SCHEMA, [view!]);
-    const last = events.at(-1)!.revision;
-    await tx.query(`UPDATE ${s}.checkpoints SET revision = $2, view = $3::jsonb WHERE stream_id = $1`, [
-      streamId,
-      String(last),
-      JSON.stringify(view),
-    ]);
-    return { applied: events.length, checkpoint: last };
+    // Rows and checkpoint in one statement (see writeStreams).
+    await writeStreams(tx, schema, [view!]);
+    return { applied: events.length, checkpoint: events.at(-1)!.revision };
   });
-}
-
-/** Replaces the rows the given streams own in every read model. */
-export async function writeStreams(tx: SqlClient, schema: string, views: DossierView[]): Promise<void> {
-  const ids = views.map((v) => v.streamId);
-  for (const p of PROJECTIONS) {
-    await tx.query(`DELETE FROM ${q(schema)}.${p.name} WHERE stream_id = ANY($1::text[])`, [ids]);
-    await p.apply(tx, schema, views);
-  }
 }
 
 /** Parks a stream so that its wake-ups stop failing and an operator can see why. */

@@ -10,8 +10,8 @@ import { ProjectionError } from './errors.js';
 import { migrateReadModels } from './readModels.js';
 
 export interface InlineProjector {
-  /** Projects `streamId` up to at least `revision`. Never rejects for a poison event: the stream is parked. */
-  onAppended(streamId: string, revision: bigint): Promise<void>;
+  /** Projects `streamId` up to its head. Never rejects for a poison event: the stream is parked. */
+  onAppended(streamId: string, revision?: bigint): Promise<void>;
   /** Projects every stream that is behind the log. */
   catchUpAll(): Promise<void>;
 }
@@ -33,9 +33,9 @@ export async function createInlineProjector(
   const now = options.now ?? (() => new Date().toISOString());
   await migrateReadModels(sql, schema);
 
-  const onAppended = async (streamId: string, revision: bigint): Promise<void> => {
+  const onAppended = async (streamId: string): Promise<void> => {
     try {
-      await catchUpStream(store, sql, streamId, revision, { schema });
+      await catchUpStream(store, sql, streamId, { schema });
     } catch (error) {
       if (!(error instanceof ProjectionError)) throw error;
       if (error.code === 'POISON_EVENT') {
@@ -56,9 +56,7 @@ export async function createInlineProjector(
       let after = 0n;
       for (;;) {
         const page = await store.readAll({ after, limit: 5000 });
-        const heads = new Map<string, bigint>();
-        for (const event of page.events) heads.set(event.streamId, event.revision);
-        for (const [streamId, revision] of heads) await onAppended(streamId, revision);
+        for (const streamId of new Set(page.events.map((e) => e.streamId))) await onAppended(streamId);
         after = page.nextAfter;
         if (page.isEnd) return;
       }

@@ -7,40 +7,70 @@ import { migrate, quoteIdent, type SqlClient } from '@ntm/sql';
 import { statusOf, type DossierView } from './dossierView.js';
 import { nextActor } from './nextActor.js';
 
-type Row = Record<string, string | number | boolean | null>;
+/** One read-model row, as JSON. */
+export type ReadModelRow = Record<string, string | number | boolean | null>;
 
-/** A read model: its table, its key for comparisons, and the rows one stream contributes. */
+/** A read model: its table, its key, and the rows one stream contributes (a pure function of the view). */
 export interface Projection {
   name: string;
   /** column definitions, in table order */
   columns: string;
-  /** columns that identify a row (used to order and compare) */
+  /** columns that identify a row (used to upsert, order and compare) */
   key: string[];
-  /** Writes the rows of one stream, after its old rows were removed (`tx` is inside the catch-up transaction). */
-  apply(tx: SqlClient, schema: string, views: DossierView[]): Promise<void>;
+  /** The rows that one stream owns in this table. */
+  rows(view: DossierView): ReadModelRow[];
 }
 
-/** A projection defined by a pure row function; all of ours are, so `apply` is one bulk insert. */
+/** A projection defined by a pure row function; only dossier streams own rows. */
 function rowProjection(
   name: string,
   columns: string,
   key: string[],
-  rows: (view: DossierView) => Row[],
+  rows: (view: DossierView) => ReadModelRow[],
 ): Projection {
-  return {
-    name,
-    columns,
-    key,
-    async apply(tx, schema, views) {
-      const all = views.filter((v) => v.isDossier).flatMap(rows);
-      if (all.length === 0) return;
-      const table = `${q(schema)}.${name}`;
-      await tx.query(
-        `INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`,
-        [JSON.stringify(all)],
-      );
-    },
-  };
+  return { name, columns, key, rows: (view) => (view.isDossier ? rows(view) : []) };
+}
+
+/** Column names of a DDL column list (the words that start each top-level definition, constraints excluded). */
+function columnNames(columns: string): string[] {
+  return columns
+    .split(/,(?![^()]*\))/)
+    .map((definition) => definition.trim().split(/\s+/)[0]!)
+    .filter((name) => name !== 'PRIMARY');
+}
+
+/**
+ * Replaces the rows the given streams own in every read model, and their checkpoints, in ONE statement: per table
+ * an upsert of the new rows and a delete of the stream's rows that are no longer produced. The two touch disjoint
+ * keys, so the order in which PostgreSQL runs the data-modifying CTEs does not matter. One round trip per
+ * catch-up instead of two per table is what keeps the projection lag low.
+ */
+export async function writeStreams(tx: SqlClient, schema: string, views: DossierView[]): Promise<void> {
+  if (views.length === 0) return;
+  const s = q(schema);
+  const params: unknown[] = [views.map((v) => v.streamId), JSON.stringify(views)];
+  const ctes = PROJECTIONS.map((p, i) => {
+    const table = `${s}.${p.name}`;
+    params.push(JSON.stringify(views.flatMap((v) => p.rows(v))));
+    const rest = columnNames(p.columns).filter((c) => !p.key.includes(c));
+    const onConflict =
+      rest.length === 0
+        ? 'DO NOTHING'
+        : `DO UPDATE SET (${rest.join(', ')}) = ROW(${rest.map((c) => `EXCLUDED.${c}`).join(', ')})`;
+    const same = p.key.map((k) => `r.${k} = t.${k}`).join(' AND ');
+    return `r${i} AS (SELECT * FROM jsonb_populate_recordset(NULL::${table}, $${params.length}::jsonb)),
+      d${i} AS (DELETE FROM ${table} t WHERE t.stream_id = ANY($1::text[])
+                  AND NOT EXISTS (SELECT 1 FROM r${i} r WHERE ${same})),
+      u${i} AS (INSERT INTO ${table} SELECT * FROM r${i} ON CONFLICT (${p.key.join(', ')}) ${onConflict})`;
+  });
+  await tx.query(
+    `WITH ${ctes.join(',\n')},
+      cp AS (INSERT INTO ${s}.checkpoints (stream_id, revision, view)
+               SELECT v->>'streamId', (v->>'revision')::bigint, v FROM jsonb_array_elements($2::jsonb) AS v
+             ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision, view = EXCLUDED.view)
+     SELECT 1`,
+    params,
+  );
 }
 
 /** Danh sách hồ sơ — one row per dossier. */

@@ -6,10 +6,10 @@
  */
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
-import { catchUpStream, DEFAULT_SCHEMA, writeStreams } from './catchUpStream.js';
+import { catchUpStream, DEFAULT_SCHEMA } from './catchUpStream.js';
 import { evolveView, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
-import { migrateReadModels, PROJECTIONS, q } from './readModels.js';
+import { migrateReadModels, PROJECTIONS, q, writeStreams } from './readModels.js';
 
 export interface RebuildOptions {
   /** read-model schema to replace (or create); default "read_models" */
@@ -67,14 +67,7 @@ export async function rebuild(
   const ss = q(shadow);
   for (let i = 0; i < all.length; i += batch) {
     const chunk = all.slice(i, i + batch);
-    await sql.transaction(async (tx) => {
-      await writeStreams(tx, shadow, chunk);
-      await tx.query(
-        `INSERT INTO ${ss}.checkpoints (stream_id, revision, view)
-         SELECT v->>'streamId', (v->>'revision')::bigint, v FROM jsonb_array_elements($1::jsonb) AS v`,
-        [JSON.stringify(chunk)],
-      );
-    });
+    await sql.transaction((tx) => writeStreams(tx, shadow, chunk));
   }
   for (const [streamId, { error, revision }] of failed) {
     await sql.query(
@@ -87,11 +80,9 @@ export async function rebuild(
   // Wake-ups handled on the old schema while we folded are lost with it: replay the tail on the new one.
   for (;;) {
     const page = await store.readAll({ after, limit: options.pageSize ?? 5000 });
-    const heads = new Map<string, bigint>();
-    for (const event of page.events) heads.set(event.streamId, event.revision);
-    for (const [streamId, revision] of heads) {
+    for (const streamId of new Set(page.events.map((e) => e.streamId))) {
       try {
-        await catchUpStream(store, sql, streamId, revision, { schema });
+        await catchUpStream(store, sql, streamId, { schema });
       } catch (error) {
         if (!(error instanceof ProjectionError)) throw error;
       }
