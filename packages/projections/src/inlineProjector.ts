@@ -10,7 +10,7 @@ import { ProjectionError } from './errors.js';
 import { migrateReadModels } from './readModels.js';
 
 export interface InlineProjector {
-  /** Projects `streamId` up to its head. Never rejects for a poison event: the stream is parked. */
+  /** Projects `streamId` up to its head (`revision`, which callers have at hand, is not needed). Never rejects for a poison event: the stream is parked. */
   onAppended(streamId: string, revision?: bigint): Promise<void>;
   /** Projects every stream that is behind the log. */
   catchUpAll(): Promise<void>;

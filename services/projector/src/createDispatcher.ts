@@ -1,6 +1,7 @@
 /**
  * The dispatcher follows the global log (the store's subscription: LISTEN/NOTIFY with polling as a fallback) and
- * hands each event on as a wake-up job `{ streamId, upToRevision }`. It keeps two positions in SQL:
+ * hands the events on as wake-up jobs `{ streamId, upToRevision }`, one per stream per page of the log, deduplicated
+ * per stream in the queue (see `wakeUpDeduplication`). It keeps two positions in SQL:
  * - `handed_on`: the last event enqueued;
  * - `confirmed`: every event up to it is projected (or its stream parked).
  * It restarts from `confirmed`, and whenever Redis came back (possibly empty: jobs lost) it re-enqueues the
@@ -12,7 +13,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { EventStore, RecordedEvent, Subscription } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { migrateReadModels, q } from '@ntm/projections';
-import { partitionQueueName, queueNameFor, wakeUpJobId, type WakeUp } from './partitions.js';
+import { partitionQueueName, queueNameFor, wakeUpDeduplication, type WakeUp } from './partitions.js';
 
 export interface DispatcherOptions {
   store: EventStore;
@@ -52,8 +53,10 @@ export interface Dispatcher {
 }
 
 const STATE_ROW = 'default';
-/** wake-ups sent to Redis and not yet acknowledged before the subscription waits */
-const MAX_IN_FLIGHT = 256;
+/** batches sent to Redis and not yet acknowledged before the subscription waits */
+const MAX_IN_FLIGHT = 16;
+/** streams per batch at most (a page of the log is 500 events) */
+const MAX_BATCH = 500;
 const REPAIR_TIMEOUT_MS = 5000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -105,23 +108,40 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   // ioredis reports every failed reconnect here; the retry strategy already handles them.
   connection.on('error', () => undefined);
 
-  const enqueue = async (streamId: string, revision: bigint): Promise<void> => {
-    const queue = queueOf.get(queueNameFor(queuePrefix, streamId, partitions))!;
-    await queue.add(
-      'wake-up',
-      { streamId, upToRevision: String(revision) },
-      { jobId: wakeUpJobId(streamId, revision) },
-    );
+  /** Enqueues one wake-up per stream, with one `addBulk` (one Redis round trip) per queue. */
+  const enqueue = async (heads: Map<string, bigint>): Promise<void> => {
+    const perQueue = new Map<Queue<WakeUp>, Parameters<Queue<WakeUp>['addBulk']>[0]>();
+    for (const [streamId, revision] of heads) {
+      const queue = queueOf.get(queueNameFor(queuePrefix, streamId, partitions))!;
+      const jobs = perQueue.get(queue) ?? [];
+      jobs.push({
+        name: 'wake-up',
+        data: { streamId, upToRevision: String(revision) },
+        opts: { deduplication: wakeUpDeduplication(streamId) },
+      });
+      perQueue.set(queue, jobs);
+    }
+    await Promise.all([...perQueue].map(([queue, jobs]) => queue.addBulk(jobs)));
   };
 
-  // Adds are pipelined on one connection (ioredis keeps their order); the subscription only waits when too many
-  // are in flight. A failed add asks the next reconcile to re-enqueue whatever is behind.
+  // The subscription delivers a page of the log event by event, each in a microtask: collect them, and hand the
+  // batch on when the page is done (setImmediate runs after the microtasks), one wake-up per stream. Batches are
+  // pipelined on one connection (ioredis keeps their order); the subscription only waits when too many are in
+  // flight. A failed batch asks the next reconcile to re-enqueue whatever is behind.
   const inFlight = new Set<Promise<void>>();
   let repairRequested = false;
-  const handOn = async (event: RecordedEvent): Promise<void> => {
-    const add = enqueue(event.streamId, event.revision).then(
+  let batch = new Map<string, bigint>();
+  let batchEnd = 0n;
+  let flushScheduled = false;
+  const flush = (): void => {
+    flushScheduled = false;
+    if (batch.size === 0) return;
+    const heads = batch;
+    const last = batchEnd;
+    batch = new Map();
+    const add = enqueue(heads).then(
       () => {
-        if (event.position > handedOn) handedOn = event.position;
+        if (last > handedOn) handedOn = last;
       },
       (error: unknown) => {
         onError(error);
@@ -130,6 +150,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     );
     inFlight.add(add);
     void add.finally(() => inFlight.delete(add));
+  };
+  const handOn = async (event: RecordedEvent): Promise<void> => {
+    batch.set(event.streamId, event.revision);
+    batchEnd = event.position;
+    if (batch.size >= MAX_BATCH) flush();
+    else if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
     if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
   };
 
@@ -180,7 +209,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       oldestBehind === undefined ? 0 : Math.max(0, (now().getTime() - Date.parse(oldestBehind)) / 1000);
     if (!repair) return;
     // A Redis that has just come back may drop a command; never wait on it for ever: retry on the next pass.
-    const adds = Promise.all([...behind].map(([streamId, revision]) => enqueue(streamId, revision)));
+    const adds = behind.size === 0 ? Promise.resolve() : enqueue(behind);
     const settled = await Promise.race([adds.then(() => true), sleep(REPAIR_TIMEOUT_MS).then(() => false)]);
     if (!settled) repairRequested = true;
   };

@@ -23,7 +23,7 @@ export interface ProjectionWorkerOptions {
   partitions?: number;
   /** default "bull" */
   redisPrefix?: string;
-  /** jobs in flight per queue; default 1 */
+  /** jobs in flight per queue; default 2 (a catch-up mostly waits on PostgreSQL, so one per queue idles a core) */
   concurrency?: number;
   /**
    * How long a job's lock lasts without renewal; a worker that died (SIGKILL) gives its job back after this.
@@ -52,7 +52,7 @@ export function createProjectionWorker(options: ProjectionWorkerOptions): Projec
   const process = async (job: Job<WakeUp>): Promise<WakeUpResult> => {
     const { streamId } = job.data;
     try {
-      const result = await catchUpStream(store, sql, streamId, BigInt(job.data.upToRevision), { schema });
+      const result = await catchUpStream(store, sql, streamId, { schema });
       return { applied: result.applied, checkpoint: String(result.checkpoint) };
     } catch (error) {
       if (error instanceof ProjectionError && error.code === 'STREAM_PARKED') return { parked: true };
@@ -82,7 +82,7 @@ export function createProjectionWorker(options: ProjectionWorkerOptions): Projec
         {
           connection,
           prefix: options.redisPrefix ?? 'bull',
-          concurrency: options.concurrency ?? 1,
+          concurrency: options.concurrency ?? 2,
           lockDuration: options.lockDurationMs ?? 30_000,
           stalledInterval: Math.max(100, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
         },

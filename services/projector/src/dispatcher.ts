@@ -9,7 +9,7 @@ import { openPostgresStore } from '@ntm/store-postgres';
 import { loadConfig } from './config.js';
 import { createDispatcher } from './createDispatcher.js';
 import { projectorRoutes } from './projectorRoutes.js';
-import { queueNameFor, wakeUpJobId } from './partitions.js';
+import { queueNameFor, wakeUpDeduplication } from './partitions.js';
 
 const config = loadConfig();
 const log = pino({ name: 'projector-dispatcher' });
@@ -41,7 +41,7 @@ await app.register(projectorRoutes, {
     await queue?.add(
       'wake-up',
       { streamId, upToRevision: String(revision) },
-      { jobId: `${wakeUpJobId(streamId, revision)}-released` },
+      { deduplication: wakeUpDeduplication(streamId) },
     );
   },
 });

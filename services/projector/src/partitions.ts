@@ -4,11 +4,25 @@
  * harmless anyway).
  */
 
-/** The payload of a wake-up job: never the events, only where the stream has got to. */
+/**
+ * The payload of a wake-up job: never the events, only the stream to catch up. The worker catches up to the
+ * stream's head as read when the job starts, so `upToRevision` (the revision that caused the wake-up) is only a
+ * record for operators and for parking after exhausted retries.
+ */
 export interface WakeUp {
   streamId: string;
   /** decimal string: BullMQ stores job data as JSON, which has no bigint */
   upToRevision: string;
+}
+
+/**
+ * Deduplication of wake-ups per stream. While a wake-up of a stream waits, another is dropped: the waiting one
+ * will read the head when it starts. While one is ACTIVE, BullMQ keeps the last one that arrives and queues it
+ * when the active job finishes (`keepLastIfActive`), so an event committed after the active job read the head is
+ * never left unprojected. At most one active and one waiting wake-up per stream.
+ */
+export function wakeUpDeduplication(streamId: string): { id: string; keepLastIfActive: true } {
+  return { id: streamId, keepLastIfActive: true };
 }
 
 /** 32-bit FNV-1a: stable across processes and Node versions, unlike anything seeded. */
@@ -26,10 +40,4 @@ export function queueNameFor(queuePrefix: string, streamId: string, partitions: 
 
 export function partitionQueueName(queuePrefix: string, partition: number): string {
   return `${queuePrefix}-${partition}`;
-}
-
-/** One job id per stream and revision: BullMQ drops a second add of the same id while the first exists. */
-export function wakeUpJobId(streamId: string, revision: bigint): string {
-  // BullMQ refuses ":" in custom ids.
-  return `${streamId.replaceAll(':', '_')}@${revision}`;
 }

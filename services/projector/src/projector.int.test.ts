@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewEvent } from '@ntm/event-store';
@@ -12,7 +13,7 @@ import { compareReadModels, rebuild, sampleDossierEvents, uuidFor } from '@ntm/p
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import { createDispatcher, type Dispatcher } from './createDispatcher.js';
 import { createProjectionWorker, type ProjectionWorker } from './createProjectionWorker.js';
-import { queueNameFor, wakeUpJobId } from './partitions.js';
+import { queueNameFor, wakeUpDeduplication, type WakeUp } from './partitions.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -329,9 +330,43 @@ describe('projector', () => {
     expect(count.rows[0]!.n).toBe(10);
   });
 
-  it('wake-up job ids are unique per stream and revision', () => {
-    expect(wakeUpJobId('dossier-a:b', 3n)).toBe('dossier-a_b@3');
-    expect(new Set([wakeUpJobId('dossier-a', 1n), wakeUpJobId('dossier-a', 2n)]).size).toBe(2);
+  it('wake-ups of one stream coalesce while waiting, and one arriving while a job is active runs after it', async () => {
+    const env = await setup();
+    const queue = new Queue<WakeUp>(`${env.queuePrefix}-dedup`, {
+      connection: { url: REDIS_URL },
+      prefix: env.redisPrefix,
+    });
+    cleanups.push(() => queue.close());
+    const wake = (streamId: string, revision: number) =>
+      queue.add(
+        'wake-up',
+        { streamId, upToRevision: String(revision) },
+        { deduplication: wakeUpDeduplication(streamId) },
+      );
+    // Three wake-ups of "a" while none is active: one job.
+    for (let r = 0; r < 3; r += 1) await wake('a', r);
+    await wake('b', 0);
+    expect(await queue.getWaitingCount()).toBe(2);
+
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const seen: string[] = [];
+    const worker = new Worker<WakeUp>(
+      queue.name,
+      async (job) => {
+        seen.push(`${job.data.streamId}@${job.data.upToRevision}`);
+        if (seen.length === 1) await held;
+      },
+      { connection: { url: REDIS_URL }, prefix: env.redisPrefix, concurrency: 1 },
+    );
+    cleanups.push(() => worker.close());
+    await waitFor('the first job to be active', () => Promise.resolve(seen.length === 1));
+    // Arriving while "a" is active: kept (the last one only) and run after it, never dropped.
+    await wake('a', 3);
+    await wake('a', 4);
+    release();
+    await waitFor('every wake-up to run', async () => (await queue.getCompletedCount()) === 3);
+    expect(seen).toEqual(['a@0', 'b@0', 'a@4']);
   });
 });
 
