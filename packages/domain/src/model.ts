@@ -3,19 +3,14 @@
  * Other packages (contracts, auth, projections, the API) speak these words; keep them small and stable.
  */
 
-/** Hồ sơ — the kinds of recognition dossier the engine runs. */
-export const DOSSIER_KINDS = [
-  'VILLAGE_NTM',
-  'COMMUNE_NTM',
-  'COMMUNE_ADVANCED',
-  'COMMUNE_MODEL',
-  'REVOCATION',
-  'POST_MERGER_ACKNOWLEDGEMENT',
-] as const;
+import { DOSSIER_KIND_VALUES, TIER_VALUES } from '@ntm/contracts';
+
+/** Hồ sơ — the kinds of recognition dossier the engine runs (the list lives in the contracts, the lower layer). */
+export const DOSSIER_KINDS = DOSSIER_KIND_VALUES;
 export type DossierKind = (typeof DOSSIER_KINDS)[number];
 
 /** Recognition tiers: NTM (đạt chuẩn), advanced (nâng cao), model (kiểu mẫu). */
-export const TIERS = ['ntm', 'advanced', 'model'] as const;
+export const TIERS = TIER_VALUES;
 export type Tier = (typeof TIERS)[number];
 
 /** Who acts. A user holds one role in one administrative unit (its official code). */

@@ -82,9 +82,7 @@ describe('catchUpStream', () => {
     const n = await appendHistory('c1', '01870', '064');
     const { store, sql } = opened;
     const results = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        catchUpStream(store, sql, 'dossier-c1', { schema: incremental }),
-      ),
+      Array.from({ length: 6 }, () => catchUpStream(store, sql, 'dossier-c1', { schema: incremental })),
     );
     expect(results.reduce((sum, r) => sum + r.applied, 0)).toBe(n);
   });
@@ -107,9 +105,9 @@ describe('catchUpStream', () => {
           return result;
         }),
     });
-    await expect(
-      catchUpStream(store, crashing(sql), 'dossier-f1', { schema: incremental }),
-    ).rejects.toThrow('worker crashed');
+    await expect(catchUpStream(store, crashing(sql), 'dossier-f1', { schema: incremental })).rejects.toThrow(
+      'worker crashed',
+    );
     const rows = await sql.query(`SELECT 1 FROM "${incremental}".dossiers WHERE stream_id = 'dossier-f1'`);
     expect(rows.rows).toEqual([]);
     const retried = await catchUpStream(store, crashing(sql), 'dossier-f1', {

@@ -203,6 +203,14 @@ const cases: Case[] = [
     status: 400,
     code: 'VALIDATION_FAILED',
   },
+  {
+    name: 'anonymous caller with a malformed body: 401 before any parsing',
+    path: () => '/dossiers',
+    headers: { ...json, authorization: '' },
+    body: '{"kind":',
+    status: 401,
+    code: 'UNAUTHENTICATED',
+  },
   { name: 'unknown route', method: 'GET', path: () => '/nowhere', status: 404, code: 'ROUTE_NOT_FOUND' },
   {
     name: 'domain refusal: command not allowed in step',

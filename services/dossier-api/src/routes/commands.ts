@@ -83,6 +83,11 @@ const commandRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         body: spec.schema,
         response: { [spec.creates ? 201 : 200]: CommandReply },
       },
+      // Authenticate before the body is parsed or validated: an anonymous caller learns nothing but 401.
+      // The verified token is cached, so the handler's own call below costs no second signature check.
+      onRequest: async (request) => {
+        await fastify.authenticate(request);
+      },
       handler: (request, reply) => handleCommand(fastify, spec, request, reply),
     });
   }
