@@ -27,6 +27,7 @@ import dossierRoutes from './routes/dossiers.js';
 import auditRoutes from './routes/audit.js';
 import listRoutes from './routes/list.js';
 import healthRoutes from './routes/health.js';
+import operationsRoutes, { type OperationsOptions } from './routes/operations.js';
 
 export interface AppOptions extends InfrastructureOptions {
   verifyToken: TokenVerifier;
@@ -34,6 +35,8 @@ export interface AppOptions extends InfrastructureOptions {
   corsOrigins: string[];
   /** requests per minute per client address; default 1200 */
   rateLimitMax?: number;
+  /** the administrator's routes: metrics, parked streams, and the queue dashboard in `REDIS_URL` mode */
+  operations: OperationsOptions;
 }
 
 /** The whole API as one plugin. */
@@ -76,6 +79,7 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(listRoutes);
   await routes.register(dossierRoutes);
   await routes.register(auditRoutes);
+  await fastify.register(operationsRoutes, opts.operations);
 }
 
 export interface ServerOptions extends AppOptions {

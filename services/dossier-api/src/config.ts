@@ -31,6 +31,17 @@ const ConfigSchema = z
       .default('read_models'),
     EVENTSTORE_CONNECTION_STRING: optional,
     REDIS_URL: optional,
+    /** the projector's wake-up queues (REDIS_URL mode): names, partitions and Redis key prefix, as the projector's */
+    QUEUE_PREFIX: z.string().trim().min(1).default('ntm-projections'),
+    PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
+    BULLMQ_PREFIX: z.string().trim().min(1).default('bull'),
+    /** a static bearer token that may read /metrics only (a Prometheus scraper); administrators always may */
+    METRICS_TOKEN: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(z.string().min(32, 'at least 32 characters').optional())
+      .optional(),
     JWKS_URL: z.url().optional(),
     JWT_PUBLIC_KEY: optional,
     JWT_ISSUER: optional,

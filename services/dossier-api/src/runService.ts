@@ -5,12 +5,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { createInlineProjector } from '@ntm/projections';
+import { measureLag } from '@ntm/projector';
 import type { Config } from './config.js';
 import { createServer } from './app.js';
 import type { Clock } from './clock.js';
 import { startBanner } from './startBanner.js';
 import { openInfrastructure, openVerifier } from './infrastructure.js';
 import type { AppendedNotice } from './plugins/infrastructure.js';
+import { InlineLag } from './inlineLag.js';
+import { openProjectionQueues } from './projectionQueues.js';
 
 /** Starts the service and returns the listening server; the process exits after a shutdown signal. */
 export async function runService(config: Config, clock: Clock): Promise<FastifyInstance> {
@@ -22,18 +25,32 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     ? undefined
     : await createInlineProjector(infra.store, infra.sql, { schema: infra.readModelSchema });
   await projector?.catchUpAll();
+  const wakeUps = config.REDIS_URL
+    ? openProjectionQueues({
+        redisUrl: config.REDIS_URL,
+        queuePrefix: config.QUEUE_PREFIX,
+        partitions: config.PARTITIONS,
+        redisPrefix: config.BULLMQ_PREFIX,
+      })
+    : undefined;
+  // Lag is wall-clock time, not the business clock.
+  const inlineLag = new InlineLag();
   // The inline projections run after the command has answered, off its latency path; read models trail the log
   // by a moment, as they do with a projector service. Shutdown waits for the ones still running.
   const projecting = new Set<Promise<void>>();
   const projectAfterReply = (notice: AppendedNotice): void => {
     if (!projector) return;
+    const done = inlineLag.begin(notice.position);
     const run: Promise<void> = projector
       .onAppended(notice.streamId, notice.revision)
       .catch((error: unknown) => {
         // The events are committed; the stream is caught up on its next append or at the next start.
         server.log.error({ err: error, streamId: notice.streamId }, 'inline projection failed');
       })
-      .finally(() => projecting.delete(run));
+      .finally(() => {
+        done();
+        projecting.delete(run);
+      });
     projecting.add(run);
   };
   const server = await createServer({
@@ -47,6 +64,18 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     corsOrigins: config.CORS_ORIGINS,
     rateLimitMax: config.RATE_LIMIT_MAX,
     logLevel: config.LOG_LEVEL,
+    operations: wakeUps
+      ? {
+          projectionLag: () => measureLag(infra.store, infra.sql, infra.readModelSchema, () => new Date()),
+          requeue: (streamId) => wakeUps.requeue(infra.store, streamId),
+          queues: wakeUps.queues,
+          ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
+        }
+      : {
+          projectionLag: () => inlineLag.measure(infra.store, infra.sql, infra.readModelSchema),
+          requeue: (streamId) => projector!.onAppended(streamId),
+          ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
+        },
   });
   await server.ready();
 
@@ -62,6 +91,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     server
       .close()
       .then(() => Promise.all(projecting))
+      .then(() => wakeUps?.close())
       .then(() => infra.close())
       .then(
         () => process.exit(0),

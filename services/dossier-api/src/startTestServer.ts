@@ -13,6 +13,9 @@ import { createServer } from './app.js';
 import { FixedClock } from './clock.js';
 import type { SqlClient } from '@ntm/sql';
 import type { InfrastructureOptions } from './plugins/infrastructure.js';
+import { measureLag } from '@ntm/projector';
+import { InlineLag } from './inlineLag.js';
+import { openProjectionQueues, type ProjectionQueuesOptions } from './projectionQueues.js';
 
 export interface TestServer {
   url: string;
@@ -21,6 +24,8 @@ export interface TestServer {
   store: EventStore;
   sql: SqlClient;
   schema: string;
+  /** schema of the read models (`<schema>_rm`) */
+  readModelSchema: string;
   /** Events in the store, all streams (read from its table, so no reader lag can hide an append). */
   countEvents(): Promise<number>;
   /** A token for the actor, valid for `ttlSeconds` (default 8 h) from the clock's current time. */
@@ -41,8 +46,12 @@ export interface TestServerOptions {
   now: Date;
   rateLimitMax?: number;
   domainContext?: InfrastructureOptions['domainContext'];
-  /** run the projections in-process after each append (default true) */
+  /** run the projections in-process after each append (default true, false with `redis`) */
   inlineProjections?: boolean;
+  /** `REDIS_URL` mode: the projector's queues (use a prefix of the test's own); the lag is the dispatcher's */
+  redis?: ProjectionQueuesOptions;
+  /** a static token for `/metrics` */
+  metricsToken?: string;
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
@@ -57,9 +66,12 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const readModelSchema = `${schema}_rm`;
   const opened = await openPostgresStore({ connectionString, schema });
   const projector =
-    options.inlineProjections === false
+    (options.inlineProjections ?? options.redis === undefined) === false
       ? undefined
       : await createInlineProjector(opened.store, opened.sql, { schema: readModelSchema });
+  const wakeUps = options.redis ? openProjectionQueues(options.redis) : undefined;
+  const inlineLag = new InlineLag();
+  const metricsToken = options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken };
   const server = await createServer({
     store: opened.store,
     sql: opened.sql,
@@ -76,7 +88,28 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     rateLimitMax: options.rateLimitMax ?? 100_000,
     logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     ...(options.domainContext ? { domainContext: options.domainContext } : {}),
-    ...(projector ? { onAppended: (n) => projector.onAppended(n.streamId, n.revision) } : {}),
+    ...(projector
+      ? {
+          onAppended: async (n) => {
+            const done = inlineLag.begin(n.position);
+            await projector.onAppended(n.streamId, n.revision).finally(done);
+          },
+        }
+      : {}),
+    operations: wakeUps
+      ? {
+          projectionLag: () => measureLag(opened.store, opened.sql, readModelSchema, () => new Date()),
+          requeue: (streamId) => wakeUps.requeue(opened.store, streamId),
+          queues: wakeUps.queues,
+          ...metricsToken,
+        }
+      : {
+          projectionLag: () => inlineLag.measure(opened.store, opened.sql, readModelSchema),
+          requeue: async (streamId) => {
+            await projector?.onAppended(streamId);
+          },
+          ...metricsToken,
+        },
   });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -86,6 +119,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     store: opened.store,
     sql: opened.sql,
     schema,
+    readModelSchema,
     countEvents: async () =>
       (await opened.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]!.n,
     tokenFor: (actor, opts = {}) =>
@@ -100,6 +134,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       }),
     close: async () => {
       await server.close();
+      await wakeUps?.close();
       try {
         if (owner) {
           await opened.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
