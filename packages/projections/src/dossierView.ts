@@ -1,10 +1,13 @@
 /**
  * The per-stream fold behind every read model. Projections do not replay the aggregate: they read what the
  * envelope guarantees (step before/after, actor, workflow pin, occurredAt) and the few event payloads that carry
- * read-model facts (opening scope, criteria, decisions, deadlines). The view is plain JSON so it is kept beside the
- * stream's checkpoint and the next wake-up folds only the new events.
+ * read-model facts (opening scope, criteria, decisions, deadlines). Every event of a dossier stream is first lifted
+ * and validated through `@ntm/contracts` (`upcast`, `EVENT_SCHEMAS`), so an unknown or malformed event parks its
+ * stream instead of becoming a silently wrong row. The view is plain JSON so it is kept beside the stream's
+ * checkpoint and the next wake-up folds only the new events.
  */
-import type { Json, RecordedEvent } from '@ntm/event-store';
+import { ContractError, EVENT_SCHEMAS, upcast, type EventData, type EventType } from '@ntm/contracts';
+import type { RecordedEvent } from '@ntm/event-store';
 import { ProjectionError } from './errors.js';
 
 export type Tier = 'ntm' | 'advanced' | 'model';
@@ -44,6 +47,8 @@ export interface DossierView {
   year: number | null;
   workflowId: string | null;
   workflowVersion: number | null;
+  /** the rule set pinned at opening (absent in views folded before it was recorded) */
+  ruleSet?: { id: string; version: number } | null;
   step: string;
   /** when the dossier entered its current step */
   stepSince: string;
@@ -63,18 +68,6 @@ const TIER_OF_KIND: Record<string, Tier> = {
   COMMUNE_MODEL: 'model',
 };
 
-type Data = RecordedEvent['data'];
-
-const str = (v: Json | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const num = (v: Json | undefined): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v)
-    ? v
-    : typeof v === 'string' && /^\d+$/.test(v)
-      ? Number(v)
-      : undefined;
-const obj = (v: Json | undefined): Data | undefined =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
-
 function poison(event: RecordedEvent, why: string): ProjectionError {
   return new ProjectionError('POISON_EVENT', `${event.streamId}@${event.revision} ${event.type}: ${why}`, {
     streamId: event.streamId,
@@ -86,36 +79,44 @@ function poison(event: RecordedEvent, why: string): ProjectionError {
 /** Streams the engine writes dossiers to; others (e.g. reference data) are checkpointed and skipped. */
 export const isDossierStream = (streamId: string): boolean => streamId.startsWith('dossier-');
 
-function open(event: RecordedEvent): DossierView {
-  const data = event.data;
-  const scope = obj(data.scope) ?? data;
-  const kind = str(data.kind);
-  const unitCode = str(scope.unitCode) ?? str(data.villageId) ?? str(scope.communeCode);
-  const communeCode = str(scope.communeCode) ?? unitCode;
-  const provinceCode = str(scope.provinceCode);
-  if (
-    kind === undefined ||
-    unitCode === undefined ||
-    communeCode === undefined ||
-    provinceCode === undefined
-  ) {
-    throw poison(event, 'the opening event must carry kind and scope (unitCode, communeCode, provinceCode)');
+/** A dossier event lifted to its current schema version and parsed; anything else is a poison event. */
+type ValidEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
+
+function validate(event: RecordedEvent): ValidEvent {
+  let lifted: { data: Record<string, unknown> };
+  try {
+    lifted = upcast(event.type, event.schemaVersion, event.data);
+  } catch (error) {
+    if (error instanceof ContractError) throw poison(event, error.message);
+    throw error;
   }
-  const year = num(data.year) ?? num(data.planYear) ?? Number(event.metadata.occurredAt.slice(0, 4));
-  const targetTier = str(data.targetTier) ?? str(obj(data.target)?.tier);
+  const type = event.type as EventType;
+  const parsed = EVENT_SCHEMAS[type].schema.safeParse(lifted.data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`);
+    throw poison(event, `does not match the ${type} contract (${issues.slice(0, 3).join('; ')})`);
+  }
+  return { type, data: parsed.data } as ValidEvent;
+}
+
+function open(event: RecordedEvent, valid: ValidEvent): DossierView {
+  if (valid.type !== 'DossierOpened') throw poison(event, 'a dossier stream must start with DossierOpened');
+  const { data } = valid;
+  const scope = data.scope;
   return {
     streamId: event.streamId,
     isDossier: true,
-    kind,
-    tier: TIER_OF_KIND[kind] ?? (targetTier as Tier | undefined) ?? null,
-    unitCode,
-    communeCode,
-    districtCode: str(scope.districtCode) ?? null,
-    provinceCode,
-    year,
-    workflowId: event.metadata.workflow?.id ?? null,
-    workflowVersion: event.metadata.workflow?.version ?? null,
-    step: event.metadata.toState ?? 'opened',
+    kind: data.kind,
+    tier: TIER_OF_KIND[data.kind] ?? data.tier ?? null,
+    unitCode: scope.unitCode,
+    communeCode: scope.communeCode,
+    districtCode: scope.districtCode ?? null,
+    provinceCode: scope.provinceCode,
+    year: data.year,
+    workflowId: data.workflow.id,
+    workflowVersion: data.workflow.version,
+    ruleSet: { id: data.ruleSet.id, version: data.ruleSet.version },
+    step: event.metadata.toState ?? 'preparing',
     stepSince: event.metadata.occurredAt,
     revision: String(event.revision),
     openedAt: event.metadata.occurredAt,
@@ -126,36 +127,22 @@ function open(event: RecordedEvent): DossierView {
   };
 }
 
-/** Criteria verdicts come one per event (`criterion`, `met`) or as a table (`criteria: [{ criterion, met }]`). */
-function recordCriteria(view: DossierView, data: Data): void {
-  const rows = Array.isArray(data.criteria) ? data.criteria : [data];
-  for (const row of rows) {
-    const r = obj(row);
-    const code = r && (str(r.criterion) ?? str(r.code) ?? str(r.criterionCode));
-    if (r && code !== undefined && typeof r.met === 'boolean') view.criteria[code] = r.met;
-  }
-}
-
-function decide(view: DossierView, event: RecordedEvent, revoked: boolean): void {
-  const data = event.data;
-  const outcomeText = str(data.outcome) ?? str(data.decision);
-  const recognised = revoked
-    ? false
-    : data.recognised === true || outcomeText === 'recognise' || outcomeText === 'recognised';
-  const tier = (str(data.tier) as Tier | undefined) ?? view.tier;
-  if (tier === null || !['ntm', 'advanced', 'model'].includes(tier)) {
-    throw poison(event, 'a decision needs the tier it recognises or revokes');
-  }
-  const decidedOn =
-    str(data.decisionDate) ?? str(data.date) ?? str(data.decidedOn) ?? event.metadata.occurredAt.slice(0, 10);
+function decide(
+  view: DossierView,
+  event: RecordedEvent,
+  outcome: RecognitionFact['outcome'],
+  decision: { decisionNo: string; decidedOn: string; tier?: Tier | undefined; year?: number | undefined },
+): void {
+  const tier = decision.tier ?? view.tier;
+  if (tier === null) throw poison(event, 'a decision needs the tier it recognises or revokes');
   view.recognitions.push({
     revision: String(event.revision),
-    unitCode: str(data.unitCode) ?? str(obj(data.target)?.unitCode) ?? view.unitCode,
+    unitCode: view.unitCode,
     tier,
-    outcome: revoked ? 'revoked' : recognised ? 'recognised' : 'refused',
-    decisionNo: str(data.decisionNo) ?? str(data.decisionNumber) ?? null,
-    decidedOn,
-    year: num(data.year) ?? Number(decidedOn.slice(0, 4)),
+    outcome,
+    decisionNo: decision.decisionNo,
+    decidedOn: decision.decidedOn,
+    year: decision.year ?? Number(decision.decidedOn.slice(0, 4)),
   });
 }
 
@@ -164,10 +151,12 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
   if (!isDossierStream(event.streamId)) {
     return { ...(view ?? emptyView(event.streamId)), revision: String(event.revision) };
   }
+  const valid = validate(event);
   if (view === undefined) {
     if (event.revision !== 0n) throw poison(event, 'the stream has no opening event before this one');
-    return open(event);
+    return open(event, valid);
   }
+  if (valid.type === 'DossierOpened') throw poison(event, 'the dossier is already open');
   const next: DossierView = {
     ...view,
     criteria: { ...view.criteria },
@@ -176,31 +165,43 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
     revision: String(event.revision),
     updatedAt: event.metadata.occurredAt,
   };
-  const type = event.type;
-  if (
-    type.endsWith('SelfAssessmentRecorded') ||
-    type.endsWith('VerificationRecorded') ||
-    type.endsWith('AppraisalRecorded')
-  ) {
-    recordCriteria(next, event.data);
-  } else if (type === 'RecognitionDecided') {
-    decide(next, event, false);
-  } else if (type === 'RecognitionRevoked') {
-    decide(next, event, true);
-  } else if (type === 'DeadlineScheduled') {
-    const dueAt = str(event.data.dueAt) ?? str(event.data.dueOn) ?? str(event.data.due);
-    if (dueAt === undefined) throw poison(event, 'a deadline needs dueAt');
-    next.deadlines.push({
-      deadlineId: str(event.data.deadlineId) ?? str(event.data.id) ?? String(event.revision),
-      step: str(event.data.step) ?? next.step,
-      dueAt,
-      scheduledAt: event.metadata.occurredAt,
-      state: 'open',
-    });
-  } else if (type === 'DeadlineElapsed') {
-    const id = str(event.data.deadlineId) ?? str(event.data.id);
-    for (const d of next.deadlines)
-      if (d.state === 'open' && (id === undefined || d.deadlineId === id)) d.state = 'elapsed';
+  switch (valid.type) {
+    case 'SelfAssessmentRecorded':
+      next.criteria[valid.data.criterionCode] = valid.data.met;
+      break;
+    // The latest verdict per criterion, whoever recorded it (commune, verifier, appraiser).
+    case 'VerificationRecorded':
+    case 'AppraisalRecorded':
+      for (const row of valid.data.criteria) next.criteria[row.code] = row.met;
+      break;
+    case 'RecognitionDecided':
+      decide(next, event, 'recognised', valid.data);
+      break;
+    case 'RecognitionRefused':
+      decide(next, event, 'refused', valid.data);
+      break;
+    case 'RecognitionRevoked':
+      decide(next, event, 'revoked', valid.data);
+      break;
+    case 'AcknowledgementDecided':
+      decide(next, event, valid.data.outcome === 'acknowledge' ? 'recognised' : 'refused', valid.data);
+      break;
+    case 'DeadlineScheduled':
+      next.deadlines.push({
+        deadlineId: valid.data.deadlineId,
+        // The machine step the deadline runs on: leaving it meets the deadline.
+        step: event.metadata.toState ?? next.step,
+        dueAt: valid.data.dueOn,
+        scheduledAt: event.metadata.occurredAt,
+        state: 'open',
+      });
+      break;
+    case 'DeadlineElapsed':
+      for (const d of next.deadlines)
+        if (d.state === 'open' && d.deadlineId === valid.data.deadlineId) d.state = 'elapsed';
+      break;
+    default:
+      break;
   }
   const toState = event.metadata.toState;
   if (toState !== undefined && toState !== next.step) {

@@ -1,9 +1,24 @@
 /**
- * "Who acts next": the role and the jurisdiction (unit code) whose inbox a dossier sits in, from its current step.
- * The machines name their steps; the read model only needs which office holds the file, so the mapping is by the
- * stage a step belongs to. The jurisdiction follows the role: commune-side roles act for the commune (or village),
- * district roles for the district, provincial roles for the province.
+ * "Who acts next", from the workflow machines: the roles that may fire some transition out of the dossier's
+ * current step in the workflow version it pinned, each with the unit it acts for (the jurisdiction of its inbox).
+ * Deadline bookkeeping (`ElapseDeadline`, the administrator's deadline worker) is not anyone's work to do.
+ *
+ * Reform cut-over: for a dossier pinned to a rule set older than a succession (districts abolished on 01/07/2025),
+ * an abolished role's entry holds until the day before the cut-over and its successor's entry from that day, for
+ * the successor unit. Rows therefore depend only on the events, never on the wall clock; readers pick the entries
+ * active on their day (`queryInbox` with `now`).
  */
+import {
+  addCalendarDays,
+  loadBacKan,
+  ReferenceDataError,
+  RULE_SETS,
+  successionFor,
+  successorUnits,
+  workflowByPin,
+  type Role,
+  type UnitRegistry,
+} from '@ntm/domain';
 import type { DossierView } from './dossierView.js';
 
 export interface NextActor {
@@ -11,49 +26,130 @@ export interface NextActor {
   unitCode: string;
 }
 
-/** First matching rule wins; ordered from the most specific stage names to the most generic. */
-const STAGES: { match: RegExp; role: string; level: 'unit' | 'commune' | 'district' | 'province' }[] = [
-  {
-    match: /(recognised|refused|revoked|withdrawn|closed|announced|acknowledged|rejected)$/i,
-    role: '',
-    level: 'unit',
-  },
-  { match: /poll/i, role: 'front_officer', level: 'commune' },
-  { match: /council/i, role: 'council_secretary', level: 'province' },
-  { match: /(decision|awaiting_?decision|decide)/i, role: 'provincial_chairman', level: 'province' },
-  { match: /(appraisal|appraising|forwarded|provincial)/i, role: 'provincial_appraiser', level: 'province' },
-  { match: /(verification|verifying|submitted|district)/i, role: 'district_verifier', level: 'district' },
-];
-
-/** Returns undefined-free data: `null` when nobody has to act (a closed dossier). */
-export function nextActor(view: DossierView): NextActor | null {
-  for (const stage of STAGES) {
-    if (!stage.match.test(view.step)) continue;
-    if (stage.role === '') return null;
-    return locate(view, stage.role, stage.level);
-  }
-  // Everything before submission is the commune's (or, for a village, the village head's) own work.
-  return view.kind === 'VILLAGE_NTM'
-    ? { role: 'village_head', unitCode: view.unitCode }
-    : { role: 'commune_official', unitCode: view.communeCode };
+/** Hộp việc — one inbox entry; `from` / `until` (ISO dates, inclusive) bound it around a reform cut-over. */
+export interface InboxEntry extends NextActor {
+  from: string | null;
+  until: string | null;
 }
 
-function locate(
-  view: DossierView,
-  role: string,
-  level: 'unit' | 'commune' | 'district' | 'province',
-): NextActor {
-  // After the 2025 reform there is no district: its verification falls to the province (workflow v2).
-  if (level === 'district' && (view.districtCode === null || (view.workflowVersion ?? 1) >= 2)) {
-    return { role: 'provincial_appraiser', unitCode: view.provinceCode };
+const DEADLINE_WATCH = 'ElapseDeadline';
+const FAR_FUTURE = '9999-12-31';
+
+const COMMUNE_ROLES: readonly string[] = ['commune_official', 'commune_chairman', 'front_officer'];
+/** Roles that prepare the file (as opposed to reviewing it). */
+const COMMUNE_SIDE: readonly string[] = ['commune_official', 'front_officer', 'village_head'];
+const DISTRICT_ROLES: readonly string[] = ['district_verifier', 'district_chairman'];
+
+/** The unit a role acts for on this dossier, by the level the role belongs to. */
+function unitOf(view: DossierView, role: string): string {
+  if (role === 'village_head') return view.unitCode;
+  if (COMMUNE_ROLES.includes(role)) return view.communeCode;
+  if (DISTRICT_ROLES.includes(role)) return view.districtCode ?? view.provinceCode;
+  return view.provinceCode;
+}
+
+/** The roles that may fire a transition out of `step` in the pinned workflow (empty for an unknown pin). */
+export function rolesAt(workflow: { id: string; version: number }, step: string): Role[] {
+  const wf = workflowByPin(workflow);
+  if (!wf) return [];
+  const roles = wf.definition.edges
+    .filter((e) => e.from === step && e.command !== DEADLINE_WATCH)
+    .flatMap((e) => e.roles);
+  return [...new Set(roles)].sort();
+}
+
+let units: UnitRegistry | undefined;
+
+/** Who may act next on the dossier, one entry per role (and per successor unit after a cut-over), sorted. */
+export function nextActors(view: DossierView): InboxEntry[] {
+  if (view.workflowId === null || view.workflowVersion === null) return [];
+  const roles = rolesAt({ id: view.workflowId, version: view.workflowVersion }, view.step);
+  const succession = lastSuccession(view.ruleSet ?? null);
+  // One entry per role and unit: a successor that also holds the step in its own right is active throughout.
+  const entries = new Map<string, InboxEntry>();
+  const add = (entry: InboxEntry) => {
+    const key = `${entry.role} ${entry.unitCode}`;
+    const known = entries.get(key);
+    entries.set(
+      key,
+      known
+        ? {
+            ...known,
+            from: known.from === null || entry.from === null ? null : min(known.from, entry.from),
+            until: known.until === null || entry.until === null ? null : max(known.until, entry.until),
+          }
+        : entry,
+    );
+  };
+  for (const role of roles) {
+    const successor = succession?.roles[role];
+    if (!succession || !successor) {
+      add({ role, unitCode: unitOf(view, role), from: null, until: null });
+      continue;
+    }
+    add({ role, unitCode: unitOf(view, role), from: null, until: addCalendarDays(succession.from, -1) });
+    for (const unitCode of successorUnitsOf(view, successor.level, succession.from))
+      add({ role: successor.role, unitCode, from: succession.from, until: null });
   }
-  const unitCode =
-    level === 'unit'
-      ? view.unitCode
-      : level === 'commune'
-        ? view.communeCode
-        : level === 'district'
-          ? (view.districtCode ?? view.provinceCode)
-          : view.provinceCode;
-  return { role, unitCode };
+  return [...entries.values()].sort((a, b) =>
+    a.role === b.role ? a.unitCode.localeCompare(b.unitCode) : a.role.localeCompare(b.role),
+  );
+}
+
+const min = (a: string, b: string) => (a < b ? a : b);
+const max = (a: string, b: string) => (a < b ? b : a);
+
+/** The last reform cut-over after the dossier's pinned rule set; undefined for none or an unknown pin. */
+function lastSuccession(ruleSet: { id: string; version: number } | null) {
+  if (ruleSet === null) return undefined;
+  try {
+    return successionFor({ ruleSet }, FAR_FUTURE, RULE_SETS.at(-1));
+  } catch (error) {
+    if (error instanceof ReferenceDataError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The single entry active on `today` (or, without a day, the first entry of the procedure as pinned): kept for
+ * callers that show one "next actor". `null` when nobody has to act (a closed dossier).
+ */
+export function nextActor(view: DossierView, today?: string): NextActor | null {
+  const active = nextActors(view).filter(
+    (e) =>
+      today === undefined
+        ? e.from === null
+        : (e.from === null || e.from <= today) && (e.until === null || today <= e.until),
+  );
+  const first = active[0];
+  return first ? { role: first.role, unitCode: first.unitCode } : null;
+}
+
+/**
+ * Who a running deadline binds: the office reviewing the file (not the commune side, which may only withdraw or
+ * attach meanwhile), under the procedure as pinned. `null` when nobody has to act.
+ */
+export function deadlineActor(view: DossierView): NextActor | null {
+  const pinned = nextActors(view).filter((e) => e.from === null);
+  const reviewing = pinned.find((e) => !COMMUNE_SIDE.includes(e.role)) ?? pinned[0];
+  return reviewing ? { role: reviewing.role, unitCode: reviewing.unitCode } : null;
+}
+
+/** Successor units from the unit lineage; units the reference data does not know keep the dossier's own. */
+function successorUnitsOf(view: DossierView, level: 'commune' | 'province', day: string): string[] {
+  units ??= loadBacKan();
+  const scope = {
+    unitCode: view.unitCode,
+    communeCode: view.communeCode,
+    districtCode: view.districtCode ?? undefined,
+    provinceCode: view.provinceCode,
+  };
+  let found: string[] = [];
+  try {
+    found = successorUnits(scope, level, day, units);
+  } catch (error) {
+    // An unknown commune code (another province's data): the lineage cannot say, so the dossier's own unit stays.
+    if (!(error instanceof ReferenceDataError)) throw error;
+  }
+  return found.length > 0 ? found : [level === 'commune' ? view.communeCode : view.provinceCode];
 }

@@ -2,6 +2,7 @@
  * Read-model queries with filters, paging and sorting. Parameters are validated here (not only in HTTP) so every
  * caller gets the same `INVALID_QUERY` errors; sort columns come from a whitelist, values are always bound.
  */
+import { vietnamDate } from '@ntm/domain';
 import type { SqlClient } from '@ntm/sql';
 import { DEFAULT_SCHEMA } from './catchUpStream.js';
 import { ProjectionError } from './errors.js';
@@ -31,6 +32,8 @@ interface ListSpec {
   sorts: Record<string, string>;
   defaultSort: string;
   scope: Partial<Record<keyof ReadScope, string>>;
+  /** rows carry `active_from` / `active_to` (dates): with `now`, keep those active on that day in Vietnam */
+  bounded?: boolean;
 }
 
 const CODE = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -78,6 +81,12 @@ async function list<T>(
     if (query.overdue !== 'true' && query.overdue !== 'false') throw invalid('overdue must be true or false');
     params.push(query.now);
     where.push(query.overdue === 'true' ? `due_at < $${params.length}` : `due_at >= $${params.length}`);
+  }
+  if (spec.bounded && query.now !== undefined) {
+    if (Number.isNaN(Date.parse(query.now))) throw invalid('now must be an ISO instant');
+    params.push(vietnamDate(query.now));
+    const day = `$${params.length}`;
+    where.push(`(active_from IS NULL OR active_from <= ${day}) AND (active_to IS NULL OR ${day} <= active_to)`);
   }
   const sortName = query.sort ?? spec.defaultSort;
   const sort = spec.sorts[sortName];
@@ -130,6 +139,9 @@ export interface InboxRow {
   kind: string;
   dossier_unit_code: string;
   province_code: string;
+  /** first and last day (ISO dates) the entry holds around a reform cut-over; null = unbounded */
+  active_from: string | null;
+  active_to: string | null;
 }
 
 export interface DeadlineRow {
@@ -186,12 +198,16 @@ export function queryDossiers(
   );
 }
 
-/** What waits for a role in a unit, oldest first by default. Filters: role, unitCode, kind, step, provinceCode. */
+/**
+ * What waits for a role in a unit, oldest first by default. Filters: role, unitCode, kind, step, provinceCode.
+ * With `now` (the injected clock) only the entries active that day; without it, every entry.
+ */
 export function queryInbox(
   sql: SqlClient,
   query: Query,
   scope: ReadScope = {},
   schema = DEFAULT_SCHEMA,
+  now?: string,
 ): Promise<Page<InboxRow>> {
   return list<InboxRow>(
     sql,
@@ -208,8 +224,9 @@ export function queryInbox(
       sorts: { waitingSince: 'waiting_since', unitCode: 'unit_code' },
       defaultSort: 'waitingSince',
       scope: { provinceCode: 'province_code' },
+      bounded: true,
     },
-    query,
+    { ...query, now },
     scope,
   );
 }
@@ -288,19 +305,26 @@ export interface ProgressRow {
   year: number;
   /** null for the province total */
   districtCode: string | null;
+  /** recognised at the end of `year`, baseline included */
   communesNtm: number;
   communesAdvanced: number;
   communesModel: number;
   villagesNtm: number;
+  /** the part of the counts above that is the baseline (province row: attributed and province-level baseline) */
+  baseline: { communesNtm: number; communesAdvanced: number; communesModel: number; villagesNtm: number };
   /** average criteria met over communes with a commune NTM dossier opened by that year */
   averageCriteriaMet: number | null;
   targets: Record<string, number | undefined>;
 }
 
+const TIER_FIELD = { ntm: 'communesNtm', advanced: 'communesAdvanced', model: 'communesModel' } as const;
+
 /**
  * Progress against the plan, per year of the plan period, per district and for the province: units whose latest
  * decision by the end of that year recognises them (a revocation removes them). Villages are unit codes with a
- * "-" (`<commune>-<village>`).
+ * "-" (`<commune>-<village>`). The baseline counts from `targets.period.from`: communes the seed names as already
+ * recognised enter as recognitions of that year in their district (a later revocation removes them, a later
+ * recognition does not count them twice); the rest of the stated province baseline is added to the province row only.
  */
 export async function queryProgress(
   sql: SqlClient,
@@ -311,6 +335,12 @@ export async function queryProgress(
   const from = int(query, 'from', targets.period.from, 1990, 2100);
   const to = int(query, 'to', targets.period.to, from, 2100);
   const s = q(schema);
+  const baselineFacts = targets.baseline.units.map((u) => ({
+    unit_code: u.unitCode,
+    tier: u.tier,
+    district_code: u.districtCode,
+    year: targets.period.from,
+  }));
   const result = await sql.query<{
     year: number;
     district_code: string | null;
@@ -318,13 +348,23 @@ export async function queryProgress(
     communes_advanced: number;
     communes_model: number;
     villages_ntm: number;
+    baseline_ntm: number;
+    baseline_advanced: number;
+    baseline_model: number;
     average_criteria_met: string | null;
   }>(
     `WITH years AS (SELECT generate_series($2::int, $3::int) AS year),
+     facts AS (
+       SELECT unit_code, tier, outcome, district_code, year, decided_on, stream_id, revision
+         FROM ${s}.unit_recognition WHERE province_code = $1 AND outcome <> 'refused'
+       UNION ALL
+       -- baseline facts sort before any decision of the same unit (empty decided_on, empty stream id)
+       SELECT b.unit_code, b.tier, 'recognised', b.district_code, b.year, '', '', -1
+         FROM jsonb_to_recordset($5::jsonb) AS b(unit_code text, tier text, district_code text, year int)),
      latest AS (
-       SELECT DISTINCT ON (y.year, f.unit_code, f.tier) y.year, f.unit_code, f.tier, f.outcome, f.district_code
-         FROM years y JOIN ${s}.unit_recognition f ON f.year <= y.year
-        WHERE f.province_code = $1 AND f.outcome <> 'refused'
+       SELECT DISTINCT ON (y.year, f.unit_code, f.tier) y.year, f.unit_code, f.tier, f.outcome, f.district_code,
+              f.stream_id = '' AS baseline
+         FROM years y JOIN facts f ON f.year <= y.year
         ORDER BY y.year, f.unit_code, f.tier, f.decided_on DESC, f.stream_id DESC, f.revision DESC),
      held AS (SELECT * FROM latest WHERE outcome = 'recognised'),
      counts AS (
@@ -332,7 +372,10 @@ export async function queryProgress(
               count(*) FILTER (WHERE tier = 'ntm' AND unit_code NOT LIKE '%-%')::int AS communes_ntm,
               count(*) FILTER (WHERE tier = 'advanced')::int AS communes_advanced,
               count(*) FILTER (WHERE tier = 'model')::int AS communes_model,
-              count(*) FILTER (WHERE tier = 'ntm' AND unit_code LIKE '%-%')::int AS villages_ntm
+              count(*) FILTER (WHERE tier = 'ntm' AND unit_code LIKE '%-%')::int AS villages_ntm,
+              count(*) FILTER (WHERE baseline AND tier = 'ntm')::int AS baseline_ntm,
+              count(*) FILTER (WHERE baseline AND tier = 'advanced')::int AS baseline_advanced,
+              count(*) FILTER (WHERE baseline AND tier = 'model')::int AS baseline_model
          FROM held GROUP BY GROUPING SETS ((year, district_code), (year))),
      criteria AS (
        SELECT DISTINCT ON (y.year, d.commune_code) y.year, d.district_code, d.criteria_met
@@ -344,26 +387,44 @@ export async function queryProgress(
          FROM criteria GROUP BY GROUPING SETS ((year, district_code), (year)))
      SELECT y.year, k.district_code, coalesce(c.communes_ntm, 0) AS communes_ntm,
             coalesce(c.communes_advanced, 0) AS communes_advanced, coalesce(c.communes_model, 0) AS communes_model,
-            coalesce(c.villages_ntm, 0) AS villages_ntm, round(a.average_criteria_met, 2)::text AS average_criteria_met
+            coalesce(c.villages_ntm, 0) AS villages_ntm, coalesce(c.baseline_ntm, 0) AS baseline_ntm,
+            coalesce(c.baseline_advanced, 0) AS baseline_advanced, coalesce(c.baseline_model, 0) AS baseline_model,
+            round(a.average_criteria_met, 2)::text AS average_criteria_met
        FROM years y
        CROSS JOIN (SELECT unnest($4::text[]) AS district_code UNION ALL SELECT NULL) k
        LEFT JOIN counts c ON c.year = y.year AND c.district_code IS NOT DISTINCT FROM k.district_code
        LEFT JOIN averages a ON a.year = y.year AND a.district_code IS NOT DISTINCT FROM k.district_code
       ORDER BY y.year, k.district_code NULLS LAST`,
-    [targets.provinceCode, from, to, Object.keys(targets.districts)],
+    [targets.provinceCode, from, to, Object.keys(targets.districts), JSON.stringify(baselineFacts)],
   );
+  // The stated province baseline minus what the seed attributes to named communes, per tier.
+  const unattributed = { ...targets.baseline.province };
+  for (const u of targets.baseline.units) unattributed[TIER_FIELD[u.tier]] -= 1;
   return {
     provinceCode: targets.provinceCode,
     period: { from, to },
-    rows: result.rows.map((r) => ({
-      year: r.year,
-      districtCode: r.district_code,
-      communesNtm: r.communes_ntm,
-      communesAdvanced: r.communes_advanced,
-      communesModel: r.communes_model,
-      villagesNtm: r.villages_ntm,
-      averageCriteriaMet: r.average_criteria_met === null ? null : Number(r.average_criteria_met),
-      targets: r.district_code === null ? { ...targets.province } : { ...targets.districts[r.district_code] },
-    })),
+    rows: result.rows.map((r) => {
+      const extra =
+        r.district_code === null && r.year >= targets.period.from
+          ? unattributed
+          : { communesNtm: 0, communesAdvanced: 0, communesModel: 0, villagesNtm: 0 };
+      return {
+        year: r.year,
+        districtCode: r.district_code,
+        communesNtm: r.communes_ntm + extra.communesNtm,
+        communesAdvanced: r.communes_advanced + extra.communesAdvanced,
+        communesModel: r.communes_model + extra.communesModel,
+        villagesNtm: r.villages_ntm + extra.villagesNtm,
+        baseline: {
+          communesNtm: r.baseline_ntm + extra.communesNtm,
+          communesAdvanced: r.baseline_advanced + extra.communesAdvanced,
+          communesModel: r.baseline_model + extra.communesModel,
+          villagesNtm: extra.villagesNtm,
+        },
+        averageCriteriaMet: r.average_criteria_met === null ? null : Number(r.average_criteria_met),
+        targets:
+          r.district_code === null ? { ...targets.province } : { ...targets.districts[r.district_code] },
+      };
+    }),
   };
 }

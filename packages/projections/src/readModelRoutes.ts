@@ -65,7 +65,7 @@ export const readModelRoutes: FastifyPluginCallback<ReadModelRoutesOptions> = (a
   );
   app.get(
     '/read/inbox',
-    handle('inbox', (query, scope) => queryInbox(sql, query, scope, schema)),
+    handle('inbox', (query, scope) => queryInbox(sql, query, scope, schema, now())),
   );
   app.get(
     '/read/deadlines',

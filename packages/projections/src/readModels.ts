@@ -5,7 +5,7 @@
  */
 import { migrate, quoteIdent, type SqlClient } from '@ntm/sql';
 import { statusOf, type DossierView } from './dossierView.js';
-import { nextActor } from './nextActor.js';
+import { deadlineActor, nextActors } from './nextActor.js';
 
 /** One read-model row, as JSON. */
 export type ReadModelRow = Record<string, string | number | boolean | null>;
@@ -105,28 +105,29 @@ export const projectToDossiers = rowProjection(
   ],
 );
 
-/** Hộp việc — the dossier waits for this role in this unit since `waiting_since`. */
+/**
+ * Hộp việc — the dossier waits for this role in this unit since `waiting_since`: one row per role that may move it
+ * on (from the machine), bounded by `active_from` / `active_to` around a reform cut-over (null = unbounded).
+ */
 export const projectToInbox = rowProjection(
   'inbox',
-  `stream_id text PRIMARY KEY, role text NOT NULL, unit_code text NOT NULL, step text NOT NULL,
-   waiting_since text NOT NULL, kind text NOT NULL, dossier_unit_code text NOT NULL, province_code text NOT NULL`,
-  ['stream_id'],
-  (v) => {
-    const actor = nextActor(v);
-    if (actor === null) return [];
-    return [
-      {
-        stream_id: v.streamId,
-        role: actor.role,
-        unit_code: actor.unitCode,
-        step: v.step,
-        waiting_since: v.stepSince,
-        kind: v.kind,
-        dossier_unit_code: v.unitCode,
-        province_code: v.provinceCode,
-      },
-    ];
-  },
+  `stream_id text NOT NULL, role text NOT NULL, unit_code text NOT NULL, step text NOT NULL,
+   waiting_since text NOT NULL, kind text NOT NULL, dossier_unit_code text NOT NULL, province_code text NOT NULL,
+   active_from text, active_to text, PRIMARY KEY (stream_id, role, unit_code)`,
+  ['stream_id', 'role', 'unit_code'],
+  (v) =>
+    nextActors(v).map((actor) => ({
+      stream_id: v.streamId,
+      role: actor.role,
+      unit_code: actor.unitCode,
+      step: v.step,
+      waiting_since: v.stepSince,
+      kind: v.kind,
+      dossier_unit_code: v.unitCode,
+      province_code: v.provinceCode,
+      active_from: actor.from,
+      active_to: actor.until,
+    })),
 );
 
 /** Công nhận — every recognition, refusal and revocation of every unit, in decision order. */
@@ -163,7 +164,7 @@ export const projectToDeadlines = rowProjection(
    PRIMARY KEY (stream_id, deadline_id)`,
   ['stream_id', 'deadline_id'],
   (v) => {
-    const actor = nextActor(v);
+    const actor = deadlineActor(v);
     return v.deadlines.map((d) => ({
       stream_id: v.streamId,
       deadline_id: d.deadlineId,
@@ -209,11 +210,27 @@ export function readModelDdl(schema: string): string[] {
   ];
 }
 
+/**
+ * 0002: the inbox holds one row per role that may act (from the machines), bounded around a reform cut-over. On a
+ * schema created by 0001 before this change it adds the columns and widens the key; on a new one it is a no-op.
+ */
+export function inboxPerRoleDdl(schema: string): string[] {
+  const inbox = `${q(schema)}.inbox`;
+  return [
+    `ALTER TABLE ${inbox} ADD COLUMN IF NOT EXISTS active_from text, ADD COLUMN IF NOT EXISTS active_to text`,
+    `ALTER TABLE ${inbox} DROP CONSTRAINT IF EXISTS inbox_pkey`,
+    `ALTER TABLE ${inbox} ADD PRIMARY KEY (stream_id, role, unit_code)`,
+  ];
+}
+
 /** Creates the read-model schema by migration; safe when several processes start at once. */
 export async function migrateReadModels(sql: SqlClient, schema: string): Promise<void> {
   await migrate(
     sql,
-    [{ id: '0001-read-models', up: readModelDdl(schema).join(';\n') }],
+    [
+      { id: '0001-read-models', up: readModelDdl(schema).join(';\n') },
+      { id: '0002-inbox-per-role', up: inboxPerRoleDdl(schema).join(';\n') },
+    ],
     `${schema}.migrations`,
   );
 }

@@ -1,9 +1,10 @@
 /**
  * Realistic dossier histories in the store's envelope, for the projection tests and the benchmark while the
- * decider is not in the loop: a commune NTM dossier from opening to decision, step by step, with the actor,
- * workflow pin and step transition every event carries.
+ * decider is not in the loop: a commune dossier from opening to decision under the 2022 procedure (workflow v1),
+ * step by step, with the actor, workflow pin and step transition every event carries. Every event's data matches
+ * its schema in `@ntm/contracts`, as the projections require.
  */
-import type { NewEvent } from '@ntm/event-store';
+import type { Json, NewEvent } from '@ntm/event-store';
 
 export interface SampleDossier {
   /** dossier id; the stream is `dossier-<id>` */
@@ -13,7 +14,7 @@ export interface SampleDossier {
   provinceCode?: string;
   year: number;
   /** default COMMUNE_NTM */
-  kind?: 'COMMUNE_NTM' | 'COMMUNE_ADVANCED' | 'COMMUNE_MODEL' | 'VILLAGE_NTM';
+  kind?: 'COMMUNE_NTM' | 'COMMUNE_ADVANCED' | 'COMMUNE_MODEL';
   /** default the commune code */
   unitCode?: string;
   /** criteria met out of 19, default 19 */
@@ -22,73 +23,175 @@ export interface SampleDossier {
   outcome?: 'recognised' | 'refused';
 }
 
-type Step = [type: string, from: string, to: string, role: string, data: NewEvent['data']];
+type Step = [type: string, from: string, to: string, role: string, data: { [key: string]: Json }];
+
+const TIER = { COMMUNE_NTM: 'ntm', COMMUNE_ADVANCED: 'advanced', COMMUNE_MODEL: 'model' } as const;
+const COMMUNE_SIDE = ['commune_official', 'front_officer'];
+const share = (value: number) => ({ share: value, inclusive: true });
 
 /** The events of one dossier's history, in order; `at(i)` gives each event's occurredAt. */
 export function sampleDossierEvents(d: SampleDossier, at: (index: number) => string): NewEvent[] {
   const kind = d.kind ?? 'COMMUNE_NTM';
+  const tier = TIER[kind];
   const provinceCode = d.provinceCode ?? '06';
   const met = d.criteriaMet ?? 19;
-  const steps: Step[] = [
-    [
-      'DossierOpened',
-      'none',
+  const codes = Array.from({ length: 19 }, (_, i) => String(i + 1));
+  const day = (i: number) => at(i).slice(0, 10);
+  const by = (role: string) => ({ id: actorId(role, d.communeCode), role });
+  const results = codes.map((code, i) => ({ code, met: i < met }));
+  const self = codes.map(
+    (code, i): Step => [
+      'SelfAssessmentRecorded',
+      'preparing',
       'preparing',
       'commune_official',
       {
+        criterionCode: code,
+        met: i < met,
+        indicators: [{ code: `${code}.1`, value: i < met }],
+        evidence: [{ description: `evidence for criterion ${code}` }],
+        by: by('commune_official'),
+      },
+    ],
+  );
+  const n = self.length;
+  const council = Array.from({ length: 8 }, (_, i) => `council-${i + 1}`);
+  const refused = d.outcome === 'refused';
+  const steps: Step[] = [
+    [
+      'DossierOpened',
+      'draft',
+      'preparing',
+      'commune_official',
+      {
+        dossierId: d.id,
         kind,
-        year: d.year,
+        workflow: { id: `commune-${tier}`, version: 1 },
+        ruleSet: { id: 'qd18-2022+qd03-2024', version: 2 },
+        criteriaSetId: `commune-${tier}-2021-2025`,
+        criteriaCodes: codes,
+        tier,
         scope: {
           unitCode: d.unitCode ?? d.communeCode,
           communeCode: d.communeCode,
           districtCode: d.districtCode,
           provinceCode,
         },
+        year: d.year,
+        openedOn: day(0),
+        by: by('commune_official'),
+        constructionDebt: { outstanding: false },
+        securityClassification: 'safe_for_security_and_order',
       },
     ],
-    ...Array.from({ length: 19 }, (_, i): Step => [
-      'SelfAssessmentRecorded',
-      'preparing',
-      'preparing',
-      'commune_official',
-      { criterion: String(i + 1), met: i < met, evidence: [`doc-${i + 1}`] },
-    ]),
-    ['PublicNoticeOpened', 'preparing', 'public_notice', 'commune_official', { channel: 'commune_hall' }],
-    ['PublicNoticeClosed', 'public_notice', 'poll', 'commune_official', {}],
-    ['PollReportIssued', 'poll', 'proposal_meeting', 'front_officer', { satisfied: 0.93 }],
+    ...self,
     [
-      'ProposalMeetingHeld',
-      'proposal_meeting',
-      'ready_to_submit',
+      'PublicNoticeOpened',
+      'preparing',
+      'noticeOpen',
       'commune_official',
-      { attendees: 40, for: 38 },
+      { channel: 'commune_office', from: day(n + 1), days: 15, endsOn: day(n + 2) },
     ],
-    ['DossierSubmitted', 'ready_to_submit', 'district_verification', 'commune_official', { version: 1 }],
+    ['PublicNoticeClosed', 'noticeOpen', 'noticeClosed', 'commune_official', { closedOn: day(n + 2) }],
+    [
+      'PollReportIssued',
+      'noticeClosed',
+      'pollReported',
+      'front_officer',
+      {
+        reportNo: `${n}/BC-MTTQ`,
+        issuedOn: day(n + 3),
+        households: 200,
+        respondents: 180,
+        satisfied: 171,
+        minCoverage: share(0.7),
+        passShare: share(0.9),
+        passed: true,
+      },
+    ],
+    [
+      'ProposalMeetingRecorded',
+      'pollReported',
+      'meetingHeld',
+      'commune_official',
+      { heldOn: day(n + 4), attendees: 40, for: 38, against: 1, blank: 1, requiredShare: share(0.9) },
+    ],
+    [
+      'DossierSubmitted',
+      'meetingHeld',
+      'submitted',
+      'commune_official',
+      { letterNo: '45/TTr-UBND', dossierVersion: 1, by: by('commune_official') },
+    ],
     [
       'DeadlineScheduled',
-      'district_verification',
-      'district_verification',
+      'submitted',
+      'submitted',
       'district_verifier',
-      { deadlineId: 'verification', step: 'district_verification', dueAt: at(100).slice(0, 10) },
+      {
+        deadlineId: `verification-${day(n + 5)}`,
+        step: 'verification',
+        startedOn: day(n + 5),
+        workingDays: 15,
+        dueOn: day(100),
+      },
     ],
-    ['VerificationReportIssued', 'district_verification', 'provincial_appraisal', 'district_verifier', {}],
-    ['AppraisalReportIssued', 'provincial_appraisal', 'council_meeting', 'provincial_appraiser', {}],
     [
-      'CouncilMeetingHeld',
-      'council_meeting',
-      'awaiting_decision',
+      'VerificationRecorded',
+      'submitted',
+      'verified',
+      'district_verifier',
+      { reportNo: '88/BC-TT', criteria: results, by: by('district_verifier') },
+    ],
+    [
+      'DossierForwarded',
+      'verified',
+      'forwarded',
+      'district_verifier',
+      { letterNo: '102/TTr-UBND', by: by('district_verifier') },
+    ],
+    [
+      'AppraisalRecorded',
+      'forwarded',
+      'appraised',
+      'provincial_appraiser',
+      {
+        reportNo: '31/BC-SNN',
+        complete: true,
+        fieldCheck: { heldOn: day(n + 9), passed: true },
+        criteria: results,
+        by: by('provincial_appraiser'),
+      },
+    ],
+    [
+      'CouncilBallotRecorded',
+      'appraised',
+      'councilApproved',
       'council_secretary',
-      { present: 9, for: 8 },
+      {
+        heldOn: day(n + 10),
+        membersTotal: 9,
+        presentMemberIds: council,
+        recusedMemberIds: [],
+        for: 8,
+        against: 0,
+        blank: 0,
+        quorum: share(2 / 3),
+        approvalShare: share(0.9),
+        approved: true,
+      },
     ],
     [
-      'RecognitionDecided',
-      'awaiting_decision',
-      d.outcome === 'refused' ? 'refused' : 'recognised',
+      refused ? 'RecognitionRefused' : 'RecognitionDecided',
+      'councilApproved',
+      refused ? 'refused' : 'recognised',
       'provincial_chairman',
       {
-        outcome: d.outcome === 'refused' ? 'refuse' : 'recognise',
+        outcome: refused ? 'refuse' : 'recognise',
         decisionNo: `${d.id}/QĐ-UBND`,
-        decisionDate: `${d.year}-12-15`,
+        decidedOn: `${d.year}-12-15`,
+        ...(refused ? {} : { tier, year: d.year }),
+        by: by('provincial_chairman'),
       },
     ],
   ];
@@ -99,18 +202,24 @@ export function sampleDossierEvents(d: SampleDossier, at: (index: number) => str
     data,
     metadata: {
       actor: {
-        id: `${role}-${d.communeCode}`,
+        id: actorId(role, d.communeCode),
         role,
-        unit: role.startsWith('commune') ? d.communeCode : provinceCode,
+        unit: COMMUNE_SIDE.includes(role)
+          ? d.communeCode
+          : role === 'district_verifier'
+            ? d.districtCode
+            : provinceCode,
       },
       correlationId: uuidFor(`${d.id}-c`, index),
       occurredAt: at(index),
-      workflow: { id: 'commune-ntm', version: 1 },
+      workflow: { id: `commune-${tier}`, version: 1 },
       fromState,
       toState,
     },
   }));
 }
+
+const actorId = (role: string, communeCode: string) => `${role}-${communeCode}`;
 
 /** A deterministic uuid-shaped id, so re-running a fixture appends the same event ids (idempotent retries). */
 export function uuidFor(seed: string, index: number): string {

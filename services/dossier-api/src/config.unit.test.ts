@@ -34,6 +34,20 @@ describe('loadConfig', () => {
       expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
     }
   });
+
+  it('reads the queue settings and a metrics token of 32 characters at least, or none', () => {
+    const defaults = loadConfig({});
+    expect(defaults).toMatchObject({ QUEUE_PREFIX: 'ntm-projections', PARTITIONS: 4, BULLMQ_PREFIX: 'bull' });
+    expect(defaults.METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'm'.repeat(32), PARTITIONS: '8' })).toMatchObject({
+      METRICS_TOKEN: 'm'.repeat(32),
+      PARTITIONS: 8,
+    });
+    expect(loadConfig({ METRICS_TOKEN: '' }).METRICS_TOKEN).toBeUndefined();
+    for (const env of [{ METRICS_TOKEN: 'short' }, { PARTITIONS: '0' }]) {
+      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
+    }
+  });
 });
 
 describe('preconditions and idempotency helpers', () => {

@@ -26,7 +26,12 @@ export async function startRedisMode(
   options: Omit<TestServerOptions, 'redis' | 'schemaPrefix'>,
 ): Promise<RedisModeHarness> {
   const tag = `apiops${randomBytes(4).toString('hex')}`;
-  const queues = { redisUrl: REDIS_URL, queuePrefix: `${tag}-wake`, redisPrefix: `${tag}-bull`, partitions: 2 };
+  const queues = {
+    redisUrl: REDIS_URL,
+    queuePrefix: `${tag}-wake`,
+    redisPrefix: `${tag}-bull`,
+    partitions: 2,
+  };
   const t = await startTestServer({ ...options, schemaPrefix: tag, redis: queues });
   let dispatcher: Dispatcher | undefined;
   let worker: ProjectionWorker | undefined;

@@ -70,17 +70,23 @@ export default async function operationsRoutes(
       await sendProblem(request, reply, problem);
     };
 
-  await fastify.register(async (metrics) => {
+  await fastify.register((metrics, _opts, done) => {
     metrics.addHook('onRequest', guard(true));
     metrics.get('/metrics', { schema: { tags: ['operations'], hide: true } }, async (_request, reply) => {
       const [lag, depths] = await Promise.all([
         opts.projectionLag(),
-        Promise.all((opts.queues ?? []).map(async (queue) => [queue.name, await queue.getWaitingCount()])),
+        Promise.all(
+          (opts.queues ?? []).map(async (queue): Promise<[string, number]> => [
+            queue.name,
+            await queue.getWaitingCount(),
+          ]),
+        ),
       ]);
       return reply
         .type('text/plain; version=0.0.4; charset=utf-8')
         .send(lagToPrometheus(lag, Object.fromEntries(depths)));
     });
+    done();
   });
 
   await fastify.register(async (admin) => {
