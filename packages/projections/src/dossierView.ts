@@ -184,7 +184,8 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
       decide(next, event, 'revoked', valid.data);
       break;
     case 'AcknowledgementDecided':
-      decide(next, event, valid.data.outcome === 'acknowledge' ? 'recognised' : 'refused', valid.data);
+      // Thừa nhận — the merged commune keeps a tier; a refusal names none, so it is no fact about a tier.
+      if (valid.data.outcome === 'acknowledge') decide(next, event, 'recognised', valid.data);
       break;
     case 'DeadlineScheduled':
       next.deadlines.push({

@@ -1,13 +1,12 @@
 /**
  * The BullMQ dashboard (bull-board) for the wake-up queues, as a Fastify plugin. The API mounts it behind the
- * administrator role: `app.register(queueDashboard, { queues: openProjectionQueues(...), basePath: '/admin/queues' })`.
+ * administrator role: see `services/dossier-api/src/routes/operations.ts`, which opens the queues on the whole `REDIS_URL`.
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { FastifyPluginAsync } from 'fastify';
-import { partitionQueueName, type WakeUp } from './partitions.js';
 
 export interface QueueDashboardOptions {
   queues: Queue[];
@@ -21,25 +20,3 @@ export const queueDashboard: FastifyPluginAsync<QueueDashboardOptions> = async (
   createBullBoard({ queues: options.queues.map((queue) => new BullMQAdapter(queue)), serverAdapter });
   await app.register(serverAdapter.registerPlugin(), { prefix: options.basePath });
 };
-
-/** Opens the partition queues (for the dashboard or metrics); close them with `queue.close()`. */
-export function openProjectionQueues(options: {
-  redisUrl: string;
-  queuePrefix?: string;
-  partitions?: number;
-  redisPrefix?: string;
-}): Queue<WakeUp>[] {
-  const url = new URL(options.redisUrl);
-  return Array.from(
-    { length: options.partitions ?? 4 },
-    (_, i) =>
-      new Queue<WakeUp>(partitionQueueName(options.queuePrefix ?? 'ntm-projections', i), {
-        connection: {
-          host: url.hostname,
-          port: Number(url.port || 6379),
-          db: Number(url.pathname.slice(1) || 0),
-        },
-        prefix: options.redisPrefix ?? 'bull',
-      }),
-  );
-}

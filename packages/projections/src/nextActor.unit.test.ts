@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { allowedCommands, ROLES, type DecidedEvent, type DossierState } from '@ntm/domain';
+import type { Json, RecordedEvent } from '@ntm/event-store';
+import { ACTORS_2025, actorFor, allJourneys, communeJourney, reach, run, type Journey } from '@ntm/testing';
+import { evolveView, nextActor, nextActors, type DossierView } from './index.js';
+
+/** The decider's events in the store's envelope, as the projector reads them. */
+function recorded(streamId: string, events: readonly DecidedEvent[]): RecordedEvent[] {
+  const opened = events[0]!.data as { workflow: { id: string; version: number } };
+  return events.map((e, i) => ({
+    eventId: `e-${i}`,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: JSON.parse(JSON.stringify(e.data)) as { [key: string]: Json },
+    metadata: {
+      actor: { id: 'x', role: 'commune_official', unit: '00000' },
+      correlationId: 'c',
+      occurredAt: `2024-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`,
+      workflow: opened.workflow,
+      fromState: e.fromState,
+      toState: e.toState,
+    },
+    streamId,
+    revision: BigInt(i),
+    position: BigInt(i + 1),
+    recordedAt: '2024-01-01T00:00:00.000Z',
+    prevHash: '0',
+    hash: '0',
+  }));
+}
+
+const fold = (events: RecordedEvent[]) => events.reduce<DossierView | undefined>(evolveView, undefined)!;
+
+/** Every step a journey visits, main path and detours, with the events that reach it. */
+function stepsOf(journey: Journey): { step: string; events: DecidedEvent[]; state: DossierState }[] {
+  const { events } = run(journey.steps);
+  const main = [...new Set(events.map((e) => e.toState))];
+  return [...main, ...Object.keys(journey.detours)].map((step) => ({ step, ...reach(journey, step) }));
+}
+
+/** Roles that `allowedCommands` lets act (someone who prepared nothing, so segregation of duties is out of play). */
+function rolesAllowed(journey: Journey, state: DossierState): string[] {
+  return ROLES.filter((role) => role !== 'administrator')
+    .filter((role) => allowedCommands(state, { ...actorFor(journey, role), id: 'fresh-actor' }).length > 0)
+    .sort();
+}
+
+describe('who acts next, from the machines', () => {
+  for (const journey of allJourneys()) {
+    it(`${journey.name}: the inbox roles are the roles allowedCommands lets act, at every step`, () => {
+      for (const { step, events, state } of stepsOf(journey)) {
+        const view = fold(recorded(`dossier-${journey.dossierId}`, events));
+        expect(view.step).toBe(step);
+        const inbox = [...new Set(nextActors(view).filter((e) => e.from === null).map((e) => e.role))].sort();
+        expect({ step, roles: inbox }).toEqual({ step, roles: rolesAllowed(journey, state) });
+      }
+    });
+  }
+
+  it('puts each role in the inbox of the unit it acts for', () => {
+    const journey = communeJourney('ntm', 1);
+    const at = (step: string) =>
+      nextActors(fold(recorded('dossier-j', reach(journey, step).events))).map((e) => [e.role, e.unitCode]);
+    expect(at('noticeClosed')).toEqual([
+      ['commune_official', '02032'],
+      ['front_officer', '02032'],
+    ]);
+    expect(at('forwarded')).toEqual([
+      ['commune_official', '02032'],
+      ['provincial_appraiser', '06'],
+    ]);
+    expect(at('councilApproved')).toEqual([['provincial_chairman', '06']]);
+    expect(at('announced')).toEqual([]);
+  });
+
+  it('hands a district step to the successor role and unit from the 2025 cut-over', () => {
+    const journey = communeJourney('ntm', 1);
+    const { events, state } = reach(journey, 'submitted');
+    const view = fold(recorded('dossier-j', events));
+    expect(nextActors(view)).toEqual([
+      { role: 'commune_official', unitCode: '02032', from: null, until: null },
+      { role: 'district_verifier', unitCode: '064', from: null, until: '2025-06-30' },
+      { role: 'provincial_appraiser', unitCode: '19', from: '2025-07-01', until: null },
+    ]);
+    expect(nextActor(view, '2025-06-30')).toEqual({ role: 'commune_official', unitCode: '02032' });
+    const after = nextActors(view).filter((e) => e.from === null || e.from <= '2025-07-01');
+    expect(after.map((e) => e.role)).toContain('provincial_appraiser');
+    // The domain agrees: after the cut-over the province's appraiser may verify this dossier.
+    const now = '2025-07-10T03:00:00.000Z';
+    expect(allowedCommands(state, ACTORS_2025.provincialAppraiser, now)).toContain('RecordVerification');
+  });
+});
