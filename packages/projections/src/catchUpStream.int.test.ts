@@ -164,6 +164,15 @@ describe('catchUpStream', () => {
 
     const inbox = await queryInbox(sql, { role: 'district_verifier', unitCode: '063' }, {}, incremental);
     expect(inbox.items.map((i) => i.stream_id)).toEqual(['dossier-w1']);
+    // Read on a day after the districts were abolished, the same dossier waits for the province's appraiser.
+    const on = (now: string, role: string) =>
+      queryInbox(sql, { role }, {}, incremental, now).then((p) =>
+        p.items.filter((i) => i.stream_id === 'dossier-w1').map((i) => [i.stream_id, i.unit_code]),
+      );
+    expect(await on('2025-06-30T10:00:00.000Z', 'district_verifier')).toEqual([['dossier-w1', '063']]);
+    expect(await on('2025-07-01T10:00:00.000Z', 'district_verifier')).toEqual([]);
+    expect(await on('2025-07-01T10:00:00.000Z', 'provincial_appraiser')).toEqual([['dossier-w1', '19']]);
+    expect(await on('2025-06-30T10:00:00.000Z', 'commune_official')).toEqual([['dossier-w1', '01876']]);
     const before = await queryDeadlines(
       sql,
       { overdue: 'true' },
@@ -183,9 +192,14 @@ describe('catchUpStream', () => {
     const progress = await queryProgress(sql, { from: '2023', to: '2024' }, undefined, incremental);
     const row = (year: number, district: string | null) =>
       progress.rows.find((r) => r.year === year && r.districtCode === district)!;
-    expect(row(2023, '064').communesNtm).toBe(4);
-    expect(row(2024, '063').communesNtm).toBe(1);
-    expect(row(2024, null)).toMatchObject({ communesNtm: 5, targets: { communesNtm: 67, villagesNtm: 207 } });
+    // Chợ Đồn (064) starts from 2 communes the seed names as recognised, Bạch Thông (063) from 2, the province from 21.
+    expect(row(2023, '064')).toMatchObject({ communesNtm: 4 + 2, baseline: { communesNtm: 2 } });
+    expect(row(2024, '063')).toMatchObject({ communesNtm: 1 + 2, baseline: { communesNtm: 2 } });
+    expect(row(2024, null)).toMatchObject({
+      communesNtm: 5 + 21,
+      baseline: { communesNtm: 21 },
+      targets: { communesNtm: 67, villagesNtm: 207 },
+    });
   });
 
   it('refuses bad query parameters with INVALID_QUERY', async () => {

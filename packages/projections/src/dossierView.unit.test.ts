@@ -3,7 +3,8 @@ import type { RecordedEvent } from '@ntm/event-store';
 import {
   evolveView,
   ProjectionError,
-  nextActor,
+  deadlineActor,
+  nextActors,
   sampleDossierEvents,
   statusOf,
   type DossierView,
@@ -21,6 +22,15 @@ function recorded(streamId: string, events: ReturnType<typeof sampleDossierEvent
     prevHash: '0',
     hash: '0',
   }));
+}
+
+function catching(fn: () => unknown): ProjectionError | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return e as ProjectionError;
+  }
+  return undefined;
 }
 
 const fold = (events: RecordedEvent[]) => events.reduce<DossierView | undefined>(evolveView, undefined)!;
@@ -44,7 +54,8 @@ describe('evolveView', () => {
       }),
     ]);
     expect(view.deadlines.map((d) => d.state)).toEqual(['met']);
-    expect(nextActor(view)).toBeNull();
+    // Recognised, not yet announced: the announcement is the province's to make.
+    expect(nextActors(view).map((e) => e.role)).toEqual(['provincial_appraiser', 'provincial_chairman']);
   });
 
   it('a revocation removes the recognition', () => {
@@ -52,44 +63,80 @@ describe('evolveView', () => {
       ...history.at(-1)!,
       type: 'RecognitionRevoked',
       revision: BigInt(history.length),
-      data: { tier: 'ntm', decisionNo: 'R1', decisionDate: '2026-03-01' },
+      data: {
+        outcome: 'revoke',
+        decisionNo: 'R1/QĐ-UBND',
+        decidedOn: '2026-03-01',
+        tier: 'ntm',
+        by: { id: 'ct', role: 'provincial_chairman' },
+      },
       metadata: { ...history.at(-1)!.metadata, toState: 'revoked' },
     };
     const view = fold([...history, revoked]);
-    expect(view.recognitions.map((r) => r.outcome)).toEqual(['recognised', 'revoked']);
+    expect(view.recognitions.map((r) => [r.outcome, r.year])).toEqual([
+      ['recognised', 2025],
+      ['revoked', 2026],
+    ]);
     expect(statusOf(view)).toBe('revoked');
   });
 
-  it('routes each stage to the office that acts, and verification to the province without a district', () => {
-    const atStep = (step: string, patch: Partial<DossierView> = {}) => ({
-      ...fold(history.slice(0, 1)),
-      step,
-      ...patch,
+  it('reads the rule set and workflow pin from the opening, and who acts from the machine', () => {
+    const submitted = fold(history.slice(0, history.findIndex((e) => e.type === 'DeadlineScheduled') + 1));
+    expect(submitted).toMatchObject({
+      step: 'submitted',
+      workflowId: 'commune-ntm',
+      workflowVersion: 1,
+      ruleSet: { id: 'qd18-2022+qd03-2024', version: 2 },
     });
-    expect(nextActor(atStep('preparing'))).toEqual({ role: 'commune_official', unitCode: '01864' });
-    expect(nextActor(atStep('poll'))).toEqual({ role: 'front_officer', unitCode: '01864' });
-    expect(nextActor(atStep('district_verification'))).toEqual({
-      role: 'district_verifier',
-      unitCode: '064',
-    });
-    expect(nextActor(atStep('verification', { workflowVersion: 2 }))).toEqual({
-      role: 'provincial_appraiser',
-      unitCode: '06',
-    });
-    expect(nextActor(atStep('council_meeting'))).toEqual({ role: 'council_secretary', unitCode: '06' });
-    expect(nextActor(atStep('awaiting_decision'))).toEqual({ role: 'provincial_chairman', unitCode: '06' });
+    expect(submitted.deadlines.map((d) => [d.step, d.state])).toEqual([['submitted', 'open']]);
+    expect(deadlineActor(submitted)).toEqual({ role: 'district_verifier', unitCode: '064' });
+  });
+
+  it('parks events the contracts do not accept: unknown type, unknown version, malformed data', () => {
+    const opened = fold(history.slice(0, 1));
+    const next = history[1]!;
+    const cases: RecordedEvent[] = [
+      { ...next, type: 'SomethingHappened' },
+      { ...next, schemaVersion: 7 },
+      { ...next, data: { ...next.data, met: 'yes' } },
+      { ...next, data: { criterionCode: '1' } },
+    ];
+    for (const event of cases) {
+      const error = catching(() => evolveView(opened, event));
+      expect(error).toBeInstanceOf(ProjectionError);
+      expect(error?.code).toBe('POISON_EVENT');
+      expect(error?.details).toMatchObject({ streamId: 'dossier-v1', revision: '1' });
+    }
+    // The view it was given is untouched: nothing half-applied.
+    expect(opened.criteria).toEqual({});
+  });
+
+  it('lifts an older schema version through the upcaster before reading it', () => {
+    const opened = fold(history.slice(0, 1));
+    const v1: RecordedEvent = {
+      ...history[1]!,
+      type: 'DocumentAttached',
+      schemaVersion: 1,
+      data: {
+        documentId: 'doc-1',
+        documentKind: 'self_assessment_report',
+        number: '1/BC-UBND',
+        issuedOn: '2025-07-01',
+        issuingBody: 'UBND xã',
+        signer: { name: 'Nguyễn Văn A', title: 'Chủ tịch' },
+        isOriginal: true,
+        sha256: 'a'.repeat(64),
+      },
+    };
+    expect(evolveView(opened, v1).revision).toBe('1');
+    const error = catching(() => evolveView(opened, { ...v1, schemaVersion: 2 }));
+    expect(error?.code).toBe('POISON_EVENT');
   });
 
   it('refuses an opening without scope, and a stream that does not start with its opening', () => {
     const bad = { ...history[0]!, data: { kind: 'COMMUNE_NTM' } };
     expect(() => evolveView(undefined, bad)).toThrow(ProjectionError);
-    const error = (() => {
-      try {
-        evolveView(undefined, history[3]!);
-      } catch (e) {
-        return e as ProjectionError;
-      }
-    })();
+    const error = catching(() => evolveView(undefined, history[3]!));
     expect(error?.code).toBe('POISON_EVENT');
     expect(error?.deterministic).toBe(true);
   });

@@ -115,11 +115,10 @@ function lastSuccession(ruleSet: { id: string; version: number } | null) {
  * callers that show one "next actor". `null` when nobody has to act (a closed dossier).
  */
 export function nextActor(view: DossierView, today?: string): NextActor | null {
-  const active = nextActors(view).filter(
-    (e) =>
-      today === undefined
-        ? e.from === null
-        : (e.from === null || e.from <= today) && (e.until === null || today <= e.until),
+  const active = nextActors(view).filter((e) =>
+    today === undefined
+      ? e.from === null
+      : (e.from === null || e.from <= today) && (e.until === null || today <= e.until),
   );
   const first = active[0];
   return first ? { role: first.role, unitCode: first.unitCode } : null;

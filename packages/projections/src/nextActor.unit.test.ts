@@ -51,7 +51,13 @@ describe('who acts next, from the machines', () => {
       for (const { step, events, state } of stepsOf(journey)) {
         const view = fold(recorded(`dossier-${journey.dossierId}`, events));
         expect(view.step).toBe(step);
-        const inbox = [...new Set(nextActors(view).filter((e) => e.from === null).map((e) => e.role))].sort();
+        const inbox = [
+          ...new Set(
+            nextActors(view)
+              .filter((e) => e.from === null)
+              .map((e) => e.role),
+          ),
+        ].sort();
         expect({ step, roles: inbox }).toEqual({ step, roles: rolesAllowed(journey, state) });
       }
     });

@@ -86,7 +86,9 @@ async function list<T>(
     if (Number.isNaN(Date.parse(query.now))) throw invalid('now must be an ISO instant');
     params.push(vietnamDate(query.now));
     const day = `$${params.length}`;
-    where.push(`(active_from IS NULL OR active_from <= ${day}) AND (active_to IS NULL OR ${day} <= active_to)`);
+    where.push(
+      `(active_from IS NULL OR active_from <= ${day}) AND (active_to IS NULL OR ${day} <= active_to)`,
+    );
   }
   const sortName = query.sort ?? spec.defaultSort;
   const sort = spec.sorts[sortName];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeEventStoreContract, contractEvent } from '@ntm/event-store/contract';
 import { verifyChain } from '@ntm/event-store';
 import type { AppendResult, RecordedEvent } from '@ntm/event-store';
@@ -253,5 +253,115 @@ describe('PostgresEventStore global order', () => {
     await subscription.close();
     await other.close();
     await otherSql.close();
+  });
+});
+
+describe('PostgresEventStore wake-ups across processes', () => {
+  // Every subscriber here polls once an hour: within a test only a NOTIFY (or the store's own appends) can wake it.
+  const schema = freshSchema('wake');
+  const NO_POLL = 3_600_000;
+  let writerSql: SqlClient;
+  let writer: PostgresEventStore;
+
+  beforeAll(async () => {
+    writerSql = createPgSqlClient(new pg.Pool({ connectionString, max: 4 }));
+    writer = await PostgresEventStore.open({ sql: writerSql, schema });
+  });
+  afterAll(async () => {
+    await writer.close();
+    await writerSql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await writerSql.close();
+  });
+
+  /** A second "process": its own pool and store, with a subscriber from `after` collecting event ids. */
+  function reader(sql: SqlClient, after: bigint) {
+    const store = new PostgresEventStore({ sql, schema, pollIntervalMs: NO_POLL });
+    const seen: string[] = [];
+    const subscription = store.subscribeToAll({ after, onEvent: (e) => void seen.push(e.eventId) });
+    return {
+      seen,
+      close: async () => {
+        await subscription.close();
+        await store.close();
+      },
+    };
+  }
+
+  const waitUntil = (condition: () => void) => vi.waitFor(condition, { timeout: 10_000, interval: 5 });
+
+  it('delivers a whole burst from another instance, its last commit included, through NOTIFY alone', async () => {
+    const sql = createPgSqlClient(new pg.Pool({ connectionString, max: 2 }));
+    const sub = reader(sql, await writer.headPosition());
+    const burst = Array.from({ length: 60 }, (_, i) => contractEvent('Burst', { i }));
+    // Concurrent appends on 4 connections: commits spread over several 10 ms NOTIFY windows.
+    const results = await Promise.all(
+      burst.map((event) => writer.append(`burst-${randomUUID()}`, [event], { expectedRevision: 'no_stream' })),
+    );
+    const lastIndex = results.reduce((best, r, i) => (r.position > results[best]!.position ? i : best), 0);
+    await waitUntil(() => expect(sub.seen).toHaveLength(burst.length));
+    expect(new Set(sub.seen)).toEqual(new Set(burst.map((e) => e.eventId)));
+    expect(sub.seen.at(-1)).toBe(burst[lastIndex]!.eventId);
+    // A second burst after a quiet spell: the throttle must not have swallowed the first wake-up of a new burst.
+    const again = contractEvent('AfterQuiet');
+    await writer.append(`burst-${randomUUID()}`, [again], { expectedRevision: 'no_stream' });
+    await waitUntil(() => expect(sub.seen.at(-1)).toBe(again.eventId));
+    await sub.close();
+    await sql.close();
+  });
+
+  it('reads again once LISTEN is in place, so a commit made before it is not left waiting for a poll', async () => {
+    const sql = createPgSqlClient(new pg.Pool({ connectionString, max: 2 }));
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    // The same real client, except that LISTEN is issued only when the test says so.
+    const gated: SqlClient = {
+      ...sql,
+      listen: async (channel, onNotify) => {
+        await gate;
+        return sql.listen!(channel, onNotify);
+      },
+    };
+    const local = new PostgresEventStore({ sql: gated, schema, pollIntervalMs: NO_POLL });
+    const seen: string[] = [];
+    const subscription = local.subscribeToAll({
+      after: await writer.headPosition(),
+      onEvent: (e) => void seen.push(e.eventId),
+    });
+    // The subscriber has read to the end (its own append woke it) and now waits, not yet listening.
+    const own = contractEvent('Own');
+    await local.append(`gate-${randomUUID()}`, [own], { expectedRevision: 'no_stream' });
+    await waitUntil(() => expect(seen).toEqual([own.eventId]));
+    const unheard = contractEvent('Unheard');
+    await writer.append(`gate-${randomUUID()}`, [unheard], { expectedRevision: 'no_stream' });
+    openGate();
+    await waitUntil(() => expect(seen).toEqual([own.eventId, unheard.eventId]));
+    await subscription.close();
+    await local.close();
+    await sql.close();
+  });
+
+  it('listens again after its connection is killed, and catches up on what it missed', async () => {
+    const sql = createPgSqlClient(new pg.Pool({ connectionString, max: 2 }));
+    const sub = reader(sql, await writer.headPosition());
+    const listenQuery = `LISTEN "ntm_events_${schema}"`;
+    const listener = async () =>
+      (
+        await writerSql.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE query = $1', [
+          listenQuery,
+        ])
+      ).rows.map((r) => r.pid);
+    await waitUntil(async () => expect(await listener()).toHaveLength(1));
+    const [killed] = await listener();
+    await writerSql.query('SELECT pg_terminate_backend($1)', [killed]);
+    const missed = contractEvent('WhileDown');
+    await writer.append(`relisten-${randomUUID()}`, [missed], { expectedRevision: 'no_stream' });
+    await waitUntil(() => expect(sub.seen).toEqual([missed.eventId]));
+    // And the new connection carries later wake-ups.
+    await waitUntil(async () => expect((await listener()).filter((pid) => pid !== killed)).toHaveLength(1));
+    const later = contractEvent('AfterRelisten');
+    await writer.append(`relisten-${randomUUID()}`, [later], { expectedRevision: 'no_stream' });
+    await waitUntil(() => expect(sub.seen).toEqual([missed.eventId, later.eventId]));
+    await sub.close();
+    await sql.close();
   });
 });

@@ -55,6 +55,12 @@ export interface PostgresEventStoreOptions {
    * 10 ms. A NOTIFY per append was measured at about 15% of append throughput with 8 writers.
    */
   notifyIntervalMs?: number;
+  /**
+   * Client for the reads of subscriptions; default `sql`. On a busy pool a subscriber's statements queue behind
+   * every waiting append, and that wait was most of the global log's visibility lag under load, so
+   * `openPostgresStore` gives them a small pool of their own. The caller closes it.
+   */
+  subscriptionSql?: SqlClient;
   /** Close `sql` when the store closes; default false. */
   ownsSql?: boolean;
 }
@@ -112,6 +118,7 @@ function toRecorded(row: EventRow): RecordedEvent {
 /** PostgreSQL (and PGlite) implementation of the EventStore port. */
 export class PostgresEventStore implements EventStore {
   private readonly sql: SqlClient;
+  private readonly subscriptionSql: SqlClient;
   private readonly schemaName: string;
   private readonly schema: string;
   private readonly table: string;
@@ -132,6 +139,7 @@ export class PostgresEventStore implements EventStore {
 
   constructor(options: PostgresEventStoreOptions) {
     this.sql = options.sql;
+    this.subscriptionSql = options.subscriptionSql ?? options.sql;
     this.schemaName = options.schema;
     this.schema = quoteIdent(options.schema);
     this.table = `${this.schema}.events`;
@@ -156,9 +164,13 @@ export class PostgresEventStore implements EventStore {
    * Every statement of the store goes through here: unique violations pass through (append decides on them),
    * any other driver failure becomes STORE_UNAVAILABLE with the driver error as cause.
    */
-  private async query<R>(text: string, params?: readonly unknown[]): Promise<{ rows: R[] }> {
+  private async query<R>(
+    text: string,
+    params?: readonly unknown[],
+    sql = this.sql,
+  ): Promise<{ rows: R[] }> {
     try {
-      return await this.sql.query<R>(text, params);
+      return await sql.query<R>(text, params);
     } catch (error) {
       if (isUniqueViolation(error)) throw error;
       if (sqlState(error) === APPEND_NOT_FIRST_SQLSTATE) {
@@ -377,7 +389,7 @@ export class PostgresEventStore implements EventStore {
    * xmax (live ids are within 2^31 of it); ids at or above xmax cannot lower the bound and are ignored. The
    * caller must read with a LATER statement: see the file comment.
    */
-  private async readableLimit(): Promise<string> {
+  private async readableLimit(sql: SqlClient): Promise<string> {
     const { rows } = await this.query<{ limit: string }>(
       `SELECT (least(s.xmax, min(s.xmax - h.behind) FILTER (WHERE h.behind < 2147483648)) << 20)::text AS limit
          FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax) s
@@ -388,19 +400,24 @@ export class PostgresEventStore implements EventStore {
               AND l.objsubid = 2 AND a.backend_xid IS NOT NULL) h ON true
         GROUP BY s.xmax`,
       [APPEND_LOCK_NAMESPACE, this.schemaName],
+      sql,
     );
     return rows[0]!.limit;
   }
 
   /** Only events below the readable limit are returned: see the file comment. */
   async readAll(options: ReadAllOptions = {}): Promise<AllPage> {
+    return this.readAllOn(this.sql, options);
+  }
+
+  private async readAllOn(sql: SqlClient, options: ReadAllOptions): Promise<AllPage> {
     const after = options.after ?? 0n;
     const limit = options.limit ?? 1000;
     if (typeof after !== 'bigint' || after < 0n) {
       throw new EventStoreError('INVALID_ARGUMENT', 'after must be a bigint >= 0');
     }
     validatePositiveInt(limit, 'limit');
-    const readable = await this.readableLimit();
+    const readable = await this.readableLimit(sql);
     // The page is cut from an index scan in position order, then trimmed at the horizon: a horizon inside the
     // index condition made PGlite (no autovacuum, so no statistics) pick a bitmap scan and sort the whole rest of
     // the log for every page. The trimmed rows are a suffix of the page, so what remains is still gap-free.
@@ -411,13 +428,14 @@ export class PostgresEventStore implements EventStore {
        WHERE page.sort_key < $3::bigint
        ORDER BY page.sort_key`,
       [after.toString(), limit, readable],
+      sql,
     );
     const events = rows.map(toRecorded);
     return { events, nextAfter: events.at(-1)?.position ?? after, isEnd: events.length < limit };
   }
 
   async headPosition(): Promise<bigint> {
-    const readable = await this.readableLimit();
+    const readable = await this.readableLimit(this.sql);
     const { rows } = await this.query<{ position: string | null }>(
       `SELECT max(position)::text AS position FROM ${this.table} WHERE position < $1::bigint`,
       [readable],
@@ -462,7 +480,7 @@ export class PostgresEventStore implements EventStore {
       while (!stopped && !this.closed) {
         let page: AllPage;
         try {
-          page = await this.readAll({ after: checkpoint, limit: 500 });
+          page = await this.readAllOn(this.subscriptionSql, { after: checkpoint, limit: 500 });
         } catch (error) {
           if (stopped || this.closed) return;
           options.onError?.(error);
@@ -499,11 +517,18 @@ export class PostgresEventStore implements EventStore {
 
   private ensureListening(): void {
     if (this.stopListening || !this.sql.listen) return;
-    this.stopListening = this.sql
-      .listen(this.channel, () => {
-        for (const wake of this.wakers) wake();
-      })
-      .catch(() => undefined); // polling still delivers; a wake-up channel is an optimisation
+    const wakeAll = () => {
+      for (const wake of this.wakers) wake();
+    };
+    // Commits between a subscriber's first read and LISTEN taking effect sent their NOTIFY to nobody: read again
+    // once it is in place.
+    this.stopListening = this.sql.listen(this.channel, wakeAll).then(
+      (stop) => {
+        wakeAll();
+        return stop;
+      },
+      () => undefined, // polling still delivers; a wake-up channel is an optimisation
+    );
   }
 
   /** Wake our own subscribers now, and other processes through a NOTIFY throttled to one per interval. */

@@ -1,7 +1,57 @@
 /** The `pg` driver behind the driver-neutral SqlClient. */
+import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { quoteIdent } from '@ntm/sql';
 import type { SqlClient } from '@ntm/sql';
+
+/** Delay before re-opening a lost LISTEN connection; polling covers the gap. */
+const RELISTEN_DELAY_MS = 200;
+
+/**
+ * LISTEN on a client of its own, outside the pool: a pooled connection would take a slot for good, and setting
+ * it up would queue behind every statement waiting for the pool. A lost connection is re-opened, and onNotify
+ * fires once LISTEN is in place again, since notifications sent while it was down are gone.
+ */
+async function listenOn(pool: Pool, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client(pool.options);
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    // Without an 'error' listener a dropped connection would crash the process.
+    next.on('error', () => undefined);
+    next.on('end', () => {
+      if (stopped || client !== next) return;
+      client = undefined;
+      retry = setTimeout(reconnect, RELISTEN_DELAY_MS);
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${quoteIdent(channel)}`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw error;
+    }
+    if (stopped) await next.end().catch(() => undefined);
+    else client = next;
+  };
+  const reconnect = () => {
+    retry = undefined;
+    if (stopped) return;
+    connect().then(onNotify, () => {
+      if (!stopped) retry = setTimeout(reconnect, RELISTEN_DELAY_MS);
+    });
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
+}
 
 function clientOf(connection: Pool | PoolClient, inTransaction: boolean, pool: Pool): SqlClient {
   const client: SqlClient = {
@@ -28,19 +78,7 @@ function clientOf(connection: Pool | PoolClient, inTransaction: boolean, pool: P
         dedicated.release();
       }
     },
-    async listen(channel: string, onNotify: () => void) {
-      const listener = await pool.connect();
-      const handler = (message: { channel: string }) => {
-        if (message.channel === channel) onNotify();
-      };
-      listener.on('notification', handler);
-      await listener.query(`LISTEN ${quoteIdent(channel)}`);
-      return async () => {
-        listener.off('notification', handler);
-        await listener.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
-        listener.release();
-      };
-    },
+    listen: (channel, onNotify) => listenOn(pool, channel, onNotify),
     async close() {
       if (!inTransaction) await pool.end();
     },

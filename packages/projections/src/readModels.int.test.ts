@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
+import { migrateReadModels } from './index.js';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const tag = `rm${randomBytes(4).toString('hex')}`;
+const schema = `${tag}_old`;
+let opened: OpenedPostgresStore;
+
+beforeAll(async () => {
+  opened = await openPostgresStore({ connectionString: DATABASE_URL, schema: `${tag}_events` });
+});
+
+afterAll(async () => {
+  for (const s of [schema, `${tag}_events`]) await opened.sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  await opened.close();
+});
+
+describe('read-model migrations', () => {
+  it('0002 turns an inbox created before it (one row per dossier) into one row per role', async () => {
+    const { sql } = opened;
+    await migrateReadModels(sql, schema);
+    // Put the schema back as 0001 left it before the inbox had one row per role.
+    await sql.query(`DROP TABLE "${schema}".inbox`);
+    await sql.query(`CREATE TABLE "${schema}".inbox (stream_id text PRIMARY KEY, role text NOT NULL,
+      unit_code text NOT NULL, step text NOT NULL, waiting_since text NOT NULL, kind text NOT NULL,
+      dossier_unit_code text NOT NULL, province_code text NOT NULL)`);
+    await sql.query(`DELETE FROM "${schema}".migrations WHERE id = '0002-inbox-per-role'`);
+    await sql.query(`INSERT INTO "${schema}".inbox VALUES ('dossier-x', 'district_verifier', '064', 'submitted',
+      '2024-01-01T00:00:00.000Z', 'COMMUNE_NTM', '02032', '06')`);
+
+    await migrateReadModels(sql, schema);
+    await sql.query(`INSERT INTO "${schema}".inbox VALUES ('dossier-x', 'commune_official', '02032', 'submitted',
+      '2024-01-01T00:00:00.000Z', 'COMMUNE_NTM', '02032', '06', NULL, NULL)`);
+    const rows = await sql.query<{ role: string; active_to: string | null }>(
+      `SELECT role, active_to FROM "${schema}".inbox ORDER BY role`,
+    );
+    expect(rows.rows).toEqual([
+      { role: 'commune_official', active_to: null },
+      { role: 'district_verifier', active_to: null },
+    ]);
+    // Running the migrations again changes nothing.
+    await migrateReadModels(sql, schema);
+  });
+});
