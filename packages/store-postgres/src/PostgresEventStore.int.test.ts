@@ -287,7 +287,8 @@ describe('PostgresEventStore wake-ups across processes', () => {
     };
   }
 
-  const waitUntil = (condition: () => void) => vi.waitFor(condition, { timeout: 10_000, interval: 5 });
+  const waitUntil = (condition: () => void | Promise<void>) =>
+    vi.waitFor(condition, { timeout: 10_000, interval: 5 });
 
   it('delivers a whole burst from another instance, its last commit included, through NOTIFY alone', async () => {
     const sql = createPgSqlClient(new pg.Pool({ connectionString, max: 2 }));
@@ -295,7 +296,9 @@ describe('PostgresEventStore wake-ups across processes', () => {
     const burst = Array.from({ length: 60 }, (_, i) => contractEvent('Burst', { i }));
     // Concurrent appends on 4 connections: commits spread over several 10 ms NOTIFY windows.
     const results = await Promise.all(
-      burst.map((event) => writer.append(`burst-${randomUUID()}`, [event], { expectedRevision: 'no_stream' })),
+      burst.map((event) =>
+        writer.append(`burst-${randomUUID()}`, [event], { expectedRevision: 'no_stream' }),
+      ),
     );
     const lastIndex = results.reduce((best, r, i) => (r.position > results[best]!.position ? i : best), 0);
     await waitUntil(() => expect(sub.seen).toHaveLength(burst.length));
@@ -363,5 +366,27 @@ describe('PostgresEventStore wake-ups across processes', () => {
     await waitUntil(() => expect(sub.seen).toEqual([missed.eventId, later.eventId]));
     await sub.close();
     await sql.close();
+  });
+
+  it('tails the log on its own connections, not behind a busy append pool', async () => {
+    const busySql = createPgSqlClient(new pg.Pool({ connectionString, max: 1 }));
+    const tailSql = createPgSqlClient(new pg.Pool({ connectionString, max: 2 }));
+    const local = new PostgresEventStore({ sql: busySql, tailSql, schema, pollIntervalMs: NO_POLL });
+    const seen: string[] = [];
+    const subscription = local.subscribeToAll({
+      after: await writer.headPosition(),
+      onEvent: (e) => void seen.push(e.eventId),
+    });
+    // The append pool's only connection stays taken until the event has been delivered.
+    let release!: () => void;
+    const held = busySql.transaction(() => new Promise<void>((resolve) => (release = resolve)));
+    const event = contractEvent('PastTheQueue');
+    await writer.append(`tail-${randomUUID()}`, [event], { expectedRevision: 'no_stream' });
+    await waitUntil(() => expect(seen).toEqual([event.eventId]));
+    release();
+    await held;
+    await subscription.close();
+    await local.close();
+    await Promise.all([busySql.close(), tailSql.close()]);
   });
 });

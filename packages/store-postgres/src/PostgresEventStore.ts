@@ -56,11 +56,12 @@ export interface PostgresEventStoreOptions {
    */
   notifyIntervalMs?: number;
   /**
-   * Client for the reads of subscriptions; default `sql`. On a busy pool a subscriber's statements queue behind
-   * every waiting append, and that wait was most of the global log's visibility lag under load, so
-   * `openPostgresStore` gives them a small pool of their own. The caller closes it.
+   * Client for tailing the log: the reads of subscriptions and the NOTIFYs that wake other processes; default
+   * `sql`. On a busy pool these statements queue behind every waiting append, and that wait was most of the
+   * global log's visibility lag under load, so `openPostgresStore` gives them a small pool of their own. The
+   * caller closes it.
    */
-  subscriptionSql?: SqlClient;
+  tailSql?: SqlClient;
   /** Close `sql` when the store closes; default false. */
   ownsSql?: boolean;
 }
@@ -118,7 +119,7 @@ function toRecorded(row: EventRow): RecordedEvent {
 /** PostgreSQL (and PGlite) implementation of the EventStore port. */
 export class PostgresEventStore implements EventStore {
   private readonly sql: SqlClient;
-  private readonly subscriptionSql: SqlClient;
+  private readonly tailSql: SqlClient;
   private readonly schemaName: string;
   private readonly schema: string;
   private readonly table: string;
@@ -139,7 +140,7 @@ export class PostgresEventStore implements EventStore {
 
   constructor(options: PostgresEventStoreOptions) {
     this.sql = options.sql;
-    this.subscriptionSql = options.subscriptionSql ?? options.sql;
+    this.tailSql = options.tailSql ?? options.sql;
     this.schemaName = options.schema;
     this.schema = quoteIdent(options.schema);
     this.table = `${this.schema}.events`;
@@ -164,11 +165,7 @@ export class PostgresEventStore implements EventStore {
    * Every statement of the store goes through here: unique violations pass through (append decides on them),
    * any other driver failure becomes STORE_UNAVAILABLE with the driver error as cause.
    */
-  private async query<R>(
-    text: string,
-    params?: readonly unknown[],
-    sql = this.sql,
-  ): Promise<{ rows: R[] }> {
+  private async query<R>(text: string, params?: readonly unknown[], sql = this.sql): Promise<{ rows: R[] }> {
     try {
       return await sql.query<R>(text, params);
     } catch (error) {
@@ -480,7 +477,7 @@ export class PostgresEventStore implements EventStore {
       while (!stopped && !this.closed) {
         let page: AllPage;
         try {
-          page = await this.readAllOn(this.subscriptionSql, { after: checkpoint, limit: 500 });
+          page = await this.readAllOn(this.tailSql, { after: checkpoint, limit: 500 });
         } catch (error) {
           if (stopped || this.closed) return;
           options.onError?.(error);
@@ -542,7 +539,7 @@ export class PostgresEventStore implements EventStore {
     this.notifying = (async () => {
       do {
         this.notifyAgain = false;
-        await this.sql.query('SELECT pg_notify($1, $2)', [this.channel, '']).catch(() => undefined);
+        await this.tailSql.query('SELECT pg_notify($1, $2)', [this.channel, '']).catch(() => undefined);
         if (this.closed) break;
         await new Promise<void>((resolve) => {
           this.notifyPause = { timer: setTimeout(resolve, this.notifyIntervalMs), resolve };

@@ -3,14 +3,14 @@ import type { SqlClient } from '@ntm/sql';
 import { createPgSqlClient } from './createPgSqlClient.js';
 import { PostgresEventStore } from './PostgresEventStore.js';
 
-/** Enough for the subscriptions of one process, which read one statement at a time each. */
-const SUBSCRIPTION_CONNECTIONS = 2;
+/** Subscriptions read one statement at a time each, and NOTIFYs are throttled: two connections are plenty. */
+const TAIL_CONNECTIONS = 2;
 
 export interface OpenPostgresStoreOptions {
   connectionString: string;
   /** Schema of the events table; created if missing. Read models may share it. */
   schema: string;
-  /** Pool size; default 10. Subscriptions read through 2 more connections of their own. */
+  /** Pool size; default 10. Tailing the log (subscriptions, NOTIFY) uses 2 more, and LISTEN 1 of its own. */
   maxConnections?: number;
   now?: () => Date;
   pollIntervalMs?: number;
@@ -28,13 +28,13 @@ export interface OpenedPostgresStore {
 export async function openPostgresStore(options: OpenPostgresStoreOptions): Promise<OpenedPostgresStore> {
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
   const sql = createPgSqlClient(pool);
-  const subscriptionSql = createPgSqlClient(
-    new pg.Pool({ connectionString: options.connectionString, max: SUBSCRIPTION_CONNECTIONS }),
+  const tailSql = createPgSqlClient(
+    new pg.Pool({ connectionString: options.connectionString, max: TAIL_CONNECTIONS }),
   );
   try {
     const store = await PostgresEventStore.open({
       sql,
-      subscriptionSql,
+      tailSql,
       schema: options.schema,
       ...(options.now ? { now: options.now } : {}),
       ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
@@ -44,11 +44,11 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
       sql,
       close: async () => {
         await store.close();
-        await Promise.all([sql.close(), subscriptionSql.close()]);
+        await Promise.all([sql.close(), tailSql.close()]);
       },
     };
   } catch (error) {
-    await Promise.all([sql.close(), subscriptionSql.close()]);
+    await Promise.all([sql.close(), tailSql.close()]);
     throw error;
   }
 }
