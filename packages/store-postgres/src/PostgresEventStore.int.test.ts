@@ -187,6 +187,33 @@ describe('PostgresEventStore global order', () => {
     expect(await store.streamRevision(s)).toBe(1n);
   });
 
+  // One event takes the id in its VALUES row, several take it from a CTE: both paths must refuse and accept alike.
+  it.each([1, 3])('applies the first-write rule to a batch of %i event(s)', async (size) => {
+    const batch = () => Array.from({ length: size }, () => contractEvent());
+    const scratch = () =>
+      `CREATE TEMP TABLE scratch_${randomUUID().replaceAll('-', '')} (n int) ON COMMIT DROP`;
+    const late = `late-${size}-${randomUUID()}`;
+    const error = await sql
+      .transaction(async (tx) => {
+        await tx.query(scratch());
+        await new PostgresEventStore({ sql: tx, schema }).append(late, batch(), {
+          expectedRevision: 'no_stream',
+        });
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'APPEND_NOT_FIRST_WRITE' });
+    expect(await store.streamRevision(late)).toBeUndefined();
+
+    const early = `early-${size}-${randomUUID()}`;
+    await sql.transaction(async (tx) => {
+      await new PostgresEventStore({ sql: tx, schema }).append(early, batch(), {
+        expectedRevision: 'no_stream',
+      });
+      await tx.query(scratch());
+    });
+    expect(await store.streamRevision(early)).toBe(BigInt(size - 1));
+  });
+
   it('keeps two store instances on one stream consistent although each caches its own last head', async () => {
     const other = new PostgresEventStore({ sql, schema });
     const s = `shared-${randomUUID()}`;
