@@ -1,6 +1,8 @@
 /**
- * One demo user per role, placed in real Bắc Kạn units from the domain's unit registry: Xã Vi Hương (01975) in
- * Huyện Bạch Thông (063), province 06, as they stood before the 2025 reform.
+ * One demo user per role, placed in real units from the domain's unit registry as they stand on the service's
+ * date: Xã Vi Hương (01975), Huyện Bạch Thông (063), Bắc Kạn (06) before the 2025 reform, and from 01/07/2025 Vi
+ * Hương's successor commune in Thái Nguyên (19), where districts no longer exist. A demo user in a dissolved unit
+ * could not open a dossier today.
  */
 import { loadBacKan, ROLES, type Role } from '@ntm/domain';
 
@@ -10,29 +12,39 @@ export interface DemoUser {
   note: string;
 }
 
-const ON = '2024-06-01';
-const COMMUNE = '01975';
-const VILLAGE = `${COMMUNE}-na-pai`;
+const FORMER_COMMUNE = '01975';
 
-/** Demo users for the start banner. */
-export function demoUsers(): DemoUser[] {
+/** Demo users for the start banner, in units valid on `today` (ISO date, Vietnam). */
+export function demoUsers(today: string): DemoUser[] {
   const units = loadBacKan();
-  const commune = units.get(COMMUNE, ON);
-  const district = units.districtOf(COMMUNE, ON);
-  const province = units.provinceOf(COMMUNE, ON);
-  const unitOf: Record<Role, { unit: string; note: string }> = {
-    commune_official: { unit: COMMUNE, note: commune?.name ?? '' },
-    commune_chairman: { unit: COMMUNE, note: commune?.name ?? '' },
-    village_head: { unit: VILLAGE, note: `a village of ${commune?.name ?? COMMUNE}` },
-    front_officer: { unit: COMMUNE, note: commune?.name ?? '' },
-    district_verifier: { unit: district?.code ?? '', note: district?.name ?? '' },
-    district_chairman: { unit: district?.code ?? '', note: district?.name ?? '' },
-    provincial_appraiser: { unit: province.code, note: province.name },
-    council_member: { unit: province.code, note: province.name },
-    council_secretary: { unit: province.code, note: province.name },
-    provincial_chairman: { unit: province.code, note: province.name },
-    auditor: { unit: province.code, note: `${province.name} (reads and audits everything in it)` },
-    administrator: { unit: province.code, note: 'operates the system; no dossier rights' },
+  const communeCode = units.get(FORMER_COMMUNE, today)
+    ? FORMER_COMMUNE
+    : (units.successorsOf(FORMER_COMMUNE).find((link) => units.get(link.code, today))?.code ??
+      FORMER_COMMUNE);
+  const commune = units.get(communeCode, today);
+  const district = units.districtOf(communeCode, today);
+  const province = units.provinceOf(communeCode, today);
+  const atCommune = { unit: communeCode, note: commune?.name ?? communeCode };
+  const atProvince = { unit: province.code, note: province.name };
+  const atDistrict = district
+    ? { unit: district.code, note: district.name }
+    : undefined; /* abolished on 01/07/2025: no such user today */
+  const unitOf: Record<Role, { unit: string; note: string } | undefined> = {
+    commune_official: atCommune,
+    commune_chairman: atCommune,
+    village_head: { unit: `${communeCode}-na-pai`, note: `a village of ${atCommune.note}` },
+    front_officer: atCommune,
+    district_verifier: atDistrict,
+    district_chairman: atDistrict,
+    provincial_appraiser: atProvince,
+    council_member: atProvince,
+    council_secretary: atProvince,
+    provincial_chairman: atProvince,
+    auditor: { ...atProvince, note: `${province.name} (reads and audits everything in it)` },
+    administrator: { ...atProvince, note: 'operates the system; no dossier rights' },
   };
-  return ROLES.map((role) => ({ role, ...unitOf[role] }));
+  return ROLES.flatMap((role) => {
+    const at = unitOf[role];
+    return at ? [{ role, ...at }] : [];
+  });
 }

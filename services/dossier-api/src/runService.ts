@@ -4,6 +4,7 @@
  * the benchmark runs it with a fixed clock so that its scripted dossiers stay lawful.
  */
 import type { FastifyInstance } from 'fastify';
+import { vietnamDate } from '@ntm/domain';
 import { createInlineProjector } from '@ntm/projections';
 import { measureLag } from '@ntm/projector';
 import type { Config } from './config.js';
@@ -80,7 +81,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
   await server.ready();
 
   const base = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
-  process.stdout.write(startBanner(base, infra.mode, local));
+  process.stdout.write(startBanner(base, infra.mode, local, vietnamDate(clock.now().toISOString())));
   await server.listen({ port: config.PORT, host: config.HOST });
 
   let closing = false;
