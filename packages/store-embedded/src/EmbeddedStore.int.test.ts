@@ -4,39 +4,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '@ntm/event-store';
 import { contractEvent, describeEventStoreContract } from '@ntm/event-store/contract';
-import type { SqlClient } from '@ntm/sql';
+import { sqlTamper } from '@ntm/store-postgres/sqlTamper';
 import { openEmbeddedStore } from './openEmbeddedStore.js';
-
-function sqlTamper(sql: SqlClient) {
-  const table = 'event_store.events';
-  return {
-    async editData(streamId: string, revision: bigint, data: object) {
-      await sql.query(`UPDATE ${table} SET data = $3::jsonb WHERE stream_id = $1 AND revision = $2`, [
-        streamId,
-        revision.toString(),
-        JSON.stringify(data),
-      ]);
-    },
-    async delete(streamId: string, revision: bigint) {
-      await sql.query(`DELETE FROM ${table} WHERE stream_id = $1 AND revision = $2`, [
-        streamId,
-        revision.toString(),
-      ]);
-    },
-    async swap(streamId: string, revA: bigint, revB: bigint) {
-      await sql.transaction(async (tx) => {
-        const move = `UPDATE ${table} SET revision = $3 WHERE stream_id = $1 AND revision = $2`;
-        await tx.query(move, [streamId, revA.toString(), '-1']);
-        await tx.query(move, [streamId, revB.toString(), revA.toString()]);
-        await tx.query(move, [streamId, '-1', revB.toString()]);
-      });
-    },
-  };
-}
 
 describeEventStoreContract('embedded (PGlite, in memory)', async () => {
   const embedded = await openEmbeddedStore();
-  return { store: embedded.store, tamper: sqlTamper(embedded.sql), dispose: () => embedded.close() };
+  return {
+    store: embedded.store,
+    tamper: sqlTamper(embedded.sql, 'event_store'),
+    dispose: () => embedded.close(),
+  };
 });
 
 describe('embedded store lifecycle', () => {

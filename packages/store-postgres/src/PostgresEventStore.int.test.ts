@@ -9,37 +9,10 @@ import { createPgSqlClient } from './createPgSqlClient.js';
 import { PostgresEventStore } from './PostgresEventStore.js';
 import { openPostgresStore } from './openPostgresStore.js';
 import { globalLogBlockers } from './globalLogBlockers.js';
+import { sqlTamper } from './sqlTamper.js';
 
 const connectionString = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const freshSchema = (label: string) => `t_${label}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-
-/** Tampering straight in SQL, as an attacker with database access would. */
-function sqlTamper(sql: SqlClient, schema: string) {
-  const table = `"${schema}".events`;
-  return {
-    async editData(streamId: string, revision: bigint, data: object) {
-      await sql.query(`UPDATE ${table} SET data = $3::jsonb WHERE stream_id = $1 AND revision = $2`, [
-        streamId,
-        revision.toString(),
-        JSON.stringify(data),
-      ]);
-    },
-    async delete(streamId: string, revision: bigint) {
-      await sql.query(`DELETE FROM ${table} WHERE stream_id = $1 AND revision = $2`, [
-        streamId,
-        revision.toString(),
-      ]);
-    },
-    async swap(streamId: string, revA: bigint, revB: bigint) {
-      await sql.transaction(async (tx) => {
-        const move = `UPDATE ${table} SET revision = $3 WHERE stream_id = $1 AND revision = $2`;
-        await tx.query(move, [streamId, revA.toString(), '-1']);
-        await tx.query(move, [streamId, revB.toString(), revA.toString()]);
-        await tx.query(move, [streamId, '-1', revB.toString()]);
-      });
-    },
-  };
-}
 
 describeEventStoreContract('PostgreSQL', async () => {
   const schema = freshSchema('contract');
