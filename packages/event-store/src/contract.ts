@@ -219,6 +219,28 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         expect(await store.readStream(streamName('absent'))).toEqual([]);
       });
 
+      it('reads several streams from a revision each with readStreams', async () => {
+        const [a, b, absent] = [streamName('multi-a'), streamName('multi-b'), streamName('multi-absent')];
+        await store.append(a, events(3), { expectedRevision: 'no_stream' });
+        await store.append(b, events(5), { expectedRevision: 'no_stream' });
+        const read = await store.readStreams([
+          { streamId: b, fromRevision: 3n },
+          { streamId: a, fromRevision: 0n },
+          { streamId: absent, fromRevision: 0n },
+        ]);
+        expect([...read.keys()].sort()).toEqual([a, b, absent].sort());
+        expect(read.get(a)).toEqual(await store.readStream(a));
+        expect(read.get(b)!.map((e) => e.revision)).toEqual([3n, 4n]);
+        expect(read.get(absent)).toEqual([]);
+        expect(await store.readStreams([])).toEqual(new Map());
+        await expect(
+          store.readStreams([
+            { streamId: a, fromRevision: 0n },
+            { streamId: a, fromRevision: 1n },
+          ]),
+        ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      });
+
       it('pages through the global log with readAll', async () => {
         const start = await store.headPosition();
         const written: string[] = [];

@@ -11,5 +11,6 @@ export {
   validatePositiveInt,
   validateRevision,
   validateStreamId,
+  validateStreamReads,
 } from './validation.js';
 export { dossierStreamId, isEngineStream } from './streams.js';

@@ -3,7 +3,7 @@
  * EventStoreError with a stable code and a message that names the offending path.
  */
 import { EventStoreError } from './errors.js';
-import type { ExpectedRevision, NewEvent } from './EventStore.js';
+import type { ExpectedRevision, NewEvent, RecordedEvent, StreamRead } from './EventStore.js';
 
 /** Longest accepted stream id, in UTF-16 code units. */
 export const MAX_STREAM_ID_LENGTH = 200;
@@ -54,6 +54,23 @@ export function validateRevision(revision: unknown, name: string): asserts revis
   if (typeof revision !== 'bigint' || revision < 0n) {
     throw new EventStoreError('INVALID_REVISION', `${name} must be a bigint >= 0`);
   }
+}
+
+/**
+ * Checks the requests of a `readStreams` call (each stream id and revision, no stream twice) and returns the
+ * result map with an empty list per stream, in request order, for the adapter to fill.
+ */
+export function validateStreamReads(reads: readonly StreamRead[]): Map<string, RecordedEvent[]> {
+  const result = new Map<string, RecordedEvent[]>();
+  for (const read of reads) {
+    validateStreamId(read.streamId);
+    validateRevision(read.fromRevision, 'fromRevision');
+    if (result.has(read.streamId)) {
+      throw new EventStoreError('INVALID_ARGUMENT', `stream ${read.streamId} is requested twice`);
+    }
+    result.set(read.streamId, []);
+  }
+  return result;
 }
 
 /** Refuse a count or page size that is not a positive safe integer (INVALID_ARGUMENT). */

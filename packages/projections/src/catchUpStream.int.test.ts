@@ -87,23 +87,22 @@ describe('catchUpStream', () => {
     expect(results.reduce((sum, r) => sum + r.applied, 0)).toBe(n);
   });
 
-  it('a catch-up that fails mid-transaction leaves nothing, and its retry applies every event once', async () => {
+  it('a catch-up that fails mid-write leaves nothing, and its retry applies every event once', async () => {
     const n = await appendHistory('f1', '01879', '064');
     const { store, sql } = opened;
-    // The real database, with a crash injected after every write of the catch-up and before its commit (as a
-    // killed worker would).
+    // The real database, with a crash injected after the catch-up's write statement ran and before it committed
+    // (as a killed worker would): the statement runs inside a transaction that is then rolled back.
     let crash = true;
     const crashing = (inner: SqlClient): SqlClient => ({
       ...inner,
-      transaction: (fn) =>
-        inner.transaction(async (tx) => {
-          const result = await fn(tx);
-          if (crash) {
-            crash = false;
-            throw new Error('worker crashed');
-          }
-          return result;
-        }),
+      query: (text, params) =>
+        crash && text.trimStart().startsWith('WITH cp AS')
+          ? inner.transaction(async (tx) => {
+              await tx.query(text, params);
+              crash = false;
+              throw new Error('worker crashed');
+            })
+          : inner.query(text, params),
     });
     await expect(catchUpStream(store, crashing(sql), 'dossier-f1', { schema: incremental })).rejects.toThrow(
       'worker crashed',

@@ -3,6 +3,7 @@ export * from './dossierView.js';
 export * from './nextActor.js';
 export * from './readModels.js';
 export * from './catchUpStream.js';
+export * from './batcher.js';
 export * from './rebuild.js';
 export * from './inlineProjector.js';
 export * from './progressTargets.js';

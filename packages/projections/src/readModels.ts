@@ -42,13 +42,33 @@ function columnNames(columns: string): string[] {
 /**
  * Replaces the rows the given streams own in every read model, and their checkpoints, in ONE statement: per table
  * an upsert of the new rows and a delete of the stream's rows that are no longer produced. The two touch disjoint
- * keys, so the order in which PostgreSQL runs the data-modifying CTEs does not matter. One round trip per
- * catch-up instead of two per table is what keeps the projection lag low.
+ * keys, so the order in which PostgreSQL runs the data-modifying CTEs does not matter. One statement per batch
+ * instead of two per table and stream is what keeps the projection lag low.
+ *
+ * With `expected` (a catch-up), a stream is written only if its checkpoint is still at the expected revision (-1:
+ * no checkpoint row) when the statement holds the row's lock; otherwise a concurrent catch-up got there first and
+ * nothing of that stream is written. The checkpoint upsert runs first (the row CTEs read its RETURNING), so the
+ * statement is its own transaction: no BEGIN, no COMMIT, no lock held across round trips. Returns the streams
+ * written.
  */
-export async function writeStreams(tx: SqlClient, schema: string, views: DossierView[]): Promise<void> {
-  if (views.length === 0) return;
+export async function writeStreams(
+  sql: SqlClient,
+  schema: string,
+  views: DossierView[],
+  expected?: ReadonlyMap<string, bigint>,
+): Promise<Set<string>> {
+  if (views.length === 0) return new Set();
   const s = q(schema);
-  const params: unknown[] = [views.map((v) => v.streamId), JSON.stringify(views)];
+  const params: unknown[] = [JSON.stringify(views)];
+  let condition = '';
+  if (expected) {
+    params.push(
+      views.map((v) => v.streamId),
+      views.map((v) => String(expected.get(v.streamId) ?? -1n)),
+    );
+    condition = `WHERE c.revision = (SELECT x.revision FROM unnest($2::text[], $3::bigint[]) AS x (stream_id, revision)
+                                      WHERE x.stream_id = c.stream_id)`;
+  }
   const ctes = PROJECTIONS.map((p, i) => {
     const table = `${s}.${p.name}`;
     params.push(JSON.stringify(views.flatMap((v) => p.rows(v))));
@@ -58,19 +78,24 @@ export async function writeStreams(tx: SqlClient, schema: string, views: Dossier
         ? 'DO NOTHING'
         : `DO UPDATE SET (${rest.join(', ')}) = ROW(${rest.map((c) => `EXCLUDED.${c}`).join(', ')})`;
     const same = p.key.map((k) => `r.${k} = t.${k}`).join(' AND ');
-    return `r${i} AS (SELECT * FROM jsonb_populate_recordset(NULL::${table}, $${params.length}::jsonb)),
-      d${i} AS (DELETE FROM ${table} t WHERE t.stream_id = ANY($1::text[])
+    return `r${i} AS (SELECT * FROM jsonb_populate_recordset(NULL::${table}, $${params.length}::jsonb) r
+                  WHERE r.stream_id IN (SELECT stream_id FROM cp)),
+      d${i} AS (DELETE FROM ${table} t WHERE t.stream_id IN (SELECT stream_id FROM cp)
                   AND NOT EXISTS (SELECT 1 FROM r${i} r WHERE ${same})),
       u${i} AS (INSERT INTO ${table} SELECT * FROM r${i} ON CONFLICT (${p.key.join(', ')}) ${onConflict})`;
   });
-  await tx.query(
-    `WITH ${ctes.join(',\n')},
-      cp AS (INSERT INTO ${s}.checkpoints (stream_id, revision, view)
-               SELECT v->>'streamId', (v->>'revision')::bigint, v FROM jsonb_array_elements($2::jsonb) AS v
-             ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision, view = EXCLUDED.view)
-     SELECT 1`,
+  const { rows } = await sql.query<{ stream_id: string }>(
+    `WITH cp AS (INSERT INTO ${s}.checkpoints AS c (stream_id, revision, view)
+               SELECT v->>'streamId', (v->>'revision')::bigint, v FROM jsonb_array_elements($1::jsonb) AS v
+             ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision, view = EXCLUDED.view ${condition}
+             RETURNING c.stream_id),
+      ${ctes.join(',\n')}
+     SELECT stream_id FROM cp`,
     params,
+    // Two texts per schema (with and without `expected`): worth keeping parsed, it is the projector's hot write.
+    { prepare: true },
   );
+  return new Set(rows.map((r) => r.stream_id));
 }
 
 /** Danh sách hồ sơ — one row per dossier. */

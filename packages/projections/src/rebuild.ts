@@ -67,7 +67,7 @@ export async function rebuild(
   const ss = q(shadow);
   for (let i = 0; i < all.length; i += batch) {
     const chunk = all.slice(i, i + batch);
-    await sql.transaction((tx) => writeStreams(tx, shadow, chunk));
+    await writeStreams(sql, shadow, chunk);
   }
   for (const [streamId, { error, revision }] of failed) {
     await sql.query(

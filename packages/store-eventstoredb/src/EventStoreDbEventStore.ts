@@ -28,6 +28,7 @@ import {
   validatePositiveInt,
   validateRevision,
   validateStreamId,
+  validateStreamReads,
 } from '@ntm/event-store';
 import type {
   AllPage,
@@ -36,6 +37,7 @@ import type {
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  StreamRead,
   ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
@@ -190,6 +192,16 @@ export class EventStoreDbEventStore implements EventStore {
     validateRevision(fromRevision, 'fromRevision');
     validatePositiveInt(maxCount, 'maxCount');
     return this.#read(streamId, { direction: FORWARDS, fromRevision, maxCount });
+  }
+
+  async readStreams(reads: readonly StreamRead[]): Promise<Map<string, RecordedEvent[]>> {
+    const result = validateStreamReads(reads);
+    // EventStoreDB reads one stream per call; the calls share the client's gRPC connection.
+    const read = await Promise.all(
+      reads.map((r) => this.readStream(r.streamId, { fromRevision: r.fromRevision })),
+    );
+    reads.forEach((r, i) => result.set(r.streamId, read[i]!));
+    return result;
   }
 
   async streamRevision(streamId: string): Promise<bigint | undefined> {

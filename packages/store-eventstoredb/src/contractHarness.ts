@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { FORWARDS, NO_STREAM } from '@eventstore/db-client';
 import type { ResolvedEvent } from '@eventstore/db-client';
-import { EventStoreError } from '@ntm/event-store';
+import { EventStoreError, validateStreamReads } from '@ntm/event-store';
 import type { ContractHarness } from '@ntm/event-store/contract';
 import type { EventStore, Json, ReadStreamOptions, RecordedEvent } from '@ntm/event-store';
 import { openEventStoreDb } from './EventStoreDbEventStore.js';
@@ -128,6 +128,13 @@ export function createEventStoreDbHarness(connectionString: string): Promise<Con
       const from = options?.fromRevision ?? 0n;
       const events = (await presented(streamId)).filter((event) => event.revision >= from);
       return events.slice(0, options?.maxCount ?? events.length);
+    },
+    async readStreams(reads) {
+      // Through readStream, so that forged streams read as forged here too.
+      const result = validateStreamReads(reads);
+      for (const r of reads)
+        result.set(r.streamId, await store.readStream(r.streamId, { fromRevision: r.fromRevision }));
+      return result;
     },
     async streamRevision(streamId) {
       if (!forged.has(streamId)) return inner.streamRevision(streamId);

@@ -2,7 +2,7 @@
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { quoteIdent } from '@ntm/sql';
-import type { SqlClient } from '@ntm/sql';
+import type { QueryOptions, SqlClient } from '@ntm/sql';
 
 /** Delay before re-opening a lost LISTEN connection; polling covers the gap. */
 const RELISTEN_DELAY_MS = 200;
@@ -53,10 +53,24 @@ async function listenOn(pool: Pool, channel: string, onNotify: () => void): Prom
   };
 }
 
+/** One name per statement text in this process; pg prepares a name once per connection and checks its text. */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `ntm_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 function clientOf(connection: Pool | PoolClient, inTransaction: boolean, pool: Pool): SqlClient {
   const client: SqlClient = {
-    async query<R>(text: string, params?: readonly unknown[]) {
-      const result = await connection.query(text, params as unknown[] | undefined);
+    async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
+      const values = params as unknown[] | undefined;
+      const result = await connection.query(
+        options?.prepare ? { name: statementName(text), text, values } : { text, values },
+      );
       return { rows: result.rows as R[] };
     },
     async exec(script: string) {

@@ -6,7 +6,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EventStore } from '@ntm/event-store';
-import { partitionQueueName, queueNameFor, wakeUpDeduplication, type WakeUp } from '@ntm/projector';
+import { partitionQueueName, wakeStream, type WakeUpJob } from '@ntm/projector';
 
 export interface ProjectionQueuesOptions {
   /** the whole URL is used, password and TLS (`rediss:`) included */
@@ -20,8 +20,8 @@ export interface ProjectionQueuesOptions {
 }
 
 export interface ProjectionQueues {
-  queues: Queue<WakeUp>[];
-  /** Enqueues a wake-up for the stream in its partition, deduplicated like the dispatcher's. */
+  queues: Queue<WakeUpJob>[];
+  /** Enqueues a wake-up for the stream in its partition, as the dispatcher does. */
   requeue(store: EventStore, streamId: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -36,7 +36,7 @@ export function openProjectionQueues(options: ProjectionQueuesOptions): Projecti
   const queues = Array.from(
     { length: partitions },
     (_, i) =>
-      new Queue<WakeUp>(partitionQueueName(queuePrefix, i), {
+      new Queue<WakeUpJob>(partitionQueueName(queuePrefix, i), {
         connection,
         prefix: options.redisPrefix ?? 'bull',
         // As the dispatcher's: a released stream that fails again is retried, then parked again.
@@ -48,19 +48,9 @@ export function openProjectionQueues(options: ProjectionQueuesOptions): Projecti
         },
       }),
   );
-  const byName = new Map(queues.map((queue) => [queue.name, queue]));
   return {
     queues,
-    async requeue(store, streamId) {
-      const revision = await store.streamRevision(streamId);
-      if (revision === undefined) return;
-      const queue = byName.get(queueNameFor(queuePrefix, streamId, partitions))!;
-      await queue.add(
-        'wake-up',
-        { streamId, upToRevision: String(revision) },
-        { deduplication: wakeUpDeduplication(streamId) },
-      );
-    },
+    requeue: (store, streamId) => wakeStream(queues, queuePrefix, partitions, store, streamId),
     async close() {
       await Promise.all(queues.map((queue) => queue.close()));
       connection.disconnect();

@@ -50,7 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfi
     partitions: int(env, 'PARTITIONS', 4, 1, 256),
     redisPrefix: env.BULLMQ_PREFIX ?? 'bull',
     metricsPort: int(env, 'METRICS_PORT', 9464, 0, 65535),
-    concurrency: int(env, 'WORKER_CONCURRENCY', 1, 1, 64),
+    concurrency: int(env, 'WORKER_CONCURRENCY', 16, 1, 256),
     lockDurationMs: int(env, 'WORKER_LOCK_MS', 30_000, 200, 600_000),
   };
 }

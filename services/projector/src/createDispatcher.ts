@@ -1,7 +1,7 @@
 /**
  * The dispatcher follows the global log (the store's subscription: LISTEN/NOTIFY with polling as a fallback) and
- * hands the events on as wake-up jobs `{ streamId, upToRevision }`, one per stream per page of the log, deduplicated
- * per stream in the queue (see `wakeUpDeduplication`). It keeps two positions in SQL:
+ * hands the events on as wake-ups `{ streamId, upToRevision }`, one per stream per page of the log, in one job per
+ * partition per page (see `WakeUpJob`). It keeps two positions in SQL:
  * - `handed_on`: the last event enqueued;
  * - `confirmed`: every event up to it is projected (or its stream parked).
  * It restarts from `confirmed`, and whenever Redis came back (possibly empty: jobs lost) it re-enqueues the
@@ -13,7 +13,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { EventStore, RecordedEvent, Subscription } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { migrateReadModels, q } from '@ntm/projections';
-import { partitionQueueName, queueNameFor, wakeUpDeduplication, type WakeUp } from './partitions.js';
+import { partitionQueueName, queueNameFor, type WakeUp, type WakeUpJob } from './partitions.js';
 
 export interface DispatcherOptions {
   store: EventStore;
@@ -55,7 +55,7 @@ export interface Dispatcher {
 const STATE_ROW = 'default';
 /** batches sent to Redis and not yet acknowledged before the subscription waits */
 const MAX_IN_FLIGHT = 16;
-/** streams per batch at most (a page of the log is 500 events) */
+/** streams per hand-on at most (a page of the log is 500 events) */
 const MAX_BATCH = 500;
 const REPAIR_TIMEOUT_MS = 5000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
@@ -77,7 +77,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const queues = Array.from(
     { length: partitions },
     (_, i) =>
-      new Queue<WakeUp>(partitionQueueName(queuePrefix, i), {
+      new Queue<WakeUpJob>(partitionQueueName(queuePrefix, i), {
         connection,
         prefix: options.redisPrefix ?? 'bull',
         defaultJobOptions: {
@@ -108,20 +108,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   // ioredis reports every failed reconnect here; the retry strategy already handles them.
   connection.on('error', () => undefined);
 
-  /** Enqueues one wake-up per stream, with one `addBulk` (one Redis round trip) per queue. */
+  /** Enqueues one wake-up per stream: one job per queue, all added in one Redis round trip per queue. */
   const enqueue = async (heads: Map<string, bigint>): Promise<void> => {
-    const perQueue = new Map<Queue<WakeUp>, Parameters<Queue<WakeUp>['addBulk']>[0]>();
+    const perQueue = new Map<Queue<WakeUpJob>, WakeUp[]>();
     for (const [streamId, revision] of heads) {
       const queue = queueOf.get(queueNameFor(queuePrefix, streamId, partitions))!;
-      const jobs = perQueue.get(queue) ?? [];
-      jobs.push({
-        name: 'wake-up',
-        data: { streamId, upToRevision: String(revision) },
-        opts: { deduplication: wakeUpDeduplication(streamId) },
-      });
-      perQueue.set(queue, jobs);
+      const wakeUps = perQueue.get(queue) ?? [];
+      wakeUps.push({ streamId, upToRevision: String(revision) });
+      perQueue.set(queue, wakeUps);
     }
-    await Promise.all([...perQueue].map(([queue, jobs]) => queue.addBulk(jobs)));
+    await Promise.all([...perQueue].map(([queue, wakeUps]) => queue.add('wake-up', { wakeUps })));
   };
 
   // The subscription delivers a page of the log event by event, each in a microtask: collect them, and hand the

@@ -1,15 +1,16 @@
 /**
- * A projection worker: consumes the wake-ups of every partition and runs `catchUpStream`. Any number of workers,
- * in any number of processes, may run side by side: the per-stream lock and checkpoint keep the read models
- * exactly-once. A poison event is deterministic: the stream is parked and the job fails without retry
- * (`UnrecoverableError`); a job that exhausts its retries on a transient error parks its stream too.
+ * A projection worker: consumes the wake-up jobs of every partition and catches their streams up, in batches
+ * (`createCatchUpBatcher`). Any number of workers, in any number of processes, may run side by side: the
+ * conditional checkpoint write keeps the read models exactly-once. A poison event is deterministic: its stream is
+ * parked at once and the job's other streams go on. A transient error fails the job, which BullMQ retries (streams
+ * already caught up find nothing to do); on the last attempt the streams still failing are parked.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
-import { catchUpStream, parkStream, ProjectionError } from '@ntm/projections';
-import { partitionQueueName, type WakeUp } from './partitions.js';
+import { createCatchUpBatcher, parkStream, ProjectionError } from '@ntm/projections';
+import { partitionQueueName, type WakeUpJob } from './partitions.js';
 
 export interface ProjectionWorkerOptions {
   store: EventStore;
@@ -23,7 +24,10 @@ export interface ProjectionWorkerOptions {
   partitions?: number;
   /** default "bull" */
   redisPrefix?: string;
-  /** jobs in flight per queue; default 2 (a catch-up mostly waits on PostgreSQL, so one per queue idles a core) */
+  /**
+   * jobs in flight per queue; default 16. The jobs in flight are what a batch is gathered from: every wake-up
+   * that arrives while one transaction is written goes into the next one (see `createCatchUpBatcher`).
+   */
   concurrency?: number;
   /**
    * How long a job's lock lasts without renewal; a worker that died (SIGKILL) gives its job back after this.
@@ -41,33 +45,61 @@ export interface ProjectionWorker {
   ready(): Promise<void>;
 }
 
-export type WakeUpResult = { applied: number; checkpoint: string } | { parked: true };
+/** What a job did: events applied, and streams parked (now, or found parked). */
+export interface WakeUpResult {
+  applied: number;
+  parked: number;
+}
 
 export function createProjectionWorker(options: ProjectionWorkerOptions): ProjectionWorker {
   const { store, sql } = options;
   const schema = options.schema ?? 'read_models';
   const now = () => (options.now ?? (() => new Date()))().toISOString();
   const onError = options.onError ?? (() => undefined);
+  const batcher = createCatchUpBatcher(store, sql, { schema });
 
-  const process = async (job: Job<WakeUp>): Promise<WakeUpResult> => {
-    const { streamId } = job.data;
-    try {
-      const result = await catchUpStream(store, sql, streamId, { schema });
-      return { applied: result.applied, checkpoint: String(result.checkpoint) };
-    } catch (error) {
-      if (error instanceof ProjectionError && error.code === 'STREAM_PARKED') return { parked: true };
-      if (error instanceof ProjectionError && error.deterministic) {
-        const revision = error.details.revision === undefined ? undefined : BigInt(error.details.revision);
-        await parkStream(
-          sql,
-          streamId,
-          { code: error.code, message: error.message, revision },
-          { schema, now },
-        );
-        throw new UnrecoverableError(error.message);
+  const park = (streamId: string, code: string, message: string, revision: string | undefined) =>
+    parkStream(
+      sql,
+      streamId,
+      { code, message, revision: revision === undefined ? undefined : BigInt(revision) },
+      { schema, now },
+    );
+
+  const process = async (job: Job<WakeUpJob>): Promise<WakeUpResult> => {
+    const { wakeUps } = job.data;
+    const settled = await Promise.allSettled(wakeUps.map((w) => batcher.catchUp(w.streamId)));
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const result: WakeUpResult = { applied: 0, parked: 0 };
+    let transient: Error | undefined;
+    for (const [i, outcome] of settled.entries()) {
+      const { streamId, upToRevision } = wakeUps[i]!;
+      if (outcome.status === 'fulfilled') {
+        result.applied += outcome.value.applied;
+        continue;
       }
-      throw error;
+      const error: unknown = outcome.reason;
+      if (error instanceof ProjectionError && error.code === 'STREAM_PARKED') {
+        result.parked += 1;
+      } else if (error instanceof ProjectionError && error.deterministic) {
+        // Retrying cannot help: park now, so that the operator sees it and the stream stops failing.
+        await park(streamId, error.code, error.message, error.details.revision);
+        result.parked += 1;
+      } else if (lastAttempt) {
+        await park(
+          streamId,
+          'RETRIES_EXHAUSTED',
+          error instanceof Error ? error.message : String(error),
+          upToRevision,
+        );
+        result.parked += 1;
+      } else {
+        transient ??= error instanceof Error ? error : new Error(String(error));
+      }
     }
+    // BullMQ retries the job; the streams of it that were caught up find nothing left to do.
+    if (transient !== undefined) throw transient;
+    return result;
   };
 
   // Workers block on Redis: their connection must wait for reconnects instead of failing commands.
@@ -76,32 +108,19 @@ export function createProjectionWorker(options: ProjectionWorkerOptions): Projec
   const workers = Array.from(
     { length: options.partitions ?? 4 },
     (_, i) =>
-      new Worker<WakeUp, WakeUpResult>(
+      new Worker<WakeUpJob, WakeUpResult>(
         partitionQueueName(options.queuePrefix ?? 'ntm-projections', i),
         process,
         {
           connection,
           prefix: options.redisPrefix ?? 'bull',
-          concurrency: options.concurrency ?? 2,
+          concurrency: options.concurrency ?? 16,
           lockDuration: options.lockDurationMs ?? 30_000,
           stalledInterval: Math.max(100, Math.floor((options.lockDurationMs ?? 30_000) / 2)),
         },
       ),
   );
-  for (const worker of workers) {
-    worker.on('error', onError);
-    worker.on('failed', (job, error) => {
-      if (job === undefined || error instanceof UnrecoverableError) return;
-      if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
-      // Retries exhausted on a transient error: park, so the operator sees it and the stream stops failing.
-      parkStream(
-        sql,
-        job.data.streamId,
-        { code: 'RETRIES_EXHAUSTED', message: error.message, revision: BigInt(job.data.upToRevision) },
-        { schema, now },
-      ).catch(onError);
-    });
-  }
+  for (const worker of workers) worker.on('error', onError);
 
   return {
     async ready() {

@@ -9,7 +9,7 @@ import { openPostgresStore } from '@ntm/store-postgres';
 import { loadConfig } from './config.js';
 import { createDispatcher } from './createDispatcher.js';
 import { projectorRoutes } from './projectorRoutes.js';
-import { queueNameFor, wakeUpDeduplication } from './partitions.js';
+import { wakeStream } from './partitions.js';
 
 const config = loadConfig();
 const log = pino({ name: 'projector-dispatcher' });
@@ -32,18 +32,8 @@ await app.register(projectorRoutes, {
   sql: opened.sql,
   schema: config.readModelSchema,
   queues: dispatcher.queues(),
-  requeue: async (streamId) => {
-    const revision = await opened.store.streamRevision(streamId);
-    if (revision === undefined) return;
-    const queue = dispatcher
-      .queues()
-      .find((q) => q.name === queueNameFor(config.queuePrefix, streamId, config.partitions));
-    await queue?.add(
-      'wake-up',
-      { streamId, upToRevision: String(revision) },
-      { deduplication: wakeUpDeduplication(streamId) },
-    );
-  },
+  requeue: (streamId) =>
+    wakeStream(dispatcher.queues(), config.queuePrefix, config.partitions, opened.store, streamId),
 });
 await app.listen({ port: config.metricsPort, host: '0.0.0.0' });
 log.info({ port: config.metricsPort, partitions: config.partitions }, 'dispatcher started');

@@ -5,15 +5,21 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NewEvent } from '@ntm/event-store';
-import { compareReadModels, rebuild, sampleDossierEvents, uuidFor } from '@ntm/projections';
+import type { EventStore, NewEvent, StreamRead } from '@ntm/event-store';
+import {
+  compareReadModels,
+  migrateReadModels,
+  rebuild,
+  sampleDossierEvents,
+  uuidFor,
+} from '@ntm/projections';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import { createDispatcher, type Dispatcher } from './createDispatcher.js';
 import { createProjectionWorker, type ProjectionWorker } from './createProjectionWorker.js';
-import { queueNameFor, wakeUpDeduplication, type WakeUp } from './partitions.js';
+import { partitionQueueName, queueNameFor, type WakeUpJob } from './partitions.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -84,9 +90,9 @@ function startDispatcher(env: Env, redisUrl = REDIS_URL): Dispatcher {
   return dispatcher;
 }
 
-function startWorker(env: Env, redisUrl = REDIS_URL): ProjectionWorker {
+function startWorker(env: Env, redisUrl = REDIS_URL, store: EventStore = env.opened.store): ProjectionWorker {
   const worker = createProjectionWorker({
-    store: env.opened.store,
+    store,
     sql: env.opened.sql,
     redisUrl,
     schema: env.schema,
@@ -233,14 +239,14 @@ describe('projector', () => {
     for (let i = 0; i < 5; i += 1) {
       await queueOf('dossier-load0').add(
         'wake-up',
-        { streamId: 'dossier-load0', upToRevision: '3' },
+        { wakeUps: [{ streamId: 'dossier-load0', upToRevision: '3' }] },
         { jobId: `dup-${i}` },
       );
     }
     for (let r = 29; r >= 0; r -= 1) {
       await queueOf('dossier-load1').add(
         'wake-up',
-        { streamId: 'dossier-load1', upToRevision: String(r) },
+        { wakeUps: [{ streamId: 'dossier-load1', upToRevision: String(r) }] },
         { jobId: `rev-${r}` },
       );
     }
@@ -330,43 +336,70 @@ describe('projector', () => {
     expect(count.rows[0]!.n).toBe(10);
   });
 
-  it('wake-ups of one stream coalesce while waiting, and one arriving while a job is active runs after it', async () => {
+  it('a wake-up job projects its good streams, parks a poison one at once and a failing one after its last attempt', async () => {
     const env = await setup();
-    const queue = new Queue<WakeUp>(`${env.queuePrefix}-dedup`, {
+    await migrateReadModels(env.opened.sql, env.schema);
+    const { store } = env.opened;
+    const [good, flaky] = ['dossier-good', 'dossier-flaky'];
+    for (const [streamId, id] of [
+      [good, 'good'],
+      [flaky, 'flaky'],
+    ] as const) {
+      const events = sampleDossierEvents({ id, communeCode: '01879', districtCode: '064', year: 2023 }, (k) =>
+        new Date(Date.UTC(2023, 0, 1) + k * 3_600_000).toISOString(),
+      );
+      await store.append(streamId, events.slice(0, 3), { expectedRevision: 'no_stream' });
+    }
+    await store.append('dossier-poison', [poisonEvent], { expectedRevision: 'no_stream' });
+    // The real store, except that reading the flaky stream fails as a dropped connection would.
+    let flakyReads = 0;
+    const faulty = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'readStreams') {
+          return (reads: readonly StreamRead[]) => {
+            if (!reads.some((r) => r.streamId === flaky)) return target.readStreams(reads);
+            flakyReads += 1;
+            return Promise.reject(new Error('connection reset'));
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    startWorker(env, REDIS_URL, faulty);
+    const queue = new Queue<WakeUpJob>(partitionQueueName(env.queuePrefix, 0), {
       connection: { url: REDIS_URL },
       prefix: env.redisPrefix,
     });
     cleanups.push(() => queue.close());
-    const wake = (streamId: string, revision: number) =>
-      queue.add(
-        'wake-up',
-        { streamId, upToRevision: String(revision) },
-        { deduplication: wakeUpDeduplication(streamId) },
-      );
-    // Three wake-ups of "a" while none is active: one job.
-    for (let r = 0; r < 3; r += 1) await wake('a', r);
-    await wake('b', 0);
-    expect(await queue.getWaitingCount()).toBe(2);
-
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const seen: string[] = [];
-    const worker = new Worker<WakeUp>(
-      queue.name,
-      async (job) => {
-        seen.push(`${job.data.streamId}@${job.data.upToRevision}`);
-        if (seen.length === 1) await held;
+    const job = await queue.add(
+      'wake-up',
+      {
+        wakeUps: [good, 'dossier-poison', flaky].map((streamId) => ({ streamId, upToRevision: '2' })),
       },
-      { connection: { url: REDIS_URL }, prefix: env.redisPrefix, concurrency: 1 },
+      { attempts: 3, backoff: { type: 'fixed', delay: 10 } },
     );
-    cleanups.push(() => worker.close());
-    await waitFor('the first job to be active', () => Promise.resolve(seen.length === 1));
-    // Arriving while "a" is active: kept (the last one only) and run after it, never dropped.
-    await wake('a', 3);
-    await wake('a', 4);
-    release();
-    await waitFor('every wake-up to run', async () => (await queue.getCompletedCount()) === 3);
-    expect(seen).toEqual(['a@0', 'b@0', 'a@4']);
+
+    // Two failed attempts (retried by BullMQ), then the last one parks the flaky stream and completes the job.
+    await waitFor('the job to complete', async () => (await job.getState()) === 'completed');
+    expect((await queue.getJob(job.id!))!.attemptsMade).toBe(3);
+    const rows = await env.opened.sql.query<{ stream_id: string; revision: string }>(
+      `SELECT stream_id, revision::text AS revision FROM "${env.schema}".checkpoints ORDER BY stream_id`,
+    );
+    expect(rows.rows).toEqual([{ stream_id: good, revision: '2' }]);
+    const parked = await env.opened.sql.query<{ stream_id: string; error_code: string }>(
+      `SELECT stream_id, error_code FROM "${env.schema}".parked_streams ORDER BY stream_id`,
+    );
+    expect(parked.rows).toEqual([
+      { stream_id: flaky, error_code: 'RETRIES_EXHAUSTED' },
+      { stream_id: 'dossier-poison', error_code: 'POISON_EVENT' },
+    ]);
+    // Read on every attempt; once parked it is not read again until an operator releases it.
+    expect(flakyReads).toBeGreaterThanOrEqual(3);
+    const after = flakyReads;
+    await queue.add('wake-up', { wakeUps: [{ streamId: flaky, upToRevision: '2' }] });
+    await waitFor('the second job', async () => (await queue.getCompletedCount()) === 2);
+    expect(flakyReads).toBe(after);
   });
 });
 
