@@ -1,11 +1,14 @@
 /**
- * Embedded mode has no Redis: the API calls `onAppended` after each append and the same `catchUpStream` runs
- * in-process. On start, `catchUpAll` walks the log once so that appends made while the process was down (or a
- * crash between append and projection) are projected before the API serves reads.
+ * Embedded mode has no Redis: the API calls `onAppended` after each append and the same batched catch-up runs
+ * in-process (`createCatchUpBatcher`: the appends that arrive while a batch is written go into the next one, and a
+ * stream is never caught up twice at once, which would make one of the two write for nothing and read again). On
+ * start, `catchUpAll` walks the log once so that appends made while the process was down (or a crash between
+ * append and projection) are projected before the API serves reads.
  */
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
-import { catchUpStream, DEFAULT_SCHEMA, parkStream } from './catchUpStream.js';
+import { createCatchUpBatcher } from './batcher.js';
+import { DEFAULT_SCHEMA, parkStream } from './catchUpStream.js';
 import { ProjectionError } from './errors.js';
 import { migrateReadModels } from './readModels.js';
 
@@ -33,9 +36,10 @@ export async function createInlineProjector(
   const now = options.now ?? (() => new Date().toISOString());
   await migrateReadModels(sql, schema);
 
+  const batcher = createCatchUpBatcher(store, sql, { schema });
   const onAppended = async (streamId: string): Promise<void> => {
     try {
-      await catchUpStream(store, sql, streamId, { schema });
+      await batcher.catchUp(streamId);
     } catch (error) {
       if (!(error instanceof ProjectionError)) throw error;
       if (error.code === 'POISON_EVENT') {

@@ -49,7 +49,8 @@ function columnNames(columns: string): string[] {
  * no checkpoint row) when the statement holds the row's lock; otherwise a concurrent catch-up got there first and
  * nothing of that stream is written. The checkpoint upsert runs first (the row CTEs read its RETURNING), so the
  * statement is its own transaction: no BEGIN, no COMMIT, no lock held across round trips. Returns the streams
- * written.
+ * written. The deletes find the streams' rows through `stream_id = ANY(...)`, an index condition: the statement
+ * is prepared, and a cached generic plan that semi-joined the CTE instead scanned whole tables.
  */
 export async function writeStreams(
   sql: SqlClient,
@@ -59,13 +60,10 @@ export async function writeStreams(
 ): Promise<Set<string>> {
   if (views.length === 0) return new Set();
   const s = q(schema);
-  const params: unknown[] = [JSON.stringify(views)];
+  const params: unknown[] = [JSON.stringify(views), views.map((v) => v.streamId)];
   let condition = '';
   if (expected) {
-    params.push(
-      views.map((v) => v.streamId),
-      views.map((v) => String(expected.get(v.streamId) ?? -1n)),
-    );
+    params.push(views.map((v) => String(expected.get(v.streamId) ?? -1n)));
     condition = `WHERE c.revision = (SELECT x.revision FROM unnest($2::text[], $3::bigint[]) AS x (stream_id, revision)
                                       WHERE x.stream_id = c.stream_id)`;
   }
@@ -80,7 +78,7 @@ export async function writeStreams(
     const same = p.key.map((k) => `r.${k} = t.${k}`).join(' AND ');
     return `r${i} AS (SELECT * FROM jsonb_populate_recordset(NULL::${table}, $${params.length}::jsonb) r
                   WHERE r.stream_id IN (SELECT stream_id FROM cp)),
-      d${i} AS (DELETE FROM ${table} t WHERE t.stream_id IN (SELECT stream_id FROM cp)
+      d${i} AS (DELETE FROM ${table} t WHERE t.stream_id = ANY($2::text[]) AND t.stream_id IN (SELECT stream_id FROM cp)
                   AND NOT EXISTS (SELECT 1 FROM r${i} r WHERE ${same})),
       u${i} AS (INSERT INTO ${table} SELECT * FROM r${i} ON CONFLICT (${p.key.join(', ')}) ${onConflict})`;
   });

@@ -27,6 +27,7 @@ import dossierRoutes from './routes/dossiers.js';
 import auditRoutes from './routes/audit.js';
 import listRoutes from './routes/list.js';
 import healthRoutes from './routes/health.js';
+import { scheduleDeadlineSweeps } from './deadlineSweeper.js';
 import operationsRoutes, { type OperationsOptions } from './routes/operations.js';
 
 export interface AppOptions extends InfrastructureOptions {
@@ -37,6 +38,8 @@ export interface AppOptions extends InfrastructureOptions {
   rateLimitMax?: number;
   /** the administrator's routes: metrics, parked streams, and the queue dashboard in `REDIS_URL` mode */
   operations: OperationsOptions;
+  /** run the deadline worker every this many ms while the server is up; default off */
+  deadlineSweepMs?: number;
 }
 
 /** The whole API as one plugin. */
@@ -88,6 +91,16 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(dossierRoutes);
   await routes.register(auditRoutes);
   await fastify.register(operationsRoutes, opts.operations);
+
+  if (opts.deadlineSweepMs) {
+    const every = opts.deadlineSweepMs;
+    let stop: (() => Promise<void>) | undefined;
+    fastify.addHook('onReady', (done) => {
+      stop = scheduleDeadlineSweeps(fastify, every);
+      done();
+    });
+    fastify.addHook('onClose', async () => stop?.());
+  }
 }
 
 export interface ServerOptions extends AppOptions {

@@ -56,6 +56,11 @@ const ConfigSchema = z
           .map((o) => o.trim())
           .filter(Boolean),
       ),
+    /**
+     * seconds between sweeps of the deadline worker (records DeadlineElapsed for deadlines past their due day);
+     * 0 turns it off. Every API process may sweep: sweeps are idempotent.
+     */
+    DEADLINE_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
     /** requests per minute per client address */
     RATE_LIMIT_MAX: z.coerce.number().int().positive().default(1200),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -65,6 +65,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     corsOrigins: config.CORS_ORIGINS,
     rateLimitMax: config.RATE_LIMIT_MAX,
     logLevel: config.LOG_LEVEL,
+    deadlineSweepMs: config.DEADLINE_SWEEP_SECONDS * 1000,
     operations: wakeUps
       ? {
           projectionLag: () => measureLag(infra.store, infra.sql, infra.readModelSchema, () => new Date()),

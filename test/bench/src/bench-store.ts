@@ -86,6 +86,8 @@ async function measureAppends(
         'f'.repeat(64),
         new Date().toISOString(),
       ],
+      // Prepared like the store's own statements, so that the baseline is the best plain INSERT.
+      { prepare: true },
     );
   };
   const rounds: { store: number; baseline: number }[] = [];

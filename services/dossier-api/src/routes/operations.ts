@@ -1,7 +1,8 @@
 /**
  * Operator surface, all behind the administrator role: `/metrics` (Prometheus text: projection lag in events and
  * seconds, parked streams, queue depths), `GET /projections/parked` and `DELETE /projections/parked/{streamId}`,
- * and, when the wake-up queues are given (`REDIS_URL` mode), the BullMQ dashboard at `/admin/queues`.
+ * `POST /admin/deadlines/sweep` (run the deadline worker now), and, when the wake-up queues are given (`REDIS_URL`
+ * mode), the BullMQ dashboard at `/admin/queues`.
  *
  * The guard is an `onRequest` hook of this encapsulated context, so it runs before every route registered inside
  * it, bull-board's entry, API and static routes included. It answers itself instead of throwing: bull-board sets
@@ -13,6 +14,7 @@ import type { Queue } from 'bullmq';
 import { AuthError } from '@ntm/auth';
 import { q, unparkStream } from '@ntm/projections';
 import { lagToPrometheus, queueDashboard, type ProjectionLag } from '@ntm/projector';
+import { sweepDeadlines } from '../deadlineSweeper.js';
 import { sendProblem } from '../plugins/errors.js';
 import { ProblemError, problems } from '../problems.js';
 
@@ -116,6 +118,10 @@ export default async function operationsRoutes(
         return reply.code(204).send();
       },
     );
+
+    // Runs the deadline worker now (it also runs every DEADLINE_SWEEP_SECONDS): after a clock or data fix, or to see
+    // what it would do. Idempotent.
+    admin.post('/admin/deadlines/sweep', { schema: { tags: ['operations'] } }, () => sweepDeadlines(fastify));
 
     if (opts.queues && opts.queues.length > 0) {
       await admin.register(queueDashboard, { queues: opts.queues, basePath: DASHBOARD_PATH });

@@ -1,0 +1,87 @@
+/**
+ * The deadline worker on a real dossier, run through the operators' route: a step over HTTP schedules a
+ * deadline; sweeps before the due day do nothing; after it one sweep records DeadlineElapsed as the system's
+ * administrator, the read model shows it, and repeated or concurrent sweeps record it once. Only an administrator
+ * may run a sweep.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DomainActor } from '@ntm/domain';
+import { dossierStreamId } from '@ntm/event-store';
+import { q } from '@ntm/projections';
+import { communeJourney } from '@ntm/testing';
+import { sendCommand } from './journeyClient.js';
+import { startTestServer, type TestServer } from './startTestServer.js';
+
+let t: TestServer;
+beforeEach(async () => {
+  t = await startTestServer({ now: new Date('2024-04-01T02:00:00Z'), schemaPrefix: 'api_deadline' });
+});
+afterEach(() => t.close());
+
+/** Drives the journey until a command schedules a deadline; returns the dossier id. */
+async function untilADeadline(): Promise<string> {
+  let dossierId: string | undefined;
+  let etag: string | undefined;
+  for (const step of communeJourney('ntm', 1).steps) {
+    t.clock.set(new Date(step.ctx.now));
+    const answer = await sendCommand({
+      baseUrl: t.url,
+      token: await t.tokenFor(step.ctx.actor),
+      command: step.command,
+      dossierId,
+      etag,
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+    dossierId = answer.body['dossierId'] as string;
+    etag = answer.etag!;
+    const events = answer.body['events'] as { type: string }[];
+    if (events.some((e) => e.type === 'DeadlineScheduled')) return dossierId;
+  }
+  throw new Error('the journey schedules no deadline');
+}
+
+const administrator = { id: 'qt-backan', role: 'administrator' as const, unit: '06' };
+
+/** Runs a sweep as `actor`; the answer's status and body. */
+async function sweep(actor: DomainActor = administrator): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${t.url}/admin/deadlines/sweep`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await t.tokenFor(actor)}` },
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+async function deadlineRows(): Promise<{ state: string; due_at: string }[]> {
+  const { rows } = await t.sql.query<{ state: string; due_at: string }>(
+    `SELECT state, due_at FROM ${q(t.readModelSchema)}.deadlines`,
+  );
+  return rows;
+}
+
+describe('deadline worker', () => {
+  it('records a deadline as elapsed once, after its due day, as the system administrator', async () => {
+    const dossierId = await untilADeadline();
+    const [open] = await deadlineRows();
+    expect(open).toMatchObject({ state: 'open' });
+
+    // On the due day itself nothing has elapsed yet.
+    t.clock.set(new Date(`${open!.due_at}T10:00:00+07:00`));
+    expect(await sweep()).toEqual({ status: 200, body: { elapsed: 0, skipped: 0 } });
+
+    t.clock.set(new Date(`${open!.due_at}T17:00:00Z`)); // 00:00 the next day in Vietnam
+    // Two sweeps at once (two API processes): one records it, the other finds it done or loses the append.
+    const official = { id: 'cb-xa', role: 'commune_official' as const, unit: '02032' };
+    expect((await sweep(official)).status).toBe(403);
+    const sweeps = await Promise.all([sweep(), sweep()]);
+    expect(sweeps.map((s) => s.status)).toEqual([200, 200]);
+    expect(sweeps.reduce((sum, s) => sum + (s.body as { elapsed: number }).elapsed, 0)).toBe(1);
+    expect(await sweep()).toEqual({ status: 200, body: { elapsed: 0, skipped: 0 } });
+
+    const stream = await t.store.readStream(dossierStreamId(dossierId));
+    const elapsed = stream.filter((e) => e.type === 'DeadlineElapsed');
+    expect(elapsed).toHaveLength(1);
+    expect(elapsed[0]!.metadata.actor).toMatchObject({ id: 'system:deadline-worker', role: 'administrator' });
+    expect(elapsed[0]!.data).toMatchObject({ dueOn: open!.due_at });
+    expect(await deadlineRows()).toEqual([{ state: 'elapsed', due_at: open!.due_at }]);
+  });
+});
