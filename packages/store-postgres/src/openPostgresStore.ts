@@ -14,6 +14,8 @@ export interface OpenPostgresStoreOptions {
   maxConnections?: number;
   now?: () => Date;
   pollIntervalMs?: number;
+  /** see `PostgresEventStoreOptions.notifyIntervalMs` (also the least time between two reads of the tail) */
+  notifyIntervalMs?: number;
 }
 
 export interface OpenedPostgresStore {
@@ -38,6 +40,7 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
       schema: options.schema,
       ...(options.now ? { now: options.now } : {}),
       ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+      ...(options.notifyIntervalMs !== undefined ? { notifyIntervalMs: options.notifyIntervalMs } : {}),
     });
     return {
       store,

@@ -13,6 +13,8 @@ export interface ProjectorConfig {
   metricsPort: number;
   concurrency: number;
   lockDurationMs: number;
+  /** least time between two reads of the log's tail by the dispatcher: a longer one makes fewer, larger jobs */
+  tailIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -52,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfi
     metricsPort: int(env, 'METRICS_PORT', 9464, 0, 65535),
     concurrency: int(env, 'WORKER_CONCURRENCY', 16, 1, 256),
     lockDurationMs: int(env, 'WORKER_LOCK_MS', 30_000, 200, 600_000),
+    tailIntervalMs: int(env, 'TAIL_INTERVAL_MS', 10, 1, 1000),
   };
 }

@@ -13,7 +13,11 @@ import { wakeStream } from './partitions.js';
 
 const config = loadConfig();
 const log = pino({ name: 'projector-dispatcher' });
-const opened = await openPostgresStore({ connectionString: config.databaseUrl, schema: config.eventsSchema });
+const opened = await openPostgresStore({
+  connectionString: config.databaseUrl,
+  schema: config.eventsSchema,
+  notifyIntervalMs: config.tailIntervalMs,
+});
 const dispatcher = createDispatcher({
   store: opened.store,
   sql: opened.sql,
