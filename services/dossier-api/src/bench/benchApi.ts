@@ -22,6 +22,7 @@ import type { DomainActor } from '@ntm/domain';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { dossierStreamId } from '@ntm/event-store';
 import { TAN_LAP } from '@ntm/testing';
+import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { commandPath } from '../journeyClient.js';
 import { BENCH_NOW, benchCommunes, journeyFor } from './benchJourneys.js';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   const schema = `bench_api_${suffix}`;
   const rawSchema = `bench_raw_${suffix}`;
   const readModelSchema = `bench_rm_${suffix}`;
+  const redisPrefix = `bench-api-${suffix}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'ntm-bench-api-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -73,6 +75,8 @@ async function main(): Promise<void> {
       DATABASE_URL,
       DATABASE_SCHEMA: schema,
       READ_MODEL_SCHEMA: readModelSchema,
+      // With REDIS_URL the service opens the projector's queues: under a prefix of the run's own, removed after.
+      BULLMQ_PREFIX: redisPrefix,
       LOG_LEVEL: 'warn',
       // The scripted dossiers' deadlines fall before the fixed clock: a sweep would race the clients.
       DEADLINE_SWEEP_SECONDS: '0',
@@ -277,6 +281,12 @@ async function main(): Promise<void> {
     await admin.sql.query(`DROP SCHEMA IF EXISTS "${readModelSchema}" CASCADE`);
     await admin.sql.query(`DROP SCHEMA IF EXISTS "${rawSchema}" CASCADE`);
     await admin.close();
+    if (process.env['REDIS_URL']) {
+      const redis = new Redis(process.env['REDIS_URL']);
+      const keys = await redis.keys(`${redisPrefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
     await rm(dataDir, { recursive: true, force: true });
   }
 }
