@@ -9,8 +9,7 @@ import type { DomainActor } from '@ntm/domain';
 import { dossierStreamId } from '@ntm/event-store';
 import { q } from '@ntm/projections';
 import { communeJourney } from '@ntm/testing';
-import { sendCommand } from './journeyClient.js';
-import { startTestServer, type TestServer } from './startTestServer.js';
+import { startTestServer, type JourneyCursor, type TestServer } from './startTestServer.js';
 
 let t: TestServer;
 beforeEach(async () => {
@@ -20,22 +19,12 @@ afterEach(() => t.close());
 
 /** Drives the journey until a command schedules a deadline; returns the dossier id. */
 async function untilADeadline(): Promise<string> {
-  let dossierId: string | undefined;
-  let etag: string | undefined;
+  const cursor: JourneyCursor = {};
   for (const step of communeJourney('ntm', 1).steps) {
-    t.clock.set(new Date(step.ctx.now));
-    const answer = await sendCommand({
-      baseUrl: t.url,
-      token: await t.tokenFor(step.ctx.actor),
-      command: step.command,
-      dossierId,
-      etag,
-    });
+    const answer = await t.sendStep(step, cursor);
     expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
-    dossierId = answer.body['dossierId'] as string;
-    etag = answer.etag!;
     const events = answer.body['events'] as { type: string }[];
-    if (events.some((e) => e.type === 'DeadlineScheduled')) return dossierId;
+    if (events.some((e) => e.type === 'DeadlineScheduled')) return cursor.dossierId!;
   }
   throw new Error('the journey schedules no deadline');
 }

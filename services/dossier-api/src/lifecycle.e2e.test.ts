@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { communeJourney, revocationJourney, TAN_LAP, type JourneyStep } from '@ntm/testing';
 import { sendCommand, specOf } from './journeyClient.js';
-import { startTestServer, type TestServer } from './startTestServer.js';
+import { startTestServer, type JourneyCursor, type TestServer } from './startTestServer.js';
 
 let t: TestServer;
 beforeEach(async () => {
@@ -13,30 +13,19 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-interface Cursor {
-  dossierId?: string | undefined;
-  etag?: string | undefined;
-}
-
 /** Sends each step with the right actor's token at the step's date; every one must be accepted. */
-async function drive(steps: readonly JourneyStep[], from: Cursor = {}): Promise<Required<Cursor>> {
-  let { dossierId, etag } = from;
+async function drive(
+  steps: readonly JourneyStep[],
+  from: JourneyCursor = {},
+): Promise<Required<JourneyCursor>> {
+  const cursor = { ...from };
   for (const step of steps) {
-    t.clock.set(new Date(step.ctx.now));
-    const answer = await sendCommand({
-      baseUrl: t.url,
-      token: await t.tokenFor(step.ctx.actor),
-      command: step.command,
-      dossierId,
-      etag,
-    });
+    const answer = await t.sendStep(step, cursor);
     expect(answer.status, `${step.command.type}: ${JSON.stringify(answer.body)}`).toBe(
       specOf(step.command.type).creates ? 201 : 200,
     );
-    dossierId = answer.body['dossierId'] as string;
-    etag = answer.etag!;
   }
-  return { dossierId: dossierId!, etag: etag! };
+  return { dossierId: cursor.dossierId!, etag: cursor.etag! };
 }
 
 async function get(path: string, actor: Parameters<TestServer['tokenFor']>[0]) {

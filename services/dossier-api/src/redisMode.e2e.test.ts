@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { communeJourney } from '@ntm/testing';
-import { sendCommand } from './journeyClient.js';
 import { startRedisMode, type RedisModeHarness } from './redisHarness.js';
+import type { JourneyCursor } from './startTestServer.js';
 
 const journey = communeJourney('ntm', 1);
 const submitted = journey.steps.findIndex((s) => s.command.type === 'SubmitDossier');
@@ -49,32 +49,23 @@ async function waitForRow(dossierId: string, check: (row: ListItem) => boolean):
 
 describe('REDIS_URL mode, end to end', () => {
   it('projects commands sent over HTTP through the dispatcher and a worker into the list', async () => {
-    let dossierId: string | undefined;
-    let etag: string | undefined;
+    const cursor: JourneyCursor = {};
     const drive = async (from: number, to: number) => {
       for (const step of journey.steps.slice(from, to)) {
-        h.t.clock.set(new Date(step.ctx.now));
-        const answer = await sendCommand({
-          baseUrl: h.t.url,
-          token: await h.t.tokenFor(step.ctx.actor),
-          command: step.command,
-          dossierId,
-          etag,
-        });
+        const answer = await h.t.sendStep(step, cursor);
         expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
-        dossierId = answer.body['dossierId'] as string;
-        etag = answer.etag!;
       }
     };
     await drive(0, 1);
-    const first = await waitForRow(dossierId!, (row) => row.revision === '0');
+    const dossierId = cursor.dossierId!;
+    const first = await waitForRow(dossierId, (row) => row.revision === '0');
 
     await drive(1, submitted + 1);
-    const revision = Number(JSON.parse(etag!));
-    const row = await waitForRow(dossierId!, (r) => r.revision === String(revision));
+    const revision = Number(JSON.parse(cursor.etag!));
+    const row = await waitForRow(dossierId, (r) => r.revision === String(revision));
     // The dossier itself (read from its stream) and its row in the read model agree on where it stands.
     const view = (await (
-      await fetch(`${h.t.url}/dossiers/${dossierId!}`, {
+      await fetch(`${h.t.url}/dossiers/${dossierId}`, {
         headers: { authorization: `Bearer ${await h.t.tokenFor(auditor)}` },
       })
     ).json()) as { state: { status: string } };

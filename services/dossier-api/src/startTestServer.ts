@@ -11,6 +11,8 @@ import { createInlineProjector } from '@ntm/projections';
 import { createTokenVerifier, LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
 import { createServer } from './app.js';
 import { FixedClock } from './clock.js';
+import { sendCommand, type CommandAnswer } from './journeyClient.js';
+import type { JourneyStep } from '@ntm/testing';
 import type { SqlClient } from '@ntm/sql';
 import type { InfrastructureOptions } from './plugins/infrastructure.js';
 import { measureLag } from '@ntm/projector';
@@ -28,12 +30,23 @@ export interface TestServer {
   readModelSchema: string;
   /** Events in the store, all streams (read from its table, so no reader lag can hide an append). */
   countEvents(): Promise<number>;
+  /**
+   * Sends a journey step as its actor, with the clock moved to the step's date. A 2xx answer moves `cursor` on
+   * (the dossier id and its new ETag); the caller asserts the status.
+   */
+  sendStep(step: JourneyStep, cursor: JourneyCursor): Promise<CommandAnswer>;
   /** A token for the actor, valid for `ttlSeconds` (default 8 h) from the clock's current time. */
   tokenFor(
     actor: DomainActor,
     options?: { ttlSeconds?: number; onBehalfOf?: DomainActor; audience?: string },
   ): Promise<string>;
   close(): Promise<void>;
+}
+
+/** Where a client driving one dossier stands: its id (after the opening) and the ETag of its last answer. */
+export interface JourneyCursor {
+  dossierId?: string | undefined;
+  etag?: string | undefined;
 }
 
 export interface TestServerOptions {
@@ -112,6 +125,16 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
         },
   });
   const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  const tokenFor: TestServer['tokenFor'] = (actor, opts = {}) =>
+    signLocalToken({
+      privateKey,
+      actor,
+      onBehalfOf: opts.onBehalfOf,
+      issuer: LOCAL_ISSUER,
+      audience: opts.audience ?? LOCAL_AUDIENCE,
+      ttlSeconds: opts.ttlSeconds ?? 8 * 3600,
+      now: clock.now(),
+    });
   return {
     url: address,
     server,
@@ -122,16 +145,22 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     readModelSchema,
     countEvents: async () =>
       (await opened.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]!.n,
-    tokenFor: (actor, opts = {}) =>
-      signLocalToken({
-        privateKey,
-        actor,
-        onBehalfOf: opts.onBehalfOf,
-        issuer: LOCAL_ISSUER,
-        audience: opts.audience ?? LOCAL_AUDIENCE,
-        ttlSeconds: opts.ttlSeconds ?? 8 * 3600,
-        now: clock.now(),
-      }),
+    tokenFor,
+    async sendStep(step, cursor) {
+      clock.set(new Date(step.ctx.now));
+      const answer = await sendCommand({
+        baseUrl: address,
+        token: await tokenFor(step.ctx.actor),
+        command: step.command,
+        dossierId: cursor.dossierId,
+        etag: cursor.etag,
+      });
+      if (answer.status < 300) {
+        cursor.dossierId = answer.body['dossierId'] as string;
+        cursor.etag = answer.etag ?? undefined;
+      }
+      return answer;
+    },
     close: async () => {
       await server.close();
       await wakeUps?.close();
