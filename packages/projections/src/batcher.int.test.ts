@@ -1,7 +1,8 @@
 // Batched catch-ups against the real PostgreSQL store, in schemas of this file's own.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore, NewEvent, StreamRead } from '@ntm/event-store';
+import type { NewEvent } from '@ntm/event-store';
+import { failingReads } from '@ntm/testing';
 import type { SqlClient } from '@ntm/sql';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import type { ProjectionError } from './index.js';
@@ -42,22 +43,6 @@ function counting(sql: SqlClient): { sql: SqlClient; writes: () => number } {
     },
     writes: () => writes,
   };
-}
-
-/** The real store, except that reading `failing` fails as a dropped connection would. */
-function failingFor(store: EventStore, failing: string): EventStore {
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (property === 'readStreams') {
-        return (reads: readonly StreamRead[]) =>
-          reads.some((r) => r.streamId === failing)
-            ? Promise.reject(new Error('connection reset'))
-            : target.readStreams(reads);
-      }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-    },
-  });
 }
 
 async function checkpoints(): Promise<Record<string, string>> {
@@ -137,7 +122,7 @@ describe('createCatchUpBatcher', () => {
 
   it('when a batch fails as a whole, runs its streams one by one so that only the failing one fails', async () => {
     const [ok1, bad, ok2] = [await history('f1'), await history('f2'), await history('f3')];
-    const batcher = createCatchUpBatcher(failingFor(opened.store, bad), opened.sql, { schema });
+    const batcher = createCatchUpBatcher(failingReads(opened.store, bad), opened.sql, { schema });
     // Held back behind a first batch so that the three share the second.
     const first = batcher.catchUp(await history('f0'));
     const settled = await Promise.allSettled([ok1, bad, ok2].map((s) => batcher.catchUp(s)));

@@ -1,3 +1,4 @@
 export * from './fixtures.js';
 export * from './spec.js';
 export * from './journeys.js';
+export * from './faults.js';

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventStore, NewEvent, StreamRead } from '@ntm/event-store';
+import type { EventStore, NewEvent } from '@ntm/event-store';
+import { failingReads } from '@ntm/testing';
 import {
   compareReadModels,
   migrateReadModels,
@@ -353,19 +354,7 @@ describe('projector', () => {
     await store.append('dossier-poison', [poisonEvent], { expectedRevision: 'no_stream' });
     // The real store, except that reading the flaky stream fails as a dropped connection would.
     let flakyReads = 0;
-    const faulty = new Proxy(store, {
-      get(target, property, receiver) {
-        if (property === 'readStreams') {
-          return (reads: readonly StreamRead[]) => {
-            if (!reads.some((r) => r.streamId === flaky)) return target.readStreams(reads);
-            flakyReads += 1;
-            return Promise.reject(new Error('connection reset'));
-          };
-        }
-        const value: unknown = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
-      },
-    });
+    const faulty = failingReads(store, flaky, () => (flakyReads += 1));
     startWorker(env, REDIS_URL, faulty);
     const queue = new Queue<WakeUpJob>(partitionQueueName(env.queuePrefix, 0), {
       connection: { url: REDIS_URL },

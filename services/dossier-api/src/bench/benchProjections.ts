@@ -133,7 +133,6 @@ try {
   };
   const active = Array.from({ length: ACTIVE }, newDossier);
   const pending = new Map<string, { revision: bigint; committedAt: number }[]>();
-  const lags: number[] = [];
   /** [committed at, lag] of every event, to show how the lag moves over the run */
   const timeline: [number, number][] = [];
   let appended = 0;
@@ -153,7 +152,6 @@ try {
         const waiting = pending.get(row.stream_id)!;
         const left = waiting.filter((w) => {
           if (w.revision > BigInt(row.revision)) return true;
-          lags.push(seenAt - w.committedAt);
           timeline.push([w.committedAt, seenAt - w.committedAt]);
           return false;
         });
@@ -179,9 +177,12 @@ try {
         })
       : undefined;
 
+  const warmupStarted = performance.now();
+  const started = warmupStarted + WARMUP_SECONDS * 1000;
+  const until = started + SECONDS * 1000;
+
   // Decides the next command of dossier `slot` (synchronously, on the state its earlier commands lead to, as the
   // API does with its cache) and chains the append after that dossier's previous one.
-  let measuredFrom = Number.POSITIVE_INFINITY;
   const issue = (slot: number): number => {
     let dossier = active[slot]!;
     if (dossier.next >= dossier.steps.length) dossier = active[slot] = newDossier();
@@ -208,7 +209,7 @@ try {
       });
       const committedAt = performance.now();
       appended += events.length;
-      if (committedAt < measuredFrom) return;
+      if (committedAt < started) return;
       const list = pending.get(streamId) ?? [];
       for (let r = expected + 1n; r <= expected + BigInt(events.length); r += 1n) {
         if (follower) committed.set(`${streamId}@${r}`, committedAt);
@@ -221,10 +222,6 @@ try {
     return events.length;
   };
 
-  const warmupStarted = performance.now();
-  const started = warmupStarted + WARMUP_SECONDS * 1000;
-  const until = started + SECONDS * 1000;
-  measuredFrom = started;
   let issued = 0;
   let slot = 0;
   const parts: Parts = {
@@ -264,7 +261,7 @@ try {
       `  ${window * 5}-${window * 5 + 5} s: lag p50 ${percentile(values, 0.5).toFixed(1)} p99 ${percentile(values, 0.99).toFixed(1)} ms`,
     );
   }
-  lags.sort((a, b) => a - b);
+  const lags = timeline.map(([, lag]) => lag).sort((a, b) => a - b);
   logLags.sort((a, b) => a - b);
   if (follower) {
     console.log(
