@@ -3,46 +3,36 @@
  * The service runs as a child process (its RSS is sampled from /proc); 16 clients each take communes of Bắc Kạn
  * in turn and drive a commune NTM dossier through the whole 2022 procedure. Like a real client, a user who takes
  * the dossier over from someone else reads it first (GET, for its state and ETag); a user who goes on with their
- * own work sends the ETag of their previous reply. Then, in the same run, the store's raw append rate with 16
- * writers. The last line printed is one JSON object with the figures.
+ * own work sends the ETag of their previous reply. Then, in the same run and with the service stopped, two
+ * baselines at the same concurrency: the store's raw append rate (16 writers, one single-event conditional append
+ * each at a time) and the HTTP floor, the same appends through a bare Fastify route (floorServer.ts) driven by the
+ * same kind of clients. The last line printed is one JSON object with the figures.
  *
  * The clients use undici's `Pool` (keep-alive, no WHATWG streams) rather than `fetch`: the clients share the
  * two cores with the service and PostgreSQL, and `fetch` cost more CPU per request than the service itself.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { ensureLocalKeyPair, signLocalToken } from '@ntm/auth';
-import type { DomainActor } from '@ntm/domain';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { dossierStreamId } from '@ntm/event-store';
-import { TAN_LAP } from '@ntm/testing';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { commandPath } from '../journeyClient.js';
-import { BENCH_NOW, benchCommunes, journeyFor } from './benchJourneys.js';
+import { benchCommunes, journeyFor } from './benchJourneys.js';
+import { startBenchService } from './benchService.js';
 import { cpuShares, cpuSnapshot, pidsOf, type Parts } from './processCpu.js';
+import { expectedAt, rawEvent } from './rawAppend.js';
 
 const CLIENTS = 16;
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RAW_APPENDS_PER_WRITER = Number(process.env['BENCH_RAW_APPENDS'] ?? 300);
 const DOSSIERS = Number(process.env['BENCH_DOSSIERS'] ?? 64);
 const WARMUP_DOSSIERS = 16;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -53,45 +43,81 @@ async function rssKiB(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
+/**
+ * Appends per second of CLIENTS writers, each to a stream of its own, one single-event conditional append at a
+ * time; the first tenth of each writer's appends warms up and is not timed.
+ */
+async function appendRate(append: (writer: number, i: number) => Promise<unknown>): Promise<number> {
+  const warmup = Math.ceil(RAW_APPENDS_PER_WRITER / 10);
+  let started = 0;
+  let warmWriters = 0;
+  let allWarm: () => void = () => undefined;
+  const warm = new Promise<void>((resolve) => (allWarm = resolve));
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, w) => {
+      for (let i = 0; i < warmup + RAW_APPENDS_PER_WRITER; i++) {
+        if (i === warmup) {
+          warmWriters += 1;
+          if (warmWriters === CLIENTS) {
+            started = performance.now();
+            allWarm();
+          }
+          await warm;
+        }
+        await append(w, i);
+      }
+    }),
+  );
+  return (CLIENTS * RAW_APPENDS_PER_WRITER) / ((performance.now() - started) / 1000);
+}
+
+/** The HTTP floor (floorServer.ts) driven by the same kind of clients as the service. */
+async function httpFloorRate(schema: string): Promise<number> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const floor = spawn(process.execPath, [fileURLToPath(new URL('./floorServer.js', import.meta.url))], {
+    env: { ...process.env, DATABASE_URL, DATABASE_SCHEMA: schema, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: floor.stdout }).once('line', () => resolve());
+      floor.once('exit', (code) => reject(new Error(`the floor server exited (${code})`)));
+    });
+    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS, pipelining: 1 });
+    const rate = await appendRate(async (w, i) => {
+      const answer = await pool.request({
+        method: 'POST',
+        path: `/floor/writer-${w}`,
+        headers: { 'if-match': String(i), 'content-type': 'application/json' },
+        body: '{}',
+      });
+      await answer.body.json();
+      if (answer.statusCode !== 200) throw new Error(`the floor server answered ${answer.statusCode}`);
+    });
+    await pool.close();
+    return rate;
+  } finally {
+    floor.kill('SIGTERM');
+    if (floor.exitCode === null) await once(floor, 'exit');
+  }
+}
+
 async function main(): Promise<void> {
   const suffix = randomUUID().replaceAll('-', '').slice(0, 10);
   const schema = `bench_api_${suffix}`;
   const rawSchema = `bench_raw_${suffix}`;
+  const floorSchema = `bench_floor_${suffix}`;
   const readModelSchema = `bench_rm_${suffix}`;
   const redisPrefix = `bench-api-${suffix}`;
-  const dataDir = await mkdtemp(join(tmpdir(), 'ntm-bench-api-'));
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
 
-  const serverJs = fileURLToPath(new URL('./benchServer.js', import.meta.url));
-  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", profiles the service without touching the client.
-  const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, serverJs], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      DATABASE_URL,
-      DATABASE_SCHEMA: schema,
-      READ_MODEL_SCHEMA: readModelSchema,
-      // With REDIS_URL the service opens the projector's queues: under a prefix of the run's own, removed after.
-      BULLMQ_PREFIX: redisPrefix,
-      LOG_LEVEL: 'warn',
-      // The scripted dossiers' deadlines fall before the fixed clock: a sweep would race the clients.
-      DEADLINE_SWEEP_SECONDS: '0',
-      RATE_LIMIT_MAX: '100000000',
-      BENCH_NOW,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const service = await startBenchService({
+    DATABASE_URL,
+    DATABASE_SCHEMA: schema,
+    READ_MODEL_SCHEMA: readModelSchema,
+    // With REDIS_URL the service opens the projector's queues: under a prefix of the run's own, removed after.
+    BULLMQ_PREFIX: redisPrefix,
   });
-  // If the benchmark itself is interrupted, the service must not outlive it holding connections.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      child.kill('SIGTERM');
-      process.exit(130);
-    });
-  }
+  const { child, tokenFor } = service;
   let peakRss = 0;
   const sampler = setInterval(() => {
     void rssKiB(child.pid!).then((kib) => (peakRss = Math.max(peakRss, kib)));
@@ -103,31 +129,13 @@ async function main(): Promise<void> {
     maxConnections: CLIENTS + 2,
   });
   try {
-    for (let i = 0; ; i++) {
-      const ready = await fetch(`${baseUrl}/ready`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ready) break;
-      if (i > 600 || child.exitCode !== null) throw new Error('the service did not become ready');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const { privateKey } = await ensureLocalKeyPair(join(dataDir, 'keys'));
-    const tokens = new Map<string, string>();
-    const tokenFor = async (actor: DomainActor) => {
-      const key = `${actor.id}|${actor.role}|${actor.unit}`;
-      let token = tokens.get(key);
-      if (!token) tokens.set(key, (token = await signLocalToken({ privateKey, actor, ttlSeconds: 3600 })));
-      return token;
-    };
-
     // One dossier per commune: the first WARMUP_DOSSIERS communes warm the service up (its JIT, pools and caches;
     // not measured), the next DOSSIERS are measured.
     const communes = benchCommunes();
     const warmup = communes.slice(0, WARMUP_DOSSIERS);
     const measured = communes.slice(WARMUP_DOSSIERS, WARMUP_DOSSIERS + DOSSIERS);
 
-    const pool = new Pool(baseUrl, { connections: CLIENTS, pipelining: 1 });
+    const pool = new Pool(service.baseUrl, { connections: CLIENTS, pipelining: 1 });
     const writeLatencies: number[] = [];
     const readLatencies: number[] = [];
     let failures = 0;
@@ -199,52 +207,13 @@ async function main(): Promise<void> {
     const serviceCpuSeconds = cpuShare['service']! * apiSeconds;
     await pool.close();
 
-    // The raw store: 16 writers, one single-event append per call with a conditional revision, like the API.
-    const payload = {
-      criterionCode: '5',
-      met: true,
-      indicators: [{ code: '5.1', value: true }],
-      evidence: [{ description: 'x'.repeat(200) }],
-    };
-    // Warmed up like the service: the first tenth of each writer's appends is not timed.
-    const rawWarmup = Math.ceil(RAW_APPENDS_PER_WRITER / 10);
-    let rawStarted = 0;
-    let warmWriters = 0;
-    let allWarm: () => void = () => undefined;
-    const warm = new Promise<void>((resolve) => (allWarm = resolve));
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async (_, w) => {
-        const streamId = dossierStreamId(`raw-${w}`);
-        for (let i = 0; i < rawWarmup + RAW_APPENDS_PER_WRITER; i++) {
-          if (i === rawWarmup) {
-            warmWriters += 1;
-            if (warmWriters === CLIENTS) {
-              rawStarted = performance.now();
-              allWarm();
-            }
-            await warm;
-          }
-          await admin.store.append(
-            streamId,
-            [
-              {
-                eventId: randomUUID(),
-                type: 'SelfAssessmentRecorded',
-                schemaVersion: 1,
-                data: payload,
-                metadata: {
-                  actor: { id: 'bench', role: 'commune_official', unit: TAN_LAP },
-                  correlationId: randomUUID(),
-                  occurredAt: BENCH_NOW,
-                },
-              },
-            ],
-            { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1) },
-          );
-        }
-      }),
+    clearInterval(sampler);
+    // The baselines run with the service stopped, on a machine as quiet as the service found it.
+    await service.stop();
+    const rawRate = await appendRate((w, i) =>
+      admin.store.append(dossierStreamId(`raw-${w}`), [rawEvent()], { expectedRevision: expectedAt(i) }),
     );
-    const rawRate = (CLIENTS * RAW_APPENDS_PER_WRITER) / ((performance.now() - rawStarted) / 1000);
+    const floorRate = await httpFloorRate(floorSchema);
 
     writeLatencies.sort((a, b) => a - b);
     readLatencies.sort((a, b) => a - b);
@@ -267,19 +236,23 @@ async function main(): Promise<void> {
       cpuShare,
       rawAppendsPerSecond16Writers: round(rawRate),
       ratio: round(commandsPerSecond / rawRate, 3),
+      /** a Fastify route that does nothing but the append (floorServer.ts): the ceiling of any HTTP service here */
+      httpFloorPerSecond: round(floorRate),
+      floorRatio: round(floorRate / rawRate, 3),
     };
     process.stdout.write(
       `API: ${result.commands} commands (+${result.reads} reads) over ${result.dossiers} dossiers by ${CLIENTS} clients in ${result.seconds} s\n` +
-        `raw store: ${result.rawAppendsPerSecond16Writers} appends/s with ${CLIENTS} writers\n`,
+        `raw store: ${result.rawAppendsPerSecond16Writers} appends/s with ${CLIENTS} writers\n` +
+        `HTTP floor: ${result.httpFloorPerSecond} appends/s through a bare Fastify route (${result.floorRatio} of raw)\n`,
     );
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     clearInterval(sampler);
-    child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+    await service.stop();
     await admin.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await admin.sql.query(`DROP SCHEMA IF EXISTS "${readModelSchema}" CASCADE`);
     await admin.sql.query(`DROP SCHEMA IF EXISTS "${rawSchema}" CASCADE`);
+    await admin.sql.query(`DROP SCHEMA IF EXISTS "${floorSchema}" CASCADE`);
     await admin.close();
     if (process.env['REDIS_URL']) {
       const redis = new Redis(process.env['REDIS_URL']);
@@ -287,7 +260,6 @@ async function main(): Promise<void> {
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
     }
-    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

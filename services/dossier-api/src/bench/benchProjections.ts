@@ -1,26 +1,27 @@
 /**
- * `pnpm bench:projections`: a steady 500 events/s through the API's write path, one dispatcher process and two
- * worker processes over the local PostgreSQL and Redis, as they run in production. The load is the scripted commune
- * NTM journey on a few hundred dossiers at once, each command decided by the domain (`decide`), wrapped in the
- * API's envelope (`toNewEvents`) and appended with its expected revision: the API's write path without HTTP, which
- * this 2-core machine cannot also carry at this rate beside the projector (`pnpm bench:api` measures HTTP).
- * Measures lag from append commit to the read-model row being visible (polled every 5 ms) after a warm-up, then a
- * rebuild of at least 200,000 events, and whether the rebuilt read models equal the incremental ones. Last line:
- * one JSON object.
+ * `pnpm bench:projections`: a steady 500 events/s of commands over HTTP to the dossier service, with one
+ * dispatcher process and two worker processes over the local PostgreSQL and Redis, as they run in production
+ * (REDIS_URL mode: the service only appends, the projector projects). The load is the scripted commune NTM journey
+ * on a few hundred dossiers at once, each command sent with the ETag of the dossier's previous reply. Measures the
+ * lag from the moment a command is sent (before its events commit: an upper bound on commit → visible) to the
+ * read-model row being visible (checkpoints polled every 5 ms) after a warm-up, then a rebuild of at least 200,000
+ * events, and whether the rebuilt read models equal the incremental ones. Last line: one JSON object.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { Pool } from 'undici';
 import { decide, evolve, replay, type DossierState } from '@ntm/domain';
-import type { NewEvent } from '@ntm/event-store';
+import { dossierStreamId } from '@ntm/event-store';
 import { compareReadModels, migrateReadModels, rebuild, sampleDossierEvents } from '@ntm/projections';
 import { openPostgresStore } from '@ntm/store-postgres';
-import { toNewEvents } from '../dossier.js';
+import { commandPath } from '../journeyClient.js';
 import { benchCommunes, journeyFor } from './benchJourneys.js';
+import { startBenchService, type BenchService } from './benchService.js';
 import { cpuShares, cpuSnapshot, pidsOf, type Parts } from './processCpu.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -53,6 +54,7 @@ const opened = await openPostgresStore({
 const { store, sql } = opened;
 const workers: ChildProcess[] = [];
 const children: ChildProcess[] = [];
+let service: BenchService | undefined;
 
 function peakRssMb(pid: number): number {
   // VmHWM: the process's peak resident set size.
@@ -105,29 +107,45 @@ try {
     ...workers.map((w) => readyLine(w, 'worker ready')),
   ]);
 
+  service = await startBenchService({
+    DATABASE_URL,
+    REDIS_URL,
+    DATABASE_SCHEMA: eventsSchema,
+    READ_MODEL_SCHEMA: schema,
+    QUEUE_PREFIX: queuePrefix,
+    BULLMQ_PREFIX: redisPrefix,
+    PARTITIONS: String(PARTITIONS),
+  });
+  const api = service;
+  const http = new Pool(api.baseUrl, { connections: 32, pipelining: 1 });
+
   // The load: ACTIVE dossiers at once, each walking the journey; a finished dossier is replaced by a new one.
   const communes = benchCommunes();
+  // Events per step of the journey (the same in every commune), to pace the commands at RATE events per second.
+  const eventsPerStep: number[] = [];
+  let folded: DossierState | undefined;
+  for (const step of journeyFor(communes[0]!.commune, communes[0]!.district)) {
+    const decision = decide(folded, { ...step.command, dossierId: 'pace' }, step.ctx);
+    if (!decision.ok) throw new Error(`${step.command.type} refused: ${decision.error.code}`);
+    eventsPerStep.push(decision.value.length);
+    folded = folded ? decision.value.reduce((state, e) => evolve(state, e), folded) : replay(decision.value);
+  }
   let dossiersOpened = 0;
   interface Dossier {
-    id: string;
-    streamId: string;
     steps: ReturnType<typeof journeyFor>;
     next: number;
-    state: DossierState | undefined;
-    /** revision after the commands decided so far (-1: none) */
-    revision: bigint;
+    /** given by the service's reply to the opening command */
+    id: string | undefined;
+    etag: string | undefined;
     tail: Promise<void>;
   }
   const newDossier = (): Dossier => {
-    const { commune, district } = communes[dossiersOpened % communes.length]!;
-    const id = `${tag}-${(dossiersOpened += 1)}`;
+    const { commune, district } = communes[dossiersOpened++ % communes.length]!;
     return {
-      id,
-      streamId: `dossier-${id}`,
       steps: journeyFor(commune, district),
       next: 0,
-      state: undefined,
-      revision: -1n,
+      id: undefined,
+      etag: undefined,
       tail: Promise.resolve(),
     };
   };
@@ -181,51 +199,54 @@ try {
   const started = warmupStarted + WARMUP_SECONDS * 1000;
   const until = started + SECONDS * 1000;
 
-  // Decides the next command of dossier `slot` (synchronously, on the state its earlier commands lead to, as the
-  // API does with its cache) and chains the append after that dossier's previous one.
+  const commandLatencies: number[] = [];
+  // Sends the next command of dossier `slot` after that dossier's previous one has been answered (it needs its
+  // ETag); returns the number of events the command will append.
   const issue = (slot: number): number => {
     let dossier = active[slot]!;
     if (dossier.next >= dossier.steps.length) dossier = active[slot] = newDossier();
+    const events = eventsPerStep[dossier.next]!;
     const step = dossier.steps[dossier.next++]!;
-    const decision = decide(dossier.state, { ...step.command, dossierId: dossier.id }, step.ctx);
-    if (!decision.ok) throw new Error(`${step.command.type} refused: ${decision.error.code}`);
-    const now = typeof step.ctx.now === 'string' ? step.ctx.now : step.ctx.now.toISOString();
-    const state = dossier.state ?? replay(decision.value);
-    const events: NewEvent[] = toNewEvents(decision.value, {
-      actor: step.ctx.actor,
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      occurredAt: now,
-      workflow: state.workflow,
-      eventId: () => randomUUID(),
-    });
-    dossier.state = dossier.state ? events.reduce((folded, e) => evolve(folded, e), dossier.state) : state;
-    const expected = dossier.revision;
-    dossier.revision += BigInt(events.length);
-    const { streamId } = dossier;
-    dossier.tail = dossier.tail.then(async () => {
-      await store.append(streamId, events, {
-        expectedRevision: expected < 0n ? 'no_stream' : expected,
+    const owner = dossier;
+    owner.tail = owner.tail.then(async () => {
+      const { type, dossierId: _assigned, ...body } = step.command;
+      const token = await api.tokenFor(step.ctx.actor);
+      const sentAt = performance.now();
+      const answer = await http.request({
+        method: 'POST',
+        path: commandPath(type, owner.id),
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          ...(owner.etag === undefined ? {} : { 'if-match': owner.etag }),
+        },
+        body: JSON.stringify(body),
       });
-      const committedAt = performance.now();
-      appended += events.length;
-      if (committedAt < started) return;
+      const reply = (await answer.body.json()) as { dossierId: string; revision: number; events: unknown[] };
+      if (answer.statusCode >= 300) throw new Error(`${type}: ${answer.statusCode} ${JSON.stringify(reply)}`);
+      owner.id = reply.dossierId;
+      owner.etag = answer.headers['etag'] as string;
+      appended += reply.events.length;
+      if (sentAt < started) return;
+      commandLatencies.push(performance.now() - sentAt);
+      const streamId = dossierStreamId(reply.dossierId);
       const list = pending.get(streamId) ?? [];
-      for (let r = expected + 1n; r <= expected + BigInt(events.length); r += 1n) {
-        if (follower) committed.set(`${streamId}@${r}`, committedAt);
-        list.push({ revision: r, committedAt });
+      for (let r = reply.revision - reply.events.length + 1; r <= reply.revision; r += 1) {
+        if (follower) committed.set(`${streamId}@${r}`, sentAt);
+        list.push({ revision: BigInt(r), committedAt: sentAt });
       }
       pending.set(streamId, list);
     });
-    // A failed append is reported by the Promise.all below, not as an unhandled rejection before it.
-    dossier.tail.catch(() => undefined);
-    return events.length;
+    // A failed command is reported by the Promise.all below, not as an unhandled rejection before it.
+    owner.tail.catch(() => undefined);
+    return events;
   };
 
   let issued = 0;
   let slot = 0;
   const parts: Parts = {
     benchmark: () => [process.pid],
+    api: () => [api.child.pid!],
     dispatcher: () => [dispatcher.pid!],
     workers: () => workers.map((w) => w.pid!),
     postgres: () => pidsOf('postgres'),
@@ -244,8 +265,9 @@ try {
   clearTimeout(startCpuWindow);
   /** share of one core used by each part over the measured window */
   const cpuShare = cpuShares(cpuAtStart, cpuSnapshot(parts), SECONDS);
-  const tails = active.map((d) => d.tail);
-  await Promise.all(tails.values());
+  await Promise.all(active.map((d) => d.tail));
+  await http.close();
+  await service.stop();
   const loadSeconds = (performance.now() - warmupStarted) / 1000;
   loadDone = true;
   await poller;
@@ -316,7 +338,7 @@ try {
   console.log(
     JSON.stringify({
       bench: 'projections',
-      appendPath: 'decide + envelope + conditional append (the API write path without HTTP)',
+      appendPath: 'HTTP commands to the dossier service',
       warmupSeconds: WARMUP_SECONDS,
       measuredEvents: lags.length,
       targetRate: RATE,
@@ -324,6 +346,12 @@ try {
       appended,
       achievedRate: Math.round(appended / loadSeconds),
       workers: WORKERS,
+      commandP99Ms: Number(
+        percentile(
+          commandLatencies.sort((a, b) => a - b),
+          0.99,
+        ).toFixed(1),
+      ),
       lagMs: {
         p50: Number(percentile(lags, 0.5).toFixed(1)),
         p99: Number(percentile(lags, 0.99).toFixed(1)),
@@ -341,6 +369,7 @@ try {
     }),
   );
 } finally {
+  await service?.stop();
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   for (const s of [eventsSchema, schema, `${tag}_check`])
     await sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);

@@ -1,0 +1,96 @@
+/**
+ * The dossier service as the benchmarks run it: a child process (its CPU and RSS are read from /proc) on a free
+ * port, with a data folder of its own for the local token keys, a clock fixed at BENCH_NOW, no deadline sweeps
+ * and no effective rate limit. `tokenFor` signs a token for a journey's actor with the service's local key.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureLocalKeyPair, signLocalToken } from '@ntm/auth';
+import type { DomainActor } from '@ntm/domain';
+import { BENCH_NOW } from './benchJourneys.js';
+
+export interface BenchService {
+  baseUrl: string;
+  child: ChildProcess;
+  tokenFor: (actor: DomainActor) => Promise<string>;
+  stop: () => Promise<void>;
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+/** Starts the service with `env` on top of the benchmark defaults and resolves once `/ready` answers. */
+export async function startBenchService(env: Record<string, string>): Promise<BenchService> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ntm-bench-service-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", profiles the service without touching the benchmark's process.
+  const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, fileURLToPath(new URL('./benchServer.js', import.meta.url))],
+    {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        // The scripted dossiers' deadlines fall before the fixed clock: a sweep would race the clients.
+        DEADLINE_SWEEP_SECONDS: '0',
+        RATE_LIMIT_MAX: '100000000',
+        BENCH_NOW,
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  // If the benchmark itself is interrupted, the service must not outlive it holding connections.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      child.kill('SIGTERM');
+      process.exit(130);
+    });
+  }
+  try {
+    for (let i = 0; ; i++) {
+      const ready = await fetch(`${baseUrl}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ready) break;
+      if (i > 600 || child.exitCode !== null) throw new Error('the service did not become ready');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const { privateKey } = await ensureLocalKeyPair(join(dataDir, 'keys'));
+  const tokens = new Map<string, Promise<string>>();
+  const tokenFor = (actor: DomainActor) => {
+    const key = `${actor.id}|${actor.role}|${actor.unit}`;
+    let token = tokens.get(key);
+    if (!token) tokens.set(key, (token = signLocalToken({ privateKey, actor, ttlSeconds: 3600 })));
+    return token;
+  };
+  return { baseUrl, child, tokenFor, stop };
+}
