@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent } from '@ntm/event-store';
@@ -335,6 +335,51 @@ describe('projector', () => {
       `SELECT count(*)::int AS n FROM "${env.schema}".checkpoints WHERE revision = 29`,
     );
     expect(count.rows[0]!.n).toBe(10);
+  });
+
+  it('a stalled job (its worker took it, then stopped renewing the lock) is taken again and projected once', async () => {
+    const env = await setup();
+    await migrateReadModels(env.opened.sql, env.schema);
+    const streamId = 'dossier-stalled';
+    const events = sampleDossierEvents(
+      { id: 'stalled', communeCode: '01879', districtCode: '064', year: 2023 },
+      (k) => new Date(Date.UTC(2023, 0, 1) + k * 3_600_000).toISOString(),
+    );
+    const { nextExpectedRevision } = await env.opened.store.append(streamId, events, {
+      expectedRevision: 'no_stream',
+    });
+    const queueName = queueNameFor(env.queuePrefix, streamId, PARTITIONS);
+    const queue = new Queue<WakeUpJob>(queueName, {
+      connection: { url: REDIS_URL },
+      prefix: env.redisPrefix,
+    });
+    cleanups.push(() => queue.close());
+    const job = await queue.add('wake-up', {
+      wakeUps: [{ streamId, upToRevision: String(nextExpectedRevision) }],
+    });
+    // A worker that takes the job and then goes silent, as a frozen or partitioned process does: BullMQ's manual
+    // processing takes the job with a lock that nothing renews.
+    const frozen = new Worker<WakeUpJob>(queueName, null, {
+      connection: { url: REDIS_URL },
+      prefix: env.redisPrefix,
+      lockDuration: 1000,
+    });
+    cleanups.push(() => frozen.close(true));
+    const taken = await frozen.getNextJob('frozen-worker');
+    expect(taken?.id).toBe(job.id);
+    expect(await job.getState()).toBe('active');
+
+    // No dispatcher runs: the only way the stream can be projected is the stalled job coming back.
+    startWorker(env);
+    await waitFor('the stalled job to complete', async () => (await job.getState()) === 'completed');
+    const done = (await queue.getJob(job.id!))!;
+    expect(done.stalledCounter).toBe(1);
+    const checkpoint = await env.opened.sql.query<{ revision: string }>(
+      `SELECT revision::text AS revision FROM "${env.schema}".checkpoints WHERE stream_id = $1`,
+      [streamId],
+    );
+    expect(checkpoint.rows).toEqual([{ revision: String(nextExpectedRevision) }]);
+    await expectEqualToRebuild(env, events.length);
   });
 
   it('a wake-up job projects its good streams, parks a poison one at once and a failing one after its last attempt', async () => {
