@@ -4,6 +4,8 @@
  * territory", so the two checks never drift apart.
  */
 import {
+  addCalendarDays,
+  RULE_SETS,
   ruleSetAt,
   successionFor,
   successorUnits,
@@ -111,6 +113,18 @@ export interface ReadFilter {
   communeCode?: string;
   /** a village head reads their village's dossiers only */
   unitCode?: string;
+  /**
+   * Also readable, by a reform's succession: dossiers in these communes opened in this window (the window of a
+   * pinned rule set the succession applies to). Only with a context, and only for successor roles.
+   */
+  successorReads?: SuccessorReads[];
+}
+
+/** Dossiers of `communeCodes` opened from `openedFrom` and before `openedBefore` (ISO instants; none = open). */
+export interface SuccessorReads {
+  communeCodes: string[];
+  openedFrom: string;
+  openedBefore?: string;
 }
 
 /** Kind of unit an official code names: 2 digits a province, 3 a district, 5 a commune, "<commune>-<key>" a village. */
@@ -137,9 +151,21 @@ const READ_LEVEL: Record<Exclude<Role, 'auditor' | 'administrator'>, keyof ReadF
 
 /**
  * The read-model filter equivalent to `can(actor, 'read', scope)`, for lists: a dossier passes the filter exactly
- * when the actor may read it.
+ * when the actor may read it. With `context` (the business clock and the units), also the dossiers a successor
+ * role may read by a reform's succession, as `can(actor, 'read', scope, context)` does: a dossier pins the rule set
+ * in force on its opening day, so the pinned rule set is a window of opening instants.
  */
-export function readFilterFor(actor: DomainActor): ReadFilter | undefined {
+export function readFilterFor(
+  actor: DomainActor,
+  context?: Omit<JurisdictionContext, 'ruleSet'>,
+): ReadFilter | undefined {
+  const own = ownReadFilter(actor);
+  if (own === undefined || context === undefined) return own;
+  const successorReads = successorReadsOf(actor, context);
+  return successorReads.length > 0 ? { ...own, successorReads } : own;
+}
+
+function ownReadFilter(actor: DomainActor): ReadFilter | undefined {
   if (actor.role === 'administrator') return undefined;
   const level = actor.role === 'auditor' ? unitLevel(actor.unit) : READ_LEVEL[actor.role];
   if (level === undefined) return undefined;
@@ -148,4 +174,61 @@ export function readFilterFor(actor: DomainActor): ReadFilter | undefined {
     return village ? { communeCode: village[1]!, unitCode: actor.unit } : undefined;
   }
   return { [level]: actor.unit };
+}
+
+/** The start of a day in Vietnam (UTC+7 all year) as an ISO instant. */
+const vietnamDayStart = (isoDate: string) => new Date(`${isoDate}T00:00:00+07:00`).toISOString();
+
+// Lists ask this on every request; the answer depends only on the role, the unit and the day.
+const successorReadsCache = new Map<string, SuccessorReads[]>();
+
+function successorReadsOf(
+  actor: DomainActor,
+  context: Omit<JurisdictionContext, 'ruleSet'>,
+): SuccessorReads[] {
+  const instant = new Date(context.now).getTime();
+  if (Number.isNaN(instant)) return [];
+  const today = vietnamDate(new Date(instant).toISOString());
+  const key = `${actor.role}|${actor.unit}|${today}`;
+  const cached = successorReadsCache.get(key);
+  if (cached) return cached;
+  const inForce = ruleSetOn(today);
+  const reads: SuccessorReads[] = [];
+  for (const pinned of RULE_SETS) {
+    const succession = successionFor({ ruleSet: pinned }, today, inForce);
+    const levels = Object.values(succession?.roles ?? {})
+      .filter((successor) => successor.role === actor.role)
+      .map((successor) => successor.level);
+    if (levels.length === 0) continue;
+    // Official codes: five digits name a commune-level unit.
+    const communeCodes = context.units
+      .codes()
+      .filter(
+        (code) =>
+          /^\d{5}$/.test(code) &&
+          levels.some((level) =>
+            successorUnits(
+              { unitCode: code, communeCode: code, provinceCode: '' },
+              level,
+              today,
+              context.units,
+            ).includes(actor.unit),
+          ),
+      );
+    if (communeCodes.length === 0) continue;
+    const openedFrom = vietnamDayStart(pinned.effectiveFrom);
+    const openedBefore =
+      pinned.effectiveTo === undefined ? undefined : vietnamDayStart(addCalendarDays(pinned.effectiveTo, 1));
+    const previous = reads.at(-1);
+    // Consecutive rule sets with the same successor communes make one window.
+    if (previous?.openedBefore === openedFrom && previous.communeCodes.join() === communeCodes.join()) {
+      if (openedBefore === undefined) delete previous.openedBefore;
+      else previous.openedBefore = openedBefore;
+      continue;
+    }
+    reads.push({ communeCodes, openedFrom, ...(openedBefore === undefined ? {} : { openedBefore }) });
+  }
+  if (successorReadsCache.size > 1000) successorReadsCache.clear();
+  successorReadsCache.set(key, reads);
+  return reads;
 }

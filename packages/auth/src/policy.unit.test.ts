@@ -169,3 +169,75 @@ describe('readFilterFor agrees with can(read)', () => {
     }
   });
 });
+
+describe('readFilterFor with a context agrees with can(read) across the reform cut-over', () => {
+  const units = loadBacKan();
+  // Each dossier pins the rule set in force on its opening day (in Vietnam): the pin follows from openedAt.
+  const dossiers = [
+    { ruleSet: { id: 'qd18-2022', version: 1 }, openedAt: '2023-05-01T03:00:00.000Z' },
+    { ruleSet: { id: 'qd18-2022+qd03-2024', version: 2 }, openedAt: '2025-06-30T16:59:59.000Z' },
+    { ruleSet: { id: 'two-tier-2025', version: 3 }, openedAt: '2025-06-30T17:00:00.000Z' },
+  ];
+  const days = ['2025-06-30T16:59:59Z', '2025-06-30T17:00:00Z', '2026-01-15T03:00:00Z'];
+  const scopes = [commune, village, twoTier, { ...commune, unitCode: '01900', communeCode: '01900' }];
+  const unitCodes = ['01897', '01894', '01900', '01897-na-ri', '061', '06', '19', '20'];
+  const admits = (
+    filter: ReturnType<typeof readFilterFor>,
+    scope: DossierScope,
+    openedAt: string,
+  ): boolean => {
+    if (filter === undefined) return false;
+    const { successorReads = [], ...own } = filter;
+    return (
+      Object.entries(own).every(([k, v]) => scope[k as keyof DossierScope] === v) ||
+      successorReads.some(
+        (r) =>
+          r.communeCodes.includes(scope.communeCode) &&
+          openedAt >= r.openedFrom &&
+          (r.openedBefore === undefined || openedAt < r.openedBefore),
+      )
+    );
+  };
+
+  it('admits exactly the dossiers each role and unit may read, on each day', () => {
+    let successorAdmissions = 0;
+    for (const now of days) {
+      for (const role of ROLES) {
+        for (const unit of unitCodes) {
+          const filter = readFilterFor(actor(role, unit), { now, units });
+          for (const scope of scopes) {
+            for (const { ruleSet, openedAt } of dossiers) {
+              const allowed = can(actor(role, unit), 'read', scope, { ruleSet, now, units });
+              expect(
+                admits(filter, scope, openedAt),
+                `${role}@${unit} on ${scope.unitCode} ${ruleSet.id} ${now}`,
+              ).toBe(allowed);
+              if (allowed && !can(actor(role, unit), 'read', scope)) successorAdmissions += 1;
+            }
+          }
+        }
+      }
+    }
+    // The succession is exercised: some reads are lawful only by it (the Thái Nguyên appraiser, the merged commune's chairman).
+    expect(successorAdmissions).toBeGreaterThan(0);
+  });
+
+  it('gives a successor role the in-flight dossiers of the units it succeeds, in one window per commune set', () => {
+    const filter = readFilterFor(actor('provincial_appraiser', '19'), { now: '2025-08-01T03:00:00Z', units });
+    expect(filter?.provinceCode).toBe('19');
+    expect(filter?.successorReads).toHaveLength(1);
+    expect(filter?.successorReads?.[0]).toMatchObject({
+      openedFrom: '2022-08-01T17:00:00.000Z',
+      openedBefore: '2025-06-30T17:00:00.000Z',
+    });
+    expect(filter?.successorReads?.[0]?.communeCodes).toEqual(expect.arrayContaining(['01897', '01900']));
+    expect(readFilterFor(actor('council_member', '19'), { now: '2025-08-01T03:00:00Z', units })).toEqual({
+      provinceCode: '19',
+    });
+    expect(
+      readFilterFor(actor('provincial_appraiser', '19'), { now: '2025-06-30T16:59:59Z', units }),
+    ).toEqual({
+      provinceCode: '19',
+    });
+  });
+});

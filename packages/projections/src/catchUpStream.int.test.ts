@@ -201,6 +201,47 @@ describe('catchUpStream', () => {
     });
   });
 
+  it('widens a scoped dossier list by successor reads: their communes, opened inside their window', async () => {
+    const { sql } = opened;
+    const schema = `${tag}_succ`;
+    await migrateReadModels(sql, schema);
+    const row = (id: string, communeCode: string, provinceCode: string, openedAt: string) =>
+      sql.query(
+        `INSERT INTO "${schema}".dossiers (stream_id, kind, unit_code, commune_code, province_code, status, step,
+           step_since, revision, criteria_met, criteria_recorded, opened_at, updated_at)
+         VALUES ($1, 'COMMUNE_NTM', $2, $2, $3, 'open', 'submitted', $4, 5, 19, 19, $4, $4)`,
+        [`dossier-${id}`, communeCode, provinceCode, openedAt],
+      );
+    await row('own', '01849', '19', '2025-08-01T03:00:00.000Z');
+    await row('inside', '01897', '06', '2025-06-30T16:59:59.999Z');
+    await row('too-late', '01897', '06', '2025-06-30T17:00:00.000Z');
+    await row('too-early', '01897', '06', '2022-08-01T16:59:59.999Z');
+    await row('other-commune', '01900', '06', '2024-01-01T00:00:00.000Z');
+    const ids = async (scope: Parameters<typeof queryDossiers>[2]) =>
+      (await queryDossiers(sql, { sort: 'unitCode' }, scope, schema)).items.map((r) => r.stream_id).sort();
+    const successorReads = [
+      {
+        communeCodes: ['01897'],
+        openedFrom: '2022-08-01T17:00:00.000Z',
+        openedBefore: '2025-06-30T17:00:00.000Z',
+      },
+    ];
+    expect(await ids({ provinceCode: '19' })).toEqual(['dossier-own']);
+    expect(await ids({ provinceCode: '19', successorReads })).toEqual(['dossier-inside', 'dossier-own']);
+    // Other filters still apply to both parts.
+    expect(
+      (await queryDossiers(sql, { step: 'draft' }, { provinceCode: '19', successorReads }, schema)).total,
+    ).toBe(0);
+    const bad = await queryDossiers(
+      sql,
+      {},
+      { provinceCode: '19', successorReads: [{ ...successorReads[0]!, communeCodes: ["x' or 1=1"] }] },
+      schema,
+    ).catch((e: unknown) => e);
+    expect((bad as ProjectionError).code).toBe('INVALID_QUERY');
+    await sql.query(`DROP SCHEMA "${schema}" CASCADE`);
+  });
+
   it('refuses bad query parameters with INVALID_QUERY', async () => {
     const { sql } = opened;
     for (const query of [{ sort: 'drop table' }, { limit: '0' }, { nope: '1' }, { kind: "x' or 1=1" }]) {

@@ -16,6 +16,11 @@ export interface ReadScope {
   provinceCode?: string;
   districtCode?: string;
   communeCode?: string;
+  /**
+   * Rows also readable beyond the codes above (a reform's successor roles): in these communes, opened in this
+   * window of ISO instants. Applied by lists whose rows carry `commune_code` and `opened_at` (the dossier list).
+   */
+  successorReads?: { communeCodes: string[]; openedFrom: string; openedBefore?: string }[];
 }
 
 export interface Page<T> {
@@ -31,7 +36,9 @@ interface ListSpec {
   filters: Record<string, string>;
   sorts: Record<string, string>;
   defaultSort: string;
-  scope: Partial<Record<keyof ReadScope, string>>;
+  scope: Partial<Record<'provinceCode' | 'districtCode' | 'communeCode', string>>;
+  /** rows carry `commune_code` and `opened_at`: the scope's `successorReads` widen it */
+  successorReads?: boolean;
   /** rows carry `active_from` / `active_to` (dates): with `now`, keep those active on that day in Vietnam */
   bounded?: boolean;
 }
@@ -60,11 +67,15 @@ async function list<T>(
 ): Promise<Page<T>> {
   const where: string[] = [];
   const params: unknown[] = [];
-  const bind = (column: string, value: string) => {
-    if (!CODE.test(value)) throw invalid(`invalid value for ${column}`);
+  const param = (value: unknown) => {
     params.push(value);
-    where.push(`${column}::text = $${params.length}`);
+    return `$${params.length}`;
   };
+  const equals = (column: string, value: string) => {
+    if (!CODE.test(value)) throw invalid(`invalid value for ${column}`);
+    return `${column}::text = ${param(value)}`;
+  };
+  const bind = (column: string, value: string) => where.push(equals(column, value));
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined || ['limit', 'offset', 'sort', 'order', 'overdue', 'now'].includes(name))
       continue;
@@ -73,10 +84,22 @@ async function list<T>(
       throw invalid(`unknown filter ${name}; allowed: ${Object.keys(spec.filters).join(', ')}`);
     bind(column, value);
   }
+  const own: string[] = [];
   for (const [name, column] of Object.entries(spec.scope)) {
-    const value = scope[name as keyof ReadScope];
-    if (value !== undefined) bind(column, value);
+    const value = scope[name as keyof typeof spec.scope];
+    if (value !== undefined) own.push(equals(column, value));
   }
+  const beyond = spec.successorReads
+    ? (scope.successorReads ?? []).map((read) => {
+        for (const code of read.communeCodes) if (!CODE.test(code)) throw invalid('invalid commune code');
+        const window = [`opened_at::timestamptz >= ${param(read.openedFrom)}::timestamptz`];
+        if (read.openedBefore !== undefined)
+          window.push(`opened_at::timestamptz < ${param(read.openedBefore)}::timestamptz`);
+        return `(commune_code = ANY(${param(read.communeCodes)}::text[]) AND ${window.join(' AND ')})`;
+      })
+    : [];
+  if (beyond.length > 0) where.push(`((${own.join(' AND ') || 'false'}) OR ${beyond.join(' OR ')})`);
+  else where.push(...own);
   if (query.overdue !== undefined) {
     if (query.overdue !== 'true' && query.overdue !== 'false') throw invalid('overdue must be true or false');
     params.push(query.now);
@@ -194,6 +217,7 @@ export function queryDossiers(
       },
       defaultSort: 'updatedAt',
       scope: JURISDICTION,
+      successorReads: true,
     },
     query,
     scope,
@@ -287,7 +311,7 @@ export async function queryUnitRecognition(
   const params: string[] = [unitCode];
   const where = ['unit_code = $1'];
   for (const [name, column] of Object.entries(JURISDICTION)) {
-    const value = scope[name as keyof ReadScope];
+    const value = scope[name as keyof typeof JURISDICTION];
     if (value !== undefined) where.push(`${column} = $${params.push(value)}`);
   }
   const rows = await sql.query<RecognitionRow>(

@@ -169,6 +169,17 @@ describe('reform cut-over: a 2022 dossier awaiting district verification on 01/0
     expect(((await view.json()) as { allowedCommands: string[] }).allowedCommands).toContain(
       'RecordVerification',
     );
+    // The dossier list agrees with the reads by id: the successor's province sees it, others do not.
+    const listed = async (role: Role, unit: string) => {
+      const token = await t.tokenFor({ id: `list-${role}-${unit}`, role, unit });
+      const response = await fetch(`${t.url}/dossiers`, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { items: { dossierId: string }[] }).items.map((i) => i.dossierId);
+    };
+    expect(await listed('provincial_appraiser', THAI_NGUYEN)).toContain(dossierId);
+    expect(await listed('provincial_appraiser', '20')).not.toContain(dossierId);
+    expect(await listed('council_member', THAI_NGUYEN)).not.toContain(dossierId);
+    expect(await listed('provincial_chairman', '06')).toContain(dossierId);
     const former = await sendCommand({ baseUrl: t.url, token: await as('06'), command, dossierId, etag });
     expect([former.status, former.body['code']]).toEqual([403, 'SUCCESSOR_JURISDICTION']);
     const other = await sendCommand({ baseUrl: t.url, token: await as('20'), command, dossierId, etag });

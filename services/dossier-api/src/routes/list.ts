@@ -58,7 +58,10 @@ const DossierListItem = z.object({
 const listRoutes: FastifyPluginAsyncZod = async (fastify) => {
   /** The caller's read filter; 403 for those who may read nothing (administrators). */
   const filterOf = (request: FastifyRequest, principal: Principal) => {
-    const filter = readFilterFor(principal.actor);
+    const filter = readFilterFor(principal.actor, {
+      now: fastify.clock.now(),
+      units: fastify.domainContext.units,
+    });
     if (filter === undefined) {
       request.log.info({ actorId: principal.actor.id, reason: 'NO_READ_RIGHTS' }, 'access denied');
       throw problems.outOfJurisdiction();

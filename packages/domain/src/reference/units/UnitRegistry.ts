@@ -72,6 +72,11 @@ export class UnitRegistry {
     return this.#versions.get(code)?.find((v) => coversDate(v, onDate));
   }
 
+  /** Every code the registry knows, whatever its dates and level. */
+  codes(): string[] {
+    return [...this.#versions.keys()];
+  }
+
   /** All versions of `code`, oldest first; throws `UNIT_NOT_FOUND`. */
   history(code: string): UnitVersion[] {
     const list = this.#versions.get(code);
