@@ -76,11 +76,11 @@ function readyLine(child: ChildProcess, word: string): Promise<void> {
 }
 
 try {
-  // The projector as it runs in production: one dispatcher process and two worker processes. The benchmark's own
-  // process only decides, appends and measures.
+  // As in production: one dispatcher process, two worker processes and the dossier service in REDIS_URL mode
+  // (started below). The benchmark's own process only sends commands and measures.
   await migrateReadModels(sql, schema);
-  const env = {
-    ...process.env,
+  // The same store, read models, queues and partitions for the service and the projector.
+  const shared = {
     DATABASE_URL,
     REDIS_URL,
     DATABASE_SCHEMA: eventsSchema,
@@ -88,8 +88,8 @@ try {
     QUEUE_PREFIX: queuePrefix,
     BULLMQ_PREFIX: redisPrefix,
     PARTITIONS: String(PARTITIONS),
-    METRICS_PORT: '0',
   };
+  const env = { ...process.env, ...shared, METRICS_PORT: '0' };
   const projectorDist = import.meta.resolve('@ntm/projector');
   // BENCH_PROJECTOR_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the projector processes.
   const nodeArgs = (process.env.BENCH_PROJECTOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -107,15 +107,7 @@ try {
     ...workers.map((w) => readyLine(w, 'worker ready')),
   ]);
 
-  service = await startBenchService({
-    DATABASE_URL,
-    REDIS_URL,
-    DATABASE_SCHEMA: eventsSchema,
-    READ_MODEL_SCHEMA: schema,
-    QUEUE_PREFIX: queuePrefix,
-    BULLMQ_PREFIX: redisPrefix,
-    PARTITIONS: String(PARTITIONS),
-  });
+  service = await startBenchService(shared);
   const api = service;
   const http = new Pool(api.baseUrl, { connections: 32, pipelining: 1 });
 
