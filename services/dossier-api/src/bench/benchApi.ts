@@ -24,7 +24,7 @@ import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { commandPath } from '../journeyClient.js';
 import { benchCommunes, journeyFor } from './benchJourneys.js';
-import { startBenchService } from './benchService.js';
+import { freePort, startBenchService } from './benchService.js';
 import { cpuShares, cpuSnapshot, pidsOf, type Parts } from './processCpu.js';
 import { expectedAt, rawEvent } from './rawAppend.js';
 
@@ -73,7 +73,7 @@ async function appendRate(append: (writer: number, i: number) => Promise<unknown
 
 /** The HTTP floor (floorServer.ts) driven by the same kind of clients as the service. */
 async function httpFloorRate(schema: string): Promise<number> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort();
   const floor = spawn(process.execPath, [fileURLToPath(new URL('./floorServer.js', import.meta.url))], {
     env: { ...process.env, DATABASE_URL, DATABASE_SCHEMA: schema, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],

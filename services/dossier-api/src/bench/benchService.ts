@@ -20,7 +20,8 @@ export interface BenchService {
   stop: () => Promise<void>;
 }
 
-const freePort = () =>
+/** A TCP port free on 127.0.0.1 when asked. */
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
