@@ -151,6 +151,41 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
       });
     });
 
+    describe('appends issued together (adapters may commit them as one group)', () => {
+      it('writes each append once; a conflict or a retry among them is answered alone', async () => {
+        const taken = streamName('group-taken');
+        const retried = streamName('group-retried');
+        const batch = events(2);
+        await store.append(taken, events(1), { expectedRevision: 'no_stream' });
+        await store.append(retried, batch, { expectedRevision: 'no_stream' });
+        const fresh = Array.from({ length: 10 }, (_, i) => streamName(`group-${i}`));
+        // Issued in one turn of the event loop, so that a grouping adapter puts them in the same INSERT.
+        const results = await Promise.allSettled([
+          store.append(streamName('group-first'), events(1), { expectedRevision: 'no_stream' }),
+          ...fresh.map((s) => store.append(s, events(2), { expectedRevision: 'no_stream' })),
+          store.append(taken, events(1), { expectedRevision: 'no_stream' }),
+          store.append(retried, batch, { expectedRevision: 'no_stream' }),
+        ]);
+        const [first, ...rest] = results;
+        const conflict = rest.at(-2)!;
+        const retry = rest.at(-1)!;
+        expect(first?.status).toBe('fulfilled');
+        expect(conflict.status === 'rejected' && conflict.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(retry).toMatchObject({ status: 'fulfilled', value: { written: 0, nextExpectedRevision: 1n } });
+        const written = rest.slice(0, fresh.length);
+        expect(written.map((r) => r.status === 'fulfilled' && r.value.written)).toEqual(fresh.map(() => 2));
+        const positions = written.map((r) => (r.status === 'fulfilled' ? r.value.position : -1n));
+        expect(new Set(positions).size).toBe(fresh.length);
+        for (const s of fresh) {
+          const read = await store.readStream(s);
+          expect(read.map((e) => e.revision)).toEqual([0n, 1n]);
+          expect(verifyChain(read)).toEqual({ ok: true, count: 2 });
+        }
+        expect(await store.readStream(taken)).toHaveLength(1);
+        expect(await store.readStream(retried)).toHaveLength(2);
+      });
+    });
+
     describe('idempotent retries by event id', () => {
       it('the same batch twice writes once and reports written = 0', async () => {
         const s = streamName('retry');

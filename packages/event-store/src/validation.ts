@@ -10,6 +10,8 @@ export const MAX_STREAM_ID_LENGTH = 200;
 /** Largest batch one append accepts (positions reserve 2^20 slots per transaction). */
 export const MAX_BATCH_SIZE = 100_000;
 
+/** Largest schema version: a 32-bit signed integer. */
+const MAX_SCHEMA_VERSION = 2 ** 31 - 1;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -191,8 +193,15 @@ export function validateNewEvents(streamId: unknown, events: unknown, expectedRe
     if (ids.has(candidate.eventId))
       throw invalidEvent(`${path}.eventId repeats an earlier event of the batch`);
     ids.add(candidate.eventId);
-    if (!Number.isSafeInteger(candidate.schemaVersion) || (candidate.schemaVersion as number) < 1) {
-      throw invalidEvent(`${path}.schemaVersion must be an integer >= 1`);
+    // At most a 32-bit integer, what every adapter can store: a value the database refuses would fail the other
+    // appends committed in the same group with it.
+    const version = candidate.schemaVersion;
+    if (
+      !Number.isSafeInteger(version) ||
+      (version as number) < 1 ||
+      (version as number) > MAX_SCHEMA_VERSION
+    ) {
+      throw invalidEvent(`${path}.schemaVersion must be an integer from 1 to ${MAX_SCHEMA_VERSION}`);
     }
     if (!isPlainObject(candidate.data)) throw invalidEvent(`${path}.data must be a JSON object`);
     checkJson(candidate.data, `${path}.data`, new Set(), false);

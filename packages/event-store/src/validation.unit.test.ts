@@ -52,6 +52,7 @@ describe('validateNewEvents', () => {
   it.each<[string, (e: NewEvent) => unknown]>([
     ['uppercase uuid', (e) => ({ ...e, eventId: e.eventId.toUpperCase() })],
     ['zero schema version', (e) => ({ ...e, schemaVersion: 0 })],
+    ['schema version beyond a 32-bit integer', (e) => ({ ...e, schemaVersion: 2 ** 31 })],
     ['lone surrogate in data', (e) => ({ ...e, data: { s: '\udc00' } })],
     ['Symbol in data', (e) => ({ ...e, data: { s: Symbol('x') } })],
     // eslint-disable-next-line no-sparse-arrays -- the hole is the case under test
