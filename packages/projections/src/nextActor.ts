@@ -28,6 +28,8 @@ export interface NextActor {
 
 /** Hộp việc — one inbox entry; `from` / `until` (ISO dates, inclusive) bound it around a reform cut-over. */
 export interface InboxEntry extends NextActor {
+  /** the province of the acting unit: the dossier's own, or a successor unit's (whose readers are there) */
+  provinceCode: string;
   from: string | null;
   until: string | null;
 }
@@ -83,13 +85,17 @@ export function nextActors(view: DossierView): InboxEntry[] {
   };
   for (const role of roles) {
     const successor = succession?.roles[role];
+    const own = { role, unitCode: unitOf(view, role), provinceCode: view.provinceCode };
     if (!succession || !successor) {
-      add({ role, unitCode: unitOf(view, role), from: null, until: null });
+      add({ ...own, from: null, until: null });
       continue;
     }
-    add({ role, unitCode: unitOf(view, role), from: null, until: addCalendarDays(succession.from, -1) });
-    for (const unitCode of successorUnitsOf(view, successor.level, succession.from))
-      add({ role: successor.role, unitCode, from: succession.from, until: null });
+    add({ ...own, from: null, until: addCalendarDays(succession.from, -1) });
+    for (const unitCode of successorUnitsOf(view, successor.level, succession.from)) {
+      const provinceCode =
+        successor.level === 'province' ? unitCode : provinceOf(unitCode, succession.from, view.provinceCode);
+      add({ role: successor.role, unitCode, provinceCode, from: succession.from, until: null });
+    }
   }
   return [...entries.values()].sort((a, b) =>
     a.role === b.role ? a.unitCode.localeCompare(b.unitCode) : a.role.localeCompare(b.role),
@@ -132,6 +138,17 @@ export function deadlineActor(view: DossierView): NextActor | null {
   const pinned = nextActors(view).filter((e) => e.from === null);
   const reviewing = pinned.find((e) => !COMMUNE_SIDE.includes(e.role)) ?? pinned[0];
   return reviewing ? { role: reviewing.role, unitCode: reviewing.unitCode } : null;
+}
+
+/** The province of a commune on a day; `fallback` for a code the reference data does not know. */
+function provinceOf(communeCode: string, day: string, fallback: string): string {
+  units ??= loadBacKan();
+  try {
+    return units.provinceOf(communeCode, day).code;
+  } catch (error) {
+    if (!(error instanceof ReferenceDataError)) throw error;
+    return fallback;
+  }
 }
 
 /** Successor units from the unit lineage; units the reference data does not know keep the dossier's own. */

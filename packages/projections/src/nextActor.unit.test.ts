@@ -84,9 +84,10 @@ describe('who acts next, from the machines', () => {
     const { events, state } = reach(journey, 'submitted');
     const view = fold(recorded('dossier-j', events));
     expect(nextActors(view)).toEqual([
-      { role: 'commune_official', unitCode: '02032', from: null, until: null },
-      { role: 'district_verifier', unitCode: '064', from: null, until: '2025-06-30' },
-      { role: 'provincial_appraiser', unitCode: '19', from: '2025-07-01', until: null },
+      { role: 'commune_official', unitCode: '02032', provinceCode: '06', from: null, until: null },
+      { role: 'district_verifier', unitCode: '064', provinceCode: '06', from: null, until: '2025-06-30' },
+      // The successor's row is in its own province, where its readers are.
+      { role: 'provincial_appraiser', unitCode: '19', provinceCode: '19', from: '2025-07-01', until: null },
     ]);
     expect(nextActor(view, '2025-06-30')).toEqual({ role: 'commune_official', unitCode: '02032' });
     const after = nextActors(view).filter((e) => e.from === null || e.from <= '2025-07-01');

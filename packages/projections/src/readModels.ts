@@ -147,7 +147,8 @@ export const projectToInbox = rowProjection(
       waiting_since: v.stepSince,
       kind: v.kind,
       dossier_unit_code: v.unitCode,
-      province_code: v.provinceCode,
+      // Where the acting unit is, so that a successor province's readers find its rows (scoped by province).
+      province_code: actor.provinceCode,
       active_from: actor.from,
       active_to: actor.until,
     })),

@@ -180,6 +180,15 @@ describe('reform cut-over: a 2022 dossier awaiting district verification on 01/0
     expect(await listed('provincial_appraiser', '20')).not.toContain(dossierId);
     expect(await listed('council_member', THAI_NGUYEN)).not.toContain(dossierId);
     expect(await listed('provincial_chairman', '06')).toContain(dossierId);
+    // And so does the inbox: the step waits for the Thái Nguyên appraiser, in Thái Nguyên.
+    const inbox = await fetch(`${t.url}/read/inbox?role=provincial_appraiser`, {
+      headers: { authorization: `Bearer ${await as(THAI_NGUYEN)}` },
+    });
+    expect(inbox.status).toBe(200);
+    const waiting = ((await inbox.json()) as { items: { stream_id: string; unit_code: string }[] }).items;
+    expect(waiting).toContainEqual(
+      expect.objectContaining({ stream_id: dossierStreamId(dossierId!), unit_code: THAI_NGUYEN }),
+    );
     const former = await sendCommand({ baseUrl: t.url, token: await as('06'), command, dossierId, etag });
     expect([former.status, former.body['code']]).toEqual([403, 'SUCCESSOR_JURISDICTION']);
     const other = await sendCommand({ baseUrl: t.url, token: await as('20'), command, dossierId, etag });
