@@ -1,17 +1,17 @@
 /**
  * The event store on PostgreSQL, written against SqlClient so that the very same code runs on `pg` and on PGlite.
  *
- * Global order without skipped events: every INSERT is one autocommit transaction (one append, or a group of
- * appends to different streams issued while the previous INSERT was in flight: group commit, see `insert`), and
- * each event's position is `txid << 20 | index-in-insert`, where txid is the inserting transaction's id. The
- * INSERT gets that id from `<schema>.append_transaction_id()`, which first takes a shared advisory lock (the
- * append lock) while the transaction has no id yet. A reader first computes a bound in one statement: the smallest id of the sessions
- * holding the append lock, or the snapshot's xmax when there is none; then, in a later statement (a newer
- * snapshot), it returns only positions below `bound << 20`. Every appender with a smaller id has finished by
- * then, and every later one gets a larger id, so nothing can appear below a position a reader has passed; the
- * proof, race by race, is in docs/adr/0001-event-store.md. Transactions that do not append (another schema or
- * database, an idle session, a report) never hold readers back. A counter row updated in the append transaction
- * was measured at a quarter of the insert rate at 8 writers, because it serialises commits.
+ * Global order without skipped events: every INSERT is one autocommit transaction (one append, or a group of appends
+ * to different streams issued while the previous INSERT was in flight: group commit, see `insert`), and each event's
+ * position is `txid << 20 | index-in-insert`, where txid is the inserting transaction's id. The INSERT gets that id
+ * from `<schema>.append_transaction_id()`, which first takes a shared advisory lock (the append lock) while the
+ * transaction has no id yet. A reader first computes a bound in one statement: the smallest id of the sessions
+ * holding the append lock, or the snapshot's xmax when there is none; then, in a later statement (a newer snapshot),
+ * it returns only positions below `bound << 20`. Every appender with a smaller id has finished by then, and every
+ * later one gets a larger id, so nothing can appear below a position a reader has passed; the proof, race by race,
+ * is in docs/adr/0001-event-store.md. Transactions that do not append (another schema or database, an idle session,
+ * a report) never hold readers back. A counter row updated in the append transaction was measured at a quarter of
+ * the insert rate at 8 writers, because it serialises commits.
  *
  * Appends are optimistic: with the stream's head known (cached from our own last append, or 'no_stream'), the
  * INSERT goes straight out and the unique constraints on (stream_id, revision) and (stream_id, event_id) catch a
