@@ -15,6 +15,7 @@ import {
   type DossierState,
   type Role,
   type RuleSet,
+  type SuccessorRole,
   type UnitRegistry,
 } from '@ntm/domain';
 
@@ -67,11 +68,66 @@ export function can(
   context?: JurisdictionContext,
 ): boolean {
   if (actor.role === 'administrator') return false;
-  if (actor.role === 'auditor')
-    return (action === 'read' || action === 'audit') && inSubtree(actor.unit, scope);
+  if (actor.role === 'auditor') {
+    if (action !== 'read' && action !== 'audit') return false;
+    return (
+      inSubtree(actor.unit, scope) || (context !== undefined && mergedUnitJurisdiction(actor, scope, context))
+    );
+  }
   const unit = JURISDICTION[actor.role](scope);
   if (unit !== undefined && unit === actor.unit) return true;
-  return context !== undefined && successorJurisdiction(actor, scope, context);
+  return (
+    context !== undefined &&
+    (successorJurisdiction(actor, scope, context) || mergedUnitJurisdiction(actor, scope, context))
+  );
+}
+
+/** The level of the unit a role acts for, where a merger can succeed it (villages and districts: none). */
+function mergeLevelOf(actor: DomainActor): SuccessorRole['level'] | undefined {
+  if (actor.role === 'auditor') {
+    const level = unitLevel(actor.unit);
+    return level === 'provinceCode' ? 'province' : level === 'communeCode' ? 'commune' : undefined;
+  }
+  return MERGE_LEVEL[actor.role];
+}
+
+const MERGE_LEVEL: Partial<Record<Role, SuccessorRole['level']>> = {
+  commune_official: 'commune',
+  commune_chairman: 'commune',
+  front_officer: 'commune',
+  provincial_appraiser: 'province',
+  council_member: 'province',
+  council_secretary: 'province',
+  provincial_chairman: 'province',
+};
+
+/**
+ * Kế thừa đơn vị — succession of merged units. When the reform merged away the commune or province a dossier
+ * names, the officials (and auditors) of the unit it merged into take over the dossiers opened before the cut-over,
+ * at that level, as the rule set's `mergedUnits` says (a Thái Nguyên council member, 19, on a Bắc Kạn dossier whose
+ * scope says 06; the chairman of commune 02038 on a dossier of Tân Lập, 02032). A unit that still exists keeps its
+ * own dossiers.
+ */
+function mergedUnitJurisdiction(
+  actor: DomainActor,
+  scope: DossierScope,
+  context: JurisdictionContext,
+): boolean {
+  const level = mergeLevelOf(actor);
+  if (level === undefined) return false;
+  const today = dayOf(context.now);
+  if (today === undefined) return false;
+  const succession = successionFor({ ruleSet: context.ruleSet }, today, ruleSetOn(today));
+  if (!succession?.mergedUnits.includes(level)) return false;
+  const own = level === 'commune' ? scope.communeCode : scope.provinceCode;
+  if (context.units.get(own, today)) return false;
+  return successorUnits(scope, level, today, context.units).includes(actor.unit);
+}
+
+/** The legal day (Vietnam) of an instant; undefined when it is not one. */
+function dayOf(now: string | Date): string | undefined {
+  const instant = new Date(now).getTime();
+  return Number.isNaN(instant) ? undefined : vietnamDate(new Date(instant).toISOString());
 }
 
 /**
@@ -85,9 +141,8 @@ function successorJurisdiction(
   scope: DossierScope,
   context: JurisdictionContext,
 ): boolean {
-  const instant = new Date(context.now).getTime();
-  if (Number.isNaN(instant)) return false;
-  const today = vietnamDate(new Date(instant).toISOString());
+  const today = dayOf(context.now);
+  if (today === undefined) return false;
   const succession = successionFor({ ruleSet: context.ruleSet }, today, ruleSetOn(today));
   if (!succession) return false;
   return Object.values(succession.roles).some(
@@ -120,9 +175,13 @@ export interface ReadFilter {
   successorReads?: SuccessorReads[];
 }
 
-/** Dossiers of `communeCodes` opened from `openedFrom` and before `openedBefore` (ISO instants; none = open). */
+/**
+ * Dossiers of `communeCodes` (and, when given, whose scope names one of `provinceCodes`) opened from `openedFrom`
+ * and before `openedBefore` (ISO instants; none = open).
+ */
 export interface SuccessorReads {
   communeCodes: string[];
+  provinceCodes?: string[];
   openedFrom: string;
   openedBefore?: string;
 }
@@ -186,47 +245,66 @@ function successorReadsOf(
   actor: DomainActor,
   context: Omit<JurisdictionContext, 'ruleSet'>,
 ): SuccessorReads[] {
-  const instant = new Date(context.now).getTime();
-  if (Number.isNaN(instant)) return [];
-  const today = vietnamDate(new Date(instant).toISOString());
+  const today = dayOf(context.now);
+  if (today === undefined) return [];
   const key = `${actor.role}|${actor.unit}|${today}`;
   const cached = successorReadsCache.get(key);
   if (cached) return cached;
+  const { units } = context;
   const inForce = ruleSetOn(today);
+  // Official codes: five digits name a commune-level unit, two a province.
+  const communes = units.codes().filter((code) => /^\d{5}$/.test(code));
+  const succeededBy = (code: string, level: SuccessorRole['level']) =>
+    successorUnits({ unitCode: code, communeCode: code, provinceCode: '' }, level, today, units).includes(
+      actor.unit,
+    );
+  const mergeLevel = mergeLevelOf(actor);
   const reads: SuccessorReads[] = [];
-  for (const pinned of RULE_SETS) {
-    const succession = successionFor({ ruleSet: pinned }, today, inForce);
-    const levels = Object.values(succession?.roles ?? {})
-      .filter((successor) => successor.role === actor.role)
-      .map((successor) => successor.level);
-    if (levels.length === 0) continue;
-    // Official codes: five digits name a commune-level unit.
-    const communeCodes = context.units
-      .codes()
-      .filter(
-        (code) =>
-          /^\d{5}$/.test(code) &&
-          levels.some((level) =>
-            successorUnits(
-              { unitCode: code, communeCode: code, provinceCode: '' },
-              level,
-              today,
-              context.units,
-            ).includes(actor.unit),
-          ),
-      );
-    if (communeCodes.length === 0) continue;
+  const add = (read: Omit<SuccessorReads, 'openedFrom' | 'openedBefore'>, pinned: RuleSet) => {
+    if (read.communeCodes.length === 0) return;
     const openedFrom = vietnamDayStart(pinned.effectiveFrom);
     const openedBefore =
       pinned.effectiveTo === undefined ? undefined : vietnamDayStart(addCalendarDays(pinned.effectiveTo, 1));
-    const previous = reads.at(-1);
+    const same = (other: SuccessorReads) =>
+      other.communeCodes.join() === read.communeCodes.join() &&
+      other.provinceCodes?.join() === read.provinceCodes?.join();
     // Consecutive rule sets with the same successor communes make one window.
-    if (previous?.openedBefore === openedFrom && previous.communeCodes.join() === communeCodes.join()) {
+    const previous = reads.find((r) => r.openedBefore === openedFrom && same(r));
+    if (previous) {
       if (openedBefore === undefined) delete previous.openedBefore;
       else previous.openedBefore = openedBefore;
-      continue;
+      return;
     }
-    reads.push({ communeCodes, openedFrom, ...(openedBefore === undefined ? {} : { openedBefore }) });
+    reads.push({ ...read, openedFrom, ...(openedBefore === undefined ? {} : { openedBefore }) });
+  };
+  for (const pinned of RULE_SETS) {
+    const succession = successionFor({ ruleSet: pinned }, today, inForce);
+    if (!succession) continue;
+    // A successor role: the communes whose successor units, at its level, include the actor's unit.
+    const levels = Object.values(succession.roles)
+      .filter((successor) => successor.role === actor.role)
+      .map((successor) => successor.level);
+    if (levels.length > 0)
+      add(
+        { communeCodes: communes.filter((code) => levels.some((level) => succeededBy(code, level))) },
+        pinned,
+      );
+    // A merged unit's successor: the dossiers whose commune (or province) no longer exists and went to the actor's.
+    if (mergeLevel === undefined || !succession.mergedUnits.includes(mergeLevel)) continue;
+    if (mergeLevel === 'commune') {
+      add(
+        { communeCodes: communes.filter((code) => !units.get(code, today) && succeededBy(code, 'commune')) },
+        pinned,
+      );
+    } else {
+      add(
+        {
+          communeCodes: communes.filter((code) => succeededBy(code, 'province')),
+          provinceCodes: units.codes().filter((code) => /^\d{2}$/.test(code) && !units.get(code, today)),
+        },
+        pinned,
+      );
+    }
   }
   if (successorReadsCache.size > 1000) successorReadsCache.clear();
   successorReadsCache.set(key, reads);

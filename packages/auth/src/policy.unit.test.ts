@@ -134,8 +134,26 @@ describe('can: reform cut-over for a dossier pinned to the 2022 procedure', () =
   it('refuses other units and roles that succeed nobody', () => {
     expect(can(actor('provincial_appraiser', '20'), 'RecordVerification', commune, cutOver)).toBe(false);
     expect(can(actor('commune_chairman', '01900'), 'DecideRecognition', village, cutOver)).toBe(false);
-    expect(can(actor('council_member', '19'), 'read', commune, cutOver)).toBe(false);
-    expect(can(actor('commune_official', '01894'), 'SubmitDossier', commune, cutOver)).toBe(false);
+    expect(can(actor('council_member', '20'), 'read', commune, cutOver)).toBe(false);
+    expect(can(actor('commune_official', '01900'), 'SubmitDossier', commune, cutOver)).toBe(false);
+    expect(can(actor('village_head', '01894-na-ri'), 'read', village, cutOver)).toBe(false);
+  });
+
+  it('hands the dossiers of merged-away units to the units they merged into, commune and province', () => {
+    // Bắc Kạn (06) merged into Thái Nguyên (19), commune 01897 into 01894.
+    expect(can(actor('council_member', '19'), 'read', commune, cutOver)).toBe(true);
+    expect(can(actor('provincial_appraiser', '19'), 'RecordAppraisal', commune, cutOver)).toBe(true);
+    expect(can(actor('provincial_chairman', '19'), 'DecideRecognition', commune, cutOver)).toBe(true);
+    expect(can(actor('commune_official', '01894'), 'SubmitDossier', commune, cutOver)).toBe(true);
+    expect(can(actor('auditor', '19'), 'audit', commune, cutOver)).toBe(true);
+    expect(can(actor('auditor', '01894'), 'read', village, cutOver)).toBe(true);
+    // Auditors still never write; nothing passes the day before, or for a dossier pinned after the cut-over.
+    expect(can(actor('auditor', '19'), 'RecordAppraisal', commune, cutOver)).toBe(false);
+    expect(can(actor('council_member', '19'), 'read', commune, dayBefore)).toBe(false);
+    const twoTierPin = { ...cutOver, ruleSet: { id: 'two-tier-2025', version: 3 } };
+    expect(can(actor('council_member', '19'), 'read', commune, twoTierPin)).toBe(false);
+    // A unit that still exists keeps its dossiers: Thái Nguyên's own commune is not handed to anyone.
+    expect(can(actor('commune_official', '01894'), 'read', twoTier, cutOver)).toBe(false);
   });
 
   it('does not apply to a dossier pinned after the cut-over', () => {
@@ -143,9 +161,8 @@ describe('can: reform cut-over for a dossier pinned to the 2022 procedure', () =
     expect(can(actor('provincial_appraiser', '19'), 'RecordVerification', commune, twoTierPin)).toBe(false);
   });
 
-  it('keeps the existing jurisdiction and never grants auditors or administrators more', () => {
+  it('keeps the existing jurisdiction and never grants administrators anything', () => {
     expect(can(actor('provincial_appraiser', '06'), 'RecordAppraisal', commune, cutOver)).toBe(true);
-    expect(can(actor('auditor', '19'), 'audit', commune, cutOver)).toBe(false);
     expect(can(actor('administrator', '19'), 'read', commune, cutOver)).toBe(false);
     expect(can(actor('provincial_appraiser', '19'), 'read', commune, pinned2022('not a date'))).toBe(false);
   });
@@ -222,18 +239,28 @@ describe('readFilterFor with a context agrees with can(read) across the reform c
     expect(successorAdmissions).toBeGreaterThan(0);
   });
 
-  it('gives a successor role the in-flight dossiers of the units it succeeds, in one window per commune set', () => {
+  it('gives successors the dossiers of the units they succeed, in one window per set of units', () => {
     const filter = readFilterFor(actor('provincial_appraiser', '19'), { now: '2025-08-01T03:00:00Z', units });
     expect(filter?.provinceCode).toBe('19');
-    expect(filter?.successorReads).toHaveLength(1);
-    expect(filter?.successorReads?.[0]).toMatchObject({
-      openedFrom: '2022-08-01T17:00:00.000Z',
-      openedBefore: '2025-06-30T17:00:00.000Z',
-    });
-    expect(filter?.successorReads?.[0]?.communeCodes).toEqual(expect.arrayContaining(['01897', '01900']));
-    expect(readFilterFor(actor('council_member', '19'), { now: '2025-08-01T03:00:00Z', units })).toEqual({
-      provinceCode: '19',
-    });
+    const window = { openedFrom: '2022-08-01T17:00:00.000Z', openedBefore: '2025-06-30T17:00:00.000Z' };
+    // As the verifier's successor (any province), and as the successor of the merged province (06 only).
+    expect(filter?.successorReads).toEqual([
+      { ...window, communeCodes: expect.arrayContaining(['01897', '01900']) as unknown },
+      {
+        ...window,
+        communeCodes: expect.arrayContaining(['01897', '01900']) as unknown,
+        provinceCodes: ['06'],
+      },
+    ]);
+    expect(
+      readFilterFor(actor('council_member', '19'), { now: '2025-08-01T03:00:00Z', units })?.successorReads,
+    ).toEqual([
+      { ...window, communeCodes: expect.arrayContaining(['01897']) as unknown, provinceCodes: ['06'] },
+    ]);
+    expect(
+      readFilterFor(actor('commune_official', '01894'), { now: '2025-08-01T03:00:00Z', units })
+        ?.successorReads,
+    ).toEqual([{ ...window, communeCodes: ['01891', '01897'] }]);
     expect(
       readFilterFor(actor('provincial_appraiser', '19'), { now: '2025-06-30T16:59:59Z', units }),
     ).toEqual({

@@ -17,6 +17,7 @@ import {
   successorUnits,
   workflowByPin,
   type Role,
+  type SuccessorRole,
   type UnitRegistry,
 } from '@ntm/domain';
 import type { DossierView } from './dossierView.js';
@@ -84,8 +85,17 @@ export function nextActors(view: DossierView): InboxEntry[] {
     );
   };
   for (const role of roles) {
-    const successor = succession?.roles[role];
     const own = { role, unitCode: unitOf(view, role), provinceCode: view.provinceCode };
+    // An abolished role passes to its successor role; a role of a unit merged away, to the unit it merged into.
+    const abolished = succession?.roles[role];
+    const level = mergeLevelOf(role);
+    const successor: SuccessorRole | undefined =
+      abolished ??
+      (level !== undefined &&
+      succession?.mergedUnits.includes(level) &&
+      !exists(own.unitCode, succession.from)
+        ? { role, level }
+        : undefined);
     if (!succession || !successor) {
       add({ ...own, from: null, until: null });
       continue;
@@ -138,6 +148,19 @@ export function deadlineActor(view: DossierView): NextActor | null {
   const pinned = nextActors(view).filter((e) => e.from === null);
   const reviewing = pinned.find((e) => !COMMUNE_SIDE.includes(e.role)) ?? pinned[0];
   return reviewing ? { role: reviewing.role, unitCode: reviewing.unitCode } : null;
+}
+
+/** The level at which a merger can hand a role's unit to another (villages and districts: none). */
+function mergeLevelOf(role: string): SuccessorRole['level'] | undefined {
+  if (COMMUNE_ROLES.includes(role)) return 'commune';
+  if (role === 'village_head' || DISTRICT_ROLES.includes(role)) return undefined;
+  return 'province';
+}
+
+/** Whether the reference data knows the unit on that day (an unknown code counts as gone; see successorUnitsOf). */
+function exists(code: string, day: string): boolean {
+  units ??= loadBacKan();
+  return units.get(code, day) !== undefined;
 }
 
 /** The province of a commune on a day; `fallback` for a code the reference data does not know. */

@@ -65,8 +65,11 @@ describe('who acts next, from the machines', () => {
 
   it('puts each role in the inbox of the unit it acts for', () => {
     const journey = communeJourney('ntm', 1);
+    // The entries of the procedure as pinned (the successors' entries from the 2025 cut-over are tested below).
     const at = (step: string) =>
-      nextActors(fold(recorded('dossier-j', reach(journey, step).events))).map((e) => [e.role, e.unitCode]);
+      nextActors(fold(recorded('dossier-j', reach(journey, step).events)))
+        .filter((e) => e.from === null)
+        .map((e) => [e.role, e.unitCode]);
     expect(at('noticeClosed')).toEqual([
       ['commune_official', '02032'],
       ['front_officer', '02032'],
@@ -79,12 +82,14 @@ describe('who acts next, from the machines', () => {
     expect(at('announced')).toEqual([]);
   });
 
-  it('hands a district step to the successor role and unit from the 2025 cut-over', () => {
+  it("hands a district step to the successor role, and a merged unit's step to its successor unit, from 2025", () => {
     const journey = communeJourney('ntm', 1);
     const { events, state } = reach(journey, 'submitted');
     const view = fold(recorded('dossier-j', events));
     expect(nextActors(view)).toEqual([
-      { role: 'commune_official', unitCode: '02032', provinceCode: '06', from: null, until: null },
+      // Tân Lập (02032) merged into 02038 of Thái Nguyên, whose officials take the commune's step over.
+      { role: 'commune_official', unitCode: '02032', provinceCode: '06', from: null, until: '2025-06-30' },
+      { role: 'commune_official', unitCode: '02038', provinceCode: '19', from: '2025-07-01', until: null },
       { role: 'district_verifier', unitCode: '064', provinceCode: '06', from: null, until: '2025-06-30' },
       // The successor's row is in its own province, where its readers are.
       { role: 'provincial_appraiser', unitCode: '19', provinceCode: '19', from: '2025-07-01', until: null },

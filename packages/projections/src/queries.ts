@@ -20,7 +20,13 @@ export interface ReadScope {
    * Rows also readable beyond the codes above (a reform's successor roles): in these communes, opened in this
    * window of ISO instants. Applied by lists whose rows carry `commune_code` and `opened_at` (the dossier list).
    */
-  successorReads?: { communeCodes: string[]; openedFrom: string; openedBefore?: string }[];
+  successorReads?: {
+    communeCodes: string[];
+    /** and the dossier's scope names one of these provinces */
+    provinceCodes?: string[];
+    openedFrom: string;
+    openedBefore?: string;
+  }[];
 }
 
 export interface Page<T> {
@@ -91,11 +97,17 @@ async function list<T>(
   }
   const beyond = spec.successorReads
     ? (scope.successorReads ?? []).map((read) => {
-        for (const code of read.communeCodes) if (!CODE.test(code)) throw invalid('invalid commune code');
-        const window = [`opened_at::timestamptz >= ${param(read.openedFrom)}::timestamptz`];
+        for (const code of [...read.communeCodes, ...(read.provinceCodes ?? [])])
+          if (!CODE.test(code)) throw invalid('invalid unit code');
+        const terms = [
+          `commune_code = ANY(${param(read.communeCodes)}::text[])`,
+          `opened_at::timestamptz >= ${param(read.openedFrom)}::timestamptz`,
+        ];
+        if (read.provinceCodes !== undefined)
+          terms.push(`province_code = ANY(${param(read.provinceCodes)}::text[])`);
         if (read.openedBefore !== undefined)
-          window.push(`opened_at::timestamptz < ${param(read.openedBefore)}::timestamptz`);
-        return `(commune_code = ANY(${param(read.communeCodes)}::text[]) AND ${window.join(' AND ')})`;
+          terms.push(`opened_at::timestamptz < ${param(read.openedBefore)}::timestamptz`);
+        return `(${terms.join(' AND ')})`;
       })
     : [];
   if (beyond.length > 0) where.push(`((${own.join(' AND ') || 'false'}) OR ${beyond.join(' OR ')})`);

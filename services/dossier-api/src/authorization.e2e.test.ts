@@ -169,7 +169,8 @@ describe('reform cut-over: a 2022 dossier awaiting district verification on 01/0
     expect(((await view.json()) as { allowedCommands: string[] }).allowedCommands).toContain(
       'RecordVerification',
     );
-    // The dossier list agrees with the reads by id: the successor's province sees it, others do not.
+    // The dossier list agrees with the reads by id: the successor province sees it (its appraiser as the
+    // verifier's successor, its council as the merged province's), another province does not.
     const listed = async (role: Role, unit: string) => {
       const token = await t.tokenFor({ id: `list-${role}-${unit}`, role, unit });
       const response = await fetch(`${t.url}/dossiers`, { headers: { authorization: `Bearer ${token}` } });
@@ -178,7 +179,8 @@ describe('reform cut-over: a 2022 dossier awaiting district verification on 01/0
     };
     expect(await listed('provincial_appraiser', THAI_NGUYEN)).toContain(dossierId);
     expect(await listed('provincial_appraiser', '20')).not.toContain(dossierId);
-    expect(await listed('council_member', THAI_NGUYEN)).not.toContain(dossierId);
+    expect(await listed('council_member', THAI_NGUYEN)).toContain(dossierId);
+    expect(await listed('council_member', '20')).not.toContain(dossierId);
     expect(await listed('provincial_chairman', '06')).toContain(dossierId);
     // And so does the inbox: the step waits for the Thái Nguyên appraiser, in Thái Nguyên.
     const inbox = await fetch(`${t.url}/read/inbox?role=provincial_appraiser`, {
@@ -205,6 +207,44 @@ describe('reform cut-over: a 2022 dossier awaiting district verification on 01/0
     expect(events.find((e) => e.type === 'VerificationRecorded')?.data).toMatchObject({
       succession: { replaces: 'district_verifier', role: 'provincial_appraiser', unitCode: THAI_NGUYEN },
     });
+
+    // The rest of the procedure belongs to Thái Nguyên, which Bắc Kạn merged into: its appraiser, council and
+    // chairman take the province's steps, and another province (20) is refused at every one of them.
+    etag = lawful.etag!;
+    const asThaiNguyen = (actor: DomainActor): DomainActor =>
+      actor.role === 'district_verifier'
+        ? { id: actor.id, role: 'provincial_appraiser', unit: THAI_NGUYEN }
+        : actor.unit === '06'
+          ? { ...actor, unit: THAI_NGUYEN }
+          : actor;
+    for (const step of journey.steps.slice(verification + 1)) {
+      const thaiNguyen = asThaiNguyen(step.ctx.actor);
+      if (thaiNguyen.unit === THAI_NGUYEN) {
+        const stranger = await sendCommand({
+          baseUrl: t.url,
+          token: await t.tokenFor({ ...thaiNguyen, id: `${thaiNguyen.id}-20`, unit: '20' }),
+          command: step.command,
+          dossierId,
+          etag,
+        });
+        expect([step.command.type, stranger.status]).toEqual([step.command.type, 403]);
+      }
+      const answer = await sendCommand({
+        baseUrl: t.url,
+        token: await t.tokenFor(thaiNguyen),
+        command: step.command,
+        dossierId,
+        etag,
+      });
+      expect([step.command.type, answer.status]).toEqual([step.command.type, 200]);
+      etag = answer.etag!;
+    }
+    const final = await fetch(`${t.url}/dossiers/${dossierId}`, {
+      headers: {
+        authorization: `Bearer ${await t.tokenFor({ id: 'kt-19', role: 'auditor', unit: THAI_NGUYEN })}`,
+      },
+    });
+    expect(((await final.json()) as { state: { step: string } }).state.step).toBe('announced');
   });
 });
 

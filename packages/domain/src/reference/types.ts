@@ -95,6 +95,11 @@ export interface Succession {
   from: RuleParameter<string>;
   /** abolished role → successor */
   roles: RuleParameter<Partial<Record<Role, SuccessorRole>>>;
+  /**
+   * Levels at which a unit that the reform merged away is succeeded by the unit(s) it merged into: their officials
+   * act on, and their auditors read, the dossiers of the former unit opened before the cut-over.
+   */
+  mergedUnits: RuleParameter<readonly SuccessorRole['level'][]>;
 }
 
 export type Comparator = '>=' | '<=' | '>' | '<' | '==' | 'boolean';

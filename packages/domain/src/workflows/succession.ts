@@ -23,6 +23,8 @@ export interface SuccessionInForce {
   from: string;
   /** abolished role → successor */
   roles: Partial<Record<Role, SuccessorRole>>;
+  /** levels at which the units merged away are succeeded by the units they merged into */
+  mergedUnits: readonly SuccessorRole['level'][];
 }
 
 /** What an event records when a successor performed an abolished role's step. */
@@ -57,6 +59,7 @@ export function successionFor(
         ruleSet: { id: inForce.id, version: inForce.version },
         from: cutOver.from.value,
         roles: cutOver.roles.value,
+        mergedUnits: cutOver.mergedUnits.value,
       }
     : undefined;
 }

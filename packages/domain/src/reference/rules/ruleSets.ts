@@ -170,6 +170,12 @@ const districtsAbolished: Succession = {
     false,
     'inferred from the two-tier procedure; no transitional provision for in-flight dossiers was read',
   ),
+  mergedUnits: param<readonly ('commune' | 'province')[]>(
+    ['commune', 'province'],
+    'NQ 202/2025/QH15 and the commune-merger resolutions (Bắc Kạn + Thái Nguyên → Thái Nguyên)',
+    false,
+    'inferred: the merged province and communes take over the dossiers of the units they replaced; no transitional provision was read',
+  ),
 };
 
 /** Thẩm tra/thẩm định rules: QĐ 18/2022 as signed, its 2024 amendment, and the two-tier procedure from 01/07/2025. */
