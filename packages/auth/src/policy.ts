@@ -5,6 +5,8 @@
  */
 import {
   addCalendarDays,
+  mergeLevelOf,
+  succeedsMergedUnit,
   RULE_SETS,
   ruleSetAt,
   successionFor,
@@ -82,46 +84,31 @@ export function can(
   );
 }
 
-/** The level of the unit a role acts for, where a merger can succeed it (villages and districts: none). */
-function mergeLevelOf(actor: DomainActor): SuccessorRole['level'] | undefined {
-  if (actor.role === 'auditor') {
-    const level = unitLevel(actor.unit);
-    return level === 'provinceCode' ? 'province' : level === 'communeCode' ? 'commune' : undefined;
-  }
-  return MERGE_LEVEL[actor.role];
+/** The level at which a merger can hand over the unit an actor acts for: by role, or an auditor's unit. */
+function mergeLevelOfActor(actor: DomainActor): SuccessorRole['level'] | undefined {
+  if (actor.role !== 'auditor') return mergeLevelOf(actor.role);
+  const level = unitLevel(actor.unit);
+  return level === 'provinceCode' ? 'province' : level === 'communeCode' ? 'commune' : undefined;
 }
 
-const MERGE_LEVEL: Partial<Record<Role, SuccessorRole['level']>> = {
-  commune_official: 'commune',
-  commune_chairman: 'commune',
-  front_officer: 'commune',
-  provincial_appraiser: 'province',
-  council_member: 'province',
-  council_secretary: 'province',
-  provincial_chairman: 'province',
-};
-
 /**
- * Kế thừa đơn vị — succession of merged units. When the reform merged away the commune or province a dossier
- * names, the officials (and auditors) of the unit it merged into take over the dossiers opened before the cut-over,
- * at that level, as the rule set's `mergedUnits` says (a Thái Nguyên council member, 19, on a Bắc Kạn dossier whose
- * scope says 06; the chairman of commune 02038 on a dossier of Tân Lập, 02032). A unit that still exists keeps its
- * own dossiers.
+ * Kế thừa đơn vị — succession of merged units (the domain's `succeedsMergedUnit`). When the reform merged away the
+ * commune or province a dossier names, the officials (and auditors) of the unit it merged into take over the
+ * dossiers opened before the cut-over, at that level, as the rule set's `mergedUnits` says (a Thái Nguyên council
+ * member, 19, on a Bắc Kạn dossier whose scope says 06). A unit that still exists keeps its own dossiers.
  */
 function mergedUnitJurisdiction(
   actor: DomainActor,
   scope: DossierScope,
   context: JurisdictionContext,
 ): boolean {
-  const level = mergeLevelOf(actor);
-  if (level === undefined) return false;
+  const level = mergeLevelOfActor(actor);
   const today = dayOf(context.now);
-  if (today === undefined) return false;
+  if (level === undefined || today === undefined) return false;
   const succession = successionFor({ ruleSet: context.ruleSet }, today, ruleSetOn(today));
-  if (!succession?.mergedUnits.includes(level)) return false;
-  const own = level === 'commune' ? scope.communeCode : scope.provinceCode;
-  if (context.units.get(own, today)) return false;
-  return successorUnits(scope, level, today, context.units).includes(actor.unit);
+  return (
+    succession !== undefined && succeedsMergedUnit(scope, level, actor.unit, today, succession, context.units)
+  );
 }
 
 /** The legal day (Vietnam) of an instant; undefined when it is not one. */
@@ -258,7 +245,7 @@ function successorReadsOf(
     successorUnits({ unitCode: code, communeCode: code, provinceCode: '' }, level, today, units).includes(
       actor.unit,
     );
-  const mergeLevel = mergeLevelOf(actor);
+  const mergeLevel = mergeLevelOfActor(actor);
   const reads: SuccessorReads[] = [];
   const add = (read: Omit<SuccessorReads, 'openedFrom' | 'openedBefore'>, pinned: RuleSet) => {
     if (read.communeCodes.length === 0) return;

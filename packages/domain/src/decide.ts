@@ -27,6 +27,7 @@ import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/type
 import { commandEvent, event, openedEvent } from './emit.js';
 import {
   actingRole,
+  mergedUnitSuccession,
   successionFor,
   successorUnits,
   type SuccessionInForce,
@@ -294,7 +295,11 @@ function successionRecord(
   input: DecisionInput,
 ): SuccessionRecord | undefined {
   const { actor, succession } = input;
-  if (!succession || !dossier || candidates.some((c) => c.meta.roles.includes(actor.role))) return undefined;
+  if (!succession || !dossier) return undefined;
+  // The pinned workflow names the actor's own role: a successor only if their unit took over the dossier's.
+  if (candidates.some((c) => c.meta.roles.includes(actor.role))) {
+    return input.units && mergedUnitSuccession(dossier.scope, actor, input.today, succession, input.units);
+  }
   const replaces = candidates
     .flatMap((c) => c.meta.roles as readonly Role[])
     .find((r) => actingRole(r, succession) === actor.role);

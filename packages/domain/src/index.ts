@@ -17,6 +17,9 @@ export {
 } from './workflows/registry.js';
 export {
   actingRole,
+  mergeLevelOf,
+  mergedUnitSuccession,
+  succeedsMergedUnit,
   successionFor,
   successorUnits,
   type SuccessionInForce,

@@ -10,6 +10,7 @@
  */
 import {
   addCalendarDays,
+  mergeLevelOf,
   loadBacKan,
   ReferenceDataError,
   RULE_SETS,
@@ -148,13 +149,6 @@ export function deadlineActor(view: DossierView): NextActor | null {
   const pinned = nextActors(view).filter((e) => e.from === null);
   const reviewing = pinned.find((e) => !COMMUNE_SIDE.includes(e.role)) ?? pinned[0];
   return reviewing ? { role: reviewing.role, unitCode: reviewing.unitCode } : null;
-}
-
-/** The level at which a merger can hand a role's unit to another (villages and districts: none). */
-function mergeLevelOf(role: string): SuccessorRole['level'] | undefined {
-  if (COMMUNE_ROLES.includes(role)) return 'commune';
-  if (role === 'village_head' || DISTRICT_ROLES.includes(role)) return undefined;
-  return 'province';
 }
 
 /** Whether the reference data knows the unit on that day (an unknown code counts as gone; see successorUnitsOf). */

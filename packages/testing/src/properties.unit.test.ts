@@ -109,11 +109,16 @@ function assertLawful(state: DossierState, events: readonly DecidedEvent[]): voi
     // Every criterion of the pinned table (for a model commune: the advanced set plus M1..M3) self-assessed met.
     expect(state.criteriaCodes.filter((c) => state.criteria[c]?.commune?.met !== true)).toEqual([]);
   }
-  // A successor never acts in the abolished role, and always says which rule let it act.
+  // A successor never acts in the abolished role, and always says which rule let it act: the role it replaces,
+  // or the merged-away unit whose role it took over.
   for (const e of events) {
-    const d = e.data as { by?: { role: string }; succession?: { role: string; replaces: string } };
+    const d = e.data as {
+      by?: { role: string };
+      succession?: { role: string; replaces?: string; replacesUnit?: string; unitCode: string };
+    };
     if (d.succession === undefined) continue;
-    expect(d.succession.role).not.toBe(d.succession.replaces);
+    if (d.succession.replaces !== undefined) expect(d.succession.role).not.toBe(d.succession.replaces);
+    else expect(d.succession.replacesUnit).not.toBe(d.succession.unitCode);
     if (d.by) expect(d.by.role).toBe(d.succession.role);
   }
   for (const e of events.filter((x) => x.type === 'CouncilBallotRecorded')) {

@@ -245,6 +245,11 @@ describe('reform cut-over: a 2022 dossier awaiting district verification on 01/0
       },
     });
     expect(((await final.json()) as { state: { step: string } }).state.step).toBe('announced');
+    // Each step Thái Nguyên took over says so in its event, for the auditors.
+    const history = await t.store.readStream(dossierStreamId(dossierId!));
+    expect(history.find((e) => e.type === 'AppraisalRecorded')?.data).toMatchObject({
+      succession: { replacesUnit: '06', role: 'provincial_appraiser', unitCode: THAI_NGUYEN },
+    });
   });
 });
 

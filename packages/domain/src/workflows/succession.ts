@@ -27,11 +27,16 @@ export interface SuccessionInForce {
   mergedUnits: readonly SuccessorRole['level'][];
 }
 
-/** What an event records when a successor performed an abolished role's step. */
+/**
+ * What an event records when a successor performed the step: the successor role of an abolished one (`replaces`),
+ * or the same role of the unit the dossier's unit was merged into (`replacesUnit`).
+ */
 export interface SuccessionRecord {
   ruleSet: { id: string; version: number };
-  /** the role the pinned workflow names for this step */
-  replaces: Role;
+  /** the abolished role the pinned workflow names for this step */
+  replaces?: Role;
+  /** the merged-away unit (commune or province) of the dossier whose role the actor took over */
+  replacesUnit?: string;
   /** the role that performed it */
   role: Role;
   /** the successor unit the actor acted for */
@@ -62,6 +67,62 @@ export function successionFor(
         mergedUnits: cutOver.mergedUnits.value,
       }
     : undefined;
+}
+
+/** The level of the unit each role acts for, where a merger can hand that unit to another. */
+const MERGE_LEVEL: Partial<Record<Role, SuccessorRole['level']>> = {
+  commune_official: 'commune',
+  commune_chairman: 'commune',
+  front_officer: 'commune',
+  provincial_appraiser: 'province',
+  council_member: 'province',
+  council_secretary: 'province',
+  provincial_chairman: 'province',
+};
+
+/**
+ * The level at which `succession.mergedUnits` can apply to a role: its commune or its province. Undefined for
+ * village heads (villages are not merged in the data), district roles (succeeded by role) and the roles outside the
+ * procedure (auditors, administrators).
+ */
+export function mergeLevelOf(role: Role): SuccessorRole['level'] | undefined {
+  return MERGE_LEVEL[role];
+}
+
+/**
+ * When `actor` acts for a unit that the reform merged the dossier's unit into (their own role, the successor unit),
+ * the record of it; undefined when the dossier's own unit still exists, or the actor's unit is not its successor.
+ */
+export function mergedUnitSuccession(
+  scope: DossierScope,
+  actor: { role: Role; unit: string },
+  today: string,
+  succession: SuccessionInForce,
+  units: UnitRegistry,
+): SuccessionRecord | undefined {
+  const level = mergeLevelOf(actor.role);
+  if (level === undefined || !succeedsMergedUnit(scope, level, actor.unit, today, succession, units))
+    return undefined;
+  const replacesUnit = level === 'commune' ? scope.communeCode : scope.provinceCode;
+  return { ruleSet: succession.ruleSet, replacesUnit, role: actor.role, unitCode: actor.unit };
+}
+
+/**
+ * Whether `unit` took over, at `level`, the dossier's unit that the reform merged away: the succession hands that
+ * level on, the dossier's unit no longer exists on `today`, and `unit` is among its successor units.
+ */
+export function succeedsMergedUnit(
+  scope: DossierScope,
+  level: SuccessorRole['level'],
+  unit: string,
+  today: string,
+  succession: SuccessionInForce,
+  units: UnitRegistry,
+): boolean {
+  if (!succession.mergedUnits.includes(level)) return false;
+  const own = level === 'commune' ? scope.communeCode : scope.provinceCode;
+  if (own === unit || units.get(own, today)) return false;
+  return successorUnits(scope, level, today, units).includes(unit);
 }
 
 /** The role that performs `role`'s steps under `succession` (the role itself when it was not abolished). */
