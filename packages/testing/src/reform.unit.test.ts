@@ -72,35 +72,25 @@ describe('commune dossier of the 2022 procedure at a district step', () => {
         { type: 'DeadlineScheduled', data: { step: 'appraisal', startedOn: '2025-07-02' } },
       ]);
     // Appraisal was always the province's, but Bắc Kạn (06) was merged into Thái Nguyên: its appraiser acts for
-    // the former province, and the event says so.
-    const appraised = given(forwarded.history)
-      .when(
-        cmd(ntm1.dossierId, 'RecordAppraisal', {
-          reportNo: '40/BC-SNNMT',
-          complete: true,
-          fieldCheck: { heldOn: '2025-07-10', passed: true },
-          criteria: [],
-        }),
-        as(ACTORS_2025.provincialAppraiser2, '2025-07-14'),
-      )
-      .then([{ type: 'AppraisalRecorded', toState: 'appraised' }]);
+    // the former province, and the event says so; the former province's own appraiser succeeds nobody.
+    const appraisedBy = (actor: typeof appraiser) =>
+      given(forwarded.history)
+        .when(
+          cmd(ntm1.dossierId, 'RecordAppraisal', {
+            reportNo: '40/BC-SNNMT',
+            complete: true,
+            fieldCheck: { heldOn: '2025-07-10', passed: true },
+            criteria: [],
+          }),
+          as(actor, '2025-07-14'),
+        )
+        .then([{ type: 'AppraisalRecorded', toState: 'appraised' }]);
+    const appraised = appraisedBy(ACTORS_2025.provincialAppraiser2);
     expect(appraised.events[0]?.data).toMatchObject({
       succession: { replacesUnit: '06', role: 'provincial_appraiser', unitCode: '19' },
     });
     expect(appraised.events[0]?.data).not.toHaveProperty('succession.replaces');
-    // The former province's own appraiser is no successor of anyone: nothing to record.
-    const byFormer = given(forwarded.history)
-      .when(
-        cmd(ntm1.dossierId, 'RecordAppraisal', {
-          reportNo: '41/BC-SNN',
-          complete: true,
-          fieldCheck: { heldOn: '2025-07-10', passed: true },
-          criteria: [],
-        }),
-        as(ACTORS.provincialAppraiser2, '2025-07-14'),
-      )
-      .then([{ type: 'AppraisalRecorded', toState: 'appraised' }]);
-    expect(byFormer.events[0]?.data).not.toHaveProperty('succession');
+    expect(appraisedBy(ACTORS.provincialAppraiser2).events[0]?.data).not.toHaveProperty('succession');
     expect(appraised.state.verification).toMatchObject({ by: appraiser.id, allMet: true });
   });
 
