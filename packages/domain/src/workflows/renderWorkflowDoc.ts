@@ -49,6 +49,14 @@ export function renderWorkflowDoc(workflow: RegisteredWorkflow): string {
           )
       : [],
   );
+  // The same reforms merged units away: the units they went into take over their dossiers, role for role.
+  const merged = RULE_SETS.flatMap((r) =>
+    r.succession && workflow.from < r.succession.from.value && r.succession.mergedUnits.value.length > 0
+      ? [
+          `- From ${r.succession.from.value} (\`${r.id}\` v${r.version}, ${r.succession.mergedUnits.confirmed ? 'confirmed' : 'unconfirmed'}): where the dossier's ${r.succession.mergedUnits.value.join(' or ')} was merged into another, the same roles of that unit act on the dossier, its auditors read it, and the event records the former unit.`,
+        ]
+      : [],
+  );
   return [
     `# ${definition.title} (\`${workflow.id}\` v${workflow.version})`,
     '',
@@ -85,6 +93,8 @@ export function renderWorkflowDoc(workflow: RegisteredWorkflow): string {
           '|---|---|---|---|---|---|',
           ...successions,
           '',
+          ...merged,
+          ...(merged.length > 0 ? [''] : []),
         ]
       : []),
   ].join('\n');
