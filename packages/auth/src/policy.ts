@@ -157,7 +157,8 @@ export interface ReadFilter {
   unitCode?: string;
   /**
    * Also readable, by a reform's succession: dossiers in these communes opened in this window (the window of a
-   * pinned rule set the succession applies to). Only with a context, and only for successor roles.
+   * pinned rule set the succession applies to). Only with a context, for successor roles and for the officials and
+   * auditors of the units that merged-away units went into.
    */
   successorReads?: SuccessorReads[];
 }

@@ -63,6 +63,8 @@ export function rolesAt(workflow: { id: string; version: number }, step: string)
 }
 
 let units: UnitRegistry | undefined;
+/** The reference units, loaded on first use. */
+const registry = () => (units ??= loadBacKan());
 
 /** Who may act next on the dossier, one entry per role (and per successor unit after a cut-over), sorted. */
 export function nextActors(view: DossierView): InboxEntry[] {
@@ -153,15 +155,13 @@ export function deadlineActor(view: DossierView): NextActor | null {
 
 /** Whether the reference data knows the unit on that day (an unknown code counts as gone; see successorUnitsOf). */
 function exists(code: string, day: string): boolean {
-  units ??= loadBacKan();
-  return units.get(code, day) !== undefined;
+  return registry().get(code, day) !== undefined;
 }
 
 /** The province of a commune on a day; `fallback` for a code the reference data does not know. */
 function provinceOf(communeCode: string, day: string, fallback: string): string {
-  units ??= loadBacKan();
   try {
-    return units.provinceOf(communeCode, day).code;
+    return registry().provinceOf(communeCode, day).code;
   } catch (error) {
     if (!(error instanceof ReferenceDataError)) throw error;
     return fallback;
@@ -170,7 +170,6 @@ function provinceOf(communeCode: string, day: string, fallback: string): string 
 
 /** Successor units from the unit lineage; units the reference data does not know keep the dossier's own. */
 function successorUnitsOf(view: DossierView, level: 'commune' | 'province', day: string): string[] {
-  units ??= loadBacKan();
   const scope = {
     unitCode: view.unitCode,
     communeCode: view.communeCode,
@@ -179,7 +178,7 @@ function successorUnitsOf(view: DossierView, level: 'commune' | 'province', day:
   };
   let found: string[] = [];
   try {
-    found = successorUnits(scope, level, day, units);
+    found = successorUnits(scope, level, day, registry());
   } catch (error) {
     // An unknown commune code (another province's data): the lineage cannot say, so the dossier's own unit stays.
     if (!(error instanceof ReferenceDataError)) throw error;

@@ -103,8 +103,12 @@ export function mergedUnitSuccession(
   const level = mergeLevelOf(actor.role);
   if (level === undefined || !succeedsMergedUnit(scope, level, actor.unit, today, succession, units))
     return undefined;
-  const replacesUnit = level === 'commune' ? scope.communeCode : scope.provinceCode;
-  return { ruleSet: succession.ruleSet, replacesUnit, role: actor.role, unitCode: actor.unit };
+  return {
+    ruleSet: succession.ruleSet,
+    replacesUnit: unitAt(scope, level),
+    role: actor.role,
+    unitCode: actor.unit,
+  };
 }
 
 /**
@@ -120,10 +124,14 @@ export function succeedsMergedUnit(
   units: UnitRegistry,
 ): boolean {
   if (!succession.mergedUnits.includes(level)) return false;
-  const own = level === 'commune' ? scope.communeCode : scope.provinceCode;
+  const own = unitAt(scope, level);
   if (own === unit || units.get(own, today)) return false;
   return successorUnits(scope, level, today, units).includes(unit);
 }
+
+/** The dossier's own unit at a level: its commune or its province. */
+const unitAt = (scope: DossierScope, level: SuccessorRole['level']) =>
+  level === 'commune' ? scope.communeCode : scope.provinceCode;
 
 /** The role that performs `role`'s steps under `succession` (the role itself when it was not abolished). */
 export function actingRole(role: Role, succession: SuccessionInForce | undefined): Role {
