@@ -9,7 +9,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent } from '@ntm/event-store';
-import { failingReads } from '@ntm/testing';
+import { failingReads, spawnTypeScript } from '@ntm/testing';
 import {
   compareReadModels,
   migrateReadModels,
@@ -108,9 +108,8 @@ function startWorker(env: Env, redisUrl = REDIS_URL, store: EventStore = env.ope
 
 /** A worker in its own OS process, started from the TypeScript entry point. */
 function spawnWorker(env: Env): ChildProcess {
-  const launcher = fileURLToPath(new URL('../scripts/run-ts.mjs', import.meta.url));
   const entry = fileURLToPath(new URL('./worker.ts', import.meta.url));
-  const child = spawn(process.execPath, [launcher, entry], {
+  const child = spawnTypeScript(entry, {
     env: {
       ...process.env,
       DATABASE_URL,
