@@ -2,18 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewEvent } from '@ntm/event-store';
-import { failingReads } from '@ntm/testing';
+import { failingReads, sampleDossierEvents, uuidFor } from '@ntm/testing';
 import type { SqlClient } from '@ntm/sql';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import type { ProjectionError } from './index.js';
-import {
-  catchUpStreams,
-  createCatchUpBatcher,
-  migrateReadModels,
-  parkStream,
-  sampleDossierEvents,
-  uuidFor,
-} from './index.js';
+import { catchUpStreams, createCatchUpBatcher, migrateReadModels, parkStream } from './index.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tag = `b${randomBytes(4).toString('hex')}`;

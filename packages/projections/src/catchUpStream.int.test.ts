@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleDossierEvents, uuidFor } from '@ntm/testing';
 import type { NewEvent } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
@@ -15,8 +16,6 @@ import {
   queryProgress,
   queryUnitRecognition,
   rebuild,
-  sampleDossierEvents,
-  uuidFor,
 } from './index.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { sampleDossierEvents } from '@ntm/testing';
 import type { RecordedEvent } from '@ntm/event-store';
 import {
   evolveView,
   ProjectionError,
   deadlineActor,
   nextActors,
-  sampleDossierEvents,
   statusOf,
   type DossierView,
 } from './index.js';

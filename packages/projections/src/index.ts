@@ -9,4 +9,3 @@ export * from './inlineProjector.js';
 export * from './progressTargets.js';
 export * from './queries.js';
 export * from './readModelRoutes.js';
-export * from './sampleHistory.js';

@@ -1,14 +1,8 @@
 // The embedded mode: the same projections on PGlite (in memory), driven in-process by the inline projector.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleDossierEvents } from '@ntm/testing';
 import { openEmbeddedStore, type EmbeddedStore } from '@ntm/store-embedded';
-import {
-  compareReadModels,
-  createInlineProjector,
-  queryDossiers,
-  queryInbox,
-  rebuild,
-  sampleDossierEvents,
-} from './index.js';
+import { compareReadModels, createInlineProjector, queryDossiers, queryInbox, rebuild } from './index.js';
 
 let embedded: EmbeddedStore;
 

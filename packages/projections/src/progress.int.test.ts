@@ -1,13 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleDossierEvents } from '@ntm/testing';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
-import {
-  catchUpStream,
-  migrateReadModels,
-  queryProgress,
-  sampleDossierEvents,
-  type ProgressRow,
-} from './index.js';
+import { catchUpStream, migrateReadModels, queryProgress, type ProgressRow } from './index.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tag = `pg${randomBytes(4).toString('hex')}`;

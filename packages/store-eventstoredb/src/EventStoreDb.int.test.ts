@@ -3,7 +3,7 @@
 // and says so in the test report and in the log. To run it: see infra/README.md.
 import { describeEventStoreContract } from '@ntm/event-store/contract';
 import { describe, it } from 'vitest';
-import { createEventStoreDbHarness } from './contractHarness.js';
+import { createEventStoreDbHarness } from '../test/support/contractHarness.js';
 
 const connectionString = process.env['EVENTSTORE_CONNECTION_STRING'];
 const SKIPPED =

@@ -11,8 +11,8 @@ import { allowedCommands, replay, ROLES, type DomainActor, type Role } from '@nt
 import { dossierStreamId } from '@ntm/event-store';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
 import { communeJourney, TAN_LAP, THAI_NGUYEN } from '@ntm/testing';
-import { sendCommand } from './journeyClient.js';
-import { startTestServer, type TestServer } from './startTestServer.js';
+import { sendCommand } from '@ntm/testing';
+import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
 let t: TestServer;
 /** Each describe block gets its own server and schema: a recognised commune cannot be opened again. */

@@ -9,7 +9,7 @@ import type { DomainActor } from '@ntm/domain';
 import { dossierStreamId } from '@ntm/event-store';
 import { q } from '@ntm/projections';
 import { communeJourney } from '@ntm/testing';
-import { startTestServer, type JourneyCursor, type TestServer } from './startTestServer.js';
+import { startTestServer, type JourneyCursor, type TestServer } from '../test/support/startTestServer.js';
 
 let t: TestServer;
 beforeEach(async () => {

@@ -4,8 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { communeJourney, revocationJourney, TAN_LAP, type JourneyStep } from '@ntm/testing';
-import { sendCommand, specOf } from './journeyClient.js';
-import { startTestServer, type JourneyCursor, type TestServer } from './startTestServer.js';
+import { sendCommand, specOf } from '@ntm/testing';
+import { startTestServer, type JourneyCursor, type TestServer } from '../test/support/startTestServer.js';
 
 let t: TestServer;
 beforeEach(async () => {

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parkStream } from '@ntm/projections';
 import { communeJourney } from '@ntm/testing';
-import { sendCommand } from './journeyClient.js';
-import { startRedisMode, type RedisModeHarness } from './redisHarness.js';
-import { startTestServer, type TestServer } from './startTestServer.js';
+import { sendCommand } from '@ntm/testing';
+import { startRedisMode, type RedisModeHarness } from '../test/support/redisHarness.js';
+import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
 const journey = communeJourney('ntm', 1);
 const open = journey.steps[0]!;

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { communeJourney } from '@ntm/testing';
-import { startRedisMode, type RedisModeHarness } from './redisHarness.js';
-import type { JourneyCursor } from './startTestServer.js';
+import { startRedisMode, type RedisModeHarness } from '../test/support/redisHarness.js';
+import type { JourneyCursor } from '../test/support/startTestServer.js';
 
 const journey = communeJourney('ntm', 1);
 const submitted = journey.steps.findIndex((s) => s.command.type === 'SubmitDossier');

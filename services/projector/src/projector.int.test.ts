@@ -9,14 +9,8 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent } from '@ntm/event-store';
-import { failingReads, spawnTypeScript } from '@ntm/testing';
-import {
-  compareReadModels,
-  migrateReadModels,
-  rebuild,
-  sampleDossierEvents,
-  uuidFor,
-} from '@ntm/projections';
+import { failingReads, sampleDossierEvents, spawnTypeScript, uuidFor } from '@ntm/testing';
+import { compareReadModels, migrateReadModels, rebuild } from '@ntm/projections';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import { createDispatcher, type Dispatcher } from './createDispatcher.js';
 import { createProjectionWorker, type ProjectionWorker } from './createProjectionWorker.js';

@@ -1,7 +1,5 @@
 /** The service as the benchmark runs it: the same composition, with a clock fixed at BENCH_NOW. */
-import { loadConfig } from '../config.js';
-import { FixedClock } from '../clock.js';
-import { runService } from '../runService.js';
+import { FixedClock, loadConfig, runService } from '@ntm/dossier-api';
 
 const now = new Date(process.env['BENCH_NOW'] ?? '2024-06-10T02:00:00.000Z');
 runService(loadConfig(), new FixedClock(now)).catch((error: unknown) => {

@@ -15,8 +15,8 @@ import type { ResolvedEvent } from '@eventstore/db-client';
 import { EventStoreError, validateStreamReads } from '@ntm/event-store';
 import type { ContractHarness } from '@ntm/event-store/contract';
 import type { EventStore, Json, ReadStreamOptions, RecordedEvent } from '@ntm/event-store';
-import { openEventStoreDb } from './EventStoreDbEventStore.js';
-import { fromRecordedEvent, mapDriverError, toEventData } from './mapping.js';
+import { openEventStoreDb } from '../../src/EventStoreDbEventStore.js';
+import { fromRecordedEvent, mapDriverError, toEventData } from '../../src/mapping.js';
 
 /** Where a forged event really sat in the original stream. */
 interface ForgedPlace {

@@ -9,15 +9,14 @@ import type { EventStore } from '@ntm/event-store';
 import type { DomainActor } from '@ntm/domain';
 import { createInlineProjector } from '@ntm/projections';
 import { createTokenVerifier, LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
-import { createServer } from './app.js';
-import { FixedClock } from './clock.js';
-import { sendCommand, type CommandAnswer } from './journeyClient.js';
-import type { JourneyStep } from '@ntm/testing';
+import { createServer } from '../../src/app.js';
+import { FixedClock } from '../../src/clock.js';
+import { sendCommand, type CommandAnswer, type JourneyStep } from '@ntm/testing';
 import type { SqlClient } from '@ntm/sql';
-import type { InfrastructureOptions } from './plugins/infrastructure.js';
+import type { InfrastructureOptions } from '../../src/plugins/infrastructure.js';
 import { measureLag } from '@ntm/projector';
-import { InlineLag } from './inlineLag.js';
-import { openProjectionQueues, type ProjectionQueuesOptions } from './projectionQueues.js';
+import { InlineLag } from '../../src/inlineLag.js';
+import { openProjectionQueues, type ProjectionQueuesOptions } from '../../src/projectionQueues.js';
 
 export interface TestServer {
   url: string;

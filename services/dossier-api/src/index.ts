@@ -1,0 +1,7 @@
+/**
+ * The service's composition, for programs that run it with their own clock or settings (the API benchmark in
+ * test/bench runs it with a fixed clock). `server.ts` is the entry point that runs it as deployed.
+ */
+export { runService } from './runService.js';
+export { loadConfig, ConfigError, type Config } from './config.js';
+export { FixedClock, systemClock, type Clock } from './clock.js';
