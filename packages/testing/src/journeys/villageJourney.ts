@@ -1,0 +1,95 @@
+/** The village journey, before and after the 2025 reform. */
+import type { DecisionContext } from '@ntm/domain';
+import { ACTORS, ACTORS_2025, QUANG_BACH, TAN_LAP, at } from '../fixtures.js';
+import { attach, cmd, selfAssessments, type Journey } from './journey.js';
+
+/** A village dossier: the 2022 procedure (district chairman decides) or after the reform (commune chairman). */
+export function villageJourney(version: 1 | 2): Journey {
+  const id = `village-v${version}`;
+  const a = version === 1 ? ACTORS : { ...ACTORS, ...ACTORS_2025 };
+  const unit = version === 1 ? TAN_LAP : QUANG_BACH;
+  const village = version === 1 ? `${TAN_LAP}-ban-cuon` : `${QUANG_BACH}-na-ha`;
+  const y = version === 1 ? '2024' : '2025';
+  const m = version === 1 ? '04' : '08';
+  const d = (day: string) => `${y}-${m}-${day}`;
+  const decider = version === 1 ? ACTORS.districtChairman : ACTORS_2025.communeChairman;
+  const ctx = (actor: DecisionContext['actor'], date: string): DecisionContext => ({ now: at(date), actor });
+  const head = ctx(a.villageHead, d('01'));
+  return {
+    name: `village v${version}`,
+    dossierId: id,
+    steps: [
+      {
+        command: cmd(id, 'OpenDossier', {
+          kind: 'VILLAGE_NTM',
+          unitCode: village,
+          communeCode: unit,
+          year: Number(y),
+        }),
+        ctx: head,
+      },
+      ...selfAssessments(id, 'VILLAGE_NTM', d('01'), head),
+      ...attach(
+        id,
+        ['self_assessment_report', 'notice_record', 'proposal_meeting_minutes', 'submission_letter'],
+        d('01'),
+        `UBND xã ${unit}`,
+        head,
+      ),
+      {
+        command: cmd(id, 'OpenPublicNotice', { channel: 'loudspeaker', from: d('02') }),
+        ctx: ctx(a.communeOfficial, d('02')),
+      },
+      { command: cmd(id, 'ClosePublicNotice'), ctx: ctx(a.communeOfficial, d('12')) },
+      {
+        command: cmd(id, 'RecordProposalMeeting', {
+          heldOn: d('14'),
+          attendees: 20,
+          for: 19,
+          against: 0,
+          blank: 1,
+        }),
+        ctx: ctx(a.communeOfficial, d('14')),
+      },
+      {
+        command: cmd(id, 'SubmitDossier', { letterNo: '12/TTr-UBND' }),
+        ctx: ctx(a.communeOfficial, d('15')),
+      },
+      {
+        command: cmd(id, 'DecideRecognition', {
+          outcome: 'recognise',
+          decisionNo: '501/QĐ-UBND',
+          decidedOn: d('22'),
+        }),
+        ctx: ctx(decider, d('22')),
+      },
+      { command: cmd(id, 'AnnounceRecognition', { announcedOn: d('25') }), ctx: ctx(decider, d('25')) },
+    ],
+    detours: {
+      returned: {
+        after: 'submitted',
+        step: {
+          command: cmd(id, 'ReturnDossier', {
+            reasons: [{ code: 'DOCUMENT_INVALID', detail: 'Biên bản thiếu chữ ký' }],
+          }),
+          ctx: ctx(decider, d('20')),
+        },
+      },
+      withdrawn: {
+        after: 'preparing',
+        step: { command: cmd(id, 'WithdrawDossier', { reason: 'Thôn sáp nhập' }), ctx: head },
+      },
+      refused: {
+        after: 'submitted',
+        step: {
+          command: cmd(id, 'DecideRecognition', {
+            outcome: 'refuse',
+            decisionNo: '502/QĐ-UBND',
+            decidedOn: d('22'),
+          }),
+          ctx: ctx(decider, d('22')),
+        },
+      },
+    },
+  };
+}
