@@ -1,22 +1,20 @@
 /**
  * Connection loss under load, over HTTP. (a) A private PostgreSQL cluster (never the shared server) is restarted
- * with `pg_ctl restart -m fast` while clients send commands and the projector's dispatcher and worker (each on its
- * own pools, as in their processes) project them through Redis; then it is stopped and started again. (b) On the
- * shared server, the API's idle backends (named by a unique application_name: no other session is touched) are
- * terminated under the same load. In both: nothing crashes (an unhandled pg 'error' would end this test process),
+ * with `pg_ctl restart -m fast` while clients send commands to the API (in this process) and the projector's
+ * dispatcher and worker (real processes) project them through Redis; then it is stopped and started again. (b) On
+ * the shared server, the API's idle backends (named by a unique application_name: no other session is touched) are
+ * terminated under the same load. In both: nothing crashes (an unhandled pg 'error' would end this test process or
+ * the projector's),
  * commands go through again, every acknowledged command's events are in the store, and the read models equal a
  * rebuild. Waits are bounded loops on conditions; clients retry with the same Idempotency-Key, as a client should.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierStreamId } from '@ntm/event-store';
 import { compareReadModels, rebuild } from '@ntm/projections';
-import {
-  createDispatcher,
-  createProjectionWorker,
-  type Dispatcher,
-  type ProjectionWorker,
-} from '@ntm/projector';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import { startPrivateCluster, type PrivateCluster } from '@ntm/store-postgres/privateCluster';
 import { communeJourney, type JourneyStep } from '@ntm/testing';
@@ -149,6 +147,45 @@ async function expectEqualToRebuild(
   }
 }
 
+/**
+ * Starts a projector process (`dispatcher` or `worker`) from its TypeScript entry point, as the projector's own
+ * tests do, and resolves once it logs `readyLine`. The one place this file spawns a process.
+ */
+async function spawnProjector(
+  entry: 'dispatcher' | 'worker',
+  env: Record<string, string>,
+  readyLine: string,
+): Promise<ChildProcess> {
+  const launcher = fileURLToPath(new URL('../../projector/scripts/run-ts.mjs', import.meta.url));
+  const file = fileURLToPath(new URL(`../../projector/src/${entry}.ts`, import.meta.url));
+  const child = spawn(process.execPath, [launcher, file], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    // Kept flowing for the child's whole life, so that it never blocks on a full pipe.
+    child.stdout.on('data', (chunk) => {
+      output += String(chunk);
+      if (output.includes(readyLine)) resolve();
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`${entry} exited (${code}) before it was ready: ${output}`)),
+    );
+  });
+  return child;
+}
+
+/** SIGTERM, then waits for the exit (bounded: SIGKILL after 10 s). */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 const cluster = await startPrivateCluster();
 if ('unavailable' in cluster) {
   console.warn(`connectionLoss.e2e: database restart tests skipped: ${cluster.unavailable}`);
@@ -164,10 +201,7 @@ describe.skipIf('unavailable' in cluster)('a database restart under load (privat
     partitions: 2,
   };
   let t: TestServer;
-  let dispatcherStore: OpenedPostgresStore;
-  let workerStore: OpenedPostgresStore;
-  let dispatcher: Dispatcher;
-  let worker: ProjectionWorker;
+  const processes: ChildProcess[] = [];
 
   beforeAll(async () => {
     t = await startTestServer({
@@ -176,35 +210,39 @@ describe.skipIf('unavailable' in cluster)('a database restart under load (privat
       redis: queues,
       schemaPrefix: tag,
     });
-    // The dispatcher and the worker on pools of their own, as in their own processes.
-    const own = { connectionString: pg.connectionString, schema: t.schema };
-    dispatcherStore = await openPostgresStore({ ...own, applicationName: `${tag}_dispatcher` });
-    workerStore = await openPostgresStore({ ...own, applicationName: `${tag}_worker` });
-    const projector = { schema: t.readModelSchema, ...queues };
-    worker = createProjectionWorker({
-      ...projector,
-      store: workerStore.store,
-      sql: workerStore.sql,
-      concurrency: 2,
-    });
-    await worker.ready();
-    dispatcher = createDispatcher({
-      ...projector,
-      store: dispatcherStore.store,
-      sql: dispatcherStore.sql,
-      reconcileIntervalMs: 50,
-    });
-    await dispatcher.start();
+    // The projector's dispatcher and a worker as the real processes they are: an unhandled error ends them.
+    const env = {
+      DATABASE_URL: pg.connectionString,
+      REDIS_URL,
+      DATABASE_SCHEMA: t.schema,
+      READ_MODEL_SCHEMA: t.readModelSchema,
+      QUEUE_PREFIX: queues.queuePrefix,
+      BULLMQ_PREFIX: queues.redisPrefix,
+      PARTITIONS: String(queues.partitions),
+      METRICS_PORT: '0',
+      WORKER_CONCURRENCY: '2',
+    };
+    processes.push(await spawnProjector('worker', env, 'worker ready'));
+    processes.push(await spawnProjector('dispatcher', env, 'dispatcher started'));
   });
   afterAll(async () => {
-    await dispatcher?.close();
-    await worker?.close();
-    await dispatcherStore?.close();
-    await workerStore?.close();
+    await Promise.all(processes.map(stopProcess));
     await t?.close();
     await pg.destroy();
     await deleteRedisKeys(queues.redisPrefix);
   });
+
+  /** Every event handed on and projected: the dispatcher's confirmed position is the log's head. */
+  const projected = async () => {
+    const { rows } = await t.sql.query<{ confirmed: string }>(
+      `SELECT confirmed::text AS confirmed FROM "${t.readModelSchema}".dispatcher_state`,
+    );
+    return rows[0] !== undefined && BigInt(rows[0].confirmed) === (await t.store.headPosition());
+  };
+  const expectProcessesUp = () =>
+    expect(processes.map((p) => ({ exitCode: p.exitCode, signal: p.signalCode }))).toEqual(
+      processes.map(() => ({ exitCode: null, signal: null })),
+    );
 
   it('keeps the API, dispatcher and worker up through pg_ctl restart -m fast, loses nothing, projects everything', async () => {
     let restarted: Promise<void> | undefined;
@@ -217,10 +255,8 @@ describe.skipIf('unavailable' in cluster)('a database restart under load (privat
     expect(restarted).toBeDefined();
     expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
     await expectAllAcknowledgedStored(t, acknowledged);
-    await expectEqualToRebuild(t, t.sql, async () => {
-      await dispatcher.reconcile();
-      return dispatcher.stats().confirmed === (await t.store.headPosition());
-    });
+    expectProcessesUp();
+    await expectEqualToRebuild(t, t.sql, projected);
   });
 
   it('answers /ready 503 while the database is away, and 200 and commands again once it is back', async () => {
@@ -242,6 +278,8 @@ describe.skipIf('unavailable' in cluster)('a database restart under load (privat
     await eventually(async () => (await ready(t)) === 200, '/ready 200 again');
     const { acknowledged } = await drive(t, () => undefined);
     await expectAllAcknowledgedStored(t, acknowledged);
+    expectProcessesUp();
+    await expectEqualToRebuild(t, t.sql, projected);
   });
 });
 
