@@ -24,9 +24,12 @@ describe.skipIf('unavailable' in cluster)('PostgreSQL store, server away (privat
     writer = await openPostgresStore({ ...options, applicationName: 'writer' });
   });
   afterAll(async () => {
-    await reader?.close();
-    await writer?.close();
-    await pg.destroy();
+    try {
+      await reader?.close();
+      await writer?.close();
+    } finally {
+      await pg.destroy();
+    }
   });
 
   it('keeps trying to LISTEN when the server is away at the first subscription, and is woken once it is back', async () => {

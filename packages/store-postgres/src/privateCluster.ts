@@ -4,8 +4,8 @@
  * them `startPrivateCluster` resolves to `{ unavailable }` (the caller skips with a notice). PostgreSQL refuses to run as
  * root, so as root the cluster belongs to the `postgres` user (`runuser`). For tests only.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -88,6 +88,18 @@ export async function startPrivateCluster(): Promise<PrivateCluster | { unavaila
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+  // A test run that ends without `destroy` (a failed hook, a timeout) must not leave a server behind.
+  const stopOnExit = () => {
+    const stop = [join(bin, 'pg_ctl'), 'stop', '-D', data, '-m', 'immediate'];
+    try {
+      if (owner) execFileSync('runuser', ['-u', 'postgres', '--', ...stop], { stdio: 'ignore' });
+      else execFileSync(stop[0]!, stop.slice(1), { stdio: 'ignore' });
+    } catch {
+      // already stopped
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', stopOnExit);
   return {
     connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
     restart: async () => {
@@ -100,6 +112,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster | { unavaila
       await pgCtl('start', '-o', serverOptions);
     },
     destroy: async () => {
+      process.off('exit', stopOnExit);
       await pgCtl('stop', '-m', 'immediate').catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     },

@@ -226,10 +226,13 @@ describe.skipIf('unavailable' in cluster)('a database restart under load (privat
     processes.push(await spawnProjector('dispatcher', env, 'dispatcher started'));
   });
   afterAll(async () => {
-    await Promise.all(processes.map(stopProcess));
-    await t?.close();
-    await pg.destroy();
-    await deleteRedisKeys(queues.redisPrefix);
+    try {
+      await Promise.all(processes.map(stopProcess));
+      await t?.close();
+    } finally {
+      await pg.destroy();
+      await deleteRedisKeys(queues.redisPrefix);
+    }
   });
 
   /** Every event handed on and projected: the dispatcher's confirmed position is the log's head. */
