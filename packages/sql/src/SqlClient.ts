@@ -63,6 +63,34 @@ export function isUniqueViolation(error: unknown): boolean {
   return sqlState(error) === '23505';
 }
 
+/** SQLSTATEs of a server that is going away or not there yet: admin/crash shutdown, starting up, too many clients. */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** Node's codes for a refused, reset or unreachable connection. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+/** `pg` reports a connection lost under a query by message only. */
+const LOST_MESSAGE = /Connection terminated|not queryable|timeout exceeded when trying to connect/i;
+
+/**
+ * True when the error says the database is away (connection lost or refused, server shutting down or starting),
+ * not that the statement was wrong: worth a retry once it is back, and a 503 rather than a 500.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const state = sqlState(error);
+  if (state !== undefined) return state.startsWith('08') || UNAVAILABLE_STATES.has(state);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  if (error instanceof AggregateError) return error.errors.some(isConnectionLoss);
+  return LOST_MESSAGE.test(error.message);
+}
+
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Quote a lowercase SQL identifier after checking it (letters, digits, underscore; at most 63 characters). */

@@ -1,4 +1,4 @@
-export { SqlError, isUniqueViolation, quoteIdent, sqlState } from './SqlClient.js';
+export { SqlError, isConnectionLoss, isUniqueViolation, quoteIdent, sqlState } from './SqlClient.js';
 export type { QueryOptions, SqlClient, SqlErrorCode } from './SqlClient.js';
 export { migrate } from './migrate.js';
 export type { Migration } from './migrate.js';

@@ -1,4 +1,12 @@
-/** The `pg` driver behind the driver-neutral SqlClient. */
+/**
+ * The `pg` driver behind the driver-neutral SqlClient.
+ *
+ * Connection loss (a terminated backend, a server restart or failover, `idle_session_timeout`): `pg` reports a
+ * connection that dies while nobody is using it as an 'error' event of its Pool or Client, and an 'error' event
+ * nobody listens to ends the process. So every pool, every checked-out connection and the LISTEN connection here
+ * has a listener: the dead connection is dropped, the statements that were on it fail (STORE_UNAVAILABLE in the
+ * store), and the next statement opens a new one. See docs/event-store.md, "Connection loss".
+ */
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { quoteIdent } from '@ntm/sql';
@@ -12,7 +20,12 @@ const RELISTEN_DELAY_MS = 200;
  * it up would queue behind every statement waiting for the pool. A lost connection is re-opened, and onNotify
  * fires once LISTEN is in place again, since notifications sent while it was down are gone.
  */
-async function listenOn(pool: Pool, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+async function listenOn(
+  pool: Pool,
+  channel: string,
+  onNotify: () => void,
+  onError: (error: Error) => void,
+): Promise<() => Promise<void>> {
   let stopped = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -22,7 +35,7 @@ async function listenOn(pool: Pool, channel: string, onNotify: () => void): Prom
       if (message.channel === channel) onNotify();
     });
     // Without an 'error' listener a dropped connection would crash the process.
-    next.on('error', () => undefined);
+    next.on('error', onError);
     next.on('end', () => {
       if (stopped || client !== next) return;
       client = undefined;
@@ -45,7 +58,12 @@ async function listenOn(pool: Pool, channel: string, onNotify: () => void): Prom
       if (!stopped) retry = setTimeout(reconnect, RELISTEN_DELAY_MS);
     });
   };
-  await connect();
+  // A server that is away when LISTEN starts is retried like a lost connection: polling covers the gap, and the
+  // catch-up wake-up follows once LISTEN is in place.
+  await connect().catch((error: unknown) => {
+    onError(error as Error);
+    retry = setTimeout(reconnect, RELISTEN_DELAY_MS);
+  });
   return async () => {
     stopped = true;
     clearTimeout(retry);
@@ -64,7 +82,12 @@ function statementName(text: string): string {
   return name;
 }
 
-function clientOf(connection: Pool | PoolClient, inTransaction: boolean, pool: Pool): SqlClient {
+function clientOf(
+  connection: Pool | PoolClient,
+  inTransaction: boolean,
+  pool: Pool,
+  onError: (error: Error) => void,
+): SqlClient {
   const client: SqlClient = {
     async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
       const values = params as unknown[] | undefined;
@@ -80,19 +103,28 @@ function clientOf(connection: Pool | PoolClient, inTransaction: boolean, pool: P
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       if (inTransaction) return fn(client);
       const dedicated = await pool.connect();
+      // Checked out, the connection is no longer watched by the pool: a connection that dies while `fn` awaits
+      // something else would raise an unhandled 'error'. Its next statement fails, and it leaves the pool.
+      let lost: Error | undefined;
+      const onLost = (error: Error) => {
+        lost = error;
+        onError(error);
+      };
+      dedicated.on('error', onLost);
       try {
         await dedicated.query('BEGIN');
-        const result = await fn(clientOf(dedicated, true, pool));
+        const result = await fn(clientOf(dedicated, true, pool, onError));
         await dedicated.query('COMMIT');
         return result;
       } catch (error) {
-        await dedicated.query('ROLLBACK').catch(() => undefined);
+        await dedicated.query('ROLLBACK').catch((rollback: Error) => (lost ??= rollback));
         throw error;
       } finally {
-        dedicated.release();
+        dedicated.off('error', onLost);
+        dedicated.release(lost);
       }
     },
-    listen: (channel, onNotify) => listenOn(pool, channel, onNotify),
+    listen: (channel, onNotify) => listenOn(pool, channel, onNotify, onError),
     async close() {
       if (!inTransaction) await pool.end();
     },
@@ -100,7 +132,18 @@ function clientOf(connection: Pool | PoolClient, inTransaction: boolean, pool: P
   return client;
 }
 
-/** Wrap a pg Pool as a SqlClient. `close()` ends the pool. */
-export function createPgSqlClient(pool: Pool): SqlClient {
-  return clientOf(pool, false, pool);
+export interface PgSqlClientOptions {
+  /**
+   * Told of every connection that is lost (the pool drops it and opens another when needed); default: ignored,
+   * since the statements that needed it fail on their own.
+   */
+  onConnectionError?: (error: Error) => void;
+}
+
+/** Wrap a pg Pool as a SqlClient. `close()` ends the pool. Lost connections never crash the process. */
+export function createPgSqlClient(pool: Pool, options: PgSqlClientOptions = {}): SqlClient {
+  const onError = options.onConnectionError ?? (() => undefined);
+  // An idle pooled connection that dies is reported by the pool, which has already removed it.
+  pool.on('error', onError);
+  return clientOf(pool, false, pool, onError);
 }

@@ -1,4 +1,5 @@
 export { createPgSqlClient } from './createPgSqlClient.js';
+export type { PgSqlClientOptions } from './createPgSqlClient.js';
 export { PostgresEventStore } from './PostgresEventStore.js';
 export type { PostgresEventStoreOptions } from './PostgresEventStore.js';
 export { openPostgresStore } from './openPostgresStore.js';

@@ -16,6 +16,10 @@ export interface OpenPostgresStoreOptions {
   pollIntervalMs?: number;
   /** see `PostgresEventStoreOptions.notifyIntervalMs` (also the least time between two reads of the tail) */
   notifyIntervalMs?: number;
+  /** `application_name` of every connection (pools and LISTEN), to tell this process's sessions apart; default `ntm`. */
+  applicationName?: string;
+  /** Told of every lost connection (it is dropped and re-opened when needed; LISTEN re-listens and catches up). */
+  onConnectionError?: (error: Error) => void;
 }
 
 export interface OpenedPostgresStore {
@@ -28,11 +32,14 @@ export interface OpenedPostgresStore {
 
 /** Open a PostgreSQL event store on its own pool, migrating its schema first. */
 export async function openPostgresStore(options: OpenPostgresStoreOptions): Promise<OpenedPostgresStore> {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
-  const sql = createPgSqlClient(pool);
-  const tailSql = createPgSqlClient(
-    new pg.Pool({ connectionString: options.connectionString, max: TAIL_CONNECTIONS }),
-  );
+  const connection = {
+    connectionString: options.connectionString,
+    application_name: options.applicationName ?? 'ntm',
+  };
+  const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 10 });
+  const lost = options.onConnectionError ? { onConnectionError: options.onConnectionError } : {};
+  const sql = createPgSqlClient(pool, lost);
+  const tailSql = createPgSqlClient(new pg.Pool({ ...connection, max: TAIL_CONNECTIONS }), lost);
   try {
     const store = await PostgresEventStore.open({
       sql,

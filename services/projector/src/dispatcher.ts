@@ -17,6 +17,8 @@ const opened = await openPostgresStore({
   connectionString: config.databaseUrl,
   schema: config.eventsSchema,
   notifyIntervalMs: config.tailIntervalMs,
+  applicationName: 'ntm-dispatcher',
+  onConnectionError: (err) => log.warn({ err }, 'database connection lost (reconnecting)'),
 });
 const dispatcher = createDispatcher({
   store: opened.store,

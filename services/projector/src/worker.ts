@@ -9,7 +9,12 @@ import { createProjectionWorker } from './createProjectionWorker.js';
 
 const config = loadConfig();
 const log = pino({ name: 'projector-worker' });
-const opened = await openPostgresStore({ connectionString: config.databaseUrl, schema: config.eventsSchema });
+const opened = await openPostgresStore({
+  connectionString: config.databaseUrl,
+  schema: config.eventsSchema,
+  applicationName: 'ntm-worker',
+  onConnectionError: (err) => log.warn({ err }, 'database connection lost (reconnecting)'),
+});
 const worker = createProjectionWorker({
   store: opened.store,
   sql: opened.sql,

@@ -8,6 +8,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AuthError } from '@ntm/auth';
 import { EventStoreError, WrongExpectedRevisionError } from '@ntm/event-store';
 import { ProjectionError } from '@ntm/projections';
+import { isConnectionLoss } from '@ntm/sql';
 import { languageOf, ProblemError, problems, renderProblem } from '../problems.js';
 
 /** Fastify's own 4xx codes, mapped to stable API codes and both languages. */
@@ -84,6 +85,8 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
     });
   }
   if (error instanceof EventStoreError && error.code === 'STORE_UNAVAILABLE') return problems.unavailable();
+  // The database is away (idempotency keys, read models): a 503 to retry, not a 500.
+  if (isConnectionLoss(error)) return problems.unavailable();
   return problems.internal();
 }
 

@@ -114,20 +114,27 @@ async function handleCommand(
   });
   const reservation = await fastify.idempotency.reserveOrWait(key, actorId, fingerprint);
   if (reservation.kind === 'mismatch') throw problems.idempotencyKeyReused();
-  if (reservation.kind === 'pending') throw problems.idempotencyInProgress();
+  if (reservation.kind === 'pending') {
+    void reply.header('retry-after', String(reservation.retryAfterSeconds));
+    throw problems.idempotencyInProgress();
+  }
   if (reservation.kind === 'replay') {
     return send(reply, {
       ...reservation.response,
       headers: { ...reservation.response.headers, 'idempotent-replayed': 'true' },
     });
   }
+  const { token } = reservation;
   try {
-    const response = await execute(fastify, spec, request, principal, key);
+    const response = await fastify.idempotency.whileHeld(key, actorId, token, () =>
+      execute(fastify, spec, request, principal, key),
+    );
     await fastify.idempotency.complete(key, actorId, response);
     return send(reply, response);
   } catch (error) {
-    // Only successes are remembered: a refused request changed nothing, so running it again is harmless.
-    await fastify.idempotency.release(key, actorId);
+    // Only successes are remembered: a refused request changed nothing, so running it again is harmless. A
+    // release that fails (database away) leaves the key to its lease.
+    await fastify.idempotency.release(key, actorId, token).catch(() => undefined);
     throw error;
   }
 }

@@ -1,22 +1,31 @@
-/** Liveness (the process answers) and readiness (the store answers). */
+/**
+ * Liveness (the process answers) and readiness (the store answers: 503 while the database is away, the process
+ * staying up and reconnecting). Both are exempt from the rate limit: a probe told 429 would take the service for
+ * unhealthy.
+ */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problems } from '../problems.js';
 
 const healthRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
   const Status = z.object({ status: z.literal('ok') });
-  fastify.get('/health', { schema: { tags: ['operations'], response: { 200: Status } } }, () => ({
+  const probe = { config: { rateLimit: false as const } };
+  fastify.get('/health', { ...probe, schema: { tags: ['operations'], response: { 200: Status } } }, () => ({
     status: 'ok' as const,
   }));
-  fastify.get('/ready', { schema: { tags: ['operations'], response: { 200: Status } } }, async (request) => {
-    try {
-      await fastify.store.ping();
-    } catch (error) {
-      request.log.warn({ err: error }, 'store not ready');
-      throw problems.unavailable();
-    }
-    return { status: 'ok' as const };
-  });
+  fastify.get(
+    '/ready',
+    { ...probe, schema: { tags: ['operations'], response: { 200: Status } } },
+    async (request) => {
+      try {
+        await fastify.store.ping();
+      } catch (error) {
+        request.log.warn({ err: error }, 'store not ready');
+        throw problems.unavailable();
+      }
+      return { status: 'ok' as const };
+    },
+  );
   done();
 };
 

@@ -48,13 +48,18 @@ export async function startRedisMode(
       await dispatcher?.close();
       await worker?.close();
       await t.close();
-      const redis = new Redis(REDIS_URL);
-      try {
-        const keys = await redis.keys(`${queues.redisPrefix}:*`);
-        if (keys.length > 0) await redis.del(...keys);
-      } finally {
-        redis.disconnect();
-      }
+      await deleteRedisKeys(queues.redisPrefix);
     },
   };
+}
+
+/** Deletes a test's BullMQ keys (`<prefix>:*`) from the shared Redis. */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -1,0 +1,75 @@
+/**
+ * Reading the global log without skipping an event: first the readable limit `bound << 20`, where bound is the
+ * smallest transaction id of a session holding the schema's append lock, or the snapshot's xmax; then, in a LATER
+ * statement (a newer snapshot), only positions below it. Every appender with a smaller id has finished by then and
+ * every later one gets a larger id (proof, race by race, in docs/adr/0001-event-store.md).
+ */
+import { EventStoreError, validatePositiveInt } from '@ntm/event-store';
+import type { AllPage, ReadAllOptions } from '@ntm/event-store';
+import type { SqlClient } from '@ntm/sql';
+import { APPEND_LOCK_NAMESPACE } from './schema.js';
+import { EVENT_COLUMNS, storeQuery, toRecorded, type EventRow } from './storeQuery.js';
+
+export class GlobalLog {
+  /** `table` is the quoted events table, `schemaName` the unquoted schema (the append lock's key). */
+  constructor(
+    private readonly table: string,
+    private readonly schemaName: string,
+  ) {}
+
+  /**
+   * The readable limit. pg_stat_activity shows 32-bit ids, widened here against xmax (live ids are within 2^31 of
+   * it); ids at or above xmax cannot lower the bound and are ignored. The caller must read with a LATER statement.
+   */
+  private async readableLimit(sql: SqlClient): Promise<string> {
+    const { rows } = await storeQuery<{ limit: string }>(
+      sql,
+      `SELECT (least(s.xmax, min(s.xmax - h.behind) FILTER (WHERE h.behind < 2147483648)) << 20)::text AS limit
+         FROM (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax) s
+         LEFT JOIN LATERAL (
+           SELECT ((s.xmax - a.backend_xid::text::bigint) % 4294967296 + 4294967296) % 4294967296 AS behind
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND l.objid = hashtext($2)::oid
+              AND l.objsubid = 2 AND a.backend_xid IS NOT NULL) h ON true
+        GROUP BY s.xmax`,
+      [APPEND_LOCK_NAMESPACE, this.schemaName],
+    );
+    return rows[0]!.limit;
+  }
+
+  /** One page of the log after `options.after`, below the readable limit. */
+  async read(sql: SqlClient, options: ReadAllOptions): Promise<AllPage> {
+    const after = options.after ?? 0n;
+    const limit = options.limit ?? 1000;
+    if (typeof after !== 'bigint' || after < 0n) {
+      throw new EventStoreError('INVALID_ARGUMENT', 'after must be a bigint >= 0');
+    }
+    validatePositiveInt(limit, 'limit');
+    const readable = await this.readableLimit(sql);
+    // The page is cut from an index scan in position order, then trimmed at the horizon: a horizon inside the
+    // index condition made PGlite (no autovacuum, so no statistics) pick a bitmap scan and sort the whole rest of
+    // the log for every page. The trimmed rows are a suffix of the page, so what remains is still gap-free.
+    const { rows } = await storeQuery<EventRow>(
+      sql,
+      `SELECT page.* FROM (
+         SELECT ${EVENT_COLUMNS}, e.position AS sort_key FROM ${this.table} e
+         WHERE e.position > $1::bigint ORDER BY e.position LIMIT $2) page
+       WHERE page.sort_key < $3::bigint
+       ORDER BY page.sort_key`,
+      [after.toString(), limit, readable],
+    );
+    const events = rows.map(toRecorded);
+    return { events, nextAfter: events.at(-1)?.position ?? after, isEnd: events.length < limit };
+  }
+
+  /** The position of the last readable event, 0 when there is none. */
+  async headPosition(sql: SqlClient): Promise<bigint> {
+    const readable = await this.readableLimit(sql);
+    const { rows } = await storeQuery<{ position: string | null }>(
+      sql,
+      `SELECT max(position)::text AS position FROM ${this.table} WHERE position < $1::bigint`,
+      [readable],
+    );
+    return BigInt(rows[0]?.position ?? 0);
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Group commit (docs/adr/0008-group-commit.md). An append whose events are chained goes out at once when no INSERT
+ * of this store is in flight; the appends that become ready meanwhile wait for it and then go out together as ONE
+ * autocommit INSERT: one transaction (one id, so consecutive positions and the same ordering argument as a single
+ * append, docs/adr/0001-event-store.md), one round trip, one commit. Measured at 8 writers, one INSERT in flight at
+ * a time carried about twice the appends per second of one INSERT per append, at a third of the client CPU per
+ * append. A group holds one append per stream (a later one on the same stream waits for the next group) and at
+ * most VALUES_BATCH events; larger appends go alone through one jsonb document.
+ */
+import type { ChainedEvent } from '@ntm/event-store';
+import type { SqlClient } from '@ntm/sql';
+import { storeQuery } from './storeQuery.js';
+
+/** Most events in one VALUES INSERT (an append or a group of appends); a larger append goes through jsonb. */
+const VALUES_BATCH = 1000;
+/** Groups of up to this many rows use prepared statements (one text per row count). */
+const PREPARED_GROUP_ROWS = 16;
+const COLUMNS =
+  'position, stream_id, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, recorded_at';
+
+/** An append waiting for its group's INSERT. */
+interface PendingInsert {
+  streamId: string;
+  chained: ChainedEvent[];
+  resolve: (position: bigint) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommit {
+  private pending: PendingInsert[] = [];
+  private inFlight = false;
+  private flushScheduled = false;
+  private readonly table: string;
+
+  /** `schema` is the quoted schema name. */
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly schema: string,
+    private readonly now: () => Date,
+  ) {
+    this.table = `${schema}.events`;
+  }
+
+  /**
+   * Inserts the chained events of one append; resolves with its last position once committed. Any error fails
+   * every append of the group: a unique violation (one stream's conflict or retried batch undoes the whole group)
+   * is for the caller to decide on again, on its own.
+   */
+  insert(streamId: string, chained: ChainedEvent[]): Promise<bigint> {
+    if (chained.length > VALUES_BATCH) return this.insertLarge(streamId, chained);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ streamId, chained, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  /**
+   * Flushes once the current turn of the event loop is done: the appends that callers issue in one turn (the
+   * writers woken by the previous group's answer) go out together instead of the first one alone.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.inFlight || this.pending.length === 0) return;
+    const group: PendingInsert[] = [];
+    const later: PendingInsert[] = [];
+    const streams = new Set<string>();
+    let events = 0;
+    for (const pending of this.pending) {
+      if (streams.has(pending.streamId) || events + pending.chained.length > VALUES_BATCH) {
+        later.push(pending);
+        continue;
+      }
+      group.push(pending);
+      streams.add(pending.streamId);
+      events += pending.chained.length;
+    }
+    this.pending = later;
+    this.inFlight = true;
+    this.insertGroup(group)
+      .then(
+        (positions) => group.forEach((pending, i) => pending.resolve(positions[i]!)),
+        (error: unknown) => group.forEach((pending) => pending.reject(error)),
+      )
+      .finally(() => {
+        this.inFlight = false;
+        this.scheduleFlush();
+      });
+  }
+
+  /** One autocommit INSERT of the appends' events (plain VALUES); the last position of each append, in order. */
+  private async insertGroup(group: readonly PendingInsert[]): Promise<bigint[]> {
+    const rowCount = group.reduce((sum, pending) => sum + pending.chained.length, 0);
+    // A single row calls append_transaction_id() in its VALUES: evaluated once, before that row's insert assigns
+    // the id (measured about 10% faster at 8 writers than the CTE). Several rows take the id from one materialised
+    // CTE, evaluated once before the first row is inserted: a call per row would run again after the first row's
+    // insert had assigned the id, which append_transaction_id() refuses.
+    const single = rowCount === 1;
+    const position = single
+      ? `(${this.schema}.append_transaction_id() << 20)`
+      : '((SELECT id FROM txid) << 20)';
+    const params: unknown[] = [this.now().toISOString()];
+    const tuples: string[] = [];
+    for (const { streamId, chained } of group) {
+      for (const event of chained) {
+        const n = params.length;
+        params.push(
+          streamId,
+          event.revision.toString(),
+          event.eventId,
+          event.type,
+          event.schemaVersion,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+          event.prevHash,
+          event.hash,
+        );
+        tuples.push(
+          `(${position} + ${tuples.length}, $${n + 1}, $${n + 2}::bigint, $${n + 3}::uuid, $${n + 4}, ` +
+            `$${n + 5}::integer, $${n + 6}::jsonb, $${n + 7}::jsonb, $${n + 8}, $${n + 9}, $1::timestamptz)`,
+        );
+      }
+    }
+    const { rows } = await storeQuery<{ position: string; stream_id: string; revision: string }>(
+      this.sql,
+      `${single ? '' : `WITH ${this.txid()} `}INSERT INTO ${this.table} (${COLUMNS}) VALUES ${tuples.join(', ')}
+       RETURNING position::text AS position, stream_id, revision::text AS revision`,
+      params,
+      // One text per number of rows: the small groups that are the common case are worth keeping prepared.
+      rowCount <= PREPARED_GROUP_ROWS,
+    );
+    // RETURNING promises no order: match each append to its last row.
+    const positions = new Map(rows.map((row) => [`${row.stream_id}\n${row.revision}`, BigInt(row.position)]));
+    return group.map(({ streamId, chained }) => positions.get(`${streamId}\n${chained.at(-1)!.revision}`)!);
+  }
+
+  private txid(): string {
+    return `txid AS MATERIALIZED (SELECT ${this.schema}.append_transaction_id() AS id)`;
+  }
+
+  /** An append of more than VALUES_BATCH events: alone, through one jsonb document. */
+  private async insertLarge(streamId: string, chained: ChainedEvent[]): Promise<bigint> {
+    const records = chained.map((event, i) => ({
+      i,
+      revision: event.revision.toString(),
+      event_id: event.eventId,
+      type: event.type,
+      schema_version: event.schemaVersion,
+      data: event.data,
+      metadata: event.metadata,
+      prev_hash: event.prevHash,
+      hash: event.hash,
+    }));
+    const { rows } = await storeQuery<{ position: string }>(
+      this.sql,
+      `WITH ${this.txid()}, ins AS (
+         INSERT INTO ${this.table} (${COLUMNS})
+         SELECT ((SELECT id FROM txid) << 20) + r.i, $1, r.revision, r.event_id, r.type, r.schema_version, r.data,
+                r.metadata, r.prev_hash, r.hash, $3::timestamptz
+         FROM jsonb_to_recordset($2::jsonb) AS r(i integer, revision bigint, event_id uuid, type text,
+              schema_version integer, data jsonb, metadata jsonb, prev_hash text, hash text)
+         RETURNING position)
+       SELECT max(position)::text AS position FROM ins`,
+      [streamId, JSON.stringify(records), this.now().toISOString()],
+    );
+    return BigInt(rows[0]!.position);
+  }
+}
