@@ -6,15 +6,19 @@
 import type { FastifyInstance } from 'fastify';
 import { vietnamDate } from '@ntm/domain';
 import { createInlineProjector } from '@ntm/projections';
-import { measureLag } from '@ntm/projector';
-import type { Config } from './config.js';
+import {
+  measureLag,
+  openInfrastructure,
+  openVerifier,
+  openWakeUpQueues,
+  wakeUpQueuesOptions,
+  type Config,
+} from '@ntm/runtime';
 import { createServer } from './app.js';
 import type { Clock } from './clock.js';
 import { startBanner } from './startBanner.js';
-import { openInfrastructure, openVerifier } from './infrastructure.js';
 import type { AppendedNotice } from './plugins/infrastructure.js';
 import { InlineLag } from './inlineLag.js';
-import { openProjectionQueues } from './projectionQueues.js';
 
 /** Starts the service and returns the listening server; the process exits after a shutdown signal. */
 export async function runService(config: Config, clock: Clock): Promise<FastifyInstance> {
@@ -27,12 +31,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     : await createInlineProjector(infra.store, infra.sql, { schema: infra.readModelSchema });
   await projector?.catchUpAll();
   const wakeUps = config.REDIS_URL
-    ? openProjectionQueues({
-        redisUrl: config.REDIS_URL,
-        queuePrefix: config.QUEUE_PREFIX,
-        partitions: config.PARTITIONS,
-        redisPrefix: config.BULLMQ_PREFIX,
-      })
+    ? openWakeUpQueues(wakeUpQueuesOptions({ ...config, REDIS_URL: config.REDIS_URL }))
     : undefined;
   // Lag is wall-clock time, not the business clock.
   const inlineLag = new InlineLag();
@@ -69,7 +68,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     operations: wakeUps
       ? {
           projectionLag: () => measureLag(infra.store, infra.sql, infra.readModelSchema, () => new Date()),
-          requeue: (streamId) => wakeUps.requeue(infra.store, streamId),
+          requeue: (streamId) => wakeUps.wake(infra.store, streamId),
           queues: wakeUps.queues,
           ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
         }

@@ -1,17 +1,17 @@
 // The dispatcher's operator server over HTTP (real PostgreSQL for the parked-stream table): who may reach it, and
 // where it listens by default.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateReadModels, parkStream } from '@ntm/projections';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
-import { loadConfig } from './config.js';
-import { projectorRoutes } from './projectorRoutes.js';
+import { createTokenVerifier, LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
+import { loadConfig } from '@ntm/runtime';
+import { startDispatcherServer } from './dispatcherServer.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tag = `ops${randomBytes(4).toString('hex')}`;
-const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const METRICS_TOKEN = 'm'.repeat(32);
 const token = (role: 'administrator' | 'auditor') =>
   signLocalToken({
     privateKey,
@@ -24,23 +24,47 @@ const token = (role: 'administrator' | 'auditor') =>
 let opened: OpenedPostgresStore;
 let url: string;
 let close: () => Promise<void>;
+const woken: string[] = [];
 
 beforeAll(async () => {
   opened = await openPostgresStore({ connectionString: DATABASE_URL, schema: `${tag}_events` });
   await migrateReadModels(opened.sql, `${tag}_rm`);
-  await parkStream(opened.sql, 'dossier-a', { code: 'POISON_EVENT', message: 'bad', revision: 0n }, {
-    schema: `${tag}_rm`,
-    now: () => new Date().toISOString(),
+  await parkStream(
+    opened.sql,
+    'dossier-a',
+    { code: 'POISON_EVENT', message: 'bad', revision: 0n },
+    {
+      schema: `${tag}_rm`,
+      now: () => new Date().toISOString(),
+    },
+  );
+  // As the dispatcher starts it, from the configuration's defaults (a free port instead of 9464).
+  const config = loadConfig({
+    DATABASE_URL,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    METRICS_PORT: '0',
+    METRICS_TOKEN,
+    LOG_LEVEL: 'silent',
   });
-  const app = Fastify();
-  await app.register(projectorRoutes, { store: opened.store, sql: opened.sql, schema: `${tag}_rm` });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const started = await startDispatcherServer({
+    config,
+    infra: { store: opened.store, sql: opened.sql, readModelSchema: `${tag}_rm` },
+    verifyToken: createTokenVerifier({ keys: { publicKey }, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
+    queues: [],
+    wake: (streamId) => {
+      woken.push(streamId);
+      return Promise.resolve();
+    },
+  });
+  url = started.url;
+  const app = started.app;
   close = () => app.close();
 });
 
 afterAll(async () => {
   await close();
-  for (const s of [`${tag}_events`, `${tag}_rm`]) await opened.sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  for (const s of [`${tag}_events`, `${tag}_rm`])
+    await opened.sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
   await opened.close();
 });
 
@@ -68,8 +92,23 @@ describe("the dispatcher's operator server", () => {
   });
 
   it('listens on the loopback interface unless told otherwise', () => {
-    expect(loadConfig({ DATABASE_URL, REDIS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({
-      METRICS_HOST: '127.0.0.1',
+    expect(new URL(url).hostname).toBe('127.0.0.1');
+  });
+
+  it('lets an administrator list and release parked streams, and the metrics token read /metrics only', async () => {
+    const admin = await token('administrator');
+    expect(JSON.parse((await call('/projections/parked', admin)).text)).toMatchObject({
+      items: [{ stream_id: 'dossier-a', error_code: 'POISON_EVENT' }],
     });
+    expect((await call('/projections/parked', METRICS_TOKEN)).status).toBe(401);
+    const metrics = await call('/metrics', METRICS_TOKEN);
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toContain('ntm_projection_parked_streams 1');
+    expect((await call('/metrics', admin)).status).toBe(200);
+    expect((await call('/projections/parked/dossier-a', admin, 'DELETE')).status).toBe(204);
+    expect(woken).toEqual(['dossier-a']);
+    const again = await call('/projections/parked/dossier-a', admin, 'DELETE');
+    expect(again.status).toBe(404);
+    expect(JSON.parse(again.text)).toMatchObject({ code: 'STREAM_NOT_PARKED' });
   });
 });

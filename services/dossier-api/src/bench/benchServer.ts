@@ -1,5 +1,5 @@
 /** The service as the benchmark runs it: the same composition, with a clock fixed at BENCH_NOW. */
-import { loadConfig } from '../config.js';
+import { loadConfig } from '@ntm/runtime';
 import { FixedClock } from '../clock.js';
 import { runService } from '../runService.js';
 

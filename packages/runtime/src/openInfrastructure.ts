@@ -1,10 +1,13 @@
 /**
- * Opens the store the configuration asks for, and the SQL database beside it (idempotency table, read models).
- * EventStoreDB keeps its events in the cluster and its SQL tables in DATABASE_URL, or in the embedded database
- * when none is given.
+ * The one way every process opens its stores: the event store the configuration asks for, and the SQL database
+ * beside it (the API's idempotency table, the read models, the projector's positions). EventStoreDB keeps its
+ * events in the cluster and its SQL tables in DATABASE_URL, or in the embedded database when none is given.
+ * The API, the dispatcher, the workers and the rebuild command all call `openInfrastructure`, so none of them
+ * can open another store than the one configured.
  */
 import { join } from 'node:path';
 import type { EventStore } from '@ntm/event-store';
+import type { SqlClient } from '@ntm/sql';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { openEmbeddedStore } from '@ntm/store-embedded';
 import { openEventStoreDb } from '@ntm/store-eventstoredb';
@@ -16,15 +19,15 @@ import {
   type TokenVerifier,
 } from '@ntm/auth';
 import type { Config } from './config.js';
-import type { SqlClient } from '@ntm/sql';
 
 export type StoreMode = 'embedded' | 'postgres' | 'eventstoredb';
 
 export interface Infrastructure {
   mode: StoreMode;
   store: EventStore;
-  /** the SQL database beside the events: the API's idempotency table and the read models */
+  /** the SQL database beside the events: idempotency table, read models, dispatcher positions */
   sql: SqlClient;
+  /** schema of the SQL store's own tables in `sql` */
   sqlSchema: string;
   /** schema of the projections' read models in `sql` */
   readModelSchema: string;
@@ -35,6 +38,12 @@ export interface Infrastructure {
 /** Schema of the embedded store's events and of the API's own tables in embedded mode. */
 const EMBEDDED_SCHEMA = 'event_store';
 
+/** Where the events live, from what is configured: EventStoreDB first, then PostgreSQL, else embedded. */
+export function storeModeOf(config: Config): StoreMode {
+  if (config.EVENTSTORE_CONNECTION_STRING) return 'eventstoredb';
+  return config.DATABASE_URL ? 'postgres' : 'embedded';
+}
+
 async function openSql(config: Config) {
   return config.DATABASE_URL
     ? {
@@ -42,6 +51,7 @@ async function openSql(config: Config) {
           connectionString: config.DATABASE_URL,
           schema: config.DATABASE_SCHEMA,
           maxConnections: config.DATABASE_POOL_SIZE,
+          notifyIntervalMs: config.TAIL_INTERVAL_MS,
         })),
         schema: config.DATABASE_SCHEMA,
       }
@@ -51,30 +61,27 @@ async function openSql(config: Config) {
       };
 }
 
-/** Opens the configured store and SQL database. */
+/** Opens the configured event store and the SQL database beside it. */
 export async function openInfrastructure(config: Config): Promise<Infrastructure> {
+  const mode = storeModeOf(config);
   const base = await openSql(config);
-  if (config.EVENTSTORE_CONNECTION_STRING) {
-    const esdb = openEventStoreDb({ connectionString: config.EVENTSTORE_CONNECTION_STRING });
-    return {
-      mode: 'eventstoredb',
-      store: esdb,
-      sql: base.sql,
-      sqlSchema: base.schema,
-      readModelSchema: config.READ_MODEL_SCHEMA,
-      close: async () => {
-        await esdb.close();
-        await base.close();
-      },
-    };
+  const common = { sql: base.sql, sqlSchema: base.schema, readModelSchema: config.READ_MODEL_SCHEMA };
+  if (mode !== 'eventstoredb') return { mode, store: base.store, ...common, close: () => base.close() };
+  let esdb;
+  try {
+    esdb = openEventStoreDb({ connectionString: config.EVENTSTORE_CONNECTION_STRING! });
+  } catch (error) {
+    await base.close();
+    throw error;
   }
   return {
-    mode: config.DATABASE_URL ? 'postgres' : 'embedded',
-    store: base.store,
-    sql: base.sql,
-    sqlSchema: base.schema,
-    readModelSchema: config.READ_MODEL_SCHEMA,
-    close: () => base.close(),
+    mode,
+    store: esdb,
+    ...common,
+    close: async () => {
+      await esdb.close();
+      await base.close();
+    },
   };
 }
 
