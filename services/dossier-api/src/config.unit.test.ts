@@ -1,54 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
 import { etagOf, parseIfMatch } from './dossier.js';
 import { eventIdFor, fingerprintOf, uuidV5 } from './idempotency.js';
 import { languageOf, problems, renderProblem } from './problems.js';
-
-describe('loadConfig', () => {
-  it('defaults to the embedded store on port 3000 under ./data', () => {
-    expect(loadConfig({})).toMatchObject({
-      PORT: 3000,
-      DATA_DIR: './data',
-      DATABASE_SCHEMA: 'public',
-      CORS_ORIGINS: [],
-      RATE_LIMIT_MAX: 1200,
-    });
-  });
-
-  it('splits CORS origins and coerces numbers', () => {
-    expect(loadConfig({ CORS_ORIGINS: 'https://a.vn, https://b.vn', PORT: '8080' })).toMatchObject({
-      CORS_ORIGINS: ['https://a.vn', 'https://b.vn'],
-      PORT: 8080,
-    });
-  });
-
-  it('refuses external keys without issuer and audience, both kinds of key at once, and bad values', () => {
-    for (const env of [
-      { JWKS_URL: 'https://id.example.vn/jwks' },
-      { JWT_PUBLIC_KEY: 'x', JWT_ISSUER: 'i' },
-      { JWKS_URL: 'https://id.example.vn/jwks', JWT_PUBLIC_KEY: 'x', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' },
-      { PORT: 'eighty' },
-      { DATABASE_SCHEMA: 'Robert"); DROP TABLE' },
-      { LOG_LEVEL: 'loud' },
-    ]) {
-      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
-    }
-  });
-
-  it('reads the queue settings and a metrics token of 32 characters at least, or none', () => {
-    const defaults = loadConfig({});
-    expect(defaults).toMatchObject({ QUEUE_PREFIX: 'ntm-projections', PARTITIONS: 4, BULLMQ_PREFIX: 'bull' });
-    expect(defaults.METRICS_TOKEN).toBeUndefined();
-    expect(loadConfig({ METRICS_TOKEN: 'm'.repeat(32), PARTITIONS: '8' })).toMatchObject({
-      METRICS_TOKEN: 'm'.repeat(32),
-      PARTITIONS: 8,
-    });
-    expect(loadConfig({ METRICS_TOKEN: '' }).METRICS_TOKEN).toBeUndefined();
-    for (const env of [{ METRICS_TOKEN: 'short' }, { PARTITIONS: '0' }]) {
-      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
-    }
-  });
-});
 
 describe('preconditions and idempotency helpers', () => {
   it('round-trips revisions through ETag and If-Match and refuses other forms', () => {

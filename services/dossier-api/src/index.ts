@@ -3,5 +3,5 @@
  * test/bench runs it with a fixed clock). `server.ts` is the entry point that runs it as deployed.
  */
 export { runService } from './runService.js';
-export { loadConfig, ConfigError, type Config } from './config.js';
+export { loadConfig, ConfigError, type Config } from '@ntm/runtime';
 export { FixedClock, systemClock, type Clock } from './clock.js';

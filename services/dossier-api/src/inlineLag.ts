@@ -7,7 +7,7 @@
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { q } from '@ntm/projections';
-import type { ProjectionLag } from '@ntm/projector';
+import type { ProjectionLag } from '@ntm/runtime';
 
 /** Tracks the appends the inline projector has not finished yet. */
 export class InlineLag {

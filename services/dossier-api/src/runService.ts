@@ -6,20 +6,29 @@
 import type { FastifyInstance } from 'fastify';
 import { vietnamDate } from '@ntm/domain';
 import { createInlineProjector } from '@ntm/projections';
-import { measureLag } from '@ntm/projector';
-import type { Config } from './config.js';
+import {
+  measureLag,
+  openInfrastructure,
+  openVerifier,
+  openWakeUpQueues,
+  wakeUpQueuesOptions,
+  type Config,
+} from '@ntm/runtime';
 import { createServer } from './app.js';
 import type { Clock } from './clock.js';
 import { startBanner } from './startBanner.js';
-import { openInfrastructure, openVerifier } from './infrastructure.js';
 import type { AppendedNotice } from './plugins/infrastructure.js';
 import { InlineLag } from './inlineLag.js';
-import { openProjectionQueues } from './projectionQueues.js';
 
 /** Starts the service and returns the listening server; the process exits after a shutdown signal. */
 export async function runService(config: Config, clock: Clock): Promise<FastifyInstance> {
   const { verifyToken, local } = await openVerifier(config);
-  const infra = await openInfrastructure(config);
+  // Connections lost before the server (and its logger) exists go to stderr; the pools reconnect either way.
+  let connectionLost = (err: Error) => console.warn(`database connection lost (reconnecting): ${err.message}`);
+  const infra = await openInfrastructure(config, {
+    applicationName: 'ntm-api',
+    onConnectionError: (err) => connectionLost(err),
+  });
   // Without Redis there is no projector service to wake: the projections run in this process after each append,
   // and catch up once at start with whatever was appended while the process was down.
   const projector = config.REDIS_URL
@@ -27,12 +36,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     : await createInlineProjector(infra.store, infra.sql, { schema: infra.readModelSchema });
   await projector?.catchUpAll();
   const wakeUps = config.REDIS_URL
-    ? openProjectionQueues({
-        redisUrl: config.REDIS_URL,
-        queuePrefix: config.QUEUE_PREFIX,
-        partitions: config.PARTITIONS,
-        redisPrefix: config.BULLMQ_PREFIX,
-      })
+    ? openWakeUpQueues(wakeUpQueuesOptions({ ...config, REDIS_URL: config.REDIS_URL }))
     : undefined;
   // Lag is wall-clock time, not the business clock.
   const inlineLag = new InlineLag();
@@ -69,7 +73,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     operations: wakeUps
       ? {
           projectionLag: () => measureLag(infra.store, infra.sql, infra.readModelSchema, () => new Date()),
-          requeue: (streamId) => wakeUps.requeue(infra.store, streamId),
+          requeue: (streamId) => wakeUps.wake(infra.store, streamId),
           queues: wakeUps.queues,
           ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
         }
@@ -79,6 +83,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
           ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
         },
   });
+  connectionLost = (err) => server.log.warn({ err }, 'database connection lost (reconnecting)');
   await server.ready();
 
   const base = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;

@@ -1,5 +1,5 @@
 /** Starts the dossier API with the system clock; see runService.ts for what starting means. */
-import { loadConfig } from './config.js';
+import { loadConfig } from '@ntm/runtime';
 import { systemClock } from './clock.js';
 import { runService } from './runService.js';
 

@@ -8,12 +8,11 @@
  * wake-ups of the streams still behind between the two. Wake-ups are idempotent, so handing on twice is harmless;
  * handing on never is what this prevents.
  */
-import { Queue } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Queue } from 'bullmq';
 import type { EventStore, RecordedEvent, Subscription } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { migrateReadModels, q } from '@ntm/projections';
-import { partitionQueueName, queueNameFor, type WakeUp, type WakeUpJob } from './partitions.js';
+import { openWakeUpQueues, type WakeUp, type WakeUpJob } from '@ntm/runtime';
 
 export interface DispatcherOptions {
   store: EventStore;
@@ -29,7 +28,7 @@ export interface DispatcherOptions {
   redisPrefix?: string;
   /** how often to advance `confirmed` and repair lost jobs; default 1000 ms */
   reconcileIntervalMs?: number;
-  /** attempts per wake-up before the stream is parked; default 5 */
+  /** attempts per wake-up before the stream is parked; default `WAKE_UP_ATTEMPTS` (5) */
   attempts?: number;
   now?: () => Date;
   onError?: (error: unknown) => void;
@@ -49,6 +48,8 @@ export interface Dispatcher {
   reconcile(): Promise<void>;
   stats(): DispatcherStats;
   queues(): Queue[];
+  /** Wakes one stream up in its partition at its current head (after an operator released it). */
+  wake(streamId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,32 +65,18 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, sql } = options;
   const schema = options.schema ?? 'read_models';
   const s = q(schema);
-  const queuePrefix = options.queuePrefix ?? 'ntm-projections';
-  const partitions = options.partitions ?? 4;
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? (() => undefined);
-  // null: commands wait for a reconnect instead of failing, so an outage pauses the dispatcher, not the log.
-  const redisOptions: RedisOptions = {
-    maxRetriesPerRequest: null,
-    retryStrategy: (n) => Math.min(n * 100, 2000),
-  };
-  const connection = new Redis(options.redisUrl, redisOptions);
-  const queues = Array.from(
-    { length: partitions },
-    (_, i) =>
-      new Queue<WakeUpJob>(partitionQueueName(queuePrefix, i), {
-        connection,
-        prefix: options.redisPrefix ?? 'bull',
-        defaultJobOptions: {
-          attempts: options.attempts ?? 5,
-          backoff: { type: 'exponential', delay: 200 },
-          // A completed wake-up tells an operator nothing; keeping 1,000 of them cost Redis work on every job.
-          removeOnComplete: true,
-          removeOnFail: { count: 10_000 },
-        },
-      }),
-  );
-  const queueOf = new Map(queues.map((queue) => [queue.name, queue]));
+  // Commands wait for a reconnect instead of failing, so an outage pauses the dispatcher, not the log.
+  const partitioned = openWakeUpQueues({
+    redisUrl: options.redisUrl,
+    queuePrefix: options.queuePrefix,
+    partitions: options.partitions,
+    redisPrefix: options.redisPrefix,
+    attempts: options.attempts,
+    redisOptions: { retryStrategy: (n) => Math.min(n * 100, 2000) },
+  });
+  const { queues, connection } = partitioned;
 
   let handedOn = 0n;
   let confirmed = 0n;
@@ -106,14 +93,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (seenReady) redisResets += 1;
     seenReady = true;
   });
-  // ioredis reports every failed reconnect here; the retry strategy already handles them.
-  connection.on('error', () => undefined);
 
   /** Enqueues one wake-up per stream: one job per queue, all added in one Redis round trip per queue. */
   const enqueue = async (heads: Map<string, bigint>): Promise<void> => {
     const perQueue = new Map<Queue<WakeUpJob>, WakeUp[]>();
     for (const [streamId, revision] of heads) {
-      const queue = queueOf.get(queueNameFor(queuePrefix, streamId, partitions))!;
+      const queue = partitioned.queueFor(streamId);
       const wakeUps = perQueue.get(queue) ?? [];
       wakeUps.push({ streamId, upToRevision: String(revision) });
       perQueue.set(queue, wakeUps);
@@ -241,12 +226,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     reconcile,
     stats: () => ({ handedOn, confirmed, lagSeconds, redisResets }),
     queues: () => queues,
+    wake: (streamId) => partitioned.wake(store, streamId),
     async close() {
       if (timer) clearInterval(timer);
       await subscription?.close();
       // Wake-ups still in flight need not be awaited: a restart resumes from `confirmed` and hands them on again.
       await Promise.race([reconciling?.catch(() => undefined), sleep(REPAIR_TIMEOUT_MS)]);
-      await Promise.race([Promise.all(queues.map((queue) => queue.close())), sleep(REPAIR_TIMEOUT_MS)]);
+      await Promise.race([partitioned.close(), sleep(REPAIR_TIMEOUT_MS)]);
       connection.disconnect();
     },
   };

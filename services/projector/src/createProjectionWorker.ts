@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { createCatchUpBatcher, parkStream, ProjectionError } from '@ntm/projections';
-import { partitionQueueName, type WakeUpJob } from './partitions.js';
+import { partitionQueueName, type WakeUpJob } from '@ntm/runtime';
 
 export interface ProjectionWorkerOptions {
   store: EventStore;

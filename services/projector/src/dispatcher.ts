@@ -1,54 +1,50 @@
 /**
- * Entry point: `node services/projector/dist/dispatcher.js` with DATABASE_URL and REDIS_URL. Follows the log,
- * enqueues wake-ups, and serves /metrics and the parked-stream routes on METRICS_PORT. SIGTERM/SIGINT: stop
- * following, let the current hand-on finish, close.
+ * Entry point: `node services/projector/dist/dispatcher.js` with REDIS_URL and DATABASE_URL (events in PostgreSQL,
+ * or in EventStoreDB with EVENTSTORE_CONNECTION_STRING). Follows the log, enqueues wake-ups, and serves the
+ * operator routes on METRICS_HOST:METRICS_PORT (127.0.0.1:9464). SIGTERM/SIGINT: stop following, let the current
+ * hand-on finish, close.
  */
-import Fastify from 'fastify';
 import { pino } from 'pino';
-import { openPostgresStore } from '@ntm/store-postgres';
-import { loadConfig } from './config.js';
+import {
+  loadConfig,
+  openInfrastructure,
+  openVerifier,
+  requireProjectorSettings,
+  wakeUpQueuesOptions,
+} from '@ntm/runtime';
 import { createDispatcher } from './createDispatcher.js';
-import { projectorRoutes } from './projectorRoutes.js';
-import { wakeStream } from './partitions.js';
+import { startDispatcherServer } from './dispatcherServer.js';
 
-const config = loadConfig();
-const log = pino({ name: 'projector-dispatcher' });
-const opened = await openPostgresStore({
-  connectionString: config.databaseUrl,
-  schema: config.eventsSchema,
-  notifyIntervalMs: config.tailIntervalMs,
+const config = requireProjectorSettings(loadConfig());
+const log = pino({ name: 'projector-dispatcher', level: config.LOG_LEVEL });
+const { verifyToken } = await openVerifier(config);
+const infra = await openInfrastructure(config, {
   applicationName: 'ntm-dispatcher',
   onConnectionError: (err) => log.warn({ err }, 'database connection lost (reconnecting)'),
 });
 const dispatcher = createDispatcher({
-  store: opened.store,
-  sql: opened.sql,
-  redisUrl: config.redisUrl,
-  schema: config.readModelSchema,
-  queuePrefix: config.queuePrefix,
-  partitions: config.partitions,
-  redisPrefix: config.redisPrefix,
+  store: infra.store,
+  sql: infra.sql,
+  schema: infra.readModelSchema,
+  ...wakeUpQueuesOptions(config),
   onError: (err) => log.warn({ err }, 'dispatcher error (retrying)'),
 });
 await dispatcher.start();
 
-const app = Fastify({ logger: false });
-await app.register(projectorRoutes, {
-  store: opened.store,
-  sql: opened.sql,
-  schema: config.readModelSchema,
+const { app, url } = await startDispatcherServer({
+  config,
+  infra,
+  verifyToken,
   queues: dispatcher.queues(),
-  requeue: (streamId) =>
-    wakeStream(dispatcher.queues(), config.queuePrefix, config.partitions, opened.store, streamId),
+  wake: (streamId) => dispatcher.wake(streamId),
 });
-await app.listen({ port: config.metricsPort, host: '0.0.0.0' });
-log.info({ port: config.metricsPort, partitions: config.partitions }, 'dispatcher started');
+log.info({ url, store: infra.mode, partitions: config.PARTITIONS }, 'dispatcher started');
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   await app.close();
   await dispatcher.close();
-  await opened.close();
+  await infra.close();
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -14,7 +14,7 @@ import { compareReadModels, migrateReadModels, rebuild } from '@ntm/projections'
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import { createDispatcher, type Dispatcher } from './createDispatcher.js';
 import { createProjectionWorker, type ProjectionWorker } from './createProjectionWorker.js';
-import { partitionQueueName, queueNameFor, type WakeUpJob } from './partitions.js';
+import { partitionQueueName, queueNameFor, type WakeUpJob } from '@ntm/runtime';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

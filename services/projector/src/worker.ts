@@ -1,39 +1,34 @@
 /**
- * Entry point: `node services/projector/dist/worker.js` with DATABASE_URL and REDIS_URL; run as many as needed.
- * SIGTERM/SIGINT: stop taking jobs, finish the ones in flight, close. A restart resumes from the checkpoints.
+ * Entry point: `node services/projector/dist/worker.js` with REDIS_URL and DATABASE_URL (events in PostgreSQL, or
+ * in EventStoreDB with EVENTSTORE_CONNECTION_STRING); run as many as needed. SIGTERM/SIGINT: stop taking jobs,
+ * finish the ones in flight, close. A restart resumes from the checkpoints.
  */
 import { pino } from 'pino';
-import { openPostgresStore } from '@ntm/store-postgres';
-import { loadConfig } from './config.js';
+import { loadConfig, openInfrastructure, requireProjectorSettings, wakeUpQueuesOptions } from '@ntm/runtime';
 import { createProjectionWorker } from './createProjectionWorker.js';
 
-const config = loadConfig();
-const log = pino({ name: 'projector-worker' });
-const opened = await openPostgresStore({
-  connectionString: config.databaseUrl,
-  schema: config.eventsSchema,
+const config = requireProjectorSettings(loadConfig());
+const log = pino({ name: 'projector-worker', level: config.LOG_LEVEL });
+const infra = await openInfrastructure(config, {
   applicationName: 'ntm-worker',
   onConnectionError: (err) => log.warn({ err }, 'database connection lost (reconnecting)'),
 });
 const worker = createProjectionWorker({
-  store: opened.store,
-  sql: opened.sql,
-  redisUrl: config.redisUrl,
-  schema: config.readModelSchema,
-  queuePrefix: config.queuePrefix,
-  partitions: config.partitions,
-  redisPrefix: config.redisPrefix,
-  concurrency: config.concurrency,
-  lockDurationMs: config.lockDurationMs,
+  store: infra.store,
+  sql: infra.sql,
+  schema: infra.readModelSchema,
+  ...wakeUpQueuesOptions(config),
+  concurrency: config.WORKER_CONCURRENCY,
+  lockDurationMs: config.WORKER_LOCK_MS,
   onError: (err) => log.warn({ err }, 'worker error'),
 });
 await worker.ready();
-log.info({ pid: process.pid }, 'worker ready');
+log.info({ pid: process.pid, store: infra.mode }, 'worker ready');
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   await worker.close();
-  await opened.close();
+  await infra.close();
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -6,8 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '@ntm/domain';
 import { ensureLocalKeyPair, LOCAL_AUDIENCE, LOCAL_ISSUER, parseTtl, signLocalToken } from '@ntm/auth';
-import { loadConfig } from '../config.js';
-import { localKeyDir } from '../infrastructure.js';
+import { loadConfig, localKeyDir } from '@ntm/runtime';
 
 const USAGE = 'usage: pnpm run token -- --role <role> --unit <code> [--sub <id>] [--ttl 8h]';
 

@@ -14,9 +14,8 @@ import { FixedClock } from '../../src/clock.js';
 import { sendCommand, type CommandAnswer, type JourneyStep } from '@ntm/testing';
 import type { SqlClient } from '@ntm/sql';
 import type { InfrastructureOptions } from '../../src/plugins/infrastructure.js';
-import { measureLag } from '@ntm/projector';
+import { measureLag, openWakeUpQueues, type WakeUpQueuesOptions } from '@ntm/runtime';
 import { InlineLag } from '../../src/inlineLag.js';
-import { openProjectionQueues, type ProjectionQueuesOptions } from '../../src/projectionQueues.js';
 
 export interface TestServer {
   url: string;
@@ -61,7 +60,7 @@ export interface TestServerOptions {
   /** run the projections in-process after each append (default true, false with `redis`) */
   inlineProjections?: boolean;
   /** `REDIS_URL` mode: the projector's queues (use a prefix of the test's own); the lag is the dispatcher's */
-  redis?: ProjectionQueuesOptions;
+  redis?: WakeUpQueuesOptions;
   /** a static token for `/metrics` */
   metricsToken?: string;
 }
@@ -81,7 +80,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     (options.inlineProjections ?? options.redis === undefined) === false
       ? undefined
       : await createInlineProjector(opened.store, opened.sql, { schema: readModelSchema });
-  const wakeUps = options.redis ? openProjectionQueues(options.redis) : undefined;
+  const wakeUps = options.redis ? openWakeUpQueues(options.redis) : undefined;
   const inlineLag = new InlineLag();
   const metricsToken = options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken };
   const server = await createServer({
@@ -111,7 +110,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     operations: wakeUps
       ? {
           projectionLag: () => measureLag(opened.store, opened.sql, readModelSchema, () => new Date()),
-          requeue: (streamId) => wakeUps.requeue(opened.store, streamId),
+          requeue: (streamId) => wakeUps.wake(opened.store, streamId),
           queues: wakeUps.queues,
           ...metricsToken,
         }

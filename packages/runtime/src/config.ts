@@ -1,8 +1,10 @@
 /**
- * The environment, validated once at the edge. Which store runs follows from what is configured:
- * EventStoreDB with EVENTSTORE_CONNECTION_STRING, PostgreSQL with DATABASE_URL, else the embedded PGlite store
- * under DATA_DIR. Token keys: a JWKS URL or a public key (both need issuer and audience), else the local
- * development key pair under DATA_DIR/keys.
+ * The environment of every process (the API, the projector's dispatcher and workers, the rebuild command), as one
+ * zod schema validated once at the edge. What runs follows from what is configured, never from NODE_ENV: events
+ * in EventStoreDB with EVENTSTORE_CONNECTION_STRING, in PostgreSQL with DATABASE_URL, else in the embedded PGlite
+ * store under DATA_DIR; token keys from a JWKS URL or a public key (both need issuer and audience), else the local
+ * development key pair under DATA_DIR/keys. A process reads only the settings it needs; the projector's processes
+ * also need `requireProjectorSettings`.
  */
 import { z } from 'zod';
 
@@ -12,28 +14,27 @@ const optional = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+const sqlIdentifier = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier');
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
 const ConfigSchema = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** the API's HTTP server */
+    PORT: int(0, 65535, 3000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
     DATA_DIR: z.string().trim().min(1).default('./data'),
     DATABASE_URL: optional,
     /** PostgreSQL connections of the process: at least the number of requests served at once */
-    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
-    DATABASE_SCHEMA: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
-      .default('public'),
-    /** schema of the projections' read models, shared with the projector service */
-    READ_MODEL_SCHEMA: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
-      .default('read_models'),
+    DATABASE_POOL_SIZE: int(1, 200, 20),
+    DATABASE_SCHEMA: sqlIdentifier.default('public'),
+    /** schema of the projections' read models, shared by the API and the projector */
+    READ_MODEL_SCHEMA: sqlIdentifier.default('read_models'),
     EVENTSTORE_CONNECTION_STRING: optional,
     REDIS_URL: optional,
-    /** the projector's wake-up queues (REDIS_URL mode): names, partitions and Redis key prefix, as the projector's */
+    /** the projector's wake-up queues (REDIS_URL mode): names, partitions and Redis key prefix */
     QUEUE_PREFIX: z.string().trim().min(1).default('ntm-projections'),
-    PARTITIONS: z.coerce.number().int().min(1).max(256).default(4),
+    PARTITIONS: int(1, 256, 4),
     BULLMQ_PREFIX: z.string().trim().min(1).default('bull'),
     /** a static bearer token that may read /metrics only (a Prometheus scraper); administrators always may */
     METRICS_TOKEN: z
@@ -42,6 +43,18 @@ const ConfigSchema = z
       .transform((v) => (v === '' ? undefined : v))
       .pipe(z.string().min(32, 'at least 32 characters').optional())
       .optional(),
+    /**
+     * the dispatcher's operator server (metrics, parked streams, queue dashboard). Loopback by default: its routes
+     * need an administrator token anyway, and an operator who wants it on the network says so.
+     */
+    METRICS_PORT: int(0, 65535, 9464),
+    METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    /** jobs in flight per queue in a worker: what a batch of catch-ups is gathered from */
+    WORKER_CONCURRENCY: int(1, 256, 16),
+    /** how long a job's lock lasts without renewal; a dead worker's job is taken again after it */
+    WORKER_LOCK_MS: int(200, 600_000, 30_000),
+    /** least time between two reads of the log's tail (a longer one makes fewer, larger jobs) */
+    TAIL_INTERVAL_MS: int(1, 1000, 10),
     JWKS_URL: z.url().optional(),
     JWT_PUBLIC_KEY: optional,
     JWT_ISSUER: optional,
@@ -60,7 +73,7 @@ const ConfigSchema = z
      * seconds between sweeps of the deadline worker (records DeadlineElapsed for deadlines past their due day);
      * 0 turns it off. Every API process may sweep: sweeps are idempotent.
      */
-    DEADLINE_SWEEP_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+    DEADLINE_SWEEP_SECONDS: int(0, 86_400, 600),
     /** requests per minute per client address */
     RATE_LIMIT_MAX: z.coerce.number().int().positive().default(1200),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -84,6 +97,9 @@ const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 
+/** The settings the projector's processes cannot run without. */
+export type ProjectorConfig = Config & { REDIS_URL: string; DATABASE_URL: string };
+
 /** Raised when the environment is invalid; lists every offending variable. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -100,4 +116,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   return parsed.data;
+}
+
+/**
+ * The dispatcher and the workers: wake-ups travel through Redis, and the read models, checkpoints and dispatcher
+ * positions are SQL tables every process must share, so PostgreSQL (an embedded PGlite belongs to one process).
+ * Events may still live in EventStoreDB.
+ */
+export function requireProjectorSettings(config: Config): ProjectorConfig {
+  const missing = (['REDIS_URL', 'DATABASE_URL'] as const).filter((name) => config[name] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((name) => `${name}: required by the projector's processes`));
+  }
+  return config as ProjectorConfig;
 }

@@ -1,6 +1,7 @@
 /**
- * The BullMQ dashboard (bull-board) for the wake-up queues, as a Fastify plugin. The API mounts it behind the
- * administrator role: see `services/dossier-api/src/routes/operations.ts`, which opens the queues on the whole `REDIS_URL`.
+ * The BullMQ dashboard (bull-board) for the wake-up queues, as a Fastify plugin. Not exported: bull-board's JSON
+ * API can pause queues and retry or remove jobs, so it is only ever mounted inside `operationsRoutes`, behind the
+ * administrator guard.
  */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';

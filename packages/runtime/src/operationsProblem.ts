@@ -1,0 +1,43 @@
+/**
+ * RFC 9457 problem details for the operator routes, rendered as the API renders its own (`type`, localized
+ * `title` and `detail`, stable `code`, `instance`), so that the dispatcher's server, which has no other problem
+ * catalogue, answers like the API.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export interface OperationsProblem {
+  status: 400 | 401 | 403 | 404 | 500;
+  code: string;
+  detail: { vi: string; en: string };
+  extra?: Record<string, unknown>;
+}
+
+const TITLES: Record<OperationsProblem['status'], { vi: string; en: string }> = {
+  400: { vi: 'Yêu cầu không hợp lệ', en: 'Bad request' },
+  401: { vi: 'Chưa xác thực', en: 'Unauthorized' },
+  403: { vi: 'Không có quyền', en: 'Forbidden' },
+  404: { vi: 'Không tìm thấy', en: 'Not found' },
+  500: { vi: 'Lỗi máy chủ', en: 'Internal server error' },
+};
+
+/** Sends the problem in the client's language: English only when its first acceptable language is English. */
+export function sendOperationsProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: OperationsProblem,
+): FastifyReply {
+  const first = request.headers['accept-language']?.split(',')[0]?.trim().toLowerCase() ?? '';
+  const lang = first.startsWith('en') ? 'en' : 'vi';
+  return reply
+    .code(problem.status)
+    .type('application/problem+json; charset=utf-8')
+    .send({
+      type: `urn:ntm:problem:${problem.code.toLowerCase().replaceAll('_', '-')}`,
+      title: TITLES[problem.status][lang],
+      status: problem.status,
+      code: problem.code,
+      detail: problem.detail[lang],
+      instance: request.url,
+      ...problem.extra,
+    });
+}

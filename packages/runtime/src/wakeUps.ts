@@ -1,0 +1,147 @@
+/**
+ * The wake-up contract between whoever appends or releases a stream and the projector's workers: queue names,
+ * partitions, job options and the job's data. Wake-ups are partitioned by a hash of the stream id across N queues:
+ * every wake-up of one stream lands in the same queue, so per-stream order holds without BullMQ Pro groups (and
+ * the conditional checkpoint write makes any reordering harmless anyway). The dispatcher, the workers and the API
+ * (dashboard, queue depths, waking a released stream) all take names and options from here.
+ */
+import { Queue, type DefaultJobOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { EventStore } from '@ntm/event-store';
+import type { Config } from './config.js';
+
+/**
+ * A wake-up: never the events, only a stream to catch up. The worker catches up to the stream's head as read when
+ * it runs, so `upToRevision` (the revision that caused the wake-up) is only a record for operators and for parking
+ * after exhausted retries.
+ */
+export interface WakeUp {
+  streamId: string;
+  /** decimal string: BullMQ stores job data as JSON, which has no bigint */
+  upToRevision: string;
+}
+
+/**
+ * The data of one job: the wake-ups of one partition from one page of the log. One job per stream cost a Redis
+ * script to add, one to take and one to finish per event, which at 500 events/s was a fifth of the machine; a page
+ * read every 10 ms carries a few streams per partition, so a job per partition and page costs a fraction of that.
+ * Streams are not deduplicated across jobs: a wake-up of a stream already caught up finds nothing to do.
+ */
+export interface WakeUpJob {
+  wakeUps: WakeUp[];
+}
+
+/** 32-bit FNV-1a: stable across processes and Node versions, unlike anything seeded. */
+export function hashStreamId(streamId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < streamId.length; i += 1)
+    hash = Math.imul(hash ^ streamId.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+/** Name of the queue that carries the wake-ups of `streamId`. */
+export function queueNameFor(queuePrefix: string, streamId: string, partitions: number): string {
+  return partitionQueueName(queuePrefix, hashStreamId(streamId) % partitions);
+}
+
+export function partitionQueueName(queuePrefix: string, partition: number): string {
+  return `${queuePrefix}-${partition}`;
+}
+
+/** Attempts per wake-up before its streams are parked (`RETRIES_EXHAUSTED`). */
+export const WAKE_UP_ATTEMPTS = 5;
+
+/** Options of every wake-up job, whoever adds it: a released stream that fails again is retried, then parked. */
+export const wakeUpJobOptions = (attempts = WAKE_UP_ATTEMPTS): DefaultJobOptions => ({
+  attempts,
+  backoff: { type: 'exponential', delay: 200 },
+  // A completed wake-up tells an operator nothing; keeping 1,000 of them cost Redis work on every job.
+  removeOnComplete: true,
+  removeOnFail: { count: 10_000 },
+});
+
+/** Where the wake-up queues are; the defaults are the configuration's. */
+export interface WakeUpQueuesOptions {
+  /** the whole URL is used, password and TLS (`rediss:`) included */
+  redisUrl: string;
+  /** default "ntm-projections" */
+  queuePrefix?: string;
+  /** default 4 */
+  partitions?: number;
+  /** BullMQ's Redis key prefix; default "bull" */
+  redisPrefix?: string;
+  /** attempts per job; default `WAKE_UP_ATTEMPTS` */
+  attempts?: number;
+  /** more ioredis options (`maxRetriesPerRequest` is always null: commands wait for a reconnect) */
+  redisOptions?: RedisOptions;
+}
+
+/** The queues as configured (`REDIS_URL`, `QUEUE_PREFIX`, `PARTITIONS`, `BULLMQ_PREFIX`): the same in every process. */
+export function wakeUpQueuesOptions(config: Config & { REDIS_URL: string }): WakeUpQueuesOptions & {
+  queuePrefix: string;
+  partitions: number;
+  redisPrefix: string;
+} {
+  return {
+    redisUrl: config.REDIS_URL,
+    queuePrefix: config.QUEUE_PREFIX,
+    partitions: config.PARTITIONS,
+    redisPrefix: config.BULLMQ_PREFIX,
+  };
+}
+
+export interface WakeUpQueues {
+  queues: Queue<WakeUpJob>[];
+  /** the one Redis connection the queues share */
+  connection: Redis;
+  queuePrefix: string;
+  partitions: number;
+  /** The queue carrying `streamId`'s wake-ups. */
+  queueFor(streamId: string): Queue<WakeUpJob>;
+  /** Wakes one stream up at its current head (after an operator released it); no-op when it has no events. */
+  wake(store: EventStore, streamId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens one Redis connection and the partition queues on it. */
+export function openWakeUpQueues(options: WakeUpQueuesOptions): WakeUpQueues {
+  const queuePrefix = options.queuePrefix ?? 'ntm-projections';
+  const partitions = options.partitions ?? 4;
+  const connection = new Redis(options.redisUrl, { ...options.redisOptions, maxRetriesPerRequest: null });
+  // ioredis reports every failed reconnect here; it keeps retrying, and whatever needs Redis fails on its own.
+  connection.on('error', () => undefined);
+  const queues = Array.from(
+    { length: partitions },
+    (_, i) =>
+      new Queue<WakeUpJob>(partitionQueueName(queuePrefix, i), {
+        connection,
+        prefix: options.redisPrefix ?? 'bull',
+        defaultJobOptions: wakeUpJobOptions(options.attempts),
+      }),
+  );
+  const byName = new Map(queues.map((queue) => [queue.name, queue]));
+  const queueFor = (streamId: string) => byName.get(queueNameFor(queuePrefix, streamId, partitions))!;
+  return {
+    queues,
+    connection,
+    queuePrefix,
+    partitions,
+    queueFor,
+    wake: (store, streamId) => wakeStream(queueFor(streamId), store, streamId),
+    async close() {
+      await Promise.all(queues.map((queue) => queue.close()));
+      connection.disconnect();
+    },
+  };
+}
+
+/** Wakes one stream up in `queue` (its partition's) at its current head; no-op when the stream has no events. */
+export async function wakeStream(
+  queue: Queue<WakeUpJob>,
+  store: EventStore,
+  streamId: string,
+): Promise<void> {
+  const revision = await store.streamRevision(streamId);
+  if (revision === undefined) return;
+  await queue.add('wake-up', { wakeUps: [{ streamId, upToRevision: String(revision) }] });
+}
