@@ -6,19 +6,24 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { verifyChain } from '@ntm/event-store';
 import { allowedCommands } from '@ntm/domain';
-import { DOSSIER_ID, etagOf, loadDossier } from '../dossier.js';
+import { checkJurisdiction } from '@ntm/application';
+import { DOSSIER_ID, etagOf, jurisdictionOf, loadDossier } from '../dossier.js';
 import { problems } from '../problems.js';
 import { DossierView, jsonSafe, viewOf } from './dossiers.js';
 
 const Params = z.object({ id: z.string().regex(DOSSIER_ID) });
 
 const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
-  /** Loads the whole stream and checks the caller may audit it. */
+  const authorize = jurisdictionOf(fastify);
+  /**
+   * Loads the whole stream, its chain unchecked (these routes show a broken one), and checks the caller may audit
+   * it: not found for a caller who may not even read it, as for a dossier that does not exist.
+   */
   async function audited(request: Parameters<typeof fastify.authenticate>[0], id: string) {
     const principal = await fastify.authenticate(request);
     const loaded = await loadDossier(fastify.store, id);
     if (loaded.state === undefined) throw problems.dossierNotFound(id);
-    fastify.authorize(request, principal, 'audit', loaded.state.scope, loaded.state.ruleSet);
+    checkJurisdiction({ authorize }, principal, 'audit', loaded.state, id);
     return { principal, loaded };
   }
 
