@@ -57,27 +57,13 @@ export class DossierCache {
       return { streamId, state, revision: last.revision, hash: last.hash };
     }
     const read = await store.readStream(streamId, { fromRevision: cached.revision });
-    const [head, ...fresh] = read;
-    // The head as cached must still be there, unedited, with the hash this process knows.
-    if (!head || head.revision !== cached.revision)
-      throw new ChainBrokenError(streamId, cached.revision, 'revision_gap', cached.state);
-    if (head.hash !== cached.hash || hashEvent(head) !== head.hash)
-      throw new ChainBrokenError(streamId, cached.revision, 'hash_mismatch', cached.state);
-    let state = cached.state;
-    let previous: RecordedEvent = head;
-    for (const event of fresh) {
-      const reason =
-        event.revision !== previous.revision + 1n
-          ? 'revision_gap'
-          : event.prevHash !== previous.hash
-            ? 'broken_link'
-            : hashEvent(event) !== event.hash
-              ? 'hash_mismatch'
-              : undefined;
-      if (reason) throw new ChainBrokenError(streamId, event.revision, reason, state);
-      state = evolve(state, event);
-      previous = event;
+    const checked = checkTail(streamId, cached, read);
+    if (checked instanceof ChainBrokenError) {
+      // Dropped, so that no command takes the `If-Match` shortcut on it: every use reads (and refuses) again.
+      this.entries.delete(streamId);
+      throw checked;
     }
+    const { state, previous } = checked;
     this.remember(streamId, previous.revision, state, previous.hash);
     return { streamId, state, revision: previous.revision, hash: previous.hash };
   }
@@ -101,4 +87,34 @@ export class DossierCache {
     this.entries.set(streamId, { revision, state, hash });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
+}
+
+/** Folds the events read from the cached head on, or says where the chain breaks. */
+function checkTail(
+  streamId: string,
+  cached: Entry,
+  read: RecordedEvent[],
+): { state: DossierState; previous: RecordedEvent } | ChainBrokenError {
+  const [head, ...fresh] = read;
+  // The head as cached must still be there, unedited, with the hash this process knows.
+  if (!head || head.revision !== cached.revision)
+    return new ChainBrokenError(streamId, cached.revision, 'revision_gap', cached.state);
+  if (head.hash !== cached.hash || hashEvent(head) !== head.hash)
+    return new ChainBrokenError(streamId, cached.revision, 'hash_mismatch', cached.state);
+  let state = cached.state;
+  let previous: RecordedEvent = head;
+  for (const event of fresh) {
+    const reason =
+      event.revision !== previous.revision + 1n
+        ? 'revision_gap'
+        : event.prevHash !== previous.hash
+          ? 'broken_link'
+          : hashEvent(event) !== event.hash
+            ? 'hash_mismatch'
+            : undefined;
+    if (reason) return new ChainBrokenError(streamId, event.revision, reason, state);
+    state = evolve(state, event);
+    previous = event;
+  }
+  return { state, previous };
 }

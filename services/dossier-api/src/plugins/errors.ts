@@ -9,6 +9,7 @@ import { AuthError } from '@ntm/auth';
 import { ApplicationError, DossierNotFoundError, OutOfJurisdictionError } from '@ntm/application';
 import { EventStoreError, WrongExpectedRevisionError } from '@ntm/event-store';
 import { ProjectionError } from '@ntm/projections';
+import { pathOf } from './requestContext.js';
 import { applicationProblem, languageOf, ProblemError, problems, renderProblem } from '../problems.js';
 
 /** Fastify's own 4xx codes, mapped to stable API codes and both languages. */
@@ -108,7 +109,7 @@ function logDenial(error: ApplicationError, request: FastifyRequest): void {
   );
 }
 
-/** Sends a problem in the request's language. */
+/** Sends a problem in the request's language; its `instance` is the path alone (a query may carry a token). */
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -117,7 +118,7 @@ export function sendProblem(
   return reply
     .code(problem.status)
     .type('application/problem+json; charset=utf-8')
-    .send(renderProblem(problem, languageOf(request.headers['accept-language']), request.url));
+    .send(renderProblem(problem, languageOf(request.headers['accept-language']), pathOf(request.url)));
 }
 
 export default fp(
