@@ -26,6 +26,12 @@ async function twoEvents(): Promise<JourneyCursor & { dossierId: string }> {
   return cursor as JourneyCursor & { dossierId: string };
 }
 
+/** Flips a recorded self-assessment's `met`: the event still folds, only its hash tells it was changed. */
+async function forge(streamId: string, revision: bigint): Promise<void> {
+  const [event] = await t.store.readStream(streamId, { fromRevision: revision, maxCount: 1 });
+  await sqlTamper(t.sql, t.schema).editData(streamId, revision, { ...event!.data, met: !event!.data['met'] });
+}
+
 async function get(
   server: TestServer,
   path: string,
@@ -41,7 +47,7 @@ describe('a dossier whose hash chain is broken', () => {
     const cursor = await twoEvents();
     const streamId = dossierStreamId(cursor.dossierId);
     // The head, where the next command would chain on, is edited.
-    await sqlTamper(t.sql, t.schema).editData(streamId, 1n, { criterionCode: 'forged' });
+    await forge(streamId, 1n);
     const before = await t.countEvents();
 
     const replica = await startTestServer({ now: t.clock.now(), shareSchemaOf: t });
@@ -74,7 +80,7 @@ describe('a dossier whose hash chain is broken', () => {
       await replica.close();
     }
     const streamId = dossierStreamId(cursor.dossierId);
-    await sqlTamper(t.sql, t.schema).editData(streamId, 2n, { criterionCode: 'forged' });
+    await forge(streamId, 2n);
     const before = await t.countEvents();
     const answer = await t.sendStep(third!, { dossierId: cursor.dossierId, etag: '"2"' });
     expect([answer.status, answer.body['code']]).toEqual([500, 'CHAIN_BROKEN']);
@@ -83,7 +89,7 @@ describe('a dossier whose hash chain is broken', () => {
 
   it('tells an outsider nothing but that there is no such dossier', async () => {
     const cursor = await twoEvents();
-    await sqlTamper(t.sql, t.schema).editData(dossierStreamId(cursor.dossierId), 1n, { criterionCode: 'x' });
+    await forge(dossierStreamId(cursor.dossierId), 1n);
     const outsider = { id: 'ngoai', role: 'commune_official' as const, unit: '02035' };
     const response = await fetch(`${t.url}/dossiers/${cursor.dossierId}`, {
       headers: { authorization: `Bearer ${await t.tokenFor(outsider)}` },
