@@ -280,7 +280,9 @@ async function load(
       { streamId: error.streamId, revision: String(error.revision), reason: error.reason, action },
       'hash chain broken: dossier refused',
     );
+    // With no trustworthy event (the opening itself altered) no one can be judged a reader: not found.
     if (error.trusted) checkJurisdiction(ports, principal, action, error.trusted, dossierId);
+    else if (!('system' in principal)) throw new DossierNotFoundError(dossierId);
     throw error;
   }
 }
