@@ -195,10 +195,10 @@ async function attempt(
     throw new DossierNotFoundError(dossierId);
   }
 
-  // Jurisdiction before the decider on opening: a stranger must not learn what the domain says about the unit.
   const actor = actorOf(principal, loaded.state);
   const onBehalfOf = 'system' in principal ? undefined : principal.onBehalfOf;
   const today = vietnamDate(now.toISOString());
+  // Jurisdiction before the decider on opening: a stranger must not learn what the domain says about the unit.
   if (creates) {
     const scope = openingScope(input.body, today, ports.domainContext.units);
     if (scope) checkJurisdiction(ports, principal, input.type, { scope });
