@@ -82,10 +82,7 @@ export function decide(
   } catch (error) {
     if (error instanceof DomainError) return { ok: false, error };
     if (error instanceof ReferenceDataError) {
-      const code =
-        error.code === 'INVALID_ARGUMENT' && /holiday data/.test(error.message)
-          ? 'CALENDAR_MISSING_YEAR'
-          : 'VALIDATION_FAILED';
+      const code = error.code === 'CALENDAR_MISSING_YEAR' ? 'CALENDAR_MISSING_YEAR' : 'VALIDATION_FAILED';
       return {
         ok: false,
         error: new DomainError(code, error.message, `dữ liệu tham chiếu không hợp lệ: ${error.message}`, {

@@ -19,7 +19,7 @@ import {
 import type { TokenVerifier } from '@ntm/auth';
 import errors, { sendProblem } from './plugins/errors.js';
 import { ProblemError } from './problems.js';
-import requestContext from './plugins/requestContext.js';
+import requestContext, { requestSerializer } from './plugins/requestContext.js';
 import infrastructure, { type InfrastructureOptions } from './plugins/infrastructure.js';
 import auth from './plugins/auth.js';
 import commandRoutes from './routes/commands.js';
@@ -131,6 +131,8 @@ export async function createServer({ logLevel, ...appOptions }: ServerOptions): 
     },
     logger: {
       level: logLevel ?? 'info',
+      // The request line with its URL's credential-like query values redacted.
+      serializers: { req: requestSerializer },
       redact: {
         paths: [
           'req.headers.authorization',

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { allowedCommands, replay, ROLES, type DomainActor, type Role } from '@ntm/domain';
 import { dossierStreamId } from '@ntm/event-store';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
+import { can, LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
 import { communeJourney, TAN_LAP, THAI_NGUYEN } from '@ntm/testing';
 import { sendCommand } from '@ntm/testing';
 import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
@@ -70,11 +70,14 @@ describe('authorisation matrix along a commune NTM dossier', () => {
               etag: inJurisdiction && roleMayIssue ? '"9999"' : etag,
             });
             probes += 1;
-            const expected = !inJurisdiction
-              ? { status: 403, code: 'OUT_OF_JURISDICTION' }
-              : roleMayIssue
-                ? { status: 412, code: 'REVISION_MISMATCH' }
-                : { status: 403, code: 'ROLE_NOT_ALLOWED' };
+            // Who may not even read the dossier is told it does not exist; a reader who may not act, 403.
+            const expected = !can(actor, 'read', state.scope)
+              ? { status: 404, code: 'DOSSIER_NOT_FOUND' }
+              : !inJurisdiction
+                ? { status: 403, code: 'OUT_OF_JURISDICTION' }
+                : roleMayIssue
+                  ? { status: 412, code: 'REVISION_MISMATCH' }
+                  : { status: 403, code: 'ROLE_NOT_ALLOWED' };
             expect({ type, role, where, status: answer.status, code: answer.body['code'] }).toEqual({
               type,
               role,
@@ -120,7 +123,7 @@ describe('jurisdiction on opening and reading', () => {
     expect(await t.countEvents()).toBe(before);
   });
 
-  it('refuses to show a dossier or its history outside the jurisdiction', async () => {
+  it('answers 404 for a dossier or its history outside the jurisdiction, as for no dossier', async () => {
     const open = communeJourney('ntm', 1).steps[0]!;
     const opened = await sendCommand({
       baseUrl: t.url,
@@ -129,10 +132,11 @@ describe('jurisdiction on opening and reading', () => {
     });
     const id = opened.body['dossierId'] as string;
     for (const [path, actor, status] of [
-      [`/dossiers/${id}`, { id: 'a', role: 'commune_official', unit: '02035' }, 403],
-      [`/dossiers/${id}/history`, { id: 'b', role: 'auditor', unit: '19' }, 403],
+      [`/dossiers/${id}`, { id: 'a', role: 'commune_official', unit: '02035' }, 404],
+      [`/dossiers/${id}/history`, { id: 'b', role: 'auditor', unit: '19' }, 404],
       [`/dossiers/${id}/history`, { id: 'c', role: 'auditor', unit: '064' }, 200],
-      [`/dossiers/${id}/verify`, { id: 'd', role: 'administrator', unit: '06' }, 403],
+      [`/dossiers/${id}/verify`, { id: 'd', role: 'administrator', unit: '06' }, 404],
+      [`/dossiers/${id}/history`, { id: 'f', role: 'commune_official', unit: '02032' }, 200],
       [`/dossiers`, { id: 'e', role: 'administrator', unit: '06' }, 403],
     ] as const) {
       const response = await fetch(`${t.url}${path}`, {
@@ -194,7 +198,7 @@ describe('reform cut-over: a 2022 dossier awaiting district verification on 01/0
     const former = await sendCommand({ baseUrl: t.url, token: await as('06'), command, dossierId, etag });
     expect([former.status, former.body['code']]).toEqual([403, 'SUCCESSOR_JURISDICTION']);
     const other = await sendCommand({ baseUrl: t.url, token: await as('20'), command, dossierId, etag });
-    expect([other.status, other.body['code']]).toEqual([403, 'OUT_OF_JURISDICTION']);
+    expect([other.status, other.body['code']]).toEqual([404, 'DOSSIER_NOT_FOUND']);
     const lawful = await sendCommand({
       baseUrl: t.url,
       token: await as(THAI_NGUYEN),
@@ -227,7 +231,7 @@ describe('reform cut-over: a 2022 dossier awaiting district verification on 01/0
           dossierId,
           etag,
         });
-        expect([step.command.type, stranger.status]).toEqual([step.command.type, 403]);
+        expect([step.command.type, stranger.status]).toEqual([step.command.type, 404]);
       }
       const answer = await sendCommand({
         baseUrl: t.url,

@@ -1,7 +1,8 @@
 /**
  * The deadline worker. Timers are events (the machines have no `after`): a step that starts a deadline records
  * `DeadlineScheduled`, and this sweep records `DeadlineElapsed` once the due day has passed, by deciding the
- * domain's `ElapseDeadline` as the system's administrator, on the dossier's stream, with the injected clock.
+ * domain's `ElapseDeadline` through the application's command handler, as the system worker
+ * `system:deadline-worker` (role administrator, for the dossier's province), with the injected clock.
  *
  * The read model only nominates candidates (open deadlines due before today); the decision is made on the stream
  * and appended with the revision it was made on. Sweeps are safe to run in every API process at once and to
@@ -9,23 +10,30 @@
  * (`DEADLINE_NOT_OPEN`), and the event ids are derived from the deadline, so a retried append writes nothing.
  */
 import type { FastifyInstance } from 'fastify';
-import { decide, vietnamDate, type DomainActor } from '@ntm/domain';
-import { WrongExpectedRevisionError } from '@ntm/event-store';
+import { vietnamDate } from '@ntm/domain';
 import { q } from '@ntm/projections';
-import { loadDossier, toNewEvents } from './dossier.js';
-import { uuidV5 } from './idempotency.js';
+import {
+  ApplicationError,
+  CommandRefusedError,
+  handleCommand,
+  uuidV5,
+  type SystemPrincipal,
+} from '@ntm/application';
+import { commandPortsOf } from './dossier.js';
 
 export interface SweepResult {
   /** deadlines recorded as elapsed by this sweep */
   elapsed: number;
-  /** candidates left for the next sweep: refused by the domain, or written by someone else meanwhile */
+  /** candidates left for the next sweep: refused, or written by someone else meanwhile */
   skipped: number;
 }
 
+const WORKER: SystemPrincipal = { system: 'deadline-worker' };
+
 /** Records every open deadline due before today (Vietnam date of the service's clock) as elapsed. */
 export async function sweepDeadlines(fastify: FastifyInstance): Promise<SweepResult> {
-  const now = fastify.clock.now();
-  const today = vietnamDate(now.toISOString());
+  const ports = commandPortsOf(fastify);
+  const today = vietnamDate(ports.clock.now().toISOString());
   const { sql, schema } = fastify.readModels;
   const { rows } = await sql.query<{ stream_id: string; deadline_id: string }>(
     `SELECT stream_id, deadline_id FROM ${q(schema)}.deadlines
@@ -34,53 +42,32 @@ export async function sweepDeadlines(fastify: FastifyInstance): Promise<SweepRes
   );
   const result: SweepResult = { elapsed: 0, skipped: 0 };
   for (const { stream_id: streamId, deadline_id: deadlineId } of rows) {
-    const dossierId = streamId.replace(/^dossier-/, '');
-    const loaded = await loadDossier(fastify.store, dossierId);
-    if (loaded.state === undefined || loaded.revision === undefined) {
-      result.skipped += 1;
-      continue;
-    }
-    const actor: DomainActor = {
-      id: 'system:deadline-worker',
-      role: 'administrator',
-      unit: loaded.state.scope.provinceCode,
-    };
-    const decision = decide(
-      loaded.state,
-      { type: 'ElapseDeadline', dossierId, deadlineId },
-      { now, actor, ...fastify.domainContext },
-    );
-    if (!decision.ok) {
-      fastify.log.warn({ streamId, deadlineId, code: decision.error.code }, 'deadline not elapsed');
-      result.skipped += 1;
-      continue;
-    }
-    const events = toNewEvents(decision.value, {
-      actor,
-      correlationId: uuidV5(`deadline\n${streamId}\n${deadlineId}`),
-      causationId: uuidV5(`deadline\n${streamId}\n${deadlineId}`),
-      occurredAt: now.toISOString(),
-      workflow: loaded.state.workflow,
-      eventId: (index) => uuidV5(`deadline\n${streamId}\n${deadlineId}\n${index}`),
-    });
+    // One name per deadline: a repeated or concurrent sweep derives the same event ids and correlation id.
+    const name = `deadline\n${streamId}\n${deadlineId}`;
     try {
-      const appended = await fastify.store.append(loaded.streamId, events, {
-        expectedRevision: loaded.revision,
+      // No expected revision: the worker decides on the stream as it is, and appends on that revision.
+      await handleCommand(ports, WORKER, {
+        type: 'ElapseDeadline',
+        dossierId: streamId.replace(/^dossier-/, ''),
+        body: { deadlineId },
+        idempotencyKey: name,
+        correlationId: uuidV5(name),
+        causationId: uuidV5(name),
       });
       result.elapsed += 1;
-      await fastify.notifyAppended({
-        streamId: loaded.streamId,
-        revision: appended.nextExpectedRevision,
-        position: appended.position,
-      });
     } catch (error) {
-      // Someone wrote to the dossier since it was read: the next sweep decides again on the new state.
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      // Refused by the domain (already elapsed, not due), written by someone else meanwhile, or a broken chain
+      // (already logged at error level by the handler): the next sweep decides again on the stream as it is then.
+      if (!(error instanceof ApplicationError)) throw error;
+      fastify.log.warn({ streamId, deadlineId, code: codeOf(error) }, 'deadline not elapsed');
       result.skipped += 1;
     }
   }
   return result;
 }
+
+const codeOf = (error: ApplicationError): string =>
+  error instanceof CommandRefusedError ? error.refusal.code : error.code;
 
 /** Sweeps every `intervalMs` (and once at once); a failed sweep is logged and the next one tries again. */
 export function scheduleDeadlineSweeps(fastify: FastifyInstance, intervalMs: number): () => Promise<void> {

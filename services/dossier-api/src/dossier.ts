@@ -1,9 +1,15 @@
 /**
- * The bridge between HTTP and the pure domain: load a dossier's stream and fold it, and wrap decided events in
- * the store's envelope. Kept apart from the routes so the write path reads top to bottom.
+ * The service's side of the application layer (`@ntm/application`): the ports the command handler runs on, built
+ * from the app's decorators, and what only HTTP needs (dossier ids in paths, ETags, `If-Match`), plus the audit
+ * routes' unchecked read (they must show a stream whose chain is broken, to say where).
  */
-import { dossierStreamId, type EventStore, type NewEvent, type RecordedEvent } from '@ntm/event-store';
-import { evolve, replay, type DecidedEvent, type DomainActor, type DossierState } from '@ntm/domain';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { dossierStreamId, type EventStore, type RecordedEvent } from '@ntm/event-store';
+import { replay, type DossierState } from '@ntm/domain';
+import { can } from '@ntm/auth';
+import type { Authorize, CommandPorts } from '@ntm/application';
+
+export { DossierCache } from '@ntm/application';
 
 /** A dossier as read from its stream. `revision` is undefined when the stream does not exist. */
 export interface LoadedDossier {
@@ -16,7 +22,10 @@ export interface LoadedDossier {
 /** Dossier ids are opaque, URL-safe and short: this rules out path traversal and oversized keys at the edge. */
 export const DOSSIER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
 
-/** Reads and folds a dossier from its first event, optionally only up to a revision or an instant (audit routes). */
+/**
+ * Reads and folds a dossier from its first event, optionally only up to a revision or an instant. For the audit
+ * routes only: it does not check the hash chain, so that `verify` and `history` can show a tampered stream.
+ */
 export async function loadDossier(
   store: EventStore,
   id: string,
@@ -33,87 +42,29 @@ export async function loadDossier(
   return { streamId, events, state: last ? replay(events) : undefined, revision: last?.revision };
 }
 
-/** A dossier's current state without its events. */
-export interface CurrentDossier {
-  streamId: string;
-  state: DossierState | undefined;
-  revision: bigint | undefined;
+/** Jurisdiction by `can`, with the dossier's pinned rule set, the business clock and the unit registry. */
+export function jurisdictionOf(fastify: FastifyInstance): Authorize {
+  return (actor, action, scope, ruleSet) =>
+    can(
+      actor,
+      action,
+      scope,
+      ruleSet && { ruleSet, now: fastify.clock.now(), units: fastify.domainContext.units },
+    );
 }
 
-/**
- * Folded states of recently used dossiers. Events never change, so a cached state at revision N plus the events
- * after N is the current state: a read costs one small query and the fold of the new events instead of a replay
- * of the whole stream. Bounded; least recently used entries are dropped first.
- */
-export class DossierCache {
-  private readonly entries = new Map<string, { revision: bigint; state: DossierState }>();
-
-  constructor(private readonly capacity = 2000) {}
-
-  /** The current state: the cached fold brought up to date from the store. */
-  async current(store: EventStore, id: string): Promise<CurrentDossier> {
-    const streamId = dossierStreamId(id);
-    const cached = this.entries.get(streamId);
-    const fresh = await store.readStream(streamId, cached ? { fromRevision: cached.revision + 1n } : {});
-    if (!cached && fresh.length === 0) return { streamId, state: undefined, revision: undefined };
-    let state = cached?.state;
-    for (const event of fresh) state = evolve(state, event);
-    const revision = fresh.at(-1)?.revision ?? cached!.revision;
-    this.remember(streamId, revision, state!);
-    return { streamId, state, revision };
-  }
-
-  /**
-   * The cached state when it is exactly at `revision`, without asking the store. Only for a command with
-   * `If-Match: revision`: its conditional append then proves the state was current, and fails if it was not.
-   */
-  at(id: string, revision: bigint | undefined): CurrentDossier | undefined {
-    const streamId = dossierStreamId(id);
-    const cached = this.entries.get(streamId);
-    if (revision === undefined || cached?.revision !== revision) return undefined;
-    return { streamId, state: cached.state, revision };
-  }
-
-  /** Records a state known to be at `revision` (after an append); an older one never replaces a newer one. */
-  remember(streamId: string, revision: bigint, state: DossierState): void {
-    const known = this.entries.get(streamId);
-    if (known && known.revision > revision) return;
-    this.entries.delete(streamId);
-    this.entries.set(streamId, { revision, state });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-  }
-}
-
-/** What the envelope needs to know about the request that caused the events. */
-export interface EnvelopeContext {
-  actor: DomainActor;
-  onBehalfOf?: DomainActor | undefined;
-  correlationId: string;
-  causationId: string;
-  occurredAt: string;
-  workflow: { id: string; version: number } | undefined;
-  /** event id per index; deterministic under an Idempotency-Key */
-  eventId: (index: number) => string;
-}
-
-/** Wraps each decided event in the store envelope with who, why, when, and the workflow pin. */
-export function toNewEvents(decided: DecidedEvent[], ctx: EnvelopeContext): NewEvent[] {
-  return decided.map((event, index) => ({
-    eventId: ctx.eventId(index),
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data as NewEvent['data'],
-    metadata: {
-      actor: ctx.actor,
-      onBehalfOf: ctx.onBehalfOf,
-      correlationId: ctx.correlationId,
-      causationId: ctx.causationId,
-      occurredAt: ctx.occurredAt,
-      workflow: ctx.workflow,
-      fromState: event.fromState,
-      toState: event.toState,
-    },
-  }));
+/** The command handler's ports over the app's decorators; `log` receives the chain alarms. */
+export function commandPortsOf(fastify: FastifyInstance, log: FastifyBaseLogger = fastify.log): CommandPorts {
+  return {
+    store: fastify.store,
+    dossiers: fastify.dossiers,
+    clock: fastify.clock,
+    domainContext: fastify.domainContext,
+    unitRecognition: (unitCode) => fastify.unitRecognition(unitCode),
+    authorize: jurisdictionOf(fastify),
+    notifyAppended: (notice) => fastify.notifyAppended(notice),
+    log,
+  };
 }
 
 /** Strong ETag of a revision. */

@@ -197,19 +197,5 @@ export function fingerprintOf(parts: { route: string; ifMatch: string | undefine
     .digest('hex');
 }
 
-/** Namespace of the engine's name-based uuids (RFC 9562 v5). */
-const NAMESPACE = Buffer.from('5c0a4e1e8f2b4c53a1f7d0c9b2e6a731', 'hex');
-
-/** uuid v5 of a name in the engine's namespace. */
-export function uuidV5(name: string): string {
-  const hash = createHash('sha1').update(NAMESPACE).update(name, 'utf8').digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** Deterministic id of the index-th event appended under an idempotency key by an actor. */
-export function eventIdFor(key: string, actorId: string, index: number): string {
-  return uuidV5(`event\n${actorId}\n${key}\n${index}`);
-}
+// The name-based ids live with the command handler, which derives event ids from the key.
+export { eventIdFor, uuidV5 } from '@ntm/application';

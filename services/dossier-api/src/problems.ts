@@ -2,6 +2,16 @@
  * RFC 9457 problem details with a stable `code`, in Vietnamese (default) or English (`Accept-Language: en`).
  * Every error the API answers with is a `ProblemError`; the one error handler in `plugins/errors.ts` renders it.
  */
+import {
+  ChainBrokenError,
+  CommandRefusedError,
+  DossierExistsError,
+  DossierNotFoundError,
+  OutOfJurisdictionError,
+  RevisionMismatchError,
+  type ApplicationError,
+} from '@ntm/application';
+import type { DomainError } from '@ntm/domain';
 
 /** A localized message: Vietnamese first, the default language of the users. */
 export interface Localized {
@@ -123,6 +133,13 @@ export const problems = {
       vi: 'Một yêu cầu với cùng Idempotency-Key đang được xử lý; hãy thử lại sau',
       en: 'A request with the same Idempotency-Key is still being processed; retry later',
     }),
+  chainBroken: () =>
+    // 500, not 409: nothing the client sends can resolve it, and it must page whoever runs the service. The
+    // stream is not written; the audit route `verify` names the event that fails.
+    new ProblemError(500, 'CHAIN_BROKEN', {
+      vi: 'Chuỗi băm của hồ sơ bị phá vỡ; hồ sơ bị khóa ghi cho đến khi được kiểm tra',
+      en: "The dossier's hash chain is broken; nothing is written to it until it has been examined",
+    }),
   badRequest: (code: string, en: string, vi: string, extra: Record<string, unknown> = {}) =>
     new ProblemError(400, code, { vi, en }, extra),
   internal: () =>
@@ -136,3 +153,30 @@ export const problems = {
       en: 'The event store is not answering',
     }),
 } as const;
+
+const STATUS_OF_KIND: Record<DomainError['kind'], number> = {
+  forbidden: 403,
+  conflict: 409,
+  unprocessable: 422,
+};
+
+/** A domain refusal as a problem: the domain's own code and both messages. */
+export function domainProblem(error: DomainError): ProblemError {
+  return new ProblemError(
+    STATUS_OF_KIND[error.kind],
+    error.code,
+    { en: error.message, vi: error.messageVi },
+    error.params ? { params: error.params } : {},
+  );
+}
+
+/** The command handler's typed errors as problems. */
+export function applicationProblem(error: ApplicationError): ProblemError {
+  if (error instanceof DossierNotFoundError) return problems.dossierNotFound(error.dossierId);
+  if (error instanceof DossierExistsError) return problems.dossierExists();
+  if (error instanceof RevisionMismatchError) return problems.revisionMismatch(error.expected, error.actual);
+  if (error instanceof OutOfJurisdictionError) return problems.outOfJurisdiction();
+  if (error instanceof ChainBrokenError) return problems.chainBroken();
+  if (error instanceof CommandRefusedError) return domainProblem(error.refusal);
+  return problems.internal();
+}

@@ -2,6 +2,8 @@
 export type ReferenceDataErrorCode =
   | 'INVALID_DATE'
   | 'INVALID_ARGUMENT'
+  /** the holiday calendar has no data for a year a deadline runs through */
+  | 'CALENDAR_MISSING_YEAR'
   | 'UNIT_NOT_FOUND'
   | 'UNIT_NOT_VALID_ON_DATE'
   | 'UNIT_WRONG_TYPE'

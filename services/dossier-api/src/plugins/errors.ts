@@ -6,10 +6,12 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AuthError } from '@ntm/auth';
+import { ApplicationError, DossierNotFoundError, OutOfJurisdictionError } from '@ntm/application';
 import { EventStoreError, WrongExpectedRevisionError } from '@ntm/event-store';
 import { ProjectionError } from '@ntm/projections';
 import { isConnectionLoss } from '@ntm/sql';
-import { languageOf, ProblemError, problems, renderProblem } from '../problems.js';
+import { pathOf } from './requestContext.js';
+import { applicationProblem, languageOf, ProblemError, problems, renderProblem } from '../problems.js';
 
 /** Fastify's own 4xx codes, mapped to stable API codes and both languages. */
 const FASTIFY_CODES: Record<string, { code: string; en: string; vi: string }> = {
@@ -41,6 +43,10 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
   if (error instanceof AuthError) {
     request.log.info({ reason: error.code }, 'authentication refused');
     return problems.unauthenticated(error.message);
+  }
+  if (error instanceof ApplicationError) {
+    logDenial(error, request);
+    return applicationProblem(error);
   }
   if (error instanceof WrongExpectedRevisionError)
     return problems.revisionMismatch(error.expected, error.actual);
@@ -90,7 +96,23 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
   return problems.internal();
 }
 
-/** Sends a problem in the request's language. */
+/** Jurisdiction refusals are logged at info with the actor and the reason, never the token. */
+function logDenial(error: ApplicationError, request: FastifyRequest): void {
+  const denied =
+    error instanceof OutOfJurisdictionError
+      ? { actor: error.actor, action: error.action }
+      : error instanceof DossierNotFoundError
+        ? error.deniedTo
+        : undefined;
+  if (!denied) return;
+  const { id, role, unit } = denied.actor;
+  request.log.info(
+    { actorId: id, role, unit, action: denied.action, reason: 'OUT_OF_JURISDICTION' },
+    'access denied',
+  );
+}
+
+/** Sends a problem in the request's language; its `instance` is the path alone (a query may carry a token). */
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -99,7 +121,7 @@ export function sendProblem(
   return reply
     .code(problem.status)
     .type('application/problem+json; charset=utf-8')
-    .send(renderProblem(problem, languageOf(request.headers['accept-language']), request.url));
+    .send(renderProblem(problem, languageOf(request.headers['accept-language']), pathOf(request.url)));
 }
 
 export default fp(

@@ -4,22 +4,30 @@
  */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { verifyChain } from '@ntm/event-store';
-import { allowedCommands } from '@ntm/domain';
-import { DOSSIER_ID, etagOf, loadDossier } from '../dossier.js';
+import { dossierStreamId, verifyChain } from '@ntm/event-store';
+import { allowedCommands, replay } from '@ntm/domain';
+import { checkJurisdiction } from '@ntm/application';
+import { DOSSIER_ID, etagOf, jurisdictionOf, loadDossier } from '../dossier.js';
 import { problems } from '../problems.js';
 import { DossierView, jsonSafe, viewOf } from './dossiers.js';
 
 const Params = z.object({ id: z.string().regex(DOSSIER_ID) });
 
 const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
-  /** Loads the whole stream and checks the caller may audit it. */
+  const authorize = jurisdictionOf(fastify);
+  /**
+   * Reads the whole stream, altered or not (these routes show a broken chain, to say where), and checks the caller
+   * may audit it: not found for a caller who may not even read it, as for a dossier that does not exist. Who may
+   * is judged on the events before the first one that fails the chain, never on altered ones.
+   */
   async function audited(request: Parameters<typeof fastify.authenticate>[0], id: string) {
     const principal = await fastify.authenticate(request);
-    const loaded = await loadDossier(fastify.store, id);
-    if (loaded.state === undefined) throw problems.dossierNotFound(id);
-    fastify.authorize(request, principal, 'audit', loaded.state.scope, loaded.state.ruleSet);
-    return { principal, loaded };
+    const events = await fastify.store.readStream(dossierStreamId(id));
+    const chain = verifyChain(events);
+    const trusted = chain.ok ? events : events.filter((e) => e.revision < chain.firstBadRevision);
+    if (trusted.length === 0) throw problems.dossierNotFound(id);
+    checkJurisdiction({ authorize }, principal, 'audit', replay(trusted), id);
+    return { principal, events, chain, revision: events.at(-1)!.revision };
   }
 
   fastify.get(
@@ -33,11 +41,11 @@ const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
       },
     },
     async (request, reply) => {
-      const { loaded } = await audited(request, request.params.id);
-      void reply.header('etag', etagOf(loaded.revision!));
+      const { events, revision } = await audited(request, request.params.id);
+      void reply.header('etag', etagOf(revision));
       return {
         dossierId: request.params.id,
-        events: loaded.events.map((e) => ({
+        events: events.map((e) => ({
           revision: Number(e.revision),
           eventId: e.eventId,
           type: e.type,
@@ -104,11 +112,11 @@ const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
       },
     },
     async (request) => {
-      const { loaded } = await audited(request, request.params.id);
+      const { events, chain } = await audited(request, request.params.id);
       return {
         dossierId: request.params.id,
-        events: loaded.events.length,
-        ...(jsonSafe(verifyChain(loaded.events)) as object),
+        events: events.length,
+        ...(jsonSafe(chain) as object),
       };
     },
   );

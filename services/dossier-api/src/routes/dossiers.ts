@@ -7,8 +7,8 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { dossierStreamId } from '@ntm/event-store';
 import { allowedCommands, type DossierState } from '@ntm/domain';
-import { DOSSIER_ID, etagOf } from '../dossier.js';
-import { problems } from '../problems.js';
+import { dossierFor } from '@ntm/application';
+import { commandPortsOf, DOSSIER_ID, etagOf } from '../dossier.js';
 
 /** Longest a read may wait for a revision to become visible. */
 export const MAX_WAIT_MS = 5000;
@@ -67,7 +67,11 @@ const dossierRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
       const principal = await fastify.authenticate(request);
       const { id } = request.params;
       const { minRevision, waitMs } = request.query;
-      if (minRevision !== undefined && waitMs > 0) {
+      const ports = commandPortsOf(fastify, request.log);
+      // Jurisdiction first, and a dossier the caller may not read is not found, exactly as one that does not
+      // exist: only a reader ever waits, so the time of the answer tells an outsider nothing.
+      let loaded = await dossierFor(ports, principal, 'read', id);
+      if (minRevision !== undefined && waitMs > 0 && loaded.revision < BigInt(minRevision)) {
         // Bounded read-your-writes: poll the cheap revision probe until the revision is visible or time is up.
         const streamId = dossierStreamId(id);
         const until = Date.now() + waitMs;
@@ -77,10 +81,8 @@ const dossierRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         ) {
           await delay(15);
         }
+        loaded = await dossierFor(ports, principal, 'read', id);
       }
-      const loaded = await fastify.dossiers.current(fastify.store, id);
-      if (loaded.state === undefined || loaded.revision === undefined) throw problems.dossierNotFound(id);
-      fastify.authorize(request, principal, 'read', loaded.state.scope, loaded.state.ruleSet);
       void reply.header('etag', etagOf(loaded.revision));
       return viewOf(
         id,

@@ -7,12 +7,12 @@ import type { HolidayCalendar } from './holidayCalendar.js';
 import { fromDayNumber, toDayNumber, weekdayOf } from './isoDate.js';
 import { ReferenceDataError } from '../ReferenceDataError.js';
 
-/** True when state bodies work on `isoDate`; throws `INVALID_ARGUMENT` when the calendar lacks that year. */
+/** True when state bodies work on `isoDate`; throws `CALENDAR_MISSING_YEAR` when the calendar lacks that year. */
 export function isWorkingDay(isoDate: string, holidays: HolidayCalendar): boolean {
   const year = Number(isoDate.slice(0, 4));
   const weekday = weekdayOf(isoDate);
   if (!holidays.years.has(year)) {
-    throw new ReferenceDataError('INVALID_ARGUMENT', `no holiday data for year ${year}`, { year });
+    throw new ReferenceDataError('CALENDAR_MISSING_YEAR', `no holiday data for year ${year}`, { year });
   }
   if (holidays.workingWeekendDays.has(isoDate)) return true;
   if (weekday === 0 || weekday === 6) return false;

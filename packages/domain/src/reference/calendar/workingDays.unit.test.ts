@@ -16,9 +16,9 @@ describe('isWorkingDay', () => {
     expect(isWorkingDay('2025-04-26', vn)).toBe(true); // Saturday worked for the 2/5 bridge
   });
 
-  it('refuses a year the calendar does not cover', () => {
+  it('refuses a year the calendar does not cover, with its own code', () => {
     expect(() => isWorkingDay('2028-03-01', vn)).toThrowError(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error,
+      expect.objectContaining({ code: 'CALENDAR_MISSING_YEAR', details: { year: 2028 } }) as Error,
     );
   });
 });

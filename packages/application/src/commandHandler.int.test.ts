@@ -1,0 +1,127 @@
+/**
+ * The command handler on the real PostgreSQL store, without HTTP: a retry after a lost answer is answered from the
+ * stream, the system's command is refused to every token principal and accepted from the system principal only
+ * where due, and an altered stream is refused and logged at error level.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { can } from '@ntm/auth';
+import { loadBacKan, type DomainActor } from '@ntm/domain';
+import { dossierStreamId } from '@ntm/event-store';
+import { openPostgresStore } from '@ntm/store-postgres';
+import { sqlTamper } from '@ntm/store-postgres/sqlTamper';
+import { communeJourney } from '@ntm/testing';
+import {
+  ChainBrokenError,
+  DossierCache,
+  DossierNotFoundError,
+  handleCommand,
+  OutOfJurisdictionError,
+  type CommandInput,
+  type CommandPorts,
+  type CommandPrincipal,
+} from './index.js';
+
+const journey = communeJourney('ntm', 1);
+const [open, first, second] = journey.steps;
+const units = loadBacKan();
+
+let opened: Awaited<ReturnType<typeof openPostgresStore>>;
+let schema: string;
+let now: Date;
+let errors: { details: object; message: string }[];
+let ports: CommandPorts;
+
+beforeEach(async () => {
+  schema = `app_handler_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  opened = await openPostgresStore({
+    connectionString: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+    schema,
+  });
+  errors = [];
+  now = new Date(String(open!.ctx.now));
+  ports = {
+    store: opened.store,
+    dossiers: new DossierCache(),
+    clock: { now: () => now },
+    domainContext: { units },
+    unitRecognition: () => Promise.resolve(null),
+    authorize: (actor, action, scope, ruleSet) =>
+      can(actor, action, scope, ruleSet && { ruleSet, now, units }),
+    notifyAppended: () => Promise.resolve(),
+    log: { error: (details, message) => errors.push({ details, message }) },
+  };
+});
+afterEach(async () => {
+  await opened.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await opened.close();
+});
+
+const inputOf = (step: typeof open, extra: Partial<CommandInput> = {}): CommandInput => {
+  const { type, dossierId: _ignored, ...body } = step!.command;
+  return { type, body, correlationId: 'c', causationId: 'c', ...extra };
+};
+const as = (actor: DomainActor): CommandPrincipal => ({ actor });
+
+async function opening(): Promise<string> {
+  const result = await handleCommand(ports, as(open!.ctx.actor), inputOf(open));
+  return result.dossierId;
+}
+
+describe('handleCommand', () => {
+  it('answers a retry whose first answer was lost from the stream, appending nothing', async () => {
+    const dossierId = await opening();
+    now = new Date(String(first!.ctx.now));
+    const input = inputOf(first, { dossierId, expectedRevision: 0n, idempotencyKey: 'retry-0001' });
+    const done = await handleCommand(ports, as(first!.ctx.actor), input);
+    // Another process, with a cold cache, gets the same request again.
+    const again = await handleCommand(
+      { ...ports, dossiers: new DossierCache() },
+      as(first!.ctx.actor),
+      input,
+    );
+    expect(again).toEqual({ ...done, replayed: true });
+    expect(await opened.store.readStream(dossierStreamId(dossierId))).toHaveLength(2);
+  });
+
+  it('takes ElapseDeadline from no token, however it is named, and from the system worker', async () => {
+    const dossierId = await opening();
+    const elapse = inputOf(
+      { command: { type: 'ElapseDeadline', deadlineId: 'verification-2024-04-01' }, ctx: open!.ctx },
+      { dossierId, expectedRevision: 0n },
+    );
+    const impostor = { id: 'system:deadline-worker', role: 'administrator' as const, unit: '06' };
+    await expect(handleCommand(ports, as(impostor), elapse)).rejects.toBeInstanceOf(DossierNotFoundError);
+    await expect(handleCommand(ports, as(open!.ctx.actor), elapse)).rejects.toBeInstanceOf(
+      OutOfJurisdictionError,
+    );
+    // The worker passes jurisdiction; the domain then refuses it in a step that runs no deadline.
+    await expect(handleCommand(ports, { system: 'deadline-worker' }, elapse)).rejects.toMatchObject({
+      code: 'COMMAND_REFUSED',
+      refusal: { code: 'COMMAND_NOT_ALLOWED_IN_STATE' },
+    });
+  });
+
+  it('refuses a stream whose head was altered, logs it at error level, and appends nothing', async () => {
+    const dossierId = await opening();
+    now = new Date(String(first!.ctx.now));
+    await handleCommand(ports, as(first!.ctx.actor), inputOf(first, { dossierId, expectedRevision: 0n }));
+    const streamId = dossierStreamId(dossierId);
+    const [, head] = await opened.store.readStream(streamId);
+    await sqlTamper(opened.sql, schema).editData(streamId, 1n, { ...head!.data, met: !head!.data['met'] });
+    now = new Date(String(second!.ctx.now));
+    const next = inputOf(second, { dossierId, expectedRevision: 1n });
+    const cold = { ...ports, dossiers: new DossierCache() };
+    await expect(handleCommand(cold, as(second!.ctx.actor), next)).rejects.toBeInstanceOf(ChainBrokenError);
+    expect(errors).toEqual([
+      {
+        message: 'hash chain broken: dossier refused',
+        details: expect.objectContaining({ streamId, revision: '1', reason: 'hash_mismatch' }) as object,
+      },
+    ]);
+    // An outsider learns only that there is no such dossier.
+    const outsider = { id: 'ngoai', role: 'commune_official' as const, unit: '02035' };
+    await expect(handleCommand(cold, as(outsider), next)).rejects.toBeInstanceOf(DossierNotFoundError);
+    expect(await opened.store.readStream(streamId)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,390 @@
+/**
+ * The one write path, free of HTTP: load the dossier (chain checked) → jurisdiction → decide with the injected
+ * clock → envelope → conditional append (read and judge again when the cache was stale) → notify. The service's
+ * routes, the deadline worker, the benchmarks and any other front end call it with their ports and a principal;
+ * it answers or throws the typed errors of `errors.ts`. Shaped after emmett's `CommandHandler` (read, decide,
+ * append with the read revision), with what a public register needs on top (ADR 0012):
+ *
+ * - Jurisdiction before anything about the dossier is revealed: a principal who may not read it is told it does
+ *   not exist; one who may read it but not do this gets `OutOfJurisdictionError`; only then the revision check.
+ * - `expectedRevision` (HTTP's `If-Match`) equal to the cached revision skips the read: the conditional append
+ *   proves the state was current, and when another process wrote first the stream is read and the command judged
+ *   again (a revision mismatch, or this request's own events).
+ * - Under an idempotency key the dossier id of a creation and every event id are derived from the key and the whole
+ *   principal, so a retry after a crash finds its own events and answers from them instead of appending twice.
+ * - System workers act with a `SystemPrincipal`: no token can be one, and only they issue the system's commands.
+ */
+import { randomUUID } from 'node:crypto';
+import { COMMAND_SPECS } from '@ntm/contracts';
+import {
+  decide,
+  evolve,
+  replay,
+  vietnamDate,
+  type DecisionContext,
+  type DomainActor,
+  type DossierScope,
+  type DossierState,
+  type Tier,
+  type UnitRegistry,
+} from '@ntm/domain';
+import {
+  chainEvents,
+  GENESIS_HASH,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type RecordedEvent,
+} from '@ntm/event-store';
+import type { Principal } from '@ntm/auth';
+import type { CurrentDossier, DossierCache } from './DossierCache.js';
+import {
+  ChainBrokenError,
+  CommandRefusedError,
+  DossierExistsError,
+  DossierNotFoundError,
+  OutOfJurisdictionError,
+  RevisionMismatchError,
+} from './errors.js';
+import { eventIdFor, principalScope, uuidV5 } from './ids.js';
+import { toNewEvents } from './toNewEvents.js';
+
+/** The system's workers, who they are in the log, and the commands only they issue (never over HTTP). */
+export const SYSTEM_WORKERS = {
+  'deadline-worker': { id: 'system:deadline-worker', role: 'administrator', commands: ['ElapseDeadline'] },
+} as const satisfies Record<string, { id: string; role: DomainActor['role']; commands: readonly string[] }>;
+
+/** A system worker as a principal; it acts for the province of the dossier it acts on. */
+export interface SystemPrincipal {
+  system: keyof typeof SYSTEM_WORKERS;
+}
+
+export type CommandPrincipal = Principal | SystemPrincipal;
+
+/** Commands no token may issue: only the system's workers, inside the service. */
+export const SYSTEM_COMMANDS: ReadonlySet<string> = new Set(
+  Object.values(SYSTEM_WORKERS).flatMap((w) => w.commands),
+);
+
+/** Jurisdiction: may this actor do `action` on a dossier in `scope` (pinned `ruleSet`)? */
+export type Authorize = (
+  actor: DomainActor,
+  action: string,
+  scope: DossierScope,
+  ruleSet: DossierState['ruleSet'] | undefined,
+) => boolean;
+
+/** A unit's highest current recognition, as the decider takes it. */
+export interface UnitRecognition {
+  tier: Tier;
+  decisionNo: string;
+}
+
+/** What was just appended; enough for a projection runner to catch up (it reads the events itself). */
+export interface AppendedNotice {
+  streamId: string;
+  revision: bigint;
+  position: bigint;
+}
+
+/** What the handler needs from the outside world. */
+export interface CommandPorts {
+  store: EventStore;
+  dossiers: DossierCache;
+  clock: { now(): Date };
+  /** reference data the decider needs; one unit registry for the process */
+  domainContext: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf' | 'unitRecognition'> & {
+    units: UnitRegistry;
+  };
+  /** the unit's highest current recognition (null when none); asked only when a dossier is opened */
+  unitRecognition(unitCode: string): Promise<UnitRecognition | null>;
+  authorize: Authorize;
+  /** told after each append; its failure must not fail the command (the events are committed) */
+  notifyAppended(notice: AppendedNotice): Promise<void>;
+  log: { error(details: object, message: string): void };
+}
+
+/** One command as the caller received it. */
+export interface CommandInput {
+  /** a command type of the contracts (`COMMAND_SPECS`) */
+  type: string;
+  /** the dossier; absent for the command that opens one */
+  dossierId?: string | undefined;
+  /** the command's fields, without `type` and `dossierId` */
+  body: Record<string, unknown>;
+  /** the revision the caller decided on (`If-Match`); absent: decide on the current one (system workers) */
+  expectedRevision?: bigint | undefined;
+  /** makes a retry safe: ids derived from it, a retry after a crash answered from the stream */
+  idempotencyKey?: string | undefined;
+  correlationId: string;
+  causationId: string;
+}
+
+/** The answer: where the dossier is now and what was appended. */
+export interface CommandResult {
+  dossierId: string;
+  created: boolean;
+  revision: bigint;
+  events: { eventId: string; type: string; fromState?: string | undefined; toState?: string | undefined }[];
+  /** true when the events were already in the stream (a retry of a request whose answer was lost) */
+  replayed: boolean;
+}
+
+/** The command handler over `ports`. */
+export function commandHandler(ports: CommandPorts) {
+  return (principal: CommandPrincipal, input: CommandInput): Promise<CommandResult> =>
+    handleCommand(ports, principal, input);
+}
+
+/** Handles one command; see the file comment for the guarantees. */
+export async function handleCommand(
+  ports: CommandPorts,
+  principal: CommandPrincipal,
+  input: CommandInput,
+): Promise<CommandResult> {
+  const creates = COMMAND_SPECS.find((s) => s.type === input.type)?.creates === true;
+  const key = input.idempotencyKey;
+  const scopeKey = 'system' in principal ? SYSTEM_WORKERS[principal.system].id : principalScope(principal);
+  const dossierId = creates
+    ? key === undefined
+      ? randomUUID()
+      : uuidV5(`dossier\n${scopeKey}\n${key}`)
+    : input.dossierId;
+  if (dossierId === undefined) throw new DossierNotFoundError('');
+  const eventId = (index: number) => (key === undefined ? randomUUID() : eventIdFor(key, scopeKey, index));
+  return attempt(ports, principal, input, { creates, dossierId, eventId, fresh: false });
+}
+
+interface Attempt {
+  creates: boolean;
+  dossierId: string;
+  eventId: (index: number) => string;
+  /** true once the cache proved stale: read the stream */
+  fresh: boolean;
+}
+
+async function attempt(
+  ports: CommandPorts,
+  principal: CommandPrincipal,
+  input: CommandInput,
+  { creates, dossierId, eventId, fresh }: Attempt,
+): Promise<CommandResult> {
+  const expected = input.expectedRevision;
+  const now = ports.clock.now();
+  // A caller that names the revision the cache holds is usually right: skip the read, let the append judge.
+  const cached =
+    creates || fresh || expected === undefined ? undefined : ports.dossiers.at(dossierId, expected);
+  const loaded = cached ?? (await load(ports, principal, input.type, dossierId));
+
+  let expectedRevision: bigint | 'no_stream' = 'no_stream';
+  if (loaded.state !== undefined) {
+    checkJurisdiction(ports, principal, input.type, loaded.state, dossierId);
+    if (creates) {
+      // A creation retried after a crash finds its own first event: answer from the stream.
+      const own = await ownEvents(ports, loaded.streamId, 0n, input, eventId);
+      if (own) return answerFrom(dossierId, true, own);
+      throw new DossierExistsError(dossierId);
+    }
+    if (expected !== undefined && expected !== loaded.revision) {
+      // The stream moved past the caller's revision: maybe by this very request, retried after a crash.
+      const own = await ownEvents(ports, loaded.streamId, expected + 1n, input, eventId);
+      if (own) return answerFrom(dossierId, false, own);
+      throw new RevisionMismatchError(String(expected), loaded.revision);
+    }
+    expectedRevision = loaded.revision!;
+  } else if (!creates) {
+    throw new DossierNotFoundError(dossierId);
+  }
+
+  const actor = actorOf(principal, loaded.state);
+  const onBehalfOf = 'system' in principal ? undefined : principal.onBehalfOf;
+  const today = vietnamDate(now.toISOString());
+  // Jurisdiction before the decider on opening: a stranger must not learn what the domain says about the unit.
+  if (creates) {
+    const scope = openingScope(input.body, today, ports.domainContext.units);
+    if (scope) checkJurisdiction(ports, principal, input.type, { scope });
+  }
+  // Opening a dossier depends on the unit's current recognition (the tier ladder, revocation), from a read model.
+  const unitCode = creates ? (input.body as { unitCode?: unknown }).unitCode : undefined;
+  const unitRecognition = typeof unitCode === 'string' ? await ports.unitRecognition(unitCode) : undefined;
+  const decision = decide(
+    loaded.state,
+    { ...input.body, type: input.type, dossierId },
+    { ...ports.domainContext, now, actor, onBehalfOf, unitRecognition },
+  );
+  if (!decision.ok) throw new CommandRefusedError(decision.error);
+
+  const state = loaded.state ?? replay(decision.value);
+  // The scope the domain recorded is the one that counts; it agrees with `openingScope` for every known unit.
+  if (creates) checkJurisdiction(ports, principal, input.type, state);
+  const events = toNewEvents(decision.value, {
+    actor,
+    onBehalfOf,
+    correlationId: input.correlationId,
+    causationId: input.causationId,
+    occurredAt: now.toISOString(),
+    workflow: state.workflow,
+    eventId,
+  });
+  let result;
+  try {
+    result = await ports.store.append(loaded.streamId, events, { expectedRevision });
+  } catch (error) {
+    // The cached state was not current (another process wrote): read the stream and judge the command again.
+    if (cached && error instanceof WrongExpectedRevisionError)
+      return attempt(ports, principal, input, { creates, dossierId, eventId, fresh: true });
+    if (error instanceof WrongExpectedRevisionError)
+      throw new RevisionMismatchError(String(expectedRevision), error.actual);
+    throw error;
+  }
+  if (result.written === events.length) {
+    // The hashes the store gave the events, computed as it does: the next read checks its head against them.
+    const first = loaded.revision === undefined ? 0n : loaded.revision + 1n;
+    const chained = chainEvents(loaded.streamId, first, loaded.hash ?? GENESIS_HASH, events);
+    const after = loaded.state ? events.reduce((folded, e) => evolve(folded, e), loaded.state) : state;
+    ports.dossiers.remember(loaded.streamId, result.nextExpectedRevision, after, chained.at(-1)!.hash);
+  }
+  await ports.notifyAppended({
+    streamId: loaded.streamId,
+    revision: result.nextExpectedRevision,
+    position: result.position,
+  });
+  return {
+    dossierId,
+    created: creates,
+    revision: result.nextExpectedRevision,
+    events: events.map((e) => ({
+      eventId: e.eventId,
+      type: e.type,
+      fromState: e.metadata.fromState,
+      toState: e.metadata.toState,
+    })),
+    replayed: false,
+  };
+}
+
+/**
+ * Reads the dossier, its chain checked. A broken chain is logged at error level and refused; the principal learns
+ * of it only if the trustworthy part of the stream shows they may read the dossier.
+ */
+async function load(
+  ports: Pick<CommandPorts, 'store' | 'dossiers' | 'authorize' | 'log'>,
+  principal: CommandPrincipal,
+  action: string,
+  dossierId: string,
+): Promise<CurrentDossier> {
+  try {
+    return await ports.dossiers.current(ports.store, dossierId);
+  } catch (error) {
+    if (!(error instanceof ChainBrokenError)) throw error;
+    ports.log.error(
+      { streamId: error.streamId, revision: String(error.revision), reason: error.reason, action },
+      'hash chain broken: dossier refused',
+    );
+    // With no trustworthy event (the opening itself altered) no one can be judged a reader: not found.
+    if (error.trusted) checkJurisdiction(ports, principal, action, error.trusted, dossierId);
+    else if (!('system' in principal)) throw new DossierNotFoundError(dossierId);
+    throw error;
+  }
+}
+
+/** The current dossier, its chain checked, for a principal who may do `action` (a read) on it; not found otherwise. */
+export async function dossierFor(
+  ports: Pick<CommandPorts, 'store' | 'dossiers' | 'authorize' | 'log'>,
+  principal: Principal,
+  action: string,
+  dossierId: string,
+): Promise<CurrentDossier & { state: DossierState; revision: bigint }> {
+  const loaded = await load(ports, principal, action, dossierId);
+  if (loaded.state === undefined || loaded.revision === undefined) throw new DossierNotFoundError(dossierId);
+  checkJurisdiction(ports, principal, action, loaded.state, dossierId);
+  return { ...loaded, state: loaded.state, revision: loaded.revision };
+}
+
+/**
+ * Throws unless the principal may do `action` on the dossier: `DossierNotFoundError` when they may not even read
+ * it (exactly as for a dossier that does not exist), `OutOfJurisdictionError` when they may read but not act, or
+ * when there is nothing to hide (no `dossierId`: a dossier about to be opened).
+ */
+export function checkJurisdiction(
+  ports: Pick<CommandPorts, 'authorize'>,
+  principal: CommandPrincipal,
+  action: string,
+  state: Pick<DossierState, 'scope'> & Partial<Pick<DossierState, 'ruleSet'>>,
+  dossierId?: string,
+): void {
+  if ('system' in principal) {
+    if ((SYSTEM_WORKERS[principal.system].commands as readonly string[]).includes(action)) return;
+    throw new OutOfJurisdictionError(actorOf(principal, state), action);
+  }
+  const { actor } = principal;
+  if (!SYSTEM_COMMANDS.has(action) && ports.authorize(actor, action, state.scope, state.ruleSet)) return;
+  if (
+    dossierId === undefined ||
+    (action !== 'read' && ports.authorize(actor, 'read', state.scope, state.ruleSet))
+  )
+    throw new OutOfJurisdictionError(actor, action);
+  throw new DossierNotFoundError(dossierId, { actor, action });
+}
+
+function actorOf(principal: CommandPrincipal, state: Pick<DossierState, 'scope'> | undefined): DomainActor {
+  if (!('system' in principal)) return principal.actor;
+  const worker = SYSTEM_WORKERS[principal.system];
+  return { id: worker.id, role: worker.role, unit: state?.scope.provinceCode ?? '' };
+}
+
+/** This request's own events at `from`, when a crash kept it from answering; undefined when they are not there. */
+async function ownEvents(
+  ports: CommandPorts,
+  streamId: string,
+  from: bigint,
+  input: CommandInput,
+  eventId: (index: number) => string,
+): Promise<RecordedEvent[] | undefined> {
+  if (input.idempotencyKey === undefined) return undefined;
+  const events = await ports.store.readStream(streamId, { fromRevision: from });
+  const mine: RecordedEvent[] = [];
+  for (const event of events) {
+    if (event.eventId !== eventId(mine.length)) break;
+    mine.push(event);
+  }
+  return mine.length > 0 ? mine : undefined;
+}
+
+/** The answer to a request whose events are already in the stream (a retry after a crash). */
+function answerFrom(dossierId: string, created: boolean, mine: RecordedEvent[]): CommandResult {
+  return {
+    dossierId,
+    created,
+    revision: mine.at(-1)!.revision,
+    events: mine.map((e) => ({
+      eventId: e.eventId,
+      type: e.type,
+      fromState: e.metadata.fromState,
+      toState: e.metadata.toState,
+    })),
+    replayed: true,
+  };
+}
+
+/** Where a dossier about to be opened will sit, from the unit registry; undefined for a unit it does not know. */
+function openingScope(
+  body: Record<string, unknown>,
+  today: string,
+  units: UnitRegistry,
+): DossierScope | undefined {
+  const { unitCode, communeCode: given } = body as { unitCode?: unknown; communeCode?: unknown };
+  if (typeof unitCode !== 'string') return undefined;
+  const communeCode = typeof given === 'string' ? given : unitCode.split('-')[0]!;
+  try {
+    if (!units.get(communeCode, today)) return undefined;
+    return {
+      unitCode,
+      communeCode,
+      districtCode: units.districtOf(communeCode, today)?.code,
+      provinceCode: units.provinceOf(communeCode, today).code,
+    };
+  } catch {
+    // An unknown unit: the decider refuses it with its own code.
+    return undefined;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './commandHandler.js';
+export * from './DossierCache.js';
+export * from './errors.js';
+export * from './ids.js';
+export * from './toNewEvents.js';
