@@ -6,9 +6,11 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AuthError } from '@ntm/auth';
+import { DomainError } from '@ntm/domain';
 import { EventStoreError, WrongExpectedRevisionError } from '@ntm/event-store';
 import { ProjectionError } from '@ntm/projections';
 import { languageOf, ProblemError, problems, renderProblem } from '../problems.js';
+import { domainProblem } from '../routes/commands.js';
 
 /** Fastify's own 4xx codes, mapped to stable API codes and both languages. */
 const FASTIFY_CODES: Record<string, { code: string; en: string; vi: string }> = {
@@ -41,6 +43,8 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
     request.log.info({ reason: error.code }, 'authentication refused');
     return problems.unauthenticated(error.message);
   }
+  // Thrown only by the fold (EVENT_DATA_INVALID: a stored event breaks its contract); refusals are returned.
+  if (error instanceof DomainError) return domainProblem(error);
   if (error instanceof WrongExpectedRevisionError)
     return problems.revisionMismatch(error.expected, error.actual);
   if (error instanceof EventStoreError && error.code === 'INVALID_STREAM_ID') {
