@@ -9,7 +9,7 @@
  * (`DEADLINE_NOT_OPEN`), and the event ids are derived from the deadline, so a retried append writes nothing.
  */
 import type { FastifyInstance } from 'fastify';
-import { decide, vietnamDate, type DomainActor } from '@ntm/domain';
+import { decide, DomainError, vietnamDate, type DomainActor } from '@ntm/domain';
 import { WrongExpectedRevisionError } from '@ntm/event-store';
 import { q } from '@ntm/projections';
 import { loadDossier, toNewEvents } from './dossier.js';
@@ -35,8 +35,16 @@ export async function sweepDeadlines(fastify: FastifyInstance): Promise<SweepRes
   const result: SweepResult = { elapsed: 0, skipped: 0 };
   for (const { stream_id: streamId, deadline_id: deadlineId } of rows) {
     const dossierId = streamId.replace(/^dossier-/, '');
-    const loaded = await loadDossier(fastify.store, dossierId);
-    if (loaded.state === undefined || loaded.revision === undefined) {
+    const loaded = await loadDossier(fastify.store, dossierId).catch((error: unknown) => {
+      // A history the fold cannot read (EVENT_DATA_INVALID) must not stop the sweep of every other dossier.
+      if (!(error instanceof DomainError)) throw error;
+      fastify.log.warn(
+        { streamId, deadlineId, code: error.code, params: error.params },
+        'deadline not elapsed',
+      );
+      return undefined;
+    });
+    if (loaded?.state === undefined || loaded.revision === undefined) {
       result.skipped += 1;
       continue;
     }
