@@ -4,7 +4,7 @@
  * the dossier's pinned rule set, never from literals.
  */
 import { DomainError } from '../errors.js';
-import type { DossierKind } from '../model.js';
+import type { DossierKind, Tier } from '../model.js';
 import type { DossierState } from '../state.js';
 import { evaluateRevocation, shareMet, type ShareThreshold } from '../reference/index.js';
 import type { DecisionInput, WorkflowDefinition } from './types.js';
@@ -56,7 +56,15 @@ const KIND_FIELDS: Record<DossierKind, (b: Body) => string[]> = {
     ...(b.predecessors === undefined ? ['predecessors'] : []),
   ],
 };
-const REQUIRED_TIER = { COMMUNE_ADVANCED: 'ntm', COMMUNE_MODEL: 'advanced' } as const;
+/** The recognition a unit must hold to open each kind: none yet, a tier (the ladder), or no condition. */
+const REQUIRED_TIER: Record<DossierKind, Tier | 'none' | 'any'> = {
+  VILLAGE_NTM: 'any',
+  COMMUNE_NTM: 'none',
+  COMMUNE_ADVANCED: 'ntm',
+  COMMUNE_MODEL: 'advanced',
+  REVOCATION: 'any',
+  POST_MERGER_ACKNOWLEDGEMENT: 'any',
+};
 
 function decisionOutcome(expected: string, vi: string): Check {
   return ({ body, dossier }) =>
@@ -102,7 +110,9 @@ const CHECKS = {
   tierPrecondition: ({ input, definition }) => {
     const current = input.unitRecognition?.tier ?? null;
     const kind = definition.kind;
-    if (kind === 'COMMUNE_NTM') {
+    const required = REQUIRED_TIER[kind];
+    if (required === 'any') return null;
+    if (required === 'none') {
       return current === null
         ? null
         : new DomainError(
@@ -112,8 +122,6 @@ const CHECKS = {
             { current },
           );
     }
-    if (kind !== 'COMMUNE_ADVANCED' && kind !== 'COMMUNE_MODEL') return null;
-    const required = REQUIRED_TIER[kind];
     return current === required
       ? null
       : new DomainError(
