@@ -265,28 +265,28 @@ export const ElapseDeadlineBody = z
   .describe('Record that a processing deadline has passed (appended by the deadline worker)');
 
 /** One dossier command as the HTTP layer exposes it. */
-export interface CommandSpec {
-  type: string;
+export interface CommandSpec<T extends string = string, S extends z.ZodType = z.ZodType> {
+  type: T;
   slug: string;
-  schema: z.ZodType;
+  schema: S;
   summary: { en: string; vi: string };
   creates?: boolean;
 }
 
-const spec = (
-  type: string,
+const spec = <T extends string, S extends z.ZodType>(
+  type: T,
   slug: string,
-  schema: z.ZodType,
+  schema: S,
   en: string,
   vi: string,
   creates = false,
-): CommandSpec =>
+): CommandSpec<T, S> =>
   creates
     ? { type, slug, schema, summary: { en, vi }, creates }
     : { type, slug, schema, summary: { en, vi } };
 
-/** Every dossier command, in workflow order. */
-export const COMMAND_SPECS: readonly CommandSpec[] = [
+// Kept with its literal types: the command union below is derived from this one list.
+const SPECS = [
   spec('OpenDossier', 'open', OpenDossierBody, 'Open a dossier', 'Đăng ký / mở hồ sơ', true),
   spec(
     'RecordSelfAssessment',
@@ -396,9 +396,21 @@ export const COMMAND_SPECS: readonly CommandSpec[] = [
     'Record an elapsed deadline',
     'Ghi nhận quá hạn xử lý',
   ),
-];
+] as const;
 
-export const COMMAND_TYPES = COMMAND_SPECS.map((s) => s.type);
+/** The type of every dossier command, e.g. `"RecordPollTally"`. */
+export type CommandType = (typeof SPECS)[number]['type'];
+type Output<S extends z.ZodType> =
+  // An empty strict object outputs Record<string, never>, which no command with a `type` could extend.
+  z.output<S> extends Record<string, never> ? Record<never, never> : z.output<S>;
+/** The validated body of the command `T` (what its schema outputs). */
+export type CommandBody<T extends CommandType> = Output<
+  Extract<(typeof SPECS)[number], { type: T }>['schema']
+>;
+
+/** Every dossier command, in workflow order. */
+export const COMMAND_SPECS: readonly CommandSpec<CommandType>[] = SPECS;
+export const COMMAND_TYPES: readonly CommandType[] = COMMAND_SPECS.map((s) => s.type);
 
 export type OpenDossierBody = z.infer<typeof OpenDossierBody>;
 export type RecordSelfAssessmentBody = z.infer<typeof RecordSelfAssessmentBody>;

@@ -4,6 +4,7 @@ import {
   COMMAND_SPECS,
   ContractError,
   EVENT_SCHEMAS,
+  liftEvent,
   ProblemDetails,
   RecordCouncilBallotBody,
   upcast,
@@ -61,6 +62,28 @@ describe('upcast', () => {
   it('knows a current version for every event schema', () => {
     for (const [type, { schemaVersion }] of Object.entries(EVENT_SCHEMAS))
       expect(upcast(type, schemaVersion, {}).schemaVersion).toBe(schemaVersion);
+  });
+});
+
+describe('liftEvent', () => {
+  const tally = { villageId: '02032-ban-cuon', households: 120, respondents: 110, satisfied: 105 };
+  it('lifts and parses stored data into its typed event', () => {
+    const lifted = liftEvent('PollTallyRecorded', 1, tally);
+    expect(lifted).toEqual({ type: 'PollTallyRecorded', schemaVersion: 1, data: tally });
+    if (lifted.type === 'PollTallyRecorded') expect(lifted.data.households + 1).toBe(121);
+  });
+  it('refuses data that breaks the schema, naming the fields', () => {
+    const error = (() => {
+      try {
+        liftEvent('PollTallyRecorded', 1, { ...tally, households: '120' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ContractError);
+    expect(error).toMatchObject({ code: 'EVENT_DATA_INVALID' });
+    expect((error as ContractError).issues.join()).toContain('households');
+    expect(() => liftEvent('Nope', 1, {})).toThrow(ContractError);
   });
 });
 

@@ -150,12 +150,22 @@ export const EVENT_SCHEMAS = {
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]['schema']>;
 export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
+/** An event of type `T` at its current schema version, its data typed by its schema. */
+export interface EventOf<T extends EventType> {
+  type: T;
+  schemaVersion: number;
+  data: EventData<T>;
+}
+/** Every event, discriminated on `type`: a fold that switches on it is checked for exhaustiveness. */
+export type TypedEvent = { [T in EventType]: EventOf<T> }[EventType];
 
-/** A stored event shape is older or newer than anything this code knows. */
+/** A stored event shape is older or newer than anything this code knows, or its data breaks its schema. */
 export class ContractError extends Error {
   constructor(
-    readonly code: 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_SCHEMA_VERSION',
+    readonly code: 'UNKNOWN_EVENT_TYPE' | 'UNKNOWN_SCHEMA_VERSION' | 'EVENT_DATA_INVALID',
     message: string,
+    /** for EVENT_DATA_INVALID: `path: message` of each schema issue */
+    readonly issues: readonly string[] = [],
   ) {
     super(message);
     this.name = 'ContractError';
@@ -197,4 +207,25 @@ export function upcast(
     lifted = step(lifted);
   }
   return { schemaVersion: current, data: lifted };
+}
+
+/**
+ * A stored event as this code reads it: lifted to the current schema version of its type, then parsed by that
+ * version's schema (one zod parse per event), so what a fold sees is what the type says. Throws `ContractError`
+ * when the type or version is unknown or the data breaks the schema.
+ */
+export function liftEvent(type: string, schemaVersion: number, data: Record<string, unknown>): TypedEvent {
+  const lifted = upcast(type, schemaVersion, data);
+  const known = type as EventType;
+  const parsed = EVENT_SCHEMAS[known].schema.safeParse(lifted.data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`);
+    throw new ContractError(
+      'EVENT_DATA_INVALID',
+      `${type} v${lifted.schemaVersion} does not match its contract (${issues.slice(0, 3).join('; ')})`,
+      issues,
+    );
+  }
+  // The schema was looked up by `type`, so the parsed data is that type's data.
+  return { type: known, schemaVersion: lifted.schemaVersion, data: parsed.data } as TypedEvent;
 }

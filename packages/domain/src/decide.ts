@@ -4,7 +4,7 @@
  * say why a command is refused. Nothing here reads a clock or does I/O.
  */
 import { initialTransition, transition } from 'xstate';
-import { COMMAND_SPECS, type OpenDossierBody } from '@ntm/contracts';
+import { COMMAND_SPECS, type CommandBody, type CommandType } from '@ntm/contracts';
 import type { DomainActor, DomainEvent, Result, Role, Tier } from './model.js';
 import { DomainError } from './errors.js';
 import type { DossierState } from './state.js';
@@ -24,7 +24,7 @@ import { firstFailure } from './workflows/checks.js';
 import { candidatesOf, type EdgeMeta } from './workflows/machine.js';
 import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows/registry.js';
 import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
-import { commandEvent, event, openedEvent } from './emit.js';
+import { commandEvent, event, openedEvent, type CheckedCommand } from './emit.js';
 import {
   actingRole,
   mergedUnitSuccession,
@@ -51,8 +51,26 @@ export interface DecisionContext {
 /** An event as decided, with the machine step before and after it. */
 export type DecidedEvent = DomainEvent & { fromState: string; toState: string };
 
-/** A command: its type, the dossier id, and the body fields of its contract schema. */
-export type DossierCommand = { type: string; dossierId?: string } & Record<string, unknown>;
+/**
+ * A command: its type, the dossier id, and the body of its contract. One member per command of `COMMAND_SPECS`,
+ * discriminated on `type`, its fields typed by the command's zod schema.
+ */
+export type Command = {
+  [T in CommandType]: { type: T; dossierId?: string | undefined } & CommandBody<T>;
+}[CommandType];
+
+/** A command built from strings (tests, scripts, fixtures): its type and body are checked at run time only. */
+export type DossierCommand = { type: string; dossierId?: string | undefined } & Record<string, unknown>;
+
+/**
+ * What `decide` accepts for a command of type `T`: the `Command` of that type when `T` is a literal (or a union of
+ * them), so the compiler checks the type's name and its fields; a `DossierCommand` when `T` is only a string.
+ */
+export type Decidable<T extends string> = T extends CommandType
+  ? Extract<Command, { type: T }>
+  : string extends T
+    ? DossierCommand
+    : never;
 
 let defaultUnits: UnitRegistry | undefined;
 let defaultHolidays: HolidayCalendar | undefined;
@@ -71,10 +89,14 @@ const refuse = (
   throw new DomainError(code, en, vi, params);
 };
 
-/** Decides a command against a dossier (undefined before it is opened). Refusals are returned, never thrown. */
-export function decide(
+/**
+ * Decides a command against a dossier (undefined before it is opened). Refusals are returned, never thrown. Every
+ * command is checked against its schema here (`UNKNOWN_COMMAND`, `VALIDATION_FAILED`), typed or not: a body that
+ * reached the domain through a cast is refused, never recorded.
+ */
+export function decide<T extends string>(
   state: DossierState | undefined,
-  command: DossierCommand,
+  command: Decidable<T> & { type: T },
   ctx: DecisionContext,
 ): Result<DecidedEvent[], DomainError> {
   try {
@@ -95,12 +117,9 @@ export function decide(
   }
 }
 
-function decideOrThrow(
-  state: DossierState | undefined,
-  command: DossierCommand,
-  ctx: DecisionContext,
-): DecidedEvent[] {
-  const { type, dossierId, ...rawBody } = command;
+/** The command's type and its body as its schema outputs it; refuses an unknown type or a body that breaks it. */
+function checked(command: DossierCommand): CheckedCommand {
+  const { type, dossierId: _dossierId, ...rawBody } = command;
   const spec = COMMAND_SPECS.find((s) => s.type === type);
   if (!spec)
     return refuse('UNKNOWN_COMMAND', `unknown command ${type}`, `lệnh không hợp lệ ${type}`, { type });
@@ -114,7 +133,18 @@ function decideOrThrow(
       { issues },
     );
   }
-  const body = parsed.data as Record<string, unknown>;
+  // The schema was found by `type`, so its output is that command's body.
+  return { type: spec.type, body: parsed.data } as CheckedCommand;
+}
+
+function decideOrThrow(
+  state: DossierState | undefined,
+  received: DossierCommand,
+  ctx: DecisionContext,
+): DecidedEvent[] {
+  const { dossierId } = received;
+  const command = checked(received);
+  const { type, body } = command;
   const now = typeof ctx.now === 'string' ? ctx.now : ctx.now.toISOString();
   if (Number.isNaN(Date.parse(now)))
     refuse('VALIDATION_FAILED', `now is not an ISO instant: ${now}`, `thời điểm không hợp lệ: ${now}`);
@@ -131,11 +161,11 @@ function decideOrThrow(
   };
 
   if (state === undefined) {
-    if (type !== 'OpenDossier')
+    if (command.type !== 'OpenDossier')
       return refuse('DOSSIER_NOT_OPENED', `${type} needs an opened dossier`, `${type} cần một hồ sơ đã mở`);
     if (!dossierId)
       return refuse('VALIDATION_FAILED', 'OpenDossier needs a dossierId', 'OpenDossier cần dossierId');
-    const kind = (body as OpenDossierBody).kind;
+    const { kind } = command.body;
     const wf = workflowFor(kind, today);
     const ruleSet = wf ? safeRuleSet(() => ruleSetAt(today)) : undefined;
     if (!wf || !ruleSet) {
@@ -149,9 +179,7 @@ function decideOrThrow(
     const input = { ...base, ruleSet };
     const [snapshot] = initialTransition(wf.machine, { dossier: null, definition: wf.definition });
     const to = step(wf, snapshot, null, type, body, input);
-    return [
-      { ...openedEvent(dossierId, body as OpenDossierBody, input, wf), fromState: 'draft', toState: to.to },
-    ];
+    return [{ ...openedEvent(dossierId, command.body, input, wf), fromState: 'draft', toState: to.to }];
   }
 
   if (type === 'OpenDossier')
@@ -182,7 +210,7 @@ function decideOrThrow(
     context: { dossier: state, definition: wf.definition },
   });
   const taken = step(wf, snapshot, state, type, body, input);
-  const decided = commandEvent(type, body, state, input, taken.to);
+  const decided = commandEvent(command, state, input, taken.to);
   // Which rule let a successor act is part of the record, beside who acted.
   const primary = taken.succession
     ? { ...decided, data: { ...decided.data, succession: taken.succession } }
@@ -212,8 +240,8 @@ function step(
   wf: RegisteredWorkflow,
   snapshot: ReturnType<RegisteredWorkflow['machine']['resolveState']>,
   dossier: DossierState | null,
-  type: string,
-  body: Record<string, unknown>,
+  type: CommandType,
+  body: CommandBody<CommandType>,
   input: DecisionInput,
 ): { to: string; deadlines: DeadlineStep[]; succession?: SuccessionRecord } {
   const from = String(snapshot.value);

@@ -2,14 +2,22 @@
  * The event each accepted command records. Event data repeats the command body and adds what was computed under
  * the rule set (shares, thresholds, due dates), so a reader of the log sees the figures the decision was taken on.
  */
-import { EVENT_SCHEMAS, type EventType, type OpenDossierBody } from '@ntm/contracts';
+import {
+  EVENT_SCHEMAS,
+  type CommandBody,
+  type CommandType,
+  type EventData,
+  type EventType,
+  type OpenDossierBody,
+} from '@ntm/contracts';
 import type { DomainEvent, DossierScope, Tier } from './model.js';
 import type { DossierState } from './state.js';
 import { addCalendarDays, criteriaSetFor, evaluateRevocation, type UnitRegistry } from './reference/index.js';
 import type { DecisionInput } from './workflows/types.js';
 import type { RegisteredWorkflow } from './workflows/registry.js';
 
-export const event = (type: EventType, data: Record<string, unknown>): DomainEvent => ({
+/** An event of `type` whose data must be that type's data: emitting a field the contract lacks does not compile. */
+export const event = <T extends EventType>(type: T, data: EventData<T>): DomainEvent<T, EventData<T>> => ({
   type,
   schemaVersion: EVENT_SCHEMAS[type].schemaVersion,
   data,
@@ -65,42 +73,49 @@ export function openedEvent(
   });
 }
 
-/** The primary event of a command accepted on an opened dossier; `to` is the step it leads to. */
+/** A command checked against its contract: its type and the body its schema output, discriminated on `type`. */
+export type CheckedCommand = { [T in CommandType]: { type: T; body: CommandBody<T> } }[CommandType];
+
+/**
+ * The primary event of a command accepted on an opened dossier; `to` is the step it leads to. The switch is
+ * exhaustive over the command union: a new command does not compile until it says which event it records.
+ */
 export function commandEvent(
-  type: string,
-  body: Record<string, unknown>,
+  command: CheckedCommand,
   d: DossierState,
   input: DecisionInput,
   to: string,
 ): DomainEvent {
   const rs = input.ruleSet;
   const by = byOf(input);
-  switch (type) {
+  switch (command.type) {
+    case 'OpenDossier':
+      throw new TypeError('OpenDossier creates the dossier: see openedEvent');
     case 'RecordSelfAssessment':
-      return event('SelfAssessmentRecorded', { ...body, by });
+      return event('SelfAssessmentRecorded', { ...command.body, by });
     case 'AttachDocument':
-      return event('DocumentAttached', { ...body, dossierVersion: d.dossierVersion });
+      return event('DocumentAttached', { ...command.body, dossierVersion: d.dossierVersion });
     case 'OpenPublicNotice': {
       const days = d.kind === 'VILLAGE_NTM' ? rs.notice.villageDays.value : rs.notice.communeDays.value;
       return event('PublicNoticeOpened', {
-        ...body,
+        ...command.body,
         days,
-        endsOn: addCalendarDays(String(body.from), days - 1),
+        endsOn: addCalendarDays(command.body.from, days - 1),
       });
     }
     case 'RecordComment':
-      return event('CommentRecorded', body);
+      return event('CommentRecorded', command.body);
     case 'RespondToComment':
-      return event('CommentResponded', body);
+      return event('CommentResponded', command.body);
     case 'ClosePublicNotice':
       return event('PublicNoticeClosed', { closedOn: input.today });
     case 'RecordPollTally':
-      return event('PollTallyRecorded', body);
+      return event('PollTallyRecorded', command.body);
     case 'IssuePollReport': {
       const t = Object.values(d.poll.tallies);
       const sum = (k: 'households' | 'respondents' | 'satisfied') => t.reduce((s, x) => s + x[k], 0);
       return event('PollReportIssued', {
-        ...body,
+        ...command.body,
         households: sum('households'),
         respondents: sum('respondents'),
         satisfied: sum('satisfied'),
@@ -110,39 +125,47 @@ export function commandEvent(
       });
     }
     case 'RecordProposalMeeting':
-      return event('ProposalMeetingRecorded', { ...body, requiredShare: rs.proposalMeetingShare.value });
+      return event('ProposalMeetingRecorded', {
+        ...command.body,
+        requiredShare: rs.proposalMeetingShare.value,
+      });
     case 'SubmitDossier':
-      return event('DossierSubmitted', { ...body, dossierVersion: d.dossierVersion, by });
+      return event('DossierSubmitted', { ...command.body, dossierVersion: d.dossierVersion, by });
     case 'RecordVerification':
-      return event('VerificationRecorded', { ...body, by });
+      return event('VerificationRecorded', { ...command.body, by });
     case 'ReturnDossier':
-      return event('DossierReturned', { ...body, dossierVersion: d.dossierVersion, by });
+      return event('DossierReturned', { ...command.body, dossierVersion: d.dossierVersion, by });
     case 'ResubmitDossier':
-      return event('DossierResubmitted', { ...body, dossierVersion: d.dossierVersion + 1, by });
+      return event('DossierResubmitted', { ...command.body, dossierVersion: d.dossierVersion + 1, by });
     case 'ForwardToProvince':
-      return event('DossierForwarded', { ...body, by });
+      return event('DossierForwarded', { ...command.body, by });
     case 'RecordAppraisal':
-      return event('AppraisalRecorded', { ...body, by });
+      return event('AppraisalRecorded', { ...command.body, by });
     case 'RecordCouncilBallot':
       return event('CouncilBallotRecorded', {
-        ...body,
+        ...command.body,
         quorum: rs.council.quorum.value,
         approvalShare: rs.council.approvalShare.value,
         approved: to === 'councilApproved',
       });
     case 'DecideRecognition':
-      return body.outcome === 'recognise'
-        ? event('RecognitionDecided', { ...body, ...(d.tier ? { tier: d.tier } : {}), year: d.year, by })
-        : event('RecognitionRefused', { ...body, by });
+      return command.body.outcome === 'recognise'
+        ? event('RecognitionDecided', {
+            ...command.body,
+            ...(d.tier ? { tier: d.tier } : {}),
+            year: d.year,
+            by,
+          })
+        : event('RecognitionRefused', { ...command.body, by });
     case 'AnnounceRecognition':
-      return event('RecognitionAnnounced', body);
+      return event('RecognitionAnnounced', command.body);
     case 'WithdrawDossier':
-      return event('DossierWithdrawn', body);
+      return event('DossierWithdrawn', command.body);
     case 'RecordRevocationAssessment': {
-      const failing = body.failingCriteria as string[];
-      const outcome = evaluateRevocation(rs, String(body.criteriaSetId), failing, Number(body.totalCriteria));
+      const { criteriaSetId, failingCriteria, totalCriteria } = command.body;
+      const outcome = evaluateRevocation(rs, criteriaSetId, failingCriteria, totalCriteria);
       return event('RevocationAssessed', {
-        ...body,
+        ...command.body,
         revoke: outcome.revoke,
         ...(outcome.ground ? { ground: outcome.ground } : {}),
         criticalFailing: outcome.criticalFailing,
@@ -150,28 +173,29 @@ export function commandEvent(
       });
     }
     case 'DecideRevocation':
-      return body.outcome === 'revoke'
-        ? event('RecognitionRevoked', { ...body, ...(d.tier ? { tier: d.tier } : {}), by })
-        : event('RecognitionKept', { ...body, by });
+      return command.body.outcome === 'revoke'
+        ? event('RecognitionRevoked', { ...command.body, ...(d.tier ? { tier: d.tier } : {}), by })
+        : event('RecognitionKept', { ...command.body, by });
     case 'PublishRevocation':
-      return event('RevocationPublished', body);
+      return event('RevocationPublished', command.body);
     case 'ElapseDeadline': {
-      const due = d.deadlines.find((x) => x.deadlineId === body.deadlineId);
-      return event('DeadlineElapsed', {
-        deadlineId: body.deadlineId,
-        dueOn: due?.dueOn,
-        elapsedOn: input.today,
-      });
+      const { deadlineId } = command.body;
+      const due = d.deadlines.find((x) => x.deadlineId === deadlineId);
+      // Unreachable: `deadlineDue` guards the edge. Never record an event that breaks its own contract.
+      if (!due) throw new TypeError(`no deadline ${deadlineId}`);
+      return event('DeadlineElapsed', { deadlineId, dueOn: due.dueOn, elapsedOn: input.today });
     }
     case 'DecideAcknowledgement':
-      return event('AcknowledgementDecided', { ...body, by });
-    default:
-      throw new TypeError(`no event for command ${type}`);
+      return event('AcknowledgementDecided', { ...command.body, by });
+    default: {
+      const unknown: never = command;
+      throw new TypeError(`no event for command ${(unknown as { type: string }).type}`);
+    }
   }
 }
 
 /** The command each primary event records, so replay can check the pinned machine has that transition. */
-export const COMMAND_OF_EVENT: Readonly<Record<string, string>> = {
+export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, 'DeadlineScheduled'>, CommandType>> = {
   DossierOpened: 'OpenDossier',
   SelfAssessmentRecorded: 'RecordSelfAssessment',
   DocumentAttached: 'AttachDocument',

@@ -41,7 +41,8 @@ export type DomainErrorCode =
   | 'REVOCATION_NO_GROUNDS'
   | 'CALENDAR_MISSING_YEAR'
   | 'DEADLINE_NOT_OPEN'
-  | 'DEADLINE_NOT_DUE';
+  | 'DEADLINE_NOT_DUE'
+  | 'EVENT_DATA_INVALID';
 
 export type DomainErrorKind = 'forbidden' | 'conflict' | 'unprocessable';
 
@@ -83,9 +84,15 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   CALENDAR_MISSING_YEAR: 'unprocessable',
   DEADLINE_NOT_OPEN: 'conflict',
   DEADLINE_NOT_DUE: 'conflict',
+  // The dossier's own record cannot be read: no command can be decided on it until it is repaired.
+  EVENT_DATA_INVALID: 'conflict',
 };
 
-/** A command the law (or the workflow) refuses. Never thrown by `decide`: returned as `{ ok: false, error }`. */
+/**
+ * A command the law (or the workflow) refuses. Never thrown by `decide`: returned as `{ ok: false, error }`.
+ * The one thrown refusal is `EVENT_DATA_INVALID`, from the fold (`evolve`/`replay`): a stored event of the dossier
+ * breaks its contract, so no state, and no decision, can be built on it.
+ */
 export class DomainError extends Error {
   readonly kind: DomainErrorKind;
 

@@ -1,10 +1,13 @@
 /**
  * The fold. A dossier's state is never stored: it is `replay(events)`. Each event is lifted to its current schema
- * version, and each step change is checked against the dossier's pinned machine, so a log that the pinned version
- * could not have produced fails loudly instead of folding into a state the law never allowed.
+ * version and parsed by that version's schema (`liftEvent`), so the fold reads typed data, never a cast guess; a
+ * stored event that breaks its contract stops the fold with `EVENT_DATA_INVALID`. Each step change is checked
+ * against the dossier's pinned machine, so a log that the pinned version could not have produced fails loudly
+ * instead of folding into a state the law never allowed.
  */
-import { upcast } from '@ntm/contracts';
-import type { DossierKind, DossierScope, Tier, WorkflowPin } from './model.js';
+import { ContractError, liftEvent, type EventData, type EventType, type TypedEvent } from '@ntm/contracts';
+import { DomainError } from './errors.js';
+import type { Tier, WorkflowPin } from './model.js';
 import type { CriterionRow, DossierState } from './state.js';
 import { COMMAND_OF_EVENT } from './emit.js';
 import { candidatesOf } from './workflows/machine.js';
@@ -31,31 +34,13 @@ export class ReplayError extends Error {
   }
 }
 
-type Data = Record<string, unknown>;
-type By = { id: string; onBehalfOf?: string };
-type CriterionResult = { code: string; met: boolean; value?: number | boolean | string; note?: string };
+type By = { id: string; onBehalfOf?: string | undefined };
+type Data<T extends EventType> = EventData<T>;
 
 const addIds = (list: string[], by: By | undefined): string[] =>
   by ? [...new Set([...list, by.id, ...(by.onBehalfOf ? [by.onBehalfOf] : [])])] : list;
 
-function opened(data: Data, toState: string): DossierState {
-  const d = data as {
-    dossierId: string;
-    kind: DossierKind;
-    workflow: WorkflowPin;
-    ruleSet: { id: string; version: number };
-    criteriaSetId: string;
-    criteriaCodes: string[];
-    tier?: Tier;
-    scope: DossierScope;
-    year: number;
-    openedOn: string;
-    by: By;
-    constructionDebt?: { outstanding: boolean };
-    securityClassification?: string;
-    targetRecognition?: DossierState['targetRecognition'];
-    predecessors?: DossierState['predecessors'];
-  };
+function opened(d: Data<'DossierOpened'>, toState: string): DossierState {
   return {
     id: d.dossierId,
     kind: d.kind,
@@ -88,7 +73,7 @@ function opened(data: Data, toState: string): DossierState {
 function withLevel(
   s: DossierState,
   level: 'verifier' | 'appraiser',
-  results: CriterionResult[],
+  results: Data<'VerificationRecorded'>['criteria'],
 ): Record<string, CriterionRow> {
   const criteria = { ...s.criteria };
   for (const r of results) {
@@ -104,136 +89,134 @@ function withLevel(
   return criteria;
 }
 
-/** Applies the data of one event (already upcast) to the state; the step is set by the caller. */
-function apply(s: DossierState, type: string, data: Data): DossierState {
-  const by = data.by as By | undefined;
-  switch (type) {
+/** A decision of any kind, as the state keeps it. */
+function decided(
+  s: DossierState,
+  outcome: string,
+  data: { decisionNo: string; decidedOn: string; by: By; tier?: Tier | undefined },
+  tier: Tier | undefined,
+): DossierState {
+  return {
+    ...s,
+    decision: {
+      outcome,
+      decisionNo: data.decisionNo,
+      decidedOn: data.decidedOn,
+      by: data.by.id,
+      ...(tier ? { tier } : {}),
+    },
+    deadlines: [],
+  };
+}
+
+/**
+ * Applies the data of one event (lifted and parsed) to the state; the step is set by the caller. The switch is
+ * exhaustive over the event union: a new event type does not compile until the fold says what it changes.
+ */
+function apply(s: DossierState, e: TypedEvent): DossierState {
+  switch (e.type) {
+    case 'DossierOpened':
+      // Only the first event of a stream; evolve refuses it anywhere else (no transition leads to it).
+      return s;
     case 'SelfAssessmentRecorded': {
-      const code = String(data.criterionCode);
+      const { data } = e;
       const row = {
-        met: data.met === true,
-        indicators: data.indicators as NonNullable<CriterionRow['commune']>['indicators'],
-        evidenceCount: (data.evidence as unknown[]).length,
-        by: by?.id ?? '',
+        met: data.met,
+        indicators: data.indicators,
+        evidenceCount: data.evidence.length,
+        by: data.by.id,
       };
       return {
         ...s,
-        criteria: { ...s.criteria, [code]: { ...s.criteria[code], commune: row } },
-        preparers: addIds(s.preparers, by),
+        criteria: {
+          ...s.criteria,
+          [data.criterionCode]: { ...s.criteria[data.criterionCode], commune: row },
+        },
+        preparers: addIds(s.preparers, data.by),
       };
     }
     case 'DocumentAttached':
-      return { ...s, documents: [...s.documents, data as unknown as DossierState['documents'][number]] };
+      return { ...s, documents: [...s.documents, e.data] };
     case 'PublicNoticeOpened':
       return {
         ...s,
-        notice: {
-          channel: String(data.channel),
-          from: String(data.from),
-          endsOn: String(data.endsOn),
-          days: Number(data.days),
-        },
+        notice: { channel: e.data.channel, from: e.data.from, endsOn: e.data.endsOn, days: e.data.days },
       };
     case 'CommentRecorded':
       return {
         ...s,
         comments: [
           ...s.comments,
-          { commentId: String(data.commentId), receivedOn: String(data.receivedOn), text: String(data.text) },
+          { commentId: e.data.commentId, receivedOn: e.data.receivedOn, text: e.data.text },
         ],
       };
-    case 'CommentResponded':
+    case 'CommentResponded': {
+      const { commentId, response } = e.data;
       return {
         ...s,
-        comments: s.comments.map((c) =>
-          c.commentId === data.commentId ? { ...c, response: String(data.response) } : c,
-        ),
+        comments: s.comments.map((c) => (c.commentId === commentId ? { ...c, response } : c)),
       };
-    case 'PublicNoticeClosed':
-      return s.notice ? { ...s, notice: { ...s.notice, closedOn: String(data.closedOn) } } : s;
-    case 'PollTallyRecorded': {
-      const t = {
-        households: Number(data.households),
-        respondents: Number(data.respondents),
-        satisfied: Number(data.satisfied),
-      };
-      return { ...s, poll: { ...s.poll, tallies: { ...s.poll.tallies, [String(data.villageId)]: t } } };
     }
-    case 'PollReportIssued':
+    case 'PublicNoticeClosed':
+      return s.notice ? { ...s, notice: { ...s.notice, closedOn: e.data.closedOn } } : s;
+    case 'PollTallyRecorded': {
+      const { villageId, households, respondents, satisfied } = e.data;
       return {
         ...s,
         poll: {
           ...s.poll,
-          report: {
-            reportNo: String(data.reportNo),
-            issuedOn: String(data.issuedOn),
-            households: Number(data.households),
-            respondents: Number(data.respondents),
-            satisfied: Number(data.satisfied),
-            passed: true,
-          },
+          tallies: { ...s.poll.tallies, [villageId]: { households, respondents, satisfied } },
         },
       };
-    case 'ProposalMeetingRecorded':
+    }
+    case 'PollReportIssued': {
+      const { reportNo, issuedOn, households, respondents, satisfied } = e.data;
       return {
         ...s,
-        meeting: {
-          heldOn: String(data.heldOn),
-          attendees: Number(data.attendees),
-          for: Number(data.for),
-          against: Number(data.against),
-          blank: Number(data.blank),
+        poll: {
+          ...s.poll,
+          report: { reportNo, issuedOn, households, respondents, satisfied, passed: true },
         },
       };
+    }
+    case 'ProposalMeetingRecorded': {
+      const { heldOn, attendees, for: inFavour, against, blank } = e.data;
+      return { ...s, meeting: { heldOn, attendees, for: inFavour, against, blank } };
+    }
     case 'DossierSubmitted':
-      return { ...s, preparers: addIds(s.preparers, by), deadlines: [] };
+      return { ...s, preparers: addIds(s.preparers, e.data.by), deadlines: [] };
     case 'DossierResubmitted':
       return {
         ...s,
-        dossierVersion: Number(data.dossierVersion),
-        preparers: addIds(s.preparers, by),
+        dossierVersion: e.data.dossierVersion,
+        preparers: addIds(s.preparers, e.data.by),
         deadlines: [],
       };
-    case 'DeadlineScheduled':
+    case 'DeadlineScheduled': {
+      const { deadlineId, step, startedOn, dueOn } = e.data;
+      return { ...s, deadlines: [...s.deadlines, { deadlineId, step, startedOn, dueOn }] };
+    }
+    case 'DeadlineElapsed': {
+      const { deadlineId, elapsedOn } = e.data;
       return {
         ...s,
-        deadlines: [
-          ...s.deadlines,
-          {
-            deadlineId: String(data.deadlineId),
-            step: data.step as DossierState['deadlines'][number]['step'],
-            startedOn: String(data.startedOn),
-            dueOn: String(data.dueOn),
-          },
-        ],
+        deadlines: s.deadlines.map((x) => (x.deadlineId === deadlineId ? { ...x, elapsedOn } : x)),
       };
-    case 'DeadlineElapsed':
-      return {
-        ...s,
-        deadlines: s.deadlines.map((x) =>
-          x.deadlineId === data.deadlineId ? { ...x, elapsedOn: String(data.elapsedOn) } : x,
-        ),
-      };
+    }
     case 'VerificationRecorded': {
-      const criteria = withLevel(s, 'verifier', data.criteria as CriterionResult[]);
+      const criteria = withLevel(s, 'verifier', e.data.criteria);
       const allMet = s.criteriaCodes.every((c) => criteria[c]?.verifier?.met === true);
       return {
         ...s,
         criteria,
-        verification: { reportNo: String(data.reportNo), by: by?.id ?? '', allMet },
+        verification: { reportNo: e.data.reportNo, by: e.data.by.id, allMet },
         deadlines: [],
       };
     }
     case 'DossierReturned':
       return {
         ...s,
-        returns: [
-          ...s.returns,
-          {
-            dossierVersion: s.dossierVersion,
-            reasons: data.reasons as DossierState['returns'][number]['reasons'],
-          },
-        ],
+        returns: [...s.returns, { dossierVersion: s.dossierVersion, reasons: e.data.reasons }],
         verification: undefined,
         appraisal: undefined,
         council: undefined,
@@ -242,97 +225,103 @@ function apply(s: DossierState, type: string, data: Data): DossierState {
     case 'DossierForwarded':
       return { ...s, deadlines: [] };
     case 'AppraisalRecorded': {
-      const results = data.criteria as CriterionResult[];
-      const fieldCheck = data.fieldCheck as { passed: boolean };
+      const { criteria, reportNo, by, complete, fieldCheck } = e.data;
       return {
         ...s,
-        criteria: withLevel(s, 'appraiser', results),
+        criteria: withLevel(s, 'appraiser', criteria),
         appraisal: {
-          reportNo: String(data.reportNo),
-          by: by?.id ?? '',
-          complete: data.complete === true,
+          reportNo,
+          by: by.id,
+          complete,
           fieldCheckPassed: fieldCheck.passed,
-          allMet: results.every((r) => r.met),
+          allMet: criteria.every((r) => r.met),
         },
         deadlines: [],
       };
     }
     case 'CouncilBallotRecorded': {
-      const recused = data.recusedMemberIds as string[];
+      const d = e.data;
       return {
         ...s,
         council: {
-          heldOn: String(data.heldOn),
-          membersTotal: Number(data.membersTotal),
-          present: (data.presentMemberIds as string[]).length,
-          recused,
-          for: Number(data.for),
-          against: Number(data.against),
-          blank: Number(data.blank),
-          approved: data.approved === true,
+          heldOn: d.heldOn,
+          membersTotal: d.membersTotal,
+          present: d.presentMemberIds.length,
+          recused: d.recusedMemberIds,
+          for: d.for,
+          against: d.against,
+          blank: d.blank,
+          approved: d.approved,
         },
       };
     }
     case 'RecognitionDecided':
+      return decided(s, 'recognise', e.data, e.data.tier ?? s.tier);
     case 'RecognitionRefused':
+      return decided(s, 'refuse', e.data, undefined);
     case 'RecognitionRevoked':
+      return decided(s, e.data.outcome, e.data, e.data.tier);
     case 'RecognitionKept':
-    case 'AcknowledgementDecided': {
-      const outcome =
-        type === 'RecognitionDecided'
-          ? 'recognise'
-          : type === 'RecognitionRefused'
-            ? 'refuse'
-            : String(data.outcome);
-      const tier = (data.tier as Tier | undefined) ?? (type === 'RecognitionDecided' ? s.tier : undefined);
-      return {
-        ...s,
-        decision: {
-          outcome,
-          decisionNo: String(data.decisionNo),
-          decidedOn: String(data.decidedOn),
-          by: by?.id ?? '',
-          ...(tier ? { tier } : {}),
-        },
-        deadlines: [],
-      };
-    }
+      return decided(s, e.data.outcome, e.data, undefined);
+    case 'AcknowledgementDecided':
+      return decided(s, e.data.outcome, e.data, e.data.tier);
     case 'RecognitionAnnounced':
-      return { ...s, announcedOn: String(data.announcedOn) };
+      return { ...s, announcedOn: e.data.announcedOn };
     case 'RevocationPublished':
-      return { ...s, announcedOn: String(data.publishedOn) };
+      return { ...s, announcedOn: e.data.publishedOn };
     case 'DossierWithdrawn':
-      return { ...s, withdrawal: { reason: String(data.reason) }, deadlines: [] };
-    case 'RevocationAssessed':
+      return { ...s, withdrawal: { reason: e.data.reason }, deadlines: [] };
+    case 'RevocationAssessed': {
+      const d = e.data;
       return {
         ...s,
         revocation: {
-          revoke: data.revoke === true,
-          ...(typeof data.ground === 'string' ? { ground: data.ground } : {}),
-          failingCriteria: data.failingCriteria as string[],
-          criticalFailing: data.criticalFailing as string[],
-          by: by?.id ?? '',
+          revoke: d.revoke,
+          ...(d.ground !== undefined ? { ground: d.ground } : {}),
+          failingCriteria: d.failingCriteria,
+          criticalFailing: d.criticalFailing,
+          by: d.by.id,
         },
-        preparers: addIds(s.preparers, by),
+        preparers: addIds(s.preparers, d.by),
       };
-    default:
-      return s;
+    }
+    default: {
+      const unknown: never = e;
+      return unknown;
+    }
+  }
+}
+
+/** Reads a stored event through its contract; a shape this code cannot read stops the fold with a typed refusal. */
+function lift(e: FoldableEvent, revision: number): TypedEvent {
+  try {
+    return liftEvent(e.type, e.schemaVersion, e.data as Record<string, unknown>);
+  } catch (error) {
+    if (!(error instanceof ContractError)) throw error;
+    const issues = error.issues.length > 0 ? error.issues : [error.message];
+    const shown = issues.slice(0, 3).join('; ');
+    throw new DomainError(
+      'EVENT_DATA_INVALID',
+      `the dossier's stored event ${e.type} at revision ${revision} cannot be read (${shown}); no command can be decided until it is repaired`,
+      `sự kiện ${e.type} ở phiên bản ${revision} của hồ sơ không đọc được (${shown}); không thể xử lý lệnh cho đến khi dữ liệu được sửa`,
+      { revision, eventType: e.type, schemaVersion: e.schemaVersion, reason: error.code, issues },
+    );
   }
 }
 
 /** Folds one event into the state. The first event must be DossierOpened (state undefined). */
 export function evolve(state: DossierState | undefined, e: FoldableEvent): DossierState {
-  const { data } = upcast(e.type, e.schemaVersion, e.data as Data);
+  const event = lift(e, state === undefined ? 0 : state.revision + 1);
   const fromState = e.fromState ?? e.metadata?.fromState;
   const toState = e.toState ?? e.metadata?.toState;
   if (state === undefined) {
-    if (e.type !== 'DossierOpened' || toState === undefined)
+    if (event.type !== 'DossierOpened' || toState === undefined)
       throw new ReplayError(
         'NOT_OPENED_FIRST',
         `a dossier's first event must be DossierOpened with a step, got ${e.type}`,
       );
-    const s = opened(data, toState);
-    assertTransition(s.workflow, 'draft', e.type, toState);
+    const s = opened(event.data, toState);
+    assertTransition(s.workflow, 'draft', event.type, toState);
     return s;
   }
   if (fromState !== undefined && fromState !== state.step) {
@@ -342,19 +331,24 @@ export function evolve(state: DossierState | undefined, e: FoldableEvent): Dossi
     );
   }
   const to = toState ?? state.step;
-  if (e.type !== 'DeadlineScheduled') assertTransition(state.workflow, state.step, e.type, to);
-  const next = apply(state, e.type, data);
+  if (event.type !== 'DeadlineScheduled') assertTransition(state.workflow, state.step, event.type, to);
+  const next = apply(state, event);
   return { ...next, step: to, status: to, revision: state.revision + 1 };
 }
 
-function assertTransition(pin: WorkflowPin, from: string, eventType: string, to: string): void {
+function assertTransition(
+  pin: WorkflowPin,
+  from: string,
+  eventType: Exclude<EventType, 'DeadlineScheduled'>,
+  to: string,
+): void {
   const wf = workflowByPin(pin);
   if (!wf) throw new ReplayError('UNKNOWN_WORKFLOW', `unknown workflow ${pin.id} v${pin.version}`);
   const command = COMMAND_OF_EVENT[eventType];
-  if (!command || !candidatesOf(wf.machine, from, command).some((c) => c.to === to)) {
+  if (!candidatesOf(wf.machine, from, command).some((c) => c.to === to)) {
     throw new ReplayError(
       'TRANSITION_NOT_IN_WORKFLOW',
-      `${pin.id} v${pin.version} has no ${command ?? eventType} from ${from} to ${to}`,
+      `${pin.id} v${pin.version} has no ${command} from ${from} to ${to}`,
     );
   }
 }

@@ -6,10 +6,11 @@
 import { expect } from 'vitest';
 import {
   decide,
+  DomainError,
   replay,
+  type Command,
   type DecidedEvent,
   type DecisionContext,
-  type DomainError,
   type DomainErrorCode,
   type DossierCommand,
   type DossierState,
@@ -31,11 +32,27 @@ export interface Then {
   thenFails(code: DomainErrorCode): DomainError;
 }
 
+/** The state the events fold to, or the refusal of a history the fold cannot read (`EVENT_DATA_INVALID`). */
+function fold(
+  events: readonly FoldableEvent[],
+): { state: DossierState | undefined } | { refused: DomainError } {
+  try {
+    return { state: events.length === 0 ? undefined : replay(events) };
+  } catch (error) {
+    if (error instanceof DomainError) return { refused: error };
+    throw error;
+  }
+}
+
 export function given(events: readonly FoldableEvent[]) {
-  const state = events.length === 0 ? undefined : replay(events);
+  const folded = fold(events);
   return {
-    when(command: DossierCommand, ctx: DecisionContext): Then {
-      const result = decide(state, command, ctx);
+    /** Decides `command`; a history the fold refuses refuses every command, as the API answers it. */
+    when(command: Command | DossierCommand, ctx: DecisionContext): Then {
+      const result =
+        'refused' in folded
+          ? { ok: false as const, error: folded.refused }
+          : decide(folded.state, command, ctx);
       return {
         then(expected) {
           if (!result.ok)

@@ -10,7 +10,7 @@
  * (`DEADLINE_NOT_OPEN`), and the event ids are derived from the deadline, so a retried append writes nothing.
  */
 import type { FastifyInstance } from 'fastify';
-import { vietnamDate } from '@ntm/domain';
+import { DomainError, vietnamDate } from '@ntm/domain';
 import { q } from '@ntm/projections';
 import {
   ApplicationError,
@@ -58,7 +58,8 @@ export async function sweepDeadlines(fastify: FastifyInstance): Promise<SweepRes
     } catch (error) {
       // Refused by the domain (already elapsed, not due), written by someone else meanwhile, or a broken chain
       // (already logged at error level by the handler): the next sweep decides again on the stream as it is then.
-      if (!(error instanceof ApplicationError)) throw error;
+      // A history the fold cannot read (EVENT_DATA_INVALID) must not stop the sweep of every other dossier either.
+      if (!(error instanceof ApplicationError) && !(error instanceof DomainError)) throw error;
       fastify.log.warn({ streamId, deadlineId, code: codeOf(error) }, 'deadline not elapsed');
       result.skipped += 1;
     }
@@ -66,7 +67,7 @@ export async function sweepDeadlines(fastify: FastifyInstance): Promise<SweepRes
   return result;
 }
 
-const codeOf = (error: ApplicationError): string =>
+const codeOf = (error: ApplicationError | DomainError): string =>
   error instanceof CommandRefusedError ? error.refusal.code : error.code;
 
 /** Sweeps every `intervalMs` (and once at once); a failed sweep is logged and the next one tries again. */

@@ -4,6 +4,7 @@
  * administrator, the read model shows it, and repeated or concurrent sweeps record it once. Only an administrator
  * may run a sweep.
  */
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainActor } from '@ntm/domain';
 import { dossierStreamId } from '@ntm/event-store';
@@ -72,5 +73,30 @@ describe('deadline worker', () => {
     expect(elapsed[0]!.metadata.actor).toMatchObject({ id: 'system:deadline-worker', role: 'administrator' });
     expect(elapsed[0]!.data).toMatchObject({ dueOn: open!.due_at });
     expect(await deadlineRows()).toEqual([{ state: 'elapsed', due_at: open!.due_at }]);
+  });
+
+  it('skips a dossier whose stored history it cannot read and sweeps the others', async () => {
+    const [broken, sound] = [await untilADeadline(), await untilADeadline()];
+    const streamId = dossierStreamId(broken);
+    const last = (await t.store.readStream(streamId)).at(-1)!;
+    // An event that breaks its contract, written past the API (as a faulty migration would).
+    await t.store.append(
+      streamId,
+      [
+        {
+          eventId: randomUUID(),
+          type: 'DocumentAttached',
+          schemaVersion: 2,
+          data: { documentId: 'x' },
+          metadata: { ...last.metadata, correlationId: randomUUID(), causationId: randomUUID() },
+        },
+      ],
+      { expectedRevision: last.revision },
+    );
+    const [due] = await deadlineRows();
+    t.clock.set(new Date(`${due!.due_at}T17:00:00Z`));
+    expect(await sweep()).toEqual({ status: 200, body: { elapsed: 1, skipped: 1 } });
+    const elapsed = await t.store.readStream(dossierStreamId(sound));
+    expect(elapsed.filter((e) => e.type === 'DeadlineElapsed')).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@
  * the dossier's pinned rule set, never from literals.
  */
 import { DomainError } from '../errors.js';
+import type { DossierKind, Tier } from '../model.js';
 import type { DossierState } from '../state.js';
 import { evaluateRevocation, shareMet, type ShareThreshold } from '../reference/index.js';
 import type { DecisionInput, WorkflowDefinition } from './types.js';
@@ -31,8 +32,39 @@ function must(d: DossierState | null): DossierState {
   return d;
 }
 
-const COMMUNE_RECOGNITION = new Set(['COMMUNE_NTM', 'COMMUNE_ADVANCED', 'COMMUNE_MODEL']);
-const REQUIRED_TIER = { COMMUNE_ADVANCED: 'ntm', COMMUNE_MODEL: 'advanced' } as const;
+type Body = CheckArgs['body'];
+const communeUnit = (b: Body): string[] =>
+  /^[0-9]{5}$/.test(str(b.unitCode)) ? [] : ['unitCode (a commune code)'];
+const recognitionFacts = (b: Body): string[] => [
+  ...communeUnit(b),
+  ...(b.constructionDebt === undefined || b.securityClassification === undefined
+    ? ['constructionDebt, securityClassification']
+    : []),
+];
+/** The fields each dossier kind's opening needs beyond the schema; a new kind does not compile without its entry. */
+const KIND_FIELDS: Record<DossierKind, (b: Body) => string[]> = {
+  VILLAGE_NTM: (b) =>
+    b.communeCode === undefined || !str(b.unitCode).startsWith(`${str(b.communeCode)}-`)
+      ? ['communeCode (and unitCode "<communeCode>-<village>")']
+      : [],
+  COMMUNE_NTM: recognitionFacts,
+  COMMUNE_ADVANCED: recognitionFacts,
+  COMMUNE_MODEL: recognitionFacts,
+  REVOCATION: (b) => [...communeUnit(b), ...(b.targetRecognition === undefined ? ['targetRecognition'] : [])],
+  POST_MERGER_ACKNOWLEDGEMENT: (b) => [
+    ...communeUnit(b),
+    ...(b.predecessors === undefined ? ['predecessors'] : []),
+  ],
+};
+/** The recognition a unit must hold to open each kind: none yet, a tier (the ladder), or no condition. */
+const REQUIRED_TIER: Record<DossierKind, Tier | 'none' | 'any'> = {
+  VILLAGE_NTM: 'any',
+  COMMUNE_NTM: 'none',
+  COMMUNE_ADVANCED: 'ntm',
+  COMMUNE_MODEL: 'advanced',
+  REVOCATION: 'any',
+  POST_MERGER_ACKNOWLEDGEMENT: 'any',
+};
 
 function decisionOutcome(expected: string, vi: string): Check {
   return ({ body, dossier }) =>
@@ -49,24 +81,7 @@ function decisionOutcome(expected: string, vi: string): Check {
 const CHECKS = {
   kindFields: ({ body, definition }) => {
     const kind = definition.kind;
-    const missing: string[] = [];
-    if (
-      kind === 'VILLAGE_NTM' &&
-      (body.communeCode === undefined || !str(body.unitCode).startsWith(`${str(body.communeCode)}-`))
-    ) {
-      missing.push('communeCode (and unitCode "<communeCode>-<village>")');
-    }
-    if (kind !== 'VILLAGE_NTM' && !/^[0-9]{5}$/.test(str(body.unitCode)))
-      missing.push('unitCode (a commune code)');
-    if (
-      COMMUNE_RECOGNITION.has(kind) &&
-      (body.constructionDebt === undefined || body.securityClassification === undefined)
-    ) {
-      missing.push('constructionDebt, securityClassification');
-    }
-    if (kind === 'REVOCATION' && body.targetRecognition === undefined) missing.push('targetRecognition');
-    if (kind === 'POST_MERGER_ACKNOWLEDGEMENT' && body.predecessors === undefined)
-      missing.push('predecessors');
+    const missing = KIND_FIELDS[kind](body);
     return missing.length === 0
       ? null
       : new DomainError(
@@ -95,7 +110,9 @@ const CHECKS = {
   tierPrecondition: ({ input, definition }) => {
     const current = input.unitRecognition?.tier ?? null;
     const kind = definition.kind;
-    if (kind === 'COMMUNE_NTM') {
+    const required = REQUIRED_TIER[kind];
+    if (required === 'any') return null;
+    if (required === 'none') {
       return current === null
         ? null
         : new DomainError(
@@ -105,8 +122,6 @@ const CHECKS = {
             { current },
           );
     }
-    if (kind !== 'COMMUNE_ADVANCED' && kind !== 'COMMUNE_MODEL') return null;
-    const required = REQUIRED_TIER[kind];
     return current === required
       ? null
       : new DomainError(

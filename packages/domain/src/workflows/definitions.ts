@@ -4,13 +4,14 @@
  * 01/07/2025, where the province verifies inside its own review. Changing a published version would silently change
  * the past: a new behaviour is a new version.
  */
+import type { CommandType } from '@ntm/contracts';
 import type { DossierKind, Role, Tier } from '../model.js';
 import type { CheckName } from './checks.js';
 import type { DeadlineStep, Edge, WorkflowDefinition } from './types.js';
 
 const e = (
   from: string | readonly string[],
-  command: string,
+  command: CommandType,
   to: string | null,
   roles: readonly Role[],
   checks: readonly CheckName[] = [],
@@ -58,7 +59,7 @@ function consultation(before: string, roles: readonly Role[]): Edge[] {
 
 /** Appraisal council and its ballot: approved, or not approved when the share is missed; no quorum is refused. */
 function council(
-  decide: string,
+  decide: CommandType,
   yes: CheckName,
   no: CheckName,
   approvedTo: string,

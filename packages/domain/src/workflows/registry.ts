@@ -35,18 +35,29 @@ const register = (definition: WorkflowDefinition, from: string, to?: string): Re
 
 const BEFORE_REFORM = '2025-06-30';
 
-/** Every workflow version, by kind. */
-export const WORKFLOWS: readonly RegisteredWorkflow[] = [
-  register(villageWorkflow(1), QD18_FROM, BEFORE_REFORM),
-  register(villageWorkflow(2), TWO_TIER_FROM),
-  ...(['ntm', 'advanced', 'model'] as const).flatMap((tier) => [
-    register(communeWorkflow(tier, 1), QD18_FROM, BEFORE_REFORM),
-    register(communeWorkflow(tier, 2), TWO_TIER_FROM),
-  ]),
-  register(revocationWorkflow(1), QD18_FROM, BEFORE_REFORM),
-  register(revocationWorkflow(2), TWO_TIER_FROM),
-  register(postMergerWorkflow(), QD18_FROM),
+const commune = (tier: 'ntm' | 'advanced' | 'model') => [
+  register(communeWorkflow(tier, 1), QD18_FROM, BEFORE_REFORM),
+  register(communeWorkflow(tier, 2), TWO_TIER_FROM),
 ];
+
+/** The versions of each dossier kind: a new kind does not compile until it has its workflows. */
+const BY_KIND: Record<DossierKind, readonly RegisteredWorkflow[]> = {
+  VILLAGE_NTM: [
+    register(villageWorkflow(1), QD18_FROM, BEFORE_REFORM),
+    register(villageWorkflow(2), TWO_TIER_FROM),
+  ],
+  COMMUNE_NTM: commune('ntm'),
+  COMMUNE_ADVANCED: commune('advanced'),
+  COMMUNE_MODEL: commune('model'),
+  REVOCATION: [
+    register(revocationWorkflow(1), QD18_FROM, BEFORE_REFORM),
+    register(revocationWorkflow(2), TWO_TIER_FROM),
+  ],
+  POST_MERGER_ACKNOWLEDGEMENT: [register(postMergerWorkflow(), QD18_FROM)],
+};
+
+/** Every workflow version, by kind. */
+export const WORKFLOWS: readonly RegisteredWorkflow[] = Object.values(BY_KIND).flat();
 
 /** The workflow version in force for `kind` on `openingDate` (YYYY-MM-DD), or undefined before QĐ 18/2022. */
 export function workflowFor(kind: DossierKind, openingDate: string): RegisteredWorkflow | undefined {

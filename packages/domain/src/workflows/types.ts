@@ -3,6 +3,7 @@
  * who may fire it, which checks guard it and which deadline it starts. Machines are built from edges, so the
  * decider, the docs and the tests all read the same table.
  */
+import type { CommandBody, CommandType } from '@ntm/contracts';
 import type { DossierKind, DomainActor, Role, Tier } from '../model.js';
 import type { DossierState } from '../state.js';
 import type { RuleSet, UnitRegistry } from '../reference/index.js';
@@ -14,7 +15,8 @@ export type DeadlineStep = 'verification' | 'appraisal' | 'decision';
 
 export interface Edge {
   from: string;
-  command: string;
+  /** a command of the contracts: a misspelt or removed command does not compile */
+  command: CommandType;
   to: string;
   roles: readonly Role[];
   checks?: readonly CheckName[];
@@ -48,10 +50,10 @@ export interface DecisionInput {
   succession?: SuccessionInForce | undefined;
 }
 
-/** The event a machine receives: the command as a whole, plus the decision input. */
+/** The event a machine receives: the command as a whole (checked against its contract), plus the decision input. */
 export interface MachineEvent {
-  type: string;
-  body: Record<string, unknown>;
+  type: CommandType;
+  body: CommandBody<CommandType>;
   input: DecisionInput;
 }
 

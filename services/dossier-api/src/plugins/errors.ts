@@ -7,11 +7,12 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AuthError } from '@ntm/auth';
 import { ApplicationError, DossierNotFoundError, OutOfJurisdictionError } from '@ntm/application';
+import { DomainError } from '@ntm/domain';
 import { EventStoreError, WrongExpectedRevisionError } from '@ntm/event-store';
 import { ProjectionError } from '@ntm/projections';
 import { isConnectionLoss } from '@ntm/sql';
 import { pathOf } from './requestContext.js';
-import { applicationProblem, languageOf, ProblemError, problems, renderProblem } from '../problems.js';
+import { applicationProblem, domainProblem, languageOf, ProblemError, problems, renderProblem } from '../problems.js';
 
 /** Fastify's own 4xx codes, mapped to stable API codes and both languages. */
 const FASTIFY_CODES: Record<string, { code: string; en: string; vi: string }> = {
@@ -48,6 +49,8 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
     logDenial(error, request);
     return applicationProblem(error);
   }
+  // Thrown only by the fold (EVENT_DATA_INVALID: a stored event breaks its contract); refusals are returned.
+  if (error instanceof DomainError) return domainProblem(error);
   if (error instanceof WrongExpectedRevisionError)
     return problems.revisionMismatch(error.expected, error.actual);
   if (error instanceof EventStoreError && error.code === 'INVALID_STREAM_ID') {
