@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { allowedCommands, ROLES, type DecidedEvent, type DossierState } from '@ntm/domain';
+import { allowedCommands, ROLES, workflowByPin, type DecidedEvent, type DossierState } from '@ntm/domain';
 import type { Json, RecordedEvent } from '@ntm/event-store';
-import { ACTORS_2025, actorFor, allJourneys, communeJourney, reach, run, type Journey } from '@ntm/testing';
-import { evolveView, nextActor, nextActors, type DossierView } from './index.js';
+import {
+  ACTORS_2025,
+  actorFor,
+  allJourneys,
+  communeJourney,
+  reach,
+  revocationJourney,
+  run,
+  type Journey,
+} from '@ntm/testing';
+import { evolveView, nextActor, nextActors, statusOf, type DossierView } from './index.js';
 
 /** The decider's events in the store's envelope, as the projector reads them. */
 function recorded(streamId: string, events: readonly DecidedEvent[]): RecordedEvent[] {
@@ -100,5 +109,30 @@ describe('who acts next, from the machines', () => {
     // The domain agrees: after the cut-over the province's appraiser may verify this dossier.
     const now = '2025-07-10T03:00:00.000Z';
     expect(allowedCommands(state, ACTORS_2025.provincialAppraiser, now)).toContain('RecordVerification');
+  });
+});
+
+describe('status in the dossier list', () => {
+  it('is the outcome at every final step of every workflow, never in_progress', () => {
+    for (const journey of allJourneys()) {
+      for (const { step, events } of stepsOf(journey)) {
+        const view = fold(recorded(`dossier-${journey.dossierId}`, events));
+        const final = workflowByPin({ id: view.workflowId!, version: view.workflowVersion! })!.definition
+          .finalStates;
+        if (final.includes(step)) expect([journey.name, step, statusOf(view)]).not.toContain('in_progress');
+      }
+    }
+  });
+
+  it('says kept and dismissed for revocations that end so', () => {
+    for (const version of [1, 2] as const) {
+      const journey = revocationJourney(version);
+      const status = (step: string) => statusOf(fold(recorded('dossier-r', reach(journey, step).events)));
+      expect([status('kept'), status('dismissed'), status('published')]).toEqual([
+        'kept',
+        'dismissed',
+        'revoked',
+      ]);
+    }
   });
 });

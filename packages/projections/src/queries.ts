@@ -1,8 +1,14 @@
 /**
  * Read-model queries with filters, paging and sorting. Parameters are validated here (not only in HTTP) so every
- * caller gets the same `INVALID_QUERY` errors; sort columns come from a whitelist, values are always bound.
+ * caller gets the same `INVALID_QUERY` errors; filter and sort names are looked up as own keys of a whitelist
+ * (never the prototype), values are always bound.
+ *
+ * Jurisdiction: every row of every read model belongs to one dossier stream, so a caller's `ReadScope` (the
+ * policy's `readFilterFor`) is applied to the dossier's row in `dossiers` (its scope codes and opening instant) for
+ * every table: a row is returned exactly when its dossier passes the filter, i.e. when `can(actor, 'read', …)`
+ * admits the dossier (docs/adr/0014).
  */
-import { vietnamDate } from '@ntm/domain';
+import { overdueIfDueBefore, vietnamDate } from '@ntm/domain';
 import type { SqlClient } from '@ntm/sql';
 import { DEFAULT_SCHEMA } from './catchUpStream.js';
 import { ProjectionError } from './errors.js';
@@ -11,14 +17,19 @@ import { q } from './readModels.js';
 
 export type Query = Record<string, string | undefined>;
 
-/** Jurisdiction a caller is limited to; set by the authorisation hook, applied as mandatory filters. */
+/**
+ * The dossiers a caller may read (`readFilterFor` of `@ntm/auth`), applied as mandatory filters; `{}` reads
+ * everything (internal callers only).
+ */
 export interface ReadScope {
   provinceCode?: string;
   districtCode?: string;
   communeCode?: string;
+  /** a village head: the dossiers of this unit only */
+  unitCode?: string;
   /**
-   * Rows also readable beyond the codes above (a reform's successor roles): in these communes, opened in this
-   * window of ISO instants. Applied by lists whose rows carry `commune_code` and `opened_at` (the dossier list).
+   * Dossiers also readable beyond the codes above (a reform's successor roles, merged units): in these communes,
+   * opened in this window of ISO instants.
    */
   successorReads?: {
     communeCodes: string[];
@@ -42,9 +53,8 @@ interface ListSpec {
   filters: Record<string, string>;
   sorts: Record<string, string>;
   defaultSort: string;
-  scope: Partial<Record<'provinceCode' | 'districtCode' | 'communeCode', string>>;
-  /** rows carry `commune_code` and `opened_at`: the scope's `successorReads` widen it */
-  successorReads?: boolean;
+  /** rows carry `due_at`: `overdue=true|false` against `now` */
+  overdue?: boolean;
   /** rows carry `active_from` / `active_to` (dates): with `now`, keep those active on that day in Vietnam */
   bounded?: boolean;
 }
@@ -55,13 +65,72 @@ function invalid(detail: string): ProjectionError {
   return new ProjectionError('INVALID_QUERY', detail);
 }
 
+/** `table[name]` only when it is the table's own entry: `constructor`, `__proto__`, `toString` are not. */
+function own(table: Record<string, string>, name: string): string | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 function int(query: Query, name: string, fallback: number, min: number, max: number): number {
-  const raw = query[name];
+  const raw = own(query as Record<string, string>, name);
   if (raw === undefined) return fallback;
   if (!/^\d{1,9}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
     throw invalid(`${name} must be an integer between ${min} and ${max}`);
   }
   return Number(raw);
+}
+
+type Bind = (value: unknown) => string;
+
+function code(value: string): string {
+  if (!CODE.test(value)) throw invalid('invalid unit code');
+  return value;
+}
+
+/**
+ * The SQL condition "the dossier row `d` is readable within `scope`": its own codes, or one of the successor
+ * windows. Used on `dossiers` itself and, through the row's stream, on every other read model.
+ */
+function readableDossier(scope: ReadScope, d: string, bind: Bind): string {
+  const mine: string[] = [];
+  for (const [name, column] of [
+    ['provinceCode', 'province_code'],
+    ['districtCode', 'district_code'],
+    ['communeCode', 'commune_code'],
+    ['unitCode', 'unit_code'],
+  ] as const) {
+    const value = scope[name];
+    if (value !== undefined) mine.push(`${d}.${column} = ${bind(code(value))}`);
+  }
+  const beyond = (scope.successorReads ?? []).map((read) => {
+    read.communeCodes.forEach(code);
+    read.provinceCodes?.forEach(code);
+    const terms = [
+      `${d}.commune_code = ANY(${bind(read.communeCodes)}::text[])`,
+      `${d}.opened_at::timestamptz >= ${bind(read.openedFrom)}::timestamptz`,
+    ];
+    if (read.provinceCodes !== undefined)
+      terms.push(`${d}.province_code = ANY(${bind(read.provinceCodes)}::text[])`);
+    if (read.openedBefore !== undefined)
+      terms.push(`${d}.opened_at::timestamptz < ${bind(read.openedBefore)}::timestamptz`);
+    return `(${terms.join(' AND ')})`;
+  });
+  const ownCodes = mine.length > 0 ? `(${mine.join(' AND ')})` : 'true';
+  return beyond.length > 0 ? `(${ownCodes} OR ${beyond.join(' OR ')})` : ownCodes;
+}
+
+/** The condition on rows of `t` (any read model): their dossier is readable within `scope`. */
+function readableRow(scope: ReadScope, schema: string, table: string, t: string, bind: Bind): string {
+  const condition = readableDossier(scope, table === 'dossiers' ? t : 'd', bind);
+  if (condition === 'true' || table === 'dossiers') return condition;
+  return `${t}.stream_id IN (SELECT d.stream_id FROM ${q(schema)}.dossiers d WHERE ${condition})`;
+}
+
+/** A parameter binder over `params`. */
+function binder(params: unknown[]): Bind {
+  return (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
 }
 
 async function list<T>(
@@ -70,73 +139,51 @@ async function list<T>(
   spec: ListSpec,
   query: Query,
   scope: ReadScope,
+  now?: string,
 ): Promise<Page<T>> {
   const where: string[] = [];
   const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  const equals = (column: string, value: string) => {
-    if (!CODE.test(value)) throw invalid(`invalid value for ${column}`);
-    return `${column}::text = ${param(value)}`;
-  };
-  const bind = (column: string, value: string) => where.push(equals(column, value));
-  for (const [name, value] of Object.entries(query)) {
-    if (value === undefined || ['limit', 'offset', 'sort', 'order', 'overdue', 'now'].includes(name))
-      continue;
-    const column = spec.filters[name];
+  const bind = binder(params);
+  for (const name of Object.keys(query)) {
+    const value = query[name];
+    if (value === undefined || ['limit', 'offset', 'sort', 'order', 'overdue'].includes(name)) continue;
+    const column = own(spec.filters, name);
     if (column === undefined)
       throw invalid(`unknown filter ${name}; allowed: ${Object.keys(spec.filters).join(', ')}`);
-    bind(column, value);
+    if (!CODE.test(value)) throw invalid(`invalid value for ${name}`);
+    where.push(`t.${column}::text = ${bind(value)}`);
   }
-  const own: string[] = [];
-  for (const [name, column] of Object.entries(spec.scope)) {
-    const value = scope[name as keyof typeof spec.scope];
-    if (value !== undefined) own.push(equals(column, value));
+  const readable = readableRow(scope, schema, spec.table, 't', bind);
+  if (readable !== 'true') where.push(readable);
+  const overdue = own(query as Record<string, string>, 'overdue');
+  if (overdue !== undefined) {
+    if (!spec.overdue) throw invalid(`unknown filter overdue; allowed: ${Object.keys(spec.filters).join(', ')}`);
+    if (overdue !== 'true' && overdue !== 'false') throw invalid('overdue must be true or false');
+    if (now === undefined || Number.isNaN(Date.parse(now))) throw invalid('overdue needs the current instant');
+    // One rule with the domain and the deadline sweep: overdue from the day after the due day, in Vietnam.
+    const bound = bind(overdueIfDueBefore(now));
+    where.push(overdue === 'true' ? `t.due_at < ${bound}` : `t.due_at >= ${bound}`);
   }
-  const beyond = spec.successorReads
-    ? (scope.successorReads ?? []).map((read) => {
-        for (const code of [...read.communeCodes, ...(read.provinceCodes ?? [])])
-          if (!CODE.test(code)) throw invalid('invalid unit code');
-        const terms = [
-          `commune_code = ANY(${param(read.communeCodes)}::text[])`,
-          `opened_at::timestamptz >= ${param(read.openedFrom)}::timestamptz`,
-        ];
-        if (read.provinceCodes !== undefined)
-          terms.push(`province_code = ANY(${param(read.provinceCodes)}::text[])`);
-        if (read.openedBefore !== undefined)
-          terms.push(`opened_at::timestamptz < ${param(read.openedBefore)}::timestamptz`);
-        return `(${terms.join(' AND ')})`;
-      })
-    : [];
-  if (beyond.length > 0) where.push(`((${own.join(' AND ') || 'false'}) OR ${beyond.join(' OR ')})`);
-  else where.push(...own);
-  if (query.overdue !== undefined) {
-    if (query.overdue !== 'true' && query.overdue !== 'false') throw invalid('overdue must be true or false');
-    params.push(query.now);
-    where.push(query.overdue === 'true' ? `due_at < $${params.length}` : `due_at >= $${params.length}`);
-  }
-  if (spec.bounded && query.now !== undefined) {
-    if (Number.isNaN(Date.parse(query.now))) throw invalid('now must be an ISO instant');
-    params.push(vietnamDate(query.now));
-    const day = `$${params.length}`;
+  if (spec.bounded && now !== undefined) {
+    if (Number.isNaN(Date.parse(now))) throw invalid('now must be an ISO instant');
+    const day = bind(vietnamDate(now));
     where.push(
-      `(active_from IS NULL OR active_from <= ${day}) AND (active_to IS NULL OR ${day} <= active_to)`,
+      `(t.active_from IS NULL OR t.active_from <= ${day}) AND (t.active_to IS NULL OR ${day} <= t.active_to)`,
     );
   }
-  const sortName = query.sort ?? spec.defaultSort;
-  const sort = spec.sorts[sortName];
+  const sortName = own(query as Record<string, string>, 'sort') ?? spec.defaultSort;
+  const sort = own(spec.sorts, sortName);
   if (sort === undefined) throw invalid(`sort must be one of ${Object.keys(spec.sorts).join(', ')}`);
-  const order = query.order ?? 'asc';
+  const order = own(query as Record<string, string>, 'order') ?? 'asc';
   if (order !== 'asc' && order !== 'desc') throw invalid('order must be asc or desc');
   const limit = int(query, 'limit', 50, 1, 500);
   const offset = int(query, 'offset', 0, 0, 1_000_000);
-  const table = `${q(schema)}.${spec.table}`;
+  const table = `${q(schema)}.${spec.table} t`;
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   const [rows, count] = await Promise.all([
     sql.query<T>(
-      `SELECT * FROM ${table} ${clause} ORDER BY ${sort} ${order}, stream_id ${order} LIMIT ${limit} OFFSET ${offset}`,
+      `SELECT t.* FROM ${table} ${clause}
+        ORDER BY t.${sort} ${order}, t.stream_id ${order} LIMIT ${limit} OFFSET ${offset}`,
       params,
     ),
     sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} ${clause}`, params),
@@ -193,11 +240,6 @@ export interface DeadlineRow {
   province_code: string;
 }
 
-const JURISDICTION = {
-  provinceCode: 'province_code',
-  districtCode: 'district_code',
-  communeCode: 'commune_code',
-};
 
 /** The dossier list. Filters: kind, tier, status, step, year, unitCode, communeCode, districtCode, provinceCode. */
 export function queryDossiers(
@@ -218,7 +260,9 @@ export function queryDossiers(
         step: 'step',
         year: 'year',
         unitCode: 'unit_code',
-        ...JURISDICTION,
+        communeCode: 'commune_code',
+        districtCode: 'district_code',
+        provinceCode: 'province_code',
       },
       sorts: {
         updatedAt: 'updated_at',
@@ -228,8 +272,6 @@ export function queryDossiers(
         step: 'step',
       },
       defaultSort: 'updatedAt',
-      scope: JURISDICTION,
-      successorReads: true,
     },
     query,
     scope,
@@ -261,11 +303,11 @@ export function queryInbox(
       },
       sorts: { waitingSince: 'waiting_since', unitCode: 'unit_code' },
       defaultSort: 'waitingSince',
-      scope: { provinceCode: 'province_code' },
       bounded: true,
     },
-    { ...query, now },
+    query,
     scope,
+    now,
   );
 }
 
@@ -294,10 +336,11 @@ export function queryDeadlines(
       },
       sorts: { dueAt: 'due_at', scheduledAt: 'scheduled_at' },
       defaultSort: 'dueAt',
-      scope: { provinceCode: 'province_code' },
+      overdue: true,
     },
-    { state: 'open', ...query, now },
+    { state: 'open', ...query },
     scope,
+    now,
   );
 }
 
@@ -319,16 +362,12 @@ export async function queryUnitRecognition(
   scope: ReadScope = {},
   schema = DEFAULT_SCHEMA,
 ): Promise<{ unitCode: string; history: RecognitionRow[]; current: Record<string, RecognitionRow | null> }> {
-  if (!CODE.test(unitCode)) throw invalid('invalid unit code');
-  const params: string[] = [unitCode];
-  const where = ['unit_code = $1'];
-  for (const [name, column] of Object.entries(JURISDICTION)) {
-    const value = scope[name as keyof typeof JURISDICTION];
-    if (value !== undefined) where.push(`${column} = $${params.push(value)}`);
-  }
+  const params: unknown[] = [code(unitCode)];
+  const readable = readableRow(scope, schema, 'unit_recognition', 'r', binder(params));
   const rows = await sql.query<RecognitionRow>(
     `SELECT stream_id, revision::text AS revision, unit_code, tier, outcome, decision_no, decided_on, year
-       FROM ${q(schema)}.unit_recognition WHERE ${where.join(' AND ')} ORDER BY decided_on, stream_id, revision`,
+       FROM ${q(schema)}.unit_recognition r WHERE unit_code = $1 AND ${readable}
+      ORDER BY decided_on, stream_id, revision`,
     params,
   );
   const current: Record<string, RecognitionRow | null> = { ntm: null, advanced: null, model: null };
@@ -369,16 +408,30 @@ export async function queryProgress(
   query: Query,
   targets: ProgressTargets = BAC_KAN_TARGETS,
   schema = DEFAULT_SCHEMA,
+  scope: ReadScope = {},
 ): Promise<{ provinceCode: string; period: { from: number; to: number }; rows: ProgressRow[] }> {
   const from = int(query, 'from', targets.period.from, 1990, 2100);
   const to = int(query, 'to', targets.period.to, from, 2100);
   const s = q(schema);
+  // Decisions and criteria count only from the dossiers the caller may read; the baseline and the targets are
+  // the plan's published figures (docs/adr/0014).
   const baselineFacts = targets.baseline.units.map((u) => ({
     unit_code: u.unitCode,
     tier: u.tier,
     district_code: u.districtCode,
     year: targets.period.from,
   }));
+  const params: unknown[] = [];
+  const bind = binder(params);
+  const [province, fromYear, toYear, districts, baseline] = [
+    bind(targets.provinceCode),
+    bind(from),
+    bind(to),
+    bind(Object.keys(targets.districts)),
+    bind(JSON.stringify(baselineFacts)),
+  ];
+  const readableFacts = readableRow(scope, schema, 'unit_recognition', 'r', bind);
+  const readableDossiers = readableRow(scope, schema, 'dossiers', 'd', bind);
   const result = await sql.query<{
     year: number;
     district_code: string | null;
@@ -391,14 +444,15 @@ export async function queryProgress(
     baseline_model: number;
     average_criteria_met: string | null;
   }>(
-    `WITH years AS (SELECT generate_series($2::int, $3::int) AS year),
+    `WITH years AS (SELECT generate_series(${fromYear}::int, ${toYear}::int) AS year),
      facts AS (
        SELECT unit_code, tier, outcome, district_code, year, decided_on, stream_id, revision
-         FROM ${s}.unit_recognition WHERE province_code = $1 AND outcome <> 'refused'
+         FROM ${s}.unit_recognition r WHERE province_code = ${province} AND outcome <> 'refused'
+            AND ${readableFacts}
        UNION ALL
        -- baseline facts sort before any decision of the same unit (empty decided_on, empty stream id)
        SELECT b.unit_code, b.tier, 'recognised', b.district_code, b.year, '', '', -1
-         FROM jsonb_to_recordset($5::jsonb) AS b(unit_code text, tier text, district_code text, year int)),
+         FROM jsonb_to_recordset(${baseline}::jsonb) AS b(unit_code text, tier text, district_code text, year int)),
      latest AS (
        SELECT DISTINCT ON (y.year, f.unit_code, f.tier) y.year, f.unit_code, f.tier, f.outcome, f.district_code,
               f.stream_id = '' AS baseline
@@ -418,7 +472,7 @@ export async function queryProgress(
      criteria AS (
        SELECT DISTINCT ON (y.year, d.commune_code) y.year, d.district_code, d.criteria_met
          FROM years y JOIN ${s}.dossiers d ON d.year <= y.year
-        WHERE d.province_code = $1 AND d.kind = 'COMMUNE_NTM'
+        WHERE d.province_code = ${province} AND d.kind = 'COMMUNE_NTM' AND ${readableDossiers}
         ORDER BY y.year, d.commune_code, d.year DESC, d.updated_at DESC),
      averages AS (
        SELECT year, district_code, avg(criteria_met) AS average_criteria_met
@@ -429,11 +483,11 @@ export async function queryProgress(
             coalesce(c.baseline_advanced, 0) AS baseline_advanced, coalesce(c.baseline_model, 0) AS baseline_model,
             round(a.average_criteria_met, 2)::text AS average_criteria_met
        FROM years y
-       CROSS JOIN (SELECT unnest($4::text[]) AS district_code UNION ALL SELECT NULL) k
+       CROSS JOIN (SELECT unnest(${districts}::text[]) AS district_code UNION ALL SELECT NULL) k
        LEFT JOIN counts c ON c.year = y.year AND c.district_code IS NOT DISTINCT FROM k.district_code
        LEFT JOIN averages a ON a.year = y.year AND a.district_code IS NOT DISTINCT FROM k.district_code
       ORDER BY y.year, k.district_code NULLS LAST`,
-    [targets.provinceCode, from, to, Object.keys(targets.districts), JSON.stringify(baselineFacts)],
+    params,
   );
   // The stated province baseline minus what the seed attributes to named communes, per tier.
   const unattributed = { ...targets.baseline.province };
