@@ -8,5 +8,4 @@ export * from './rebuild.js';
 export * from './inlineProjector.js';
 export * from './progressTargets.js';
 export * from './queries.js';
-export * from './readModelRoutes.js';
 export * from './sampleHistory.js';

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { can, readFilterFor } from '@ntm/auth';
 import {
+  addCalendarDays,
   decide,
   isOverdue,
   loadBacKan,
@@ -158,6 +159,26 @@ async function get(
   return { status: response.status, body };
 }
 
+/** Every page of a list route (500 rows a page), or undefined when the caller is refused. */
+async function allItems<T>(
+  path: string,
+  actor: { role: Role; unit: string },
+  now: string,
+): Promise<T[] | undefined> {
+  const items: T[] = [];
+  for (;;) {
+    const separator = path.includes('?') ? '&' : '?';
+    const { status, body } = await get(`${path}${separator}limit=500&offset=${items.length}`, actor, now);
+    if (status !== 200) return undefined;
+    const page = body['items'] as T[];
+    items.push(...page);
+    if (page.length === 0 || items.length >= (body['total'] as number)) {
+      expect(items.length).toBe(body['total']);
+      return items;
+    }
+  }
+}
+
 const readableIds = (actor: { role: Role; unit: string }, now: string) =>
   new Set(
     VIEWS.filter((v) => readable({ id: 'p', ...actor }, v, new Date(now))).map((v) => v.streamId),
@@ -170,10 +191,8 @@ describe('every read route shows exactly the dossiers the caller may read', () =
   it('the dossier list', async () => {
     await fc.assert(
       fc.asyncProperty(ACTOR, NOW, async (actor, now) => {
-        const { status, body } = await get('/dossiers?limit=500', actor, now);
-        if (status !== 200) return;
-        const items = body['items'] as { dossierId: string }[];
-        expect(body['total']).toBe(items.length);
+        const items = await allItems<{ dossierId: string }>('/dossiers', actor, now);
+        if (items === undefined) return;
         expect(new Set(items.map((i) => `dossier-${i.dossierId}`))).toEqual(readableIds(actor, now));
       }),
       RUNS,
@@ -190,16 +209,14 @@ describe('every read route shows exactly the dossiers the caller may read', () =
     }>('inbox');
     await fc.assert(
       fc.asyncProperty(ACTOR, NOW, async (actor, now) => {
-        const { status, body } = await get('/read/inbox?limit=500', actor, now);
-        if (status !== 200) return;
+        const items = await allItems<(typeof all)[number]>('/read/inbox', actor, now);
+        if (items === undefined) return;
         const ids = readableIds(actor, now);
         const day = vietnamDate(now);
         const expected = all
           .filter((r) => ids.has(r.stream_id))
           .filter((r) => (r.active_from ?? day) <= day && day <= (r.active_to ?? day))
           .map((r) => `${r.stream_id} ${r.role} ${r.unit_code}`);
-        const items = body['items'] as typeof all;
-        expect(body['total']).toBe(items.length);
         expect(items.map((r) => `${r.stream_id} ${r.role} ${r.unit_code}`).sort()).toEqual(expected.sort());
       }),
       RUNS,
@@ -216,20 +233,39 @@ describe('every read route shows exactly the dossiers the caller may read', () =
         NOW,
         fc.constantFrom(undefined, 'true', 'false'),
         async (actor, now, overdue) => {
-          const query = overdue === undefined ? '' : `&overdue=${overdue}`;
-          const { status, body } = await get(`/read/deadlines?limit=500${query}`, actor, now);
-          if (status !== 200) return;
+          const query = overdue === undefined ? '' : `?overdue=${overdue}`;
+          const items = await allItems<(typeof all)[number]>(`/read/deadlines${query}`, actor, now);
+          if (items === undefined) return;
           const ids = readableIds(actor, now);
           const expected = all
             .filter((r) => ids.has(r.stream_id) && r.state === 'open')
             .filter((r) => overdue === undefined || isOverdue(r.due_at, now) === (overdue === 'true'))
             .map((r) => `${r.stream_id} ${r.deadline_id}`);
-          const items = body['items'] as typeof all;
           expect(items.map((r) => `${r.stream_id} ${r.deadline_id}`).sort()).toEqual(expected.sort());
         },
       ),
       RUNS,
     );
+  });
+
+  it('a deadline is not overdue on its due day in Vietnam, and is from the next day', async () => {
+    const { rows } = await t.sql.query<{ key: string; due_at: string; province_code: string }>(
+      `SELECT l.stream_id || ' ' || l.deadline_id AS key, l.due_at, d.province_code
+         FROM "${t.readModelSchema}".deadlines l JOIN "${t.readModelSchema}".dossiers d USING (stream_id)
+        WHERE l.state = 'open' ORDER BY l.stream_id, l.deadline_id LIMIT 1`,
+    );
+    const { key, due_at: due, province_code: province } = rows[0]!;
+    const auditor = { role: 'auditor' as const, unit: province };
+    const overdueOn = async (local: string) =>
+      (await allItems<{ stream_id: string; deadline_id: string }>(
+        '/read/deadlines?overdue=true',
+        auditor,
+        new Date(local).toISOString(),
+      ))!.map((r) => `${r.stream_id} ${r.deadline_id}`);
+    expect(await overdueOn(`${due}T00:00:00+07:00`)).not.toContain(key);
+    // 23:59 in Hà Nội is already the next day in UTC: still on time.
+    expect(await overdueOn(`${due}T23:59:59.999+07:00`)).not.toContain(key);
+    expect(await overdueOn(`${addCalendarDays(due, 1)}T00:00:00+07:00`)).toContain(key);
   });
 
   it("a unit's recognition history", async () => {
