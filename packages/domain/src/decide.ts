@@ -58,7 +58,6 @@ export type DossierCommand = { type: string; dossierId?: string } & Record<strin
 let defaultUnits: UnitRegistry | undefined;
 let defaultHolidays: HolidayCalendar | undefined;
 
-
 const refuse = (
   code: DomainError['code'],
   en: string,

@@ -14,7 +14,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const ROUTES = ['/dossiers', '/read/inbox', '/read/deadlines', '/read/progress', '/read/units/02038/recognition'];
+const ROUTES = [
+  '/dossiers',
+  '/read/inbox',
+  '/read/deadlines',
+  '/read/progress',
+  '/read/units/02038/recognition',
+];
 const BUILT_INS = [
   '__proto__=x',
   'constructor=x',
@@ -58,7 +64,8 @@ describe('read routes refuse bad query parameters', () => {
         expect([route, value, response.status]).toEqual([route, value, 400]);
       }
     }
-    for (const value of ['true', 'false']) expect((await get(`/read/deadlines?overdue=${value}`)).status).toBe(200);
+    for (const value of ['true', 'false'])
+      expect((await get(`/read/deadlines?overdue=${value}`)).status).toBe(200);
     expect((await get('/read/deadlines?overdue=maybe')).status).toBe(400);
   });
 

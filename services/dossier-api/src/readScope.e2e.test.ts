@@ -180,9 +180,7 @@ async function allItems<T>(
 }
 
 const readableIds = (actor: { role: Role; unit: string }, now: string) =>
-  new Set(
-    VIEWS.filter((v) => readable({ id: 'p', ...actor }, v, new Date(now))).map((v) => v.streamId),
-  );
+  new Set(VIEWS.filter((v) => readable({ id: 'p', ...actor }, v, new Date(now))).map((v) => v.streamId));
 
 const rowsOf = async <T>(table: string) =>
   (await t.sql.query<T>(`SELECT * FROM "${t.readModelSchema}".${table}`)).rows;
@@ -272,16 +270,21 @@ describe('every read route shows exactly the dossiers the caller may read', () =
     const all = await rowsOf<{ stream_id: string; revision: string; unit_code: string }>('unit_recognition');
     const recognised = [...new Set(all.map((r) => r.unit_code))];
     await fc.assert(
-      fc.asyncProperty(ACTOR, NOW, fc.constantFrom(...recognised, '02038', '99999'), async (actor, now, unit) => {
-        const { status, body } = await get(`/read/units/${unit}/recognition`, actor, now);
-        if (status !== 200) return;
-        const ids = readableIds(actor, now);
-        const expected = all
-          .filter((r) => r.unit_code === unit && ids.has(r.stream_id))
-          .map((r) => `${r.stream_id}@${r.revision}`);
-        const history = body['history'] as typeof all;
-        expect(history.map((r) => `${r.stream_id}@${r.revision}`).sort()).toEqual(expected.sort());
-      }),
+      fc.asyncProperty(
+        ACTOR,
+        NOW,
+        fc.constantFrom(...recognised, '02038', '99999'),
+        async (actor, now, unit) => {
+          const { status, body } = await get(`/read/units/${unit}/recognition`, actor, now);
+          if (status !== 200) return;
+          const ids = readableIds(actor, now);
+          const expected = all
+            .filter((r) => r.unit_code === unit && ids.has(r.stream_id))
+            .map((r) => `${r.stream_id}@${r.revision}`);
+          const history = body['history'] as typeof all;
+          expect(history.map((r) => `${r.stream_id}@${r.revision}`).sort()).toEqual(expected.sort());
+        },
+      ),
       RUNS,
     );
   });

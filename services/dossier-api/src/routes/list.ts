@@ -7,10 +7,16 @@
  * model through the rows' dossier (docs/adr/0014). Read models trail the log by the projection lag; the dossier
  * itself (`GET /dossiers/{id}`) is always read from its stream.
  */
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readFilterFor } from '@ntm/auth';
-import { queryDeadlines, queryDossiers, queryInbox, queryProgress, queryUnitRecognition } from '@ntm/projections';
+import {
+  queryDeadlines,
+  queryDossiers,
+  queryInbox,
+  queryProgress,
+  queryUnitRecognition,
+} from '@ntm/projections';
 import type { FastifyRequest } from 'fastify';
 import { problems } from '../problems.js';
 
@@ -78,7 +84,12 @@ const RecognitionQuery = z.strictObject({});
 const RecognitionParams = z.strictObject({ code: Code });
 
 const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  });
 
 const DossierListItem = z.object({
   dossierId: z.string(),
@@ -150,7 +161,7 @@ const ProgressRow = z.object({
 
 const read = (summary: string) => ({ tags: ['queries'], summary, security: [{ bearer: [] }] });
 
-const listRoutes: FastifyPluginAsyncZod = async (fastify) => {
+const listRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
   const { sql, schema } = fastify.readModels;
   const now = () => fastify.clock.now();
 
@@ -209,8 +220,7 @@ const listRoutes: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: page(InboxRow) },
       },
     },
-    async (request) =>
-      queryInbox(sql, request.query, await scopeOf(request), schema, now().toISOString()),
+    async (request) => queryInbox(sql, request.query, await scopeOf(request), schema, now().toISOString()),
   );
 
   fastify.get(
@@ -230,7 +240,9 @@ const listRoutes: FastifyPluginAsyncZod = async (fastify) => {
     '/read/units/:code/recognition',
     {
       schema: {
-        ...read("A unit's recognition history from the dossiers the caller may read, and its status per tier"),
+        ...read(
+          "A unit's recognition history from the dossiers the caller may read, and its status per tier",
+        ),
         params: RecognitionParams,
         querystring: RecognitionQuery,
         response: {
@@ -264,6 +276,7 @@ const listRoutes: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request) => queryProgress(sql, request.query, undefined, schema, await scopeOf(request)),
   );
+  done();
 };
 
 export default listRoutes;
