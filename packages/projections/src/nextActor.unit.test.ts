@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { allowedCommands, ROLES, workflowByPin, type DecidedEvent, type DossierState } from '@ntm/domain';
-import type { Json, RecordedEvent } from '@ntm/event-store';
+import type { RecordedEvent } from '@ntm/event-store';
 import {
   ACTORS_2025,
   actorFor,
   allJourneys,
   communeJourney,
   reach,
+  recordedEvents,
   revocationJourney,
   run,
   type Journey,
@@ -14,29 +15,8 @@ import {
 import { evolveView, nextActor, nextActors, statusOf, type DossierView } from './index.js';
 
 /** The decider's events in the store's envelope, as the projector reads them. */
-function recorded(streamId: string, events: readonly DecidedEvent[]): RecordedEvent[] {
-  const opened = events[0]!.data as { workflow: { id: string; version: number } };
-  return events.map((e, i) => ({
-    eventId: `e-${i}`,
-    type: e.type,
-    schemaVersion: e.schemaVersion,
-    data: JSON.parse(JSON.stringify(e.data)) as { [key: string]: Json },
-    metadata: {
-      actor: { id: 'x', role: 'commune_official', unit: '00000' },
-      correlationId: 'c',
-      occurredAt: `2024-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`,
-      workflow: opened.workflow,
-      fromState: e.fromState,
-      toState: e.toState,
-    },
-    streamId,
-    revision: BigInt(i),
-    position: BigInt(i + 1),
-    recordedAt: '2024-01-01T00:00:00.000Z',
-    prevHash: '0',
-    hash: '0',
-  }));
-}
+const recorded = (streamId: string, events: readonly DecidedEvent[]) =>
+  recordedEvents(streamId, events, (i) => `2024-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`);
 
 const fold = (events: RecordedEvent[]) => events.reduce<DossierView | undefined>(evolveView, undefined)!;
 

@@ -22,7 +22,6 @@ import {
   type DomainActor,
   type Role,
 } from '@ntm/domain';
-import type { Json, RecordedEvent } from '@ntm/event-store';
 import {
   evolveView,
   migrateReadModels,
@@ -30,35 +29,10 @@ import {
   writeStreams,
   type DossierView,
 } from '@ntm/projections';
-import { allJourneys, type Journey } from '@ntm/testing';
+import { allJourneys, recordedEvents, type Journey } from '@ntm/testing';
 import { startTestServer, type TestServer } from './startTestServer.js';
 
 const units = loadBacKan();
-
-/** The decider's events in the store's envelope, each dated by the command that recorded it. */
-function recorded(streamId: string, events: readonly { event: DecidedEvent; at: string }[]): RecordedEvent[] {
-  const opened = events[0]!.event.data as { workflow: { id: string; version: number } };
-  return events.map(({ event: e, at }, i) => ({
-    eventId: `${streamId}-${i}`,
-    type: e.type,
-    schemaVersion: e.schemaVersion,
-    data: JSON.parse(JSON.stringify(e.data)) as { [key: string]: Json },
-    metadata: {
-      actor: { id: 'x', role: 'commune_official', unit: '00000' },
-      correlationId: 'c',
-      occurredAt: at,
-      workflow: opened.workflow,
-      fromState: e.fromState,
-      toState: e.toState,
-    },
-    streamId,
-    revision: BigInt(i),
-    position: BigInt(i + 1),
-    recordedAt: at,
-    prevHash: '0',
-    hash: '0',
-  }));
-}
 
 /** The journey's dossier cut after each command: one view per prefix, each its own stream. */
 function viewsOf(journey: Journey): DossierView[] {
@@ -72,7 +46,12 @@ function viewsOf(journey: Journey): DossierView[] {
     events.push(...result.value.map((event) => ({ event, at })));
     state = replay(events.map((e) => e.event));
     const streamId = `dossier-${journey.dossierId}-${i}`;
-    views.push(recorded(streamId, events).reduce<DossierView | undefined>(evolveView, undefined)!);
+    const recorded = recordedEvents(
+      streamId,
+      events.map((e) => e.event),
+      (index) => events[index]!.at,
+    );
+    views.push(recorded.reduce<DossierView | undefined>(evolveView, undefined)!);
   }
   return views;
 }
