@@ -19,6 +19,7 @@ import {
   type HolidayCalendar,
   type RuleSet,
   type UnitRegistry,
+  vietnamDate,
 } from './reference/index.js';
 import { firstFailure } from './workflows/checks.js';
 import { candidatesOf, type EdgeMeta } from './workflows/machine.js';
@@ -74,11 +75,6 @@ export type Decidable<T extends string> = T extends CommandType
 
 let defaultUnits: UnitRegistry | undefined;
 let defaultHolidays: HolidayCalendar | undefined;
-
-/** Vietnam keeps UTC+7 all year: the legal day of an instant is its date at +07:00. */
-export function vietnamDate(instant: string): string {
-  return new Date(Date.parse(instant) + 7 * 3_600_000).toISOString().slice(0, 10);
-}
 
 const refuse = (
   code: DomainError['code'],

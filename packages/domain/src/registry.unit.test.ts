@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vietnamDate } from './decide.js';
+import { vietnamDate } from './index.js';
 import { DomainError } from './errors.js';
 import { WORKFLOWS, workflowByPin, workflowFor } from './workflows/registry.js';
 

@@ -15,6 +15,7 @@ import {
   queryInbox,
   queryProgress,
   queryUnitRecognition,
+  type ReadScope,
   rebuild,
 } from './index.js';
 
@@ -170,17 +171,16 @@ describe('catchUpStream', () => {
     expect(await on('2025-06-30T10:00:00.000Z', 'district_verifier')).toEqual([['dossier-w1', '063']]);
     expect(await on('2025-07-01T10:00:00.000Z', 'district_verifier')).toEqual([]);
     expect(await on('2025-07-01T10:00:00.000Z', 'provincial_appraiser')).toEqual([['dossier-w1', '19']]);
-    // Scoped to its own province, as the API scopes a Thái Nguyên (19) reader, the successor still finds it.
-    const scoped = (province: string) =>
-      queryInbox(
-        sql,
-        { role: 'provincial_appraiser' },
-        { provinceCode: province },
-        incremental,
-        '2025-07-01T10:00:00.000Z',
-      ).then((p) => p.items.filter((i) => i.stream_id === 'dossier-w1').map((i) => i.stream_id));
-    expect(await scoped('19')).toEqual(['dossier-w1']);
-    expect(await scoped('06')).toEqual([]);
+    // Scoped as the API scopes its readers (readFilterFor): by the dossier, so a Thái Nguyên (19) reader finds it
+    // through its successor reads, and another province does not.
+    const scoped = (scope: ReadScope) =>
+      queryInbox(sql, { role: 'provincial_appraiser' }, scope, incremental, '2025-07-01T10:00:00.000Z').then(
+        (p) => p.items.filter((i) => i.stream_id === 'dossier-w1').map((i) => i.stream_id),
+      );
+    const successorReads = [{ communeCodes: ['01876'], openedFrom: '2022-08-01T17:00:00.000Z' }];
+    expect(await scoped({ provinceCode: '19', successorReads })).toEqual(['dossier-w1']);
+    expect(await scoped({ provinceCode: '19' })).toEqual([]);
+    expect(await scoped({ provinceCode: '20' })).toEqual([]);
     expect(await on('2025-06-30T10:00:00.000Z', 'commune_official')).toEqual([['dossier-w1', '01876']]);
     const before = await queryDeadlines(
       sql,

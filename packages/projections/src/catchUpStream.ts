@@ -8,7 +8,8 @@ import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { evolveView, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
-import { q, writeStreams } from './readModels.js';
+import { DEFAULT_SCHEMA, q } from './projection.js';
+import { writeStreams } from './readModels.js';
 
 export interface CatchUpOptions {
   /** read-model schema; default "read_models" */
@@ -21,8 +22,6 @@ export interface CatchUpResult {
   /** the stream's checkpoint after the call, -1 when nothing was ever applied */
   checkpoint: bigint;
 }
-
-export const DEFAULT_SCHEMA = 'read_models';
 
 /** What a batched catch-up did for one stream: a result, or the error that stream alone ran into. */
 export type StreamOutcome = { ok: true; value: CatchUpResult } | { ok: false; error: unknown };

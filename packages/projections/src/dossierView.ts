@@ -7,6 +7,7 @@
  * checkpoint and the next wake-up folds only the new events.
  */
 import { ContractError, EVENT_SCHEMAS, upcast, type EventData, type EventType } from '@ntm/contracts';
+import { workflowByPin } from '@ntm/domain';
 import type { RecordedEvent } from '@ntm/event-store';
 import { ProjectionError } from './errors.js';
 
@@ -238,9 +239,18 @@ function emptyView(streamId: string): DossierView {
   };
 }
 
-/** Status for lists: the final outcome once there is one, otherwise in progress. */
+/**
+ * Status for lists: the outcome once there is one (a decision's, or the step's), otherwise in progress. A final
+ * step of the pinned workflow that records no decision is its own outcome: a revocation `kept` or `dismissed`.
+ */
 export function statusOf(view: DossierView): string {
   const final = /(recognised|refused|revoked|withdrawn)/i.exec(view.step);
   if (final) return final[1]!.toLowerCase();
-  return view.recognitions.at(-1)?.outcome ?? 'in_progress';
+  const decided = view.recognitions.at(-1)?.outcome;
+  if (decided !== undefined) return decided;
+  const pinned =
+    view.workflowId === null || view.workflowVersion === null
+      ? undefined
+      : workflowByPin({ id: view.workflowId, version: view.workflowVersion });
+  return pinned?.definition.finalStates.includes(view.step) ? view.step : 'in_progress';
 }

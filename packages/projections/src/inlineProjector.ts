@@ -8,7 +8,8 @@
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { createCatchUpBatcher } from './batcher.js';
-import { DEFAULT_SCHEMA, parkStream } from './catchUpStream.js';
+import { parkStream } from './catchUpStream.js';
+import { DEFAULT_SCHEMA } from './projection.js';
 import { ProjectionError } from './errors.js';
 import { migrateReadModels } from './readModels.js';
 

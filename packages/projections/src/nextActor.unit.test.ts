@@ -1,33 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { allowedCommands, ROLES, type DecidedEvent, type DossierState } from '@ntm/domain';
-import type { Json, RecordedEvent } from '@ntm/event-store';
-import { ACTORS_2025, actorFor, allJourneys, communeJourney, reach, run, type Journey } from '@ntm/testing';
-import { evolveView, nextActor, nextActors, type DossierView } from './index.js';
+import { allowedCommands, ROLES, workflowByPin, type DecidedEvent, type DossierState } from '@ntm/domain';
+import type { RecordedEvent } from '@ntm/event-store';
+import {
+  ACTORS_2025,
+  actorFor,
+  allJourneys,
+  communeJourney,
+  reach,
+  recordedEvents,
+  revocationJourney,
+  run,
+  type Journey,
+} from '@ntm/testing';
+import { evolveView, nextActor, nextActors, statusOf, type DossierView } from './index.js';
 
 /** The decider's events in the store's envelope, as the projector reads them. */
-function recorded(streamId: string, events: readonly DecidedEvent[]): RecordedEvent[] {
-  const opened = events[0]!.data as { workflow: { id: string; version: number } };
-  return events.map((e, i) => ({
-    eventId: `e-${i}`,
-    type: e.type,
-    schemaVersion: e.schemaVersion,
-    data: JSON.parse(JSON.stringify(e.data)) as { [key: string]: Json },
-    metadata: {
-      actor: { id: 'x', role: 'commune_official', unit: '00000' },
-      correlationId: 'c',
-      occurredAt: `2024-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`,
-      workflow: opened.workflow,
-      fromState: e.fromState,
-      toState: e.toState,
-    },
-    streamId,
-    revision: BigInt(i),
-    position: BigInt(i + 1),
-    recordedAt: '2024-01-01T00:00:00.000Z',
-    prevHash: '0',
-    hash: '0',
-  }));
-}
+const recorded = (streamId: string, events: readonly DecidedEvent[]) =>
+  recordedEvents(streamId, events, (i) => `2024-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z`);
 
 const fold = (events: RecordedEvent[]) => events.reduce<DossierView | undefined>(evolveView, undefined)!;
 
@@ -100,5 +89,30 @@ describe('who acts next, from the machines', () => {
     // The domain agrees: after the cut-over the province's appraiser may verify this dossier.
     const now = '2025-07-10T03:00:00.000Z';
     expect(allowedCommands(state, ACTORS_2025.provincialAppraiser, now)).toContain('RecordVerification');
+  });
+});
+
+describe('status in the dossier list', () => {
+  it('is the outcome at every final step of every workflow, never in_progress', () => {
+    for (const journey of allJourneys()) {
+      for (const { step, events } of stepsOf(journey)) {
+        const view = fold(recorded(`dossier-${journey.dossierId}`, events));
+        const final = workflowByPin({ id: view.workflowId!, version: view.workflowVersion! })!.definition
+          .finalStates;
+        if (final.includes(step)) expect([journey.name, step, statusOf(view)]).not.toContain('in_progress');
+      }
+    }
+  });
+
+  it('says kept and dismissed for revocations that end so', () => {
+    for (const version of [1, 2] as const) {
+      const journey = revocationJourney(version);
+      const status = (step: string) => statusOf(fold(recorded('dossier-r', reach(journey, step).events)));
+      expect([status('kept'), status('dismissed'), status('published')]).toEqual([
+        'kept',
+        'dismissed',
+        'revoked',
+      ]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
-import { migrateReadModels } from './index.js';
+import { columnNames, migrateReadModels, PROJECTIONS } from './index.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tag = `rm${randomBytes(4).toString('hex')}`;
@@ -42,5 +42,26 @@ describe('read-model migrations', () => {
     ]);
     // Running the migrations again changes nothing.
     await migrateReadModels(sql, schema);
+  });
+
+  it('creates exactly the columns every projection writes, in its order', async () => {
+    const { sql } = opened;
+    const fresh = `${tag}_fresh`;
+    await migrateReadModels(sql, fresh);
+    try {
+      for (const projection of PROJECTIONS) {
+        const { rows } = await sql.query<{ column_name: string }>(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2
+            ORDER BY ordinal_position`,
+          [fresh, projection.name],
+        );
+        expect([projection.name, ...rows.map((r) => r.column_name)]).toEqual([
+          projection.name,
+          ...columnNames(projection.columns),
+        ]);
+      }
+    } finally {
+      await sql.query(`DROP SCHEMA "${fresh}" CASCADE`);
+    }
   });
 });

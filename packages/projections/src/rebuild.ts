@@ -6,10 +6,11 @@
  */
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
-import { catchUpStream, DEFAULT_SCHEMA } from './catchUpStream.js';
+import { catchUpStream } from './catchUpStream.js';
+import { DEFAULT_SCHEMA, q } from './projection.js';
 import { evolveView, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
-import { migrateReadModels, PROJECTIONS, q, writeStreams } from './readModels.js';
+import { migrateReadModels, PROJECTIONS, writeStreams } from './readModels.js';
 
 export interface RebuildOptions {
   /** read-model schema to replace (or create); default "read_models" */

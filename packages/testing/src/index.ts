@@ -5,3 +5,4 @@ export * from './faults.js';
 export * from './spawnTypeScript.js';
 export * from './sendCommand.js';
 export * from './sampleHistory.js';
+export * from './recordedEvents.js';

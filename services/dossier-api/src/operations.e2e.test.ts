@@ -151,7 +151,7 @@ describe('parked streams in REDIS_URL mode', () => {
       const metrics = await call('/metrics', admin);
       return gauge(metrics.text, 'ntm_projection_lag_events') === 0;
     });
-    const listOf = async () => (await call('/read/dossiers', auditor)).text;
+    const listOf = async () => (await call('/dossiers', auditor)).text;
     expect(await listOf()).not.toContain(dossierId);
     expect(gauge((await call('/metrics', admin)).text, 'ntm_projection_parked_streams')).toBe(1);
 

@@ -19,21 +19,21 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** A row of `/read/dossiers` (snake_case, as the read model stores it). */
+/** A row of the dossier list (`GET /dossiers`). */
 interface ListItem {
-  stream_id: string;
-  revision: string;
+  dossierId: string;
+  revision: number;
   step: string;
   status: string;
 }
 
 async function listed(dossierId: string): Promise<ListItem | undefined> {
-  const response = await fetch(`${h.t.url}/read/dossiers`, {
+  const response = await fetch(`${h.t.url}/dossiers`, {
     headers: { authorization: `Bearer ${await h.t.tokenFor(auditor)}` },
   });
   expect(response.status).toBe(200);
   const body = (await response.json()) as { items: ListItem[] };
-  return body.items.find((item) => item.stream_id === `dossier-${dossierId}`);
+  return body.items.find((item) => item.dossierId === dossierId);
 }
 
 /** Polls the list until `check` holds for the dossier's row, failing after a bound. */
@@ -58,11 +58,11 @@ describe('REDIS_URL mode, end to end', () => {
     };
     await drive(0, 1);
     const dossierId = cursor.dossierId!;
-    const first = await waitForRow(dossierId, (row) => row.revision === '0');
+    const first = await waitForRow(dossierId, (row) => row.revision === 0);
 
     await drive(1, submitted + 1);
     const revision = Number(JSON.parse(cursor.etag!));
-    const row = await waitForRow(dossierId, (r) => r.revision === String(revision));
+    const row = await waitForRow(dossierId, (r) => r.revision === revision);
     // The dossier itself (read from its stream) and its row in the read model agree on where it stands.
     const view = (await (
       await fetch(`${h.t.url}/dossiers/${dossierId}`, {

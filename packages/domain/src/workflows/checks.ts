@@ -6,7 +6,7 @@
 import { DomainError } from '../errors.js';
 import type { DossierKind, Tier } from '../model.js';
 import type { DossierState } from '../state.js';
-import { evaluateRevocation, shareMet, type ShareThreshold } from '../reference/index.js';
+import { evaluateRevocation, isOverdue, shareMet, type ShareThreshold } from '../reference/index.js';
 import type { DecisionInput, WorkflowDefinition } from './types.js';
 import { actingRole } from './succession.js';
 
@@ -454,7 +454,7 @@ const CHECKS = {
         { deadlineId: body.deadlineId },
       );
     }
-    return input.today > open.dueOn
+    return isOverdue(open.dueOn, input.now)
       ? null
       : new DomainError(
           'DEADLINE_NOT_DUE',

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { isOverdue, overdueIfDueBefore, vietnamDate } from './overdue.js';
+
+describe('overdue: from the day after the due day, in Vietnam', () => {
+  it('is on time for the whole due day in Vietnam and overdue from the next one', () => {
+    // 2025-03-10 in Vietnam runs from 2025-03-09T17:00Z to 2025-03-10T17:00Z.
+    expect(isOverdue('2025-03-10', '2025-03-09T16:59:59.999Z')).toBe(false);
+    expect(isOverdue('2025-03-10', '2025-03-10T00:00:00.000Z')).toBe(false);
+    expect(isOverdue('2025-03-10', '2025-03-10T16:59:59.999Z')).toBe(false);
+    expect(isOverdue('2025-03-10', '2025-03-10T17:00:00.000Z')).toBe(true);
+    expect(isOverdue('2025-03-10', new Date('2025-03-11T09:00:00+07:00'))).toBe(true);
+  });
+
+  it('the query bound says the same as the rule, for any due day and instant', () => {
+    const day = fc
+      .integer({ min: Date.parse('2020-01-01'), max: Date.parse('2030-01-01') })
+      .map((ms) => new Date(ms).toISOString());
+    fc.assert(
+      fc.property(day, day, (due, now) => {
+        const dueOn = due.slice(0, 10);
+        expect(isOverdue(dueOn, now)).toBe(dueOn < overdueIfDueBefore(now));
+        expect(isOverdue(dueOn, now)).toBe(vietnamDate(now) > dueOn);
+      }),
+      { seed: 7, numRuns: 500 },
+    );
+  });
+});

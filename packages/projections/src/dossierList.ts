@@ -1,0 +1,99 @@
+/**
+ * Danh sách hồ sơ — the dossier list: one row per dossier (its projection) and the query behind `GET /dossiers`.
+ * Its table is created by migration 0001 (frozen, `migration0001.ts`).
+ */
+import type { SqlClient } from '@ntm/sql';
+import { statusOf } from './dossierView.js';
+import { DEFAULT_SCHEMA, rowProjection } from './projection.js';
+import { list, type Page, type Query, type ReadScope } from './readQuery.js';
+
+/** Danh sách hồ sơ — one row per dossier. */
+export const projectToDossiers = rowProjection(
+  'dossiers',
+  `stream_id text PRIMARY KEY, kind text NOT NULL, tier text, unit_code text NOT NULL, commune_code text NOT NULL,
+   district_code text, province_code text NOT NULL, year int, status text NOT NULL, step text NOT NULL,
+   step_since text NOT NULL, workflow_id text, workflow_version int, revision bigint NOT NULL,
+   criteria_met int NOT NULL, criteria_recorded int NOT NULL, opened_at text NOT NULL, updated_at text NOT NULL`,
+  ['stream_id'],
+  (v) => [
+    {
+      stream_id: v.streamId,
+      kind: v.kind,
+      tier: v.tier,
+      unit_code: v.unitCode,
+      commune_code: v.communeCode,
+      district_code: v.districtCode,
+      province_code: v.provinceCode,
+      year: v.year,
+      status: statusOf(v),
+      step: v.step,
+      step_since: v.stepSince,
+      workflow_id: v.workflowId,
+      workflow_version: v.workflowVersion,
+      revision: v.revision,
+      criteria_met: Object.values(v.criteria).filter(Boolean).length,
+      criteria_recorded: Object.keys(v.criteria).length,
+      opened_at: v.openedAt,
+      updated_at: v.updatedAt,
+    },
+  ],
+);
+
+/** A row of the dossier list (snake_case as stored). */
+export interface DossierRow {
+  stream_id: string;
+  kind: string;
+  tier: string | null;
+  unit_code: string;
+  commune_code: string;
+  district_code: string | null;
+  province_code: string;
+  year: number | null;
+  status: string;
+  step: string;
+  step_since: string;
+  workflow_id: string | null;
+  workflow_version: number | null;
+  revision: string;
+  criteria_met: number;
+  criteria_recorded: number;
+  opened_at: string;
+  updated_at: string;
+}
+
+/** The dossier list. Filters: kind, tier, status, step, year, unitCode, communeCode, districtCode, provinceCode. */
+export function queryDossiers(
+  sql: SqlClient,
+  query: Query,
+  scope: ReadScope = {},
+  schema = DEFAULT_SCHEMA,
+): Promise<Page<DossierRow>> {
+  return list<DossierRow>(
+    sql,
+    schema,
+    {
+      table: 'dossiers',
+      filters: {
+        kind: 'kind',
+        tier: 'tier',
+        status: 'status',
+        step: 'step',
+        year: 'year',
+        unitCode: 'unit_code',
+        communeCode: 'commune_code',
+        districtCode: 'district_code',
+        provinceCode: 'province_code',
+      },
+      sorts: {
+        updatedAt: 'updated_at',
+        openedAt: 'opened_at',
+        unitCode: 'unit_code',
+        year: 'year',
+        step: 'step',
+      },
+      defaultSort: 'updatedAt',
+    },
+    query,
+    scope,
+  );
+}
