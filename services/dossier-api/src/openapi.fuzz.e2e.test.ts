@@ -8,8 +8,8 @@
  * fields), raw bodies (empty, truncated, deeply nested, wrong media types), path segments (`%00`, `..`, very long,
  * unicode), query strings (the document's names, the JS built-ins' names, odd values), and tokens of every role,
  * none and bad ones. Deterministic: fast-check with a fixed seed, a bounded number of runs per operation and a time
- * bound per operation. `FUZZ_RUNS` (per operation, default 60), `FUZZ_SEED` and `FUZZ_MS` (per operation, default
- * 4000) widen a run: `FUZZ_RUNS=2000 FUZZ_MS=60000 pnpm vitest run openapi.fuzz`.
+ * bound per operation. `FUZZ_RUNS` (per operation, default 80), `FUZZ_SEED` and `FUZZ_MS` (per operation, default
+ * 1000) widen a run: `FUZZ_RUNS=2000 FUZZ_MS=60000 pnpm vitest run openapi.fuzz`.
  *
  * The generator is a small one over the JSON-schema subset the document uses (type, properties, required, enum,
  * anyOf, pattern, format, bounds, items, nullable, examples): the npm packages that turn JSON or zod schemas into
@@ -23,21 +23,25 @@ import { ACTORS, communeJourney, villageJourney, type Journey, type JourneyStep 
 import type { DomainActor } from '@ntm/domain';
 import { startTestServer, type JourneyCursor } from './startTestServer.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 60);
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 80);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_261_202);
-const MS_PER_OPERATION = Number(process.env['FUZZ_MS'] ?? 4000);
+const MS_PER_OPERATION = Number(process.env['FUZZ_MS'] ?? 1000);
 
+/** A name Object.prototype has (`__proto__`, `constructor`, `toString`, `__defineGetter__`...). */
+const builtIn = (name: string) => name in Object.prototype;
+const queryPairs = (path: string) =>
+  [...new URLSearchParams(path.split('?')[1] ?? '')].map(([n, v]) => [n, v] as const);
 /**
  * Failures whose fix belongs to another branch of issue 10 ("Solid edges", bad input must get a 4xx): a request
  * matching one of these may fail the checks and is only counted. The lead deletes this list after merging them.
  */
-const READ_BUILT_IN = /[?&](?:__proto__|constructor|prototype|toString|valueOf|hasOwnProperty|then)(?:=|&|$)/;
 const KNOWN_ELSEWHERE: { issue: string; matches: (r: FuzzRequest) => boolean }[] = [
   {
-    issue: 'readside: /read/* query names and values that are JS built-ins (?__proto__=x, ?sort=constructor)',
+    issue:
+      'readside: /read/* query names and sort values that are JS built-ins (?__proto__=x, ?sort=constructor)',
     matches: (r) =>
       r.path.startsWith('/read/') &&
-      (READ_BUILT_IN.test(r.path) || /[?&](?:sort|order)=(?:__proto__|constructor|toString)/.test(r.path)),
+      queryPairs(r.path).some(([n, v]) => builtIn(n) || (['sort', 'order'].includes(n) && builtIn(v))),
   },
   {
     issue: 'readside: ?overdue=true on /read/dossiers and /read/inbox',
