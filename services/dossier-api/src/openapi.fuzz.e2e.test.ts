@@ -505,7 +505,6 @@ function requestsFor(operation: Operation): fc.Arbitrary<FuzzRequest> {
   return fc
     .record({
       at: target,
-      seed: fc.nat(),
       authorization,
       query,
       body: hasBody ? body : fc.option(rawBody, { freq: 10, nil: undefined }),
