@@ -6,7 +6,9 @@ import {
   EVENT_SCHEMAS,
   liftEvent,
   ProblemDetails,
+  LongText,
   RecordCouncilBallotBody,
+  ShortText,
   upcast,
 } from './index.js';
 
@@ -99,4 +101,25 @@ it('problem details carry a stable code', () => {
   expect(ProblemDetails.safeParse({ type: 'about:blank', title: 'Conflict', status: 409 }).success).toBe(
     false,
   );
+});
+
+describe('text fields', () => {
+  // The event store refuses U+0000 (jsonb cannot hold it) and unpaired surrogates (not Unicode): the contract
+  // refuses them first, so a client gets a 400 naming the field instead of a 500 from the append.
+  it.each([
+    ['U+0000', 'Biên bản\u0000số 1'],
+    ['a lone high surrogate', 'Biên bản \uD800'],
+    ['a lone low surrogate', '\uDC00 số 1'],
+    ['two high surrogates', '\uD800\uD800'],
+  ])('refuse %s', (_name, text) => {
+    for (const schema of [ShortText, LongText]) {
+      const result = schema.safeParse(text);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.message).toMatch(/U\+0000|surrogate/);
+    }
+  });
+  it('keep Vietnamese text and paired surrogates (emoji)', () => {
+    for (const schema of [ShortText, LongText])
+      expect(schema.parse(' UBND xã Tân Lập 📄 ')).toBe('UBND xã Tân Lập 📄');
+  });
 });

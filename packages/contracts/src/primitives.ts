@@ -33,8 +33,17 @@ export const CriterionCode = z
   .regex(/^[A-Za-z0-9.]{1,12}$/)
   .describe('criterion code within the dossier\'s criteria set, e.g. "1".."19"')
   .meta({ examples: ['10'] });
-export const ShortText = z.string().trim().min(1).max(200);
-export const LongText = z.string().trim().min(1).max(4000);
+/**
+ * Text the event log can store: no U+0000 (PostgreSQL's jsonb cannot hold it) and no unpaired UTF-16 surrogate
+ * (not Unicode; canonical JSON and the hash chain refuse it). Paired surrogates (emoji) are fine. A pattern, not a
+ * refinement, so that the OpenAPI document states it.
+ */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what is refused
+const STORABLE_TEXT = /^(?:[^\u0000\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+const storable = (text: z.ZodString) =>
+  text.regex(STORABLE_TEXT, 'must not contain U+0000 or an unpaired UTF-16 surrogate');
+export const ShortText = storable(z.string().trim().min(1).max(200));
+export const LongText = storable(z.string().trim().min(1).max(4000));
 export const Count = z.number().int().min(0).max(10_000_000);
 export const Sha256 = z
   .string()

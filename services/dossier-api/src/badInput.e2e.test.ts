@@ -203,6 +203,23 @@ const cases: Case[] = [
     status: 400,
     code: 'VALIDATION_FAILED',
   },
+  // A valid command whose text holds what the event log cannot store: refused at the edge, not a 500 from append.
+  {
+    name: 'U+0000 in a text field of a valid command',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { ...json, 'if-match': '"0"' },
+    body: JSON.stringify({ ...assessBody, indicators: [{ code: 'x\u0000y', value: 1 }] }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
+  {
+    name: 'lone surrogate in a text field of a valid command',
+    path: () => `/dossiers/${dossierId}/self-assessments`,
+    headers: { ...json, 'if-match': '"0"' },
+    body: JSON.stringify({ ...assessBody, evidence: [{ description: 'ảnh \uD800' }] }),
+    status: 400,
+    code: 'VALIDATION_FAILED',
+  },
   {
     name: 'anonymous caller with a malformed body: 401 before any parsing',
     path: () => '/dossiers',

@@ -56,6 +56,16 @@ function toProblem(error: FastifyError | Error, request: FastifyRequest): Proble
   if (error instanceof EventStoreError && error.code === 'INVALID_STREAM_ID') {
     return problems.badRequest('INVALID_ID', 'The dossier id is not valid', 'Mã hồ sơ không hợp lệ');
   }
+  // Defence in depth: the contracts refuse what the log cannot hold (U+0000, unpaired surrogates), so reaching this
+  // means a field slipped past them. The content is the client's, so a 400; the warning shows the gap to close.
+  if (error instanceof EventStoreError && error.code === 'INVALID_EVENT') {
+    request.log.warn({ reason: error.message }, 'the store refused an event built from the request');
+    return problems.badRequest(
+      'INVALID_CONTENT',
+      'The request holds a value the event log cannot store (such as U+0000 or an unpaired UTF-16 surrogate)',
+      'Yêu cầu chứa giá trị mà nhật ký sự kiện không lưu được (như ký tự U+0000 hoặc một nửa cặp surrogate UTF-16 đứng riêng)',
+    );
+  }
   if (error instanceof ProjectionError && error.code === 'INVALID_QUERY') {
     return problems.badRequest(
       'INVALID_QUERY',
