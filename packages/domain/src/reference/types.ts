@@ -11,6 +11,17 @@ export interface RuleParameter<T> {
   legalBasis: string;
   confirmed: boolean;
   note?: string;
+  /** another text that, from a date, sets a different value for the same thing; kept as a flag, not applied */
+  conflictsWith?: RuleConflict<T>;
+}
+
+/** A rule of another law that may displace a parameter's value; which one governs is not settled. */
+export interface RuleConflict<T> {
+  value: T;
+  legalBasis: string;
+  /** first day the other rule is in force (ISO date) */
+  effectiveFrom: string;
+  note: string;
 }
 
 /** Share in [0, 1]; `inclusive` says whether the threshold itself passes (">= 90%" vs "> 90%"). */
@@ -33,6 +44,8 @@ export interface RevocationRule {
   criticalCriteriaShare: ShareThreshold;
   /** criterion codes per criteria-set id that count as critical (income, environment, defence & security...) */
   criticalCriteria: Record<string, string[]>;
+  /** criteria sets judged on another set's critical criteria (the model set on the advanced set's) */
+  judgedAs: Record<string, RuleParameter<string>>;
 }
 
 /** One version of the procedural rules. A dossier is judged by the RuleSet in force when it was opened. */
