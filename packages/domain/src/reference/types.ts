@@ -163,7 +163,9 @@ export interface CriteriaSet {
   note?: string | undefined;
 }
 
-export type UnitType = 'province' | 'district' | 'city' | 'town' | 'commune' | 'ward' | 'village';
+/** `special_zone`: đặc khu, the island units that took a commune's place on 01/07/2025. */
+export type UnitType =
+  'province' | 'district' | 'city' | 'town' | 'commune' | 'ward' | 'special_zone' | 'village';
 
 /** One period in the life of an administrative unit. A unit's history is a list of these, by code. */
 export interface UnitVersion {
@@ -185,4 +187,6 @@ export interface LineageChange {
   from: string[];
   to: string[];
   basis: string;
+  /** codes in `from` of which only a part went to `to` (the rest went elsewhere) */
+  partial?: string[] | undefined;
 }

@@ -31,12 +31,21 @@ function coversDate(v: UnitVersion, date: string): boolean {
 /** Answers questions about units on a date. Built from versions and lineage; validates them once. */
 export class UnitRegistry {
   readonly #versions = new Map<string, UnitVersion[]>();
-  readonly #lineage: readonly LineageChange[];
+  /** lineage changes by the codes on each side, in date order: look-ups stay O(1) for a national list */
+  readonly #bySide = { from: new Map<string, LineageChange[]>(), to: new Map<string, LineageChange[]>() };
+  /** codes by the parent any of their versions names */
+  readonly #children = new Map<string, Set<string>>();
 
   constructor(versions: readonly UnitVersion[], lineage: readonly LineageChange[]) {
+    // A national list repeats a handful of dates: each distinct one is checked once.
+    const checked = new Set<string>();
+    const iso = (d: string) => {
+      if (!checked.has(d)) checked.add(assertIsoDate(d));
+      return d;
+    };
     for (const v of versions) {
-      assertIsoDate(v.validFrom);
-      if (v.validTo !== undefined && assertIsoDate(v.validTo) < v.validFrom) {
+      iso(v.validFrom);
+      if (v.validTo !== undefined && iso(v.validTo) < v.validFrom) {
         throw new ReferenceDataError('UNIT_DATA_INVALID', `unit ${v.code} ends before it starts`, {
           code: v.code,
         });
@@ -44,6 +53,11 @@ export class UnitRegistry {
       const list = this.#versions.get(v.code) ?? [];
       list.push(v);
       this.#versions.set(v.code, list);
+      if (v.parentCode !== undefined) {
+        const children = this.#children.get(v.parentCode) ?? new Set<string>();
+        children.add(v.code);
+        this.#children.set(v.parentCode, children);
+      }
     }
     for (const [code, list] of this.#versions) {
       list.sort((a, b) => a.validFrom.localeCompare(b.validFrom));
@@ -55,7 +69,7 @@ export class UnitRegistry {
       }
     }
     for (const change of lineage) {
-      assertIsoDate(change.effectiveDate);
+      iso(change.effectiveDate);
       const unknown = [...change.from, ...change.to].find((c) => !this.#versions.has(c));
       if (unknown !== undefined) {
         throw new ReferenceDataError('UNIT_DATA_INVALID', `lineage names unknown unit ${unknown}`, {
@@ -63,7 +77,15 @@ export class UnitRegistry {
         });
       }
     }
-    this.#lineage = [...lineage].sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate));
+    for (const change of [...lineage].sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate))) {
+      for (const side of ['from', 'to'] as const) {
+        for (const code of new Set(change[side])) {
+          const list = this.#bySide[side].get(code) ?? [];
+          list.push(change);
+          this.#bySide[side].set(code, list);
+        }
+      }
+    }
   }
 
   /** The version of `code` valid on `onDate`, or undefined when none is. */
@@ -102,6 +124,15 @@ export class UnitRegistry {
     return this.#links(code, 'to', 'from');
   }
 
+  /**
+   * Đơn vị kế thừa — the units that hold `code`'s affairs on `onDate`: the unit itself while it exists, else the
+   * units it merged or split into that exist then (following later changes), sorted; empty when none is on record.
+   */
+  successorsOn(code: string, onDate: string): string[] {
+    if (this.get(code, onDate)) return [code];
+    return this.#versions.has(code) ? this.#currentSuccessors(code, onDate) : [];
+  }
+
   /** Commune-level units (xã, phường, thị trấn) of a district-level unit on `onDate`. */
   communesOf(districtCode: string, onDate: string): UnitVersion[] {
     const district = this.#require(districtCode, onDate);
@@ -117,7 +148,7 @@ export class UnitRegistry {
       );
     }
     const result: UnitVersion[] = [];
-    for (const code of this.#versions.keys()) {
+    for (const code of this.#children.get(districtCode) ?? []) {
       const v = this.get(code, onDate);
       if (v?.parentCode === districtCode && COMMUNE_LEVEL.includes(v.type)) result.push(v);
     }
@@ -177,7 +208,7 @@ export class UnitRegistry {
     }
     if (
       kind === 'POST_MERGER_ACKNOWLEDGEMENT' &&
-      !this.#lineage.some((c) => c.kind === 'merge' && c.to.includes(unitCode) && c.effectiveDate <= onDate)
+      !(this.#bySide.to.get(unitCode) ?? []).some((c) => c.kind === 'merge' && c.effectiveDate <= onDate)
     ) {
       return {
         eligible: false,
@@ -200,11 +231,9 @@ export class UnitRegistry {
   }
 
   #links(code: string, side: 'from' | 'to', other: 'from' | 'to'): LineageLink[] {
-    return this.#lineage
-      .filter((c) => c[side].includes(code))
-      .flatMap((c) =>
-        c[other].map((o) => ({ code: o, kind: c.kind, effectiveDate: c.effectiveDate, basis: c.basis })),
-      );
+    return (this.#bySide[side].get(code) ?? []).flatMap((c) =>
+      c[other].map((o) => ({ code: o, kind: c.kind, effectiveDate: c.effectiveDate, basis: c.basis })),
+    );
   }
 
   /** Follows merges and splits until units valid on `onDate` are reached. */
