@@ -24,6 +24,9 @@ export type Eligibility =
 const DISTRICT_LEVEL: readonly UnitType[] = ['district', 'city', 'town'];
 const COMMUNE_LEVEL: readonly UnitType[] = ['commune', 'ward', 'town'];
 
+/** ISO dates order as strings; `localeCompare` would collate them, at a cost a national list notices. */
+const byDate = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 function coversDate(v: UnitVersion, date: string): boolean {
   return v.validFrom <= date && (v.validTo === undefined || date <= v.validTo);
 }
@@ -35,6 +38,8 @@ export class UnitRegistry {
   readonly #bySide = { from: new Map<string, LineageChange[]>(), to: new Map<string, LineageChange[]>() };
   /** codes by the parent any of their versions names */
   readonly #children = new Map<string, Set<string>>();
+  /** dates already checked: a look-up asks about a handful of days many times (bounded, cleared when full) */
+  readonly #checkedDates = new Set<string>();
 
   constructor(versions: readonly UnitVersion[], lineage: readonly LineageChange[]) {
     // A national list repeats a handful of dates: each distinct one is checked once.
@@ -60,7 +65,7 @@ export class UnitRegistry {
       }
     }
     for (const [code, list] of this.#versions) {
-      list.sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+      list.sort((a, b) => byDate(a.validFrom, b.validFrom));
       for (let i = 1; i < list.length; i += 1) {
         const prevEnd = list[i - 1]!.validTo;
         if (prevEnd === undefined || prevEnd >= list[i]!.validFrom) {
@@ -77,7 +82,7 @@ export class UnitRegistry {
         });
       }
     }
-    for (const change of [...lineage].sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate))) {
+    for (const change of [...lineage].sort((a, b) => byDate(a.effectiveDate, b.effectiveDate))) {
       for (const side of ['from', 'to'] as const) {
         for (const code of new Set(change[side])) {
           const list = this.#bySide[side].get(code) ?? [];
@@ -90,7 +95,7 @@ export class UnitRegistry {
 
   /** The version of `code` valid on `onDate`, or undefined when none is. */
   get(code: string, onDate: string): UnitVersion | undefined {
-    assertIsoDate(onDate);
+    this.#checkDate(onDate);
     return this.#versions.get(code)?.find((v) => coversDate(v, onDate));
   }
 
@@ -181,7 +186,7 @@ export class UnitRegistry {
    * post-merger acknowledgement needs a merger into the unit on record.
    */
   eligibility(code: string, kind: DossierKind, onDate: string): Eligibility {
-    assertIsoDate(onDate);
+    this.#checkDate(onDate);
     const unitCode = kind === 'VILLAGE_NTM' ? (code.split('-')[0] ?? code) : code;
     const unit = this.get(unitCode, onDate);
     if (!unit) {
@@ -217,6 +222,13 @@ export class UnitRegistry {
       };
     }
     return { eligible: true };
+  }
+
+  #checkDate(onDate: string): void {
+    if (this.#checkedDates.has(onDate)) return;
+    assertIsoDate(onDate);
+    if (this.#checkedDates.size >= 4096) this.#checkedDates.clear();
+    this.#checkedDates.add(onDate);
   }
 
   #require(code: string, onDate: string): UnitVersion {

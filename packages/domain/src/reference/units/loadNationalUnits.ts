@@ -31,17 +31,15 @@ export const REFORM_BASIS =
   'NQ 202/2025/QH15 (provinces) and the 2025 commune-arrangement resolutions of the NA Standing Committee';
 
 function version(row: NationalUnitRow, validFrom: string, validTo?: string): UnitVersion {
-  const [code, name, type, parentCode] = row;
-  const unitType = NATIONAL_UNIT_TYPES[type];
-  if (unitType === undefined) throw new Error(`vn-units-2025.json: unknown type index ${type} for ${code}`);
-  return {
-    code,
-    name,
-    type: unitType,
-    ...(parentCode === undefined ? {} : { parentCode }),
-    validFrom,
-    ...(validTo === undefined ? { basis: REFORM_BASIS } : { validTo }),
-  };
+  const unitType = NATIONAL_UNIT_TYPES[row[2]];
+  if (unitType === undefined)
+    throw new Error(`vn-units-2025.json: unknown type index ${row[2]} for ${row[0]}`);
+  // Plain assignments, not spreads: this runs for every one of the 14,000 rows at start-up.
+  const v: UnitVersion = { code: row[0], name: row[1], type: unitType, validFrom };
+  if (row[3] !== undefined) v.parentCode = row[3];
+  if (validTo === undefined) v.basis = REFORM_BASIS;
+  else v.validTo = validTo;
+  return v;
 }
 
 /** The pre-reform versions, with the reclassifications known by hand split into their two periods. */
