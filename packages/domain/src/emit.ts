@@ -132,7 +132,13 @@ export function commandEvent(
       });
     case 'DecideRecognition':
       return body.outcome === 'recognise'
-        ? event('RecognitionDecided', { ...body, ...(d.tier ? { tier: d.tier } : {}), year: d.year, by })
+        ? event('RecognitionDecided', {
+            ...body,
+            ...(d.tier ? { tier: d.tier } : {}),
+            // the year recognised: the one the decision names, else the dossier's round (progress counts by it)
+            year: typeof body.yearRecognised === 'number' ? body.yearRecognised : d.year,
+            by,
+          })
         : event('RecognitionRefused', { ...body, by });
     case 'AnnounceRecognition':
       return event('RecognitionAnnounced', body);
