@@ -13,7 +13,7 @@ export function normalizeName(name: string): string {
     .replace(/[’‘`]/g, "'")
     .replace(/o([àáảãạ])/g, (_m, v: string) => `${toneOn('o', v)}a`)
     .replace(/o([èéẻẽẹ])/g, (_m, v: string) => `${toneOn('o', v)}e`)
-    .replace(/u([ỳýỷỹỵ])/g, (_m, v: string) => `${toneOn('u', v)}y`)
+    .replace(/(?<!q)u([ỳýỷỹỵ])/g, (_m, v: string) => `${toneOn('u', v)}y`) // not "quý": there qu is a consonant
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -33,7 +33,7 @@ export const looseKey = (bare: string) =>
   normalizeName(bare)
     .replace(/nông trường/g, 'nt')
     .replace(/[\s'\-–.]/g, '')
-    .replace(/qui/g, 'quy');
+    .replace(/qu([iìíỉĩị])/g, (_m, i: string) => `qu${'yỳýỷỹỵ'['iìíỉĩị'.indexOf(i)]}`);
 export const asciiKey = (bare: string) =>
   looseKey(bare)
     .normalize('NFD')
