@@ -223,7 +223,25 @@ export const RecordCouncilBallotBody = z
 
 const Decision = { decisionNo: DocumentNo, decidedOn: IsoDate, reasons: LongText.optional() };
 export const DecideRecognitionBody = z
-  .strictObject({ outcome: z.enum(['recognise', 'refuse']), ...Decision })
+  .strictObject({
+    outcome: z.enum(['recognise', 'refuse']),
+    ...Decision,
+    yearRecognised: z
+      .number()
+      .int()
+      .min(2021)
+      .max(2035)
+      .optional()
+      .describe(
+        'the year the decision recognises ("đạt chuẩn năm …"), when it differs from the round the dossier was ' +
+          'opened for; never after the year of decidedOn',
+      ),
+  })
+  // A decision recognises a year that has begun: "đạt chuẩn NTM năm 2022" can be decided in 2023, not the reverse.
+  .refine((b) => b.yearRecognised === undefined || b.yearRecognised <= Number(b.decidedOn.slice(0, 4)), {
+    path: ['yearRecognised'],
+    message: 'yearRecognised cannot be after the year of decidedOn',
+  })
   .describe('Decide to recognise or refuse (quyết định công nhận)');
 export const AnnounceRecognitionBody = z
   .strictObject({ announcedOn: IsoDate, channel: ShortText.optional() })

@@ -11,7 +11,7 @@ import type { DossierState } from './state.js';
 import {
   addWorkingDays,
   holidayCalendar,
-  loadBacKan,
+  nationalUnits,
   ReferenceDataError,
   ruleSetAt,
   ruleSetById,
@@ -145,7 +145,7 @@ function decideOrThrow(
   if (Number.isNaN(Date.parse(now)))
     refuse('VALIDATION_FAILED', `now is not an ISO instant: ${now}`, `thời điểm không hợp lệ: ${now}`);
   const today = vietnamDate(now);
-  const units = ctx.units ?? (defaultUnits ??= loadBacKan());
+  const units = ctx.units ?? (defaultUnits ??= nationalUnits());
   const holidays = ctx.holidays ?? (defaultHolidays ??= holidayCalendar(VIETNAM_HOLIDAYS));
   const base = {
     today,

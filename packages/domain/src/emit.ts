@@ -153,7 +153,8 @@ export function commandEvent(
         ? event('RecognitionDecided', {
             ...command.body,
             ...(d.tier ? { tier: d.tier } : {}),
-            year: d.year,
+            // the year recognised: the one the decision names, else the dossier's round (progress counts by it)
+            year: command.body.yearRecognised ?? d.year,
             by,
           })
         : event('RecognitionRefused', { ...command.body, by });

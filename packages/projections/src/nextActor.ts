@@ -11,7 +11,7 @@
 import {
   addCalendarDays,
   mergeLevelOf,
-  loadBacKan,
+  nationalUnits,
   ReferenceDataError,
   RULE_SETS,
   successionFor,
@@ -63,8 +63,8 @@ export function rolesAt(workflow: { id: string; version: number }, step: string)
 }
 
 let units: UnitRegistry | undefined;
-/** The reference units, loaded on first use. */
-const registry = () => (units ??= loadBacKan());
+/** The national reference units (every province, before and after 2025), loaded on first use. */
+const registry = () => (units ??= nationalUnits());
 
 /** Who may act next on the dossier, one entry per role (and per successor unit after a cut-over), sorted. */
 export function nextActors(view: DossierView): InboxEntry[] {

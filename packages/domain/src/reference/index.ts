@@ -14,6 +14,8 @@ export * from './rules/evaluateRevocation.js';
 export * from './units/UnitRegistry.js';
 export * from './units/bacKanSeed.js';
 export * from './units/loadBacKan.js';
+export * from './units/nationalUnitsFile.js';
+export * from './units/loadNationalUnits.js';
 export * from './units/bacKanTargets.js';
 export * from './criteria/communeNtm2021.js';
 export * from './criteria/communeAdvanced2021.js';

@@ -11,6 +11,17 @@ export interface RuleParameter<T> {
   legalBasis: string;
   confirmed: boolean;
   note?: string;
+  /** another text that, from a date, sets a different value for the same thing; kept as a flag, not applied */
+  conflictsWith?: RuleConflict<T>;
+}
+
+/** A rule of another law that may displace a parameter's value; which one governs is not settled. */
+export interface RuleConflict<T> {
+  value: T;
+  legalBasis: string;
+  /** first day the other rule is in force (ISO date) */
+  effectiveFrom: string;
+  note: string;
 }
 
 /** Share in [0, 1]; `inclusive` says whether the threshold itself passes (">= 90%" vs "> 90%"). */
@@ -33,6 +44,8 @@ export interface RevocationRule {
   criticalCriteriaShare: ShareThreshold;
   /** criterion codes per criteria-set id that count as critical (income, environment, defence & security...) */
   criticalCriteria: Record<string, string[]>;
+  /** criteria sets judged on another set's critical criteria (the model set on the advanced set's) */
+  judgedAs: Record<string, RuleParameter<string>>;
 }
 
 /** One version of the procedural rules. A dossier is judged by the RuleSet in force when it was opened. */
@@ -150,7 +163,9 @@ export interface CriteriaSet {
   note?: string | undefined;
 }
 
-export type UnitType = 'province' | 'district' | 'city' | 'town' | 'commune' | 'ward' | 'village';
+/** `special_zone`: đặc khu, the island units that took a commune's place on 01/07/2025. */
+export type UnitType =
+  'province' | 'district' | 'city' | 'town' | 'commune' | 'ward' | 'special_zone' | 'village';
 
 /** One period in the life of an administrative unit. A unit's history is a list of these, by code. */
 export interface UnitVersion {
@@ -172,4 +187,6 @@ export interface LineageChange {
   from: string[];
   to: string[];
   basis: string;
+  /** codes in `from` of which only a part went to `to` (the rest went elsewhere) */
+  partial?: string[] | undefined;
 }

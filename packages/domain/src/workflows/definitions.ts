@@ -209,7 +209,10 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
   };
 }
 
-/** Thôn đạt chuẩn NTM — procedure 1.007200: the commune verifies, posts a loudspeaker notice, votes, and submits. */
+/**
+ * Thôn đạt chuẩn NTM — modelled on procedure 1.007200, a Thanh Hóa provincial procedure of 2016-2020 (not national
+ * law): the commune verifies, posts a loudspeaker notice, votes, and submits.
+ */
 export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
   const decider: readonly Role[] = version === 1 ? ['district_chairman'] : ['commune_chairman'];
   const prep: readonly Role[] = ['village_head', ...COMMUNE];

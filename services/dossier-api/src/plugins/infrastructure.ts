@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventStore } from '@ntm/event-store';
-import { loadBacKan, type DecisionContext, type Tier, type UnitRegistry } from '@ntm/domain';
+import { nationalUnits, type DecisionContext, type Tier, type UnitRegistry } from '@ntm/domain';
 import { migrateReadModels, queryUnitRecognition } from '@ntm/projections';
 import type { Clock } from '../clock.js';
 import type { SqlClient } from '@ntm/sql';
@@ -62,7 +62,7 @@ export default fp(
     // One registry for the process's life: the decider, the opening scope and the policy all read the same one.
     fastify.decorate('domainContext', {
       ...opts.domainContext,
-      units: opts.domainContext?.units ?? loadBacKan(),
+      units: opts.domainContext?.units ?? nationalUnits(),
     });
     fastify.decorate('readModels', { sql: opts.sql, schema: opts.readModelSchema });
     fastify.decorate('unitRecognition', async (unitCode: string) => {

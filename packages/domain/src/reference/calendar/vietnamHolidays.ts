@@ -4,6 +4,11 @@
  * holiday falls on a weekend); the exact Tết days, compensatory days and bridge swaps are set each year by a
  * Prime Minister / Ministry of Home Affairs notice. Years marked `confirmed: false` are from memory and must be
  * checked against that notice before a deadline computed with them is relied on.
+ *
+ * Vietnam Culture Day (Ngày Văn hóa Việt Nam, 24/11) is deliberately absent: NQ 80-NQ/TW (07/01/2026) made it a
+ * paid day off in principle and NQ 30/NQ-CP (2026) tasks an amendment of Labour Code Art. 112(1), but until that
+ * amendment is law it is not a statutory holiday (law-findings 2026-12, §5). Add it to each year's `daysOff` from
+ * the year the amended Art. 112 takes effect, with the amending law as the source.
  */
 
 /** One year of days off (ngày nghỉ lễ, Tết, nghỉ bù) and weekend days worked in exchange (làm bù). */
@@ -19,8 +24,12 @@ export interface HolidayYear {
 }
 
 const MEMORY = 'statutory list (Labour Code 2019 Art. 112) with the yearly schedule from memory';
+const STATUTE = 'Labour Code 2019 (45/2019/QH14) Art. 111(3), 112';
 
-/** National days off 2022-2027. Every year needs checking against the official notice; see each note. */
+/**
+ * National days off 2022-2027. Each year has the statute's 5 Tết weekdays (statutory days falling on a weekend are
+ * compensated) and 2 National Day weekdays (2/9 and the day before or after it, Art. 112(1)(đ)); see each source.
+ */
 export const VIETNAM_HOLIDAYS: readonly HolidayYear[] = [
   {
     year: 2022,
@@ -39,7 +48,7 @@ export const VIETNAM_HOLIDAYS: readonly HolidayYear[] = [
     ],
     workingWeekendDays: [],
     confirmed: false,
-    source: MEMORY,
+    source: `${STATUTE}; schedule from memory, consistent with the statute and the weekday arithmetic (law-findings 2026-12 §5)`,
   },
   {
     year: 2023,
@@ -58,7 +67,7 @@ export const VIETNAM_HOLIDAYS: readonly HolidayYear[] = [
     ],
     workingWeekendDays: [],
     confirmed: false,
-    source: MEMORY,
+    source: `${STATUTE}; National Day 1/9-4/9 as reported (theotoi.net); rest consistent (law-findings 2026-12 §5)`,
   },
   {
     year: 2024,
@@ -77,8 +86,8 @@ export const VIETNAM_HOLIDAYS: readonly HolidayYear[] = [
       '2024-09-03',
     ],
     workingWeekendDays: ['2024-05-04'],
-    confirmed: false,
-    source: MEMORY,
+    confirmed: true,
+    source: `${STATUTE}; 29/4 swapped with Sat 4/5 (VPCP 2450/VPCP-KGVX, 12/04/2024, baotintuc.vn); National Day 31/8-3/9`,
   },
   {
     year: 2025,
@@ -97,13 +106,14 @@ export const VIETNAM_HOLIDAYS: readonly HolidayYear[] = [
       '2025-09-02',
     ],
     workingWeekendDays: ['2025-04-26'],
-    confirmed: false,
-    source: MEMORY,
+    confirmed: true,
+    source: `${STATUTE}; 2/5 swapped with Sat 26/4, National Day 30/8-2/9 (thoidai.com.vn; VietnamPlus)`,
   },
   {
     year: 2026,
     daysOff: [
       '2026-01-01',
+      '2026-01-02', // bridged, worked back on Sat 10/1 (VPCP 12729/VPCP-KGVX, 25/12/2025)
       '2026-02-16',
       '2026-02-17',
       '2026-02-18',
@@ -112,12 +122,15 @@ export const VIETNAM_HOLIDAYS: readonly HolidayYear[] = [
       '2026-04-27', // Hùng Kings on Sun 26/4, compensated
       '2026-04-30',
       '2026-05-01',
+      '2026-09-01', // the statutory second National Day day (Art. 112(1)(đ)); 1/9 rather than 3/9 is assumed
       '2026-09-02',
     ],
-    workingWeekendDays: [],
+    workingWeekendDays: ['2026-01-10'],
     confirmed: false,
-    source: 'Tết 14/02-22/02/2026 as announced (congan.com.vn); the rest statutory, from memory',
-    note: 'A New Year bridge (2/1) and the second National Day day were proposed but are not recorded here',
+    source:
+      `${STATUTE}; New Year 1/1-4/1 with 2/1 swapped to Sat 10/1 (VPCP 12729/VPCP-KGVX, 25/12/2025); ` +
+      'Tết 14/02-22/02 (Thông báo 9441/TB-BNV, 16/10/2025: vietbao.vn, congan.com.vn)',
+    note: 'National Day has 2 statutory days; whether the second is 1/9 or 3/9 (Thông báo 9441/TB-BNV) was not read',
   },
   {
     year: 2027,
@@ -126,15 +139,17 @@ export const VIETNAM_HOLIDAYS: readonly HolidayYear[] = [
       '2027-02-05',
       '2027-02-08',
       '2027-02-09', // Tết Đinh Mùi (mùng 1 = Sat 6/2): weekdays of the 5 statutory days
-      '2027-02-10', // compensation for the statutory days on the weekend (assumed)
-      '2027-04-16', // Hùng Kings, lunar date computed from memory
+      '2027-02-10',
+      '2027-02-11', // 10/2 and 11/2 compensate the statutory days on Sat 6/2 and Sun 7/2 (Art. 111(3); assumed)
+      '2027-04-16', // Hùng Kings (10/3 lunar = Fri 16/4, recomputed with Hồ Ngọc Đức's algorithm)
       '2027-04-30',
       '2027-05-03', // 1/5 (Sat) compensated
       '2027-09-02',
+      '2027-09-03', // the statutory second National Day day; 3/9 rather than 1/9 is assumed
     ],
     workingWeekendDays: [],
     confirmed: false,
     source: MEMORY,
-    note: 'No official schedule existed when this was written; the Tết and Hùng Kings days are estimates',
+    note: 'No official schedule existed when this was written; the Tết days and the second National Day day are estimates',
   },
 ];

@@ -10,12 +10,15 @@ export interface RevocationOutcome {
   share: number;
   /** failing criteria that the rule set counts as critical for this criteria set */
   criticalFailing: string[];
+  /** the criteria set whose critical criteria were applied (the advanced set for a model commune) */
+  judgedOn: string;
 }
 
 /**
  * Applies the rule set's revocation grounds: ">= 50% of criteria failing", or ">= 30% failing with one critical
- * criterion among them". Throws `CRITERIA_SET_NOT_FOUND` when the rule set names no critical criteria for the set,
- * rather than silently treating none as critical.
+ * criterion among them". A set the rule judges as another (`judgedAs`: a model commune on the advanced set) uses
+ * that set's critical criteria. Throws `CRITERIA_SET_NOT_FOUND` when the rule set names no critical criteria for
+ * the set, rather than silently treating none as critical.
  */
 export function evaluateRevocation(
   ruleSet: RuleSet,
@@ -24,7 +27,8 @@ export function evaluateRevocation(
   totalCriteria: number,
 ): RevocationOutcome {
   const rule = ruleSet.revocation.value;
-  const critical = rule.criticalCriteria[criteriaSetId];
+  const judgedOn = rule.judgedAs[criteriaSetId]?.value ?? criteriaSetId;
+  const critical = rule.criticalCriteria[judgedOn];
   if (!critical) {
     throw new ReferenceDataError(
       'CRITERIA_SET_NOT_FOUND',
@@ -42,10 +46,10 @@ export function evaluateRevocation(
   const criticalFailing = failingCodes.filter((c) => critical.includes(c));
   const share = failing / totalCriteria;
   if (shareMet(failing, totalCriteria, rule.anyCriteriaShare)) {
-    return { revoke: true, ground: 'half_or_more', share, criticalFailing };
+    return { revoke: true, ground: 'half_or_more', share, criticalFailing, judgedOn };
   }
   if (criticalFailing.length > 0 && shareMet(failing, totalCriteria, rule.criticalCriteriaShare)) {
-    return { revoke: true, ground: 'share_with_critical', share, criticalFailing };
+    return { revoke: true, ground: 'share_with_critical', share, criticalFailing, judgedOn };
   }
-  return { revoke: false, share, criticalFailing };
+  return { revoke: false, share, criticalFailing, judgedOn };
 }

@@ -55,4 +55,16 @@ describe('evaluateRevocation', () => {
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as Error,
     );
   });
+
+  it('judges a model commune on the advanced set critical criteria instead of failing', () => {
+    const six = ['18', '1', '2', '3', '4', '5'];
+    const outcome = evaluateRevocation(v1, 'commune-model-2021-2025', six, 19);
+    expect(outcome).toMatchObject({
+      revoke: true,
+      ground: 'share_with_critical',
+      criticalFailing: ['18'],
+      judgedOn: 'commune-advanced-2021-2025',
+    });
+    expect(evaluateRevocation(v1, NTM, ['1'], 19).judgedOn).toBe(NTM);
+  });
 });

@@ -17,6 +17,15 @@ const QD18 = 'QĐ 18/2022/QĐ-TTg';
 const QD03 = 'QĐ 03/2024/QĐ-TTg';
 const ND131 = 'NĐ 131/2025/NĐ-CP';
 const QD2540 = 'QĐ 2540/QĐ-TTg (2016) figure, assumed kept by QĐ 18/2022';
+/** MAE circular under NĐ 131/2025 (19/06/2025, in force 01/07/2025): the likely source of the re-assignments; body not read. */
+const TT13 = 'TT 13/2025/TT-BNNMT';
+/**
+ * Procedure 1.007200 on dichvucong.gov.vn is Thanh Hóa's (its sister 1.007194 cites QĐ 2392/2017/QĐ-UBND of Thanh
+ * Hóa, 2016-2020 period): not national law and not Bắc Kạn's. Its figures are an analogue, never confirmed.
+ */
+const THANH_HOA_1007200 =
+  'Thanh Hóa provincial procedure 1.007200 (QĐ 2392/2017/QĐ-UBND, 2016-2020 period; not national, not Bắc Kạn)';
+const GRASSROOTS_DEMOCRACY = 'Luật 10/2022/QH15 (Law on Grassroots Democracy) Art. 13(2)';
 
 function param<T>(value: T, legalBasis: string, confirmed: boolean, note?: string): RuleParameter<T> {
   return note === undefined ? { value, legalBasis, confirmed } : { value, legalBasis, confirmed, note };
@@ -35,6 +44,14 @@ const REVOCATION_QD18: RevocationRule = {
   anyCriteriaShare: atLeast(0.5),
   criticalCriteriaShare: atLeast(0.3),
   criticalCriteria: CRITICAL_CRITERIA_QD18,
+  judgedAs: {
+    'commune-model-2021-2025': param(
+      'commune-advanced-2021-2025',
+      `${QD18} Art. 4(5), as summarised by langngheviet.com.vn ("đối với xã NTM nâng cao và xã NTM kiểu mẫu")`,
+      false,
+      'one secondary summary only: a model commune is judged on the advanced set; the text was not read',
+    ),
+  },
 };
 
 function deciders(village: RuleParameter<Role>): Record<DossierKind, RuleParameter<Role>> {
@@ -87,9 +104,9 @@ const SHARED: Shared = {
   },
   proposalMeetingShare: param(
     atLeast(0.9),
-    'procedure 1.007200 (village); QĐ 18 (commune)',
+    `${THANH_HOA_1007200} (village); nothing found in QĐ 18 (commune)`,
     false,
-    'confirmed for the village procedure, from memory for communes; "trên 90%" vs "từ 90%" not seen',
+    'a Thanh Hóa 2017 analogue for villages, from memory for communes; "trên 90%" vs "từ 90%" not seen',
   ),
   council: {
     quorum: param(
@@ -108,11 +125,21 @@ const SHARED: Shared = {
   notice: {
     villageDays: param(
       10,
-      'procedure 1.007200 (dichvucong.gov.vn)',
-      true,
-      'commune loudspeaker notice of qualifying villages',
+      THANH_HOA_1007200,
+      false,
+      'commune loudspeaker notice of qualifying villages, in a Thanh Hóa 2017 analogue; no national figure found',
     ),
-    communeDays: param(15, QD2540, false),
+    communeDays: {
+      ...param(15, QD2540, false),
+      conflictsWith: {
+        value: 30,
+        legalBasis: GRASSROOTS_DEMOCRACY,
+        effectiveFrom: '2023-07-01',
+        note:
+          'commune information is posted for at least 30 consecutive days "unless the law provides otherwise"; ' +
+          'whether QĐ 18 is that other provision is unknown, so the 15-day default is kept and flagged',
+      },
+    },
   },
   deadlines: {
     verificationWorkingDays: param(
@@ -129,9 +156,9 @@ const SHARED: Shared = {
 
 const districtChairman = param<Role>(
   'district_chairman',
-  'procedure 1.007200',
+  THANH_HOA_1007200,
   false,
-  'district chairman decides in many provinces; Bắc Kạn procedure not found',
+  'the district chairman decides in that Thanh Hóa procedure and in many provinces; Bắc Kạn procedure not found',
 );
 const notComplex = param<SecurityCondition>('not_complex_area', `${QD18} Art. 4(1)(d)`, true);
 const safeForSecurity = param<SecurityCondition>(
@@ -208,7 +235,7 @@ export const RULE_SETS: readonly RuleSet[] = [
     id: 'two-tier-2025',
     version: 3,
     effectiveFrom: '2025-07-01',
-    legalBasis: [QD18, QD03, ND131],
+    legalBasis: [QD18, QD03, ND131, TT13],
     ...SHARED,
     decider: deciders(communeChairman),
     securityCondition: safeForSecurity,

@@ -34,7 +34,7 @@ describe('RULE_SETS', () => {
 
   it('has the domain brief defaults, confirmed only where a source confirms them', () => {
     for (const r of RULE_SETS) {
-      expect(r.notice.villageDays).toMatchObject({ value: 10, confirmed: true });
+      expect(r.notice.villageDays).toMatchObject({ value: 10, confirmed: false });
       expect(r.notice.communeDays).toMatchObject({ value: 15, confirmed: false });
       expect(r.deadlines.verificationWorkingDays.value).toBe(15);
       expect(r.deadlines.appraisalWorkingDays.value).toBe(20);
@@ -46,6 +46,45 @@ describe('RULE_SETS', () => {
       expect(r.council.approvalShare.value.share).toBe(0.9);
       expect(r.decider.REVOCATION.value).toBe('provincial_chairman');
       for (const kind of DOSSIER_KINDS) expect(r.decider[kind].legalBasis.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('labels procedure 1.007200 as a Thanh Hóa 2016-2020 procedure wherever it is cited, never as confirmed', () => {
+    for (const r of RULE_SETS) {
+      const cited = [r.notice.villageDays, r.proposalMeetingShare, ...Object.values(r.decider)].filter((p) =>
+        p.legalBasis.includes('1.007200'),
+      );
+      expect(cited.length).toBeGreaterThan(0);
+      for (const p of cited) {
+        expect(p.legalBasis).toMatch(/Thanh Hóa/);
+        expect(p.legalBasis).toMatch(/QĐ 2392\/2017\/QĐ-UBND/);
+        expect(p.confirmed).toBe(false);
+      }
+    }
+  });
+
+  it('flags the 15-day commune notice against the Law on Grassroots Democracy (>= 30 days from 01/07/2023)', () => {
+    for (const r of RULE_SETS) {
+      expect(r.notice.communeDays.value).toBe(15);
+      expect(r.notice.communeDays.conflictsWith).toMatchObject({
+        value: 30,
+        effectiveFrom: '2023-07-01',
+        legalBasis: expect.stringMatching(/10\/2022\/QH15.*Art\. 13\(2\)/) as string,
+      });
+    }
+  });
+
+  it('cites TT 13/2025/TT-BNNMT in the two-tier rule set only', () => {
+    expect(v3.legalBasis).toContain('TT 13/2025/TT-BNNMT');
+    expect([...v1.legalBasis, ...v2.legalBasis]).not.toContain('TT 13/2025/TT-BNNMT');
+  });
+
+  it('judges a model commune on the advanced set, unconfirmed', () => {
+    for (const r of RULE_SETS) {
+      expect(r.revocation.value.judgedAs['commune-model-2021-2025']).toMatchObject({
+        value: 'commune-advanced-2021-2025',
+        confirmed: false,
+      });
     }
   });
 });

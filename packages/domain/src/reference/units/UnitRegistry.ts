@@ -24,6 +24,9 @@ export type Eligibility =
 const DISTRICT_LEVEL: readonly UnitType[] = ['district', 'city', 'town'];
 const COMMUNE_LEVEL: readonly UnitType[] = ['commune', 'ward', 'town'];
 
+/** ISO dates order as strings; `localeCompare` would collate them, at a cost a national list notices. */
+const byDate = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 function coversDate(v: UnitVersion, date: string): boolean {
   return v.validFrom <= date && (v.validTo === undefined || date <= v.validTo);
 }
@@ -31,12 +34,23 @@ function coversDate(v: UnitVersion, date: string): boolean {
 /** Answers questions about units on a date. Built from versions and lineage; validates them once. */
 export class UnitRegistry {
   readonly #versions = new Map<string, UnitVersion[]>();
-  readonly #lineage: readonly LineageChange[];
+  /** lineage changes by the codes on each side, in date order: look-ups stay O(1) for a national list */
+  readonly #bySide = { from: new Map<string, LineageChange[]>(), to: new Map<string, LineageChange[]>() };
+  /** codes by the parent any of their versions names */
+  readonly #children = new Map<string, Set<string>>();
+  /** dates already checked: a look-up asks about a handful of days many times (bounded, cleared when full) */
+  readonly #checkedDates = new Set<string>();
 
   constructor(versions: readonly UnitVersion[], lineage: readonly LineageChange[]) {
+    // A national list repeats a handful of dates: each distinct one is checked once.
+    const checked = new Set<string>();
+    const iso = (d: string) => {
+      if (!checked.has(d)) checked.add(assertIsoDate(d));
+      return d;
+    };
     for (const v of versions) {
-      assertIsoDate(v.validFrom);
-      if (v.validTo !== undefined && assertIsoDate(v.validTo) < v.validFrom) {
+      iso(v.validFrom);
+      if (v.validTo !== undefined && iso(v.validTo) < v.validFrom) {
         throw new ReferenceDataError('UNIT_DATA_INVALID', `unit ${v.code} ends before it starts`, {
           code: v.code,
         });
@@ -44,9 +58,14 @@ export class UnitRegistry {
       const list = this.#versions.get(v.code) ?? [];
       list.push(v);
       this.#versions.set(v.code, list);
+      if (v.parentCode !== undefined) {
+        const children = this.#children.get(v.parentCode) ?? new Set<string>();
+        children.add(v.code);
+        this.#children.set(v.parentCode, children);
+      }
     }
     for (const [code, list] of this.#versions) {
-      list.sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+      list.sort((a, b) => byDate(a.validFrom, b.validFrom));
       for (let i = 1; i < list.length; i += 1) {
         const prevEnd = list[i - 1]!.validTo;
         if (prevEnd === undefined || prevEnd >= list[i]!.validFrom) {
@@ -55,7 +74,7 @@ export class UnitRegistry {
       }
     }
     for (const change of lineage) {
-      assertIsoDate(change.effectiveDate);
+      iso(change.effectiveDate);
       const unknown = [...change.from, ...change.to].find((c) => !this.#versions.has(c));
       if (unknown !== undefined) {
         throw new ReferenceDataError('UNIT_DATA_INVALID', `lineage names unknown unit ${unknown}`, {
@@ -63,12 +82,20 @@ export class UnitRegistry {
         });
       }
     }
-    this.#lineage = [...lineage].sort((a, b) => a.effectiveDate.localeCompare(b.effectiveDate));
+    for (const change of [...lineage].sort((a, b) => byDate(a.effectiveDate, b.effectiveDate))) {
+      for (const side of ['from', 'to'] as const) {
+        for (const code of new Set(change[side])) {
+          const list = this.#bySide[side].get(code) ?? [];
+          list.push(change);
+          this.#bySide[side].set(code, list);
+        }
+      }
+    }
   }
 
   /** The version of `code` valid on `onDate`, or undefined when none is. */
   get(code: string, onDate: string): UnitVersion | undefined {
-    assertIsoDate(onDate);
+    this.#checkDate(onDate);
     return this.#versions.get(code)?.find((v) => coversDate(v, onDate));
   }
 
@@ -102,6 +129,15 @@ export class UnitRegistry {
     return this.#links(code, 'to', 'from');
   }
 
+  /**
+   * Đơn vị kế thừa — the units that hold `code`'s affairs on `onDate`: the unit itself while it exists, else the
+   * units it merged or split into that exist then (following later changes), sorted; empty when none is on record.
+   */
+  successorsOn(code: string, onDate: string): string[] {
+    if (this.get(code, onDate)) return [code];
+    return this.#versions.has(code) ? this.#currentSuccessors(code, onDate) : [];
+  }
+
   /** Commune-level units (xã, phường, thị trấn) of a district-level unit on `onDate`. */
   communesOf(districtCode: string, onDate: string): UnitVersion[] {
     const district = this.#require(districtCode, onDate);
@@ -117,7 +153,7 @@ export class UnitRegistry {
       );
     }
     const result: UnitVersion[] = [];
-    for (const code of this.#versions.keys()) {
+    for (const code of this.#children.get(districtCode) ?? []) {
       const v = this.get(code, onDate);
       if (v?.parentCode === districtCode && COMMUNE_LEVEL.includes(v.type)) result.push(v);
     }
@@ -150,7 +186,7 @@ export class UnitRegistry {
    * post-merger acknowledgement needs a merger into the unit on record.
    */
   eligibility(code: string, kind: DossierKind, onDate: string): Eligibility {
-    assertIsoDate(onDate);
+    this.#checkDate(onDate);
     const unitCode = kind === 'VILLAGE_NTM' ? (code.split('-')[0] ?? code) : code;
     const unit = this.get(unitCode, onDate);
     if (!unit) {
@@ -177,7 +213,7 @@ export class UnitRegistry {
     }
     if (
       kind === 'POST_MERGER_ACKNOWLEDGEMENT' &&
-      !this.#lineage.some((c) => c.kind === 'merge' && c.to.includes(unitCode) && c.effectiveDate <= onDate)
+      !(this.#bySide.to.get(unitCode) ?? []).some((c) => c.kind === 'merge' && c.effectiveDate <= onDate)
     ) {
       return {
         eligible: false,
@@ -186,6 +222,13 @@ export class UnitRegistry {
       };
     }
     return { eligible: true };
+  }
+
+  #checkDate(onDate: string): void {
+    if (this.#checkedDates.has(onDate)) return;
+    assertIsoDate(onDate);
+    if (this.#checkedDates.size >= 4096) this.#checkedDates.clear();
+    this.#checkedDates.add(onDate);
   }
 
   #require(code: string, onDate: string): UnitVersion {
@@ -200,11 +243,9 @@ export class UnitRegistry {
   }
 
   #links(code: string, side: 'from' | 'to', other: 'from' | 'to'): LineageLink[] {
-    return this.#lineage
-      .filter((c) => c[side].includes(code))
-      .flatMap((c) =>
-        c[other].map((o) => ({ code: o, kind: c.kind, effectiveDate: c.effectiveDate, basis: c.basis })),
-      );
+    return (this.#bySide[side].get(code) ?? []).flatMap((c) =>
+      c[other].map((o) => ({ code: o, kind: c.kind, effectiveDate: c.effectiveDate, basis: c.basis })),
+    );
   }
 
   /** Follows merges and splits until units valid on `onDate` are reached. */

@@ -26,6 +26,9 @@ export const BAC_KAN_RECLASSIFICATIONS: readonly {
   effectiveDate: string;
   type: UnitType;
   name: string;
+  /** the unit before the change (the national list of 01/03/2025 has only the unit after it) */
+  formerType: UnitType;
+  formerName: string;
   basis: string;
 }[] = [
   {
@@ -33,6 +36,8 @@ export const BAC_KAN_RECLASSIFICATIONS: readonly {
     effectiveDate: '2023-04-10',
     type: 'town',
     name: 'Thị trấn Vân Tùng',
+    formerType: 'commune',
+    formerName: 'Xã Vân Tùng',
     basis: 'NQ 722/NQ-UBTVQH15',
   },
 ];
