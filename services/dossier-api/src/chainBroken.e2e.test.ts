@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dossierStreamId } from '@ntm/event-store';
 import { sqlTamper } from '@ntm/store-postgres/sqlTamper';
 import { communeJourney } from '@ntm/testing';
-import { startTestServer, type JourneyCursor, type TestServer } from './startTestServer.js';
+import { startTestServer, type JourneyCursor, type TestServer } from '../test/support/startTestServer.js';
 
 const journey = communeJourney('ntm', 1);
 const [open, first, second, third] = journey.steps;

@@ -18,9 +18,9 @@ import { compareReadModels, rebuild } from '@ntm/projections';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import { startPrivateCluster, type PrivateCluster } from '@ntm/store-postgres/privateCluster';
 import { communeJourney, type JourneyStep } from '@ntm/testing';
-import { sendCommand, type CommandAnswer } from './journeyClient.js';
-import { deleteRedisKeys, REDIS_URL } from './redisHarness.js';
-import { startTestServer, type TestServer } from './startTestServer.js';
+import { sendCommand, type CommandAnswer } from '@ntm/testing';
+import { deleteRedisKeys, REDIS_URL } from '../test/support/redisHarness.js';
+import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
 const SHARED_DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLIENTS = 4;

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierStreamId } from '@ntm/event-store';
 import { communeJourney, type JourneyStep } from '@ntm/testing';
-import { sendCommand } from './journeyClient.js';
-import { startTestServer, type TestServer } from './startTestServer.js';
+import { sendCommand } from '@ntm/testing';
+import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
 let t: TestServer;
 beforeAll(async () => {

@@ -21,7 +21,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { COMMAND_SPECS } from '@ntm/contracts';
 import { ACTORS, communeJourney, villageJourney, type Journey, type JourneyStep } from '@ntm/testing';
 import type { DomainActor } from '@ntm/domain';
-import { startTestServer, type JourneyCursor } from './startTestServer.js';
+import { startTestServer, type JourneyCursor } from '../test/support/startTestServer.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 80);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_261_202);
@@ -394,7 +394,7 @@ Object.assign(tokens, {
 });
 
 /** Valid bodies per route (without the `{id}` value), from every journey's commands: the seeds to mutate. */
-const slugOf = new Map(
+const slugOf = new Map<string, string>(
   COMMAND_SPECS.map((s) => [s.type, s.creates ? '/dossiers' : `/dossiers/{id}/${s.slug}`]),
 );
 const seeds = new Map<string, { body: Json; step: JourneyStep }[]>();

@@ -3,7 +3,7 @@
  * error: `%00` used to reach PostgreSQL and come back as a 500. Real PostgreSQL, inline projections.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './startTestServer.js';
+import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
 const admin = { id: 'qt-backan', role: 'administrator' as const, unit: '06' };
 

@@ -3,7 +3,7 @@
  * take the service for unhealthy), whatever the limit, while other routes stay limited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './startTestServer.js';
+import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
 const LIMIT = 5;
 let t: TestServer;

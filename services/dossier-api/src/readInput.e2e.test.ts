@@ -4,7 +4,7 @@
  * and `overdue` is a filter of the deadlines only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './startTestServer.js';
+import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
 let t: TestServer;
 let token: string;

@@ -30,7 +30,7 @@ import {
   type DossierView,
 } from '@ntm/projections';
 import { allJourneys, recordedEvents, type Journey } from '@ntm/testing';
-import { startTestServer, type TestServer } from './startTestServer.js';
+import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
 const units = loadBacKan();
 

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { dossierStreamId } from '@ntm/event-store';
 import { communeJourney } from '@ntm/testing';
-import { toNewEvents } from './dossier.js';
-import { sendCommand } from './journeyClient.js';
-import { startTestServer, type TestServer } from './startTestServer.js';
+import { toNewEvents } from '@ntm/application';
+import { sendCommand } from '@ntm/testing';
+import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
 let t: TestServer;
 const journey = communeJourney('ntm', 1);

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainActor } from '@ntm/domain';
 import { communeJourney } from '@ntm/testing';
-import { sendCommand } from './journeyClient.js';
-import { startTestServer, type JourneyCursor, type TestServer } from './startTestServer.js';
+import { sendCommand } from '@ntm/testing';
+import { startTestServer, type JourneyCursor, type TestServer } from '../test/support/startTestServer.js';
 
 const journey = communeJourney('ntm', 1);
 const [open, first] = journey.steps;
