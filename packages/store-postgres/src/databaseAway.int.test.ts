@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { contractEvent } from '@ntm/event-store/contract';
 import { openPostgresStore, type OpenedPostgresStore } from './openPostgresStore.js';
-import { startPrivateCluster, type PrivateCluster } from './privateCluster.js';
+import { startPrivateCluster, type PrivateCluster } from '@ntm/testing';
 
 const cluster = await startPrivateCluster();
 if ('unavailable' in cluster) console.warn(`databaseAway.int: skipped: ${cluster.unavailable}`);

@@ -6,3 +6,4 @@ export * from './spawnTypeScript.js';
 export * from './sendCommand.js';
 export * from './sampleHistory.js';
 export * from './recordedEvents.js';
+export * from './privateCluster.js';

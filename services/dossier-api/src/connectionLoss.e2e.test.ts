@@ -8,7 +8,7 @@
  * commands go through again, every acknowledged command's events are in the store, and the read models equal a
  * rebuild. Waits are bounded loops on conditions; clients retry with the same Idempotency-Key, as a client should.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +16,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierStreamId } from '@ntm/event-store';
 import { compareReadModels, rebuild } from '@ntm/projections';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
-import { startPrivateCluster, type PrivateCluster } from '@ntm/store-postgres/privateCluster';
-import { communeJourney, type JourneyStep } from '@ntm/testing';
-import { sendCommand, type CommandAnswer } from '@ntm/testing';
+import {
+  communeJourney,
+  sendCommand,
+  spawnTypeScript,
+  startPrivateCluster,
+  type CommandAnswer,
+  type JourneyStep,
+  type PrivateCluster,
+} from '@ntm/testing';
 import { deleteRedisKeys, REDIS_URL } from '../test/support/redisHarness.js';
 import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
@@ -156,16 +162,15 @@ async function spawnProjector(
   env: Record<string, string>,
   readyLine: string,
 ): Promise<ChildProcess> {
-  const launcher = fileURLToPath(new URL('../../projector/scripts/run-ts.mjs', import.meta.url));
   const file = fileURLToPath(new URL(`../../projector/src/${entry}.ts`, import.meta.url));
-  const child = spawn(process.execPath, [launcher, file], {
+  const child = spawnTypeScript(file, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     // Kept flowing for the child's whole life, so that it never blocks on a full pipe.
-    child.stdout.on('data', (chunk) => {
+    child.stdout!.on('data', (chunk) => {
       output += String(chunk);
       if (output.includes(readyLine)) resolve();
     });

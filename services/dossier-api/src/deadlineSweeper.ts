@@ -10,7 +10,7 @@
  * (`DEADLINE_NOT_OPEN`), and the event ids are derived from the deadline, so a retried append writes nothing.
  */
 import type { FastifyInstance } from 'fastify';
-import { DomainError, vietnamDate } from '@ntm/domain';
+import { DomainError, overdueIfDueBefore } from '@ntm/domain';
 import { q } from '@ntm/projections';
 import {
   ApplicationError,
@@ -30,15 +30,15 @@ export interface SweepResult {
 
 const WORKER: SystemPrincipal = { system: 'deadline-worker' };
 
-/** Records every open deadline due before today (Vietnam date of the service's clock) as elapsed. */
+/** Records every overdue open deadline (the domain's one rule: due before today in Vietnam) as elapsed. */
 export async function sweepDeadlines(fastify: FastifyInstance): Promise<SweepResult> {
   const ports = commandPortsOf(fastify);
-  const today = vietnamDate(ports.clock.now().toISOString());
+  const dueBefore = overdueIfDueBefore(ports.clock.now());
   const { sql, schema } = fastify.readModels;
   const { rows } = await sql.query<{ stream_id: string; deadline_id: string }>(
     `SELECT stream_id, deadline_id FROM ${q(schema)}.deadlines
       WHERE state = 'open' AND due_at < $1 ORDER BY due_at, stream_id, deadline_id`,
-    [today],
+    [dueBefore],
   );
   const result: SweepResult = { elapsed: 0, skipped: 0 };
   for (const { stream_id: streamId, deadline_id: deadlineId } of rows) {
