@@ -27,7 +27,6 @@ const RUNS = Number(process.env['FUZZ_RUNS'] ?? 80);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_261_202);
 const MS_PER_OPERATION = Number(process.env['FUZZ_MS'] ?? 1000);
 
-
 // ---------------------------------------------------------------------------------------------------------------
 // Values from JSON schemas
 
@@ -673,6 +672,5 @@ describe('every operation of the OpenAPI document, fuzzed', () => {
     });
   }
 
-  afterAll(() => {
-  });
+  afterAll(() => {});
 });

@@ -24,7 +24,8 @@ import { InlineLag } from './inlineLag.js';
 export async function runService(config: Config, clock: Clock): Promise<FastifyInstance> {
   const { verifyToken, local } = await openVerifier(config);
   // Connections lost before the server (and its logger) exists go to stderr; the pools reconnect either way.
-  let connectionLost = (err: Error) => console.warn(`database connection lost (reconnecting): ${err.message}`);
+  let connectionLost = (err: Error) =>
+    console.warn(`database connection lost (reconnecting): ${err.message}`);
   const infra = await openInfrastructure(config, {
     applicationName: 'ntm-api',
     onConnectionError: (err) => connectionLost(err),

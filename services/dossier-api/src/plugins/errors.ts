@@ -12,7 +12,14 @@ import { EventStoreError, WrongExpectedRevisionError } from '@ntm/event-store';
 import { ProjectionError } from '@ntm/projections';
 import { isConnectionLoss } from '@ntm/sql';
 import { pathOf } from './requestContext.js';
-import { applicationProblem, domainProblem, languageOf, ProblemError, problems, renderProblem } from '../problems.js';
+import {
+  applicationProblem,
+  domainProblem,
+  languageOf,
+  ProblemError,
+  problems,
+  renderProblem,
+} from '../problems.js';
 
 /** Fastify's own 4xx codes, mapped to stable API codes and both languages. */
 const FASTIFY_CODES: Record<string, { code: string; en: string; vi: string }> = {
