@@ -6,13 +6,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface OperationsProblem {
-  status: 400 | 401 | 403 | 404 | 500;
+  /** an HTTP status; those without a title of their own below are titled as a bad request (4xx) */
+  status: number;
   code: string;
   detail: { vi: string; en: string };
   extra?: Record<string, unknown>;
 }
 
-const TITLES: Record<OperationsProblem['status'], { vi: string; en: string }> = {
+const TITLES: Record<number, { vi: string; en: string }> = {
   400: { vi: 'Yêu cầu không hợp lệ', en: 'Bad request' },
   401: { vi: 'Chưa xác thực', en: 'Unauthorized' },
   403: { vi: 'Không có quyền', en: 'Forbidden' },
@@ -33,11 +34,12 @@ export function sendOperationsProblem(
     .type('application/problem+json; charset=utf-8')
     .send({
       type: `urn:ntm:problem:${problem.code.toLowerCase().replaceAll('_', '-')}`,
-      title: TITLES[problem.status][lang],
+      title: (TITLES[problem.status] ?? TITLES[problem.status >= 500 ? 500 : 400]!)[lang],
       status: problem.status,
       code: problem.code,
       detail: problem.detail[lang],
-      instance: request.url,
+      // the path only: a query string may carry a token, and must not be echoed
+      instance: request.url.split('?')[0],
       ...problem.extra,
     });
 }

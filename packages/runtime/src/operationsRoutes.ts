@@ -135,6 +135,15 @@ export async function operationsRoutes(
         extra: { errors: error.validation.map((v) => ({ path: v.instancePath || '/', message: v.message })) },
       });
     }
+    // Fastify's own refusals of what the client sent (an empty JSON body, a bad content type) keep their 4xx.
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return sendOperationsProblem(request, reply, {
+        status,
+        code: 'BAD_REQUEST',
+        detail: { vi: 'Yêu cầu không hợp lệ', en: 'The request is malformed' },
+      });
+    }
     request.log.error({ err: error }, 'request failed');
     return sendOperationsProblem(request, reply, {
       status: 500,

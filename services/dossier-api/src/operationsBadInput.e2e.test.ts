@@ -27,4 +27,24 @@ describe('DELETE /projections/parked/{streamId} with a malformed id', () => {
     expect(await answer.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect((await del('dossier-not-parked', await t.tokenFor(admin))).status).toBe(404);
   });
+
+  it('answers a JSON content type with an empty body (found by the fuzz test) or an oversized body (found by the fuzz test) with a 4xx problem, not a 500', async () => {
+    const answer = await fetch(`${t.url}/projections/parked/dossier-not-parked`, {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.tokenFor(admin)}` },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await answer.json()).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    const oversized = await fetch(`${t.url}/projections/parked/dossier-not-parked?access_token=secret`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${await t.tokenFor(admin)}` },
+      body: 'x'.repeat(320_000),
+    });
+    expect(oversized.status).toBe(413);
+    expect(await oversized.json()).toMatchObject({
+      status: 413,
+      instance: '/projections/parked/dossier-not-parked',
+    });
+  });
 });
