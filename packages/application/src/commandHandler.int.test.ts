@@ -9,7 +9,7 @@ import { can } from '@ntm/auth';
 import { loadBacKan, type DomainActor } from '@ntm/domain';
 import { dossierStreamId } from '@ntm/event-store';
 import { openPostgresStore } from '@ntm/store-postgres';
-import { sqlTamper } from '@ntm/store-postgres/sqlTamper';
+import { sqlTamper } from '@ntm/testing';
 import { communeJourney } from '@ntm/testing';
 import {
   ChainBrokenError,

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '@ntm/event-store';
-import { contractEvent, describeEventStoreContract } from '@ntm/event-store/contract';
-import { sqlTamper } from '@ntm/store-postgres/sqlTamper';
+import { contractEvent, describeEventStoreContract } from '@ntm/testing';
+import { sqlTamper } from '@ntm/testing';
 import { openEmbeddedStore } from './openEmbeddedStore.js';
 
 describeEventStoreContract('embedded (PGlite, in memory)', async () => {

@@ -1,7 +1,7 @@
 // The shared event-store contract suite against a real EventStoreDB/KurrentDB server, when one is given.
 // No server can run on the development machines, so without EVENTSTORE_CONNECTION_STRING the suite is skipped,
 // and says so in the test report and in the log. To run it: see infra/README.md.
-import { describeEventStoreContract } from '@ntm/event-store/contract';
+import { describeEventStoreContract } from '@ntm/testing';
 import { describe, it } from 'vitest';
 import { createEventStoreDbHarness } from '../test/support/contractHarness.js';
 

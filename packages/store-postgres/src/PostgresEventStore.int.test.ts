@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { describeEventStoreContract, contractEvent } from '@ntm/event-store/contract';
+import { describeEventStoreContract, contractEvent } from '@ntm/testing';
 import { verifyChain } from '@ntm/event-store';
 import type { AppendResult, RecordedEvent } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
@@ -9,7 +9,7 @@ import { createPgSqlClient } from './createPgSqlClient.js';
 import { PostgresEventStore } from './PostgresEventStore.js';
 import { openPostgresStore } from './openPostgresStore.js';
 import { globalLogBlockers } from './globalLogBlockers.js';
-import { sqlTamper } from './sqlTamper.js';
+import { sqlTamper } from '@ntm/testing';
 
 const connectionString = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const freshSchema = (label: string) => `t_${label}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { contractEvent } from '@ntm/event-store/contract';
+import { contractEvent } from '@ntm/testing';
 import { createPgSqlClient } from './createPgSqlClient.js';
 import { openPostgresStore, type OpenedPostgresStore } from './openPostgresStore.js';
 

@@ -4,7 +4,7 @@
  * LISTEN, and must be woken by another process's commit once the server is back, without waiting for a poll.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { contractEvent } from '@ntm/event-store/contract';
+import { contractEvent } from '@ntm/testing';
 import { openPostgresStore, type OpenedPostgresStore } from './openPostgresStore.js';
 import { startPrivateCluster, type PrivateCluster } from '@ntm/testing';
 

@@ -7,3 +7,5 @@ export * from './sendCommand.js';
 export * from './sampleHistory.js';
 export * from './recordedEvents.js';
 export * from './privateCluster.js';
+export * from './eventStoreContract.js';
+export * from './sqlTamper.js';

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dossierStreamId } from '@ntm/event-store';
-import { sqlTamper } from '@ntm/store-postgres/sqlTamper';
+import { sqlTamper } from '@ntm/testing';
 import { communeJourney } from '@ntm/testing';
 import { startTestServer, type JourneyCursor, type TestServer } from '../test/support/startTestServer.js';
 

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { FORWARDS, NO_STREAM } from '@eventstore/db-client';
 import type { ResolvedEvent } from '@eventstore/db-client';
 import { EventStoreError, validateStreamReads } from '@ntm/event-store';
-import type { ContractHarness } from '@ntm/event-store/contract';
+import type { ContractHarness } from '@ntm/testing';
 import type { EventStore, Json, ReadStreamOptions, RecordedEvent } from '@ntm/event-store';
 import { openEventStoreDb } from '../../src/EventStoreDbEventStore.js';
 import { fromRecordedEvent, mapDriverError, toEventData } from '../../src/mapping.js';

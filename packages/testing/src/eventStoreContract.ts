@@ -5,9 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventStoreError, WrongExpectedRevisionError } from './errors.js';
-import type { EventStore, Json, NewEvent, RecordedEvent } from './EventStore.js';
-import { verifyChain } from './hashChain.js';
+import {
+  EventStoreError,
+  verifyChain,
+  WrongExpectedRevisionError,
+  type EventStore,
+  type Json,
+  type NewEvent,
+  type RecordedEvent,
+} from '@ntm/event-store';
 
 /** Direct access to the stored rows, to prove that the hash chain catches tampering. */
 export interface ContractTamper {
