@@ -1,3 +1,4 @@
+// The HTTP edge's small helpers: If-Match/ETag, idempotency fingerprints and ids, problem rendering.
 import { describe, expect, it } from 'vitest';
 import { etagOf, parseIfMatch } from './dossier.js';
 import { eventIdFor, fingerprintOf, uuidV5 } from './idempotency.js';
