@@ -19,9 +19,12 @@ import { COMMAND_SPECS } from '@ntm/contracts';
 import {
   decide,
   evolve,
+  numbersNeeded,
   replay,
   vietnamDate,
   type DecisionContext,
+  type DrawnNumbers,
+  type NumberRequest,
   type DomainActor,
   type DossierScope,
   type DossierState,
@@ -36,6 +39,7 @@ import {
   type RecordedEvent,
 } from '@ntm/event-store';
 import type { Principal } from '@ntm/auth';
+import { countersOf, type Counters } from './counters.js';
 import type { CurrentDossier, DossierCache } from './DossierCache.js';
 import {
   ChainBrokenError,
@@ -101,6 +105,8 @@ export interface CommandPorts {
   /** told after each append; its failure must not fail the command (the events are committed) */
   notifyAppended(notice: AppendedNotice): Promise<void>;
   log: { error(details: object, message: string): void };
+  /** where dossier codes and decision numbers are drawn; default: counter streams in `store` */
+  counters?: Counters | undefined;
 }
 
 /** One command as the caller received it. */
@@ -206,17 +212,35 @@ async function attempt(
   // Opening a dossier depends on the unit's current recognition (the tier ladder, revocation), from a read model.
   const unitCode = creates ? (input.body as { unitCode?: unknown }).unitCode : undefined;
   const unitRecognition = typeof unitCode === 'string' ? await ports.unitRecognition(unitCode) : undefined;
-  const decision = decide(
-    loaded.state,
-    { ...input.body, type: input.type, dossierId },
-    { ...ports.domainContext, now, actor, onBehalfOf, unitRecognition },
-  );
-  if (!decision.ok) throw new CommandRefusedError(decision.error);
+  const command = { ...input.body, type: input.type, dossierId };
+  const context = { ...ports.domainContext, now, actor, onBehalfOf, unitRecognition };
+  // Judge the command first, with its numbers written as 0; only an accepted command draws (ADR 0016).
+  const needed = numbersNeeded(loaded.state, command, today, onBehalfOf ?? actor);
+  const judged = decide(loaded.state, command, { ...context, numbers: numbersFrom(needed, () => 0) });
+  if (!judged.ok) throw new CommandRefusedError(judged.error);
+  let decided = judged.value;
+  if (needed.length > 0) {
+    const counters = ports.counters ?? countersOf(ports.store);
+    const metadata = {
+      actor,
+      onBehalfOf,
+      correlationId: input.correlationId,
+      causationId: input.causationId,
+      occurredAt: now.toISOString(),
+    };
+    const drawn = await Promise.all(needed.map((r) => counters.draw(r, { dossierId, metadata })));
+    const numbered = decide(loaded.state, command, {
+      ...context,
+      numbers: numbersFrom(needed, (i) => drawn[i]!),
+    });
+    if (!numbered.ok) throw new CommandRefusedError(numbered.error);
+    decided = numbered.value;
+  }
 
-  const state = loaded.state ?? replay(decision.value);
+  const state = loaded.state ?? replay(decided);
   // The scope the domain recorded is the one that counts; it agrees with `openingScope` for every known unit.
   if (creates) checkJurisdiction(ports, principal, input.type, state);
-  const events = toNewEvents(decision.value, {
+  const events = toNewEvents(decided, {
     actor,
     onBehalfOf,
     correlationId: input.correlationId,
@@ -364,6 +388,12 @@ function answerFrom(dossierId: string, created: boolean, mine: RecordedEvent[]):
     })),
     replayed: true,
   };
+}
+
+/** The numbers of `needed`, written with `nth(i)` as the i-th; undefined when none is needed. */
+function numbersFrom(needed: NumberRequest[], nth: (i: number) => number): DrawnNumbers | undefined {
+  if (needed.length === 0) return undefined;
+  return Object.fromEntries(needed.map((r, i) => [r.purpose, r.format(nth(i))]));
 }
 
 /** Where a dossier about to be opened will sit, from the unit registry; undefined for a unit it does not know. */

@@ -3,3 +3,4 @@ export * from './DossierCache.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './toNewEvents.js';
+export * from './counters.js';

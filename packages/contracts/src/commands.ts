@@ -20,7 +20,7 @@ import {
   VillageId,
 } from './primitives.js';
 
-const DocumentNo = ShortText.describe('number and symbol of the document (số ký hiệu)').meta({
+export const DocumentNo = ShortText.describe('number and symbol of the document (số ký hiệu)').meta({
   examples: ['45/TTr-UBND'],
 });
 
@@ -221,7 +221,14 @@ export const RecordCouncilBallotBody = z
   )
   .describe('Record the appraisal council meeting and its ballot');
 
-const Decision = { decisionNo: DocumentNo, decidedOn: IsoDate, reasons: LongText.optional() };
+const Decision = {
+  decisionNo: DocumentNo.optional().describe(
+    "number and symbol of the decision (số ký hiệu); absent: drawn from the issuer's counter for the year " +
+      '(`01/QĐ-UBND`, `02/QĐ-UBND`, …, gap-free), which is how the engine numbers its decisions',
+  ),
+  decidedOn: IsoDate,
+  reasons: LongText.optional(),
+};
 export const DecideRecognitionBody = z
   .strictObject({
     outcome: z.enum(['recognise', 'refuse']),

@@ -7,6 +7,15 @@ import { z } from 'zod';
 import * as C from './commands.js';
 import { CriterionCode, DossierKindSchema, IsoDate, ShortText, TierSchema, UnitCode } from './primitives.js';
 
+/** Mã hồ sơ: receiving agency, receipt date (YYMMDD), the day's sequence (egov-conventions.md). */
+export const DossierCode = z
+  .string()
+  .regex(/^[0-9A-Z.]{1,40}-\d{6}-\d{4,}$/)
+  .describe(
+    'dossier code (mã hồ sơ): receiving agency code, receipt date YYMMDD, 4-digit sequence of the day',
+  )
+  .meta({ examples: ['19-250826-0001'] });
+
 const By = z
   .object({ id: ShortText, role: ShortText, onBehalfOf: ShortText.optional() })
   .describe('who acted (copied from the envelope for segregation of duties)');
@@ -83,7 +92,12 @@ export const EVENT_SCHEMAS = {
   },
   DossierSubmitted: {
     schemaVersion: 1,
-    schema: z.object({ ...shapeOf(C.SubmitDossierBody), dossierVersion: z.number().int(), by: By }),
+    schema: z.object({
+      ...shapeOf(C.SubmitDossierBody),
+      dossierVersion: z.number().int(),
+      by: By,
+      dossierCode: DossierCode.optional().describe('given on the first submission; absent in older events'),
+    }),
   },
   DeadlineScheduled: { schemaVersion: 1, schema: Deadline },
   DeadlineElapsed: {
@@ -117,12 +131,16 @@ export const EVENT_SCHEMAS = {
     schemaVersion: 1,
     schema: z.object({
       ...shapeOf(C.DecideRecognitionBody),
+      decisionNo: C.DocumentNo,
       tier: TierSchema.optional(),
       year: z.number().int(),
       by: By,
     }),
   },
-  RecognitionRefused: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideRecognitionBody), by: By }) },
+  RecognitionRefused: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.DecideRecognitionBody), decisionNo: C.DocumentNo, by: By }),
+  },
   RecognitionAnnounced: { schemaVersion: 1, schema: z.object(shapeOf(C.AnnounceRecognitionBody)) },
   DossierWithdrawn: { schemaVersion: 1, schema: z.object(shapeOf(C.WithdrawDossierBody)) },
   RevocationAssessed: {
@@ -137,13 +155,21 @@ export const EVENT_SCHEMAS = {
   },
   RecognitionRevoked: {
     schemaVersion: 1,
-    schema: z.object({ ...shapeOf(C.DecideRevocationBody), tier: TierSchema.optional(), by: By }),
+    schema: z.object({
+      ...shapeOf(C.DecideRevocationBody),
+      decisionNo: C.DocumentNo,
+      tier: TierSchema.optional(),
+      by: By,
+    }),
   },
-  RecognitionKept: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideRevocationBody), by: By }) },
+  RecognitionKept: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.DecideRevocationBody), decisionNo: C.DocumentNo, by: By }),
+  },
   RevocationPublished: { schemaVersion: 1, schema: z.object(shapeOf(C.PublishRevocationBody)) },
   AcknowledgementDecided: {
     schemaVersion: 1,
-    schema: z.object({ ...shapeOf(C.DecideAcknowledgementBody), by: By }),
+    schema: z.object({ ...shapeOf(C.DecideAcknowledgementBody), decisionNo: C.DocumentNo, by: By }),
   },
 } as const satisfies Record<string, { schemaVersion: number; schema: z.ZodType }>;
 

@@ -47,6 +47,17 @@ export interface DecisionContext {
   units?: UnitRegistry | undefined;
   /** days off for working-day deadlines; defaults to the national calendar */
   holidays?: HolidayCalendar | undefined;
+  /** numbers drawn for this command from the counters (the application draws them once the command is judged) */
+  numbers?: DrawnNumbers | undefined;
+}
+
+/**
+ * What the counters gave a command: the dossier code on its first submission, the decision's number and symbol
+ * when the command names none. The decider only records them; which numbers a command needs is `numbersNeeded`.
+ */
+export interface DrawnNumbers {
+  dossierCode?: string | undefined;
+  decisionNo?: string | undefined;
 }
 
 /** An event as decided, with the machine step before and after it. */
@@ -154,6 +165,7 @@ function decideOrThrow(
     onBehalfOf: ctx.onBehalfOf,
     unitRecognition: ctx.unitRecognition,
     units,
+    numbers: ctx.numbers,
   };
 
   if (state === undefined) {

@@ -10,6 +10,7 @@ import {
   type EventType,
   type OpenDossierBody,
 } from '@ntm/contracts';
+import { DomainError } from './errors.js';
 import type { DomainEvent, DossierScope, Tier } from './model.js';
 import type { DossierState } from './state.js';
 import { addCalendarDays, criteriaSetFor, evaluateRevocation, type UnitRegistry } from './reference/index.js';
@@ -129,8 +130,16 @@ export function commandEvent(
         ...command.body,
         requiredShare: rs.proposalMeetingShare.value,
       });
-    case 'SubmitDossier':
-      return event('DossierSubmitted', { ...command.body, dossierVersion: d.dossierVersion, by });
+    case 'SubmitDossier': {
+      // The code is given once, on the first submission; a dossier keeps it for life.
+      const dossierCode = d.dossierCode ? undefined : input.numbers?.dossierCode;
+      return event('DossierSubmitted', {
+        ...command.body,
+        dossierVersion: d.dossierVersion,
+        by,
+        ...(dossierCode ? { dossierCode } : {}),
+      });
+    }
     case 'RecordVerification':
       return event('VerificationRecorded', { ...command.body, by });
     case 'ReturnDossier':
@@ -148,16 +157,19 @@ export function commandEvent(
         approvalShare: rs.council.approvalShare.value,
         approved: to === 'councilApproved',
       });
-    case 'DecideRecognition':
+    case 'DecideRecognition': {
+      const decisionNo = decisionNumber(command.body, input);
       return command.body.outcome === 'recognise'
         ? event('RecognitionDecided', {
             ...command.body,
+            decisionNo,
             ...(d.tier ? { tier: d.tier } : {}),
             // the year recognised: the one the decision names, else the dossier's round (progress counts by it)
             year: command.body.yearRecognised ?? d.year,
             by,
           })
-        : event('RecognitionRefused', { ...command.body, by });
+        : event('RecognitionRefused', { ...command.body, decisionNo, by });
+    }
     case 'AnnounceRecognition':
       return event('RecognitionAnnounced', command.body);
     case 'WithdrawDossier':
@@ -173,10 +185,17 @@ export function commandEvent(
         by,
       });
     }
-    case 'DecideRevocation':
+    case 'DecideRevocation': {
+      const decisionNo = decisionNumber(command.body, input);
       return command.body.outcome === 'revoke'
-        ? event('RecognitionRevoked', { ...command.body, ...(d.tier ? { tier: d.tier } : {}), by })
-        : event('RecognitionKept', { ...command.body, by });
+        ? event('RecognitionRevoked', {
+            ...command.body,
+            decisionNo,
+            ...(d.tier ? { tier: d.tier } : {}),
+            by,
+          })
+        : event('RecognitionKept', { ...command.body, decisionNo, by });
+    }
     case 'PublishRevocation':
       return event('RevocationPublished', command.body);
     case 'ElapseDeadline': {
@@ -187,12 +206,28 @@ export function commandEvent(
       return event('DeadlineElapsed', { deadlineId, dueOn: due.dueOn, elapsedOn: input.today });
     }
     case 'DecideAcknowledgement':
-      return event('AcknowledgementDecided', { ...command.body, by });
+      return event('AcknowledgementDecided', {
+        ...command.body,
+        decisionNo: decisionNumber(command.body, input),
+        by,
+      });
     default: {
       const unknown: never = command;
       throw new TypeError(`no event for command ${(unknown as { type: string }).type}`);
     }
   }
+}
+
+/** The decision's number: the one the command names (a paper register), else the one drawn from the counter. */
+function decisionNumber(body: { decisionNo?: string | undefined }, input: DecisionInput): string {
+  const decisionNo = body.decisionNo ?? input.numbers?.decisionNo;
+  if (decisionNo === undefined)
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'the decision has no number: name decisionNo or let the application draw one',
+      'quyết định chưa có số: ghi decisionNo hoặc để hệ thống cấp số',
+    );
+  return decisionNo;
 }
 
 /** The command each primary event records, so replay can check the pinned machine has that transition. */

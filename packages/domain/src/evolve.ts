@@ -184,7 +184,12 @@ function apply(s: DossierState, e: TypedEvent): DossierState {
       return { ...s, meeting: { heldOn, attendees, for: inFavour, against, blank } };
     }
     case 'DossierSubmitted':
-      return { ...s, preparers: addIds(s.preparers, e.data.by), deadlines: [] };
+      return {
+        ...s,
+        ...(e.data.dossierCode && !s.dossierCode ? { dossierCode: e.data.dossierCode } : {}),
+        preparers: addIds(s.preparers, e.data.by),
+        deadlines: [],
+      };
     case 'DossierResubmitted':
       return {
         ...s,

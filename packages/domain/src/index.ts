@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './state.js';
 export * from './decide.js';
 export * from './evolve.js';
+export * from './numbering.js';
 export { COMMAND_OF_EVENT } from './emit.js';
 export type { CheckName } from './workflows/checks.js';
 export type { DeadlineStep, Edge, WorkflowDefinition } from './workflows/types.js';

@@ -59,6 +59,8 @@ export interface DossierState {
   /** the machine state value, e.g. "noticeOpen" (same as `step`) */
   status: string;
   step: string;
+  /** mã hồ sơ, given on the first submission (absent before, and in dossiers submitted before codes existed) */
+  dossierCode?: string | undefined;
   /** 1, then +1 per resubmission */
   dossierVersion: number;
   /** number of events folded (0-based revision of the last event) */

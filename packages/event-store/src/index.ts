@@ -13,4 +13,4 @@ export {
   validateStreamId,
   validateStreamReads,
 } from './validation.js';
-export { dossierStreamId, isEngineStream } from './streams.js';
+export { counterStreamId, dossierStreamId, isCounterStream, isEngineStream } from './streams.js';

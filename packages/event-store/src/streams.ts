@@ -1,13 +1,28 @@
-/** Stream naming. Every stream the engine writes starts with `dossier-`, built by one helper. */
+/**
+ * Stream naming. The engine writes two kinds of stream, each built by one helper: dossiers (`dossier-<id>`, the
+ * streams read models are projected from) and counters (`counter-<name>`, where dossier codes and decision numbers
+ * are drawn: docs/adr/0016-numbers-from-counter-streams.md).
+ */
 
 const ENGINE_PREFIX = 'dossier-';
+const COUNTER_PREFIX = 'counter-';
 
 /** Stream id of a dossier (hồ sơ — recognition dossier): `dossier-<id>`. */
 export function dossierStreamId(dossierId: string): string {
   return `${ENGINE_PREFIX}${dossierId}`;
 }
 
-/** True for streams written by the engine (those built by `dossierStreamId`). */
+/** True for dossier streams (those built by `dossierStreamId`): the ones read models are projected from. */
 export function isEngineStream(streamId: string): boolean {
   return streamId.startsWith(ENGINE_PREFIX) && streamId.length > ENGINE_PREFIX.length;
+}
+
+/** Stream id of a counter: `counter-<name>`; its revision + 1 is the last number drawn. */
+export function counterStreamId(name: string): string {
+  return `${COUNTER_PREFIX}${name}`;
+}
+
+/** True for counter streams (those built by `counterStreamId`). */
+export function isCounterStream(streamId: string): boolean {
+  return streamId.startsWith(COUNTER_PREFIX) && streamId.length > COUNTER_PREFIX.length;
 }

@@ -1,10 +1,10 @@
 /**
  * Danh sách hồ sơ — the dossier list: one row per dossier (its projection) and the query behind `GET /dossiers`.
- * Its table is created by migration 0001 (frozen, `migration0001.ts`).
+ * Its table is created by migration 0001 (frozen, `migration0001.ts`); 0003 adds the dossier code (mã hồ sơ).
  */
 import type { SqlClient } from '@ntm/sql';
 import { statusOf } from './dossierView.js';
-import { DEFAULT_SCHEMA, rowProjection } from './projection.js';
+import { DEFAULT_SCHEMA, q, rowProjection } from './projection.js';
 import { list, type Page, type Query, type ReadScope } from './readQuery.js';
 
 /** Danh sách hồ sơ — one row per dossier. */
@@ -13,7 +13,8 @@ export const projectToDossiers = rowProjection(
   `stream_id text PRIMARY KEY, kind text NOT NULL, tier text, unit_code text NOT NULL, commune_code text NOT NULL,
    district_code text, province_code text NOT NULL, year int, status text NOT NULL, step text NOT NULL,
    step_since text NOT NULL, workflow_id text, workflow_version int, revision bigint NOT NULL,
-   criteria_met int NOT NULL, criteria_recorded int NOT NULL, opened_at text NOT NULL, updated_at text NOT NULL`,
+   criteria_met int NOT NULL, criteria_recorded int NOT NULL, opened_at text NOT NULL, updated_at text NOT NULL,
+   dossier_code text`,
   ['stream_id'],
   (v) => [
     {
@@ -35,9 +36,21 @@ export const projectToDossiers = rowProjection(
       criteria_recorded: Object.keys(v.criteria).length,
       opened_at: v.openedAt,
       updated_at: v.updatedAt,
+      dossier_code: v.dossierCode ?? null,
     },
   ],
 );
+
+/** 0003: the dossier code (mã hồ sơ), filled from the first submission; unique where present. */
+export const dossierListMigrations = (schema: string) => [
+  {
+    id: '0003-dossier-code',
+    up: [
+      `ALTER TABLE ${q(schema)}.dossiers ADD COLUMN IF NOT EXISTS dossier_code text`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS dossiers_dossier_code ON ${q(schema)}.dossiers (dossier_code)`,
+    ].join(';\n'),
+  },
+];
 
 /** A row of the dossier list (snake_case as stored). */
 export interface DossierRow {
@@ -59,6 +72,7 @@ export interface DossierRow {
   criteria_recorded: number;
   opened_at: string;
   updated_at: string;
+  dossier_code: string | null;
 }
 
 /** The dossier list. Filters: kind, tier, status, step, year, unitCode, communeCode, districtCode, provinceCode. */
@@ -83,6 +97,7 @@ export function queryDossiers(
         communeCode: 'commune_code',
         districtCode: 'district_code',
         provinceCode: 'province_code',
+        dossierCode: 'dossier_code',
       },
       sorts: {
         updatedAt: 'updated_at',
@@ -90,6 +105,7 @@ export function queryDossiers(
         unitCode: 'unit_code',
         year: 'year',
         step: 'step',
+        dossierCode: 'dossier_code',
       },
       defaultSort: 'updatedAt',
     },

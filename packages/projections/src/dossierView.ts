@@ -56,6 +56,8 @@ export interface DossierView {
   revision: string;
   openedAt: string;
   updatedAt: string;
+  /** mã hồ sơ, from the first submission (absent in views folded before it was recorded) */
+  dossierCode?: string | null;
   /** latest met / not met per criterion code, whoever recorded it last (commune, verifier, appraiser) */
   criteria: Record<string, boolean>;
   recognitions: RecognitionFact[];
@@ -197,6 +199,9 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
         scheduledAt: event.metadata.occurredAt,
         state: 'open',
       });
+      break;
+    case 'DossierSubmitted':
+      if (valid.data.dossierCode && !next.dossierCode) next.dossierCode = valid.data.dossierCode;
       break;
     case 'DeadlineElapsed':
       for (const d of next.deadlines)

@@ -5,7 +5,7 @@
 import { migrate, type SqlClient } from '@ntm/sql';
 import type { DossierView } from './dossierView.js';
 import { projectToDeadlines } from './deadlines.js';
-import { projectToDossiers } from './dossierList.js';
+import { dossierListMigrations, projectToDossiers } from './dossierList.js';
 import { inboxMigrations, projectToInbox } from './inbox.js';
 import { readModels0001 } from './migration0001.js';
 import { columnNames, q, type Projection } from './projection.js';
@@ -80,7 +80,11 @@ export const PROJECTIONS: readonly Projection[] = [
  * or column is a new migration in the module of its read model, and the projection's `columns` follow it.
  */
 export function readModelMigrations(schema: string): { id: string; up: string }[] {
-  return [{ id: '0001-read-models', up: readModels0001(schema) }, ...inboxMigrations(schema)];
+  return [
+    { id: '0001-read-models', up: readModels0001(schema) },
+    ...inboxMigrations(schema),
+    ...dossierListMigrations(schema),
+  ];
 }
 
 /** Creates the read-model schema by migration; safe when several processes start at once. */

@@ -202,6 +202,35 @@ describe('PostgresEventStore global order', () => {
     await other.close();
   });
 
+  it("retries alone an append whose group was undone by another append's conflict, so it is never starved", async () => {
+    // Eight writers keep appending to streams that already exist with 'no_stream' (straight to the INSERT, so
+    // each one fails the whole group it joins). An innocent append grouped with them is undone every time; before
+    // the fix its retries were grouped again and it gave up with a false WRONG_EXPECTED_REVISION.
+    const other = new PostgresEventStore({ sql, schema });
+    const taken = Array.from({ length: 8 }, () => `taken-${randomUUID()}`);
+    for (const t of taken) await other.append(t, [contractEvent()], { expectedRevision: 'no_stream' });
+    let done = false;
+    const conflicts = { count: 0 };
+    const adversaries = taken.map(async (t) => {
+      while (!done) {
+        const error = await store
+          .append(t, [contractEvent()], { expectedRevision: 'no_stream' })
+          .catch((e) => e);
+        expect(error).toMatchObject({ code: 'WRONG_EXPECTED_REVISION' });
+        conflicts.count += 1;
+      }
+    });
+    const victims = Array.from({ length: 4 }, () => `innocent-${randomUUID()}`);
+    const results = await Promise.allSettled(
+      victims.map((v) => store.append(v, [contractEvent()], { expectedRevision: 'no_stream' })),
+    ).finally(() => (done = true));
+    await Promise.all(adversaries);
+    expect(conflicts.count).toBeGreaterThan(0);
+    expect(results.map((r) => r.status)).toEqual(victims.map(() => 'fulfilled'));
+    for (const v of victims) expect(await store.streamRevision(v)).toBe(0n);
+    await other.close();
+  });
+
   it('ends a subscription whose handler fails, reporting the error, rather than skipping the event', async () => {
     const start = await store.headPosition();
     const s = `failing-${randomUUID()}`;

@@ -145,6 +145,8 @@ export class PostgresEventStore implements EventStore {
     const expected = options?.expectedRevision;
     validateNewEvents(streamId, events, expected);
     let lastHead: Head | undefined;
+    // After a unique violation, retry alone: in a group, another append's conflict would undo this one again.
+    let alone = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       let head: Head | undefined;
       const cached = this.heads.get(streamId);
@@ -167,10 +169,11 @@ export class PostgresEventStore implements EventStore {
       );
       let position: bigint;
       try {
-        position = await this.inserts.insert(streamId, chained);
+        position = await this.inserts.insert(streamId, chained, alone);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         this.heads.delete(streamId);
+        alone = true;
         continue;
       }
       const last = chained[chained.length - 1]!;

@@ -5,7 +5,8 @@
  * append, docs/adr/0001-event-store.md), one round trip, one commit. Measured at 8 writers, one INSERT in flight at
  * a time carried about twice the appends per second of one INSERT per append, at a third of the client CPU per
  * append. A group holds one append per stream (a later one on the same stream waits for the next group) and at
- * most VALUES_BATCH events; larger appends go alone through one jsonb document.
+ * most VALUES_BATCH events; larger appends go alone through one jsonb document. An append retried after its
+ * group was undone goes alone too: another append's conflict must not undo it again and again until it gives up.
  */
 import type { ChainedEvent } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
@@ -22,6 +23,8 @@ const COLUMNS =
 interface PendingInsert {
   streamId: string;
   chained: ChainedEvent[];
+  /** in a group of its own (a retry after a group failed) */
+  alone: boolean;
   resolve: (position: bigint) => void;
   reject: (error: unknown) => void;
 }
@@ -44,12 +47,13 @@ export class GroupCommit {
   /**
    * Inserts the chained events of one append; resolves with its last position once committed. Any error fails
    * every append of the group: a unique violation (one stream's conflict or retried batch undoes the whole group)
-   * is for the caller to decide on again, on its own.
+   * is for the caller to decide on again, on its own: with `alone`, the retry goes out in a group of its own, so
+   * a unique violation it meets is its own.
    */
-  insert(streamId: string, chained: ChainedEvent[]): Promise<bigint> {
+  insert(streamId: string, chained: ChainedEvent[], alone = false): Promise<bigint> {
     if (chained.length > VALUES_BATCH) return this.insertLarge(streamId, chained);
     return new Promise((resolve, reject) => {
-      this.pending.push({ streamId, chained, resolve, reject });
+      this.pending.push({ streamId, chained, alone, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -74,7 +78,12 @@ export class GroupCommit {
     const streams = new Set<string>();
     let events = 0;
     for (const pending of this.pending) {
-      if (streams.has(pending.streamId) || events + pending.chained.length > VALUES_BATCH) {
+      const fits = pending.alone
+        ? group.length === 0
+        : !group[0]?.alone &&
+          !streams.has(pending.streamId) &&
+          events + pending.chained.length <= VALUES_BATCH;
+      if (!fits) {
         later.push(pending);
         continue;
       }

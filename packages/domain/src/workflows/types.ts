@@ -48,6 +48,8 @@ export interface DecisionInput {
   units?: UnitRegistry | undefined;
   /** set when a reform abolished roles the dossier's pinned procedure names (see `successionFor`) */
   succession?: SuccessionInForce | undefined;
+  /** numbers the counters gave this command (dossier code, decision number) */
+  numbers?: { dossierCode?: string | undefined; decisionNo?: string | undefined } | undefined;
 }
 
 /** The event a machine receives: the command as a whole (checked against its contract), plus the decision input. */

@@ -50,7 +50,8 @@ const DossierListQuery = z.strictObject({
   communeCode: Code.optional(),
   districtCode: Code.optional(),
   provinceCode: Code.optional(),
-  sort: z.enum(['updatedAt', 'openedAt', 'unitCode', 'year', 'step']).optional(),
+  dossierCode: Code.optional().describe('mã hồ sơ, e.g. 19-250826-0001'),
+  sort: z.enum(['updatedAt', 'openedAt', 'unitCode', 'year', 'step', 'dossierCode']).optional(),
   ...paging,
 });
 
@@ -93,6 +94,7 @@ const page = <T extends z.ZodType>(item: T) =>
 
 const DossierListItem = z.object({
   dossierId: z.string(),
+  dossierCode: z.string().nullable().describe('mã hồ sơ, given on the first submission'),
   kind: z.string(),
   tier: z.string().nullable(),
   unitCode: z.string(),
@@ -191,6 +193,7 @@ const listRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         ...result,
         items: result.items.map((r) => ({
           dossierId: r.stream_id.slice(PREFIX.length),
+          dossierCode: r.dossier_code,
           kind: r.kind,
           tier: r.tier,
           unitCode: r.unit_code,
