@@ -84,6 +84,20 @@ describe('handleCommand', () => {
     expect(await opened.store.readStream(dossierStreamId(dossierId))).toHaveLength(2);
   });
 
+  it('tells the one of two concurrent twins (same key) that appended nothing that it was replayed', async () => {
+    const dossierId = await opening();
+    now = new Date(String(first!.ctx.now));
+    // No expected revision (as the deadline worker sends): both decide on the same head and append the same ids.
+    const input = inputOf(first, { dossierId, idempotencyKey: 'twin-0001' });
+    const twins = await Promise.all(
+      [ports, { ...ports, dossiers: new DossierCache() }].map((p) =>
+        handleCommand(p, as(first!.ctx.actor), input),
+      ),
+    );
+    expect(twins.map((t) => t.replayed).sort()).toEqual([false, true]);
+    expect(await opened.store.readStream(dossierStreamId(dossierId))).toHaveLength(2);
+  });
+
   it('takes ElapseDeadline from no token, however it is named, and from the system worker', async () => {
     const dossierId = await opening();
     const elapse = inputOf(

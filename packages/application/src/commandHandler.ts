@@ -282,7 +282,8 @@ async function attempt(
       fromState: e.metadata.fromState,
       toState: e.metadata.toState,
     })),
-    replayed: false,
+    // Nothing written: a twin of this request (same key, same ids) appended the very same events first.
+    replayed: result.written === 0,
   };
 }
 

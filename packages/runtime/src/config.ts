@@ -23,6 +23,11 @@ const ConfigSchema = z
     /** the API's HTTP server */
     PORT: int(0, 65535, 3000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
+    /** the API's public address, printed in generated documents' QR codes (their verification link) */
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/ })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
     DATA_DIR: z.string().trim().min(1).default('./data'),
     DATABASE_URL: optional,
     /** PostgreSQL connections of the process: at least the number of requests served at once */

@@ -215,7 +215,7 @@ describe('PostgresEventStore global order', () => {
       while (!done) {
         const error = await store
           .append(t, [contractEvent()], { expectedRevision: 'no_stream' })
-          .catch((e) => e);
+          .catch((e: unknown) => e);
         expect(error).toMatchObject({ code: 'WRONG_EXPECTED_REVISION' });
         conflicts.count += 1;
       }

@@ -9,3 +9,5 @@ export * from './recordedEvents.js';
 export * from './privateCluster.js';
 export * from './eventStoreContract.js';
 export * from './sqlTamper.js';
+export * from './pdfText.js';
+export * from './journeyRecords.js';

@@ -25,6 +25,7 @@ import auth from './plugins/auth.js';
 import commandRoutes from './routes/commands.js';
 import dossierRoutes from './routes/dossiers.js';
 import auditRoutes from './routes/audit.js';
+import documentRoutes from './routes/documents.js';
 import listRoutes from './routes/list.js';
 import healthRoutes from './routes/health.js';
 import { scheduleDeadlineSweeps } from './deadlineSweeper.js';
@@ -40,6 +41,8 @@ export interface AppOptions extends InfrastructureOptions {
   operations: OperationsOptions;
   /** run the deadline worker every this many ms while the server is up; default off */
   deadlineSweepMs?: number;
+  /** the API's public address, for the verification link in generated documents; default http://localhost */
+  publicUrl?: string;
 }
 
 /** The whole API as one plugin. */
@@ -90,6 +93,7 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(listRoutes);
   await routes.register(dossierRoutes);
   await routes.register(auditRoutes);
+  await routes.register(documentRoutes, { publicUrl: opts.publicUrl ?? 'http://localhost' });
   await fastify.register(operationsRoutes, opts.operations);
 
   if (opts.deadlineSweepMs) {

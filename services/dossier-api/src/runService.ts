@@ -68,6 +68,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     clock,
     verifyToken,
     corsOrigins: config.CORS_ORIGINS,
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
     rateLimitMax: config.RATE_LIMIT_MAX,
     logLevel: config.LOG_LEVEL,
     deadlineSweepMs: config.DEADLINE_SWEEP_SECONDS * 1000,
