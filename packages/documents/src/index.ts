@@ -1,3 +1,3 @@
 export * from './officialDocument.js';
 export * from './dossierDocuments.js';
-export { renderDossierDocument } from './renderDossierDocument.js';
+export { documentRenderer, renderDossierDocument } from './renderDossierDocument.js';

@@ -25,7 +25,6 @@ import auth from './plugins/auth.js';
 import commandRoutes from './routes/commands.js';
 import dossierRoutes from './routes/dossiers.js';
 import auditRoutes from './routes/audit.js';
-import documentRoutes from './routes/documents.js';
 import listRoutes from './routes/list.js';
 import healthRoutes from './routes/health.js';
 import { scheduleDeadlineSweeps } from './deadlineSweeper.js';
@@ -93,7 +92,6 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(listRoutes);
   await routes.register(dossierRoutes);
   await routes.register(auditRoutes);
-  await routes.register(documentRoutes, { publicUrl: opts.publicUrl ?? 'http://localhost' });
   await fastify.register(operationsRoutes, opts.operations);
 
   if (opts.deadlineSweepMs) {

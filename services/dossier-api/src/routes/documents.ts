@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ChainBrokenError, dossierFor } from '@ntm/application';
-import { DOCUMENT_NAMES, renderDossierDocument, type DocumentName } from '@ntm/documents';
+import { DOCUMENT_NAMES, documentRenderer, type DocumentName } from '@ntm/documents';
 import { verifyChain } from '@ntm/event-store';
 import { commandPortsOf, DOSSIER_ID } from '../dossier.js';
 import { ProblemError } from '../problems.js';
@@ -44,6 +44,7 @@ const notAvailable = (name: DocumentName, id: string) =>
 
 const documentRoutes: FastifyPluginCallbackZod<DocumentRoutesOptions> = (fastify, opts, done) => {
   const verificationUrl = (id: string) => `${opts.publicUrl}/dossiers/${encodeURIComponent(id)}/verify`;
+  const render = documentRenderer({ units: fastify.domainContext.units, verificationUrl });
   for (const name of DOCUMENT_NAMES) {
     fastify.get(
       `/dossiers/:id/${name}.pdf`,
@@ -53,6 +54,7 @@ const documentRoutes: FastifyPluginCallbackZod<DocumentRoutesOptions> = (fastify
           summary: `${TITLES[name].en} (${TITLES[name].vi}) as PDF`,
           security: [{ bearer: [] }],
           params: z.object({ id: z.string().regex(DOSSIER_ID) }),
+          querystring: z.strictObject({}),
           produces: ['application/pdf'],
         },
       },
@@ -68,10 +70,7 @@ const documentRoutes: FastifyPluginCallbackZod<DocumentRoutesOptions> = (fastify
         if (!chain.ok) throw new ChainBrokenError(loaded.streamId, chain.firstBadRevision, chain.reason);
         if (events.at(-1)?.hash !== loaded.hash)
           throw new ChainBrokenError(loaded.streamId, loaded.revision, 'hash_mismatch');
-        const pdf = await renderDossierDocument(name, events, {
-          units: fastify.domainContext.units,
-          verificationUrl,
-        });
+        const pdf = await render(name, events);
         if (!pdf) throw notAvailable(name, id);
         const etag = `"${createHash('sha256').update(pdf).digest('hex')}"`;
         void reply
