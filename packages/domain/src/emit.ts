@@ -31,7 +31,8 @@ const byOf = (input: DecisionInput) => ({
 
 const TIER_KIND = { ntm: 'COMMUNE_NTM', advanced: 'COMMUNE_ADVANCED', model: 'COMMUNE_MODEL' } as const;
 
-function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): DossierScope {
+/** Where a dossier opened with `body` on `today` sits in the administrative tree. */
+export function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): DossierScope {
   const communeCode = body.kind === 'VILLAGE_NTM' ? (body.communeCode ?? '') : body.unitCode;
   const district = units.districtOf(communeCode, today);
   return {
@@ -46,7 +47,8 @@ function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): Dos
 export function openedEvent(
   dossierId: string,
   body: OpenDossierBody,
-  input: DecisionInput & { units: UnitRegistry },
+  input: DecisionInput,
+  scope: DossierScope,
   wf: RegisteredWorkflow,
 ): DomainEvent {
   const criteriaKind =
@@ -62,7 +64,7 @@ export function openedEvent(
     criteriaSetId: set.id,
     criteriaCodes: set.criteria.map((c) => c.code),
     ...(tier ? { tier } : {}),
-    scope: scopeOf(body, input.units, input.today),
+    scope,
     year: body.year,
     openedOn: input.today,
     by: byOf(input),
@@ -162,6 +164,12 @@ export function commandEvent(
       return event('RecognitionAnnounced', command.body);
     case 'WithdrawDossier':
       return event('DossierWithdrawn', command.body);
+    case 'PublishResults':
+      return event('ResultsPublished', {
+        ...command.body,
+        legalBasis: input.procedure.resultsPublication.legalBasis,
+        by,
+      });
     case 'RecordRevocationAssessment': {
       const { criteriaSetId, failingCriteria, totalCriteria } = command.body;
       const outcome = evaluateRevocation(rs, criteriaSetId, failingCriteria, totalCriteria);
@@ -218,6 +226,7 @@ export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, 'DeadlineSched
   RecognitionRefused: 'DecideRecognition',
   RecognitionAnnounced: 'AnnounceRecognition',
   DossierWithdrawn: 'WithdrawDossier',
+  ResultsPublished: 'PublishResults',
   RevocationAssessed: 'RecordRevocationAssessment',
   RecognitionRevoked: 'DecideRevocation',
   RecognitionKept: 'DecideRevocation',

@@ -42,7 +42,10 @@ export type DomainErrorCode =
   | 'CALENDAR_MISSING_YEAR'
   | 'DEADLINE_NOT_OPEN'
   | 'DEADLINE_NOT_DUE'
-  | 'EVENT_DATA_INVALID';
+  | 'EVENT_DATA_INVALID'
+  | 'VILLAGE_COUNCIL_REQUIRED'
+  | 'VILLAGE_COUNCIL_NOT_ENABLED'
+  | 'RESULTS_NOT_AVAILABLE';
 
 export type DomainErrorKind = 'forbidden' | 'conflict' | 'unprocessable';
 
@@ -86,6 +89,9 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   DEADLINE_NOT_DUE: 'conflict',
   // The dossier's own record cannot be read: no command can be decided on it until it is repaired.
   EVENT_DATA_INVALID: 'conflict',
+  VILLAGE_COUNCIL_REQUIRED: 'conflict',
+  VILLAGE_COUNCIL_NOT_ENABLED: 'conflict',
+  RESULTS_NOT_AVAILABLE: 'conflict',
 };
 
 /**
