@@ -28,6 +28,7 @@ import { candidatesOf, type EdgeMeta } from './workflows/machine.js';
 import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows/registry.js';
 import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
 import { commandEvent, event, openedEvent, scopeOf, type CheckedCommand } from './emit.js';
+import { assertTierInProgramme } from './programme.js';
 import {
   actingRole,
   mergedUnitSuccession,
@@ -176,19 +177,14 @@ function decideOrThrow(
         { kind, date: today },
       );
     }
+    assertTierInProgramme(kind, today);
     // The unit checks run on the machine below; a unit they refuse has no province, and the national rules apply.
     const province = safely(() => scopeOf(command.body, units, today).provinceCode);
     const procedure = procedureRulesFor(ruleSet.id, province, today, ctx.provincialRules);
     const input = { ...base, ruleSet, procedure };
     const [snapshot] = initialTransition(wf.machine, { dossier: null, definition: wf.definition });
     const to = step(wf, snapshot, null, type, body, input);
-    return [
-      {
-        ...openedEvent(dossierId, command.body, input, scopeOf(command.body, units, today), wf),
-        fromState: 'draft',
-        toState: to.to,
-      },
-    ];
+    return [{ ...openedEvent(dossierId, command.body, input, wf), fromState: 'draft', toState: to.to }];
   }
 
   if (type === 'OpenDossier')

@@ -12,7 +12,8 @@ import {
 } from '@ntm/contracts';
 import type { DomainEvent, DossierScope, Tier } from './model.js';
 import type { DossierState } from './state.js';
-import { addCalendarDays, criteriaSetFor, evaluateRevocation, type UnitRegistry } from './reference/index.js';
+import { addCalendarDays, evaluateRevocation, type UnitRegistry } from './reference/index.js';
+import { openingCriteria } from './programme.js';
 import type { DecisionInput } from './workflows/types.js';
 import type { RegisteredWorkflow } from './workflows/registry.js';
 
@@ -28,8 +29,6 @@ const byOf = (input: DecisionInput) => ({
   role: input.actor.role,
   ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf.id } : {}),
 });
-
-const TIER_KIND = { ntm: 'COMMUNE_NTM', advanced: 'COMMUNE_ADVANCED', model: 'COMMUNE_MODEL' } as const;
 
 /** Where a dossier opened with `body` on `today` sits in the administrative tree. */
 export function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): DossierScope {
@@ -47,13 +46,11 @@ export function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: strin
 export function openedEvent(
   dossierId: string,
   body: OpenDossierBody,
-  input: DecisionInput,
-  scope: DossierScope,
+  input: DecisionInput & { units: UnitRegistry },
   wf: RegisteredWorkflow,
 ): DomainEvent {
-  const criteriaKind =
-    body.kind === 'REVOCATION' && body.targetRecognition ? TIER_KIND[body.targetRecognition.tier] : body.kind;
-  const set = criteriaSetFor(criteriaKind, input.today);
+  const scope = scopeOf(body, input.units, input.today);
+  const { set } = openingCriteria(body, input.today, scope, input.units);
   const tier: Tier | undefined =
     wf.definition.tier ?? (body.kind === 'REVOCATION' ? body.targetRecognition?.tier : undefined);
   return event('DossierOpened', {
