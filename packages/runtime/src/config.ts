@@ -76,9 +76,25 @@ const ConfigSchema = z
     DEADLINE_SWEEP_SECONDS: int(0, 86_400, 600),
     /** requests per minute per client address */
     RATE_LIMIT_MAX: z.coerce.number().int().positive().default(1200),
+    /**
+     * who signs generated decisions (ADR 0017): `dev` a development CA and key generated once under DATA_DIR/keys,
+     * `remote` an HTTP signing service (SIGNER_REMOTE_URL, SIGNER_REMOTE_TOKEN), `none` documents stay unsigned
+     */
+    SIGNER: z.enum(['dev', 'remote', 'none']).default('dev'),
+    SIGNER_REMOTE_URL: z.url().optional(),
+    /** the bearer credential of the remote signing service; never logged */
+    SIGNER_REMOTE_TOKEN: optional,
+    SIGNER_REMOTE_TIMEOUT_MS: int(100, 120_000, 10_000),
+    /** PEM file of the certificates signatures must chain to (the Government Cipher Committee's CAs in production) */
+    SIGNER_TRUST_ANCHORS: optional,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
+    if (c.SIGNER === 'remote') {
+      for (const name of ['SIGNER_REMOTE_URL', 'SIGNER_REMOTE_TOKEN', 'SIGNER_TRUST_ANCHORS'] as const) {
+        if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required with SIGNER=remote' });
+      }
+    }
     if (c.JWKS_URL && c.JWT_PUBLIC_KEY) {
       ctx.addIssue({
         code: 'custom',
