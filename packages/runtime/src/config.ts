@@ -87,6 +87,18 @@ const ConfigSchema = z
     SIGNER_REMOTE_TIMEOUT_MS: int(100, 120_000, 10_000),
     /** PEM file of the certificates signatures must chain to (the Government Cipher Committee's CAs in production) */
     SIGNER_TRUST_ANCHORS: optional,
+    /**
+     * the audit signing key (Ed25519, signs audit bundles and log checkpoints): a private JWK with its `kid`, as
+     * JSON text or in a file (not both), with the instant it started signing; without them a local key ring is
+     * generated under DATA_DIR/audit-keys (the embedded default)
+     */
+    AUDIT_SIGNING_KEY: optional,
+    AUDIT_SIGNING_KEY_FILE: optional,
+    AUDIT_SIGNING_KEY_VALID_FROM: z.iso.datetime({ offset: true }).optional(),
+    /** older public keys to keep publishing after a rotation (a PublishedKeys JSON file) */
+    AUDIT_PUBLISHED_KEYS_FILE: optional,
+    /** the local key ring rotates its key after this many days (0: never); old keys stay published */
+    AUDIT_KEY_ROTATE_DAYS: int(0, 3650, 365),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
@@ -94,6 +106,20 @@ const ConfigSchema = z
       for (const name of ['SIGNER_REMOTE_URL', 'SIGNER_REMOTE_TOKEN', 'SIGNER_TRUST_ANCHORS'] as const) {
         if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required with SIGNER=remote' });
       }
+    }
+    if (c.AUDIT_SIGNING_KEY && c.AUDIT_SIGNING_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SIGNING_KEY'],
+        message: 'set AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE, not both',
+      });
+    }
+    if ((c.AUDIT_SIGNING_KEY || c.AUDIT_SIGNING_KEY_FILE) && !c.AUDIT_SIGNING_KEY_VALID_FROM) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SIGNING_KEY_VALID_FROM'],
+        message: 'required with an external audit signing key',
+      });
     }
     if (c.JWKS_URL && c.JWT_PUBLIC_KEY) {
       ctx.addIssue({
