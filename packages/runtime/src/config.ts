@@ -77,6 +77,17 @@ const ConfigSchema = z
     /** requests per minute per client address */
     RATE_LIMIT_MAX: z.coerce.number().int().positive().default(1200),
     /**
+     * who signs generated decisions (ADR 0017): `dev` a development CA and key generated once under DATA_DIR/keys,
+     * `remote` an HTTP signing service (SIGNER_REMOTE_URL, SIGNER_REMOTE_TOKEN), `none` documents stay unsigned
+     */
+    SIGNER: z.enum(['dev', 'remote', 'none']).default('dev'),
+    SIGNER_REMOTE_URL: z.url().optional(),
+    /** the bearer credential of the remote signing service; never logged */
+    SIGNER_REMOTE_TOKEN: optional,
+    SIGNER_REMOTE_TIMEOUT_MS: int(100, 120_000, 10_000),
+    /** PEM file of the certificates signatures must chain to (the Government Cipher Committee's CAs in production) */
+    SIGNER_TRUST_ANCHORS: optional,
+    /**
      * the audit signing key (Ed25519, signs audit bundles and log checkpoints): a private JWK with its `kid`, as
      * JSON text or in a file (not both), with the instant it started signing; without them a local key ring is
      * generated under DATA_DIR/audit-keys (the embedded default)
@@ -107,6 +118,11 @@ const ConfigSchema = z
     OIDC_UNIT_CLAIM: z.string().trim().min(1).default('unit'),
   })
   .superRefine((c, ctx) => {
+    if (c.SIGNER === 'remote') {
+      for (const name of ['SIGNER_REMOTE_URL', 'SIGNER_REMOTE_TOKEN', 'SIGNER_TRUST_ANCHORS'] as const) {
+        if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required with SIGNER=remote' });
+      }
+    }
     if (c.AUDIT_SIGNING_KEY && c.AUDIT_SIGNING_KEY_FILE) {
       ctx.addIssue({
         code: 'custom',
