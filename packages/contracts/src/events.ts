@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 import * as C from './commands.js';
-import { CriterionCode, DossierKindSchema, IsoDate, ShortText, TierSchema, UnitCode } from './primitives.js';
+import {
+  CriterionCode,
+  DossierKindSchema,
+  IsoDate,
+  LongText,
+  ShortText,
+  TierSchema,
+  UnitCode,
+} from './primitives.js';
 
 /** Mã hồ sơ: receiving agency, receipt date (YYMMDD), the day's sequence (egov-conventions.md). */
 export const DossierCode = z
@@ -143,6 +151,10 @@ export const EVENT_SCHEMAS = {
   },
   RecognitionAnnounced: { schemaVersion: 1, schema: z.object(shapeOf(C.AnnounceRecognitionBody)) },
   DossierWithdrawn: { schemaVersion: 1, schema: z.object(shapeOf(C.WithdrawDossierBody)) },
+  ResultsPublished: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.PublishResultsBody), legalBasis: LongText, by: By }),
+  },
   RevocationAssessed: {
     schemaVersion: 1,
     schema: z.object({

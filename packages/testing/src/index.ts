@@ -11,3 +11,4 @@ export * from './eventStoreContract.js';
 export * from './sqlTamper.js';
 export * from './pdfText.js';
 export * from './journeyRecords.js';
+export * from './blobStoreContract.js';
