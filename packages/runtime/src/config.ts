@@ -23,11 +23,6 @@ const ConfigSchema = z
     /** the API's HTTP server */
     PORT: int(0, 65535, 3000),
     HOST: z.string().trim().min(1).default('0.0.0.0'),
-    /** the API's public address, printed in generated documents' QR codes (their verification link) */
-    PUBLIC_URL: z
-      .url({ protocol: /^https?$/ })
-      .transform((u) => u.replace(/\/+$/, ''))
-      .optional(),
     DATA_DIR: z.string().trim().min(1).default('./data'),
     DATABASE_URL: optional,
     /** PostgreSQL connections of the process: at least the number of requests served at once */
@@ -105,7 +100,10 @@ const ConfigSchema = z
     /** the local key ring rotates its key after this many days (0: never); old keys stay published */
     AUDIT_KEY_ROTATE_DAYS: int(0, 3650, 365),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** web app: the address its users reach (OIDC redirect and the embedded issuer); default http://localhost:PORT */
+    /**
+     * the address users reach (web app: OIDC redirect and the embedded issuer; generated documents: the QR code's
+     * verification link); default http://localhost:PORT
+     */
     PUBLIC_URL: z.url().optional(),
     /** web app: signs the session cookie; at least 32 characters. Unset: a random one per process (embedded) */
     SESSION_SECRET: z

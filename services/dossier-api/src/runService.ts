@@ -88,7 +88,7 @@ export async function runService(
     auditSigner: await openAuditSigner(config),
     verifyToken,
     corsOrigins: config.CORS_ORIGINS,
-    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    publicUrl: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
     rateLimitMax: config.RATE_LIMIT_MAX,
     logLevel: config.LOG_LEVEL,
     deadlineSweepMs: config.DEADLINE_SWEEP_SECONDS * 1000,
