@@ -97,6 +97,7 @@ const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         past.revision,
         past.state,
         allowedCommands(past.state, principal.actor),
+        principal.actor,
       );
     },
   );
