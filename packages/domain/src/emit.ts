@@ -12,7 +12,8 @@ import {
 } from '@ntm/contracts';
 import type { DomainEvent, DossierScope, Tier } from './model.js';
 import type { DossierState } from './state.js';
-import { addCalendarDays, criteriaSetFor, evaluateRevocation, type UnitRegistry } from './reference/index.js';
+import { addCalendarDays, evaluateRevocation, type UnitRegistry } from './reference/index.js';
+import { openingCriteria } from './programme.js';
 import type { DecisionInput } from './workflows/types.js';
 import type { RegisteredWorkflow } from './workflows/registry.js';
 import { sha256Hex } from './sha256.js';
@@ -65,8 +66,6 @@ function ballotClosed(d: DossierState, input: DecisionInput, minutesNo: string |
   });
 }
 
-const TIER_KIND = { ntm: 'COMMUNE_NTM', advanced: 'COMMUNE_ADVANCED', model: 'COMMUNE_MODEL' } as const;
-
 function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): DossierScope {
   const communeCode = body.kind === 'VILLAGE_NTM' ? (body.communeCode ?? '') : body.unitCode;
   const district = units.districtOf(communeCode, today);
@@ -85,9 +84,8 @@ export function openedEvent(
   input: DecisionInput & { units: UnitRegistry },
   wf: RegisteredWorkflow,
 ): DomainEvent {
-  const criteriaKind =
-    body.kind === 'REVOCATION' && body.targetRecognition ? TIER_KIND[body.targetRecognition.tier] : body.kind;
-  const set = criteriaSetFor(criteriaKind, input.today);
+  const scope = scopeOf(body, input.units, input.today);
+  const { set } = openingCriteria(body, input.today, scope, input.units);
   const tier: Tier | undefined =
     wf.definition.tier ?? (body.kind === 'REVOCATION' ? body.targetRecognition?.tier : undefined);
   return event('DossierOpened', {
@@ -98,7 +96,7 @@ export function openedEvent(
     criteriaSetId: set.id,
     criteriaCodes: set.criteria.map((c) => c.code),
     ...(tier ? { tier } : {}),
-    scope: scopeOf(body, input.units, input.today),
+    scope,
     year: body.year,
     openedOn: input.today,
     by: byOf(input),

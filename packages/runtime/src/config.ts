@@ -76,9 +76,35 @@ const ConfigSchema = z
     DEADLINE_SWEEP_SECONDS: int(0, 86_400, 600),
     /** requests per minute per client address */
     RATE_LIMIT_MAX: z.coerce.number().int().positive().default(1200),
+    /**
+     * the audit signing key (Ed25519, signs audit bundles and log checkpoints): a private JWK with its `kid`, as
+     * JSON text or in a file (not both), with the instant it started signing; without them a local key ring is
+     * generated under DATA_DIR/audit-keys (the embedded default)
+     */
+    AUDIT_SIGNING_KEY: optional,
+    AUDIT_SIGNING_KEY_FILE: optional,
+    AUDIT_SIGNING_KEY_VALID_FROM: z.iso.datetime({ offset: true }).optional(),
+    /** older public keys to keep publishing after a rotation (a PublishedKeys JSON file) */
+    AUDIT_PUBLISHED_KEYS_FILE: optional,
+    /** the local key ring rotates its key after this many days (0: never); old keys stay published */
+    AUDIT_KEY_ROTATE_DAYS: int(0, 3650, 365),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {
+    if (c.AUDIT_SIGNING_KEY && c.AUDIT_SIGNING_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SIGNING_KEY'],
+        message: 'set AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE, not both',
+      });
+    }
+    if ((c.AUDIT_SIGNING_KEY || c.AUDIT_SIGNING_KEY_FILE) && !c.AUDIT_SIGNING_KEY_VALID_FROM) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SIGNING_KEY_VALID_FROM'],
+        message: 'required with an external audit signing key',
+      });
+    }
     if (c.JWKS_URL && c.JWT_PUBLIC_KEY) {
       ctx.addIssue({
         code: 'custom',

@@ -9,3 +9,4 @@ export * from './recordedEvents.js';
 export * from './privateCluster.js';
 export * from './eventStoreContract.js';
 export * from './sqlTamper.js';
+export * from './blobStoreContract.js';

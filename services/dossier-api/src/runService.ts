@@ -8,6 +8,7 @@ import { vietnamDate } from '@ntm/domain';
 import { createInlineProjector } from '@ntm/projections';
 import {
   measureLag,
+  openAuditSigner,
   openInfrastructure,
   openVerifier,
   openWakeUpQueues,
@@ -66,6 +67,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     readModelSchema: infra.readModelSchema,
     ...(projector ? { onAppended: (n: AppendedNotice) => projectAfterReply(n) } : {}),
     clock,
+    auditSigner: await openAuditSigner(config),
     verifyToken,
     corsOrigins: config.CORS_ORIGINS,
     rateLimitMax: config.RATE_LIMIT_MAX,
