@@ -10,6 +10,7 @@ import {
   CriterionCode,
   DossierKindSchema,
   IsoDate,
+  LongText,
   Sha256,
   ShortText,
   TierSchema,
@@ -178,6 +179,10 @@ export const EVENT_SCHEMAS = {
   RecognitionRefused: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideRecognitionBody), by: By }) },
   RecognitionAnnounced: { schemaVersion: 1, schema: z.object(shapeOf(C.AnnounceRecognitionBody)) },
   DossierWithdrawn: { schemaVersion: 1, schema: z.object(shapeOf(C.WithdrawDossierBody)) },
+  ResultsPublished: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.PublishResultsBody), legalBasis: LongText, by: By }),
+  },
   RevocationAssessed: {
     schemaVersion: 1,
     schema: z.object({

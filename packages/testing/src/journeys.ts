@@ -6,7 +6,7 @@
 export type { BallotAct, Journey, JourneyStep } from './journeys/journey.js';
 export { councilBallotSteps, councilMember, membersActing } from './journeys/journey.js';
 export { communeJourney } from './journeys/communeJourney.js';
-export { villageJourney } from './journeys/villageJourney.js';
+export { villageCouncilOn, villageJourney } from './journeys/villageJourney.js';
 export { revocationJourney } from './journeys/revocationJourney.js';
 export { postMergerJourney } from './journeys/postMergerJourney.js';
 export { allJourneys } from './journeys/allJourneys.js';
