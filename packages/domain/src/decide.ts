@@ -26,6 +26,7 @@ import { candidatesOf, type EdgeMeta } from './workflows/machine.js';
 import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows/registry.js';
 import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
 import { commandEvent, event, openedEvent, type CheckedCommand } from './emit.js';
+import { assertTierInProgramme } from './programme.js';
 import {
   actingRole,
   mergedUnitSuccession,
@@ -172,6 +173,7 @@ function decideOrThrow(
         { kind, date: today },
       );
     }
+    assertTierInProgramme(kind, today);
     const input = { ...base, ruleSet };
     const [snapshot] = initialTransition(wf.machine, { dossier: null, definition: wf.definition });
     const to = step(wf, snapshot, null, type, body, input);

@@ -12,7 +12,8 @@ import {
 } from '@ntm/contracts';
 import type { DomainEvent, DossierScope, Tier } from './model.js';
 import type { DossierState } from './state.js';
-import { addCalendarDays, criteriaSetFor, evaluateRevocation, type UnitRegistry } from './reference/index.js';
+import { addCalendarDays, evaluateRevocation, type UnitRegistry } from './reference/index.js';
+import { openingCriteria } from './programme.js';
 import type { DecisionInput } from './workflows/types.js';
 import type { RegisteredWorkflow } from './workflows/registry.js';
 
@@ -28,8 +29,6 @@ const byOf = (input: DecisionInput) => ({
   role: input.actor.role,
   ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf.id } : {}),
 });
-
-const TIER_KIND = { ntm: 'COMMUNE_NTM', advanced: 'COMMUNE_ADVANCED', model: 'COMMUNE_MODEL' } as const;
 
 function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): DossierScope {
   const communeCode = body.kind === 'VILLAGE_NTM' ? (body.communeCode ?? '') : body.unitCode;
@@ -49,9 +48,8 @@ export function openedEvent(
   input: DecisionInput & { units: UnitRegistry },
   wf: RegisteredWorkflow,
 ): DomainEvent {
-  const criteriaKind =
-    body.kind === 'REVOCATION' && body.targetRecognition ? TIER_KIND[body.targetRecognition.tier] : body.kind;
-  const set = criteriaSetFor(criteriaKind, input.today);
+  const scope = scopeOf(body, input.units, input.today);
+  const { set } = openingCriteria(body, input.today, scope, input.units);
   const tier: Tier | undefined =
     wf.definition.tier ?? (body.kind === 'REVOCATION' ? body.targetRecognition?.tier : undefined);
   return event('DossierOpened', {
@@ -62,7 +60,7 @@ export function openedEvent(
     criteriaSetId: set.id,
     criteriaCodes: set.criteria.map((c) => c.code),
     ...(tier ? { tier } : {}),
-    scope: scopeOf(body, input.units, input.today),
+    scope,
     year: body.year,
     openedOn: input.today,
     by: byOf(input),

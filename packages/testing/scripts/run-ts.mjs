@@ -1,4 +1,4 @@
-// Runs a TypeScript entry point of the workspace in this process, without a build: `node run-ts.mjs <file.ts> [args…]`.
+// Runs a TypeScript entry point of the workspace in this process, without a build: `node run-ts.mjs <file.ts>`.
 // Tests use it (through spawnTypeScript in @ntm/testing) to start real service processes they can signal and kill.
 //
 // Why a vite module runner and not Node: Node 20 cannot load TypeScript, and the sources import each other by
@@ -13,11 +13,11 @@ import { createServer, createServerModuleRunner } from 'vite';
 
 const entry = process.argv[2];
 if (!entry) {
-  console.error('usage: node run-ts.mjs <file.ts> [args…]');
+  console.error('usage: node run-ts.mjs <file.ts>');
   process.exit(2);
 }
-// The entry sees its own arguments where `node <file> args…` would put them: argv[1] is the entry.
-process.argv.splice(1, 1);
+// The entry sees the arguments as if Node had run it directly: process.argv = [node, entry, ...its arguments].
+process.argv.splice(1, 2, entry);
 const server = await createServer({
   configFile: fileURLToPath(new URL('../../../vitest.config.ts', import.meta.url)),
   logLevel: 'silent',
