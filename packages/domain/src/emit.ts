@@ -30,7 +30,8 @@ const byOf = (input: DecisionInput) => ({
   ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf.id } : {}),
 });
 
-function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): DossierScope {
+/** Where a dossier opened with `body` on `today` sits in the administrative tree. */
+export function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): DossierScope {
   const communeCode = body.kind === 'VILLAGE_NTM' ? (body.communeCode ?? '') : body.unitCode;
   const district = units.districtOf(communeCode, today);
   return {
@@ -160,6 +161,12 @@ export function commandEvent(
       return event('RecognitionAnnounced', command.body);
     case 'WithdrawDossier':
       return event('DossierWithdrawn', command.body);
+    case 'PublishResults':
+      return event('ResultsPublished', {
+        ...command.body,
+        legalBasis: input.procedure.resultsPublication.legalBasis,
+        by,
+      });
     case 'RecordRevocationAssessment': {
       const { criteriaSetId, failingCriteria, totalCriteria } = command.body;
       const outcome = evaluateRevocation(rs, criteriaSetId, failingCriteria, totalCriteria);
@@ -216,6 +223,7 @@ export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, 'DeadlineSched
   RecognitionRefused: 'DecideRecognition',
   RecognitionAnnounced: 'AnnounceRecognition',
   DossierWithdrawn: 'WithdrawDossier',
+  ResultsPublished: 'PublishResults',
   RevocationAssessed: 'RecordRevocationAssessment',
   RecognitionRevoked: 'DecideRevocation',
   RecognitionKept: 'DecideRevocation',

@@ -22,6 +22,8 @@ import { loginRoutes, relyingParty, safeReturn, type IdentityConfig } from './lo
 import { accountRoutes } from './routes/accounts.js';
 import { homeRoutes } from './routes/home.js';
 import { inboxRoutes } from './routes/inbox.js';
+import { dossierRoutes } from './routes/dossier.js';
+import { commandRoutes } from './routes/commands.js';
 import './session.js';
 
 export interface WebOptions {
@@ -115,4 +117,6 @@ export async function webApp(fastify: FastifyInstance, options: WebOptions): Pro
   if (options.embedded) accountRoutes(fastify, options.embedded.provider, options.embedded.accounts);
   homeRoutes(fastify);
   inboxRoutes(fastify, options.now);
+  dossierRoutes(fastify, options.now);
+  commandRoutes(fastify, options.now);
 }

@@ -70,3 +70,22 @@ export function csrfOf(page: string): string {
   if (!token) throw new Error('no CSRF token on the page');
   return token;
 }
+
+/** The named values of the first form of a page that contains `marker` (e.g. `value="confirm"`). */
+export function formValues(page: string, marker: string): Record<string, string> {
+  const form = page.match(/<form[\s\S]*?<\/form>/g)?.find((f) => f.includes(marker));
+  if (!form) throw new Error(`no form with ${marker}`);
+  const unescape = (v: string) =>
+    v
+      .replaceAll('&quot;', '"')
+      .replaceAll('&#39;', "'")
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+      .replaceAll('&amp;', '&');
+  return Object.fromEntries(
+    [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\s*\/?>/g)].map((m) => [
+      m[1]!,
+      unescape(m[2]!),
+    ]),
+  );
+}
