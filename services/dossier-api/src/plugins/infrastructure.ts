@@ -11,7 +11,9 @@ import { migrateReadModels, queryUnitRecognition } from '@ntm/projections';
 import type { Clock } from '../clock.js';
 import type { SqlClient } from '@ntm/sql';
 import { IdempotencyStore } from '../idempotency.js';
+import { CouncilReasonStore } from '../councilReasons.js';
 import { DossierCache } from '../dossier.js';
+import { openAuditLog, type AuditLog } from '../auditLog.js';
 
 /** What was just appended; enough for a projection runner to catch up (it reads the events itself). */
 export interface AppendedNotice {
@@ -41,6 +43,8 @@ declare module 'fastify' {
     store: EventStore;
     clock: Clock;
     idempotency: IdempotencyStore;
+    /** erasable texts of council members' reasons (ADR 0022) */
+    councilReasons: CouncilReasonStore;
     /** folded states of recently used dossiers, brought up to date from the store on each use */
     dossiers: DossierCache;
     domainContext: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'> & { units: UnitRegistry };
@@ -50,6 +54,8 @@ declare module 'fastify' {
     unitRecognition(unitCode: string): Promise<{ tier: Tier; decisionNo: string } | null>;
     notifyAppended(notice: AppendedNotice): Promise<void>;
     auditSigner: AuditSigner | undefined;
+    /** signed checkpoints and the continuous verifier (with an audit signer) */
+    auditLog: AuditLog | undefined;
   }
 }
 
@@ -57,12 +63,28 @@ export default fp(
   async function infrastructure(fastify: FastifyInstance, opts: InfrastructureOptions) {
     const idempotency = new IdempotencyStore(opts.sql, opts.sqlSchema);
     await idempotency.init();
+    const councilReasons = new CouncilReasonStore(opts.sql, opts.sqlSchema);
+    await councilReasons.init();
     // The API queries the read models (lists, unit recognition) even when a separate projector fills them.
     await migrateReadModels(opts.sql, opts.readModelSchema);
     fastify.decorate('store', opts.store);
     fastify.decorate('clock', opts.clock);
     fastify.decorate('auditSigner', opts.auditSigner);
+    fastify.decorate(
+      'auditLog',
+      opts.auditSigner
+        ? await openAuditLog({
+            store: opts.store,
+            sql: opts.sql,
+            schema: opts.sqlSchema,
+            signer: opts.auditSigner,
+            clock: opts.clock,
+            log: fastify.log,
+          })
+        : undefined,
+    );
     fastify.decorate('idempotency', idempotency);
+    fastify.decorate('councilReasons', councilReasons);
     fastify.decorate('dossiers', new DossierCache());
     // One registry for the process's life: the decider, the opening scope and the policy all read the same one.
     fastify.decorate('domainContext', {

@@ -6,9 +6,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { dossierStreamId } from '@ntm/event-store';
-import { allowedCommands, type DossierState } from '@ntm/domain';
+import { allowedCommands, councilTally, type DomainActor, type DossierState } from '@ntm/domain';
 import { dossierFor } from '@ntm/application';
 import { commandPortsOf, DOSSIER_ID, etagOf } from '../dossier.js';
+import { problems } from '../problems.js';
 
 /** Longest a read may wait for a revision to become visible. */
 export const MAX_WAIT_MS = 5000;
@@ -35,14 +36,33 @@ export const DossierView = z.looseObject({
   revision: z.number().int(),
   state: z.record(z.string(), z.unknown()),
   allowedCommands: z.array(z.string()),
+  councilBallot: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      'the open council ballot: votes cast and quorum for every reader; counts and who voted for the secretary and auditors; their own vote for a member (ADR 0022)',
+    ),
 });
 
-export function viewOf(dossierId: string, revision: bigint, state: DossierState, commands: string[]) {
+/**
+ * The dossier as `actor` may see it. An open council ballot is shown as its tally for the actor's role, never as
+ * the state's member-by-member votes (those are in the audit trail).
+ */
+export function viewOf(
+  dossierId: string,
+  revision: bigint,
+  state: DossierState,
+  commands: string[],
+  actor: DomainActor,
+) {
+  const { councilBallot: _votes, ...shown } = state;
+  const tally = councilTally(state, actor);
   return {
     dossierId,
     revision: Number(revision),
-    state: jsonSafe(state) as Record<string, unknown>,
+    state: jsonSafe(shown) as Record<string, unknown>,
     allowedCommands: commands,
+    ...(tally ? { councilBallot: jsonSafe(tally) as Record<string, unknown> } : {}),
   };
 }
 
@@ -89,10 +109,47 @@ const dossierRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         loaded.revision,
         loaded.state,
         allowedCommands(loaded.state, principal.actor, fastify.clock.now()),
+        principal.actor,
       );
+    },
+  );
+  fastify.get(
+    '/dossiers/:id/council/reasons',
+    {
+      schema: {
+        tags: ['queries'],
+        summary:
+          "The texts of council members' vote reasons and recusals (secretary and auditors; erasable, ADR 0022)",
+        security: [{ bearer: [] }],
+        params: z.object({ id: z.string().regex(DOSSIER_ID) }),
+        response: {
+          200: z.object({
+            dossierId: z.string(),
+            reasons: z.array(
+              z.object({
+                memberId: z.string(),
+                kind: z.enum(['vote', 'recusal']),
+                sha256: z.string(),
+                text: z.string(),
+                recordedAt: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = await fastify.authenticate(request);
+      const { id } = request.params;
+      await dossierFor(commandPortsOf(fastify, request.log), principal, 'read', id);
+      if (!REASON_READERS.includes(principal.actor.role)) throw problems.outOfJurisdiction();
+      return { dossierId: id, reasons: await fastify.councilReasons.list(id) };
     },
   );
   done();
 };
+
+/** Who may read the reasons' texts: the secretary who keeps the minutes, and auditors. */
+const REASON_READERS: readonly string[] = ['council_secretary', 'auditor'];
 
 export default dossierRoutes;
