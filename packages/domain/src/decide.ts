@@ -12,12 +12,14 @@ import {
   addWorkingDays,
   holidayCalendar,
   nationalUnits,
+  procedureRulesFor,
   ReferenceDataError,
   ruleSetAt,
   ruleSetById,
   RulesRecorder,
   VIETNAM_HOLIDAYS,
   type HolidayCalendar,
+  type ProvincialProcedureRules,
   type RuleSet,
   type UnitRegistry,
   vietnamDate,
@@ -50,6 +52,8 @@ export interface DecisionContext {
   units?: UnitRegistry | undefined;
   /** days off for working-day deadlines; defaults to the national calendar */
   holidays?: HolidayCalendar | undefined;
+  /** what provinces set for their own procedure (village council, announcers); defaults to the encoded ones */
+  provincialRules?: readonly ProvincialProcedureRules[] | undefined;
 }
 
 /** An event as decided, with the machine step before and after it. */
@@ -166,7 +170,7 @@ function decideOrThrow(
       return refuse('VALIDATION_FAILED', 'OpenDossier needs a dossierId', 'OpenDossier cần dossierId');
     const { kind } = command.body;
     const wf = workflowFor(kind, today);
-    const ruleSet = wf ? safeRuleSet(() => ruleSetAt(today)) : undefined;
+    const ruleSet = wf ? safely(() => ruleSetAt(today)) : undefined;
     if (!wf || !ruleSet) {
       return refuse(
         'NO_WORKFLOW_FOR_DATE',
@@ -177,7 +181,14 @@ function decideOrThrow(
     }
     const rec = new RulesRecorder();
     assertTierInProgramme(kind, today, rec);
-    const input = { ...base, ruleSet: rec.wrap(ruleSet, ruleSetName(ruleSet)) };
+    // The unit checks run on the machine below; a unit they refuse has no province, and the national rules apply.
+    const province = safely(() => scopeOf(command.body, units, today).provinceCode);
+    const procedure = procedureRulesFor(ruleSet.id, province, today, ctx.provincialRules);
+    const input = {
+      ...base,
+      ruleSet: rec.wrap(ruleSet, ruleSetName(ruleSet)),
+      procedure: rec.wrap(procedure, PROCEDURE),
+    };
     const [snapshot] = initialTransition(wf.machine, { dossier: null, definition: wf.definition });
     const to = step(wf, snapshot, null, type, body, input);
     const scope = scopeOf(command.body, units, today);
@@ -210,13 +221,20 @@ function decideOrThrow(
   const succession = successionFor(
     state,
     today,
-    safeRuleSet(() => ruleSetAt(today)),
+    safely(() => ruleSetAt(today)),
   );
   const rec = new RulesRecorder();
   const pinned = ruleSetById(state.ruleSet.id, state.ruleSet.version);
+  const procedure = procedureRulesFor(
+    state.ruleSet.id,
+    state.scope.provinceCode,
+    state.openedOn,
+    ctx.provincialRules,
+  );
   const input: DecisionInput = {
     ...base,
     ruleSet: rec.wrap(pinned, ruleSetName(pinned)),
+    procedure: rec.wrap(procedure, PROCEDURE),
     ...(succession ? { succession } : {}),
   };
   const snapshot = wf.machine.resolveState({
@@ -233,7 +251,7 @@ function decideOrThrow(
   // A decision lists the law the whole dossier stood on, so whoever signs sees which figures are defaults.
   const law = DECISIONS.has(type)
     ? {
-        provenance: decisionProvenance(state, rec, units),
+        provenance: decisionProvenance(state, rec, units, { [PROCEDURE]: procedure }),
         ...(state.procedureUnconfirmed ? { procedureUnconfirmed: state.procedureUnconfirmed } : {}),
       }
     : {};
@@ -248,6 +266,9 @@ function decideOrThrow(
   ];
 }
 
+/** The name the procedure parameters of the dossier's province are recorded under. */
+const PROCEDURE = 'procedure';
+
 /** The commands that decide a dossier: their events carry the provenance of the whole dossier. */
 const DECISIONS: ReadonlySet<string> = new Set(
   COMMAND_SPECS.map((c) => c.type).filter((t) => t.startsWith('Decide')),
@@ -261,7 +282,7 @@ function withLaw<E extends DomainEvent>(e: E, rulesRead: string[], extra: Record
 
 /** The reform rule that let a successor act is law the event stood on too. */
 function recordSuccession(rec: RulesRecorder, record: SuccessionRecord): void {
-  const inForce = safeRuleSet(() => ruleSetById(record.ruleSet.id, record.ruleSet.version));
+  const inForce = safely(() => ruleSetById(record.ruleSet.id, record.ruleSet.version));
   const s = inForce?.succession;
   if (!inForce || !s) return;
   const name = ruleSetName(inForce);
@@ -270,7 +291,8 @@ function recordSuccession(rec: RulesRecorder, record: SuccessionRecord): void {
   if (record.replacesUnit !== undefined) rec.record(`${name}:succession.mergedUnits`, s.mergedUnits);
 }
 
-function safeRuleSet(find: () => RuleSet): RuleSet | undefined {
+/** The reference datum `find` returns, or undefined where the reference data has none. */
+function safely<T = RuleSet>(find: () => T): T | undefined {
   try {
     return find();
   } catch (error) {
@@ -427,7 +449,7 @@ export function allowedCommands(state: DossierState, actor: DomainActor, now?: s
     succession = successionFor(
       state,
       today,
-      safeRuleSet(() => ruleSetAt(today)),
+      safely(() => ruleSetAt(today)),
     );
   }
   const commands = wf.definition.edges

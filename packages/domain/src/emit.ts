@@ -165,6 +165,12 @@ export function commandEvent(
       return event('RecognitionAnnounced', command.body);
     case 'WithdrawDossier':
       return event('DossierWithdrawn', command.body);
+    case 'PublishResults':
+      return event('ResultsPublished', {
+        ...command.body,
+        legalBasis: input.procedure.resultsPublication.legalBasis,
+        by,
+      });
     case 'RecordRevocationAssessment': {
       const { criteriaSetId, failingCriteria, totalCriteria } = command.body;
       const outcome = evaluateRevocation(rs, criteriaSetId, failingCriteria, totalCriteria);
@@ -221,6 +227,7 @@ export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, 'DeadlineSched
   RecognitionRefused: 'DecideRecognition',
   RecognitionAnnounced: 'AnnounceRecognition',
   DossierWithdrawn: 'WithdrawDossier',
+  ResultsPublished: 'PublishResults',
   RevocationAssessed: 'RecordRevocationAssessment',
   RecognitionRevoked: 'DecideRevocation',
   RecognitionKept: 'DecideRevocation',

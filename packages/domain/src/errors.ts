@@ -43,7 +43,10 @@ export type DomainErrorCode =
   | 'DEADLINE_NOT_OPEN'
   | 'DEADLINE_NOT_DUE'
   | 'EVENT_DATA_INVALID'
-  | 'TIER_NOT_IN_PROGRAMME';
+  | 'TIER_NOT_IN_PROGRAMME'
+  | 'VILLAGE_COUNCIL_REQUIRED'
+  | 'VILLAGE_COUNCIL_NOT_ENABLED'
+  | 'RESULTS_NOT_AVAILABLE';
 
 export type DomainErrorKind = 'forbidden' | 'conflict' | 'unprocessable';
 
@@ -89,6 +92,9 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   EVENT_DATA_INVALID: 'conflict',
   // The tier has no criteria in the programme in force (advanced or model from 15/02/2026).
   TIER_NOT_IN_PROGRAMME: 'unprocessable',
+  VILLAGE_COUNCIL_REQUIRED: 'conflict',
+  VILLAGE_COUNCIL_NOT_ENABLED: 'conflict',
+  RESULTS_NOT_AVAILABLE: 'conflict',
 };
 
 /**

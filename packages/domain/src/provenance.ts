@@ -70,6 +70,8 @@ export function decisionProvenance(
   state: DossierState,
   rec: RulesRecorder,
   units: UnitRegistry | undefined,
+  /** further rule data the decision read, by the name it was wrapped under (the province's procedure rules) */
+  more: Readonly<Record<string, object>> = {},
 ): Provenance[] {
   const current = new Map(rec.entries().map((e) => [e.rule, e]));
   const earlier = (state.rulesRead ?? []).filter((r) => !current.has(r));
@@ -77,6 +79,7 @@ export function decisionProvenance(
     ...Object.fromEntries(RULE_SETS.map((r) => [ruleSetName(r), r])),
     programme: Object.fromEntries(PROGRAMMES.map((p) => [p.id, p])),
     criteria: { [state.criteriaSetId]: criteriaBasisOf(state, units) },
+    ...more,
   };
   return [...current.values(), ...resolveRules(earlier, roots)].sort((a, b) =>
     a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0,

@@ -14,6 +14,7 @@ describe('allowedCommands', () => {
     ]);
     expect(allowedCommands(state, ACTORS.communeOfficial).sort()).toEqual([
       'AttachDocument',
+      'PublishResults',
       'WithdrawDossier',
     ]);
     expect(allowedCommands(state, ACTORS.auditor)).toEqual([]);
