@@ -12,3 +12,4 @@ export * from './sqlTamper.js';
 export * from './pdfText.js';
 export * from './journeyRecords.js';
 export * from './blobStoreContract.js';
+export * from './browser.js';

@@ -54,7 +54,7 @@ export async function sweepDeadlines(fastify: FastifyInstance): Promise<SweepRes
         correlationId: uuidV5(name),
         causationId: uuidV5(name),
       });
-      // A concurrent sweep appended the same events first: it counts them, not this one.
+      // A replayed answer means another sweep (same key, same event ids) appended it: not this sweep's doing.
       if (outcome.replayed) result.skipped += 1;
       else result.elapsed += 1;
     } catch (error) {
