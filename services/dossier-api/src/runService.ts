@@ -64,6 +64,11 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     sql: infra.sql,
     sqlSchema: infra.sqlSchema,
     readModelSchema: infra.readModelSchema,
+    blobs: infra.blobs,
+    documentLimits: {
+      maxFileBytes: config.DOCUMENT_MAX_FILE_BYTES,
+      maxDossierBytes: config.DOCUMENT_MAX_DOSSIER_BYTES,
+    },
     ...(projector ? { onAppended: (n: AppendedNotice) => projectAfterReply(n) } : {}),
     clock,
     verifyToken,
