@@ -397,22 +397,23 @@ async function upload(
       documentId: fieldValue(part.fields, 'documentId'),
       documentKind: fieldValue(part.fields, 'documentKind'),
     });
-  const refuseEarly = (problem: ProblemError): never => {
-    // Let the rest of the upload drain, so the client reads the answer instead of a reset connection.
-    part.file.resume();
-    throw problem;
-  };
+  const drain = () => drainStream(part.file);
+  let refusal: ProblemError | undefined;
   if (!fields.success)
-    refuseEarly(fileProblems.fieldsInvalid(fields.error.issues.map((i) => i.path).join(', ')));
-  if (!isSafeFileName(part.filename)) refuseEarly(fileProblems.fileNameInvalid());
-  if (room <= 0) refuseEarly(fileProblems.dossierFilesTooLarge(limits.maxDossierBytes));
+    refusal = fileProblems.fieldsInvalid(fields.error.issues.map((i) => i.path).join(', '));
+  else if (!isSafeFileName(part.filename)) refusal = fileProblems.fileNameInvalid();
+  else if (room <= 0) refusal = fileProblems.dossierFilesTooLarge(limits.maxDossierBytes);
+  if (refusal) {
+    await drain();
+    throw refusal;
+  }
   const { documentId, documentKind } = fields.data!;
 
   let staged: StagedBlob;
   try {
-    staged = await blobs.stage(part.file, { maxBytes: Math.min(limits.maxFileBytes, room) });
+    staged = await blobs.stage(readingToTheEnd(part.file), { maxBytes: Math.min(limits.maxFileBytes, room) });
   } catch (error) {
-    part.file.resume();
+    await drain();
     if (error instanceof BlobTooLargeError && error.maxBytes < limits.maxFileBytes)
       throw fileProblems.dossierFilesTooLarge(limits.maxDossierBytes);
     throw multipartProblem(error, limits.maxFileBytes);
@@ -456,6 +457,29 @@ async function upload(
         .delete(staged.hash)
         .catch((e: unknown) => request.log.error({ err: e }, 'orphan blob not removed'));
     throw error;
+  }
+}
+
+/**
+ * Reads the rest of a stream and drops it. A reply sent while the client is still sending can end in a reset
+ * connection, and the client would never read the refusal; the parser's size limit bounds what is read.
+ */
+async function drainStream(stream: Readable): Promise<void> {
+  try {
+    for await (const _ of stream) void _;
+  } catch {
+    // a truncated or oversized rest is dropped all the same
+  }
+}
+
+/** The upload as a source that, when the store stops reading early (a limit passed), still reads it to the end. */
+async function* readingToTheEnd(stream: Readable): AsyncGenerator<Uint8Array> {
+  let finished = false;
+  try {
+    for await (const chunk of stream.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
+    finished = true;
+  } finally {
+    if (!finished) await drainStream(stream);
   }
 }
 
