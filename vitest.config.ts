@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 const root = fileURLToPath(new URL('.', import.meta.url));
 const alias = [
   // Services are not packages: the ones imported by name are mapped explicitly, before the generic rules.
-  { find: /^@ntm\/(projector|dossier-api)$/, replacement: `${root}services/$1/src/index.ts` },
+  { find: /^@ntm\/(projector|dossier-api|web)$/, replacement: `${root}services/$1/src/index.ts` },
   { find: /^@ntm\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
   { find: /^@ntm\/([a-z0-9-]+)\/(.+)$/, replacement: `${root}packages/$1/src/$2.ts` },
 ];

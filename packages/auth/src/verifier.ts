@@ -17,8 +17,8 @@ export type KeySource = { jwksUrl: string } | { publicKey: string | KeyObject };
 
 export interface VerifierOptions {
   keys: KeySource;
-  /** required `iss` claim */
-  issuer: string;
+  /** required `iss` claim (one of these) */
+  issuer: string | string[];
   /** required `aud` claim */
   audience: string;
   /** clock used for `exp`/`nbf`; default the system clock */

@@ -261,6 +261,17 @@ export const AnnounceRecognitionBody = z
   .strictObject({ announcedOn: IsoDate, channel: ShortText.optional() })
   .describe('Announce the recognition (công bố)');
 export const WithdrawDossierBody = z.strictObject({ reason: LongText }).describe('Withdraw the dossier');
+export const PublishResultsBody = z
+  .strictObject({
+    subject: z
+      .enum(['poll', 'consultation'])
+      .describe("the satisfaction poll's results, or the summarised results of the public consultation"),
+    publishedOn: IsoDate,
+    channel: z.enum(['commune_office', 'village_hall', 'loudspeaker', 'web_portal']),
+  })
+  .describe(
+    'Record that the commune made poll or consultation results public (Law on Grassroots Democracy Art. 11(11))',
+  );
 
 export const RecordRevocationAssessmentBody = z
   .strictObject({
@@ -406,6 +417,13 @@ const SPECS = [
   spec('AnnounceRecognition', 'announcement', AnnounceRecognitionBody, 'Announce the recognition', 'Công bố'),
   spec('WithdrawDossier', 'withdraw', WithdrawDossierBody, 'Withdraw the dossier', 'Rút hồ sơ'),
   spec(
+    'PublishResults',
+    'results/publication',
+    PublishResultsBody,
+    'Publish poll or consultation results',
+    'Công khai kết quả lấy ý kiến',
+  ),
+  spec(
     'RecordRevocationAssessment',
     'revocation/assessment',
     RecordRevocationAssessmentBody,
@@ -476,6 +494,7 @@ export type RecordCouncilBallotBody = z.infer<typeof RecordCouncilBallotBody>;
 export type DecideRecognitionBody = z.infer<typeof DecideRecognitionBody>;
 export type AnnounceRecognitionBody = z.infer<typeof AnnounceRecognitionBody>;
 export type WithdrawDossierBody = z.infer<typeof WithdrawDossierBody>;
+export type PublishResultsBody = z.infer<typeof PublishResultsBody>;
 export type RecordRevocationAssessmentBody = z.infer<typeof RecordRevocationAssessmentBody>;
 export type DecideRevocationBody = z.infer<typeof DecideRevocationBody>;
 export type PublishRevocationBody = z.infer<typeof PublishRevocationBody>;

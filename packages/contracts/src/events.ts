@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 import * as C from './commands.js';
-import { CriterionCode, DossierKindSchema, IsoDate, ShortText, TierSchema, UnitCode } from './primitives.js';
+import {
+  CriterionCode,
+  DossierKindSchema,
+  IsoDate,
+  LongText,
+  ShortText,
+  TierSchema,
+  UnitCode,
+} from './primitives.js';
 
 const By = z
   .object({ id: ShortText, role: ShortText, onBehalfOf: ShortText.optional() })
@@ -137,6 +145,10 @@ export const EVENT_SCHEMAS = {
   RecognitionRefused: { schemaVersion: 1, schema: z.object({ ...shapeOf(C.DecideRecognitionBody), by: By }) },
   RecognitionAnnounced: { schemaVersion: 1, schema: z.object(shapeOf(C.AnnounceRecognitionBody)) },
   DossierWithdrawn: { schemaVersion: 1, schema: z.object(shapeOf(C.WithdrawDossierBody)) },
+  ResultsPublished: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.PublishResultsBody), legalBasis: LongText, by: By }),
+  },
   RevocationAssessed: {
     schemaVersion: 1,
     schema: z.object({

@@ -12,11 +12,13 @@ import {
   addWorkingDays,
   holidayCalendar,
   nationalUnits,
+  procedureRulesFor,
   ReferenceDataError,
   ruleSetAt,
   ruleSetById,
   VIETNAM_HOLIDAYS,
   type HolidayCalendar,
+  type ProvincialProcedureRules,
   type RuleSet,
   type UnitRegistry,
   vietnamDate,
@@ -25,7 +27,8 @@ import { firstFailure } from './workflows/checks.js';
 import { candidatesOf, type EdgeMeta } from './workflows/machine.js';
 import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows/registry.js';
 import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
-import { commandEvent, event, openedEvent, type CheckedCommand } from './emit.js';
+import { commandEvent, event, openedEvent, scopeOf, type CheckedCommand } from './emit.js';
+import { assertTierInProgramme } from './programme.js';
 import {
   actingRole,
   mergedUnitSuccession,
@@ -47,6 +50,8 @@ export interface DecisionContext {
   units?: UnitRegistry | undefined;
   /** days off for working-day deadlines; defaults to the national calendar */
   holidays?: HolidayCalendar | undefined;
+  /** what provinces set for their own procedure (village council, announcers); defaults to the encoded ones */
+  provincialRules?: readonly ProvincialProcedureRules[] | undefined;
 }
 
 /** An event as decided, with the machine step before and after it. */
@@ -163,7 +168,7 @@ function decideOrThrow(
       return refuse('VALIDATION_FAILED', 'OpenDossier needs a dossierId', 'OpenDossier cần dossierId');
     const { kind } = command.body;
     const wf = workflowFor(kind, today);
-    const ruleSet = wf ? safeRuleSet(() => ruleSetAt(today)) : undefined;
+    const ruleSet = wf ? safely(() => ruleSetAt(today)) : undefined;
     if (!wf || !ruleSet) {
       return refuse(
         'NO_WORKFLOW_FOR_DATE',
@@ -172,7 +177,11 @@ function decideOrThrow(
         { kind, date: today },
       );
     }
-    const input = { ...base, ruleSet };
+    assertTierInProgramme(kind, today);
+    // The unit checks run on the machine below; a unit they refuse has no province, and the national rules apply.
+    const province = safely(() => scopeOf(command.body, units, today).provinceCode);
+    const procedure = procedureRulesFor(ruleSet.id, province, today, ctx.provincialRules);
+    const input = { ...base, ruleSet, procedure };
     const [snapshot] = initialTransition(wf.machine, { dossier: null, definition: wf.definition });
     const to = step(wf, snapshot, null, type, body, input);
     return [{ ...openedEvent(dossierId, command.body, input, wf), fromState: 'draft', toState: to.to }];
@@ -194,11 +203,17 @@ function decideOrThrow(
   const succession = successionFor(
     state,
     today,
-    safeRuleSet(() => ruleSetAt(today)),
+    safely(() => ruleSetAt(today)),
   );
   const input: DecisionInput = {
     ...base,
     ruleSet: ruleSetById(state.ruleSet.id, state.ruleSet.version),
+    procedure: procedureRulesFor(
+      state.ruleSet.id,
+      state.scope.provinceCode,
+      state.openedOn,
+      ctx.provincialRules,
+    ),
     ...(succession ? { succession } : {}),
   };
   const snapshot = wf.machine.resolveState({
@@ -219,7 +234,8 @@ function decideOrThrow(
   ];
 }
 
-function safeRuleSet(find: () => RuleSet): RuleSet | undefined {
+/** The reference datum `find` returns, or undefined where the reference data has none. */
+function safely<T = RuleSet>(find: () => T): T | undefined {
   try {
     return find();
   } catch (error) {
@@ -376,7 +392,7 @@ export function allowedCommands(state: DossierState, actor: DomainActor, now?: s
     succession = successionFor(
       state,
       today,
-      safeRuleSet(() => ruleSetAt(today)),
+      safely(() => ruleSetAt(today)),
     );
   }
   const commands = wf.definition.edges

@@ -12,7 +12,8 @@ import {
 } from '@ntm/contracts';
 import type { DomainEvent, DossierScope, Tier } from './model.js';
 import type { DossierState } from './state.js';
-import { addCalendarDays, criteriaSetFor, evaluateRevocation, type UnitRegistry } from './reference/index.js';
+import { addCalendarDays, evaluateRevocation, type UnitRegistry } from './reference/index.js';
+import { openingCriteria } from './programme.js';
 import type { DecisionInput } from './workflows/types.js';
 import type { RegisteredWorkflow } from './workflows/registry.js';
 
@@ -29,9 +30,8 @@ const byOf = (input: DecisionInput) => ({
   ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf.id } : {}),
 });
 
-const TIER_KIND = { ntm: 'COMMUNE_NTM', advanced: 'COMMUNE_ADVANCED', model: 'COMMUNE_MODEL' } as const;
-
-function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): DossierScope {
+/** Where a dossier opened with `body` on `today` sits in the administrative tree. */
+export function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): DossierScope {
   const communeCode = body.kind === 'VILLAGE_NTM' ? (body.communeCode ?? '') : body.unitCode;
   const district = units.districtOf(communeCode, today);
   return {
@@ -49,9 +49,8 @@ export function openedEvent(
   input: DecisionInput & { units: UnitRegistry },
   wf: RegisteredWorkflow,
 ): DomainEvent {
-  const criteriaKind =
-    body.kind === 'REVOCATION' && body.targetRecognition ? TIER_KIND[body.targetRecognition.tier] : body.kind;
-  const set = criteriaSetFor(criteriaKind, input.today);
+  const scope = scopeOf(body, input.units, input.today);
+  const { set } = openingCriteria(body, input.today, scope, input.units);
   const tier: Tier | undefined =
     wf.definition.tier ?? (body.kind === 'REVOCATION' ? body.targetRecognition?.tier : undefined);
   return event('DossierOpened', {
@@ -62,7 +61,7 @@ export function openedEvent(
     criteriaSetId: set.id,
     criteriaCodes: set.criteria.map((c) => c.code),
     ...(tier ? { tier } : {}),
-    scope: scopeOf(body, input.units, input.today),
+    scope,
     year: body.year,
     openedOn: input.today,
     by: byOf(input),
@@ -168,6 +167,12 @@ export function commandEvent(
       return event('RecognitionAnnounced', command.body);
     case 'WithdrawDossier':
       return event('DossierWithdrawn', command.body);
+    case 'PublishResults':
+      return event('ResultsPublished', {
+        ...command.body,
+        legalBasis: input.procedure.resultsPublication.legalBasis,
+        by,
+      });
     case 'RecordRevocationAssessment': {
       const { criteriaSetId, failingCriteria, totalCriteria } = command.body;
       const outcome = evaluateRevocation(rs, criteriaSetId, failingCriteria, totalCriteria);
@@ -225,6 +230,7 @@ export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, 'DeadlineSched
   RecognitionRefused: 'DecideRecognition',
   RecognitionAnnounced: 'AnnounceRecognition',
   DossierWithdrawn: 'WithdrawDossier',
+  ResultsPublished: 'PublishResults',
   RevocationAssessed: 'RecordRevocationAssessment',
   RecognitionRevoked: 'DecideRevocation',
   RecognitionKept: 'DecideRevocation',

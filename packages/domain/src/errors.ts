@@ -43,7 +43,11 @@ export type DomainErrorCode =
   | 'CALENDAR_MISSING_YEAR'
   | 'DEADLINE_NOT_OPEN'
   | 'DEADLINE_NOT_DUE'
-  | 'EVENT_DATA_INVALID';
+  | 'EVENT_DATA_INVALID'
+  | 'TIER_NOT_IN_PROGRAMME'
+  | 'VILLAGE_COUNCIL_REQUIRED'
+  | 'VILLAGE_COUNCIL_NOT_ENABLED'
+  | 'RESULTS_NOT_AVAILABLE';
 
 export type DomainErrorKind = 'forbidden' | 'conflict' | 'unprocessable';
 
@@ -88,6 +92,11 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   DEADLINE_NOT_DUE: 'conflict',
   // The dossier's own record cannot be read: no command can be decided on it until it is repaired.
   EVENT_DATA_INVALID: 'conflict',
+  // The tier has no criteria in the programme in force (advanced or model from 15/02/2026).
+  TIER_NOT_IN_PROGRAMME: 'unprocessable',
+  VILLAGE_COUNCIL_REQUIRED: 'conflict',
+  VILLAGE_COUNCIL_NOT_ENABLED: 'conflict',
+  RESULTS_NOT_AVAILABLE: 'conflict',
 };
 
 /**

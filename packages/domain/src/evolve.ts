@@ -271,6 +271,10 @@ function apply(s: DossierState, e: TypedEvent): DossierState {
       return { ...s, announcedOn: e.data.announcedOn };
     case 'RevocationPublished':
       return { ...s, announcedOn: e.data.publishedOn };
+    case 'ResultsPublished': {
+      const { subject, publishedOn, channel } = e.data;
+      return { ...s, publications: [...(s.publications ?? []), { subject, publishedOn, channel }] };
+    }
     case 'DossierWithdrawn':
       return { ...s, withdrawal: { reason: e.data.reason }, deadlines: [] };
     case 'RevocationAssessed': {

@@ -113,6 +113,8 @@ export interface DossierState {
     | { outcome: string; decisionNo: string; decidedOn: string; by: string; tier?: Tier | undefined }
     | undefined;
   announcedOn?: string | undefined;
+  /** poll and consultation results made public (Law on Grassroots Democracy Art. 11(11)) */
+  publications?: { subject: 'poll' | 'consultation'; publishedOn: string; channel: string }[];
   withdrawal?: { reason: string } | undefined;
   returns: {
     dossierVersion: number;

@@ -54,12 +54,12 @@ describe('evolveView', () => {
       }),
     ]);
     expect(view.deadlines.map((d) => d.state)).toEqual(['met']);
-    // Recognised, not yet announced: the announcement is the province's to make.
+    // Recognised, not yet announced: under the 2022 procedure the district announces (law-findings §1.10).
     expect(
       nextActors(view)
         .filter((e) => e.from === null)
         .map((e) => e.role),
-    ).toEqual(['provincial_appraiser', 'provincial_chairman']);
+    ).toEqual(['district_chairman']);
   });
 
   it('a revocation removes the recognition', () => {

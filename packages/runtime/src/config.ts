@@ -98,9 +98,67 @@ const ConfigSchema = z
     DOCUMENT_MAX_FILE_BYTES: int(1, Number.MAX_SAFE_INTEGER, 50 * 1024 * 1024),
     /** largest total of all file versions of one dossier, in bytes (default 500 MiB) */
     DOCUMENT_MAX_DOSSIER_BYTES: int(1, Number.MAX_SAFE_INTEGER, 500 * 1024 * 1024),
+    /**
+     * who signs generated decisions (ADR 0017): `dev` a development CA and key generated once under DATA_DIR/keys,
+     * `remote` an HTTP signing service (SIGNER_REMOTE_URL, SIGNER_REMOTE_TOKEN), `none` documents stay unsigned
+     */
+    SIGNER: z.enum(['dev', 'remote', 'none']).default('dev'),
+    SIGNER_REMOTE_URL: z.url().optional(),
+    /** the bearer credential of the remote signing service; never logged */
+    SIGNER_REMOTE_TOKEN: optional,
+    SIGNER_REMOTE_TIMEOUT_MS: int(100, 120_000, 10_000),
+    /** PEM file of the certificates signatures must chain to (the Government Cipher Committee's CAs in production) */
+    SIGNER_TRUST_ANCHORS: optional,
+    /**
+     * the audit signing key (Ed25519, signs audit bundles and log checkpoints): a private JWK with its `kid`, as
+     * JSON text or in a file (not both), with the instant it started signing; without them a local key ring is
+     * generated under DATA_DIR/audit-keys (the embedded default)
+     */
+    AUDIT_SIGNING_KEY: optional,
+    AUDIT_SIGNING_KEY_FILE: optional,
+    AUDIT_SIGNING_KEY_VALID_FROM: z.iso.datetime({ offset: true }).optional(),
+    /** older public keys to keep publishing after a rotation (a PublishedKeys JSON file) */
+    AUDIT_PUBLISHED_KEYS_FILE: optional,
+    /** the local key ring rotates its key after this many days (0: never); old keys stay published */
+    AUDIT_KEY_ROTATE_DAYS: int(0, 3650, 365),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** web app: the address its users reach (OIDC redirect and the embedded issuer); default http://localhost:PORT */
+    PUBLIC_URL: z.url().optional(),
+    /** web app: signs the session cookie; at least 32 characters. Unset: a random one per process (embedded) */
+    SESSION_SECRET: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(z.string().min(32, 'at least 32 characters').optional())
+      .optional(),
+    /** web app: an external OpenID Connect provider (all three, or none for the embedded provider) */
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: optional,
+    OIDC_CLIENT_SECRET: optional,
+    /** web app: the ID token claims that carry the engine's role and unit code */
+    OIDC_ROLE_CLAIM: z.string().trim().min(1).default('role'),
+    OIDC_UNIT_CLAIM: z.string().trim().min(1).default('unit'),
   })
   .superRefine((c, ctx) => {
+    if (c.SIGNER === 'remote') {
+      for (const name of ['SIGNER_REMOTE_URL', 'SIGNER_REMOTE_TOKEN', 'SIGNER_TRUST_ANCHORS'] as const) {
+        if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required with SIGNER=remote' });
+      }
+    }
+    if (c.AUDIT_SIGNING_KEY && c.AUDIT_SIGNING_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SIGNING_KEY'],
+        message: 'set AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE, not both',
+      });
+    }
+    if ((c.AUDIT_SIGNING_KEY || c.AUDIT_SIGNING_KEY_FILE) && !c.AUDIT_SIGNING_KEY_VALID_FROM) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_SIGNING_KEY_VALID_FROM'],
+        message: 'required with an external audit signing key',
+      });
+    }
     if (c.JWKS_URL && c.JWT_PUBLIC_KEY) {
       ctx.addIssue({
         code: 'custom',
@@ -123,6 +181,21 @@ const ConfigSchema = z
         code: 'custom',
         path: ['JWT_ISSUER'],
         message: 'JWT_ISSUER and JWT_AUDIENCE are required with external keys',
+      });
+    }
+    if (c.OIDC_ISSUER && !(c.OIDC_CLIENT_ID && c.OIDC_CLIENT_SECRET)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OIDC_ISSUER'],
+        message: 'OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are required with OIDC_ISSUER',
+      });
+    }
+    if (c.OIDC_ISSUER && !(c.JWKS_URL || c.JWT_PUBLIC_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OIDC_ISSUER'],
+        message:
+          'an external OIDC provider needs JWKS_URL (its keys) so that the API accepts its access tokens',
       });
     }
   });

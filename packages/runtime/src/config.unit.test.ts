@@ -74,4 +74,19 @@ describe('loadConfig', () => {
     const config = loadConfig({ REDIS_URL: 'redis://r:6379', DATABASE_URL: 'postgres://db/x' });
     expect(requireProjectorSettings(config)).toBe(config);
   });
+
+  it('signs with the development key by default; a remote signer needs its URL, token and trust anchors', () => {
+    expect(loadConfig({}).SIGNER).toBe('dev');
+    const remote = {
+      SIGNER: 'remote',
+      SIGNER_REMOTE_URL: 'https://ky-so.example.vn/api',
+      SIGNER_REMOTE_TOKEN: 't',
+      SIGNER_TRUST_ANCHORS: '/etc/ntm/anchors.pem',
+    };
+    expect(loadConfig(remote)).toMatchObject({ SIGNER: 'remote', SIGNER_REMOTE_TIMEOUT_MS: 10_000 });
+    for (const missing of ['SIGNER_REMOTE_URL', 'SIGNER_REMOTE_TOKEN', 'SIGNER_TRUST_ANCHORS']) {
+      expect(() => loadConfig({ ...remote, [missing]: '' }), missing).toThrow(missing);
+    }
+    expect(() => loadConfig({ SIGNER: 'usb' })).toThrow(ConfigError);
+  });
 });

@@ -4,3 +4,4 @@ export * from './wakeUps.js';
 export * from './projectionLag.js';
 export * from './operationsProblem.js';
 export * from './operationsRoutes.js';
+export * from './auditKeys.js';

@@ -131,7 +131,11 @@ export function openBlobStore(config: Config): BlobStore {
 }
 
 /** Token verification as configured: JWKS URL, a public key, or the local development key pair. */
-export async function openVerifier(config: Config): Promise<{ verifyToken: TokenVerifier; local: boolean }> {
+export async function openVerifier(
+  config: Config,
+  /** more issuers that sign with the local key pair (the web app's embedded OIDC provider); local mode only */
+  localIssuers: string[] = [],
+): Promise<{ verifyToken: TokenVerifier; local: boolean }> {
   if (config.JWKS_URL || config.JWT_PUBLIC_KEY) {
     const keys = config.JWKS_URL ? { jwksUrl: config.JWKS_URL } : { publicKey: config.JWT_PUBLIC_KEY! };
     return {
@@ -143,7 +147,7 @@ export async function openVerifier(config: Config): Promise<{ verifyToken: Token
   return {
     verifyToken: createTokenVerifier({
       keys: { publicKey: pair.publicKey },
-      issuer: config.JWT_ISSUER ?? LOCAL_ISSUER,
+      issuer: [config.JWT_ISSUER ?? LOCAL_ISSUER, ...localIssuers],
       audience: config.JWT_AUDIENCE ?? LOCAL_AUDIENCE,
     }),
     local: true,

@@ -16,6 +16,8 @@ if (!entry) {
   console.error('usage: node run-ts.mjs <file.ts>');
   process.exit(2);
 }
+// The entry sees the arguments as if Node had run it directly: process.argv = [node, entry, ...its arguments].
+process.argv.splice(1, 2, entry);
 const server = await createServer({
   configFile: fileURLToPath(new URL('../../../vitest.config.ts', import.meta.url)),
   logLevel: 'silent',

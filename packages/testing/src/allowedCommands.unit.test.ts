@@ -16,6 +16,7 @@ describe('allowedCommands', () => {
     expect(allowedCommands(state, ACTORS.communeOfficial).sort()).toEqual([
       'AttachDocument',
       'AttachDocumentFile',
+      'PublishResults',
       'WithdrawDossier',
     ]);
     expect(allowedCommands(state, ACTORS.auditor)).toEqual([]);

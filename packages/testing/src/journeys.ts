@@ -5,7 +5,7 @@
  */
 export type { Journey, JourneyStep } from './journeys/journey.js';
 export { communeJourney } from './journeys/communeJourney.js';
-export { villageJourney } from './journeys/villageJourney.js';
+export { villageCouncilOn, villageJourney } from './journeys/villageJourney.js';
 export { revocationJourney } from './journeys/revocationJourney.js';
 export { postMergerJourney } from './journeys/postMergerJourney.js';
 export { allJourneys } from './journeys/allJourneys.js';

@@ -89,6 +89,8 @@ function canned(edge: Edge, state: DossierState): Record<string, unknown> {
       };
     case 'ElapseDeadline':
       return { deadlineId: state.deadlines[0]?.deadlineId };
+    case 'PublishResults':
+      return { subject: 'consultation', publishedOn: state.openedOn, channel: 'commune_office' };
     case 'DecideAcknowledgement':
       return { outcome: 'refuse', decisionNo: '9/QĐ', decidedOn: state.openedOn };
     default:

@@ -10,7 +10,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { allowedCommands, replay, ROLES, type DomainActor, type Role } from '@ntm/domain';
 import { dossierStreamId } from '@ntm/event-store';
 import { can, LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
-import { communeJourney, TAN_LAP, THAI_NGUYEN } from '@ntm/testing';
+import { communeJourney, QUANG_BACH, TAN_LAP, THAI_NGUYEN } from '@ntm/testing';
 import { sendCommand } from '@ntm/testing';
 import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
@@ -215,12 +215,15 @@ describe('reform cut-over: a 2022 dossier awaiting district verification on 01/0
     // The rest of the procedure belongs to Thái Nguyên, which Bắc Kạn merged into: its appraiser, council and
     // chairman take the province's steps, and another province (20) is refused at every one of them.
     etag = lawful.etag!;
+    // The district's announcement goes to the commune Tân Lập merged into (succession of district_chairman).
     const asThaiNguyen = (actor: DomainActor): DomainActor =>
       actor.role === 'district_verifier'
         ? { id: actor.id, role: 'provincial_appraiser', unit: THAI_NGUYEN }
-        : actor.unit === '06'
-          ? { ...actor, unit: THAI_NGUYEN }
-          : actor;
+        : actor.role === 'district_chairman'
+          ? { id: actor.id, role: 'commune_chairman', unit: QUANG_BACH }
+          : actor.unit === '06'
+            ? { ...actor, unit: THAI_NGUYEN }
+            : actor;
     for (const step of journey.steps.slice(verification + 1)) {
       const thaiNguyen = asThaiNguyen(step.ctx.actor);
       if (thaiNguyen.unit === THAI_NGUYEN) {
@@ -253,6 +256,9 @@ describe('reform cut-over: a 2022 dossier awaiting district verification on 01/0
     const history = await t.store.readStream(dossierStreamId(dossierId!));
     expect(history.find((e) => e.type === 'AppraisalRecorded')?.data).toMatchObject({
       succession: { replacesUnit: '06', role: 'provincial_appraiser', unitCode: THAI_NGUYEN },
+    });
+    expect(history.find((e) => e.type === 'RecognitionAnnounced')?.data).toMatchObject({
+      succession: { replaces: 'district_chairman', role: 'commune_chairman', unitCode: QUANG_BACH },
     });
   });
 });

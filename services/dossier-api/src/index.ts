@@ -2,6 +2,10 @@
  * The service's composition, for programs that run it with their own clock or settings (the API benchmark in
  * test/bench runs it with a fixed clock). `server.ts` is the entry point that runs it as deployed.
  */
-export { runService } from './runService.js';
+export { runService, type ServiceExtension } from './runService.js';
+export { demoUsers, type DemoUser } from './demoUsers.js';
+export { startBanner } from './startBanner.js';
 export { loadConfig, ConfigError, type Config } from '@ntm/runtime';
 export { FixedClock, systemClock, type Clock } from './clock.js';
+export { createServer, type ServerOptions } from './app.js';
+export { InlineLag } from './inlineLag.js';

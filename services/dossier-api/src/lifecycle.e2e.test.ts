@@ -64,7 +64,8 @@ describe('commune NTM over HTTP', () => {
     expect(events.find((e) => e.type === 'DossierVerified' || e.toState === 'verified')?.actor.role).toBe(
       'district_verifier',
     );
-    expect(events.at(-1)).toMatchObject({ toState: 'announced', actor: { role: 'provincial_chairman' } });
+    // Công bố under the 2022 procedure is the district's (law-findings §1.10).
+    expect(events.at(-1)).toMatchObject({ toState: 'announced', actor: { role: 'district_chairman' } });
 
     expect((await get(`/dossiers/${dossierId}/verify`, auditor)).body).toMatchObject({ ok: true });
     const submittedAt = events.findIndex((e) => e.toState === 'submitted');

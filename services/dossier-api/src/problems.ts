@@ -153,6 +153,11 @@ export const problems = {
       vi: 'Kho sự kiện tạm thời không trả lời',
       en: 'The event store is not answering',
     }),
+  auditKeysUnavailable: () =>
+    new ProblemError(503, 'AUDIT_KEYS_UNAVAILABLE', {
+      vi: 'Khóa ký hồ sơ kiểm toán chưa được cấu hình',
+      en: 'No audit signing key is configured',
+    }),
 } as const;
 
 const STATUS_OF_KIND: Record<DomainError['kind'], number> = {

@@ -8,6 +8,7 @@ import { vietnamDate } from '@ntm/domain';
 import { createInlineProjector } from '@ntm/projections';
 import {
   measureLag,
+  openAuditSigner,
   openInfrastructure,
   openVerifier,
   openWakeUpQueues,
@@ -20,9 +21,27 @@ import { startBanner } from './startBanner.js';
 import type { AppendedNotice } from './plugins/infrastructure.js';
 import { InlineLag } from './inlineLag.js';
 
+/**
+ * What another service adds to the same server and process (the web app): its routes, the token issuers the API
+ * accepts besides its own local one, and its lines of the start banner.
+ */
+export interface ServiceExtension {
+  /** more issuers signing with the local development key (the embedded OIDC provider); local mode only */
+  localIssuers?(base: string): string[];
+  /** registers its plugins on the server before it is ready */
+  register(server: FastifyInstance, context: { base: string; local: boolean }): Promise<void>;
+  /** replaces the API's start banner */
+  banner?(context: { base: string; storeMode: string; local: boolean; today: string }): string;
+}
+
 /** Starts the service and returns the listening server; the process exits after a shutdown signal. */
-export async function runService(config: Config, clock: Clock): Promise<FastifyInstance> {
-  const { verifyToken, local } = await openVerifier(config);
+export async function runService(
+  config: Config,
+  clock: Clock,
+  extension?: ServiceExtension,
+): Promise<FastifyInstance> {
+  const base = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
+  const { verifyToken, local } = await openVerifier(config, extension?.localIssuers?.(base) ?? []);
   // Connections lost before the server (and its logger) exists go to stderr; the pools reconnect either way.
   let connectionLost = (err: Error) =>
     console.warn(`database connection lost (reconnecting): ${err.message}`);
@@ -71,6 +90,7 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
     },
     ...(projector ? { onAppended: (n: AppendedNotice) => projectAfterReply(n) } : {}),
     clock,
+    auditSigner: await openAuditSigner(config),
     verifyToken,
     corsOrigins: config.CORS_ORIGINS,
     rateLimitMax: config.RATE_LIMIT_MAX,
@@ -90,10 +110,14 @@ export async function runService(config: Config, clock: Clock): Promise<FastifyI
         },
   });
   connectionLost = (err) => server.log.warn({ err }, 'database connection lost (reconnecting)');
+  await extension?.register(server, { base, local });
   await server.ready();
 
-  const base = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
-  process.stdout.write(startBanner(base, infra.mode, local, vietnamDate(clock.now().toISOString())));
+  const today = vietnamDate(clock.now().toISOString());
+  process.stdout.write(
+    extension?.banner?.({ base, storeMode: infra.mode, local, today }) ??
+      startBanner(base, infra.mode, local, today),
+  );
   await server.listen({ port: config.PORT, host: config.HOST });
 
   let closing = false;

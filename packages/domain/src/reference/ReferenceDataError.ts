@@ -11,6 +11,8 @@ export type ReferenceDataErrorCode =
   | 'SEED_INVALID'
   | 'RULE_SET_NOT_FOUND'
   | 'CRITERIA_SET_NOT_FOUND'
+  /** no national target programme is in force on the date (before 2021) */
+  | 'PROGRAMME_NOT_FOUND'
   | 'UNKNOWN_INDICATOR';
 
 /** Bad input to a reference-data function. Thrown before anything is computed, so nothing half-done escapes. */

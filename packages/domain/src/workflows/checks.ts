@@ -438,6 +438,45 @@ const CHECKS = {
           { required },
         );
   },
+  villageCouncilEnabled: ({ input }) => {
+    const rule = input.procedure.villageCouncil;
+    return rule.value
+      ? null
+      : new DomainError(
+          'VILLAGE_COUNCIL_NOT_ENABLED',
+          `village dossiers go before no appraisal council under ${input.ruleSet.id} in this province (${rule.legalBasis})`,
+          `hồ sơ thôn không qua hội đồng thẩm định theo ${input.ruleSet.id} tại tỉnh này (${rule.legalBasis})`,
+          { villageCouncil: rule },
+        );
+  },
+  villageCouncilNotRequired: ({ input }) => {
+    const rule = input.procedure.villageCouncil;
+    return rule.value
+      ? new DomainError(
+          'VILLAGE_COUNCIL_REQUIRED',
+          `the province's rules put village dossiers before an appraisal council first (${rule.legalBasis}); record its ballot`,
+          `theo quy định của tỉnh, hồ sơ thôn phải qua hội đồng thẩm định trước (${rule.legalBasis})`,
+          { villageCouncil: rule },
+        )
+      : null;
+  },
+  resultsAvailable: ({ dossier, body }) => {
+    const d = must(dossier);
+    const available =
+      body.subject === 'poll' ? d.poll.report !== undefined : d.notice?.closedOn !== undefined;
+    return available
+      ? null
+      : new DomainError(
+          'RESULTS_NOT_AVAILABLE',
+          body.subject === 'poll'
+            ? 'the poll results exist once the Front has issued its poll report'
+            : 'the consultation results exist once the public notice is closed',
+          body.subject === 'poll'
+            ? 'chỉ công khai kết quả lấy ý kiến sau khi Mặt trận ban hành báo cáo'
+            : 'chỉ công khai kết quả góp ý sau khi kết thúc niêm yết',
+          { subject: body.subject },
+        );
+  },
   outcomeRecognise: decisionOutcome('recognise', 'công nhận'),
   outcomeRefuse: decisionOutcome('refuse', 'không công nhận'),
   outcomeRevoke: decisionOutcome('revoke', 'thu hồi'),

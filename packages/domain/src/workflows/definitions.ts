@@ -6,6 +6,7 @@
  */
 import type { CommandType } from '@ntm/contracts';
 import type { DossierKind, Role, Tier } from '../model.js';
+import { procedureRulesFor, type ProcedureRules } from '../reference/index.js';
 import type { CheckName } from './checks.js';
 import type { DeadlineStep, Edge, WorkflowDefinition } from './types.js';
 
@@ -49,6 +50,22 @@ const FRONT: readonly Role[] = ['front_officer'];
 const APPRAISER: readonly Role[] = ['provincial_appraiser'];
 const CHAIRMAN: readonly Role[] = ['provincial_chairman'];
 const SECRETARY: readonly Role[] = ['council_secretary'];
+
+/**
+ * The procedure parameters each workflow version runs with: v1 is pinned with QĐ 18's rule sets (both say the
+ * same on these), v2 with the two-tier one. A test holds every rule set to its workflow's edges.
+ */
+const PROCEDURE: Record<1 | 2, ProcedureRules> = {
+  1: procedureRulesFor('qd18-2022'),
+  2: procedureRulesFor('two-tier-2025'),
+};
+
+/**
+ * Công khai kết quả: once consultation (or poll) results exist, and while the dossier is still with the side that
+ * consulted, it records making them public.
+ */
+const publishResults = (states: readonly string[], roles: readonly Role[]): Edge[] =>
+  e(states, 'PublishResults', null, roles, ['resultsAvailable']);
 
 /** Public notice and its comments, the same in every workflow that consults. */
 function consultation(before: string, roles: readonly Role[]): Edge[] {
@@ -173,8 +190,8 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
     title: `${TIER_TITLE[tier]} v${version}`,
     description:
       version === 1
-        ? 'QĐ 18/2022 procedure: the district verifies (thẩm tra) and forwards to the province, which appraises (thẩm định); the council votes; the provincial chairman decides. Once the districts are abolished (the `succession` of the rule set in force), a dossier still at a district step has it performed by the successor role for the successor unit.'
-        : 'Two-tier procedure from 01/07/2025: no district; the province reviews the dossier, verifying and then appraising it; the council votes; the provincial chairman decides.',
+        ? 'QĐ 18/2022 procedure: the district verifies (thẩm tra) and forwards to the province, which appraises (thẩm định); the council votes; the provincial chairman decides; the district announces (công bố). Once the districts are abolished (the `succession` of the rule set in force), a dossier still at a district step has it performed by the successor role for the successor unit.'
+        : 'Two-tier procedure from 01/07/2025: no district; the province reviews the dossier, verifying and then appraising it; the council votes; the provincial chairman decides and the province announces (unconfirmed).',
     checklist: COMMUNE_CHECKLIST,
     finalStates: ['announced', 'refused', 'withdrawn'],
     edges: withDeadlineWatch([
@@ -205,7 +222,10 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
         'verification',
       ),
       ...council('DecideRecognition', 'outcomeRecognise', 'outcomeRefuse', 'recognised', 'refused', CHAIRMAN),
-      ...e('recognised', 'AnnounceRecognition', 'announced', [...CHAIRMAN, ...APPRAISER]),
+      // Công bố: the district before the reform, by rule parameter (law-findings §1.10).
+      ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.commune.value),
+      // While the commune still holds the dossier; the Front's poll report is itself public.
+      ...publishResults(['noticeClosed', 'pollReported', 'meetingHeld', 'returned'], COMMUNE),
       ...e(
         [...open, 'submitted', 'verified', 'forwarded', 'appraised', 'councilNotApproved'].filter(
           (s) => version === 1 || s !== 'forwarded',
@@ -216,6 +236,23 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
       ),
     ]),
   };
+}
+
+/**
+ * Hội đồng thẩm định cấp thôn — where the province's rules switch it on (`villageCouncil`, TT 55/2023 budgets one),
+ * the council votes on a submitted village dossier before the decision; elsewhere recording a ballot is refused.
+ */
+function villageCouncil(decider: readonly Role[]): Edge[] {
+  const ballot: CheckName[] = ['villageCouncilEnabled', 'notPreparer', 'noPreparerVoting', 'councilQuorum'];
+  const decide = (outcome: CheckName): CheckName[] => ['notPreparer', 'competentDecider', outcome];
+  return [
+    ...e('submitted', 'RecordCouncilBallot', 'councilApproved', SECRETARY, [...ballot, 'councilApproves']),
+    ...e('submitted', 'RecordCouncilBallot', 'councilNotApproved', SECRETARY, ballot),
+    ...e('councilApproved', 'DecideRecognition', 'recognised', decider, decide('outcomeRecognise')),
+    ...e('councilApproved', 'DecideRecognition', 'refused', decider, decide('outcomeRefuse')),
+    ...e('councilNotApproved', 'DecideRecognition', 'refused', decider, decide('outcomeRefuse')),
+    ...e('councilNotApproved', 'ReturnDossier', 'returned', decider, ['notPreparer']),
+  ];
 }
 
 /**
@@ -234,8 +271,8 @@ export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
     title: `Village NTM v${version}`,
     description:
       version === 1
-        ? 'Procedure 1.007200: the village self-assesses, the commune posts a loudspeaker notice, its steering committee votes and submits to the district, whose chairman decides. Once the districts are abolished (the `succession` of the rule set in force), a dossier still waiting is returned or decided by the successor role for the successor commune.'
-        : 'After 01/07/2025 no district exists: the commune chairman decides (rule parameter, to be confirmed against the province’s rules).',
+        ? 'Modelled on Thanh Hóa procedure 1.007200 (2016-2020, not national law): the village self-assesses, the commune posts a loudspeaker notice, its steering committee votes and submits to the district, whose chairman decides. Where the province’s rules hold a village appraisal council (`villageCouncil`), it votes first. Once the districts are abolished (the `succession` of the rule set in force), a dossier still waiting is returned or decided by the successor role for the successor commune.'
+        : 'After 01/07/2025 no district exists: the commune chairman decides (rule parameter, to be confirmed against the province’s rules). Where the province’s rules hold a village appraisal council (`villageCouncil`), it votes first.',
     checklist: ['self_assessment_report', 'notice_record', 'proposal_meeting_minutes', 'submission_letter'],
     finalStates: ['announced', 'refused', 'withdrawn'],
     edges: withDeadlineWatch([
@@ -256,15 +293,19 @@ export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
       ),
       ...e('submitted', 'DecideRecognition', 'recognised', decider, [
         'notPreparer',
+        'villageCouncilNotRequired',
         'competentDecider',
         'outcomeRecognise',
       ]),
       ...e('submitted', 'DecideRecognition', 'refused', decider, [
         'notPreparer',
+        'villageCouncilNotRequired',
         'competentDecider',
         'outcomeRefuse',
       ]),
-      ...e('recognised', 'AnnounceRecognition', 'announced', [...decider, ...COMMUNE]),
+      ...villageCouncil(decider),
+      ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.village.value),
+      ...publishResults(['noticeClosed', 'meetingHeld', 'returned'], COMMUNE),
       ...e([...open, 'submitted'], 'WithdrawDossier', 'withdrawn', prep),
     ]),
   };
@@ -303,6 +344,7 @@ export function revocationWorkflow(version: 1 | 2): WorkflowDefinition {
         'outcomeKeep',
       ]),
       ...e('revoked', 'PublishRevocation', 'published', [...CHAIRMAN, ...APPRAISER]),
+      ...publishResults(['noticeClosed'], assessor),
       ...e(open, 'WithdrawDossier', 'withdrawn', assessor),
     ]),
   };

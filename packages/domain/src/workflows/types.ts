@@ -6,7 +6,7 @@
 import type { CommandBody, CommandType } from '@ntm/contracts';
 import type { DossierKind, DomainActor, Role, Tier } from '../model.js';
 import type { DossierState } from '../state.js';
-import type { RuleSet, UnitRegistry } from '../reference/index.js';
+import type { ProcedureRules, RuleSet, UnitRegistry } from '../reference/index.js';
 import type { CheckName } from './checks.js';
 import type { SuccessionInForce } from './succession.js';
 
@@ -44,6 +44,8 @@ export interface DecisionInput {
   actor: DomainActor;
   onBehalfOf?: DomainActor | undefined;
   ruleSet: RuleSet;
+  /** the procedure parameters of the pinned rule set, as the dossier's province applies them */
+  procedure: ProcedureRules;
   unitRecognition?: { tier: Tier; decisionNo: string } | null | undefined;
   units?: UnitRegistry | undefined;
   /** set when a reform abolished roles the dossier's pinned procedure names (see `successionFor`) */

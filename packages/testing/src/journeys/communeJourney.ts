@@ -150,7 +150,8 @@ export function communeJourney(tier: Tier, version: 1 | 2): Journey {
     },
     {
       command: cmd(id, 'AnnounceRecognition', { announcedOn: d(2, '05') }),
-      ctx: ctx(a.provincialChairman, d(2, '05')),
+      // Công bố: the district before the reform (law-findings §1.10), the province after it (unconfirmed).
+      ctx: ctx(version === 1 ? ACTORS.districtChairman : a.provincialChairman, d(2, '05')),
     },
   ];
   const returnStep = {

@@ -1,7 +1,37 @@
 /** The village journey, before and after the 2025 reform. */
-import type { DecisionContext } from '@ntm/domain';
-import { ACTORS, ACTORS_2025, QUANG_BACH, TAN_LAP, at } from '../fixtures.js';
+import type { DecisionContext, ProvincialProcedureRules } from '@ntm/domain';
+import {
+  ACTORS,
+  ACTORS_2025,
+  BAC_KAN,
+  COUNCIL_MEMBERS,
+  QUANG_BACH,
+  TAN_LAP,
+  THAI_NGUYEN,
+  at,
+} from '../fixtures.js';
 import { attach, cmd, selfAssessments, type Journey } from './journey.js';
+
+/**
+ * A province's own rules that put village dossiers before an appraisal council (TT 55/2023 budgets one). No
+ * province's text is encoded, so tests switch it on for the province they run in.
+ */
+export function villageCouncilOn(
+  provinceCode: string,
+  effectiveFrom = '2022-08-02',
+): ProvincialProcedureRules[] {
+  return [
+    {
+      provinceCode,
+      effectiveFrom,
+      villageCouncil: {
+        value: true,
+        legalBasis: `test rules of province ${provinceCode}`,
+        confirmed: false,
+      },
+    },
+  ];
+}
 
 /** A village dossier: the 2022 procedure (district chairman decides) or after the reform (commune chairman). */
 export function villageJourney(version: 1 | 2): Journey {
@@ -15,6 +45,22 @@ export function villageJourney(version: 1 | 2): Journey {
   const decider = version === 1 ? ACTORS.districtChairman : ACTORS_2025.communeChairman;
   const ctx = (actor: DecisionContext['actor'], date: string): DecisionContext => ({ now: at(date), actor });
   const head = ctx(a.villageHead, d('01'));
+  // Where the province holds a village appraisal council, it votes before the decision.
+  const ballot = (inFavour: number) => ({
+    command: cmd(id, 'RecordCouncilBallot', {
+      heldOn: d('18'),
+      membersTotal: 7,
+      presentMemberIds: COUNCIL_MEMBERS.slice(0, 7),
+      recusedMemberIds: [],
+      for: inFavour,
+      against: 7 - inFavour,
+      blank: 0,
+    }),
+    ctx: {
+      ...ctx(a.councilSecretary, d('18')),
+      provincialRules: villageCouncilOn(version === 1 ? BAC_KAN : THAI_NGUYEN),
+    },
+  });
   return {
     name: `village v${version}`,
     dossierId: id,
@@ -66,6 +112,8 @@ export function villageJourney(version: 1 | 2): Journey {
       { command: cmd(id, 'AnnounceRecognition', { announcedOn: d('25') }), ctx: ctx(decider, d('25')) },
     ],
     detours: {
+      councilApproved: { after: 'submitted', step: ballot(7) },
+      councilNotApproved: { after: 'submitted', step: ballot(4) },
       returned: {
         after: 'submitted',
         step: {

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventStore } from '@ntm/event-store';
+import type { AuditSigner } from '@ntm/audit';
 import { nationalUnits, type DecisionContext, type Tier, type UnitRegistry } from '@ntm/domain';
 import { migrateReadModels, queryUnitRecognition } from '@ntm/projections';
 import type { Clock } from '../clock.js';
@@ -43,6 +44,8 @@ export interface InfrastructureOptions {
   clock: Clock;
   /** reference data the decider needs (unit registry, recognitions); the units default to Bắc Kạn's */
   domainContext?: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'>;
+  /** signs audit bundles and publishes its keys; without it the audit-bundle route answers 503 */
+  auditSigner?: AuditSigner;
   /** called after each successful append (embedded mode: run the projections in-process) */
   onAppended?: (notice: AppendedNotice) => void | Promise<void>;
   /** documents' bytes; without it the file routes answer 503 */
@@ -68,6 +71,7 @@ declare module 'fastify' {
     documentLimits: DocumentLimits;
     /** file names and the download trail */
     documentFiles: DocumentFileTables;
+    auditSigner: AuditSigner | undefined;
   }
 }
 
@@ -84,6 +88,7 @@ export default fp(
     await migrateReadModels(opts.sql, opts.readModelSchema);
     fastify.decorate('store', opts.store);
     fastify.decorate('clock', opts.clock);
+    fastify.decorate('auditSigner', opts.auditSigner);
     fastify.decorate('idempotency', idempotency);
     fastify.decorate('dossiers', new DossierCache());
     // One registry for the process's life: the decider, the opening scope and the policy all read the same one.

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { dossierStreamId, verifyChain } from '@ntm/event-store';
 import { allowedCommands, replay } from '@ntm/domain';
 import { checkJurisdiction } from '@ntm/application';
+import { exportBundle } from '@ntm/audit';
 import { DOSSIER_ID, etagOf, jurisdictionOf, loadDossier } from '../dossier.js';
 import { problems } from '../problems.js';
 import { DossierView, jsonSafe, viewOf } from './dossiers.js';
@@ -124,6 +125,49 @@ const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         ok: chain.ok && files?.ok !== false,
         files,
       };
+    },
+  );
+  fastify.get(
+    '/dossiers/:id/audit-bundle',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'A signed audit bundle (application/x-tar): the events as stored, the pinned workflow and rule set, a manifest and its Ed25519 JWS; verify it offline with ntm-audit-verify',
+        security: [{ bearer: [] }],
+        params: Params,
+      },
+    },
+    async (request, reply) => {
+      const { events } = await audited(request, request.params.id);
+      const signer = fastify.auditSigner;
+      if (!signer) throw problems.auditKeysUnavailable();
+      const bundle = await exportBundle({
+        dossierId: request.params.id,
+        events,
+        signer,
+        exportedAt: fastify.clock.now(),
+      });
+      return reply
+        .type('application/x-tar')
+        .header('content-disposition', `attachment; filename="dossier-${request.params.id}.audit.tar"`)
+        .send(bundle);
+    },
+  );
+
+  fastify.get(
+    '/.well-known/ntm-audit-keys.json',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'The public keys that sign audit bundles and log checkpoints (JWKS with validity periods; retired keys stay listed)',
+      },
+    },
+    async (_request, reply) => {
+      const signer = fastify.auditSigner;
+      if (!signer) throw problems.auditKeysUnavailable();
+      return reply.header('cache-control', 'public, max-age=300').send(signer.published);
     },
   );
   done();

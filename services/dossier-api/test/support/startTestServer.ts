@@ -20,6 +20,7 @@ import type { SqlClient } from '@ntm/sql';
 import type { DocumentLimits, InfrastructureOptions } from '../../src/plugins/infrastructure.js';
 import { measureLag, openWakeUpQueues, type WakeUpQueuesOptions } from '@ntm/runtime';
 import { InlineLag } from '../../src/inlineLag.js';
+import { ephemeralSigner, type AuditSigner } from '@ntm/audit';
 
 export interface TestServer {
   url: string;
@@ -71,6 +72,8 @@ export interface TestServerOptions {
   /** a static token for `/metrics` */
   metricsToken?: string;
   documentLimits?: DocumentLimits;
+  /** signs audit bundles; default a fresh in-memory key valid from 2000 */
+  auditSigner?: AuditSigner;
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
@@ -111,6 +114,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     rateLimitMax: options.rateLimitMax ?? 100_000,
     logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     ...(options.domainContext ? { domainContext: options.domainContext } : {}),
+    auditSigner: options.auditSigner ?? (await ephemeralSigner(new Date('2000-01-01T00:00:00Z'))),
     ...(projector
       ? {
           onAppended: async (n) => {

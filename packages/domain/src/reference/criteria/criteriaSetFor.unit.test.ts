@@ -9,14 +9,14 @@ describe('criteria sets', () => {
     expect(criteriaSetFor('COMMUNE_NTM', '2023-01-01').criteria).toHaveLength(19);
     expect(criteriaSetFor('COMMUNE_ADVANCED', '2023-01-01').criteria).toHaveLength(19);
     expect(criteriaSetFor('COMMUNE_MODEL', '2023-01-01').criteria).toHaveLength(22);
-    expect(criteriaSetFor('VILLAGE_NTM', '2021-07-01').criteria).toHaveLength(16);
-    expect(criteriaSetFor('VILLAGE_NTM', '2023-01-01').criteria).toHaveLength(16);
+    expect(criteriaSetFor('VILLAGE_NTM', '2021-07-01', { provinceCode: '06' }).criteria).toHaveLength(16);
+    expect(criteriaSetFor('VILLAGE_NTM', '2023-01-01', { provinceCode: '06' }).criteria).toHaveLength(16);
     expect(criteriaSetFor('COMMUNE_NTM', '2026-03-01').criteria).toHaveLength(10);
     expect(indicatorCount('commune-ntm-2026-2030')).toBe(47);
   });
 
   it('keep the village criteria in two groups of 3 and 13', () => {
-    const groups = criteriaSetFor('VILLAGE_NTM', '2021-07-01').criteria.map((c) => c.group);
+    const groups = criteriaSetById('village-ntm-backan-2021').criteria.map((c) => c.group);
     expect(new Set(groups).size).toBe(2);
     expect(groups.filter((g) => g === groups[0])).toHaveLength(3);
   });
@@ -39,8 +39,10 @@ describe('criteria sets', () => {
     expect(criteriaSetFor('COMMUNE_NTM', '2022-03-08').id).toBe('commune-ntm-2021-2025');
     expect(criteriaSetFor('COMMUNE_NTM', '2026-02-14').id).toBe('commune-ntm-2021-2025');
     expect(criteriaSetFor('COMMUNE_NTM', '2026-02-15').id).toBe('commune-ntm-2026-2030');
-    expect(criteriaSetFor('VILLAGE_NTM', '2022-07-14').id).toBe('village-ntm-backan-2021');
-    expect(criteriaSetFor('VILLAGE_NTM', '2022-07-15').id).toBe('village-ntm-backan-2022-2025');
+    const backan = { provinceCode: '06' };
+    expect(criteriaSetFor('VILLAGE_NTM', '2022-07-14', backan).id).toBe('village-ntm-backan-2021');
+    expect(criteriaSetFor('VILLAGE_NTM', '2022-07-15', backan).id).toBe('village-ntm-backan-2022-2025');
+    expect(criteriaSetFor('VILLAGE_NTM', '2022-07-15').id).toBe('village-ntm-fallback');
     expect(criteriaSetFor('COMMUNE_MODEL', '2024-01-01').id).toBe('commune-model-2021-2025');
     expect(criteriaSetFor('POST_MERGER_ACKNOWLEDGEMENT', '2025-08-01').id).toBe('commune-ntm-2021-2025');
   });

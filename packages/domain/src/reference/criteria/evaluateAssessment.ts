@@ -4,6 +4,7 @@
  */
 import type { CriteriaSet, Indicator, Threshold } from '../types.js';
 import { ReferenceDataError } from '../ReferenceDataError.js';
+import { criteriaSetConfirmed } from './criteriaSetFor.js';
 
 export type AssessmentStatus = 'met' | 'not_met' | 'unknown';
 
@@ -31,6 +32,15 @@ export interface CriterionResult {
 export interface AssessmentResult {
   criteriaSetId: string;
   version: number;
+  /** the region or commune group whose thresholds were applied */
+  appliesTo: string;
+  /**
+   * True when the set has a criterion or indicator not confirmed from its legal text (the 2026-2030 indicators, a
+   * fallback village set...): the result may change once the text is read, and says so.
+   */
+  provisional: boolean;
+  /** indicators judged met or not met on an unconfirmed name or threshold */
+  unconfirmedIndicators: string[];
   criteria: CriterionResult[];
   metCodes: string[];
   failingCodes: string[];
@@ -134,9 +144,17 @@ export function evaluateAssessment(
     return { code: c.code, status, indicators };
   });
   const codes = (s: AssessmentStatus) => criteria.filter((c) => c.status === s).map((c) => c.code);
+  const judged = new Set(
+    criteria.flatMap((c) => c.indicators.filter((r) => r.status !== 'unknown').map((r) => r.code)),
+  );
   return {
     criteriaSetId: set.id,
     version: set.version,
+    appliesTo: context.appliesTo,
+    provisional: !criteriaSetConfirmed(set),
+    unconfirmedIndicators: set.criteria.flatMap((c) =>
+      c.indicators.filter((i) => !i.confirmed && judged.has(i.code)).map((i) => i.code),
+    ),
     criteria,
     metCodes: codes('met'),
     failingCodes: codes('not_met'),

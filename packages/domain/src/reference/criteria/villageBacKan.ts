@@ -27,7 +27,8 @@ const NAMES: readonly [nameVi: string, name: string, group: string][] = [
   ['Hệ thống chính trị', 'Political system', DEVELOPMENT],
 ];
 
-function villageCriteria(namesConfirmed: boolean) {
+/** The 16 criteria of QĐ 902/2021, names confirmed or not; also the structure of the fallback village set. */
+export function villageCriteria(namesConfirmed: boolean) {
   return NAMES.map(([nameVi, name, group], idx) => {
     const code = String(idx + 1);
     const meets = mustHold(

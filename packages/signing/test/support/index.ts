@@ -1,0 +1,2 @@
+export { samplePdf } from './samplePdf.js';
+export { startSigningServer, type SigningServer } from './signingServer.js';

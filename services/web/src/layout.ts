@@ -1,0 +1,74 @@
+/**
+ * The page frame every screen shares (GOV.UK patterns: skip link, header with the service name, the signed-in
+ * user and the language switch, one `<main>`), and the small building blocks the screens repeat: the error
+ * summary, tags and the back link. No script is needed; the one stylesheet is served by this service.
+ */
+import { html, type Html } from './html.js';
+import type { Lang, Translate } from './i18n.js';
+import { nameOf, ROLE_NAMES } from './labels.js';
+import type { WebUser } from './session.js';
+
+export interface PageContext {
+  lang: Lang;
+  t: Translate;
+  user?: WebUser | undefined;
+  /** the current path (the language switch returns to it) */
+  path: string;
+  csrfToken?: string | undefined;
+}
+
+export function page(ctx: PageContext, title: string, body: Html): string {
+  const { t, lang, user } = ctx;
+  const other = lang === 'vi' ? 'en' : 'vi';
+  return `<!doctype html>${
+    html`<html lang="${lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} — ${t('appName')}</title>
+        <link rel="stylesheet" href="/assets/app.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">${t('skipToContent')}</a>
+        <header class="header">
+          <div class="width">
+            <a class="header-name" href="/">${t('appName')}</a>
+            <nav class="header-nav" aria-label="${lang === 'vi' ? 'Tài khoản' : 'Account'}">
+              ${user ? html`<span class="header-user">${t('signedInAs')}: <strong>${nameOf(ROLE_NAMES, user.role, lang)}</strong> · ${user.unit}</span>` : ''}
+              <form method="post" action="/language" class="inline">
+                <input type="hidden" name="lang" value="${other}" />
+                <input type="hidden" name="returnTo" value="${ctx.path}" />
+                ${ctx.csrfToken ? html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}" />` : ''}
+                <button class="link-button" lang="${other}">${t('switchLanguage')}</button>
+              </form>
+              ${user ? html`<form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrfToken ?? ''}" /><button class="link-button">${t('signOut')}</button></form>` : ''}
+            </nav>
+          </div>
+        </header>
+        <main id="main" class="width" tabindex="-1">${body}</main>
+        <footer class="footer width"><a href="/docs">${t('apiDocs')}</a></footer>
+      </body>
+    </html>`.value
+  }`;
+}
+
+/** The GOV.UK error summary: focused first, each message a link to its field. */
+export function errorSummary(t: Translate, errors: { field?: string | undefined; message: string }[]): Html {
+  if (errors.length === 0) return html``;
+  return html`<div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
+    <h2 id="error-summary-title">${t('errorSummary')}</h2>
+    <ul>
+      ${errors.map((e) => html`<li>${e.field ? html`<a href="#${fieldId(e.field)}">${e.message}</a>` : e.message}</li>`)}
+    </ul>
+  </div>`;
+}
+
+/** The id of a form field from its dotted name (ids cannot hold dots usefully in CSS). */
+export const fieldId = (name: string): string => `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+
+export type TagColour = 'grey' | 'blue' | 'green' | 'yellow' | 'red';
+export const tag = (text: string, colour: TagColour): Html =>
+  html`<strong class="tag tag-${colour}">${text}</strong>`;
+
+export const backLink = (href: string, text: string): Html =>
+  html`<a class="back-link" href="${href}">${text}</a>`;

@@ -1,0 +1,351 @@
+/**
+ * The dossier page: where it stands (the GOV.UK task list of the procedure's steps), what the person may do now
+ * (one link per command the machine allows them), what must be fixed after a return, the criteria table (the
+ * commune's, the verifier's and the appraiser's view of each criterion), the documents, the public notice and its
+ * comments, the poll, the council and the decision, the deadlines and the history. All read through the API.
+ */
+import type { FastifyInstance } from 'fastify';
+import { COMMAND_SPECS } from '@ntm/contracts';
+import { criteriaSetById, nationalUnits, workflowByPin, type DossierState } from '@ntm/domain';
+import { screenOf, sendPage, type Screen } from '../context.js';
+import { deadlineStatus } from '../deadlines.js';
+import { html, type Html } from '../html.js';
+import { formatDate, formatDateTime, formatNumber, type Lang } from '../i18n.js';
+import { tag } from '../layout.js';
+import { KIND_NAMES, nameOf, ROLE_NAMES, STEP_NAMES } from '../labels.js';
+import { deadlineCell } from './inbox.js';
+
+interface DossierView {
+  dossierId: string;
+  revision: number;
+  state: DossierState;
+  allowedCommands: string[];
+}
+export interface HistoryEvent {
+  revision: number;
+  type: string;
+  occurredAt: string;
+  actor: { id: string; role: string; unit: string };
+  onBehalfOf: { id: string; role: string; unit: string } | null;
+  fromState: string | null;
+  toState: string | null;
+  data: Record<string, unknown>;
+}
+
+/** Steps off the main path: shown only when the dossier is in them. */
+const SIDE_STEPS = new Set(['returned', 'withdrawn', 'refused', 'councilNotApproved', 'dismissed', 'kept']);
+
+/** The procedure's main path, in order, from the pinned workflow's edges. */
+export function mainPath(state: DossierState): string[] {
+  const wf = workflowByPin(state.workflow);
+  const path: string[] = [];
+  for (const edge of wf?.definition.edges ?? []) {
+    for (const s of [edge.from, edge.to])
+      if (s !== 'draft' && !SIDE_STEPS.has(s) && !path.includes(s)) path.push(s);
+  }
+  return path;
+}
+
+export function dossierRoutes(fastify: FastifyInstance, now: () => Date): void {
+  fastify.get('/dossier/:id', async (request, reply) => {
+    const screen = screenOf(fastify, request, reply, now().getTime() / 1000);
+    if (!screen) return reply;
+    const { id } = request.params as { id: string };
+    const { t } = screen;
+    const [view, history] = await Promise.all([
+      screen.api.get<DossierView>(`/dossiers/${encodeURIComponent(id)}`),
+      screen.api.get<{ events: HistoryEvent[] }>(`/dossiers/${encodeURIComponent(id)}/history`),
+    ]);
+    if (view.status !== 200) {
+      return sendPage(
+        reply,
+        screen.render(
+          t('notFound'),
+          html`<h1>${t('notFound')}</h1>
+            <p>${t('dossierNotFound')}</p>`,
+        ),
+        404,
+      );
+    }
+    const flash = request.session.flash;
+    request.session.flash = undefined;
+    const events = history.status === 200 ? history.body.events : [];
+    return sendPage(
+      reply,
+      screen.render(
+        titleOf(view.body.state, screen.lang),
+        dossierPage(screen, view.body, events, now(), flash),
+      ),
+    );
+  });
+}
+
+function titleOf(state: DossierState, lang: Lang): string {
+  const unit = nationalUnits().get(state.scope.unitCode, state.openedOn)?.name ?? state.scope.unitCode;
+  return `${nameOf(KIND_NAMES, state.kind, lang)} — ${unit}`;
+}
+
+function dossierPage(
+  screen: Screen,
+  view: DossierView,
+  events: HistoryEvent[],
+  now: Date,
+  flash: string | undefined,
+): Html {
+  const { t, lang } = screen;
+  const { state } = view;
+  const path = mainPath(state);
+  const at = path.indexOf(state.step);
+  const lastReturn = state.returns.at(-1);
+  const commands = COMMAND_SPECS.filter((s) => view.allowedCommands.includes(s.type));
+  return html` <span class="caption"
+      >${t('dossier')} ${view.dossierId} · ${t('version')} ${state.dossierVersion} · ${t('year')}
+      ${state.year}</span
+    >
+    <h1>${titleOf(state, lang)}</h1>
+    ${flash ? html`<div class="notification notification-success" role="status">${flash}</div>` : ''}
+    <p>
+      ${t('status')}:
+      ${tag(nameOf(STEP_NAMES, state.step, lang), state.step === 'returned' || state.step === 'refused' ? 'red' : 'blue')}
+    </p>
+    ${
+      state.step === 'returned' && lastReturn
+        ? html`<div class="notification" role="region" aria-labelledby="returned-title">
+            <h2 id="returned-title">${t('returnedFix')} (${t('version')} ${lastReturn.dossierVersion})</h2>
+            <ul>
+              ${lastReturn.reasons.map((r) => html`<li>${r.criterionCode ? html`<strong>${t('criterion')} ${r.criterionCode}</strong>: ` : ''}${r.detail} <span class="hint">${r.code}</span></li>`)}
+            </ul>
+          </div>`
+        : ''
+    }
+    <h2>${t('actions')}</h2>
+    ${
+      commands.length
+        ? html`<ul class="actions">
+            ${commands.map((c) => html`<li><a class="button button-secondary" href="/dossier/${view.dossierId}/do/${c.type}">${c.summary[lang]}</a></li>`)}
+          </ul>`
+        : html`<p>${t('noActions')}</p>`
+    }
+    <p><a href="/dossier/${view.dossierId}/audit">${t('audit')}</a></p>
+    <h2>${t('tasks')}</h2>
+    <ol class="task-list">
+      ${path.map((s, i) => {
+        const status =
+          at < 0
+            ? events.some((e) => e.toState === s)
+              ? 'done'
+              : 'todo'
+            : i < at
+              ? 'done'
+              : i === at
+                ? 'now'
+                : 'todo';
+        return html`<li>
+          <span>${nameOf(STEP_NAMES, s, lang)}</span
+          >${status === 'done' ? tag(t('done'), 'green') : status === 'now' ? tag(t('current'), 'blue') : tag(t('notStarted'), 'grey')}
+        </li>`;
+      })}
+    </ol>
+    ${deadlinesSection(screen, state, now)} ${criteriaSection(screen, state)}
+    ${documentsSection(screen, state)} ${noticeSection(screen, state)} ${pollSection(screen, state)}
+    ${councilSection(screen, state)}
+    <h2>${t('history')}</h2>
+    ${historyTable(screen, events)}`;
+}
+
+function deadlinesSection(screen: Screen, state: DossierState, now: Date): Html {
+  const { t } = screen;
+  if (state.deadlines.length === 0) return html``;
+  return html`<h2>${t('deadlines')}</h2>
+    <ul>
+      ${state.deadlines.map((d) => html`<li>${d.step}: ${deadlineCell(deadlineStatus(d.dueOn, now), t)}</li>`)}
+    </ul>`;
+}
+
+export function criteriaSection(screen: Screen, state: DossierState): Html {
+  const { t, lang } = screen;
+  let names = new Map<string, string>();
+  try {
+    names = new Map(
+      criteriaSetById(state.criteriaSetId).criteria.map((c) => [c.code, lang === 'vi' ? c.nameVi : c.name]),
+    );
+  } catch {
+    // An unknown set id: codes alone.
+  }
+  const verdict = (row?: { met: boolean }) =>
+    row
+      ? row.met
+        ? tag(t('met'), 'green')
+        : tag(t('notMet'), 'red')
+      : html`<span class="hint">${t('notRecorded')}</span>`;
+  return html`<h2>${t('criteria')}</h2>
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">${t('criterion')}</th>
+            <th scope="col">${t('selfAssessment')}</th>
+            <th scope="col">${t('verification')}</th>
+            <th scope="col">${t('appraisal')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${state.criteriaCodes.map((code) => {
+            const row = state.criteria[code];
+            const indicators = row?.commune?.indicators ?? [];
+            return html`<tr>
+              <th scope="row">${code}. ${names.get(code) ?? ''}</th>
+              <td>
+                ${verdict(row?.commune)}${indicators.length ? html`<br /><span class="hint">${indicators.map((i) => `${i.code}: ${String(i.value)}${i.unit ? ` ${i.unit}` : ''}`).join('; ')}</span>` : ''}${row?.commune?.evidenceCount ? html`<br /><span class="hint">${t('evidence')}: ${formatNumber(row.commune.evidenceCount)}</span>` : ''}
+              </td>
+              <td>
+                ${verdict(row?.verifier)}${row?.verifier?.note ? html`<br /><span class="hint">${row.verifier.note}</span>` : ''}
+              </td>
+              <td>
+                ${verdict(row?.appraiser)}${row?.appraiser?.note ? html`<br /><span class="hint">${row.appraiser.note}</span>` : ''}
+              </td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    </div>`;
+}
+
+function documentsSection(screen: Screen, state: DossierState): Html {
+  const { t } = screen;
+  return html`<h2>${t('documents')}</h2>
+    ${
+      state.documents.length === 0
+        ? html`<p>${t('notRecorded')}</p>`
+        : html`<div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">${t('kind')}</th>
+                  <th scope="col">${t('number')}</th>
+                  <th scope="col">${t('issuedOnLabel')}</th>
+                  <th scope="col">${t('version')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${state.documents.map(
+                  (d) =>
+                    html`<tr>
+                      <td>${d.documentKind}</td>
+                      <td>${d.number}</td>
+                      <td>${formatDate(d.issuedOn)} · ${d.issuingBody}</td>
+                      <td>${d.dossierVersion}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+    }`;
+}
+
+function noticeSection(screen: Screen, state: DossierState): Html {
+  const { t } = screen;
+  if (!state.notice) return html``;
+  const n = state.notice;
+  return html`<h2>${t('notice')}</h2>
+    <p>
+      ${t('from')} ${formatDate(n.from)} ${t('to')}
+      ${formatDate(n.endsOn)}${n.closedOn ? html` · ${tag(t('done'), 'green')}` : ''}
+    </p>
+    ${
+      state.comments.length
+        ? html`<h3>${t('comments')}</h3>
+            <ul>
+              ${state.comments.map((c) => html`<li>${formatDate(c.receivedOn)}: ${c.text}${c.response ? html`<br /><strong>${t('answer')}:</strong> ${c.response}` : ''}</li>`)}
+            </ul>`
+        : ''
+    }`;
+}
+
+function pollSection(screen: Screen, state: DossierState): Html {
+  const { t } = screen;
+  const tallies = Object.entries(state.poll.tallies);
+  if (tallies.length === 0 && !state.poll.report) return html``;
+  return html`<h2>${t('poll')}</h2>
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">${t('village')}</th>
+            <th scope="col">${t('households')}</th>
+            <th scope="col">${t('respondents')}</th>
+            <th scope="col">${t('satisfied')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${tallies.map(
+            ([v, x]) =>
+              html`<tr>
+                <td>${v}</td>
+                <td>${formatNumber(x.households)}</td>
+                <td>${formatNumber(x.respondents)}</td>
+                <td>${formatNumber(x.satisfied)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    ${state.poll.report ? html`<p>${t('report')} ${state.poll.report.reportNo}, ${formatDate(state.poll.report.issuedOn)}: ${formatNumber(Math.round((state.poll.report.satisfied / Math.max(1, state.poll.report.respondents)) * 1000) / 10)}%</p>` : ''}`;
+}
+
+function councilSection(screen: Screen, state: DossierState): Html {
+  const { t, lang } = screen;
+  return html`${
+    state.council
+      ? html`<h2>${t('council')}</h2>
+          <p>
+            ${formatDate(state.council.heldOn)}: ${formatNumber(state.council.for)} /
+            ${formatNumber(state.council.against)} / ${formatNumber(state.council.blank)}
+            (${formatNumber(state.council.present)}/${formatNumber(state.council.membersTotal)})
+            ${state.council.approved ? tag(t('met'), 'green') : tag(t('notMet'), 'red')}
+          </p>`
+      : ''
+  }${
+    state.decision
+      ? html`<h2>${t('decision')}</h2>
+          <p>
+            ${state.decision.decisionNo}, ${formatDate(state.decision.decidedOn)}:
+            ${nameOf(STEP_NAMES, state.decision.outcome === 'recognise' ? 'recognised' : state.decision.outcome, lang)}
+          </p>`
+      : ''
+  }`;
+}
+
+export function historyTable(screen: Screen, events: HistoryEvent[]): Html {
+  const { t, lang } = screen;
+  return html`<div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">${t('time')}</th>
+          <th scope="col">${t('event')}</th>
+          <th scope="col">${t('actor')}</th>
+          <th scope="col">${t('step')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${events.map(
+          (e) =>
+            html`<tr>
+              <td>${e.revision}</td>
+              <td>${formatDateTime(e.occurredAt)}</td>
+              <td>${e.type}</td>
+              <td>
+                ${nameOf(ROLE_NAMES, e.actor.role, lang)} ·
+                ${e.actor.unit}${e.onBehalfOf ? html`<br /><span class="hint">${nameOf(ROLE_NAMES, e.onBehalfOf.role, lang)} · ${e.onBehalfOf.unit}</span>` : ''}
+              </td>
+              <td>
+                ${e.fromState && e.toState && e.fromState !== e.toState ? `${nameOf(STEP_NAMES, e.fromState, lang)} → ${nameOf(STEP_NAMES, e.toState, lang)}` : ''}
+              </td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
