@@ -14,6 +14,7 @@ import { IdempotencyStore } from '../idempotency.js';
 import { DossierCache } from '../dossier.js';
 import type { BlobStore } from '@ntm/blob-store';
 import { DocumentFileTables } from '../documentFileTables.js';
+import { openAuditLog, type AuditLog } from '../auditLog.js';
 
 /** Size limits of uploads (runtime configuration). */
 export interface DocumentLimits {
@@ -72,6 +73,8 @@ declare module 'fastify' {
     /** file names and the download trail */
     documentFiles: DocumentFileTables;
     auditSigner: AuditSigner | undefined;
+    /** signed checkpoints and the continuous verifier (with an audit signer) */
+    auditLog: AuditLog | undefined;
   }
 }
 
@@ -89,6 +92,19 @@ export default fp(
     fastify.decorate('store', opts.store);
     fastify.decorate('clock', opts.clock);
     fastify.decorate('auditSigner', opts.auditSigner);
+    fastify.decorate(
+      'auditLog',
+      opts.auditSigner
+        ? await openAuditLog({
+            store: opts.store,
+            sql: opts.sql,
+            schema: opts.sqlSchema,
+            signer: opts.auditSigner,
+            clock: opts.clock,
+            log: fastify.log,
+          })
+        : undefined,
+    );
     fastify.decorate('idempotency', idempotency);
     fastify.decorate('dossiers', new DossierCache());
     // One registry for the process's life: the decider, the opening scope and the policy all read the same one.
