@@ -11,3 +11,4 @@ export * from './eventStoreContract.js';
 export * from './sqlTamper.js';
 export * from './blobStoreContract.js';
 export * from './uploadFile.js';
+export * from './browser.js';

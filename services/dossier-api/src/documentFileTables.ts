@@ -55,7 +55,7 @@ export class DocumentFileTables {
     CREATE INDEX IF NOT EXISTS document_downloads_dossier ON ${this.downloads} (dossier_id, id)`;
     await migrate(
       this.sql,
-      [{ id: 'dossier-api-0003-document-files', up }],
+      [{ id: 'dossier-api-0004-document-files', up }],
       `${this.schema}.dossier_api_migrations`,
     );
   }
