@@ -12,4 +12,5 @@ export * from './sqlTamper.js';
 export * from './pdfText.js';
 export * from './journeyRecords.js';
 export * from './blobStoreContract.js';
+export * from './uploadFile.js';
 export * from './browser.js';
