@@ -16,6 +16,7 @@ import { addCalendarDays, evaluateRevocation, type UnitRegistry } from './refere
 import { openingCriteria } from './programme.js';
 import type { DecisionInput } from './workflows/types.js';
 import type { RegisteredWorkflow } from './workflows/registry.js';
+import { mergerOf } from './workflows/merger.js';
 
 /** An event of `type` whose data must be that type's data: emitting a field the contract lacks does not compile. */
 export const event = <T extends EventType>(type: T, data: EventData<T>): DomainEvent<T, EventData<T>> => ({
@@ -51,6 +52,10 @@ export function openedEvent(
 ): DomainEvent {
   const scope = scopeOf(body, input.units, input.today);
   const { set } = openingCriteria(body, input.today, scope, input.units);
+  const merger =
+    body.kind === 'POST_MERGER_ACKNOWLEDGEMENT'
+      ? mergerOf(body.unitCode, input.today, input.units, body.predecessors, input.recognitionOf)
+      : undefined;
   const tier: Tier | undefined =
     wf.definition.tier ?? (body.kind === 'REVOCATION' ? body.targetRecognition?.tier : undefined);
   return event('DossierOpened', {
@@ -69,6 +74,7 @@ export function openedEvent(
     ...(body.securityClassification ? { securityClassification: body.securityClassification } : {}),
     ...(body.targetRecognition ? { targetRecognition: body.targetRecognition } : {}),
     ...(body.predecessors ? { predecessors: body.predecessors } : {}),
+    ...(merger ? { merger } : {}),
   });
 }
 

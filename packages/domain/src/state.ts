@@ -114,6 +114,8 @@ export interface DossierState {
   constructionDebtOutstanding?: boolean | undefined;
   targetRecognition?: { tier: Tier; decisionNo: string; decidedOn: string } | undefined;
   predecessors?: { code: string; tier: Tier | null; decisionNo?: string | undefined }[] | undefined;
+  /** POST_MERGER_ACKNOWLEDGEMENT: the merger on record and the predecessors' statuses on its eve */
+  merger?: { effectiveDate: string; statusOn: string; statusesFrom: 'recognitions' | 'declared' } | undefined;
   revocation?:
     | {
         revoke: boolean;
