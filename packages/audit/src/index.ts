@@ -12,3 +12,22 @@ export {
   type VerifyOptions,
 } from './verifyBundle.js';
 export { formatReport } from './formatReport.js';
+export { EMPTY_ROOT, leafHash, MerkleFrontier, type LeafInput, type Peak } from './merkle.js';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_TYP,
+  CheckpointStore,
+  checkpointDigest,
+  makeCheckpoint,
+  type CheckpointBody,
+  type MakeCheckpointOptions,
+  type SignedCheckpoint,
+} from './checkpoints.js';
+export {
+  verifyLog,
+  type LogCheck,
+  type LogFailure,
+  type LogReport,
+  type VerifyLogOptions,
+} from './verifyLog.js';
+export { AuditLogWatcher, type LogWatcherOptions, type WatcherStatus } from './logWatcher.js';

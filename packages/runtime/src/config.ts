@@ -99,6 +99,10 @@ const ConfigSchema = z
     AUDIT_PUBLISHED_KEYS_FILE: optional,
     /** the local key ring rotates its key after this many days (0: never); old keys stay published */
     AUDIT_KEY_ROTATE_DAYS: int(0, 3650, 365),
+    /** seconds between signed checkpoints of the global log (made only when it has moved); 0 turns them off */
+    AUDIT_CHECKPOINT_SECONDS: int(0, 86_400, 300),
+    /** seconds between runs of the continuous verifier (reads the whole log); 0 turns it off */
+    AUDIT_VERIFY_SECONDS: int(0, 86_400, 600),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** web app: the address its users reach (OIDC redirect and the embedded issuer); default http://localhost:PORT */
     PUBLIC_URL: z.url().optional(),

@@ -112,6 +112,8 @@ export interface OperationsRoutesOptions extends GuardOptions {
   requeue: (streamId: string) => Promise<void>;
   /** The wake-up queues: mounts the dashboard and reports their depths. */
   queues?: Queue[];
+  /** More Prometheus text for `/metrics` (the API's audit log status) */
+  extraMetrics?: () => string;
 }
 
 /** Where the BullMQ dashboard is served. */
@@ -169,7 +171,7 @@ export async function operationsRoutes(
       ]);
       return reply
         .type('text/plain; version=0.0.4; charset=utf-8')
-        .send(lagToPrometheus(lag, Object.fromEntries(depths)));
+        .send(lagToPrometheus(lag, Object.fromEntries(depths)) + (opts.extraMetrics?.() ?? ''));
     });
     done();
   });

@@ -60,7 +60,7 @@ export async function issueCertificate(options: {
   issuerKey: webcrypto.CryptoKey;
   ca: boolean;
   notBefore: Date;
-  years: number;
+  notAfter: Date;
 }): Promise<Uint8Array> {
   const cert = new pkijs.Certificate();
   cert.version = 2;
@@ -70,9 +70,7 @@ export async function issueCertificate(options: {
   cert.subject = name(options.subject);
   cert.issuer = name(options.issuer);
   cert.notBefore.value = options.notBefore;
-  const notAfter = new Date(options.notBefore);
-  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + options.years);
-  cert.notAfter.value = notAfter;
+  cert.notAfter.value = options.notAfter;
   // keyUsage: digitalSignature + nonRepudiation for the signer, keyCertSign + cRLSign for the CA.
   const usage = new Uint8Array([options.ca ? 0x06 : 0xc0]);
   cert.extensions = [
@@ -90,6 +88,8 @@ export async function issueCertificate(options: {
   return new Uint8Array(cert.toSchema(true).toBER(false));
 }
 
+export const DEV_VALID_FROM = new Date(Date.UTC(2020, 0, 1));
+
 export const DEV_CA: SubjectName = {
   commonName: 'NTM development signing CA',
   organization: 'NTM dossier engine (development)',
@@ -104,7 +104,12 @@ export async function generateDevSigningBundle(now: Date, signer: SubjectName = 
   const subtle = webcrypto.subtle;
   const ca = await subtle.generateKey(RSA, true, ['sign', 'verify']);
   const leaf = await subtle.generateKey(RSA, true, ['sign', 'verify']);
-  const notBefore = new Date(now.getTime() - 60_000); // a clock a little behind still accepts it
+  // Valid from 2020 (before any dossier of the 2021-2025 programme), so that decisions dated in the past, as in
+  // tests and demonstration data with an injected clock, verify at their own dates. A development certificate
+  // only: a real one is valid from its issue.
+  const notBefore = DEV_VALID_FROM;
+  const years = (n: number) =>
+    new Date(Date.UTC(now.getUTCFullYear() + n, now.getUTCMonth(), now.getUTCDate()));
   const caDer = await issueCertificate({
     subject: DEV_CA,
     issuer: DEV_CA,
@@ -112,7 +117,7 @@ export async function generateDevSigningBundle(now: Date, signer: SubjectName = 
     issuerKey: ca.privateKey,
     ca: true,
     notBefore,
-    years: 10,
+    notAfter: years(10),
   });
   const leafDer = await issueCertificate({
     subject: signer,
@@ -121,7 +126,7 @@ export async function generateDevSigningBundle(now: Date, signer: SubjectName = 
     issuerKey: ca.privateKey,
     ca: false,
     notBefore,
-    years: 5,
+    notAfter: years(5),
   });
   const pkcs8 = new Uint8Array(await subtle.exportKey('pkcs8', leaf.privateKey));
   return toPem('PRIVATE KEY', pkcs8) + toPem('CERTIFICATE', leafDer) + toPem('CERTIFICATE', caDer);

@@ -104,9 +104,15 @@ describe('signPdf and verifyPdf', () => {
     expect(none.signatures[0]?.problems).toContain('no trust anchor is configured');
   });
 
-  it('finds a certificate that has expired at the verification time untrusted', async () => {
-    const report = await verifyPdf(signed, { trustAnchors: [anchor], at: new Date(Date.UTC(2040, 0, 1)) });
-    expect(report.verdict).toBe('untrusted');
+  it('finds a certificate outside its validity at the verification time untrusted', async () => {
+    for (const at of [new Date(Date.UTC(2040, 0, 1)), new Date(Date.UTC(2019, 11, 31))]) {
+      const report = await verifyPdf(signed, { trustAnchors: [anchor], at });
+      expect(report.verdict, at.toISOString()).toBe('untrusted');
+    }
+    // Development certificates hold from 2020, so decisions dated in the past (injected clocks) verify.
+    expect(
+      (await verifyPdf(signed, { trustAnchors: [anchor], at: new Date(Date.UTC(2024, 3, 1)) })).verdict,
+    ).toBe('valid');
   });
 
   it('verifies a document signed twice (two signers), each signature covering what existed when it was made', async () => {

@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 // The same relative path from src/ (tests) and dist/ (built): both sit one level below the package.
 const launcher = fileURLToPath(new URL('../scripts/run-ts.mjs', import.meta.url));
 
-/** `entry` is an absolute path to a `.ts` file (e.g. `fileURLToPath(new URL('./worker.ts', import.meta.url))`). */
-export function spawnTypeScript(entry: string, options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, [launcher, entry], options);
+/**
+ * `entry` is an absolute path to a `.ts` file (e.g. `fileURLToPath(new URL('./worker.ts', import.meta.url))`);
+ * `args` reach it as `process.argv.slice(2)`, as with `node entry.js args…`.
+ */
+export function spawnTypeScript(
+  entry: string,
+  options: SpawnOptions = {},
+  args: readonly string[] = [],
+): ChildProcess {
+  return spawn(process.execPath, [launcher, entry, ...args], options);
 }

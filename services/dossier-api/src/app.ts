@@ -28,6 +28,7 @@ import auditRoutes from './routes/audit.js';
 import listRoutes from './routes/list.js';
 import healthRoutes from './routes/health.js';
 import { scheduleDeadlineSweeps } from './deadlineSweeper.js';
+import { every } from './auditLog.js';
 import operationsRoutes, { type OperationsOptions } from './routes/operations.js';
 
 export interface AppOptions extends InfrastructureOptions {
@@ -40,6 +41,10 @@ export interface AppOptions extends InfrastructureOptions {
   operations: OperationsOptions;
   /** run the deadline worker every this many ms while the server is up; default off */
   deadlineSweepMs?: number;
+  /** sign a checkpoint of the global log every this many ms (when it moved); default off */
+  auditCheckpointMs?: number;
+  /** run the continuous verifier every this many ms; default off */
+  auditVerifyMs?: number;
 }
 
 /** The whole API as one plugin. */
@@ -97,6 +102,22 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
     let stop: (() => Promise<void>) | undefined;
     fastify.addHook('onReady', (done) => {
       stop = scheduleDeadlineSweeps(fastify, every);
+      done();
+    });
+    fastify.addHook('onClose', async () => stop?.());
+  }
+  const auditLog = fastify.auditLog;
+  const audits: [number | undefined, () => Promise<unknown>, string][] = auditLog
+    ? [
+        [opts.auditCheckpointMs, () => auditLog.checkpoint(), 'audit checkpoint'],
+        [opts.auditVerifyMs, () => auditLog.watcher.verifyNow(), 'audit log verification'],
+      ]
+    : [];
+  for (const [ms, task, name] of audits) {
+    if (!ms) continue;
+    let stop: (() => Promise<void>) | undefined;
+    fastify.addHook('onReady', (done) => {
+      stop = every(ms, task, fastify.log, name);
       done();
     });
     fastify.addHook('onClose', async () => stop?.());

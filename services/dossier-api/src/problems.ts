@@ -157,6 +157,11 @@ export const problems = {
       vi: 'Khóa ký hồ sơ kiểm toán chưa được cấu hình',
       en: 'No audit signing key is configured',
     }),
+  auditLogMismatch: () =>
+    new ProblemError(503, 'AUDIT_LOG_MISMATCH', {
+      vi: 'Nhật ký sự kiện không còn khớp với các điểm kiểm tra đã ký',
+      en: 'The event log no longer matches its signed checkpoints',
+    }),
 } as const;
 
 const STATUS_OF_KIND: Record<DomainError['kind'], number> = {

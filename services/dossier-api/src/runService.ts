@@ -91,6 +91,8 @@ export async function runService(
     rateLimitMax: config.RATE_LIMIT_MAX,
     logLevel: config.LOG_LEVEL,
     deadlineSweepMs: config.DEADLINE_SWEEP_SECONDS * 1000,
+    auditCheckpointMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+    auditVerifyMs: config.AUDIT_VERIFY_SECONDS * 1000,
     operations: wakeUps
       ? {
           projectionLag: () => measureLag(infra.store, infra.sql, infra.readModelSchema, () => new Date()),

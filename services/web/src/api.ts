@@ -32,6 +32,8 @@ export class SessionExpiredError extends Error {
 
 export interface Api {
   get<T>(url: string): Promise<ApiAnswer<T>>;
+  /** a GET whose answer is passed on as it is (a file) */
+  download(url: string): Promise<{ status: number; type: string; disposition?: string; payload: Buffer }>;
   post<T>(url: string, body: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
 }
 
@@ -65,6 +67,22 @@ export function apiFor(fastify: FastifyInstance, request: FastifyRequest, user: 
   };
   return {
     get: (url) => call('GET', url),
+    async download(url) {
+      const response = await fastify.inject({
+        method: 'GET',
+        url,
+        remoteAddress: request.ip,
+        headers: { authorization: `Bearer ${user.accessToken}`, 'accept-language': lang },
+      });
+      if (response.statusCode === 401) throw new SessionExpiredError();
+      const disposition = response.headers['content-disposition'];
+      return {
+        status: response.statusCode,
+        type: String(response.headers['content-type'] ?? 'application/octet-stream'),
+        ...(typeof disposition === 'string' ? { disposition } : {}),
+        payload: response.rawPayload,
+      };
+    },
     post: (url, body, headers) => call('POST', url, body, headers),
   };
 }

@@ -177,6 +177,10 @@ export const MESSAGES = {
     en: 'Someone else has just changed the dossier. Review it and submit again.',
   },
   commandDone: { vi: 'Đã ghi nhận', en: 'Recorded' },
+  downloadBundle: { vi: 'Tải gói kiểm toán có chữ ký số', en: 'Download the signed audit bundle' },
+  events: { vi: 'sự kiện', en: 'events' },
+  data: { vi: 'Dữ liệu', en: 'Data' },
+  onBehalfOf: { vi: 'Thay mặt', en: 'On behalf of' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -57,5 +57,8 @@ export const ROLE_NAMES: Names = {
   administrator: { vi: 'Quản trị hệ thống', en: 'Administrator' },
 };
 
+/** Every role, in the domain's order. */
+export const ROLE_CODES = Object.keys(ROLE_NAMES);
+
 /** The name of a code in `lang`, or the code itself. */
 export const nameOf = (names: Names, code: string, lang: Lang): string => names[code]?.[lang] ?? code;

@@ -24,6 +24,7 @@ import { homeRoutes } from './routes/home.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { dossierRoutes } from './routes/dossier.js';
 import { commandRoutes } from './routes/commands.js';
+import { auditRoutes } from './routes/audit.js';
 import './session.js';
 
 export interface WebOptions {
@@ -119,4 +120,5 @@ export async function webApp(fastify: FastifyInstance, options: WebOptions): Pro
   inboxRoutes(fastify, options.now);
   dossierRoutes(fastify, options.now);
   commandRoutes(fastify, options.now);
+  auditRoutes(fastify, options.now);
 }

@@ -12,6 +12,7 @@ import type { Clock } from '../clock.js';
 import type { SqlClient } from '@ntm/sql';
 import { IdempotencyStore } from '../idempotency.js';
 import { DossierCache } from '../dossier.js';
+import { openAuditLog, type AuditLog } from '../auditLog.js';
 
 /** What was just appended; enough for a projection runner to catch up (it reads the events itself). */
 export interface AppendedNotice {
@@ -50,6 +51,8 @@ declare module 'fastify' {
     unitRecognition(unitCode: string): Promise<{ tier: Tier; decisionNo: string } | null>;
     notifyAppended(notice: AppendedNotice): Promise<void>;
     auditSigner: AuditSigner | undefined;
+    /** signed checkpoints and the continuous verifier (with an audit signer) */
+    auditLog: AuditLog | undefined;
   }
 }
 
@@ -62,6 +65,19 @@ export default fp(
     fastify.decorate('store', opts.store);
     fastify.decorate('clock', opts.clock);
     fastify.decorate('auditSigner', opts.auditSigner);
+    fastify.decorate(
+      'auditLog',
+      opts.auditSigner
+        ? await openAuditLog({
+            store: opts.store,
+            sql: opts.sql,
+            schema: opts.sqlSchema,
+            signer: opts.auditSigner,
+            clock: opts.clock,
+            log: fastify.log,
+          })
+        : undefined,
+    );
     fastify.decorate('idempotency', idempotency);
     fastify.decorate('dossiers', new DossierCache());
     // One registry for the process's life: the decider, the opening scope and the policy all read the same one.

@@ -150,6 +150,31 @@ const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
   );
 
   fastify.get(
+    '/audit/checkpoints',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'The signed checkpoints of the global log (Merkle root and count up to a position, chained, Ed25519 JWS), oldest first: the feed a province publishes or hands to a witness',
+        querystring: z.object({
+          after: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+      },
+    },
+    async (request) => {
+      const auditLog = fastify.auditLog;
+      if (!auditLog) throw problems.auditKeysUnavailable();
+      return {
+        checkpoints: await auditLog.checkpoints.list({
+          afterSeq: request.query.after,
+          limit: request.query.limit,
+        }),
+      };
+    },
+  );
+
+  fastify.get(
     '/.well-known/ntm-audit-keys.json',
     {
       schema: {

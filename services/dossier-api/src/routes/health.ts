@@ -1,6 +1,7 @@
 /**
  * Liveness (the process answers) and readiness (the store answers: 503 while the database is away, the process
- * staying up and reconnecting). Both are exempt from the rate limit: a probe told 429 would take the service for
+ * staying up and reconnecting; 503 AUDIT_LOG_MISMATCH once the continuous verifier finds the log no longer
+ * matching its signed checkpoints). Both are exempt from the rate limit: a probe told 429 would take the service for
  * unhealthy.
  */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
@@ -23,6 +24,7 @@ const healthRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         request.log.warn({ err: error }, 'store not ready');
         throw problems.unavailable();
       }
+      if (fastify.auditLog?.watcher.status.ok === false) throw problems.auditLogMismatch();
       return { status: 'ok' as const };
     },
   );

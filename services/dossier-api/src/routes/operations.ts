@@ -1,7 +1,8 @@
 /**
  * The API's operator surface, all behind the administrator role: the shared operator routes of `@ntm/runtime`
  * (`/metrics`, the parked streams, and in `REDIS_URL` mode the BullMQ dashboard at `/admin/queues`), checked with
- * the API's own `authenticate`, and `POST /admin/deadlines/sweep` (run the deadline worker now).
+ * the API's own `authenticate`, `POST /admin/deadlines/sweep` (run the deadline worker now), and
+ * `POST /admin/audit/checkpoint` and `POST /admin/audit/verify` (the audit log's checkpointer and verifier, now).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Queue } from 'bullmq';
@@ -33,6 +34,7 @@ export default async function operationsRoutes(
     authenticate,
     sql: fastify.readModels.sql,
     schema: fastify.readModels.schema,
+    ...(fastify.auditLog ? { extraMetrics: () => fastify.auditLog!.watcher.prometheus() } : {}),
   });
 
   await fastify.register((admin, _opts, done) => {
@@ -40,6 +42,16 @@ export default async function operationsRoutes(
     // Runs the deadline worker now (it also runs every DEADLINE_SWEEP_SECONDS): after a clock or data fix, or to see
     // what it would do. Idempotent.
     admin.post('/admin/deadlines/sweep', { schema: { tags: ['operations'] } }, () => sweepDeadlines(fastify));
+    // The audit log's two jobs, now (they also run every AUDIT_CHECKPOINT_SECONDS and AUDIT_VERIFY_SECONDS).
+    const auditLog = fastify.auditLog;
+    if (auditLog) {
+      admin.post('/admin/audit/checkpoint', { schema: { tags: ['operations'] } }, async () => ({
+        checkpoint: (await auditLog.checkpoint()) ?? null,
+      }));
+      admin.post('/admin/audit/verify', { schema: { tags: ['operations'] } }, () =>
+        auditLog.watcher.verifyNow(),
+      );
+    }
     done();
   });
 }

@@ -162,7 +162,7 @@ function deadlinesSection(screen: Screen, state: DossierState, now: Date): Html 
     </ul>`;
 }
 
-function criteriaSection(screen: Screen, state: DossierState): Html {
+export function criteriaSection(screen: Screen, state: DossierState): Html {
   const { t, lang } = screen;
   let names = new Map<string, string>();
   try {

@@ -1,0 +1,152 @@
+/**
+ * Signed checkpoints over the global log: at intervals the engine computes the Merkle root (merkle.ts) of every
+ * event up to a position, and signs it with the audit key. Checkpoints form their own hash chain (`prev` is the
+ * SHA-256 of the previous checkpoint's canonical body), are kept in SQL beside the events, and are exported
+ * (`GET /audit/checkpoints`) so a province can publish them or hand them to a witness. Once a checkpoint is out,
+ * deleting, truncating, editing or rewriting-and-re-hashing any event it covers changes the count or the root.
+ */
+import { canonicalJson, GENESIS_HASH, type EventStore } from '@ntm/event-store';
+import { isUniqueViolation, quoteIdent, type SqlClient } from '@ntm/sql';
+import { migrate } from '@ntm/sql';
+import { sha256Hex } from './format.js';
+import { signDetached } from './jws.js';
+import type { AuditSigner } from './keys.js';
+import { MerkleFrontier, type Peak } from './merkle.js';
+
+export const CHECKPOINT_FORMAT = 'ntm-log-checkpoint/1';
+export const CHECKPOINT_TYP = 'ntm-log-checkpoint+jws';
+
+export interface CheckpointBody {
+  format: typeof CHECKPOINT_FORMAT;
+  /** 1, 2, 3, … with no gap */
+  seq: number;
+  /** the last global position covered (a decimal string: positions pass 2^53) */
+  position: string;
+  /** the number of events covered: every event at or below `position` */
+  count: number;
+  /** Merkle root of those events, in log order */
+  root: string;
+  /** the tree's frontier, so the next checkpoint continues without reading older events */
+  frontier: Peak[];
+  /** SHA-256 of the previous checkpoint's canonical body; 64 zeros for the first */
+  prev: string;
+  createdAt: string;
+}
+
+export interface SignedCheckpoint {
+  body: CheckpointBody;
+  /** detached JWS over the canonical body */
+  jws: string;
+}
+
+export const bodyBytes = (body: CheckpointBody): Buffer => Buffer.from(canonicalJson(body), 'utf8');
+export const checkpointDigest = (body: CheckpointBody): string => sha256Hex(bodyBytes(body));
+
+/** The checkpoints' SQL table (`<schema>.audit_checkpoints`), append-only by convention like the events. */
+export class CheckpointStore {
+  private readonly table: string;
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly schema: string,
+  ) {
+    this.table = `${quoteIdent(schema)}.audit_checkpoints`;
+  }
+
+  async migrate(): Promise<void> {
+    await migrate(
+      this.sql,
+      [
+        {
+          id: '0001-audit-checkpoints',
+          up: `CREATE TABLE ${this.table} (
+                 seq integer PRIMARY KEY,
+                 position numeric(20) NOT NULL,
+                 body text NOT NULL,
+                 jws text NOT NULL
+               )`,
+        },
+      ],
+      `${this.schema}.audit_migrations`,
+    );
+  }
+
+  async latest(): Promise<SignedCheckpoint | undefined> {
+    const { rows } = await this.sql.query<{ body: string; jws: string }>(
+      `SELECT body, jws FROM ${this.table} ORDER BY seq DESC LIMIT 1`,
+    );
+    return rows[0] ? parse(rows[0]) : undefined;
+  }
+
+  /** Checkpoints after `afterSeq` (default all), oldest first. */
+  async list(options: { afterSeq?: number; limit?: number } = {}): Promise<SignedCheckpoint[]> {
+    const { rows } = await this.sql.query<{ body: string; jws: string }>(
+      `SELECT body, jws FROM ${this.table} WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [options.afterSeq ?? 0, options.limit ?? 2_147_483_647],
+    );
+    return rows.map(parse);
+  }
+
+  /** false when another process took the same `seq` first. */
+  async insert(checkpoint: SignedCheckpoint): Promise<boolean> {
+    try {
+      await this.sql.query(`INSERT INTO ${this.table} (seq, position, body, jws) VALUES ($1, $2, $3, $4)`, [
+        checkpoint.body.seq,
+        checkpoint.body.position,
+        canonicalJson(checkpoint.body),
+        checkpoint.jws,
+      ]);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+}
+
+const parse = (row: { body: string; jws: string }): SignedCheckpoint => ({
+  body: JSON.parse(row.body) as CheckpointBody,
+  jws: row.jws,
+});
+
+export interface MakeCheckpointOptions {
+  store: EventStore;
+  checkpoints: CheckpointStore;
+  signer: AuditSigner;
+  now: Date;
+  /** page size of the log reads */
+  pageSize?: number;
+}
+
+/**
+ * Signs and stores the next checkpoint, covering every event appended since the last one (read once, from the
+ * last checkpoint's position). Nothing when the log has not moved, or when another process stored that
+ * checkpoint first.
+ */
+export async function makeCheckpoint(options: MakeCheckpointOptions): Promise<SignedCheckpoint | undefined> {
+  const previous = await options.checkpoints.latest();
+  const tree = previous
+    ? MerkleFrontier.from(previous.body.frontier, previous.body.count)
+    : MerkleFrontier.empty();
+  let after = previous ? BigInt(previous.body.position) : 0n;
+  for (;;) {
+    const page = await options.store.readAll({ after, limit: options.pageSize ?? 5000 });
+    for (const e of page.events) tree.push(e);
+    after = page.nextAfter;
+    if (page.isEnd) break;
+  }
+  if (previous && tree.count === previous.body.count) return undefined;
+  if (!previous && tree.count === 0) return undefined;
+  const body: CheckpointBody = {
+    format: CHECKPOINT_FORMAT,
+    seq: (previous?.body.seq ?? 0) + 1,
+    position: after.toString(),
+    count: tree.count,
+    root: tree.root(),
+    frontier: tree.frontier(),
+    prev: previous ? checkpointDigest(previous.body) : GENESIS_HASH,
+    createdAt: options.now.toISOString(),
+  };
+  const checkpoint = { body, jws: await signDetached(options.signer, bodyBytes(body), CHECKPOINT_TYP) };
+  return (await options.checkpoints.insert(checkpoint)) ? checkpoint : undefined;
+}

@@ -1,0 +1,211 @@
+/**
+ * The auditor's replay: the dossier's whole history as a table filterable by event type, role and date; each
+ * event's actor, on whose behalf, the step before and after and its data; the dossier as it was at any revision
+ * (a slider and a number field, no script needed: the form is a GET); the hash chain check naming the first
+ * broken event; and the signed audit bundle to download. Everything through the API's audit routes, which allow
+ * only those whose jurisdiction covers the dossier.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { DossierState } from '@ntm/domain';
+import { query } from '../api.js';
+import { screenOf, sendPage, type Screen } from '../context.js';
+import { html, type Html } from '../html.js';
+import { formatDateTime, formatNumber } from '../i18n.js';
+import { tag } from '../layout.js';
+import { nameOf, ROLE_NAMES, ROLE_CODES, STEP_NAMES } from '../labels.js';
+import { criteriaSection, type HistoryEvent } from './dossier.js';
+
+interface Verification {
+  ok: boolean;
+  events: number;
+  firstBadRevision?: string;
+  eventId?: string;
+  reason?: string;
+}
+
+export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
+  fastify.get('/dossier/:id/audit', async (request, reply) => {
+    const screen = screenOf(fastify, request, reply, now().getTime() / 1000);
+    if (!screen) return reply;
+    const { t } = screen;
+    const { id } = request.params as { id: string };
+    const q = request.query as {
+      type?: string;
+      role?: string;
+      from?: string;
+      to?: string;
+      revision?: string;
+    };
+    const base = `/dossiers/${encodeURIComponent(id)}`;
+    const [history, verify] = await Promise.all([
+      screen.api.get<{ events: HistoryEvent[] }>(`${base}/history`),
+      screen.api.get<Verification>(`${base}/verify`),
+    ]);
+    if (verify.status !== 200) {
+      return sendPage(
+        reply,
+        screen.render(
+          t('notFound'),
+          html`<h1>${t('notFound')}</h1>
+            <p>${t('dossierNotFound')}</p>`,
+        ),
+        404,
+      );
+    }
+    const events = history.status === 200 ? history.body.events : [];
+    const last = events.at(-1)?.revision ?? 0;
+    const revision = /^\d{1,9}$/.test(q.revision ?? '') ? Math.min(Number(q.revision), last) : last;
+    const past = await screen.api.get<{ state: DossierState; revision: number }>(
+      `${base}/state${query({ revision })}`,
+    );
+    const shown = events.filter(
+      (e) =>
+        (!q.type || e.type === q.type) &&
+        (!q.role || e.actor.role === q.role) &&
+        (!q.from || e.occurredAt.slice(0, 10) >= q.from) &&
+        (!q.to || e.occurredAt.slice(0, 10) <= q.to),
+    );
+    const body = html`<a class="back-link" href="/dossier/${id}">${t('back')}</a>
+      <h1>${t('audit')}</h1>
+      <span class="caption">${t('dossier')} ${id}</span>
+      ${chainResult(screen, verify.body)}
+      <p><a href="/dossier/${id}/audit-bundle">${t('downloadBundle')}</a></p>
+      <h2>${t('stateAt')}</h2>
+      <form method="get" action="/dossier/${id}/audit">
+        <div class="form-group">
+          <label for="revision">${t('revision')} (0–${last})</label>
+          <input type="number" min="0" max="${last}" id="revision" name="revision" value="${revision}" />
+        </div>
+        <button class="button button-secondary">${t('show')}</button>
+      </form>
+      ${past.status === 200 ? pastState(screen, past.body.state, past.body.revision, events) : ''}
+      <h2>${t('history')}</h2>
+      <form method="get" action="/dossier/${id}/audit" class="filters">
+        <input type="hidden" name="revision" value="${revision}" />
+        <div class="form-group">
+          <label for="type">${t('event')}</label
+          ><select id="type" name="type">
+            <option value=""></option>
+            ${[...new Set(events.map((e) => e.type))].map((ty) => html`<option${ty === q.type ? html` selected` : ''}>${ty}</option>`)}
+          </select>
+        </div>
+        <div class="form-group">
+          <label for="role">${t('role')}</label
+          ><select id="role" name="role">
+            <option value=""></option>
+            ${ROLE_CODES.map((r) => html`<option value="${r}" ${r === q.role ? html` selected` : ''}>${nameOf(ROLE_NAMES, r, screen.lang)}</option>`)}
+          </select>
+        </div>
+        <div class="form-group">
+          <label for="from">${t('from')} (yyyy-mm-dd)</label
+          ><input type="text" id="from" name="from" value="${q.from ?? ''}" />
+        </div>
+        <div class="form-group">
+          <label for="to">${t('to')} (yyyy-mm-dd)</label
+          ><input type="text" id="to" name="to" value="${q.to ?? ''}" />
+        </div>
+        <button class="button button-secondary">${t('filter')}</button>
+      </form>
+      ${eventsTable(screen, shown, id)}`;
+    return sendPage(reply, screen.render(t('audit'), body));
+  });
+
+  fastify.get('/dossier/:id/audit-bundle', async (request, reply) => {
+    const screen = screenOf(fastify, request, reply, now().getTime() / 1000);
+    if (!screen) return reply;
+    const { id } = request.params as { id: string };
+    const file = await screen.api.download(`/dossiers/${encodeURIComponent(id)}/audit-bundle`);
+    if (file.status !== 200)
+      return sendPage(
+        reply,
+        screen.render(screen.t('notFound'), html`<h1>${screen.t('notFound')}</h1>`),
+        file.status === 404 ? 404 : 503,
+      );
+    if (file.disposition) void reply.header('content-disposition', file.disposition);
+    return reply.type(file.type).header('cache-control', 'no-store').send(file.payload);
+  });
+}
+
+function chainResult(screen: Screen, v: Verification): Html {
+  const { t } = screen;
+  return v.ok
+    ? html`<p>${tag(t('chainOk'), 'green')} ${formatNumber(v.events)} ${t('events')}</p>`
+    : html`<div class="error-summary" role="alert">
+        <h2>${t('chainBroken')} ${v.firstBadRevision ?? ''}</h2>
+        <p>${v.eventId ?? ''} · ${v.reason ?? ''}</p>
+      </div>`;
+}
+
+function pastState(screen: Screen, state: DossierState, revision: number, events: HistoryEvent[]): Html {
+  const { t, lang } = screen;
+  const at = events.find((e) => e.revision === revision);
+  return html`<dl class="summary-list">
+      <div>
+        <dt>${t('revision')}</dt>
+        <dd>${revision}${at ? ` · ${formatDateTime(at.occurredAt)} · ${at.type}` : ''}</dd>
+      </div>
+      <div>
+        <dt>${t('step')}</dt>
+        <dd>${nameOf(STEP_NAMES, state.step, lang)}</dd>
+      </div>
+      <div>
+        <dt>${t('version')}</dt>
+        <dd>${state.dossierVersion}</dd>
+      </div>
+      <div>
+        <dt>${t('documents')}</dt>
+        <dd>${formatNumber(state.documents.length)}</dd>
+      </div>
+      ${
+        state.decision
+          ? html`<div>
+              <dt>${t('decision')}</dt>
+              <dd>${state.decision.decisionNo} · ${state.decision.outcome}</dd>
+            </div>`
+          : ''
+      }
+    </dl>
+    ${criteriaSection(screen, state)}`;
+}
+
+function eventsTable(screen: Screen, events: HistoryEvent[], id: string): Html {
+  const { t, lang } = screen;
+  return html`<div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">${t('time')}</th>
+          <th scope="col">${t('event')}</th>
+          <th scope="col">${t('actor')}</th>
+          <th scope="col">${t('step')}</th>
+          <th scope="col">${t('data')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${events.map(
+          (e) =>
+            html`<tr>
+              <td><a href="/dossier/${id}/audit?revision=${e.revision}">${e.revision}</a></td>
+              <td>${formatDateTime(e.occurredAt)}</td>
+              <td>${e.type}</td>
+              <td>
+                ${e.actor.id}<br /><span class="hint"
+                  >${nameOf(ROLE_NAMES, e.actor.role, lang)} · ${e.actor.unit}</span
+                >${e.onBehalfOf ? html`<br /><span class="hint">${t('onBehalfOf')}: ${e.onBehalfOf.id} (${nameOf(ROLE_NAMES, e.onBehalfOf.role, lang)})</span>` : ''}
+              </td>
+              <td>
+                ${e.fromState ? nameOf(STEP_NAMES, e.fromState, lang) : ''}${e.toState && e.toState !== e.fromState ? ` → ${nameOf(STEP_NAMES, e.toState, lang)}` : ''}
+              </td>
+              <td>
+                <details>
+                  <summary>${t('show')}</summary>
+                  <pre>${JSON.stringify(e.data, null, 1)}</pre>
+                </details>
+              </td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
