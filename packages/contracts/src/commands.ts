@@ -221,6 +221,48 @@ export const RecordCouncilBallotBody = z
   )
   .describe('Record the appraisal council meeting and its ballot');
 
+/** Bỏ phiếu điện tử — the council's electronic ballot: each member votes on their own account (ADR 0022). */
+const MemberId = ShortText.describe("a council member's user id (the `sub` of their token)");
+export const OpenCouncilBallotBody = z
+  .strictObject({
+    ballotNo: ShortText.describe('the meeting or ballot number, unique in the dossier').meta({
+      examples: ['HĐTĐ-2025-07'],
+    }),
+    heldOn: IsoDate.describe('the day of the meeting'),
+    memberIds: z
+      .array(MemberId)
+      .min(1)
+      .max(100)
+      .describe("the members eligible to vote, from the council's composition (the quorum counts them)"),
+  })
+  .refine((b) => new Set(b.memberIds).size === b.memberIds.length, {
+    path: ['memberIds'],
+    message: 'members must be distinct',
+  })
+  .describe("Open the council's electronic ballot on the dossier (by the council secretary)");
+export const CastCouncilVoteBody = z
+  .strictObject({
+    vote: z.enum(['approve', 'reject', 'abstain']).describe('tán thành / không tán thành / không biểu quyết'),
+    reason: LongText.optional().describe(
+      'optional explanation; kept in an erasable table, only its SHA-256 goes into the event',
+    ),
+  })
+  .describe('Cast your own vote in the open council ballot; one vote per member');
+export const RecuseFromCouncilBody = z
+  .strictObject({
+    reason: LongText.describe(
+      'the conflict of interest; kept in an erasable table, only its SHA-256 goes into the event',
+    ),
+  })
+  .describe(
+    'Recuse yourself from the open council ballot (conflict of interest); a recused member does not count for the quorum',
+  );
+export const CloseCouncilBallotBody = z
+  .strictObject({ minutesNo: DocumentNo.optional().describe('the minutes of the meeting (biên bản)') })
+  .describe(
+    'Close the council ballot: approved, not approved, or void without quorum (the dossier waits for a new ballot)',
+  );
+
 const Decision = { decisionNo: DocumentNo, decidedOn: IsoDate, reasons: LongText.optional() };
 export const DecideRecognitionBody = z
   .strictObject({
@@ -387,6 +429,34 @@ const SPECS = [
     'Record the council ballot',
     'Ghi kết quả bỏ phiếu của Hội đồng',
   ),
+  spec(
+    'OpenCouncilBallot',
+    'council/ballot/open',
+    OpenCouncilBallotBody,
+    'Open the council ballot',
+    'Mở phiên bỏ phiếu của Hội đồng',
+  ),
+  spec(
+    'CastCouncilVote',
+    'council/ballot/votes',
+    CastCouncilVoteBody,
+    'Cast a council vote',
+    'Bỏ phiếu thẩm định',
+  ),
+  spec(
+    'RecuseFromCouncil',
+    'council/ballot/recusals',
+    RecuseFromCouncilBody,
+    'Recuse from the council ballot',
+    'Không tham gia biểu quyết (xung đột lợi ích)',
+  ),
+  spec(
+    'CloseCouncilBallot',
+    'council/ballot/close',
+    CloseCouncilBallotBody,
+    'Close the council ballot',
+    'Kết thúc bỏ phiếu, kiểm phiếu',
+  ),
   spec('DecideRecognition', 'decision', DecideRecognitionBody, 'Decide recognition', 'Quyết định công nhận'),
   spec('AnnounceRecognition', 'announcement', AnnounceRecognitionBody, 'Announce the recognition', 'Công bố'),
   spec('WithdrawDossier', 'withdraw', WithdrawDossierBody, 'Withdraw the dossier', 'Rút hồ sơ'),
@@ -464,6 +534,10 @@ export type ReturnDossierBody = z.infer<typeof ReturnDossierBody>;
 export type ForwardToProvinceBody = z.infer<typeof ForwardToProvinceBody>;
 export type RecordAppraisalBody = z.infer<typeof RecordAppraisalBody>;
 export type RecordCouncilBallotBody = z.infer<typeof RecordCouncilBallotBody>;
+export type OpenCouncilBallotBody = z.infer<typeof OpenCouncilBallotBody>;
+export type CastCouncilVoteBody = z.infer<typeof CastCouncilVoteBody>;
+export type RecuseFromCouncilBody = z.infer<typeof RecuseFromCouncilBody>;
+export type CloseCouncilBallotBody = z.infer<typeof CloseCouncilBallotBody>;
 export type DecideRecognitionBody = z.infer<typeof DecideRecognitionBody>;
 export type AnnounceRecognitionBody = z.infer<typeof AnnounceRecognitionBody>;
 export type WithdrawDossierBody = z.infer<typeof WithdrawDossierBody>;

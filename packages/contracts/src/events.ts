@@ -6,10 +6,12 @@
 import { z } from 'zod';
 import * as C from './commands.js';
 import {
+  Count,
   CriterionCode,
   DossierKindSchema,
   IsoDate,
   LongText,
+  Sha256,
   ShortText,
   TierSchema,
   UnitCode,
@@ -131,6 +133,50 @@ export const EVENT_SCHEMAS = {
       quorum: Threshold,
       approvalShare: Threshold,
       approved: z.boolean(),
+    }),
+  },
+  CouncilBallotOpened: {
+    schemaVersion: 1,
+    schema: z.object({
+      ...shapeOf(C.OpenCouncilBallotBody),
+      quorum: Threshold,
+      approvalShare: Threshold,
+      by: By,
+    }),
+  },
+  // Only the hash of a reason: its text may be personal data and lives in an erasable table (ADR 0022).
+  CouncilVoteCast: {
+    schemaVersion: 1,
+    schema: z.object({
+      ballotNo: ShortText,
+      vote: shapeOf(C.CastCouncilVoteBody).vote,
+      reasonSha256: Sha256.optional(),
+      by: By,
+    }),
+  },
+  CouncilMemberRecused: {
+    schemaVersion: 1,
+    schema: z.object({ ballotNo: ShortText, reasonSha256: Sha256, by: By }),
+  },
+  CouncilBallotClosed: {
+    schemaVersion: 1,
+    schema: z.object({
+      ballotNo: ShortText,
+      heldOn: IsoDate,
+      closedOn: IsoDate,
+      minutesNo: ShortText.optional(),
+      result: z.enum(['approved', 'not_approved', 'void']),
+      membersTotal: Count,
+      voterIds: z.array(ShortText).describe('members who voted'),
+      recusedMemberIds: z.array(ShortText),
+      absentMemberIds: z.array(ShortText).describe('eligible members who neither voted nor recused'),
+      for: Count,
+      against: Count,
+      blank: Count,
+      quorum: Threshold,
+      approvalShare: Threshold,
+      quorumMet: z.boolean(),
+      by: By,
     }),
   },
   RecognitionDecided: {

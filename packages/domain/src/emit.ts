@@ -17,6 +17,7 @@ import { openingCriteria } from './programme.js';
 import type { DecisionInput } from './workflows/types.js';
 import type { RegisteredWorkflow } from './workflows/registry.js';
 import { mergerOf } from './workflows/merger.js';
+import { sha256Hex } from './sha256.js';
 
 /** An event of `type` whose data must be that type's data: emitting a field the contract lacks does not compile. */
 export const event = <T extends EventType>(type: T, data: EventData<T>): DomainEvent<T, EventData<T>> => ({
@@ -30,6 +31,41 @@ const byOf = (input: DecisionInput) => ({
   role: input.actor.role,
   ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf.id } : {}),
 });
+
+/** Only the hash of a free-text reason enters the log: the text may be personal data (ADR 0022). */
+export const reasonSha256 = (text: string): string => sha256Hex(text);
+
+/** The ballot a council command acts on; its edges run only in councilVoting, where the fold has set it. */
+function openBallot(d: DossierState): NonNullable<DossierState['councilBallot']> {
+  if (!d.councilBallot) throw new TypeError('no open council ballot');
+  return d.councilBallot;
+}
+
+/** CouncilBallotClosed: the tally, who voted, recused or stayed away, and the result the machine chose. */
+function ballotClosed(d: DossierState, input: DecisionInput, minutesNo: string | undefined, to: string) {
+  const b = openBallot(d);
+  const votes = Object.values(b.votes);
+  const count = (v: string) => votes.filter((x) => x === v).length;
+  const voterIds = Object.keys(b.votes);
+  return event('CouncilBallotClosed', {
+    ballotNo: b.ballotNo,
+    heldOn: b.heldOn,
+    closedOn: input.today,
+    ...(minutesNo ? { minutesNo } : {}),
+    result: to === 'councilApproved' ? 'approved' : to === 'councilNotApproved' ? 'not_approved' : 'void',
+    membersTotal: b.memberIds.length,
+    voterIds,
+    recusedMemberIds: b.recused,
+    absentMemberIds: b.memberIds.filter((id) => !voterIds.includes(id) && !b.recused.includes(id)),
+    for: count('approve'),
+    against: count('reject'),
+    blank: count('abstain'),
+    quorum: input.ruleSet.council.quorum.value,
+    approvalShare: input.ruleSet.council.approvalShare.value,
+    quorumMet: to !== 'appraised',
+    by: byOf(input),
+  });
+}
 
 /** Where a dossier opened with `body` on `today` sits in the administrative tree. */
 export function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: string): DossierScope {
@@ -153,6 +189,30 @@ export function commandEvent(
         approvalShare: rs.council.approvalShare.value,
         approved: to === 'councilApproved',
       });
+    case 'OpenCouncilBallot':
+      return event('CouncilBallotOpened', {
+        ...command.body,
+        quorum: rs.council.quorum.value,
+        approvalShare: rs.council.approvalShare.value,
+        by,
+      });
+    case 'CastCouncilVote': {
+      const { vote, reason } = command.body;
+      return event('CouncilVoteCast', {
+        ballotNo: openBallot(d).ballotNo,
+        vote,
+        ...(reason ? { reasonSha256: reasonSha256(reason) } : {}),
+        by,
+      });
+    }
+    case 'RecuseFromCouncil':
+      return event('CouncilMemberRecused', {
+        ballotNo: openBallot(d).ballotNo,
+        reasonSha256: reasonSha256(command.body.reason),
+        by,
+      });
+    case 'CloseCouncilBallot':
+      return ballotClosed(d, input, command.body.minutesNo, to);
     case 'DecideRecognition':
       return command.body.outcome === 'recognise'
         ? event('RecognitionDecided', {
@@ -225,6 +285,10 @@ export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, 'DeadlineSched
   DossierForwarded: 'ForwardToProvince',
   AppraisalRecorded: 'RecordAppraisal',
   CouncilBallotRecorded: 'RecordCouncilBallot',
+  CouncilBallotOpened: 'OpenCouncilBallot',
+  CouncilVoteCast: 'CastCouncilVote',
+  CouncilMemberRecused: 'RecuseFromCouncil',
+  CouncilBallotClosed: 'CloseCouncilBallot',
   RecognitionDecided: 'DecideRecognition',
   RecognitionRefused: 'DecideRecognition',
   RecognitionAnnounced: 'AnnounceRecognition',

@@ -267,6 +267,40 @@ function apply(s: DossierState, e: TypedEvent): DossierState {
         },
       };
     }
+    case 'CouncilBallotOpened': {
+      const { ballotNo, heldOn, memberIds } = e.data;
+      return { ...s, councilBallot: { ballotNo, heldOn, memberIds, votes: {}, recused: [] } };
+    }
+    case 'CouncilVoteCast': {
+      const b = s.councilBallot;
+      return b ? { ...s, councilBallot: { ...b, votes: { ...b.votes, [e.data.by.id]: e.data.vote } } } : s;
+    }
+    case 'CouncilMemberRecused': {
+      const b = s.councilBallot;
+      return b ? { ...s, councilBallot: { ...b, recused: [...b.recused, e.data.by.id] } } : s;
+    }
+    case 'CouncilBallotClosed': {
+      const d = e.data;
+      const closed = [
+        ...(s.councilBallots ?? []),
+        { ballotNo: d.ballotNo, closedOn: d.closedOn, result: d.result },
+      ];
+      // A void ballot leaves no council result: the dossier waits, appraised, for a new ballot.
+      const council =
+        d.result === 'void'
+          ? s.council
+          : {
+              heldOn: d.heldOn,
+              membersTotal: d.membersTotal,
+              present: d.voterIds.length + d.recusedMemberIds.length,
+              recused: d.recusedMemberIds,
+              for: d.for,
+              against: d.against,
+              blank: d.blank,
+              approved: d.result === 'approved',
+            };
+      return { ...s, councilBallot: undefined, councilBallots: closed, council };
+    }
     case 'RecognitionDecided':
       return decided(s, 'recognise', e.data, e.data.tier ?? s.tier);
     case 'RecognitionRefused':

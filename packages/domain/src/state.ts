@@ -43,6 +43,18 @@ export interface Ballot {
   blank: number;
 }
 
+export type CouncilVote = 'approve' | 'reject' | 'abstain';
+
+/** The council's electronic ballot while it is open: who may vote, who voted how, who recused (ADR 0022). */
+export interface OpenCouncilBallot {
+  ballotNo: string;
+  heldOn: string;
+  memberIds: string[];
+  /** member id → vote; how each member voted is shown only in the audit trail */
+  votes: Record<string, CouncilVote>;
+  recused: string[];
+}
+
 /** Hồ sơ — a dossier as the fold of its events. */
 export interface DossierState {
   id: string;
@@ -96,6 +108,11 @@ export interface DossierState {
         approved: boolean;
       } & Ballot)
     | undefined;
+  /** set while an electronic ballot is open (step councilVoting) */
+  councilBallot?: OpenCouncilBallot | undefined;
+  /** closed electronic ballots, oldest first (a void ballot leaves the dossier appraised for a new one) */
+  councilBallots?:
+    { ballotNo: string; closedOn: string; result: 'approved' | 'not_approved' | 'void' }[] | undefined;
   decision?:
     | { outcome: string; decisionNo: string; decidedOn: string; by: string; tier?: Tier | undefined }
     | undefined;

@@ -3,7 +3,8 @@
  * to build the event sequence that brings a dossier to any step. The API and projection tests use these to start
  * from a realistic dossier instead of hand-written events.
  */
-export type { Journey, JourneyStep } from './journeys/journey.js';
+export type { BallotAct, Journey, JourneyStep } from './journeys/journey.js';
+export { councilBallotSteps, councilMember, membersActing } from './journeys/journey.js';
 export { communeJourney } from './journeys/communeJourney.js';
 export { villageCouncilOn, villageJourney } from './journeys/villageJourney.js';
 export { revocationJourney } from './journeys/revocationJourney.js';

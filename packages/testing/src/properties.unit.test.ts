@@ -17,7 +17,14 @@ import {
   type DossierState,
 } from '@ntm/domain';
 import { ACTORS, ACTORS_2025, COUNCIL_MEMBERS } from './fixtures.js';
-import { allJourneys, run, type Journey, type JourneyStep } from './journeys.js';
+import {
+  allJourneys,
+  councilBallotSteps,
+  councilMember,
+  run,
+  type Journey,
+  type JourneyStep,
+} from './journeys.js';
 
 const DAY = 86_400_000;
 const shifted = (now: string | Date, days: number) =>
@@ -55,6 +62,22 @@ function mischief(journey: Journey): JourneyStep[] {
           blank: 0,
         },
       });
+    }
+    if (c.type === 'OpenCouncilBallot') {
+      // Electronic ballots: every member approving, rejecting or recusing, the preparer listed as a member, and the
+      // closing, in any order the random moves pick.
+      const preparer = journey.steps[0]!.ctx.actor;
+      const secretary = s.ctx.actor;
+      const date = String(s.ctx.now).slice(0, 10);
+      out.push({ ...s, command: { ...c, ballotNo: 'P2', memberIds: [...COUNCIL_MEMBERS, preparer.id] } });
+      for (const act of ['approve', 'reject', 'recuse'] as const)
+        for (const id of COUNCIL_MEMBERS)
+          out.push(...councilBallotSteps(journey.dossierId, secretary, date, { [id]: act }).slice(1, 2));
+      out.push({
+        command: { type: 'CastCouncilVote', dossierId: journey.dossierId, vote: 'approve' },
+        ctx: { ...s.ctx, actor: councilMember(preparer.id, secretary) },
+      });
+      out.push(...councilBallotSteps(journey.dossierId, secretary, date, {}).slice(-1));
     }
     if (c.type === 'RecordProposalMeeting')
       out.push({ ...s, command: { ...c, attendees: 40, for: 30, against: 10, blank: 0 } });
@@ -120,6 +143,22 @@ function assertLawful(state: DossierState, events: readonly DecidedEvent[]): voi
     if (d.succession.replaces !== undefined) expect(d.succession.role).not.toBe(d.succession.replaces);
     else expect(d.succession.replacesUnit).not.toBe(d.succession.unitCode);
     if (d.by) expect(d.by.role).toBe(d.succession.role);
+  }
+  // An electronic ballot's result is what its votes say under the pinned rules, and no preparer's vote counts.
+  for (const e of events.filter((x) => x.type === 'CouncilBallotClosed')) {
+    const d = e.data as {
+      result: string;
+      membersTotal: number;
+      voterIds: string[];
+      for: number;
+      against: number;
+      blank: number;
+    };
+    const quorate = shareMet(d.voterIds.length, d.membersTotal, rules.council.quorum.value);
+    const approves = shareMet(d.for, d.voterIds.length, rules.council.approvalShare.value);
+    expect(d.result).toBe(!quorate ? 'void' : approves ? 'approved' : 'not_approved');
+    expect(d.for + d.against + d.blank).toBe(d.voterIds.length);
+    for (const id of d.voterIds) expect(state.preparers).not.toContain(id);
   }
   for (const e of events.filter((x) => x.type === 'CouncilBallotRecorded')) {
     const d = e.data as { presentMemberIds: string[]; recusedMemberIds: string[] };

@@ -14,7 +14,16 @@ import {
   type DossierState,
 } from '@ntm/domain';
 import { given } from './spec.js';
-import { actorFor, allJourneys, reach, run, type Journey } from './journeys.js';
+import {
+  actorFor,
+  allJourneys,
+  councilBallotSteps,
+  membersActing,
+  reach,
+  run,
+  type BallotAct,
+  type Journey,
+} from './journeys.js';
 import { at, sha } from './fixtures.js';
 
 interface Witness {
@@ -85,6 +94,12 @@ function canned(edge: Edge, state: DossierState): Record<string, unknown> {
       return { subject: 'consultation', publishedOn: state.openedOn, channel: 'commune_office' };
     case 'DecideAcknowledgement':
       return { outcome: 'refuse', decisionNo: '9/QĐ', decidedOn: state.openedOn };
+    case 'CastCouncilVote':
+      return { vote: 'approve' };
+    case 'RecuseFromCouncil':
+      return { reason: 'Xung đột lợi ích' };
+    case 'CloseCouncilBallot':
+      return {};
     default:
       throw new Error(`no canned command for ${edge.command}`);
   }
@@ -123,6 +138,24 @@ for (const journey of allJourneys()) {
           now: due ? at(addCalendarDays(due, 1)) : now,
           actor: actorFor(journey, edge.roles[0]!),
         };
+        if (edge.command === 'CloseCouncilBallot') {
+          // The ballot's outcome is the members' votes: all nine approve, a split vote, or too few to count.
+          const acts: Record<string, Record<string, BallotAct>> = {
+            councilApproved: membersActing(9, 'approve'),
+            councilNotApproved: { ...membersActing(9, 'reject'), ...membersActing(5, 'approve') },
+            appraised: membersActing(2, 'approve'),
+          };
+          const secretary = actorFor(journey, 'council_secretary');
+          const date = String(now).slice(0, 10);
+          const votes = councilBallotSteps(journey.dossierId, secretary, date, acts[edge.to] ?? {}, {
+            close: false,
+          }).slice(1);
+          const withVotes = run(votes, undefined, events).events;
+          given(withVotes)
+            .when({ type: edge.command, dossierId: journey.dossierId }, { now: at(date), actor: secretary })
+            .then(expected);
+          return;
+        }
         if (edge.command === 'RespondToComment') {
           const comment = {
             type: 'RecordComment',

@@ -5,7 +5,7 @@
  */
 import { DomainError } from '../errors.js';
 import type { DossierKind, Tier } from '../model.js';
-import type { DossierState } from '../state.js';
+import type { DossierState, OpenCouncilBallot } from '../state.js';
 import { evaluateRevocation, isOverdue, shareMet, type ShareThreshold } from '../reference/index.js';
 import type { DecisionInput, WorkflowDefinition } from './types.js';
 import { actingRole } from './succession.js';
@@ -78,6 +78,14 @@ function decisionOutcome(expected: string, vi: string): Check {
           { expected, step: dossier?.step },
         );
 }
+
+/** The open electronic ballot; its checks run only in councilVoting, where the fold has set it. */
+function ballotOf(d: DossierState | null): OpenCouncilBallot {
+  const b = must(d).councilBallot;
+  if (b === undefined) throw new TypeError('check needs an open council ballot');
+  return b;
+}
+const votersOf = (b: OpenCouncilBallot): string[] => Object.keys(b.votes);
 
 const CHECKS = {
   kindFields: ({ body, definition }) => {
@@ -391,6 +399,75 @@ const CHECKS = {
           `${present}/${num(body.membersTotal)} members present is below the quorum ${pct(t)}`,
           `${present}/${num(body.membersTotal)} thành viên có mặt, dưới mức tối thiểu ${pct(t)}`,
           { present, membersTotal: body.membersTotal, required: t },
+        );
+  },
+  ballotNoNew: ({ dossier, body }) =>
+    (must(dossier).councilBallots ?? []).some((b) => b.ballotNo === body.ballotNo)
+      ? new DomainError(
+          'COUNCIL_BALLOT_NO_USED',
+          `ballot ${str(body.ballotNo)} was already held on this dossier; a new ballot needs a new number`,
+          `phiên bỏ phiếu ${str(body.ballotNo)} đã được tổ chức cho hồ sơ này; phiên mới cần số mới`,
+          { ballotNo: body.ballotNo },
+        )
+      : null,
+  ballotMember: ({ dossier, input }) => {
+    const b = ballotOf(dossier);
+    return b.memberIds.includes(input.actor.id)
+      ? null
+      : new DomainError(
+          'COUNCIL_NOT_BALLOT_MEMBER',
+          `${input.actor.id} is not among the ${b.memberIds.length} members eligible in ballot ${b.ballotNo}`,
+          `${input.actor.id} không thuộc danh sách thành viên được biểu quyết trong phiên ${b.ballotNo}`,
+          { ballotNo: b.ballotNo, actorId: input.actor.id },
+        );
+  },
+  notRecused: ({ dossier, input }) =>
+    ballotOf(dossier).recused.includes(input.actor.id)
+      ? new DomainError(
+          'COUNCIL_MEMBER_RECUSED',
+          `${input.actor.id} recused from this ballot and takes no further part in it`,
+          `${input.actor.id} đã xin không tham gia biểu quyết phiên này`,
+          { actorId: input.actor.id },
+        )
+      : null,
+  voteNotCast: ({ dossier, input }) => {
+    const cast = ballotOf(dossier).votes[input.actor.id];
+    return cast === undefined
+      ? null
+      : new DomainError(
+          'COUNCIL_VOTE_ALREADY_CAST',
+          `${input.actor.id} has already voted in this ballot; a vote cannot be changed or withdrawn`,
+          `${input.actor.id} đã bỏ phiếu trong phiên này; không thể bỏ phiếu lại hay rút phiếu`,
+          { actorId: input.actor.id },
+        );
+  },
+  // Recused members count neither as voting nor in the base: the quorum is of the members the ballot lists.
+  // A branch, not a refusal: a ballot without quorum is void (back to appraised), so this error is never returned.
+  ballotQuorum: ({ dossier, input }) => {
+    const b = ballotOf(dossier);
+    const t = input.ruleSet.council.quorum.value;
+    const voters = votersOf(b).length;
+    return shareMet(voters, b.memberIds.length, t)
+      ? null
+      : new DomainError(
+          'COUNCIL_QUORUM_NOT_MET',
+          `${voters}/${b.memberIds.length} members voted, below the quorum ${pct(t)}`,
+          `${voters}/${b.memberIds.length} thành viên đã biểu quyết, dưới mức tối thiểu ${pct(t)}`,
+          { voters, membersTotal: b.memberIds.length, required: t },
+        );
+  },
+  // A branch, not a refusal, as councilApproves.
+  ballotApproves: ({ dossier, input }) => {
+    const b = ballotOf(dossier);
+    const voters = votersOf(b).length;
+    const approving = Object.values(b.votes).filter((v) => v === 'approve').length;
+    const t = input.ruleSet.council.approvalShare.value;
+    return voters > 0 && shareMet(approving, voters, t)
+      ? null
+      : new DomainError(
+          'COMMAND_NOT_ALLOWED_IN_STATE',
+          `${approving}/${voters} votes in favour is below ${pct(t)}`,
+          `${approving}/${voters} phiếu tán thành, dưới ${pct(t)}`,
         );
   },
   // A branch, not a refusal: a ballot that misses the share leads to councilNotApproved, so this error is never returned.

@@ -41,6 +41,7 @@ const FRONT: readonly Role[] = ['front_officer'];
 const APPRAISER: readonly Role[] = ['provincial_appraiser'];
 const CHAIRMAN: readonly Role[] = ['provincial_chairman'];
 const SECRETARY: readonly Role[] = ['council_secretary'];
+const MEMBER: readonly Role[] = ['council_member'];
 
 /**
  * The procedure parameters each workflow version runs with: v1 is pinned with QĐ 18's rule sets (both say the
@@ -74,7 +75,11 @@ function consultation(before: string, roles: readonly Role[]): Edge[] {
   ];
 }
 
-/** Appraisal council and its ballot: approved, or not approved when the share is missed; no quorum is refused. */
+/**
+ * Appraisal council and its ballot, recorded from the paper minutes (no quorum is refused) or held electronically
+ * in `councilVoting` (ADR 0022): members vote or recuse one by one, and closing without quorum voids the ballot,
+ * leaving the dossier appraised for a new one. Approved, or not approved when the share is missed.
+ */
 function council(
   decide: CommandType,
   yes: CheckName | readonly CheckName[],
@@ -94,6 +99,31 @@ function council(
       'decision',
     ),
     ...e('appraised', 'RecordCouncilBallot', 'councilNotApproved', SECRETARY, ballot),
+    ...e('appraised', 'OpenCouncilBallot', 'councilVoting', SECRETARY, [
+      'notPreparer',
+      'appraisalPassed',
+      'ballotNoNew',
+    ]),
+    ...e('councilVoting', 'CastCouncilVote', null, MEMBER, [
+      'ballotMember',
+      'notRecused',
+      'voteNotCast',
+      'notPreparer',
+    ]),
+    ...e('councilVoting', 'RecuseFromCouncil', null, MEMBER, ['ballotMember', 'notRecused', 'voteNotCast']),
+    ...e(
+      'councilVoting',
+      'CloseCouncilBallot',
+      'councilApproved',
+      SECRETARY,
+      ['notPreparer', 'ballotQuorum', 'ballotApproves'],
+      'decision',
+    ),
+    ...e('councilVoting', 'CloseCouncilBallot', 'councilNotApproved', SECRETARY, [
+      'notPreparer',
+      'ballotQuorum',
+    ]),
+    ...e('councilVoting', 'CloseCouncilBallot', 'appraised', SECRETARY, ['notPreparer']),
     ...e('councilApproved', decide, approvedTo, decider, [
       'notPreparer',
       'competentDecider',

@@ -1,7 +1,14 @@
 /** The commune journeys: NTM, advanced and model tiers, under the 2022 (v1) and the two-tier (v2) procedure. */
 import { criteriaSetFor, type DecisionContext, type DossierKind, type Tier } from '@ntm/domain';
 import { ACTORS, ACTORS_2025, COUNCIL_MEMBERS, QUANG_BACH, TAN_LAP, at } from '../fixtures.js';
-import { attach, cmd, selfAssessments, type Journey, type JourneyStep } from './journey.js';
+import {
+  attach,
+  cmd,
+  councilBallotSteps,
+  selfAssessments,
+  type Journey,
+  type JourneyStep,
+} from './journey.js';
 
 const COMMUNE_DOCS = [
   'self_assessment_report',
@@ -172,6 +179,10 @@ export function communeJourney(tier: Tier, version: 1 | 2): Journey {
           command: cmd(id, 'WithdrawDossier', { reason: 'Chưa đủ điều kiện' }),
           ctx: official(d(0, '03')),
         },
+      },
+      councilVoting: {
+        after: 'appraised',
+        step: councilBallotSteps(id, a.councilSecretary, d(1, '28'), {}, { close: false })[0]!,
       },
       councilNotApproved: {
         after: 'appraised',

@@ -2,8 +2,14 @@
  * What a journey is, and the step builders every workflow's journey shares: commands, attached documents and
  * self-assessments of every criterion, with the actors and dates the law expects.
  */
-import { criteriaSetFor, type DecisionContext, type DossierCommand, type DossierKind } from '@ntm/domain';
-import { sha } from '../fixtures.js';
+import {
+  criteriaSetFor,
+  type DecisionContext,
+  type DomainActor,
+  type DossierCommand,
+  type DossierKind,
+} from '@ntm/domain';
+import { at, COUNCIL_MEMBERS, sha } from '../fixtures.js';
 
 /** One command with the context it is decided in. */
 export interface JourneyStep {
@@ -62,3 +68,51 @@ export const attach = (
   ctx: DecisionContext,
 ): JourneyStep[] =>
   kinds.map((k, i) => ({ command: cmd(id, 'AttachDocument', doc(k, i + 1, date, body)), ctx }));
+
+/** What a council member does in an electronic ballot: a vote, or a recusal. */
+export type BallotAct = 'approve' | 'reject' | 'abstain' | 'recuse';
+
+/** A council member of the secretary's province, as the member signs in. */
+export const councilMember = (id: string, secretary: DomainActor): DomainActor => ({
+  id,
+  role: 'council_member',
+  unit: secretary.unit,
+});
+
+/**
+ * The electronic council ballot (ADR 0022) on `date`: the secretary opens it for `members` (default: the nine
+ * fixture members), each member in `acts` votes or recuses in turn, and, unless `close` is false, the secretary
+ * closes it.
+ */
+export function councilBallotSteps(
+  id: string,
+  secretary: DomainActor,
+  date: string,
+  acts: Record<string, BallotAct>,
+  options: { ballotNo?: string; members?: readonly string[]; close?: boolean } = {},
+): JourneyStep[] {
+  const ctx = (actor: DomainActor): DecisionContext => ({ now: at(date), actor });
+  const ballotNo = options.ballotNo ?? `HĐ-${date}`;
+  return [
+    {
+      command: cmd(id, 'OpenCouncilBallot', {
+        ballotNo,
+        heldOn: date,
+        memberIds: [...(options.members ?? COUNCIL_MEMBERS)],
+      }),
+      ctx: ctx(secretary),
+    },
+    ...Object.entries(acts).map(([member, act]) => ({
+      command:
+        act === 'recuse'
+          ? cmd(id, 'RecuseFromCouncil', { reason: 'Có quan hệ gia đình với lãnh đạo xã' })
+          : cmd(id, 'CastCouncilVote', { vote: act }),
+      ctx: ctx(councilMember(member, secretary)),
+    })),
+    ...(options.close === false ? [] : [{ command: cmd(id, 'CloseCouncilBallot'), ctx: ctx(secretary) }]),
+  ];
+}
+
+/** Acts of the first `n` fixture members, all the same. */
+export const membersActing = (n: number, act: BallotAct): Record<string, BallotAct> =>
+  Object.fromEntries(COUNCIL_MEMBERS.slice(0, n).map((m) => [m, act]));

@@ -1,7 +1,7 @@
 /** The post-merger acknowledgement journey. */
 import type { DecisionContext } from '@ntm/domain';
 import { ACTORS_2025, COUNCIL_MEMBERS, NAM_CUONG, at } from '../fixtures.js';
-import { attach, cmd, selfAssessments, type Journey } from './journey.js';
+import { attach, cmd, councilBallotSteps, selfAssessments, type Journey } from './journey.js';
 
 /**
  * Nam Cường, formed on 01/07/2025 from three NTM communes (Xuân Lạc 02023, Nam Cường 02026, Đồng Lạc 02029), asks
@@ -86,6 +86,10 @@ export function postMergerJourney(): Journey {
       withdrawn: {
         after: 'preparing',
         step: { command: cmd(id, 'WithdrawDossier', { reason: 'Nộp lại năm sau' }), ctx: official },
+      },
+      councilVoting: {
+        after: 'appraised',
+        step: councilBallotSteps(id, a.councilSecretary, d('20'), {}, { close: false })[0]!,
       },
       councilNotApproved: {
         after: 'appraised',

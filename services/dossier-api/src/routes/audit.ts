@@ -98,6 +98,7 @@ const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         past.revision,
         past.state,
         allowedCommands(past.state, principal.actor),
+        principal.actor,
       );
     },
   );

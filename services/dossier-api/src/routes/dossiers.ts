@@ -6,7 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { dossierStreamId } from '@ntm/event-store';
-import { allowedCommands, type DossierState } from '@ntm/domain';
+import { allowedCommands, councilTally, type DomainActor, type DossierState } from '@ntm/domain';
 import { dossierFor } from '@ntm/application';
 import { commandPortsOf, DOSSIER_ID, etagOf } from '../dossier.js';
 
@@ -35,14 +35,33 @@ export const DossierView = z.looseObject({
   revision: z.number().int(),
   state: z.record(z.string(), z.unknown()),
   allowedCommands: z.array(z.string()),
+  councilBallot: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe(
+      'the open council ballot: votes cast and quorum for every reader; counts and who voted for the secretary and auditors; their own vote for a member (ADR 0022)',
+    ),
 });
 
-export function viewOf(dossierId: string, revision: bigint, state: DossierState, commands: string[]) {
+/**
+ * The dossier as `actor` may see it. An open council ballot is shown as its tally for the actor's role, never as
+ * the state's member-by-member votes (those are in the audit trail).
+ */
+export function viewOf(
+  dossierId: string,
+  revision: bigint,
+  state: DossierState,
+  commands: string[],
+  actor: DomainActor,
+) {
+  const { councilBallot: _votes, ...shown } = state;
+  const tally = councilTally(state, actor);
   return {
     dossierId,
     revision: Number(revision),
-    state: jsonSafe(state) as Record<string, unknown>,
+    state: jsonSafe(shown) as Record<string, unknown>,
     allowedCommands: commands,
+    ...(tally ? { councilBallot: jsonSafe(tally) as Record<string, unknown> } : {}),
   };
 }
 
@@ -89,6 +108,7 @@ const dossierRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         loaded.revision,
         loaded.state,
         allowedCommands(loaded.state, principal.actor, fastify.clock.now()),
+        principal.actor,
       );
     },
   );
