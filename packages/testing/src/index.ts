@@ -10,3 +10,4 @@ export * from './privateCluster.js';
 export * from './eventStoreContract.js';
 export * from './sqlTamper.js';
 export * from './blobStoreContract.js';
+export * from './browser.js';

@@ -5,7 +5,7 @@
  * commune. Each reader sees the running tally their role allows, and no reason text reaches the event log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainActor } from '@ntm/domain';
+import { reasonSha256, type DomainActor } from '@ntm/domain';
 import {
   ACTORS_2025,
   communeJourney,
@@ -79,7 +79,7 @@ describe('the council ballot over HTTP', () => {
     ]);
     const before = await t.countEvents();
 
-    const again = await send(member(1), { type: 'CastCouncilVote', vote: 'reject' });
+    const again = await send(member(1), { type: 'CastCouncilVote', vote: 'reject', reason: 'Đổi ý' });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'COUNCIL_VOTE_ALREADY_CAST' });
     const stranger = await send(
@@ -96,6 +96,24 @@ describe('the council ballot over HTTP', () => {
     const badVote = await send(member(3), { type: 'CastCouncilVote', vote: 'maybe' });
     expect(badVote.status).toBe(400);
     expect(await t.countEvents()).toBe(before);
+
+    // The texts are in the erasable table, for the secretary and auditors only; a refused vote's text is not kept.
+    const reasons = async (actor: DomainActor) => {
+      const response = await fetch(`${t.url}/dossiers/${cursor.dossierId}/council/reasons`, {
+        headers: { authorization: `Bearer ${await t.tokenFor(actor)}` },
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect((await reasons(secretary)).body['reasons']).toEqual([
+      expect.objectContaining({
+        memberId: 'hd-tv-9',
+        kind: 'recusal',
+        text: reason,
+        sha256: reasonSha256(reason),
+      }),
+    ]);
+    expect((await reasons(member(9))).status).toBe(403);
+    expect((await reasons(ACTORS_2025.communeOfficial)).status).toBe(403);
 
     const bySecretary = await view(secretary);
     expect(bySecretary.body['councilBallot']).toMatchObject({

@@ -46,7 +46,7 @@ export async function sweepDeadlines(fastify: FastifyInstance): Promise<SweepRes
     const name = `deadline\n${streamId}\n${deadlineId}`;
     try {
       // No expected revision: the worker decides on the stream as it is, and appends on that revision.
-      await handleCommand(ports, WORKER, {
+      const outcome = await handleCommand(ports, WORKER, {
         type: 'ElapseDeadline',
         dossierId: streamId.replace(/^dossier-/, ''),
         body: { deadlineId },
@@ -54,7 +54,9 @@ export async function sweepDeadlines(fastify: FastifyInstance): Promise<SweepRes
         correlationId: uuidV5(name),
         causationId: uuidV5(name),
       });
-      result.elapsed += 1;
+      // A replayed answer means another sweep (same key, same event ids) appended it: not this sweep's doing.
+      if (outcome.replayed) result.skipped += 1;
+      else result.elapsed += 1;
     } catch (error) {
       // Refused by the domain (already elapsed, not due), written by someone else meanwhile, or a broken chain
       // (already logged at error level by the handler): the next sweep decides again on the stream as it is then.

@@ -11,6 +11,7 @@ import { migrateReadModels, queryUnitRecognition } from '@ntm/projections';
 import type { Clock } from '../clock.js';
 import type { SqlClient } from '@ntm/sql';
 import { IdempotencyStore } from '../idempotency.js';
+import { CouncilReasonStore } from '../councilReasons.js';
 import { DossierCache } from '../dossier.js';
 import { openAuditLog, type AuditLog } from '../auditLog.js';
 
@@ -42,6 +43,8 @@ declare module 'fastify' {
     store: EventStore;
     clock: Clock;
     idempotency: IdempotencyStore;
+    /** erasable texts of council members' reasons (ADR 0022) */
+    councilReasons: CouncilReasonStore;
     /** folded states of recently used dossiers, brought up to date from the store on each use */
     dossiers: DossierCache;
     domainContext: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'> & { units: UnitRegistry };
@@ -60,6 +63,8 @@ export default fp(
   async function infrastructure(fastify: FastifyInstance, opts: InfrastructureOptions) {
     const idempotency = new IdempotencyStore(opts.sql, opts.sqlSchema);
     await idempotency.init();
+    const councilReasons = new CouncilReasonStore(opts.sql, opts.sqlSchema);
+    await councilReasons.init();
     // The API queries the read models (lists, unit recognition) even when a separate projector fills them.
     await migrateReadModels(opts.sql, opts.readModelSchema);
     fastify.decorate('store', opts.store);
@@ -79,6 +84,7 @@ export default fp(
         : undefined,
     );
     fastify.decorate('idempotency', idempotency);
+    fastify.decorate('councilReasons', councilReasons);
     fastify.decorate('dossiers', new DossierCache());
     // One registry for the process's life: the decider, the opening scope and the policy all read the same one.
     fastify.decorate('domainContext', {

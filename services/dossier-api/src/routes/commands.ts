@@ -90,17 +90,19 @@ async function handleCommand(
     if (expectedRevision === undefined) throw problems.ifMatchMalformed();
   }
   const execute = async (): Promise<StoredResponse> =>
-    responseOf(
-      spec,
-      await handle(principal, {
-        type: spec.type,
-        dossierId: params.id,
-        body: request.body as Record<string, unknown>,
-        expectedRevision,
-        idempotencyKey: key,
-        correlationId: correlationIdOf(request),
-        causationId: request.id,
-      }),
+    keepingReason(fastify, spec, params.id, principal.actor.id, request.body, async () =>
+      responseOf(
+        spec,
+        await handle(principal, {
+          type: spec.type,
+          dossierId: params.id,
+          body: request.body as Record<string, unknown>,
+          expectedRevision,
+          idempotencyKey: key,
+          correlationId: correlationIdOf(request),
+          causationId: request.id,
+        }),
+      ),
     );
   if (key === undefined) return send(reply, await execute());
 
@@ -133,6 +135,32 @@ async function handleCommand(
     // Only successes are remembered: a refused request changed nothing, so running it again is harmless. A
     // release that fails (database away) leaves the key to its lease.
     await fastify.idempotency.release(key, owner, token).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * A council member's reason is personal data: its text goes to the erasable table before the command is decided
+ * (the event carries only its hash), and is forgotten again when the command is refused (ADR 0022).
+ */
+async function keepingReason<T>(
+  fastify: FastifyInstance,
+  spec: CommandSpec,
+  dossierId: string | undefined,
+  memberId: string,
+  body: unknown,
+  run: () => Promise<T>,
+): Promise<T> {
+  const reason = (body as { reason?: unknown }).reason;
+  const kind =
+    spec.type === 'CastCouncilVote' ? 'vote' : spec.type === 'RecuseFromCouncil' ? 'recusal' : undefined;
+  if (kind === undefined || typeof reason !== 'string' || dossierId === undefined) return run();
+  const text = reason.trim();
+  const kept = await fastify.councilReasons.keep(dossierId, memberId, kind, text);
+  try {
+    return await run();
+  } catch (error) {
+    if (kept) await fastify.councilReasons.forget(dossierId, memberId, kind, text).catch(() => undefined);
     throw error;
   }
 }

@@ -9,6 +9,7 @@ import { dossierStreamId } from '@ntm/event-store';
 import { allowedCommands, councilTally, type DomainActor, type DossierState } from '@ntm/domain';
 import { dossierFor } from '@ntm/application';
 import { commandPortsOf, DOSSIER_ID, etagOf } from '../dossier.js';
+import { problems } from '../problems.js';
 
 /** Longest a read may wait for a revision to become visible. */
 export const MAX_WAIT_MS = 5000;
@@ -112,7 +113,43 @@ const dossierRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
       );
     },
   );
+  fastify.get(
+    '/dossiers/:id/council/reasons',
+    {
+      schema: {
+        tags: ['queries'],
+        summary:
+          "The texts of council members' vote reasons and recusals (secretary and auditors; erasable, ADR 0022)",
+        security: [{ bearer: [] }],
+        params: z.object({ id: z.string().regex(DOSSIER_ID) }),
+        response: {
+          200: z.object({
+            dossierId: z.string(),
+            reasons: z.array(
+              z.object({
+                memberId: z.string(),
+                kind: z.enum(['vote', 'recusal']),
+                sha256: z.string(),
+                text: z.string(),
+                recordedAt: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = await fastify.authenticate(request);
+      const { id } = request.params;
+      await dossierFor(commandPortsOf(fastify, request.log), principal, 'read', id);
+      if (!REASON_READERS.includes(principal.actor.role)) throw problems.outOfJurisdiction();
+      return { dossierId: id, reasons: await fastify.councilReasons.list(id) };
+    },
+  );
   done();
 };
+
+/** Who may read the reasons' texts: the secretary who keeps the minutes, and auditors. */
+const REASON_READERS: readonly string[] = ['council_secretary', 'auditor'];
 
 export default dossierRoutes;

@@ -170,7 +170,7 @@ function pastState(screen: Screen, state: DossierState, revision: number, events
 
 function eventsTable(screen: Screen, events: HistoryEvent[], id: string): Html {
   const { t, lang } = screen;
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('history')}">
     <table>
       <thead>
         <tr>

@@ -179,7 +179,7 @@ export function criteriaSection(screen: Screen, state: DossierState): Html {
         : tag(t('notMet'), 'red')
       : html`<span class="hint">${t('notRecorded')}</span>`;
   return html`<h2>${t('criteria')}</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" role="region" tabindex="0" aria-label="${t('criteria')}">
       <table>
         <thead>
           <tr>
@@ -217,7 +217,7 @@ function documentsSection(screen: Screen, state: DossierState): Html {
     ${
       state.documents.length === 0
         ? html`<p>${t('notRecorded')}</p>`
-        : html`<div class="table-wrap">
+        : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('documents')}">
             <table>
               <thead>
                 <tr>
@@ -267,7 +267,7 @@ function pollSection(screen: Screen, state: DossierState): Html {
   const tallies = Object.entries(state.poll.tallies);
   if (tallies.length === 0 && !state.poll.report) return html``;
   return html`<h2>${t('poll')}</h2>
-    <div class="table-wrap">
+    <div class="table-wrap" role="region" tabindex="0" aria-label="${t('poll')}">
       <table>
         <thead>
           <tr>
@@ -318,7 +318,7 @@ function councilSection(screen: Screen, state: DossierState): Html {
 
 export function historyTable(screen: Screen, events: HistoryEvent[]): Html {
   const { t, lang } = screen;
-  return html`<div class="table-wrap">
+  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('history')}">
     <table>
       <thead>
         <tr>

@@ -114,7 +114,7 @@ export function inboxRoutes(fastify: FastifyInstance, now: () => Date): void {
       ${
         shown.length === 0
           ? html`<p>${t('noDossiers')}</p>`
-          : html`<div class="table-wrap">
+          : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('inbox')}">
               <table>
                 <caption class="caption">
                   ${formatNumber(shown.length)}${inbox.status === 200 && inbox.body.total > rows.length ? ` / ${formatNumber(inbox.body.total)}` : ''}
