@@ -227,6 +227,17 @@ function checkChain(events: readonly EventLine[], manifest: Manifest, fail: (f: 
     });
 }
 
+/** SHA-256 of the canonical JSON of a published version, computed once per version (they never change). */
+const published = new Map<string, string>();
+function publishedHash(key: string, value: () => unknown): string {
+  let hash = published.get(key);
+  if (hash === undefined) {
+    hash = sha256Hex(Buffer.from(canonicalJson(value())));
+    published.set(key, hash);
+  }
+  return hash;
+}
+
 /**
  * The bundle's workflow definition and rule set must be the published versions the dossier pinned, byte for byte
  * as this verifier knows them; returns the bundle's definition for the replay's edge check.
@@ -248,7 +259,7 @@ function checkPins(
   else if (!known)
     fail({ check: 'workflow', message: `${pin} is not a workflow version this verifier knows` });
   else {
-    const expected = sha256Hex(Buffer.from(canonicalJson(known.definition)));
+    const expected = publishedHash(`workflow ${pin}`, () => known.definition);
     const found = sha256Hex(files.get(FILES.workflow)!);
     if (expected !== found)
       fail({
@@ -260,8 +271,8 @@ function checkPins(
   }
   const rules = `${manifest.ruleSet.id} v${manifest.ruleSet.version}`;
   try {
-    const expected = sha256Hex(
-      Buffer.from(canonicalJson(ruleSetById(manifest.ruleSet.id, manifest.ruleSet.version))),
+    const expected = publishedHash(`rule set ${rules}`, () =>
+      ruleSetById(manifest.ruleSet.id, manifest.ruleSet.version),
     );
     const found = sha256Hex(files.get(FILES.ruleSet) ?? Buffer.alloc(0));
     if (expected !== found)

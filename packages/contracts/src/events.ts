@@ -68,8 +68,48 @@ const Deadline = z.object({
   dueOn: IsoDate,
 });
 
+/** One rule parameter or criteria set a decision rested on: its legal basis and whether a source confirms it. */
+export const ProvenanceEntry = z.object({
+  rule: ShortText.describe(
+    'the rule read, e.g. "two-tier-2025@3:poll.passShare.ntm" or "criteria:commune-ntm-2026-2030"',
+  ),
+  value: z.string().max(400).optional().describe('the value applied, as text'),
+  basis: z.string().max(1000),
+  confirmed: z.boolean(),
+  note: z.string().max(1000).optional(),
+});
+export type ProvenanceEntry = z.infer<typeof ProvenanceEntry>;
+
+/**
+ * Law provenance, optional on every event (no new schema version: older events simply have none). `rulesRead`:
+ * the rule parameters and criteria the decider read to decide this event; `provenance`, on decisions: each rule the
+ * dossier's events read, with its basis and whether it is confirmed; `procedureUnconfirmed`: the procedure the
+ * dossier runs under is not confirmed for the period it was opened in.
+ */
+const PROVENANCE = {
+  rulesRead: z.array(ShortText).optional(),
+  provenance: z.array(ProvenanceEntry).optional(),
+  procedureUnconfirmed: z
+    .object({ from: IsoDate, basis: z.string().max(1000), note: z.string().max(1000) })
+    .optional(),
+};
+
+type Schemas = Record<string, { schemaVersion: number; schema: z.ZodObject }>;
+/** Adds the provenance fields to every event's data schema, keeping each schema's own type. */
+const withProvenance = <S extends Schemas>(
+  schemas: S,
+): {
+  [K in keyof S]: {
+    schemaVersion: S[K]['schemaVersion'];
+    schema: z.ZodObject<S[K]['schema']['shape'] & typeof PROVENANCE>;
+  };
+} =>
+  Object.fromEntries(
+    Object.entries(schemas).map(([type, s]) => [type, { ...s, schema: s.schema.extend(PROVENANCE) }]),
+  ) as never;
+
 /** Current schema version and data schema of every event type. */
-export const EVENT_SCHEMAS = {
+export const EVENT_SCHEMAS = withProvenance({
   DossierOpened: { schemaVersion: 1, schema: DossierOpenedData },
   SelfAssessmentRecorded: {
     schemaVersion: 1,
@@ -215,7 +255,7 @@ export const EVENT_SCHEMAS = {
     schemaVersion: 1,
     schema: z.object({ ...shapeOf(C.DecideAcknowledgementBody), by: By }),
   },
-} as const satisfies Record<string, { schemaVersion: number; schema: z.ZodType }>;
+} as const satisfies Schemas);
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
 export type EventData<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]['schema']>;

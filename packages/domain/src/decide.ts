@@ -16,6 +16,7 @@ import {
   ReferenceDataError,
   ruleSetAt,
   ruleSetById,
+  RulesRecorder,
   VIETNAM_HOLIDAYS,
   type HolidayCalendar,
   type ProvincialProcedureRules,
@@ -29,7 +30,8 @@ import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows
 import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
 import type { RecognitionOf } from './workflows/merger.js';
 import { commandEvent, event, openedEvent, scopeOf, type CheckedCommand } from './emit.js';
-import { assertTierInProgramme } from './programme.js';
+import { assertTierInProgramme, openingCriteria } from './programme.js';
+import { decisionProvenance, procedureUnconfirmed, recordCriteria, ruleSetName } from './provenance.js';
 import {
   actingRole,
   mergedUnitSuccession,
@@ -184,14 +186,30 @@ function decideOrThrow(
         { kind, date: today },
       );
     }
-    assertTierInProgramme(kind, today);
+    const rec = new RulesRecorder();
+    assertTierInProgramme(kind, today, rec);
     // The unit checks run on the machine below; a unit they refuse has no province, and the national rules apply.
     const province = safely(() => scopeOf(command.body, units, today).provinceCode);
     const procedure = procedureRulesFor(ruleSet.id, province, today, ctx.provincialRules);
-    const input = { ...base, ruleSet, procedure };
+    const input = {
+      ...base,
+      ruleSet: rec.wrap(ruleSet, ruleSetName(ruleSet)),
+      procedure: rec.wrap(procedure, PROCEDURE),
+    };
     const [snapshot] = initialTransition(wf.machine, { dossier: null, definition: wf.definition });
     const to = step(wf, snapshot, null, type, body, input);
-    return [{ ...openedEvent(dossierId, command.body, input, wf), fromState: 'draft', toState: to.to }];
+    const scope = scopeOf(command.body, units, today);
+    const criteria = openingCriteria(command.body, today, scope, units);
+    recordCriteria(rec, criteria);
+    const opened = openedEvent(dossierId, command.body, input, scope, wf, criteria);
+    const unconfirmed = procedureUnconfirmed(ruleSet, today, rec);
+    return [
+      {
+        ...withLaw(opened, rec.take(), unconfirmed ? { procedureUnconfirmed: unconfirmed } : {}),
+        fromState: 'draft',
+        toState: to.to,
+      },
+    ];
   }
 
   if (type === 'OpenDossier')
@@ -212,15 +230,18 @@ function decideOrThrow(
     today,
     safely(() => ruleSetAt(today)),
   );
+  const rec = new RulesRecorder();
+  const pinned = ruleSetById(state.ruleSet.id, state.ruleSet.version);
+  const procedure = procedureRulesFor(
+    state.ruleSet.id,
+    state.scope.provinceCode,
+    state.openedOn,
+    ctx.provincialRules,
+  );
   const input: DecisionInput = {
     ...base,
-    ruleSet: ruleSetById(state.ruleSet.id, state.ruleSet.version),
-    procedure: procedureRulesFor(
-      state.ruleSet.id,
-      state.scope.provinceCode,
-      state.openedOn,
-      ctx.provincialRules,
-    ),
+    ruleSet: rec.wrap(pinned, ruleSetName(pinned)),
+    procedure: rec.wrap(procedure, PROCEDURE),
     ...(succession ? { succession } : {}),
   };
   const snapshot = wf.machine.resolveState({
@@ -233,12 +254,48 @@ function decideOrThrow(
   const primary = taken.succession
     ? { ...decided, data: { ...decided.data, succession: taken.succession } }
     : decided;
-  const deadlines = taken.deadlines.map((d) => deadlineEvent(d, today, input.ruleSet, holidays));
+  if (taken.succession) recordSuccession(rec, taken.succession);
+  // A decision lists the law the whole dossier stood on, so whoever signs sees which figures are defaults.
+  const law = DECISIONS.has(type)
+    ? {
+        provenance: decisionProvenance(state, rec, units, { [PROCEDURE]: procedure }),
+        ...(state.procedureUnconfirmed ? { procedureUnconfirmed: state.procedureUnconfirmed } : {}),
+      }
+    : {};
+  const recorded = withLaw(primary, rec.take(), law);
   // A deadline is an output of the transition, recorded once the dossier is in its new step.
+  const deadlines = taken.deadlines.map((d) =>
+    withLaw(deadlineEvent(d, today, input.ruleSet, holidays), rec.take()),
+  );
   return [
-    { ...primary, fromState: state.step, toState: taken.to },
+    { ...recorded, fromState: state.step, toState: taken.to },
     ...deadlines.map((e) => ({ ...e, fromState: taken.to, toState: taken.to })),
   ];
+}
+
+/** The name the procedure parameters of the dossier's province are recorded under. */
+const PROCEDURE = 'procedure';
+
+/** The commands that decide a dossier: their events carry the provenance of the whole dossier. */
+const DECISIONS: ReadonlySet<string> = new Set(
+  COMMAND_SPECS.map((c) => c.type).filter((t) => t.startsWith('Decide')),
+);
+
+/** Adds what the event read of the law to its data; nothing when it read none. */
+function withLaw<E extends DomainEvent>(e: E, rulesRead: string[], extra: Record<string, unknown> = {}): E {
+  if (rulesRead.length === 0 && Object.keys(extra).length === 0) return e;
+  return { ...e, data: { ...e.data, ...(rulesRead.length > 0 ? { rulesRead } : {}), ...extra } };
+}
+
+/** The reform rule that let a successor act is law the event stood on too. */
+function recordSuccession(rec: RulesRecorder, record: SuccessionRecord): void {
+  const inForce = safely(() => ruleSetById(record.ruleSet.id, record.ruleSet.version));
+  const s = inForce?.succession;
+  if (!inForce || !s) return;
+  const name = ruleSetName(inForce);
+  rec.record(`${name}:succession.from`, s.from);
+  if (record.replaces !== undefined) rec.record(`${name}:succession.roles`, s.roles);
+  if (record.replacesUnit !== undefined) rec.record(`${name}:succession.mergedUnits`, s.mergedUnits);
 }
 
 /** The reference datum `find` returns, or undefined where the reference data has none. */

@@ -12,8 +12,12 @@ import {
 } from '@ntm/contracts';
 import type { DomainEvent, DossierScope, Tier } from './model.js';
 import type { DossierState } from './state.js';
-import { addCalendarDays, evaluateRevocation, type UnitRegistry } from './reference/index.js';
-import { openingCriteria } from './programme.js';
+import {
+  addCalendarDays,
+  evaluateRevocation,
+  type CriteriaChoice,
+  type UnitRegistry,
+} from './reference/index.js';
 import type { DecisionInput } from './workflows/types.js';
 import type { RegisteredWorkflow } from './workflows/registry.js';
 import { mergerOf } from './workflows/merger.js';
@@ -83,13 +87,13 @@ export function scopeOf(body: OpenDossierBody, units: UnitRegistry, today: strin
 export function openedEvent(
   dossierId: string,
   body: OpenDossierBody,
-  input: DecisionInput & { units: UnitRegistry },
+  input: DecisionInput,
+  scope: DossierScope,
   wf: RegisteredWorkflow,
+  { set }: CriteriaChoice,
 ): DomainEvent {
-  const scope = scopeOf(body, input.units, input.today);
-  const { set } = openingCriteria(body, input.today, scope, input.units);
   const merger =
-    body.kind === 'POST_MERGER_ACKNOWLEDGEMENT'
+    body.kind === 'POST_MERGER_ACKNOWLEDGEMENT' && input.units
       ? mergerOf(body.unitCode, input.today, input.units, body.predecessors, input.recognitionOf)
       : undefined;
   const tier: Tier | undefined =

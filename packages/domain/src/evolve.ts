@@ -342,6 +342,19 @@ function apply(s: DossierState, e: TypedEvent): DossierState {
   }
 }
 
+/** Folds what an event says of the law it applied: the rules it read, a decision's provenance, an unconfirmed procedure. */
+function withLaw(s: DossierState, e: TypedEvent): DossierState {
+  const { rulesRead, provenance, procedureUnconfirmed } = e.data;
+  return {
+    ...s,
+    ...(rulesRead && rulesRead.length > 0
+      ? { rulesRead: [...new Set([...(s.rulesRead ?? []), ...rulesRead])].sort() }
+      : {}),
+    ...(provenance ? { provenance } : {}),
+    ...(procedureUnconfirmed ? { procedureUnconfirmed } : {}),
+  };
+}
+
 /** Reads a stored event through its contract; a shape this code cannot read stops the fold with a typed refusal. */
 function lift(e: FoldableEvent, revision: number): TypedEvent {
   try {
@@ -372,7 +385,7 @@ export function evolve(state: DossierState | undefined, e: FoldableEvent): Dossi
       );
     const s = opened(event.data, toState);
     assertTransition(s.workflow, 'draft', event.type, toState);
-    return s;
+    return withLaw(s, event);
   }
   if (fromState !== undefined && fromState !== state.step) {
     throw new ReplayError(
@@ -382,7 +395,7 @@ export function evolve(state: DossierState | undefined, e: FoldableEvent): Dossi
   }
   const to = toState ?? state.step;
   if (event.type !== 'DeadlineScheduled') assertTransition(state.workflow, state.step, event.type, to);
-  const next = apply(state, event);
+  const next = withLaw(apply(state, event), event);
   return { ...next, step: to, status: to, revision: state.revision + 1 };
 }
 

@@ -12,6 +12,7 @@ import {
   lastCriteriaSetOf,
   programmeOn,
   type CriteriaChoice,
+  type RulesRecorder,
   type UnitRegistry,
 } from './reference/index.js';
 
@@ -24,10 +25,12 @@ const KIND_TIER: Partial<Record<DossierKind, Tier>> = {
 };
 
 /** Refuses a dossier for a tier the programme in force on `today` does not have. */
-export function assertTierInProgramme(kind: DossierKind, today: string): void {
+export function assertTierInProgramme(kind: DossierKind, today: string, rec?: RulesRecorder): void {
   const tier = KIND_TIER[kind];
   const programme = programmeOn(today);
-  if (tier === undefined || programme.tiers.value.includes(tier)) return;
+  if (tier === undefined) return;
+  rec?.record(`programme:${programme.id}.tiers`, programme.tiers);
+  if (programme.tiers.value.includes(tier)) return;
   throw new DomainError(
     'TIER_NOT_IN_PROGRAMME',
     `the ${tier} tier is not in the programme in force on ${today} (${programme.id}: ${programme.tiers.value.join(', ')}; ${programme.tiers.legalBasis})`,
@@ -43,7 +46,7 @@ export function assertTierInProgramme(kind: DossierKind, today: string): void {
 
 /** The criteria set a dossier opened with `body` on `today` at `scope` is judged against, and the basis of it. */
 export function openingCriteria(
-  body: OpenDossierBody,
+  body: Pick<OpenDossierBody, 'kind' | 'targetRecognition'>,
   today: string,
   scope: DossierScope,
   units: UnitRegistry | undefined,

@@ -3,6 +3,7 @@
  * dossier's machine, so guards read exactly what the decider reads.
  */
 import type { DossierKind, DossierScope, Tier, WorkflowPin } from './model.js';
+import type { Provenance } from './reference/index.js';
 
 /** One criterion as each level saw it: the commune's self-assessment, the verifier's and the appraiser's values. */
 export interface CriterionRow {
@@ -133,6 +134,12 @@ export interface DossierState {
   predecessors?: { code: string; tier: Tier | null; decisionNo?: string | undefined }[] | undefined;
   /** POST_MERGER_ACKNOWLEDGEMENT: the merger on record and the predecessors' statuses on its eve */
   merger?: { effectiveDate: string; statusOn: string; statusesFrom: 'recognitions' | 'declared' } | undefined;
+  /** the rule parameters and criteria the dossier's events read (`rulesRead`), once each; absent when none */
+  rulesRead?: string[] | undefined;
+  /** the law the last decision stood on: each rule read, its basis and whether it is confirmed */
+  provenance?: Provenance[] | undefined;
+  /** set when the dossier's procedure is not confirmed for the period it was opened in */
+  procedureUnconfirmed?: { from: string; basis: string; note: string } | undefined;
   revocation?:
     | {
         revoke: boolean;

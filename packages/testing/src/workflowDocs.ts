@@ -1,13 +1,73 @@
 /** The generated workflow pages and where they live; shared by the writer script and the drift test. */
 import { fileURLToPath } from 'node:url';
-import { WORKFLOWS, renderWorkflowDoc, workflowDocName } from '@ntm/domain';
+import {
+  WORKFLOWS,
+  renderWorkflowDoc,
+  workflowDocName,
+  type DecidedEvent,
+  type Provenance,
+  type RegisteredWorkflow,
+} from '@ntm/domain';
+import { allJourneys } from './journeys/allJourneys.js';
+import { run } from './journeys/reach.js';
 
 /** docs/workflows at the repository root (same depth from src/ and dist/). */
 export const WORKFLOW_DOCS_DIR = fileURLToPath(new URL('../../../docs/workflows/', import.meta.url));
 
+const cellText = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/**
+ * The law a workflow's decision stands on, from its journey run through the decider: each rule the decision's
+ * provenance lists, its value, basis and whether it is confirmed, and the events that read it.
+ */
+function provenanceSection(workflow: RegisteredWorkflow, events: DecidedEvent[]): string[] {
+  const decision = events.find((e) => Array.isArray(e.data['provenance']));
+  if (!decision) return [];
+  const readers = (rule: string) => [
+    ...new Set(
+      events
+        .filter((e) => ((e.data['rulesRead'] as string[] | undefined) ?? []).includes(rule))
+        .map((e) => e.type),
+    ),
+  ];
+  const rows = (decision.data['provenance'] as Provenance[]).map(
+    (p) =>
+      `| \`${p.rule}\` | ${cellText(p.value ?? '—')} | ${cellText(p.basis)} | ${p.confirmed ? 'confirmed' : '**unconfirmed**'} | ${readers(p.rule).join(', ')} |`,
+  );
+  return [
+    '## Law provenance of a decision',
+    '',
+    `The rules the \`${decision.type}\` of this version's journey stood on (its \`provenance\`), as recorded by the`,
+    `decider from what its checks and events read (\`rulesRead\`); ${workflow.id} v${workflow.version}.`,
+    '',
+    '| rule | value | basis | confirmed | read by |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
+}
+
+/** The events of each journey run through the decider, by the workflow it pins ("<id>-v<version>"). */
+function journeyEventsByWorkflow(): Map<string, DecidedEvent[]> {
+  const byPin = new Map<string, DecidedEvent[]>();
+  for (const journey of allJourneys()) {
+    const events = run(journey.steps).events;
+    const pin = events[0]?.data['workflow'] as { id: string; version: number } | undefined;
+    if (pin) byPin.set(`${pin.id}-v${pin.version}`, events);
+  }
+  return byPin;
+}
+
 /** Every workflow page as generated from the machines, plus the index. */
 export function workflowDocs(): { name: string; content: string }[] {
-  const pages = WORKFLOWS.map((w) => ({ name: workflowDocName(w), content: renderWorkflowDoc(w) }));
+  const journeys = journeyEventsByWorkflow();
+  const pages = WORKFLOWS.map((w) => ({
+    name: workflowDocName(w),
+    content: [
+      renderWorkflowDoc(w),
+      ...provenanceSection(w, journeys.get(`${w.id}-v${w.version}`) ?? []),
+    ].join('\n'),
+  }));
   const index = [
     '# Dossier workflows',
     '',

@@ -12,6 +12,7 @@ export * from './rules/ruleSets.js';
 export * from './rules/ruleSetAt.js';
 export * from './rules/procedureRules.js';
 export * from './rules/evaluateRevocation.js';
+export * from './rules/provenance.js';
 export * from './units/UnitRegistry.js';
 export * from './units/bacKanSeed.js';
 export * from './units/loadBacKan.js';

@@ -93,6 +93,11 @@ export interface RuleSet {
   verifier: RuleParameter<'district' | 'province'>;
   /** who performs, in dossiers still in flight, the steps of units abolished when this rule set came in */
   succession?: Succession | undefined;
+  /**
+   * From this day a dossier opened under this rule set runs a procedure no source confirms for its period (QĐ 18 is
+   * titled 2021-2025 and no successor was found): the dossier and its decisions say so.
+   */
+  procedureUnconfirmedFrom?: RuleParameter<string> | undefined;
 }
 
 /** Kế thừa — a role whose unit was abolished, and who performs its steps in dossiers opened before. */

@@ -31,11 +31,14 @@ function verificationResults(kind: DossierKind, date: string) {
   return criteriaSetFor(kind, date).criteria.map((c) => ({ code: c.code, met: true }));
 }
 
-/** A commune dossier of any tier from opening to announcement, under the 2022 (v1) or the two-tier (v2) procedure. */
-export function communeJourney(tier: Tier, version: 1 | 2): Journey {
-  const id = `commune-${tier}-v${version}`;
+/**
+ * A commune dossier of any tier from opening to announcement, under the 2022 (v1) or the two-tier (v2) procedure;
+ * `year` moves a v2 journey to another year (2026: the 2026-2030 criteria, the procedure unconfirmed).
+ */
+export function communeJourney(tier: Tier, version: 1 | 2, year?: number): Journey {
+  const id = `commune-${tier}-v${version}${year === undefined ? '' : `-${year}`}`;
   const kind = TIER_KIND[tier];
-  const y = version === 1 ? '2024' : '2025';
+  const y = year !== undefined ? String(year) : version === 1 ? '2024' : '2025';
   const m = version === 1 ? ['04', '05', '06'] : ['08', '09', '10'];
   const d = (month: 0 | 1 | 2, day: string) => `${y}-${m[month]}-${day}`;
   const a = version === 1 ? ACTORS : { ...ACTORS, ...ACTORS_2025 };

@@ -247,5 +247,11 @@ export const RULE_SETS: readonly RuleSet[] = [
       'districts abolished 01/07/2025 (confirmed); that the province verifies is inferred',
     ),
     succession: districtsAbolished,
+    procedureUnconfirmedFrom: param(
+      '2026-02-15',
+      `${QD18} (titled "giai đoạn 2021-2025"); QĐ 51/2025/QĐ-TTg sets the 2026-2030 criteria only`,
+      false,
+      'no successor to QĐ 18 was found (law-findings §3.6): dossiers opened from 15/02/2026 run the two-tier procedure unconfirmed',
+    ),
   },
 ];
