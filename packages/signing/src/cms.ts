@@ -18,12 +18,21 @@ function signingCertificateV2(certDer: Uint8Array): asn1js.Sequence {
   return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
 }
 
+/** Parsed chains by the array a key returns (parsing certificates is most of the CMS's cost when repeated). */
+const parsedChains = new WeakMap<Uint8Array[], pkijs.Certificate[]>();
+function parsedChain(chain: Uint8Array[]): pkijs.Certificate[] {
+  let parsed = parsedChains.get(chain);
+  if (!parsed) parsedChains.set(chain, (parsed = chain.map(parseCertificate)));
+  return parsed;
+}
+
 /** The DER ContentInfo of a detached signature over `documentDigest` (the SHA-256 of the signed byte ranges). */
 export async function buildDetachedCms(documentDigest: Uint8Array, key: SigningKey): Promise<Uint8Array> {
   const chain = await key.certificates();
   const [leafDer] = chain;
   if (!leafDer) throw new Error(`${key.description}: the signer gave no certificate`);
-  const leaf = parseCertificate(leafDer);
+  const certificates = parsedChain(chain);
+  const leaf = certificates[0]!;
   const signedAttrs = new pkijs.SignedAndUnsignedAttributes({
     type: 0,
     attributes: [
@@ -54,7 +63,7 @@ export async function buildDetachedCms(documentDigest: Uint8Array, key: SigningK
     version: 1,
     digestAlgorithms: [algorithm(OID.sha256)],
     encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
-    certificates: chain.map(parseCertificate),
+    certificates,
     signerInfos: [signerInfo],
   });
   const contentInfo = new pkijs.ContentInfo({

@@ -79,11 +79,21 @@ export const FIELD_NAMES: Names = {
   failingCriteria: { vi: 'Tiêu chí không đạt (mỗi dòng một mã)', en: 'Failing criteria (one per line)' },
   tier: { vi: 'Mức đạt chuẩn', en: 'Tier' },
   targetRecognition: { vi: 'Quyết định công nhận cần thu hồi', en: 'Recognition to revoke' },
+  ballotNo: { vi: 'Số phiên bỏ phiếu', en: 'Ballot number' },
+  memberIds: {
+    vi: 'Thành viên được bỏ phiếu (mỗi dòng một mã)',
+    en: 'Members who may vote (one id per line)',
+  },
+  vote: { vi: 'Biểu quyết của bạn', en: 'Your vote' },
+  minutesNo: { vi: 'Số biên bản họp', en: 'Minutes number' },
   predecessors: { vi: 'Các xã trước sáp nhập', en: 'Communes before the merger' },
 };
 
 export const CHOICE_NAMES: Names = {
   recognise: { vi: 'Công nhận', en: 'Recognise' },
+  approve: { vi: 'Tán thành', en: 'Approve' },
+  reject: { vi: 'Không tán thành', en: 'Reject' },
+  abstain: { vi: 'Không biểu quyết', en: 'Abstain' },
   refuse: { vi: 'Không công nhận', en: 'Refuse' },
   revoke: { vi: 'Thu hồi', en: 'Revoke' },
   keep: { vi: 'Giữ nguyên', en: 'Keep' },

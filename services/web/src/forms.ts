@@ -137,9 +137,11 @@ export function bodyFromForm(
     const out: Record<string, unknown> = {};
     for (const field of list) {
       const key = field.name.split('.').at(-1)!;
+      const known = errors.length;
       const value = valueOf(field);
       if (value !== undefined) out[key] = value;
-      else if (field.required && field.kind !== 'group' && field.kind !== 'rows')
+      // One message per field: a value that could not be read is not also "missing".
+      else if (errors.length === known && field.required && field.kind !== 'group' && field.kind !== 'rows')
         errors.push({ field: field.name, code: 'required' });
     }
     return out;

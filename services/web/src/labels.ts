@@ -17,6 +17,7 @@ export const STEP_NAMES: Names = {
   verified: { vi: 'Đã thẩm tra', en: 'Verified' },
   forwarded: { vi: 'Đã trình tỉnh', en: 'Forwarded to the province' },
   appraised: { vi: 'Đã thẩm định', en: 'Appraised' },
+  councilVoting: { vi: 'Hội đồng đang bỏ phiếu', en: 'Council voting' },
   councilApproved: { vi: 'Hội đồng tán thành', en: 'Council approved' },
   councilNotApproved: { vi: 'Hội đồng không tán thành', en: 'Council did not approve' },
   returned: { vi: 'Trả lại để hoàn thiện', en: 'Returned for rework' },

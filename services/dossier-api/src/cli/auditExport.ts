@@ -7,28 +7,25 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { exportBundle } from '@ntm/audit';
 import { dossierStreamId } from '@ntm/event-store';
-import { loadConfig, openAuditSigner, openInfrastructure } from '@ntm/runtime';
+import { openAuditSigner } from '@ntm/runtime';
+import { runCli } from './runCli.js';
 import { DOSSIER_ID } from '../dossier.js';
 
 const USAGE = 'usage: pnpm audit:export -- <dossierId> [--out <file.tar>]';
 
-async function main(): Promise<number> {
-  const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
-  const { values, positionals } = parseArgs({
-    args,
-    options: { dossier: { type: 'string' }, out: { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  const dossierId = values.dossier ?? positionals[0];
-  if (dossierId === undefined || !DOSSIER_ID.test(dossierId)) {
-    process.stderr.write(`missing or malformed dossier id\n${USAGE}\n`);
-    return 2;
-  }
-  const config = loadConfig();
-  const signer = await openAuditSigner(config);
-  const infra = await openInfrastructure(config, { applicationName: 'ntm-audit-export' });
-  try {
+runCli(
+  'ntm-audit-export',
+  async ({ args, config, infra }) => {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { dossier: { type: 'string' }, out: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    const dossierId = values.dossier ?? positionals[0];
+    if (dossierId === undefined || !DOSSIER_ID.test(dossierId))
+      throw new Error('missing or malformed dossier id');
+    const signer = await openAuditSigner(config);
     const events = await infra.store.readStream(dossierStreamId(dossierId));
     if (events.length === 0) {
       process.stderr.write(`dossier ${dossierId} has no events\n`);
@@ -38,17 +35,6 @@ async function main(): Promise<number> {
     await writeFile(out, await exportBundle({ dossierId, events, signer, exportedAt: new Date() }));
     process.stdout.write(`${out}: ${events.length} events, signed by ${signer.kid}\n`);
     return 0;
-  } finally {
-    await infra.close();
-  }
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
   },
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
+  { usage: USAGE, failCode: 2 },
 );

@@ -6,28 +6,33 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { CheckpointStore, verifyLog, type PublishedKeys, type SignedCheckpoint } from '@ntm/audit';
-import { loadConfig, openAuditSigner, openInfrastructure } from '@ntm/runtime';
+import {
+  CheckpointStore,
+  verifyLog,
+  type LogReport,
+  type PublishedKeys,
+  type SignedCheckpoint,
+} from '@ntm/audit';
+import { openAuditSigner } from '@ntm/runtime';
+import { runCli } from './runCli.js';
 
 const USAGE = 'usage: pnpm audit:verify-log [-- --checkpoints <file.json>] [--keys <keys.json>] [--json]';
 
-async function main(): Promise<number> {
-  const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
-  const { values } = parseArgs({
-    args,
-    options: {
-      checkpoints: { type: 'string' },
-      keys: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  const config = loadConfig();
-  const keys = values.keys
-    ? (JSON.parse(await readFile(values.keys, 'utf8')) as PublishedKeys).keys
-    : (await openAuditSigner(config)).published.keys;
-  const infra = await openInfrastructure(config, { applicationName: 'ntm-audit-verify-log' });
-  try {
+runCli(
+  'ntm-audit-verify-log',
+  async ({ args, config, infra }) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        checkpoints: { type: 'string' },
+        keys: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    const keys = values.keys
+      ? (JSON.parse(await readFile(values.keys, 'utf8')) as PublishedKeys).keys
+      : (await openAuditSigner(config)).published.keys;
     const store = new CheckpointStore(infra.sql, infra.sqlSchema);
     await store.migrate();
     const checkpoints = values.checkpoints
@@ -46,36 +51,27 @@ async function main(): Promise<number> {
         }
       },
     });
-    if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else {
-      process.stdout.write(
-        `${report.events} events, ${report.checkpoints} checkpoints; verified up to checkpoint ${report.verifiedUpTo?.seq ?? '(none)'}\n`,
-      );
-      for (const f of report.failures) {
-        const where = [
-          f.checkpoint && `checkpoint ${f.checkpoint}`,
-          f.streamId && `${f.streamId}#${f.revision}`,
-          f.position && `position ${f.position}`,
-        ]
-          .filter(Boolean)
-          .join(', ');
-        const diff = f.expected !== undefined ? `: expected ${f.expected}, found ${f.found ?? '?'}` : '';
-        process.stdout.write(`  [${f.check}] ${where} ${f.message}${diff}\n`);
-      }
-      process.stdout.write(report.ok ? 'LOG VERIFIED\n' : 'LOG NOT VERIFIED\n');
-    }
+    process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : describe(report));
     return report.ok ? 0 : 1;
-  } finally {
-    await infra.close();
-  }
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
   },
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    process.exitCode = 2;
-  },
+  { usage: USAGE, failCode: 2 },
 );
+
+function describe(report: LogReport): string {
+  const lines = [
+    `${report.events} events, ${report.checkpoints} checkpoints; verified up to checkpoint ${report.verifiedUpTo?.seq ?? '(none)'}`,
+  ];
+  for (const f of report.failures) {
+    const where = [
+      f.checkpoint && `checkpoint ${f.checkpoint}`,
+      f.streamId && `${f.streamId}#${f.revision}`,
+      f.position && `position ${f.position}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const diff = f.expected !== undefined ? `: expected ${f.expected}, found ${f.found ?? '?'}` : '';
+    lines.push(`  [${f.check}] ${where} ${f.message}${diff}`);
+  }
+  lines.push(report.ok ? 'LOG VERIFIED' : 'LOG NOT VERIFIED');
+  return `${lines.join('\n')}\n`;
+}

@@ -293,9 +293,41 @@ function pollSection(screen: Screen, state: DossierState): Html {
     ${state.poll.report ? html`<p>${t('report')} ${state.poll.report.reportNo}, ${formatDate(state.poll.report.issuedOn)}: ${formatNumber(Math.round((state.poll.report.satisfied / Math.max(1, state.poll.report.respondents)) * 1000) / 10)}%</p>` : ''}`;
 }
 
+/** The open electronic ballot: who voted and who recused for all, the running tally for the secretary and auditors. */
+function ballotSection(screen: Screen, state: DossierState): Html {
+  const { t, user } = screen;
+  const ballot = state.councilBallot;
+  if (!ballot) return html``;
+  const votes = Object.values(ballot.votes);
+  const count = (v: string) => votes.filter((x) => x === v).length;
+  const tallyShown = user.role === 'council_secretary' || user.role === 'auditor';
+  return html`<h2>${t('ballotOpen')}: ${ballot.ballotNo}</h2>
+    <dl class="summary-list">
+      <div>
+        <dt>${t('votedCount')}</dt>
+        <dd>${formatNumber(votes.length)} / ${formatNumber(ballot.memberIds.length)}</dd>
+      </div>
+      <div>
+        <dt>${t('recusedCount')}</dt>
+        <dd>${formatNumber(ballot.recused.length)}</dd>
+      </div>
+      ${
+        tallyShown
+          ? html`<div>
+              <dt>${t('tally')}</dt>
+              <dd>
+                ${formatNumber(count('approve'))} / ${formatNumber(count('reject'))} /
+                ${formatNumber(count('abstain'))}
+              </dd>
+            </div>`
+          : ''
+      }
+    </dl>`;
+}
+
 function councilSection(screen: Screen, state: DossierState): Html {
   const { t, lang } = screen;
-  return html`${
+  return html`${ballotSection(screen, state)}${
     state.council
       ? html`<h2>${t('council')}</h2>
           <p>
