@@ -117,6 +117,12 @@ export interface CommandInput {
   idempotencyKey?: string | undefined;
   correlationId: string;
   causationId: string;
+  /**
+   * Runs once the command is accepted, just before its events are appended (again before a retried append): what
+   * the events will refer to must exist first, e.g. an uploaded file's blob. The caller undoes it when the command
+   * fails; it is not run when a retry is answered from events already in the stream.
+   */
+  beforeAppend?: (() => Promise<void>) | undefined;
 }
 
 /** The answer: where the dossier is now and what was appended. */
@@ -225,6 +231,7 @@ async function attempt(
     workflow: state.workflow,
     eventId,
   });
+  await input.beforeAppend?.();
   let result;
   try {
     result = await ports.store.append(loaded.streamId, events, { expectedRevision });

@@ -9,6 +9,7 @@ import {
   CriterionCode,
   CriterionResult,
   DocumentKindSchema,
+  DocumentMediaTypeSchema,
   DossierKindSchema,
   IsoDate,
   LongText,
@@ -109,6 +110,19 @@ export const AttachDocumentBody = z
     sha256: Sha256,
   })
   .describe('Attach a document with its metadata and file hash');
+
+export const AttachDocumentFileBody = z
+  .strictObject({
+    documentId: ShortText.describe('the document this file is (a new version of)'),
+    documentKind: DocumentKindSchema,
+    sha256: Sha256.describe('SHA-256 of the bytes, their name in the blob store'),
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('bytes'),
+    mediaType: DocumentMediaTypeSchema,
+  })
+  .describe(
+    'Attach the file of a document, stored in the blob store under its hash; issued by the upload route ' +
+      '(multipart), never with a JSON body. The original file name is kept outside the log.',
+  );
 
 export const OpenPublicNoticeBody = z
   .strictObject({
@@ -342,6 +356,8 @@ export interface CommandSpec<T extends string = string, S extends z.ZodType = z.
   schema: S;
   summary: { en: string; vi: string };
   creates?: boolean;
+  /** issued by a route of its own (a file upload), not by the generated JSON route */
+  upload?: boolean;
 }
 
 const spec = <T extends string, S extends z.ZodType>(
@@ -367,6 +383,16 @@ const SPECS = [
     'Ghi kết quả tự đánh giá tiêu chí',
   ),
   spec('AttachDocument', 'documents', AttachDocumentBody, 'Attach a document', 'Đính kèm tài liệu'),
+  {
+    ...spec(
+      'AttachDocumentFile',
+      'documents/files',
+      AttachDocumentFileBody,
+      'Upload a document file',
+      'Tải lên tệp tài liệu',
+    ),
+    upload: true,
+  },
   spec(
     'OpenPublicNotice',
     'notice/open',
@@ -521,6 +547,7 @@ export const COMMAND_TYPES: readonly CommandType[] = COMMAND_SPECS.map((s) => s.
 export type OpenDossierBody = z.infer<typeof OpenDossierBody>;
 export type RecordSelfAssessmentBody = z.infer<typeof RecordSelfAssessmentBody>;
 export type AttachDocumentBody = z.infer<typeof AttachDocumentBody>;
+export type AttachDocumentFileBody = z.infer<typeof AttachDocumentFileBody>;
 export type OpenPublicNoticeBody = z.infer<typeof OpenPublicNoticeBody>;
 export type RecordCommentBody = z.infer<typeof RecordCommentBody>;
 export type RespondToCommentBody = z.infer<typeof RespondToCommentBody>;

@@ -107,6 +107,18 @@ export const EVENT_SCHEMAS = withProvenance({
     schemaVersion: 2,
     schema: z.object({ ...shapeOf(C.AttachDocumentBody), dossierVersion: z.number().int() }),
   },
+  DocumentFileAttached: {
+    schemaVersion: 1,
+    schema: z.object({
+      ...shapeOf(C.AttachDocumentFileBody),
+      version: z
+        .number()
+        .int()
+        .min(1)
+        .describe('1 for the first file of the document, +1 for each replacement'),
+      dossierVersion: z.number().int(),
+    }),
+  },
   PublicNoticeOpened: {
     schemaVersion: 1,
     schema: z.object({ ...shapeOf(C.OpenPublicNoticeBody), days: z.number().int(), endsOn: IsoDate }),

@@ -78,6 +78,23 @@ export const DocumentKindSchema = z
   .enum(DOCUMENT_KIND_VALUES)
   .describe('document kind from the dossier checklist');
 
+/**
+ * The file types a document may be uploaded as, sniffed from the content (never the name): PDF, scans and photos
+ * (JPEG, PNG), office documents (DOCX, XLSX) and their open formats (ODT, ODS).
+ */
+export const DOCUMENT_MEDIA_TYPES = [
+  'application/pdf',
+  'image/jpeg',
+  'image/png',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+] as const;
+export const DocumentMediaTypeSchema = z
+  .enum(DOCUMENT_MEDIA_TYPES)
+  .describe('media type sniffed from the content');
+
 /** Mã lý do trả hồ sơ — reason codes for returning a dossier for rework. */
 export const RETURN_REASON_VALUES = [
   'CRITERION_NOT_MET',

@@ -134,6 +134,12 @@ export function commandEvent(
       return event('SelfAssessmentRecorded', { ...command.body, by });
     case 'AttachDocument':
       return event('DocumentAttached', { ...command.body, dossierVersion: d.dossierVersion });
+    case 'AttachDocumentFile':
+      return event('DocumentFileAttached', {
+        ...command.body,
+        version: (d.files ?? []).filter((f) => f.documentId === command.body.documentId).length + 1,
+        dossierVersion: d.dossierVersion,
+      });
     case 'OpenPublicNotice': {
       const days = d.kind === 'VILLAGE_NTM' ? rs.notice.villageDays.value : rs.notice.communeDays.value;
       return event('PublicNoticeOpened', {
@@ -269,6 +275,7 @@ export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, 'DeadlineSched
   DossierOpened: 'OpenDossier',
   SelfAssessmentRecorded: 'RecordSelfAssessment',
   DocumentAttached: 'AttachDocument',
+  DocumentFileAttached: 'AttachDocumentFile',
   PublicNoticeOpened: 'OpenPublicNotice',
   CommentRecorded: 'RecordComment',
   CommentResponded: 'RespondToComment',

@@ -22,6 +22,7 @@ export type DomainErrorCode =
   | 'CRITERION_UNKNOWN'
   | 'SELF_ASSESSMENT_INCOMPLETE'
   | 'DOCUMENT_DUPLICATE'
+  | 'DOCUMENT_KIND_MISMATCH'
   | 'CHECKLIST_INCOMPLETE'
   | 'NOTICE_START_IN_FUTURE'
   | 'NOTICE_PERIOD_NOT_OVER'
@@ -73,6 +74,7 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   CRITERION_UNKNOWN: 'unprocessable',
   SELF_ASSESSMENT_INCOMPLETE: 'conflict',
   DOCUMENT_DUPLICATE: 'conflict',
+  DOCUMENT_KIND_MISMATCH: 'conflict',
   CHECKLIST_INCOMPLETE: 'conflict',
   NOTICE_START_IN_FUTURE: 'unprocessable',
   NOTICE_PERIOD_NOT_OVER: 'conflict',

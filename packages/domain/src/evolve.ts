@@ -137,6 +137,8 @@ function apply(s: DossierState, e: TypedEvent): DossierState {
     }
     case 'DocumentAttached':
       return { ...s, documents: [...s.documents, e.data] };
+    case 'DocumentFileAttached':
+      return { ...s, files: [...(s.files ?? []), e.data] };
     case 'PublicNoticeOpened':
       return {
         ...s,

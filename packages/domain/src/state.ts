@@ -29,6 +29,17 @@ export interface DocumentRecord {
   dossierVersion: number;
 }
 
+/** One version of a document's file: its bytes are in the blob store under `sha256`; its name is not in the log. */
+export interface DocumentFileRecord {
+  documentId: string;
+  documentKind: string;
+  version: number;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  dossierVersion: number;
+}
+
 export interface OpenDeadline {
   deadlineId: string;
   step: 'verification' | 'appraisal' | 'decision';
@@ -78,6 +89,8 @@ export interface DossierState {
   revision: number;
   criteria: Record<string, CriterionRow>;
   documents: DocumentRecord[];
+  /** every file version ever attached, oldest first: a replaced file stays in the history (absent: none yet) */
+  files?: DocumentFileRecord[] | undefined;
   notice?:
     | { channel: string; from: string; endsOn: string; days: number; closedOn?: string | undefined }
     | undefined;

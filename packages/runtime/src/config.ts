@@ -76,6 +76,28 @@ const ConfigSchema = z
     DEADLINE_SWEEP_SECONDS: int(0, 86_400, 600),
     /** requests per minute per client address */
     RATE_LIMIT_MAX: z.coerce.number().int().positive().default(1200),
+    /** where document files are kept: `fs` (the embedded default, under BLOB_DIR) or `s3` (S3-compatible storage) */
+    BLOB_STORE: z.enum(['fs', 's3']).default('fs'),
+    /** the filesystem blob store's directory; default `${DATA_DIR}/blobs` */
+    BLOB_DIR: optional,
+    S3_BUCKET: optional,
+    /** e.g. http://minio:9000; absent: AWS's endpoint for S3_REGION */
+    S3_ENDPOINT: z.url().optional(),
+    S3_REGION: z.string().trim().min(1).default('us-east-1'),
+    /** key prefix of the blobs in the bucket */
+    S3_PREFIX: z.string().trim().default('blobs/'),
+    /** path-style URLs (bucket in the path), which MinIO, Ceph and most self-hosted servers need */
+    S3_FORCE_PATH_STYLE: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /** absent: the AWS SDK's default credential chain (environment, instance or container role) */
+    S3_ACCESS_KEY_ID: optional,
+    S3_SECRET_ACCESS_KEY: optional,
+    /** largest document file accepted, in bytes (default 50 MiB) */
+    DOCUMENT_MAX_FILE_BYTES: int(1, Number.MAX_SAFE_INTEGER, 50 * 1024 * 1024),
+    /** largest total of all file versions of one dossier, in bytes (default 500 MiB) */
+    DOCUMENT_MAX_DOSSIER_BYTES: int(1, Number.MAX_SAFE_INTEGER, 500 * 1024 * 1024),
     /**
      * who signs generated decisions (ADR 0017): `dev` a development CA and key generated once under DATA_DIR/keys,
      * `remote` an HTTP signing service (SIGNER_REMOTE_URL, SIGNER_REMOTE_TOKEN), `none` documents stay unsigned
@@ -146,6 +168,16 @@ const ConfigSchema = z
         code: 'custom',
         path: ['JWKS_URL'],
         message: 'set JWKS_URL or JWT_PUBLIC_KEY, not both',
+      });
+    }
+    if (c.BLOB_STORE === 's3' && !c.S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required with BLOB_STORE=s3' });
+    }
+    if (Boolean(c.S3_ACCESS_KEY_ID) !== Boolean(c.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_ACCESS_KEY_ID'],
+        message: 'set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together',
       });
     }
     if ((c.JWKS_URL || c.JWT_PUBLIC_KEY) && !(c.JWT_ISSUER && c.JWT_AUDIENCE)) {

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { EventStore } from '@ntm/event-store';
+import { FilesystemBlobStore, S3BlobStore, type BlobStore } from '@ntm/blob-store';
 import type { SqlClient } from '@ntm/sql';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { openEmbeddedStore } from '@ntm/store-embedded';
@@ -31,6 +32,8 @@ export interface Infrastructure {
   sqlSchema: string;
   /** schema of the projections' read models in `sql` */
   readModelSchema: string;
+  /** documents' bytes (ADR 0013) */
+  blobs: BlobStore;
   /** closes the store, then the SQL database */
   close(): Promise<void>;
 }
@@ -77,13 +80,18 @@ export async function openInfrastructure(
 ): Promise<Infrastructure> {
   const mode = storeModeOf(config);
   const base = await openSql(config, connection);
-  const common = { sql: base.sql, sqlSchema: base.schema, readModelSchema: config.READ_MODEL_SCHEMA };
-  if (mode !== 'eventstoredb') return { mode, store: base.store, ...common, close: () => base.close() };
+  const blobs = openBlobStore(config);
+  const common = { sql: base.sql, sqlSchema: base.schema, readModelSchema: config.READ_MODEL_SCHEMA, blobs };
+  const closeBase = async () => {
+    await blobs.close();
+    await base.close();
+  };
+  if (mode !== 'eventstoredb') return { mode, store: base.store, ...common, close: closeBase };
   let esdb;
   try {
     esdb = openEventStoreDb({ connectionString: config.EVENTSTORE_CONNECTION_STRING! });
   } catch (error) {
-    await base.close();
+    await closeBase();
     throw error;
   }
   return {
@@ -92,9 +100,34 @@ export async function openInfrastructure(
     ...common,
     close: async () => {
       await esdb.close();
-      await base.close();
+      await closeBase();
     },
   };
+}
+
+/** The blob store the configuration asks for: files under BLOB_DIR (default), or an S3-compatible bucket. */
+export function openBlobStore(config: Config): BlobStore {
+  const dir = config.BLOB_DIR ?? join(config.DATA_DIR, 'blobs');
+  if (config.BLOB_STORE === 'fs') return new FilesystemBlobStore({ root: dir });
+  return new S3BlobStore({
+    bucket: config.S3_BUCKET!,
+    prefix: config.S3_PREFIX,
+    // Uploads are staged on local disk until hashed: the key is the hash.
+    spoolDir: join(dir, 'spool'),
+    client: {
+      region: config.S3_REGION,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE,
+      ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
+      ...(config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY
+        ? {
+            credentials: {
+              accessKeyId: config.S3_ACCESS_KEY_ID,
+              secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+            },
+          }
+        : {}),
+    },
+  });
 }
 
 /** Token verification as configured: JWKS URL, a public key, or the local development key pair. */

@@ -9,11 +9,13 @@ describe('allowedCommands', () => {
     const { state } = reach(journey, 'noticeClosed');
     expect(allowedCommands(state, ACTORS.frontOfficer).sort()).toEqual([
       'AttachDocument',
+      'AttachDocumentFile',
       'IssuePollReport',
       'RecordPollTally',
     ]);
     expect(allowedCommands(state, ACTORS.communeOfficial).sort()).toEqual([
       'AttachDocument',
+      'AttachDocumentFile',
       'PublishResults',
       'WithdrawDossier',
     ]);

@@ -10,4 +10,5 @@ export * from './privateCluster.js';
 export * from './eventStoreContract.js';
 export * from './sqlTamper.js';
 export * from './blobStoreContract.js';
+export * from './uploadFile.js';
 export * from './browser.js';

@@ -72,6 +72,14 @@ function canned(edge: Edge, state: DossierState): Record<string, unknown> {
         copy: 'copy',
         sha256: sha('extra'),
       };
+    case 'AttachDocumentFile':
+      return {
+        documentId: 'doc-extra-file',
+        documentKind: 'other',
+        sha256: sha('extra file'),
+        size: 1024,
+        mediaType: 'application/pdf',
+      };
     case 'WithdrawDossier':
       return { reason: 'Rút để bổ sung' };
     case 'ReturnDossier':

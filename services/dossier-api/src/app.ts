@@ -25,6 +25,7 @@ import auth from './plugins/auth.js';
 import commandRoutes from './routes/commands.js';
 import dossierRoutes from './routes/dossiers.js';
 import auditRoutes from './routes/audit.js';
+import documentFileRoutes from './routes/documentFiles.js';
 import listRoutes from './routes/list.js';
 import healthRoutes from './routes/health.js';
 import { scheduleDeadlineSweeps } from './deadlineSweeper.js';
@@ -95,6 +96,7 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(listRoutes);
   await routes.register(dossierRoutes);
   await routes.register(auditRoutes);
+  await routes.register(documentFileRoutes);
   await fastify.register(operationsRoutes, opts.operations);
 
   if (opts.deadlineSweepMs) {
@@ -129,7 +131,7 @@ export interface ServerOptions extends AppOptions {
   logLevel?: string;
 }
 
-/** 256 KiB: a command is a few kilobytes; documents are referenced, never uploaded through this API. */
+/** 256 KiB: a command is a few kilobytes. Document files are streamed by their own route, outside this limit. */
 export const BODY_LIMIT = 256 * 1024;
 
 /** A Fastify instance running the app, not yet listening. */

@@ -44,6 +44,7 @@ const TITLES: Record<number, Localized> = {
   413: { vi: 'Nội dung quá lớn', en: 'Content too large' },
   414: { vi: 'Đường dẫn quá dài', en: 'URI too long' },
   415: { vi: 'Kiểu nội dung không được hỗ trợ', en: 'Unsupported media type' },
+  416: { vi: 'Khoảng byte không đáp ứng được', en: 'Range not satisfiable' },
   422: { vi: 'Không thể xử lý', en: 'Unprocessable content' },
   428: { vi: 'Thiếu điều kiện tiên quyết', en: 'Precondition required' },
   429: { vi: 'Quá nhiều yêu cầu', en: 'Too many requests' },

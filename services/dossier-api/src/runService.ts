@@ -83,6 +83,11 @@ export async function runService(
     sql: infra.sql,
     sqlSchema: infra.sqlSchema,
     readModelSchema: infra.readModelSchema,
+    blobs: infra.blobs,
+    documentLimits: {
+      maxFileBytes: config.DOCUMENT_MAX_FILE_BYTES,
+      maxDossierBytes: config.DOCUMENT_MAX_DOSSIER_BYTES,
+    },
     ...(projector ? { onAppended: (n: AppendedNotice) => projectAfterReply(n) } : {}),
     clock,
     auditSigner: await openAuditSigner(config),

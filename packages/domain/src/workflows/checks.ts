@@ -216,9 +216,25 @@ const CHECKS = {
           { documentId: body.documentId },
         )
       : null,
+  documentFileKind: ({ dossier, body }) => {
+    const d = must(dossier);
+    const kinds = [...d.documents, ...(d.files ?? [])]
+      .filter((x) => x.documentId === body.documentId)
+      .map((x) => x.documentKind);
+    const other = kinds.find((k) => k !== body.documentKind);
+    return other === undefined
+      ? null
+      : new DomainError(
+          'DOCUMENT_KIND_MISMATCH',
+          `document ${str(body.documentId)} is a ${other}, not a ${str(body.documentKind)}`,
+          `tài liệu ${str(body.documentId)} thuộc loại ${other}, không phải ${str(body.documentKind)}`,
+          { documentId: body.documentId, documentKind: other },
+        );
+  },
   checklistComplete: ({ dossier, definition }) => {
     const d = must(dossier);
-    const missing = definition.checklist.filter((k) => !d.documents.some((x) => x.documentKind === k));
+    const present = new Set([...d.documents, ...(d.files ?? [])].map((x) => x.documentKind));
+    const missing = definition.checklist.filter((k) => !present.has(k));
     return missing.length === 0
       ? null
       : new DomainError(

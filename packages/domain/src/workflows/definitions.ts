@@ -30,6 +30,15 @@ const e = (
 const COMMUNE: readonly Role[] = ['commune_official'];
 
 /**
+ * Who may attach a document's metadata may upload its file (or a new version of it) at the same steps. Additive
+ * to every published version: no recorded history holds a file upload, so none is reinterpreted.
+ */
+const attach = (from: readonly string[], roles: readonly Role[]): Edge[] => [
+  ...e(from, 'AttachDocument', null, roles, ['documentNew']),
+  ...e(from, 'AttachDocumentFile', null, roles, ['documentFileKind']),
+];
+
+/**
  * Where a deadline can be running, the deadline worker (acting as administrator) records that it has passed.
  * Timers are events: the machine has no `after`.
  */
@@ -218,7 +227,7 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
     edges: withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'preparing', COMMUNE, opening),
       ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
-      ...e(open, 'AttachDocument', null, [...COMMUNE, ...FRONT], ['documentNew']),
+      ...attach(open, [...COMMUNE, ...FRONT]),
       ...consultation('preparing', COMMUNE),
       ...e('noticeClosed', 'RecordPollTally', null, FRONT, ['villageInUnit']),
       ...e('noticeClosed', 'IssuePollReport', 'pollReported', FRONT, ['pollPassed']),
@@ -299,7 +308,7 @@ export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
     edges: withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'preparing', ['village_head'], ['kindFields', 'unitEligible']),
       ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, prep, ['criterionKnown']),
-      ...e(open, 'AttachDocument', null, prep, ['documentNew']),
+      ...attach(open, prep),
       ...consultation('preparing', COMMUNE),
       ...e('noticeClosed', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
       ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'decision'),
@@ -349,7 +358,7 @@ export function revocationWorkflow(version: 1 | 2): WorkflowDefinition {
     finalStates: ['dismissed', 'kept', 'published', 'withdrawn'],
     edges: withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'assessing', assessor, ['kindFields', 'unitEligible', 'recognitionHeld']),
-      ...e(open, 'AttachDocument', null, assessor, ['documentNew']),
+      ...attach(open, assessor),
       ...e('assessing', 'RecordRevocationAssessment', 'assessed', assessor, ['revocationGrounds']),
       ...e('assessing', 'RecordRevocationAssessment', 'dismissed', assessor),
       ...consultation('assessed', assessor),
@@ -386,7 +395,7 @@ export function postMergerWorkflow(): WorkflowDefinition {
     edges: withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'preparing', COMMUNE, ['kindFields', 'unitEligible']),
       ...e(open, 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
-      ...e(open, 'AttachDocument', null, COMMUNE, ['documentNew']),
+      ...attach(open, COMMUNE),
       ...e(
         'preparing',
         'SubmitDossier',

@@ -13,7 +13,21 @@ import type { SqlClient } from '@ntm/sql';
 import { IdempotencyStore } from '../idempotency.js';
 import { CouncilReasonStore } from '../councilReasons.js';
 import { DossierCache } from '../dossier.js';
+import type { BlobStore } from '@ntm/blob-store';
+import { DocumentFileTables } from '../documentFileTables.js';
 import { openAuditLog, type AuditLog } from '../auditLog.js';
+
+/** Size limits of uploads (runtime configuration). */
+export interface DocumentLimits {
+  maxFileBytes: number;
+  maxDossierBytes: number;
+}
+
+/** Defaults when the caller sets none: 50 MiB a file, 500 MiB a dossier (as the runtime configuration's). */
+export const DEFAULT_DOCUMENT_LIMITS: DocumentLimits = {
+  maxFileBytes: 50 * 1024 * 1024,
+  maxDossierBytes: 500 * 1024 * 1024,
+};
 
 /** What was just appended; enough for a projection runner to catch up (it reads the events itself). */
 export interface AppendedNotice {
@@ -36,6 +50,9 @@ export interface InfrastructureOptions {
   auditSigner?: AuditSigner;
   /** called after each successful append (embedded mode: run the projections in-process) */
   onAppended?: (notice: AppendedNotice) => void | Promise<void>;
+  /** documents' bytes; without it the file routes answer 503 */
+  blobs?: BlobStore | undefined;
+  documentLimits?: DocumentLimits | undefined;
 }
 
 declare module 'fastify' {
@@ -53,6 +70,11 @@ declare module 'fastify' {
     /** The unit's highest current recognition, from the recognition read model (null when none). */
     unitRecognition(unitCode: string): Promise<{ tier: Tier; decisionNo: string } | null>;
     notifyAppended(notice: AppendedNotice): Promise<void>;
+    /** the documents' blob store, when configured */
+    blobs: BlobStore | undefined;
+    documentLimits: DocumentLimits;
+    /** file names and the download trail */
+    documentFiles: DocumentFileTables;
     auditSigner: AuditSigner | undefined;
     /** signed checkpoints and the continuous verifier (with an audit signer) */
     auditLog: AuditLog | undefined;
@@ -63,6 +85,11 @@ export default fp(
   async function infrastructure(fastify: FastifyInstance, opts: InfrastructureOptions) {
     const idempotency = new IdempotencyStore(opts.sql, opts.sqlSchema);
     await idempotency.init();
+    const documentFiles = new DocumentFileTables(opts.sql, opts.sqlSchema);
+    await documentFiles.init();
+    fastify.decorate('blobs', opts.blobs);
+    fastify.decorate('documentLimits', opts.documentLimits ?? DEFAULT_DOCUMENT_LIMITS);
+    fastify.decorate('documentFiles', documentFiles);
     const councilReasons = new CouncilReasonStore(opts.sql, opts.sqlSchema);
     await councilReasons.init();
     // The API queries the read models (lists, unit recognition) even when a separate projector fills them.

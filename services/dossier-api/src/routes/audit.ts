@@ -11,6 +11,7 @@ import { exportBundle } from '@ntm/audit';
 import { DOSSIER_ID, etagOf, jurisdictionOf, loadDossier } from '../dossier.js';
 import { problems } from '../problems.js';
 import { DossierView, jsonSafe, viewOf } from './dossiers.js';
+import { verifyFiles } from './documentFiles.js';
 
 const Params = z.object({ id: z.string().regex(DOSSIER_ID) });
 
@@ -108,17 +109,22 @@ const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
     {
       schema: {
         tags: ['audit'],
-        summary: 'Checks the hash chain of the dossier; names the first event that fails',
+        summary:
+          'Checks the hash chain of the dossier (names the first event that fails) and every document file its events name (present, same size, same SHA-256)',
         security: [{ bearer: [] }],
         params: Params,
       },
     },
     async (request) => {
       const { events, chain } = await audited(request, request.params.id);
+      // Without a blob store the files cannot be checked: said so (null), never reported as fine.
+      const files = fastify.blobs ? await verifyFiles(fastify.blobs, events) : null;
       return {
         dossierId: request.params.id,
         events: events.length,
         ...(jsonSafe(chain) as object),
+        ok: chain.ok && files?.ok !== false,
+        files,
       };
     },
   );

@@ -1,7 +1,8 @@
 /**
  * Command routes, generated from the contracts' COMMAND_SPECS: `POST /dossiers` for the creating command,
  * `POST /dossiers/{id}/{slug}` for the others, except the system's own commands (`ElapseDeadline`: only the
- * deadline worker issues it, inside the service). HTTP only: authenticate → `If-Match` → idempotency record → the
+ * deadline worker issues it, inside the service) and uploads (`AttachDocumentFile`: `routes/documentFiles.ts`). HTTP only: authenticate →
+ * `If-Match` → idempotency record → the
  * application's command handler (`@ntm/application`, ADR 0012) → the answer as stored and sent.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -43,7 +44,7 @@ const CommandReply = z.object({
 
 const commandRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
   const handle = commandHandler(commandPortsOf(fastify));
-  for (const spec of COMMAND_SPECS.filter((s) => !SYSTEM_COMMANDS.has(s.type))) {
+  for (const spec of COMMAND_SPECS.filter((s) => !SYSTEM_COMMANDS.has(s.type) && s.upload !== true)) {
     fastify.route({
       method: 'POST',
       url: spec.creates ? '/dossiers' : `/dossiers/:id/${spec.slug}`,

@@ -3,6 +3,10 @@
  * an in-memory ES256 key pair, for the int/e2e tests. `close()` stops the server and drops the schema.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FilesystemBlobStore, type BlobStore } from '@ntm/blob-store';
 import type { FastifyInstance } from 'fastify';
 import { openPostgresStore } from '@ntm/store-postgres';
 import type { EventStore } from '@ntm/event-store';
@@ -13,7 +17,7 @@ import { createServer } from '../../src/app.js';
 import { FixedClock } from '../../src/clock.js';
 import { sendCommand, type CommandAnswer, type JourneyStep } from '@ntm/testing';
 import type { SqlClient } from '@ntm/sql';
-import type { InfrastructureOptions } from '../../src/plugins/infrastructure.js';
+import type { DocumentLimits, InfrastructureOptions } from '../../src/plugins/infrastructure.js';
 import { measureLag, openWakeUpQueues, type WakeUpQueuesOptions } from '@ntm/runtime';
 import { InlineLag } from '../../src/inlineLag.js';
 import { ephemeralSigner, type AuditSigner } from '@ntm/audit';
@@ -27,6 +31,9 @@ export interface TestServer {
   schema: string;
   /** schema of the read models (`<schema>_rm`) */
   readModelSchema: string;
+  /** the documents' blob store: files under `blobRoot` (a temporary directory removed on close) */
+  blobs: BlobStore;
+  blobRoot: string;
   /** Events in the store, all streams (read from its table, so no reader lag can hide an append). */
   countEvents(): Promise<number>;
   /**
@@ -64,6 +71,7 @@ export interface TestServerOptions {
   redis?: WakeUpQueuesOptions;
   /** a static token for `/metrics` */
   metricsToken?: string;
+  documentLimits?: DocumentLimits;
   /** signs audit bundles; default a fresh in-memory key valid from 2000 */
   auditSigner?: AuditSigner;
 }
@@ -86,7 +94,11 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const wakeUps = options.redis ? openWakeUpQueues(options.redis) : undefined;
   const inlineLag = new InlineLag();
   const metricsToken = options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken };
+  const blobRoot = await mkdtemp(join(tmpdir(), 'ntm-api-blobs-'));
+  const blobs = new FilesystemBlobStore({ root: blobRoot });
   const server = await createServer({
+    blobs,
+    ...(options.documentLimits ? { documentLimits: options.documentLimits } : {}),
     store: opened.store,
     sql: opened.sql,
     sqlSchema: schema,
@@ -145,6 +157,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     sql: opened.sql,
     schema,
     readModelSchema,
+    blobs,
+    blobRoot,
     countEvents: async () =>
       (await opened.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]!.n,
     tokenFor,
@@ -173,6 +187,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
         }
       } finally {
         await opened.close();
+        await rm(blobRoot, { recursive: true, force: true });
       }
     },
   };

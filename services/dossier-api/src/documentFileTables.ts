@@ -1,0 +1,134 @@
+/**
+ * The document files' SQL side, beside the events: the original file names (personal data that may have to be
+ * erased, so never in the log; ADR 0013) and the download trail (who downloaded which file version, when) that
+ * auditors read.
+ */
+import { migrate, quoteIdent, type SqlClient } from '@ntm/sql';
+import type { DomainActor } from '@ntm/domain';
+
+export interface DownloadRecord {
+  dossierId: string;
+  documentId: string;
+  version: number;
+  sha256: string;
+  actor: DomainActor;
+  /** id of the official the actor acted for */
+  onBehalfOf?: string | undefined;
+  /** `bytes=a-b` when a range was asked for */
+  range?: string | undefined;
+  at: Date;
+}
+
+export class DocumentFileTables {
+  private readonly names: string;
+  private readonly downloads: string;
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly schema: string,
+  ) {
+    this.names = `${quoteIdent(schema)}.document_file_names`;
+    this.downloads = `${quoteIdent(schema)}.document_downloads`;
+  }
+
+  async init(): Promise<void> {
+    const up = `CREATE TABLE IF NOT EXISTS ${this.names} (
+      dossier_id text NOT NULL,
+      document_id text NOT NULL,
+      sha256 text NOT NULL,
+      file_name text NOT NULL,
+      PRIMARY KEY (dossier_id, document_id, sha256)
+    );
+    CREATE TABLE IF NOT EXISTS ${this.downloads} (
+      id bigserial PRIMARY KEY,
+      dossier_id text NOT NULL,
+      document_id text NOT NULL,
+      version integer NOT NULL,
+      sha256 text NOT NULL,
+      actor_id text NOT NULL,
+      actor_role text NOT NULL,
+      actor_unit text NOT NULL,
+      on_behalf_of text,
+      byte_range text,
+      downloaded_at timestamptz NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS document_downloads_dossier ON ${this.downloads} (dossier_id, id)`;
+    await migrate(
+      this.sql,
+      [{ id: 'dossier-api-0004-document-files', up }],
+      `${this.schema}.dossier_api_migrations`,
+    );
+  }
+
+  /** The name the uploader gave these bytes of this document (the latest upload's name wins). */
+  async rememberName(dossierId: string, documentId: string, sha256: string, fileName: string): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO ${this.names} (dossier_id, document_id, sha256, file_name) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (dossier_id, document_id, sha256) DO UPDATE SET file_name = EXCLUDED.file_name`,
+      [dossierId, documentId, sha256, fileName],
+    );
+  }
+
+  async nameOf(dossierId: string, documentId: string, sha256: string): Promise<string | undefined> {
+    const { rows } = await this.sql.query<{ file_name: string }>(
+      `SELECT file_name FROM ${this.names} WHERE dossier_id = $1 AND document_id = $2 AND sha256 = $3`,
+      [dossierId, documentId, sha256],
+    );
+    return rows[0]?.file_name;
+  }
+
+  /** Erases the file names of a dossier (a data subject's request); the files and the log are untouched. */
+  async eraseNames(dossierId: string): Promise<number> {
+    const { rows } = await this.sql.query(`DELETE FROM ${this.names} WHERE dossier_id = $1 RETURNING 1`, [
+      dossierId,
+    ]);
+    return rows.length;
+  }
+
+  async recordDownload(d: DownloadRecord): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO ${this.downloads} (dossier_id, document_id, version, sha256, actor_id, actor_role, actor_unit,
+         on_behalf_of, byte_range, downloaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        d.dossierId,
+        d.documentId,
+        d.version,
+        d.sha256,
+        d.actor.id,
+        d.actor.role,
+        d.actor.unit,
+        d.onBehalfOf ?? null,
+        d.range ?? null,
+        d.at.toISOString(),
+      ],
+    );
+  }
+
+  /** The trail of a dossier, oldest first. */
+  async downloadsOf(dossierId: string, limit: number): Promise<Omit<DownloadRecord, 'dossierId'>[]> {
+    const { rows } = await this.sql.query<{
+      document_id: string;
+      version: number;
+      sha256: string;
+      actor_id: string;
+      actor_role: string;
+      actor_unit: string;
+      on_behalf_of: string | null;
+      byte_range: string | null;
+      downloaded_at: Date | string;
+    }>(
+      `SELECT document_id, version, sha256, actor_id, actor_role, actor_unit, on_behalf_of, byte_range,
+         downloaded_at FROM ${this.downloads} WHERE dossier_id = $1 ORDER BY id LIMIT $2`,
+      [dossierId, limit],
+    );
+    return rows.map((r) => ({
+      documentId: r.document_id,
+      version: r.version,
+      sha256: r.sha256,
+      actor: { id: r.actor_id, role: r.actor_role as DomainActor['role'], unit: r.actor_unit },
+      ...(r.on_behalf_of ? { onBehalfOf: r.on_behalf_of } : {}),
+      ...(r.byte_range ? { range: r.byte_range } : {}),
+      at: new Date(r.downloaded_at),
+    }));
+  }
+}
