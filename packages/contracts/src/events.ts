@@ -55,6 +55,18 @@ export const DossierOpenedData = z.object({
   securityClassification: shapeOf(C.OpenDossierBody).securityClassification,
   targetRecognition: shapeOf(C.OpenDossierBody).targetRecognition,
   predecessors: shapeOf(C.OpenDossierBody).predecessors,
+  merger: z
+    .object({
+      effectiveDate: IsoDate,
+      basis: LongText,
+      statusOn: IsoDate,
+      predecessors: z.array(
+        z.object({ code: UnitCode, tier: TierSchema.nullable(), decisionNo: ShortText.optional() }),
+      ),
+      statusesFrom: z.enum(['recognitions', 'declared']),
+    })
+    .optional()
+    .describe('POST_MERGER_ACKNOWLEDGEMENT: the merger on record (by code) and the predecessors on its eve'),
 });
 
 const Deadline = z.object({

@@ -28,6 +28,7 @@ import { firstFailure } from './workflows/checks.js';
 import { candidatesOf, type EdgeMeta } from './workflows/machine.js';
 import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows/registry.js';
 import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
+import type { RecognitionOf } from './workflows/merger.js';
 import { commandEvent, event, openedEvent, scopeOf, type CheckedCommand } from './emit.js';
 import { assertTierInProgramme, openingCriteria } from './programme.js';
 import { decisionProvenance, procedureUnconfirmed, recordCriteria, ruleSetName } from './provenance.js';
@@ -54,6 +55,11 @@ export interface DecisionContext {
   holidays?: HolidayCalendar | undefined;
   /** numbers drawn for this command from the counters (the application draws them once the command is judged) */
   numbers?: DrawnNumbers | undefined;
+  /**
+   * A unit's recognition on a day, by code, from the unitRecognition read model: the statuses of a merged
+   * commune's predecessors on the eve of the merger. Without it the statuses the commune declares are used.
+   */
+  recognitionOf?: RecognitionOf | undefined;
   /** what provinces set for their own procedure (village council, announcers); defaults to the encoded ones */
   provincialRules?: readonly ProvincialProcedureRules[] | undefined;
 }
@@ -173,6 +179,7 @@ function decideOrThrow(
     unitRecognition: ctx.unitRecognition,
     units,
     numbers: ctx.numbers,
+    ...(ctx.recognitionOf ? { recognitionOf: ctx.recognitionOf } : {}),
   };
 
   if (state === undefined) {
@@ -369,10 +376,13 @@ function step(
     (c) => performers(c.meta).includes(input.actor.role) && firstFailure(c.meta.checks, args) === null,
   );
   if (!chosen) {
-    // The last candidate is the most permissive one: its refusal is the rule that really blocks the command.
-    const last = candidates.at(-1) as { meta: EdgeMeta };
+    // The last candidate is the most permissive one: its refusal is the rule that really blocks the command; but
+    // an edge for another outcome only says so, when the edge for the command's own outcome names what blocks it.
+    const failures = candidates.map((c) => firstFailure(c.meta.checks, args));
+    const own = failures.filter((f) => f !== null && f.code !== 'DECISION_CONTRADICTS_COUNCIL');
     throw (
-      firstFailure(last.meta.checks, args) ??
+      own.at(-1) ??
+      failures.at(-1) ??
       new DomainError(
         'COMMAND_NOT_ALLOWED_IN_STATE',
         `${type} is not possible now`,

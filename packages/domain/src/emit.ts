@@ -21,6 +21,7 @@ import {
 } from './reference/index.js';
 import type { DecisionInput } from './workflows/types.js';
 import type { RegisteredWorkflow } from './workflows/registry.js';
+import { mergerOf } from './workflows/merger.js';
 import { sha256Hex } from './sha256.js';
 
 /** An event of `type` whose data must be that type's data: emitting a field the contract lacks does not compile. */
@@ -92,6 +93,10 @@ export function openedEvent(
   wf: RegisteredWorkflow,
   { set }: CriteriaChoice,
 ): DomainEvent {
+  const merger =
+    body.kind === 'POST_MERGER_ACKNOWLEDGEMENT' && input.units
+      ? mergerOf(body.unitCode, input.today, input.units, body.predecessors, input.recognitionOf)
+      : undefined;
   const tier: Tier | undefined =
     wf.definition.tier ?? (body.kind === 'REVOCATION' ? body.targetRecognition?.tier : undefined);
   return event('DossierOpened', {
@@ -110,6 +115,7 @@ export function openedEvent(
     ...(body.securityClassification ? { securityClassification: body.securityClassification } : {}),
     ...(body.targetRecognition ? { targetRecognition: body.targetRecognition } : {}),
     ...(body.predecessors ? { predecessors: body.predecessors } : {}),
+    ...(merger ? { merger } : {}),
   });
 }
 

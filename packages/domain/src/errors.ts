@@ -51,7 +51,10 @@ export type DomainErrorCode =
   | 'TIER_NOT_IN_PROGRAMME'
   | 'VILLAGE_COUNCIL_REQUIRED'
   | 'VILLAGE_COUNCIL_NOT_ENABLED'
-  | 'RESULTS_NOT_AVAILABLE';
+  | 'RESULTS_NOT_AVAILABLE'
+  | 'MERGER_NEEDS_FULL_PROCEDURE'
+  | 'MERGER_TIER_NOT_LOWEST'
+  | 'MERGER_PREDECESSORS_MISMATCH';
 
 export type DomainErrorKind = 'forbidden' | 'conflict' | 'unprocessable';
 
@@ -105,6 +108,9 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   VILLAGE_COUNCIL_REQUIRED: 'conflict',
   VILLAGE_COUNCIL_NOT_ENABLED: 'conflict',
   RESULTS_NOT_AVAILABLE: 'conflict',
+  MERGER_NEEDS_FULL_PROCEDURE: 'unprocessable',
+  MERGER_TIER_NOT_LOWEST: 'unprocessable',
+  MERGER_PREDECESSORS_MISMATCH: 'unprocessable',
 };
 
 /**

@@ -66,7 +66,19 @@ function opened(d: Data<'DossierOpened'>, toState: string): DossierState {
     ...(d.securityClassification ? { securityClassification: d.securityClassification } : {}),
     ...(d.constructionDebt ? { constructionDebtOutstanding: d.constructionDebt.outstanding } : {}),
     ...(d.targetRecognition ? { targetRecognition: d.targetRecognition } : {}),
-    ...(d.predecessors ? { predecessors: d.predecessors } : {}),
+    // The merger on record, with the statuses read on its eve, is what the acknowledgement is judged on.
+    ...(d.merger
+      ? {
+          predecessors: d.merger.predecessors,
+          merger: {
+            effectiveDate: d.merger.effectiveDate,
+            statusOn: d.merger.statusOn,
+            statusesFrom: d.merger.statusesFrom,
+          },
+        }
+      : d.predecessors
+        ? { predecessors: d.predecessors }
+        : {}),
   };
 }
 

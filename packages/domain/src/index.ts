@@ -27,5 +27,12 @@ export {
   type SuccessionInForce,
   type SuccessionRecord,
 } from './workflows/succession.js';
+export {
+  lowestTier,
+  mergerOf,
+  type MergerPredecessor,
+  type MergerRecord,
+  type RecognitionOf,
+} from './workflows/merger.js';
 export * from './reference/index.js';
 export { renderWorkflowDoc, workflowDocName } from './workflows/renderWorkflowDoc.js';

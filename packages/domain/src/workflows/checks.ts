@@ -9,6 +9,7 @@ import type { DossierState, OpenCouncilBallot } from '../state.js';
 import { evaluateRevocation, isOverdue, shareMet, type ShareThreshold } from '../reference/index.js';
 import type { DecisionInput, WorkflowDefinition } from './types.js';
 import { actingRole } from './succession.js';
+import { lowestTier, mergerOf, tierAbove, type MergerPredecessor } from './merger.js';
 
 export interface CheckArgs {
   dossier: DossierState | null;
@@ -514,6 +515,51 @@ const CHECKS = {
           `quyết định ${d.kind} do ${required} ký theo ${under}`,
           { required },
         );
+  },
+  mergerPredecessorsRecognised: ({ body, input }) => {
+    if (!input.units) return null;
+    const declared = (body.predecessors as MergerPredecessor[] | undefined) ?? [];
+    const merger = mergerOf(str(body.unitCode), input.today, input.units, declared, input.recognitionOf);
+    // No merger on record is `unitEligible`'s refusal (NO_MERGER_ON_RECORD).
+    if (!merger) return null;
+    const rule = input.procedure.mergerPaths;
+    const onRecord = merger.predecessors.map((p) => p.code);
+    const unknown = declared.map((p) => p.code).filter((c) => !onRecord.includes(c));
+    if (unknown.length > 0) {
+      return new DomainError(
+        'MERGER_PREDECESSORS_MISMATCH',
+        `${unknown.join(', ')} did not merge into ${str(body.unitCode)}; the merger of ${merger.effectiveDate} (${merger.basis}) formed it from ${onRecord.join(', ')}`,
+        `${unknown.join(', ')} không sáp nhập vào ${str(body.unitCode)}; đơn vị được hình thành từ ${onRecord.join(', ')}`,
+        { unknown, predecessors: onRecord, effectiveDate: merger.effectiveDate },
+      );
+    }
+    const unrecognised = merger.predecessors.filter((p) => p.tier === null).map((p) => p.code);
+    return unrecognised.length === 0
+      ? null
+      : new DomainError(
+          'MERGER_NEEDS_FULL_PROCEDURE',
+          `${unrecognised.join(', ')} held no recognition on ${merger.statusOn}: a commune formed also from unrecognised communes goes through the full recognition procedure (open COMMUNE_NTM), not an acknowledgement (${rule.legalBasis}${rule.confirmed ? '' : ', unconfirmed for this merger round'})`,
+          `${unrecognised.join(', ')} chưa đạt chuẩn vào ngày ${merger.statusOn}: xã hình thành từ xã chưa đạt chuẩn phải thực hiện đầy đủ quy trình xét công nhận (${rule.legalBasis})`,
+          {
+            unrecognised,
+            statusOn: merger.statusOn,
+            statusesFrom: merger.statusesFrom,
+            path: rule.value.someUnrecognised,
+            rule,
+          },
+        );
+  },
+  acknowledgedTierLowest: ({ dossier, body, input }) => {
+    const lowest = lowestTier(must(dossier).predecessors ?? []);
+    const tier = body.tier as Tier | undefined;
+    if (tier === undefined || lowest === null || !tierAbove(tier, lowest)) return null;
+    const rule = input.procedure.mergerPaths;
+    return new DomainError(
+      'MERGER_TIER_NOT_LOWEST',
+      `a merged commune is acknowledged at the lowest tier of the communes it was formed from (${lowest}), not ${tier}; it builds toward a higher tier through that tier's procedure (${rule.legalBasis}${rule.confirmed ? '' : ', unconfirmed for this merger round'})`,
+      `xã sau sáp nhập chỉ được thừa nhận ở mức thấp nhất của các xã trước sáp nhập (${lowest}), không phải ${tier} (${rule.legalBasis})`,
+      { lowest, tier, rule },
+    );
   },
   villageCouncilEnabled: ({ input }) => {
     const rule = input.procedure.villageCouncil;

@@ -91,7 +91,7 @@ function consultation(before: string, roles: readonly Role[]): Edge[] {
  */
 function council(
   decide: CommandType,
-  yes: CheckName,
+  yes: CheckName | readonly CheckName[],
   no: CheckName,
   approvedTo: string,
   refusedTo: string,
@@ -133,7 +133,11 @@ function council(
       'ballotQuorum',
     ]),
     ...e('councilVoting', 'CloseCouncilBallot', 'appraised', SECRETARY, ['notPreparer']),
-    ...e('councilApproved', decide, approvedTo, decider, ['notPreparer', 'competentDecider', yes]),
+    ...e('councilApproved', decide, approvedTo, decider, [
+      'notPreparer',
+      'competentDecider',
+      ...[yes].flat(),
+    ]),
     ...e('councilApproved', decide, refusedTo, decider, ['notPreparer', 'competentDecider', no]),
     ...e('councilNotApproved', decide, refusedTo, decider, ['notPreparer', 'competentDecider', no]),
   ];
@@ -389,11 +393,15 @@ export function postMergerWorkflow(): WorkflowDefinition {
     kind: 'POST_MERGER_ACKNOWLEDGEMENT',
     title: 'Post-merger acknowledgement v1',
     description:
-      'A commune formed by a merger asks the province to acknowledge its status: self-assessment, appraisal, council ballot, decision.',
+      'A commune formed by a merger, only from recognised communes, asks the province to acknowledge its status at the lowest of their tiers (5424/BNN-VPĐP, 267/BNN-VPĐP; `mergerPaths`): self-assessment, appraisal, council ballot, decision. The merger and the predecessors’ statuses on its eve are read by code and recorded at opening; a commune formed also from unrecognised communes goes through the full procedure instead.',
     checklist: ['merger_status_report', 'self_assessment_report', 'submission_letter'],
     finalStates: ['acknowledged', 'refused', 'withdrawn'],
     edges: withDeadlineWatch([
-      ...e('draft', 'OpenDossier', 'preparing', COMMUNE, ['kindFields', 'unitEligible']),
+      ...e('draft', 'OpenDossier', 'preparing', COMMUNE, [
+        'kindFields',
+        'unitEligible',
+        'mergerPredecessorsRecognised',
+      ]),
       ...e(open, 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
       ...attach(open, COMMUNE),
       ...e(
@@ -418,7 +426,7 @@ export function postMergerWorkflow(): WorkflowDefinition {
       ]),
       ...council(
         'DecideAcknowledgement',
-        'outcomeAcknowledge',
+        ['outcomeAcknowledge', 'acknowledgedTierLowest'],
         'outcomeRefuse',
         'acknowledged',
         'refused',

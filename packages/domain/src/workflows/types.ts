@@ -9,6 +9,7 @@ import type { DossierState } from '../state.js';
 import type { ProcedureRules, RuleSet, UnitRegistry } from '../reference/index.js';
 import type { CheckName } from './checks.js';
 import type { SuccessionInForce } from './succession.js';
+import type { RecognitionOf } from './merger.js';
 
 /** A deadline an edge opens: the decider turns it into a `DeadlineScheduled` event. */
 export type DeadlineStep = 'verification' | 'appraisal' | 'decision';
@@ -48,6 +49,8 @@ export interface DecisionInput {
   procedure: ProcedureRules;
   unitRecognition?: { tier: Tier; decisionNo: string } | null | undefined;
   units?: UnitRegistry | undefined;
+  /** a unit's recognition on a day, by code (the unitRecognition read model); for merged communes */
+  recognitionOf?: RecognitionOf | undefined;
   /** set when a reform abolished roles the dossier's pinned procedure names (see `successionFor`) */
   succession?: SuccessionInForce | undefined;
   /** numbers the counters gave this command (dossier code, decision number) */

@@ -3,7 +3,10 @@ import type { DecisionContext } from '@ntm/domain';
 import { ACTORS_2025, COUNCIL_MEMBERS, NAM_CUONG, at } from '../fixtures.js';
 import { attach, cmd, councilBallotSteps, selfAssessments, type Journey } from './journey.js';
 
-/** Nam Cường, formed on 01/07/2025, asks the province to acknowledge its NTM status. */
+/**
+ * Nam Cường, formed on 01/07/2025 from three NTM communes (Xuân Lạc 02023, Nam Cường 02026, Đồng Lạc 02029), asks
+ * the province to acknowledge its NTM status.
+ */
 export function postMergerJourney(): Journey {
   const id = 'post-merger-v1';
   const d = (day: string) => `2025-08-${day}`;
@@ -22,7 +25,7 @@ export function postMergerJourney(): Journey {
           predecessors: [
             { code: '02023', tier: 'ntm', decisionNo: '300/QĐ-UBND' },
             { code: '02026', tier: 'ntm', decisionNo: '301/QĐ-UBND' },
-            { code: '02029', tier: null },
+            { code: '02029', tier: 'ntm', decisionNo: '302/QĐ-UBND' },
           ],
         }),
         ctx: official,

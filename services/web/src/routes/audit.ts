@@ -14,6 +14,7 @@ import { formatDateTime, formatNumber } from '../i18n.js';
 import { tag } from '../layout.js';
 import { nameOf, ROLE_NAMES, ROLE_CODES, STEP_NAMES } from '../labels.js';
 import { criteriaSection, type HistoryEvent } from './dossier.js';
+import { eventsTable } from './history.js';
 
 interface Verification {
   ok: boolean;
@@ -166,46 +167,4 @@ function pastState(screen: Screen, state: DossierState, revision: number, events
       }
     </dl>
     ${criteriaSection(screen, state)}`;
-}
-
-function eventsTable(screen: Screen, events: HistoryEvent[], id: string): Html {
-  const { t, lang } = screen;
-  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('history')}">
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">#</th>
-          <th scope="col">${t('time')}</th>
-          <th scope="col">${t('event')}</th>
-          <th scope="col">${t('actor')}</th>
-          <th scope="col">${t('step')}</th>
-          <th scope="col">${t('data')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${events.map(
-          (e) =>
-            html`<tr>
-              <td><a href="/dossier/${id}/audit?revision=${e.revision}">${e.revision}</a></td>
-              <td>${formatDateTime(e.occurredAt)}</td>
-              <td>${e.type}</td>
-              <td>
-                ${e.actor.id}<br /><span class="hint"
-                  >${nameOf(ROLE_NAMES, e.actor.role, lang)} · ${e.actor.unit}</span
-                >${e.onBehalfOf ? html`<br /><span class="hint">${t('onBehalfOf')}: ${e.onBehalfOf.id} (${nameOf(ROLE_NAMES, e.onBehalfOf.role, lang)})</span>` : ''}
-              </td>
-              <td>
-                ${e.fromState ? nameOf(STEP_NAMES, e.fromState, lang) : ''}${e.toState && e.toState !== e.fromState ? ` → ${nameOf(STEP_NAMES, e.toState, lang)}` : ''}
-              </td>
-              <td>
-                <details>
-                  <summary>${t('show')}</summary>
-                  <pre>${JSON.stringify(e.data, null, 1)}</pre>
-                </details>
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
 }

@@ -10,10 +10,11 @@ import { criteriaSetById, nationalUnits, workflowByPin, type DossierState } from
 import { screenOf, sendPage, type Screen } from '../context.js';
 import { deadlineStatus } from '../deadlines.js';
 import { html, type Html } from '../html.js';
-import { formatDate, formatDateTime, formatNumber, type Lang } from '../i18n.js';
+import { formatDate, formatNumber, type Lang } from '../i18n.js';
 import { tag } from '../layout.js';
-import { KIND_NAMES, nameOf, ROLE_NAMES, STEP_NAMES } from '../labels.js';
+import { KIND_NAMES, nameOf, STEP_NAMES } from '../labels.js';
 import { deadlineCell } from './inbox.js';
+import { eventsTable } from './history.js';
 
 interface DossierView {
   dossierId: string;
@@ -150,7 +151,7 @@ function dossierPage(
     ${documentsSection(screen, state)} ${noticeSection(screen, state)} ${pollSection(screen, state)}
     ${councilSection(screen, state)}
     <h2>${t('history')}</h2>
-    ${historyTable(screen, events)}`;
+    ${eventsTable(screen, events, view.dossierId)}`;
 }
 
 function deadlinesSection(screen: Screen, state: DossierState, now: Date): Html {
@@ -346,38 +347,4 @@ function councilSection(screen: Screen, state: DossierState): Html {
           </p>`
       : ''
   }`;
-}
-
-export function historyTable(screen: Screen, events: HistoryEvent[]): Html {
-  const { t, lang } = screen;
-  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('history')}">
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">#</th>
-          <th scope="col">${t('time')}</th>
-          <th scope="col">${t('event')}</th>
-          <th scope="col">${t('actor')}</th>
-          <th scope="col">${t('step')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${events.map(
-          (e) =>
-            html`<tr>
-              <td>${e.revision}</td>
-              <td>${formatDateTime(e.occurredAt)}</td>
-              <td>${e.type}</td>
-              <td>
-                ${nameOf(ROLE_NAMES, e.actor.role, lang)} ·
-                ${e.actor.unit}${e.onBehalfOf ? html`<br /><span class="hint">${nameOf(ROLE_NAMES, e.onBehalfOf.role, lang)} · ${e.onBehalfOf.unit}</span>` : ''}
-              </td>
-              <td>
-                ${e.fromState && e.toState && e.fromState !== e.toState ? `${nameOf(STEP_NAMES, e.fromState, lang)} → ${nameOf(STEP_NAMES, e.toState, lang)}` : ''}
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
 }

@@ -23,6 +23,15 @@ export interface ProcedureRules {
   villageCouncil: RuleParameter<boolean>;
   /** results the commune publishes, from the day the rule applies */
   resultsPublication: RuleParameter<{ from: string; subjects: readonly ResultsSubject[] }>;
+  /**
+   * Merged communes: formed only from recognised communes, acknowledged at the lowest of their tiers; formed also
+   * from unrecognised ones, the full recognition procedure (law-findings §4.6)
+   */
+  mergerPaths: RuleParameter<{
+    allRecognised: 'acknowledgement';
+    someUnrecognised: 'full_procedure';
+    tier: 'lowest';
+  }>;
   /** the province whose own rules these are; undefined for the national defaults */
   provinceCode?: string | undefined;
 }
@@ -57,6 +66,25 @@ const resultsPublication = param(
   true,
   'the plan, content and summarised results of consultations of residents are public (Art. 11(11)); posted ' +
     'for at least 30 consecutive days unless another law says otherwise (Art. 13(2))',
+);
+
+const MERGER_GUIDANCE = 'MARD 5424/BNN-VPĐP (09/08/2023) and 267/BNN-VPĐP (09/01/2024)';
+const mergerPathsValue = {
+  allRecognised: 'acknowledgement',
+  someUnrecognised: 'full_procedure',
+  tier: 'lowest',
+} as const;
+const mergerPaths2023 = param(
+  mergerPathsValue,
+  MERGER_GUIDANCE,
+  true,
+  'for the 2023-2025 merger round; applied by Hà Tĩnh QĐ 3368/QĐ-UBND (2023) and Nghệ An QĐ 848/QĐ-UBND (2024)',
+);
+const mergerPaths2025 = param(
+  mergerPathsValue,
+  MERGER_GUIDANCE,
+  false,
+  'no guidance specific to the 01/07/2025 mergers was found; the 2023-2025 guidance is applied by analogy',
 );
 
 /** Before the reform the district organised the announcement after the provincial decision (findings §1.10). */
@@ -97,18 +125,21 @@ export const PROCEDURE_RULES: readonly ProcedureRules[] = [
     announcers: districtAnnounces,
     villageCouncil: villageCouncilOff,
     resultsPublication,
+    mergerPaths: mergerPaths2023,
   },
   {
     ruleSetId: 'qd18-2022+qd03-2024',
     announcers: districtAnnounces,
     villageCouncil: villageCouncilOff,
     resultsPublication,
+    mergerPaths: mergerPaths2023,
   },
   {
     ruleSetId: 'two-tier-2025',
     announcers: twoTierAnnounces,
     villageCouncil: villageCouncilOff,
     resultsPublication,
+    mergerPaths: mergerPaths2025,
   },
 ];
 
