@@ -27,6 +27,7 @@ import dossierRoutes from './routes/dossiers.js';
 import auditRoutes from './routes/audit.js';
 import documentRoutes from './routes/documents.js';
 import documentFileRoutes from './routes/documentFiles.js';
+import type { OpenedSigner } from '@ntm/signing';
 import listRoutes from './routes/list.js';
 import healthRoutes from './routes/health.js';
 import { scheduleDeadlineSweeps } from './deadlineSweeper.js';
@@ -49,6 +50,8 @@ export interface AppOptions extends InfrastructureOptions {
   auditCheckpointMs?: number;
   /** run the continuous verifier every this many ms; default off */
   auditVerifyMs?: number;
+  /** signs decision.pdf (ADR 0017); absent: served unsigned */
+  documentSigner?: OpenedSigner | undefined;
 }
 
 /** The whole API as one plugin. */
@@ -99,7 +102,10 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(listRoutes);
   await routes.register(dossierRoutes);
   await routes.register(auditRoutes);
-  await routes.register(documentRoutes, { publicUrl: opts.publicUrl ?? 'http://localhost' });
+  await routes.register(documentRoutes, {
+    publicUrl: opts.publicUrl ?? 'http://localhost',
+    signer: opts.documentSigner,
+  });
   await routes.register(documentFileRoutes);
   await fastify.register(operationsRoutes, opts.operations);
 

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { vietnamDate } from '@ntm/domain';
 import { createInlineProjector } from '@ntm/projections';
+import { openSigner } from '@ntm/signing';
 import {
   measureLag,
   openAuditSigner,
@@ -91,6 +92,7 @@ export async function runService(
     ...(projector ? { onAppended: (n: AppendedNotice) => projectAfterReply(n) } : {}),
     clock,
     auditSigner: await openAuditSigner(config),
+    documentSigner: await openSigner(config),
     verifyToken,
     corsOrigins: config.CORS_ORIGINS,
     publicUrl: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),

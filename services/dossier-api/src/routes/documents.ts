@@ -5,12 +5,18 @@
  * Authorised as the dossier itself (`can(read)`: a dossier the caller may not read is not found); rendered from
  * the events up to the revision whose hash chain was checked, so the same log gives the same bytes, and the ETag is
  * their SHA-256. 409 DOCUMENT_NOT_AVAILABLE while the step the document records has not happened.
+ *
+ * `decision.pdf` is signed by the configured signer (SIGNER, ADR 0017) and re-verified before it is served: the
+ * ETag is the signed file's SHA-256 and `x-signature-verdict` the verification's verdict. The signing time is the
+ * time the decision was recorded, and RSASSA-PKCS1-v1_5 is deterministic, so the same log gives the same signed
+ * bytes, and the same hash, on every request and every instance.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ChainBrokenError, dossierFor } from '@ntm/application';
-import { DOCUMENT_NAMES, documentRenderer, type DocumentName } from '@ntm/documents';
+import { DOCUMENT_NAMES, documentRenderer, dossierDocument, type DocumentName } from '@ntm/documents';
+import { signPdf, verifyPdf, type OpenedSigner } from '@ntm/signing';
 import { verifyChain } from '@ntm/event-store';
 import { commandPortsOf, DOSSIER_ID } from '../dossier.js';
 import { ProblemError } from '../problems.js';
@@ -18,6 +24,8 @@ import { ProblemError } from '../problems.js';
 export interface DocumentRoutesOptions {
   /** the API's public address: the QR code links to `<publicUrl>/dossiers/{id}/verify` */
   publicUrl: string;
+  /** signs decision.pdf; absent (or SIGNER=none) leaves it unsigned */
+  signer?: OpenedSigner | undefined;
 }
 
 const TITLES: Record<DocumentName, { vi: string; en: string }> = {
@@ -41,6 +49,12 @@ const notAvailable = (name: DocumentName, id: string) =>
     },
     { document: name },
   );
+
+const signerUnavailable = () =>
+  new ProblemError(503, 'SIGNER_UNAVAILABLE', {
+    vi: 'Không ký số được quyết định lúc này: dịch vụ ký số không phản hồi',
+    en: 'The decision cannot be signed now: the signing service did not answer',
+  });
 
 const documentRoutes: FastifyPluginCallbackZod<DocumentRoutesOptions> = (fastify, opts, done) => {
   const verificationUrl = (id: string) => `${opts.publicUrl}/dossiers/${encodeURIComponent(id)}/verify`;
@@ -70,8 +84,27 @@ const documentRoutes: FastifyPluginCallbackZod<DocumentRoutesOptions> = (fastify
         if (!chain.ok) throw new ChainBrokenError(loaded.streamId, chain.firstBadRevision, chain.reason);
         if (events.at(-1)?.hash !== loaded.hash)
           throw new ChainBrokenError(loaded.streamId, loaded.revision, 'hash_mismatch');
-        const pdf = await render(name, events);
+        let pdf = await render(name, events);
         if (!pdf) throw notAvailable(name, id);
+        const key = name === 'decision' ? opts.signer?.key : undefined;
+        if (key) {
+          // The unsigned rendering is cached; signing makes a new buffer, so the cache keeps the unsigned one.
+          const doc = dossierDocument(name, events, { units: fastify.domainContext.units, verificationUrl })!;
+          pdf = await signPdf(pdf, key, {
+            name: doc.authority ?? doc.signature.join(' '),
+            reason: doc.meta.title,
+            location: doc.place,
+            signingTime: doc.meta.creationDate,
+          }).catch((error: unknown) => {
+            request.log.error({ err: error, dossierId: id }, 'signing the decision failed');
+            throw signerUnavailable();
+          });
+          const report = await verifyPdf(pdf, {
+            trustAnchors: opts.signer!.trustAnchors,
+            at: fastify.clock.now(),
+          });
+          void reply.header('x-signature-verdict', report.verdict);
+        }
         const etag = `"${createHash('sha256').update(pdf).digest('hex')}"`;
         void reply
           .header('content-type', 'application/pdf')

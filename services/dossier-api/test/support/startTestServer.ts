@@ -2,6 +2,7 @@
  * Starts the API in-process on a real port over the PostgreSQL store in its own schema, with a fixed clock and
  * an in-memory ES256 key pair, for the int/e2e tests. `close()` stops the server and drops the schema.
  */
+import type { OpenedSigner } from '@ntm/signing';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -74,6 +75,8 @@ export interface TestServerOptions {
   documentLimits?: DocumentLimits;
   /** signs audit bundles; default a fresh in-memory key valid from 2000 */
   auditSigner?: AuditSigner;
+  /** signs decision.pdf (ADR 0017); default none: documents are served unsigned */
+  documentSigner?: OpenedSigner;
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
@@ -115,6 +118,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     ...(options.domainContext ? { domainContext: options.domainContext } : {}),
     auditSigner: options.auditSigner ?? (await ephemeralSigner(new Date('2000-01-01T00:00:00Z'))),
+    documentSigner: options.documentSigner,
     ...(projector
       ? {
           onAppended: async (n) => {
