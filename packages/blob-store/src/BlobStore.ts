@@ -50,3 +50,14 @@ export interface BlobStore {
   delete(hash: BlobHash): Promise<void>;
   close(): Promise<void>;
 }
+
+/** `stage` then `commit`: the `put` of every adapter. */
+export async function stageAndCommit(
+  store: Pick<BlobStore, 'stage'>,
+  source: AsyncIterable<Uint8Array>,
+  options?: StageOptions,
+): Promise<BlobStat & { created: boolean }> {
+  const staged = await store.stage(source, options);
+  const { created } = await staged.commit();
+  return { hash: staged.hash, size: staged.size, created };
+}

@@ -7,7 +7,14 @@
 import { link, mkdir, open, rm, stat as statFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { BlobRange, BlobStat, BlobStore, StagedBlob, StageOptions } from './BlobStore.js';
+import {
+  stageAndCommit,
+  type BlobRange,
+  type BlobStat,
+  type BlobStore,
+  type StagedBlob,
+  type StageOptions,
+} from './BlobStore.js';
 import { assertBlobHash, assertRange, BlobNotFoundError } from './errors.js';
 import { readSpooled, spool } from './spool.js';
 
@@ -65,13 +72,8 @@ export class FilesystemBlobStore implements BlobStore {
     };
   }
 
-  async put(
-    source: AsyncIterable<Uint8Array>,
-    options?: StageOptions,
-  ): Promise<BlobStat & { created: boolean }> {
-    const staged = await this.stage(source, options);
-    const { created } = await staged.commit();
-    return { hash: staged.hash, size: staged.size, created };
+  put(source: AsyncIterable<Uint8Array>, options?: StageOptions): Promise<BlobStat & { created: boolean }> {
+    return stageAndCommit(this, source, options);
   }
 
   async get(hash: string, range?: BlobRange): Promise<Readable> {

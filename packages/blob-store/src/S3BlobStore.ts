@@ -15,7 +15,14 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import type { BlobRange, BlobStat, BlobStore, StagedBlob, StageOptions } from './BlobStore.js';
+import {
+  stageAndCommit,
+  type BlobRange,
+  type BlobStat,
+  type BlobStore,
+  type StagedBlob,
+  type StageOptions,
+} from './BlobStore.js';
 import { assertBlobHash, assertRange, BlobNotFoundError } from './errors.js';
 import { readSpooled, spool } from './spool.js';
 
@@ -84,13 +91,8 @@ export class S3BlobStore implements BlobStore {
     };
   }
 
-  async put(
-    source: AsyncIterable<Uint8Array>,
-    options?: StageOptions,
-  ): Promise<BlobStat & { created: boolean }> {
-    const staged = await this.stage(source, options);
-    const { created } = await staged.commit();
-    return { hash: staged.hash, size: staged.size, created };
+  put(source: AsyncIterable<Uint8Array>, options?: StageOptions): Promise<BlobStat & { created: boolean }> {
+    return stageAndCommit(this, source, options);
   }
 
   async get(hash: string, range?: BlobRange): Promise<Readable> {
