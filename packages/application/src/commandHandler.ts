@@ -19,6 +19,7 @@ import { COMMAND_SPECS } from '@ntm/contracts';
 import {
   decide,
   evolve,
+  mergerOf,
   numbersNeeded,
   replay,
   vietnamDate,
@@ -28,6 +29,7 @@ import {
   type DomainActor,
   type DossierScope,
   type DossierState,
+  type RecognitionOf,
   type Tier,
   type UnitRegistry,
 } from '@ntm/domain';
@@ -101,6 +103,12 @@ export interface CommandPorts {
   };
   /** the unit's highest current recognition (null when none); asked only when a dossier is opened */
   unitRecognition(unitCode: string): Promise<UnitRecognition | null>;
+  /**
+   * What each unit held on a day, by code (null: nothing; absent: no decision on the unit on record); asked when a
+   * post-merger dossier is opened, for the merged communes' predecessors on the eve of the merger. Without it the
+   * statuses the commune declares are taken as they are.
+   */
+  recognitionsOn?(unitCodes: readonly string[], onDate: string): Promise<Map<string, UnitRecognition | null>>;
   authorize: Authorize;
   /** told after each append; its failure must not fail the command (the events are committed) */
   notifyAppended(notice: AppendedNotice): Promise<void>;
@@ -219,7 +227,15 @@ async function attempt(
   const unitCode = creates ? (input.body as { unitCode?: unknown }).unitCode : undefined;
   const unitRecognition = typeof unitCode === 'string' ? await ports.unitRecognition(unitCode) : undefined;
   const command = { ...input.body, type: input.type, dossierId };
-  const context = { ...ports.domainContext, now, actor, onBehalfOf, unitRecognition };
+  const recognitionOf = creates ? await predecessorRecognitions(ports, input.body, today) : undefined;
+  const context = {
+    ...ports.domainContext,
+    now,
+    actor,
+    onBehalfOf,
+    unitRecognition,
+    ...(recognitionOf ? { recognitionOf } : {}),
+  };
   // Judge the command first, with its numbers written as 0; only an accepted command draws (ADR 0016).
   const needed = numbersNeeded(loaded.state, command, today, onBehalfOf ?? actor);
   const judged = decide(loaded.state, command, { ...context, numbers: numbersFrom(needed, () => 0) });
@@ -425,4 +441,25 @@ function openingScope(
     // An unknown unit: the decider refuses it with its own code.
     return undefined;
   }
+}
+
+/**
+ * For a post-merger opening: the recognition record of the merged commune's predecessors (by code, from the lineage)
+ * on the eve of the merger, as the decider's `recognitionOf`. The decider checks the declared statuses against it.
+ */
+async function predecessorRecognitions(
+  ports: CommandPorts,
+  body: Record<string, unknown>,
+  today: string,
+): Promise<RecognitionOf | undefined> {
+  if (!ports.recognitionsOn || body['kind'] !== 'POST_MERGER_ACKNOWLEDGEMENT') return undefined;
+  const unitCode = body['unitCode'];
+  if (typeof unitCode !== 'string') return undefined;
+  const merger = mergerOf(unitCode, today, ports.domainContext.units);
+  if (!merger) return undefined;
+  const held = await ports.recognitionsOn(
+    merger.predecessors.map((p) => p.code),
+    merger.statusOn,
+  );
+  return (code, onDate) => (onDate === merger.statusOn ? held.get(code) : undefined);
 }

@@ -63,7 +63,11 @@ export const DossierOpenedData = z.object({
       predecessors: z.array(
         z.object({ code: UnitCode, tier: TierSchema.nullable(), decisionNo: ShortText.optional() }),
       ),
-      statusesFrom: z.enum(['recognitions', 'declared']),
+      statusesFrom: z
+        .enum(['recognitions', 'declared', 'mixed'])
+        .describe(
+          'mixed: the recognition record knew some predecessors, the declaration stands for the others',
+        ),
     })
     .optional()
     .describe('POST_MERGER_ACKNOWLEDGEMENT: the merger on record (by code) and the predecessors on its eve'),

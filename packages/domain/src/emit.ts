@@ -115,7 +115,8 @@ export function openedEvent(
     ...(body.securityClassification ? { securityClassification: body.securityClassification } : {}),
     ...(body.targetRecognition ? { targetRecognition: body.targetRecognition } : {}),
     ...(body.predecessors ? { predecessors: body.predecessors } : {}),
-    ...(merger ? { merger } : {}),
+    // An opening with mismatches is refused before this; what is recorded is the merger and the statuses judged.
+    ...(merger ? { merger: (({ mismatches: _, ...recorded }) => recorded)(merger) } : {}),
   });
 }
 

@@ -54,7 +54,8 @@ export type DomainErrorCode =
   | 'RESULTS_NOT_AVAILABLE'
   | 'MERGER_NEEDS_FULL_PROCEDURE'
   | 'MERGER_TIER_NOT_LOWEST'
-  | 'MERGER_PREDECESSORS_MISMATCH';
+  | 'MERGER_PREDECESSORS_MISMATCH'
+  | 'MERGER_STATUS_MISMATCH';
 
 export type DomainErrorKind = 'forbidden' | 'conflict' | 'unprocessable';
 
@@ -111,6 +112,8 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   MERGER_NEEDS_FULL_PROCEDURE: 'unprocessable',
   MERGER_TIER_NOT_LOWEST: 'unprocessable',
   MERGER_PREDECESSORS_MISMATCH: 'unprocessable',
+  // A declared predecessor status the recognition record contradicts.
+  MERGER_STATUS_MISMATCH: 'unprocessable',
 };
 
 /**

@@ -33,6 +33,8 @@ export {
   type MergerPredecessor,
   type MergerRecord,
   type RecognitionOf,
+  type StatusMismatch,
+  type UnitRecognition,
 } from './workflows/merger.js';
 export * from './reference/index.js';
 export { renderWorkflowDoc, workflowDocName } from './workflows/renderWorkflowDoc.js';

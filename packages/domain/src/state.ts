@@ -148,7 +148,9 @@ export interface DossierState {
   targetRecognition?: { tier: Tier; decisionNo: string; decidedOn: string } | undefined;
   predecessors?: { code: string; tier: Tier | null; decisionNo?: string | undefined }[] | undefined;
   /** POST_MERGER_ACKNOWLEDGEMENT: the merger on record and the predecessors' statuses on its eve */
-  merger?: { effectiveDate: string; statusOn: string; statusesFrom: 'recognitions' | 'declared' } | undefined;
+  merger?:
+    | { effectiveDate: string; statusOn: string; statusesFrom: 'recognitions' | 'declared' | 'mixed' }
+    | undefined;
   /** the rule parameters and criteria the dossier's events read (`rulesRead`), once each; absent when none */
   rulesRead?: string[] | undefined;
   /** the law the last decision stood on: each rule read, its basis and whether it is confirmed */

@@ -58,10 +58,48 @@ export async function queryUnitRecognition(
       ORDER BY decided_on, stream_id, revision`,
     params,
   );
+  return { unitCode, history: rows.rows, current: statusAfter(rows.rows) };
+}
+
+/** The status per tier after `rows` (oldest first): a recognition holds until it is revoked. */
+function statusAfter(rows: readonly RecognitionRow[]): Record<string, RecognitionRow | null> {
   const current: Record<string, RecognitionRow | null> = { ntm: null, advanced: null, model: null };
-  for (const row of rows.rows) {
+  for (const row of rows) {
     if (row.outcome === 'recognised') current[row.tier] = row;
     if (row.outcome === 'revoked') current[row.tier] = null;
   }
-  return { unitCode, history: rows.rows, current };
+  return current;
+}
+
+/** The highest tier held (model implies advanced implies NTM), or null. */
+export function highestHeld(
+  current: Record<string, RecognitionRow | null>,
+): { tier: string; decisionNo: string } | null {
+  const held = current['model'] ?? current['advanced'] ?? current['ntm'];
+  return held ? { tier: held.tier, decisionNo: held.decision_no ?? '' } : null;
+}
+
+/**
+ * What each of `unitCodes` held on `onDate` (decisions dated up to that day), by code: its highest tier, or null.
+ * A unit with no decision at all on record is absent: the read model knows nothing of it (the merged communes'
+ * predecessors recognised before the engine kept a record). Not scoped: the decider reads it, not a user.
+ */
+export async function queryRecognitionsOn(
+  sql: SqlClient,
+  unitCodes: readonly string[],
+  onDate: string,
+  schema = DEFAULT_SCHEMA,
+): Promise<Map<string, { tier: string; decisionNo: string } | null>> {
+  const rows = await sql.query<RecognitionRow>(
+    `SELECT stream_id, revision::text AS revision, unit_code, tier, outcome, decision_no, decided_on, year
+       FROM ${q(schema)}.unit_recognition WHERE unit_code = ANY($1::text[])
+      ORDER BY decided_on, stream_id, revision`,
+    [unitCodes.map((c) => code(c))],
+  );
+  const answer = new Map<string, { tier: string; decisionNo: string } | null>();
+  for (const unit of new Set(rows.rows.map((r) => r.unit_code))) {
+    const upTo = rows.rows.filter((r) => r.unit_code === unit && r.decided_on <= onDate);
+    answer.set(unit, highestHeld(statusAfter(upTo)));
+  }
+  return answer;
 }

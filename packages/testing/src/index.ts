@@ -14,3 +14,4 @@ export * from './journeyRecords.js';
 export * from './blobStoreContract.js';
 export * from './uploadFile.js';
 export * from './browser.js';
+export * from './relocate.js';

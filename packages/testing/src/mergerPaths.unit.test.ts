@@ -42,7 +42,10 @@ describe('Xã Phủ Thông: formed from a town and three communes', () => {
   it('needs the full procedure: the town held no recognition on 30/06/2025', () => {
     const recognitionOf = recognitions({ [VI_HUONG]: 'ntm', [LUC_BINH]: 'advanced', [TAN_TU]: 'ntm' });
     const error = given([])
-      .when(open('pt-1', PHU_THONG), as(phuThongOfficial, '2025-08-04', { recognitionOf }))
+      .when(
+        open('pt-1', PHU_THONG, [{ code: VI_HUONG, tier: 'ntm' }]),
+        as(phuThongOfficial, '2025-08-04', { recognitionOf }),
+      )
       .thenFails('MERGER_NEEDS_FULL_PROCEDURE');
     expect(error.params).toMatchObject({
       unrecognised: [PHU_THONG_TOWN],
@@ -62,7 +65,10 @@ describe('Xã Phủ Thông: formed from a town and three communes', () => {
       [TAN_TU]: 'model',
     });
     const { state } = given([])
-      .when(open('pt-2', PHU_THONG), as(phuThongOfficial, '2025-08-04', { recognitionOf }))
+      .when(
+        open('pt-2', PHU_THONG, [{ code: VI_HUONG, tier: 'ntm' }]),
+        as(phuThongOfficial, '2025-08-04', { recognitionOf }),
+      )
       .then([
         {
           type: 'DossierOpened',
@@ -94,7 +100,10 @@ describe('Xã Phủ Thông: formed from a town and three communes', () => {
     const recognitionOf: RecognitionOf = (code, onDate) =>
       code !== VI_HUONG || onDate >= '2025-07-15' ? { tier: 'ntm', decisionNo: `${code}/QĐ` } : null;
     given([])
-      .when(open('pt-3', PHU_THONG), as(phuThongOfficial, '2025-08-04', { recognitionOf }))
+      .when(
+        open('pt-3', PHU_THONG, [{ code: TAN_TU, tier: 'ntm' }]),
+        as(phuThongOfficial, '2025-08-04', { recognitionOf }),
+      )
       .thenFails('MERGER_NEEDS_FULL_PROCEDURE');
   });
 
@@ -123,6 +132,72 @@ describe('Xã Phủ Thông: formed from a town and three communes', () => {
         as(phuThongOfficial, '2025-08-04'),
       )
       .thenFails('MERGER_NEEDS_FULL_PROCEDURE');
+  });
+});
+
+describe('declared statuses checked against the recognition record', () => {
+  // The record knows only Vi Hương and Lục Bình; the town and Tân Tú were recognised before the engine kept one.
+  const known: Record<string, { tier: Tier; decisionNo: string } | null> = {
+    [VI_HUONG]: { tier: 'ntm', decisionNo: '1021/QĐ-UBND' },
+    [LUC_BINH]: null,
+  };
+  const recognitionOf: RecognitionOf = (code) => known[code];
+  const declared = (lucBinh: Tier | null, viHuongNo = '1021/QĐ-UBND') => [
+    { code: PHU_THONG_TOWN, tier: 'ntm' },
+    { code: VI_HUONG, tier: 'ntm', decisionNo: viHuongNo },
+    { code: LUC_BINH, tier: lucBinh },
+    { code: TAN_TU, tier: 'advanced' },
+  ];
+
+  it('refuses a declared tier the record contradicts, naming the code, the declaration and the record', () => {
+    const error = given([])
+      .when(open('pt-6', PHU_THONG, declared('ntm')), as(phuThongOfficial, '2025-08-04', { recognitionOf }))
+      .thenFails('MERGER_STATUS_MISMATCH');
+    expect(error.params).toEqual({
+      statusOn: '2025-06-30',
+      mismatches: [{ code: LUC_BINH, declared: { tier: 'ntm' }, recorded: { tier: null } }],
+    });
+  });
+
+  it('refuses a declared decision number that is not the one on record', () => {
+    const error = given([])
+      .when(
+        open('pt-7', PHU_THONG, declared(null, '999/QĐ-UBND')),
+        as(phuThongOfficial, '2025-08-04', { recognitionOf }),
+      )
+      .thenFails('MERGER_STATUS_MISMATCH');
+    expect(error.params?.['mismatches']).toEqual([
+      {
+        code: VI_HUONG,
+        declared: { tier: 'ntm', decisionNo: '999/QĐ-UBND' },
+        recorded: { tier: 'ntm', decisionNo: '1021/QĐ-UBND' },
+      },
+    ]);
+  });
+
+  it('judges the units the record knows on it and the others on the declaration (mixed)', () => {
+    const error = given([])
+      .when(open('pt-8', PHU_THONG, declared(null)), as(phuThongOfficial, '2025-08-04', { recognitionOf }))
+      .thenFails('MERGER_NEEDS_FULL_PROCEDURE');
+    expect(error.params).toMatchObject({ unrecognised: [LUC_BINH], statusesFrom: 'mixed' });
+  });
+
+  it('records a mixed reading when every status agrees and all were recognised', () => {
+    const agreed: RecognitionOf = (code) => (code === VI_HUONG ? known[VI_HUONG] : undefined);
+    const { state } = given([])
+      .when(
+        open('pt-9', PHU_THONG, [
+          ...declared('ntm').filter((p) => p.code !== LUC_BINH),
+          { code: LUC_BINH, tier: 'ntm' },
+        ]),
+        as(phuThongOfficial, '2025-08-04', { recognitionOf: agreed }),
+      )
+      .then([{ type: 'DossierOpened', data: { merger: { statusesFrom: 'mixed' } } }]);
+    expect(state.predecessors?.find((p) => p.code === VI_HUONG)).toEqual({
+      code: VI_HUONG,
+      tier: 'ntm',
+      decisionNo: '1021/QĐ-UBND',
+    });
   });
 });
 

@@ -61,6 +61,7 @@ export function commandPortsOf(fastify: FastifyInstance, log: FastifyBaseLogger 
     clock: fastify.clock,
     domainContext: fastify.domainContext,
     unitRecognition: (unitCode) => fastify.unitRecognition(unitCode),
+    recognitionsOn: (unitCodes, onDate) => fastify.recognitionsOn(unitCodes, onDate),
     authorize: jurisdictionOf(fastify),
     notifyAppended: (notice) => fastify.notifyAppended(notice),
     log,

@@ -533,6 +533,15 @@ const CHECKS = {
         { unknown, predecessors: onRecord, effectiveDate: merger.effectiveDate },
       );
     }
+    if (merger.mismatches.length > 0) {
+      const codes = merger.mismatches.map((m) => m.code).join(', ');
+      return new DomainError(
+        'MERGER_STATUS_MISMATCH',
+        `the statuses declared for ${codes} on ${merger.statusOn} are not those on record (the recognition decisions of the engine); correct the declaration or the record`,
+        `mức đạt chuẩn kê khai của ${codes} ngày ${merger.statusOn} không khớp với quyết định công nhận đã ghi nhận`,
+        { mismatches: merger.mismatches, statusOn: merger.statusOn },
+      );
+    }
     const unrecognised = merger.predecessors.filter((p) => p.tier === null).map((p) => p.code);
     return unrecognised.length === 0
       ? null

@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import type { EventStore } from '@ntm/event-store';
 import type { AuditSigner } from '@ntm/audit';
 import { nationalUnits, type DecisionContext, type Tier, type UnitRegistry } from '@ntm/domain';
-import { migrateReadModels, queryUnitRecognition } from '@ntm/projections';
+import { highestHeld, migrateReadModels, queryRecognitionsOn, queryUnitRecognition } from '@ntm/projections';
 import type { Clock } from '../clock.js';
 import type { SqlClient } from '@ntm/sql';
 import { IdempotencyStore } from '../idempotency.js';
@@ -69,6 +69,11 @@ declare module 'fastify' {
     readModels: { sql: SqlClient; schema: string };
     /** The unit's highest current recognition, from the recognition read model (null when none). */
     unitRecognition(unitCode: string): Promise<{ tier: Tier; decisionNo: string } | null>;
+    /** what each unit held on a day (absent: no decision on record); for merged communes' predecessors */
+    recognitionsOn(
+      unitCodes: readonly string[],
+      onDate: string,
+    ): Promise<Map<string, { tier: Tier; decisionNo: string } | null>>;
     notifyAppended(notice: AppendedNotice): Promise<void>;
     /** the documents' blob store, when configured */
     blobs: BlobStore | undefined;
@@ -122,9 +127,16 @@ export default fp(
     fastify.decorate('unitRecognition', async (unitCode: string) => {
       const { current } = await queryUnitRecognition(opts.sql, unitCode, {}, opts.readModelSchema);
       // The ladder: model implies advanced implies NTM, so the highest current tier is what the unit holds.
-      const held = current['model'] ?? current['advanced'] ?? current['ntm'];
-      return held ? { tier: held.tier as Tier, decisionNo: held.decision_no ?? '' } : null;
+      return highestHeld(current) as { tier: Tier; decisionNo: string } | null;
     });
+    fastify.decorate(
+      'recognitionsOn',
+      async (unitCodes: readonly string[], onDate: string) =>
+        (await queryRecognitionsOn(opts.sql, unitCodes, onDate, opts.readModelSchema)) as Map<
+          string,
+          { tier: Tier; decisionNo: string } | null
+        >,
+    );
     fastify.decorate('notifyAppended', async (notice: AppendedNotice) => {
       if (!opts.onAppended) return;
       try {
