@@ -46,6 +46,11 @@ export interface RevocationRule {
   criticalCriteria: Record<string, string[]>;
   /** criteria sets judged on another set's critical criteria (the model set on the advanced set's) */
   judgedAs: Record<string, RuleParameter<string>>;
+  /**
+   * critical criteria of sets the revocation text does not name (the 2026-2030 set): mapped by analogy, each with
+   * its basis and `confirmed: false`, so a decision that relied on one says so in its provenance
+   */
+  inferredCriticalCriteria?: Record<string, RuleParameter<string[]>> | undefined;
 }
 
 /** One version of the procedural rules. A dossier is judged by the RuleSet in force when it was opened. */

@@ -93,7 +93,15 @@ export function criteriaChoiceFor(kind: DossierKind, onDate: string, place?: Cri
   }
   const model = kind === 'COMMUNE_MODEL' && place ? provincialModelRules(place.provinceCode) : undefined;
   const set = model ? communeModelSet(model) : found;
-  return { set, basis: criteriaSetBasis(set) };
+  const basis = criteriaSetBasis(set);
+  if (kind !== 'COMMUNE_MODEL' || !place || model) return { set, basis };
+  // QĐ 319 leaves the smart village and the standout fields to each province: without its decision, the national
+  // wording of M2 and M3 stands in for it, and the choice says so.
+  const missing = `province ${place.provinceCode} has no smart-village or standout-field criteria loaded (QĐ 319/QĐ-TTg leaves them to the province): M2 and M3 are judged on the national wording`;
+  return {
+    set,
+    basis: { ...basis, confirmed: false, note: basis.note ? `${basis.note}; ${missing}` : missing },
+  };
 }
 
 /** The criteria set for a dossier of `kind` opened on `onDate` (at `place`); throws `CRITERIA_SET_NOT_FOUND`. */

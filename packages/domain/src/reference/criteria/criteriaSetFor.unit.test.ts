@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_CRITERIA_SETS, criteriaSetById, criteriaSetFor } from './criteriaSetFor.js';
+import { ALL_CRITERIA_SETS, criteriaChoiceFor, criteriaSetById, criteriaSetFor } from './criteriaSetFor.js';
 
 const indicatorCount = (id: string) =>
   criteriaSetById(id).criteria.reduce((n, c) => n + c.indicators.length, 0);
@@ -66,5 +66,14 @@ describe('criteria sets', () => {
       expect(new Set(indicators).size).toBe(indicators.length);
       expect(s.criteria.every((c) => c.indicators.length > 0)).toBe(true);
     }
+  });
+});
+
+describe('the model tier of a province without its own smart-village and standout-field criteria', () => {
+  it('is judged on the national wording, and the choice says it is not that province’s law', () => {
+    const choice = criteriaChoiceFor('COMMUNE_MODEL', '2024-01-01', { provinceCode: '40' });
+    expect(choice.set.id).toBe('commune-model-2021-2025');
+    expect(choice.basis.confirmed).toBe(false);
+    expect(choice.basis.note).toMatch(/province 40 has no smart-village or standout-field criteria loaded/);
   });
 });

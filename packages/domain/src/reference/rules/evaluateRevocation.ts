@@ -17,8 +17,9 @@ export interface RevocationOutcome {
 /**
  * Applies the rule set's revocation grounds: ">= 50% of criteria failing", or ">= 30% failing with one critical
  * criterion among them". A set the rule judges as another (`judgedAs`: a model commune on the advanced set) uses
- * that set's critical criteria. Throws `CRITERIA_SET_NOT_FOUND` when the rule set names no critical criteria for
- * the set, rather than silently treating none as critical.
+ * that set's critical criteria; a set the text does not name uses the rule set's inferred list when it has one
+ * (`inferredCriticalCriteria`, unconfirmed: the 2026-2030 set). Throws `CRITERIA_SET_NOT_FOUND` when the rule set
+ * names no critical criteria for the set, rather than silently treating none as critical.
  */
 export function evaluateRevocation(
   ruleSet: RuleSet,
@@ -28,7 +29,7 @@ export function evaluateRevocation(
 ): RevocationOutcome {
   const rule = ruleSet.revocation.value;
   const judgedOn = rule.judgedAs[criteriaSetId]?.value ?? criteriaSetId;
-  const critical = rule.criticalCriteria[judgedOn];
+  const critical = rule.criticalCriteria[judgedOn] ?? rule.inferredCriticalCriteria?.[judgedOn]?.value;
   if (!critical) {
     throw new ReferenceDataError(
       'CRITERIA_SET_NOT_FOUND',

@@ -166,6 +166,19 @@ const safeForSecurity = param<SecurityCondition>(
   `${QD03} amending Art. 4(1)(d)`,
   true,
 );
+/**
+ * QĐ 18's critical criteria (income; environment and food safety; defence and security) mapped by name onto QĐ 51's
+ * ten criteria: income sits in no criterion of its own there, and is read as part of rural economic development (3);
+ * environment and rural landscape (8); access to law, defence and security (10). An inference: no revocation text
+ * for 2026-2030 was found (law-findings §3.6-3.7), and without it a 2026 revocation could not be judged at all.
+ */
+const CRITICAL_2026_BY_ANALOGY = param(
+  ['3', '8', '10'],
+  `${QD18} Art. 4(5) critical criteria, mapped by name onto QĐ 51/2025/QĐ-TTg Annex I`,
+  false,
+  'inferred: no revocation rule for the 2026-2030 criteria was found; income is assumed to sit in criterion 3',
+);
+
 const revocationAfterAmendment = param(
   REVOCATION_QD18,
   `${QD18} Art. 4(5) as amended by ${QD03}`,
@@ -239,7 +252,14 @@ export const RULE_SETS: readonly RuleSet[] = [
     ...SHARED,
     decider: deciders(communeChairman),
     securityCondition: safeForSecurity,
-    revocation: revocationAfterAmendment,
+    // Same version: the 2026-2030 entry only answers revocations that could not be judged before (they threw).
+    revocation: {
+      ...revocationAfterAmendment,
+      value: {
+        ...REVOCATION_QD18,
+        inferredCriticalCriteria: { 'commune-ntm-2026-2030': CRITICAL_2026_BY_ANALOGY },
+      },
+    },
     verifier: param(
       'province',
       ND131,
