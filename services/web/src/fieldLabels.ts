@@ -3,6 +3,7 @@
  * and technical). A field with no label here falls back to its contract description, then its name.
  */
 import type { Lang } from './i18n.js';
+import { KIND_NAMES } from './labels.js';
 
 type Names = Record<string, { vi: string; en: string }>;
 
@@ -87,9 +88,48 @@ export const FIELD_NAMES: Names = {
   vote: { vi: 'Biểu quyết của bạn', en: 'Your vote' },
   minutesNo: { vi: 'Số biên bản họp', en: 'Minutes number' },
   predecessors: { vi: 'Các xã trước sáp nhập', en: 'Communes before the merger' },
+  subject: { vi: 'Kết quả được công khai', en: 'Results made public' },
+  size: { vi: 'Dung lượng tệp (byte)', en: 'File size (bytes)' },
+  mediaType: { vi: 'Định dạng tệp', en: 'File type' },
+  deadlineId: { vi: 'Mã thời hạn', en: 'Deadline id' },
 };
 
 export const CHOICE_NAMES: Names = {
+  ...KIND_NAMES,
+  // PublishResults (Law on Grassroots Democracy Art. 11(11))
+  poll: { vi: 'Kết quả lấy ý kiến sự hài lòng', en: 'Satisfaction poll results' },
+  consultation: { vi: 'Kết quả lấy ý kiến góp ý của Nhân dân', en: "Results of the residents' consultation" },
+  annual_review: { vi: 'Rà soát hằng năm', en: 'Annual review' },
+  inspection: { vi: 'Thanh tra, kiểm tra', en: 'Inspection' },
+  audit: { vi: 'Kiểm toán', en: 'Audit' },
+  complaint: { vi: 'Khiếu nại, phản ánh', en: 'Complaint' },
+  registration_letter: { vi: 'Văn bản đăng ký', en: 'Registration letter' },
+  self_assessment_report: { vi: 'Báo cáo tự đánh giá', en: 'Self-assessment report' },
+  notice_record: { vi: 'Biên bản niêm yết công khai', en: 'Record of the public notice' },
+  comments_summary: { vi: 'Tổng hợp ý kiến góp ý', en: 'Summary of comments' },
+  poll_report: { vi: 'Báo cáo kết quả lấy ý kiến sự hài lòng', en: 'Satisfaction poll report' },
+  proposal_meeting_minutes: { vi: 'Biên bản họp đề nghị', en: 'Proposal meeting minutes' },
+  construction_debt_report: { vi: 'Báo cáo nợ đọng xây dựng cơ bản', en: 'Construction debt report' },
+  security_confirmation: { vi: 'Xác nhận an ninh, trật tự của Công an', en: 'Police security confirmation' },
+  submission_letter: { vi: 'Tờ trình đề nghị', en: 'Submission letter' },
+  photos: { vi: 'Hình ảnh minh họa', en: 'Photos' },
+  sector_certification: { vi: 'Xác nhận của ngành', en: 'Sector certification' },
+  verification_report: { vi: 'Báo cáo thẩm tra', en: 'Verification report' },
+  appraisal_report: { vi: 'Báo cáo thẩm định', en: 'Appraisal report' },
+  council_minutes: { vi: 'Biên bản họp Hội đồng thẩm định', en: 'Council minutes' },
+  revocation_assessment_report: {
+    vi: 'Báo cáo rà soát, đánh giá thu hồi',
+    en: 'Revocation assessment report',
+  },
+  merger_status_report: { vi: 'Báo cáo hiện trạng sau sáp nhập', en: 'Post-merger status report' },
+  other: { vi: 'Khác', en: 'Other' },
+  copy: { vi: 'Bản sao', en: 'Copy' },
+  CRITERION_NOT_MET: { vi: 'Tiêu chí chưa đạt', en: 'Criterion not met' },
+  DOCUMENT_MISSING: { vi: 'Thiếu tài liệu', en: 'Document missing' },
+  DOCUMENT_INVALID: { vi: 'Tài liệu không hợp lệ', en: 'Document invalid' },
+  DATA_MISMATCH: { vi: 'Số liệu không khớp', en: 'Figures do not match' },
+  POLL_INVALID: { vi: 'Kết quả lấy ý kiến không hợp lệ', en: 'Poll invalid' },
+  OTHER: { vi: 'Lý do khác', en: 'Other reason' },
   recognise: { vi: 'Công nhận', en: 'Recognise' },
   approve: { vi: 'Tán thành', en: 'Approve' },
   reject: { vi: 'Không tán thành', en: 'Reject' },
