@@ -153,3 +153,37 @@ describe('Nghệ An after the reform: its own units, the national rules and the 
     );
   });
 });
+
+describe('Nghệ An across the cut-over: a 2022-procedure dossier in flight on 01/07/2025', () => {
+  it('is verified by the province, not the abolished district, for the commune Hạnh Dịch merged into', async () => {
+    const steps = relocate(communeJourney('ntm', 1, 2025).steps, {
+      '02032': HANH_DICH,
+      '064': QUE_PHONG,
+      '06': NGHE_AN,
+    });
+    const verify = steps.findIndex((s) => s.command.type === 'RecordVerification');
+    const cursor = await driveSteps(send, steps.slice(0, verify));
+    const step = steps[verify]!;
+    const after = { ...step, ctx: { ...step.ctx, now: '2025-07-10T02:00:00.000Z' } };
+
+    // Quế Phong district's verifier no longer exists as a role on 10/07/2025.
+    const district = await t.sendStep(after, { ...cursor });
+    expect(district.status).toBe(403);
+    expect(district.body).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+
+    const appraiser: DomainActor = { id: 'snnmt-nghean-1', role: 'provincial_appraiser', unit: NGHE_AN };
+    const province = await t.sendStep({ ...after, ctx: { ...after.ctx, actor: appraiser } }, cursor);
+    expect(province.status, JSON.stringify(province.body)).toBe(200);
+    const history = await get(`/dossiers/${cursor.dossierId!}/history`, auditor);
+    const verified = (history.body['events'] as { type: string; data: Record<string, unknown> }[]).at(-1);
+    expect(verified?.data['succession']).toMatchObject({
+      replaces: 'district_verifier',
+      role: 'provincial_appraiser',
+      unitCode: NGHE_AN,
+    });
+    expect((await get(`/dossiers/${cursor.dossierId!}`, auditor)).body['state']).toMatchObject({
+      status: 'verified',
+      scope: { unitCode: HANH_DICH, districtCode: QUE_PHONG },
+    });
+  });
+});
