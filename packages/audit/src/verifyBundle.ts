@@ -4,42 +4,21 @@
  * pinned workflow version that must reproduce each recorded from-state and to-state. Every mismatch is named:
  * which check, which event, expected and found. This module is what the one-file verifier bundles.
  */
-import { canonicalJson, GENESIS_HASH, hashEvent } from '@ntm/event-store';
-import {
-  COMMAND_OF_EVENT,
-  evolve,
-  ruleSetById,
-  workflowByPin,
-  type DossierState,
-  type WorkflowDefinition,
-} from '@ntm/domain';
+import { canonicalJson } from '@ntm/event-store';
+import { ruleSetById, workflowByPin, type WorkflowDefinition } from '@ntm/domain';
 import { BUNDLE_FORMAT, FILES, sha256Hex, type EventLine, type Manifest } from './format.js';
 import { verifyDetached } from './jws.js';
 import type { PublishedKey, PublishedKeys } from './keys.js';
 import { unpackTar } from './tar.js';
+import {
+  checkStreamChain,
+  replayEvents,
+  type CheckName,
+  type Failure,
+  type StoryStep,
+} from './replayStream.js';
 
-export type CheckName =
-  'archive' | 'manifest' | 'signature' | 'files' | 'hashes' | 'chain' | 'workflow' | 'rule-set' | 'replay';
-
-export interface Failure {
-  check: CheckName;
-  message: string;
-  revision?: number;
-  eventId?: string;
-  expected?: string;
-  found?: string;
-}
-
-/** One step of the dossier's story: who did what, when, from which step to which. */
-export interface StoryStep {
-  revision: number;
-  occurredAt: string;
-  type: string;
-  actor: { id: string; role: string; unit: string };
-  onBehalfOf?: { id: string; role: string; unit: string };
-  fromState?: string;
-  toState?: string;
-}
+export type { CheckName, Failure, StoryStep };
 
 export interface BundleReport {
   ok: boolean;
@@ -136,7 +115,7 @@ export async function verifyBundle(archive: Uint8Array, options: VerifyOptions =
   const events = readEvents(files.get(FILES.events), fail);
   checkChain(events, manifest, fail);
   const definition = checkPins(files, manifest, fail);
-  const story = replayEvents(events, definition, fail);
+  const { story } = replayEvents(events, definition, fail);
   return report({
     dossierId: manifest.dossierId,
     exportedAt: manifest.exportedAt,
@@ -170,46 +149,9 @@ function readEvents(bytes: Buffer | undefined, fail: (f: Failure) => void): Even
   return events;
 }
 
-/** Every event's hash, every link, revisions 0..n-1 with none missing, and the head the manifest signed. */
+/** The stream's own checks, then the count and the head hash the manifest signed. */
 function checkChain(events: readonly EventLine[], manifest: Manifest, fail: (f: Failure) => void): void {
-  let expectedPrev = GENESIS_HASH;
-  events.forEach((e, index) => {
-    const at = { revision: e.revision, eventId: e.eventId };
-    if (e.streamId !== manifest.streamId)
-      fail({
-        check: 'chain',
-        ...at,
-        message: 'event of another stream',
-        expected: manifest.streamId,
-        found: e.streamId,
-      });
-    if (e.revision !== index)
-      fail({
-        check: 'chain',
-        ...at,
-        message: 'revision out of sequence (an event is missing or moved)',
-        expected: String(index),
-        found: String(e.revision),
-      });
-    if (e.prevHash !== expectedPrev)
-      fail({
-        check: 'chain',
-        ...at,
-        message: 'prevHash is not the previous event’s hash',
-        expected: expectedPrev,
-        found: e.prevHash,
-      });
-    const hash = hashEvent({ ...e, revision: BigInt(e.revision) });
-    if (hash !== e.hash)
-      fail({
-        check: 'hashes',
-        ...at,
-        message: 'the event’s content does not match its hash',
-        expected: e.hash,
-        found: hash,
-      });
-    expectedPrev = e.hash;
-  });
+  checkStreamChain(events, manifest.streamId, fail);
   const last = events.at(-1);
   if (events.length !== manifest.events.count)
     fail({
@@ -286,62 +228,4 @@ function checkPins(
     fail({ check: 'rule-set', message: `${rules} is not a rule set this verifier knows` });
   }
   return definition;
-}
-
-/**
- * Folds the events through the pinned machine (the domain's `evolve`, which checks each recorded from-state and
- * each transition), and checks each step change is an edge of the bundle's own definition. Stops at the first
- * event the replay refuses: the state after it is unknown.
- */
-function replayEvents(
-  events: readonly EventLine[],
-  definition: WorkflowDefinition | undefined,
-  fail: (f: Failure) => void,
-): StoryStep[] {
-  const story: StoryStep[] = [];
-  let state: DossierState | undefined;
-  for (const e of events) {
-    const at = { revision: e.revision, eventId: e.eventId };
-    const { fromState, toState } = e.metadata;
-    const step = state?.step ?? 'draft';
-    try {
-      state = evolve(state, e);
-    } catch (error) {
-      fail({
-        check: 'replay',
-        ...at,
-        message: `${e.type}: ${(error as Error).message}`,
-        expected: step,
-        found: fromState ?? '(none)',
-      });
-      break;
-    }
-    if (toState !== undefined && state.step !== toState)
-      fail({
-        check: 'replay',
-        ...at,
-        message: `${e.type} recorded another to-state than the replay`,
-        expected: state.step,
-        found: toState,
-      });
-    if (definition && e.type !== 'DeadlineScheduled') {
-      const command = COMMAND_OF_EVENT[e.type as keyof typeof COMMAND_OF_EVENT];
-      const to = toState ?? step;
-      if (!definition.edges.some((edge) => edge.from === step && edge.command === command && edge.to === to))
-        fail({ check: 'replay', ...at, message: `workflow.json has no ${command} from ${step} to ${to}` });
-    }
-    const { actor, onBehalfOf, occurredAt } = e.metadata;
-    story.push({
-      revision: e.revision,
-      occurredAt,
-      type: e.type,
-      actor: { id: actor.id, role: actor.role, unit: actor.unit },
-      ...(onBehalfOf
-        ? { onBehalfOf: { id: onBehalfOf.id, role: onBehalfOf.role, unit: onBehalfOf.unit } }
-        : {}),
-      ...(fromState !== undefined ? { fromState } : {}),
-      ...(toState !== undefined ? { toState } : {}),
-    });
-  }
-  return story;
 }
