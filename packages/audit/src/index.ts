@@ -57,3 +57,4 @@ export {
   type RuleSetOverlay,
   type WhatIfResult,
 } from './whatIf.js';
+export { blobReader } from './readBlob.js';

@@ -8,7 +8,16 @@ import { COMMAND_OF_EVENT, evolve, type DossierState, type WorkflowDefinition } 
 import type { EventLine } from './format.js';
 
 export type CheckName =
-  'archive' | 'manifest' | 'signature' | 'files' | 'hashes' | 'chain' | 'workflow' | 'rule-set' | 'replay';
+  | 'archive'
+  | 'manifest'
+  | 'signature'
+  | 'files'
+  | 'documents'
+  | 'hashes'
+  | 'chain'
+  | 'workflow'
+  | 'rule-set'
+  | 'replay';
 
 export interface Failure {
   check: CheckName;

@@ -6,7 +6,15 @@
  */
 import { canonicalJson } from '@ntm/event-store';
 import { ruleSetById, workflowByPin, type WorkflowDefinition } from '@ntm/domain';
-import { BUNDLE_FORMAT, FILES, sha256Hex, type EventLine, type Manifest } from './format.js';
+import {
+  BUNDLE_FORMAT,
+  documentPath,
+  FILES,
+  referencedDocuments,
+  sha256Hex,
+  type EventLine,
+  type Manifest,
+} from './format.js';
 import { verifyDetached } from './jws.js';
 import type { PublishedKey, PublishedKeys } from './keys.js';
 import { unpackTar } from './tar.js';
@@ -27,6 +35,8 @@ export interface BundleReport {
   events: number;
   /** the key that signed, and whether it was among the keys the auditor gave or only in the bundle itself */
   signedBy?: { kid: string; trust: 'given' | 'bundle-only' };
+  /** the document files the events reference, and how many of them are in the bundle and were checked */
+  documents?: { referenced: number; included: number };
   checks: { name: CheckName; ok: boolean }[];
   failures: Failure[];
   story: StoryStep[];
@@ -42,6 +52,7 @@ const ALL_CHECKS: readonly CheckName[] = [
   'manifest',
   'signature',
   'files',
+  'documents',
   'hashes',
   'chain',
   'workflow',
@@ -113,6 +124,7 @@ export async function verifyBundle(archive: Uint8Array, options: VerifyOptions =
   }
 
   const events = readEvents(files.get(FILES.events), fail);
+  const documents = checkDocuments(files, manifest, events, fail);
   checkChain(events, manifest, fail);
   const definition = checkPins(files, manifest, fail);
   const { story } = replayEvents(events, definition, fail);
@@ -120,6 +132,7 @@ export async function verifyBundle(archive: Uint8Array, options: VerifyOptions =
     dossierId: manifest.dossierId,
     exportedAt: manifest.exportedAt,
     events: events.length,
+    documents,
     story,
     ...(signature.ok
       ? {
@@ -147,6 +160,54 @@ function readEvents(bytes: Buffer | undefined, fail: (f: Failure) => void): Even
       }
     });
   return events;
+}
+
+/**
+ * The document files: the manifest lists exactly the files the events reference, and each one it says is included
+ * is in the bundle with the recorded hash and size (a swapped file is named with the event that recorded it).
+ */
+function checkDocuments(
+  files: Map<string, Buffer>,
+  manifest: Manifest,
+  events: readonly EventLine[],
+  fail: (f: Failure) => void,
+): { referenced: number; included: number } {
+  const referenced = referencedDocuments(events);
+  const listed = manifest.documents;
+  if (listed === undefined) return { referenced: referenced.length, included: 0 };
+  const key = (d: { sha256: string; size: number }) => `${d.sha256}:${d.size}`;
+  const expected = referenced.map(key).join(',');
+  const found = listed.map(key).join(',');
+  if (expected !== found)
+    fail({
+      check: 'documents',
+      message: 'the manifest’s documents are not the ones the events reference',
+      expected,
+      found,
+    });
+  let included = 0;
+  for (const d of listed.filter((x) => x.included)) {
+    const at = events.find(
+      (e) => e.type === 'DocumentFileAttached' && (e.data as { sha256?: unknown }).sha256 === d.sha256,
+    );
+    const where = at ? { revision: at.revision, eventId: at.eventId } : {};
+    const bytes = files.get(documentPath(d.sha256));
+    if (!bytes) {
+      fail({ check: 'documents', ...where, message: `${documentPath(d.sha256)} is missing` });
+      continue;
+    }
+    const hash = sha256Hex(bytes);
+    if (hash !== d.sha256 || bytes.length !== d.size)
+      fail({
+        check: 'documents',
+        ...where,
+        message: `${documentPath(d.sha256)} is not the file the event recorded`,
+        expected: `${d.sha256} (${d.size} bytes)`,
+        found: `${hash} (${bytes.length} bytes)`,
+      });
+    else included += 1;
+  }
+  return { referenced: referenced.length, included };
 }
 
 /** The stream's own checks, then the count and the head hash the manifest signed. */
