@@ -47,5 +47,8 @@ fieldset{border:0;padding:0;margin:0 0 20px}
 .accounts{list-style:none;padding:0}.accounts li{margin:0 0 8px}
 .accounts button{text-align:left;width:100%;max-width:40em}
 pre{white-space:pre-wrap;word-break:break-word;background:#f3f2f1;padding:10px;font-size:.85rem}
+.chart{margin:0 0 30px}.chart-svg{display:block;width:100%;max-width:640px;height:auto}
+.figures{display:flex;flex-wrap:wrap;gap:15px;margin:0 0 30px}.figure{background:#f3f2f1;padding:10px 15px;min-width:10em}
+.figure dt{font-weight:400}.figure dd{margin:0;font-size:1.8rem;font-weight:700}.figure-red{background:#f4cdc6;color:#942514}
 @media (max-width:640px){h1{font-size:1.5rem}th,td{padding:6px 6px 6px 0}.summary-list dt{flex-basis:100%}}
 `;

@@ -32,13 +32,14 @@ describe('the auditor replay', () => {
     const page = await visitor.get(`/dossier/${dossierId}/audit?revision=0`);
     expect(page.status).toBe(200);
     expect(page.body).toContain('Chuỗi băm toàn vẹn');
-    expect(page.body).toContain('DossierOpened');
-    expect(page.body).toMatch(/<dt>Phiên bản<\/dt>\s*<dd>0 · [^<]*DossierOpened<\/dd>/);
+    // Events by their Vietnamese names, never their codes.
+    expect(page.body).toMatch(/<dt>Phiên bản<\/dt>\s*<dd>\s*0 · [^<]*Mở hồ sơ\s*<\/dd>/);
+    expect(page.body).not.toMatch(/>\s*(DossierOpened|SelfAssessmentRecorded)\s*</);
     expect(page.body).toMatch(/<dt>Phiên bản hồ sơ<\/dt>\s*<dd>1<\/dd>/);
     expect(page.body).toMatch(/<dt>Tài liệu<\/dt>\s*<dd>0<\/dd>/);
     const filtered = await visitor.get(`/dossier/${dossierId}/audit?type=DossierOpened`);
-    expect(filtered.body.match(/<td>DossierOpened<\/td>/g)).toHaveLength(1);
-    expect(filtered.body).not.toMatch(/<td>SelfAssessmentRecorded<\/td>/);
+    expect(filtered.body.match(/<td>Mở hồ sơ<\/td>/g)).toHaveLength(1);
+    expect(filtered.body).not.toMatch(/<td>Báo cáo tự đánh giá kết quả thực hiện các tiêu chí<\/td>/);
   });
 
   it('shows an auditor of another province nothing', async () => {
@@ -50,5 +51,31 @@ describe('the auditor replay', () => {
     const bundle = await visitor.get(`/dossier/${dossierId}/audit-bundle`);
     expect(bundle.status).toBe(404);
     expect(bundle.headers.get('content-type')).toContain('text/html');
+  });
+});
+
+describe('the province dashboard', () => {
+  it('draws progress against the plan, dossiers by step and deadlines as server-rendered charts', async () => {
+    const visitor = new Visitor(web.url);
+    await visitor.signIn('auditor-tn');
+    const page = await visitor.get('/dashboard');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Kết quả so với kế hoạch');
+    // The charts are pictures in the page, named for screen readers; no script, no inline style (CSP).
+    expect(page.body.match(/<svg role="img" aria-label="/g)?.length).toBeGreaterThanOrEqual(3);
+    expect(page.body).not.toMatch(/<script|style="/);
+    // The open dossier is counted at its step, by the step's name.
+    expect(page.body).toMatch(/<p>\s*1\s+hồ sơ/);
+    expect(page.body).toContain('Tỷ lệ giải quyết đúng hạn');
+    expect(page.body).toMatch(/<text[^>]*>Đang chuẩn bị hồ sơ<\/text>/);
+  });
+
+  it("counts none of this province's dossiers for an auditor of another province", async () => {
+    const visitor = new Visitor(web.url);
+    await visitor.signIn('auditor-cb');
+    const page = await visitor.get('/dashboard');
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/<p>\s*0\s+hồ sơ/);
+    expect(page.body).not.toContain('Đang chuẩn bị hồ sơ');
   });
 });

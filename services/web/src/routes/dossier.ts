@@ -7,12 +7,12 @@
 import type { FastifyInstance } from 'fastify';
 import { COMMAND_SPECS } from '@ntm/contracts';
 import { criteriaSetById, nationalUnits, workflowByPin, type DossierState } from '@ntm/domain';
-import { screenOf, sendPage, type Screen } from '../context.js';
+import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
 import { deadlineStatus } from '../deadlines.js';
 import { html, type Html } from '../html.js';
 import { formatDate, formatNumber, type Lang } from '../i18n.js';
 import { tag } from '../layout.js';
-import { KIND_NAMES, nameOf, STEP_NAMES } from '../labels.js';
+import { nameOf } from '../vocabulary.js';
 import { deadlineCell } from './inbox.js';
 import { eventsTable } from './history.js';
 
@@ -52,21 +52,12 @@ export function dossierRoutes(fastify: FastifyInstance, now: () => Date): void {
     const screen = screenOf(fastify, request, reply, now().getTime() / 1000);
     if (!screen) return reply;
     const { id } = request.params as { id: string };
-    const { t } = screen;
     const [view, history] = await Promise.all([
       screen.api.get<DossierView>(`/dossiers/${encodeURIComponent(id)}`),
       screen.api.get<{ events: HistoryEvent[] }>(`/dossiers/${encodeURIComponent(id)}/history`),
     ]);
     if (view.status !== 200) {
-      return sendPage(
-        reply,
-        screen.render(
-          t('notFound'),
-          html`<h1>${t('notFound')}</h1>
-            <p>${t('dossierNotFound')}</p>`,
-        ),
-        404,
-      );
+      return sendNothing(reply, screen, 'notFound', 'dossierNotFound', 404);
     }
     const flash = request.session.flash;
     request.session.flash = undefined;
@@ -83,7 +74,7 @@ export function dossierRoutes(fastify: FastifyInstance, now: () => Date): void {
 
 function titleOf(state: DossierState, lang: Lang): string {
   const unit = nationalUnits().get(state.scope.unitCode, state.openedOn)?.name ?? state.scope.unitCode;
-  return `${nameOf(KIND_NAMES, state.kind, lang)} — ${unit}`;
+  return `${nameOf('kinds', state.kind, lang)} — ${unit}`;
 }
 
 function dossierPage(
@@ -107,14 +98,14 @@ function dossierPage(
     ${flash ? html`<div class="notification notification-success" role="status">${flash}</div>` : ''}
     <p>
       ${t('status')}:
-      ${tag(nameOf(STEP_NAMES, state.step, lang), state.step === 'returned' || state.step === 'refused' ? 'red' : 'blue')}
+      ${tag(nameOf('steps', state.step, lang), state.step === 'returned' || state.step === 'refused' ? 'red' : 'blue')}
     </p>
     ${
       state.step === 'returned' && lastReturn
         ? html`<div class="notification" role="region" aria-labelledby="returned-title">
             <h2 id="returned-title">${t('returnedFix')} (${t('version')} ${lastReturn.dossierVersion})</h2>
             <ul>
-              ${lastReturn.reasons.map((r) => html`<li>${r.criterionCode ? html`<strong>${t('criterion')} ${r.criterionCode}</strong>: ` : ''}${r.detail} <span class="hint">${r.code}</span></li>`)}
+              ${lastReturn.reasons.map((r) => html`<li>${r.criterionCode ? html`<strong>${t('criterion')} ${r.criterionCode}</strong>: ` : ''}${r.detail} <span class="hint">${nameOf('returnReasons', r.code, lang)}</span></li>`)}
             </ul>
           </div>`
         : ''
@@ -142,7 +133,7 @@ function dossierPage(
                 ? 'now'
                 : 'todo';
         return html`<li>
-          <span>${nameOf(STEP_NAMES, s, lang)}</span
+          <span>${nameOf('steps', s, lang)}</span
           >${status === 'done' ? tag(t('done'), 'green') : status === 'now' ? tag(t('current'), 'blue') : tag(t('notStarted'), 'grey')}
         </li>`;
       })}
@@ -159,7 +150,7 @@ function deadlinesSection(screen: Screen, state: DossierState, now: Date): Html 
   if (state.deadlines.length === 0) return html``;
   return html`<h2>${t('deadlines')}</h2>
     <ul>
-      ${state.deadlines.map((d) => html`<li>${d.step}: ${deadlineCell(deadlineStatus(d.dueOn, now), t)}</li>`)}
+      ${state.deadlines.map((d) => html`<li>${nameOf('deadlineSteps', d.step, screen.lang)}: ${deadlineCell(deadlineStatus(d.dueOn, now), t)}</li>`)}
     </ul>`;
 }
 
@@ -232,7 +223,7 @@ function documentsSection(screen: Screen, state: DossierState): Html {
                 ${state.documents.map(
                   (d) =>
                     html`<tr>
-                      <td>${d.documentKind}</td>
+                      <td>${nameOf('documents', d.documentKind, screen.lang)}</td>
                       <td>${d.number}</td>
                       <td>${formatDate(d.issuedOn)} · ${d.issuingBody}</td>
                       <td>${d.dossierVersion}</td>
@@ -343,7 +334,7 @@ function councilSection(screen: Screen, state: DossierState): Html {
       ? html`<h2>${t('decision')}</h2>
           <p>
             ${state.decision.decisionNo}, ${formatDate(state.decision.decidedOn)}:
-            ${nameOf(STEP_NAMES, state.decision.outcome === 'recognise' ? 'recognised' : state.decision.outcome, lang)}
+            ${nameOf('steps', state.decision.outcome === 'recognise' ? 'recognised' : state.decision.outcome, lang)}
           </p>`
       : ''
   }`;
