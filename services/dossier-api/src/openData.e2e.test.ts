@@ -22,8 +22,7 @@ let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ now: new Date(String(journey.steps[0]!.ctx.now)), schemaPrefix: 'api_open' });
   const cursor: JourneyCursor = {};
-  for (const step of journey.steps)
-    expect((await t.sendStep(step, cursor)).status).toBeLessThan(300);
+  for (const step of journey.steps) expect((await t.sendStep(step, cursor)).status).toBeLessThan(300);
 });
 afterAll(() => t.close());
 
