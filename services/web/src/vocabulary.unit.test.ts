@@ -9,6 +9,7 @@ import {
 } from '@ntm/contracts';
 import { ROLES, WORKFLOWS } from '@ntm/domain';
 import { formFields, type Field } from './forms.js';
+import { MESSAGES } from './i18n.js';
 import { choiceLabel, codesOf, fieldLabel, nameOf, type Table } from './vocabulary.js';
 
 const named = (table: Table, codes: readonly string[]) =>
@@ -54,5 +55,10 @@ describe('the vocabulary', () => {
         ).toEqual([]);
       }
     }
+  });
+
+  it('has every text of the app in both languages', () => {
+    const gaps = Object.entries(MESSAGES).filter(([, m]) => !m.vi.trim() || !m.en.trim());
+    expect(gaps).toEqual([]);
   });
 });

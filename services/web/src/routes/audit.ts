@@ -6,14 +6,15 @@
  * only those whose jurisdiction covers the dossier.
  */
 import type { FastifyInstance } from 'fastify';
-import type { DossierState } from '@ntm/domain';
+import { workflowByPin, type DossierState } from '@ntm/domain';
 import { query } from '../api.js';
 import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
 import { html, type Html } from '../html.js';
 import { formatDateTime, formatNumber } from '../i18n.js';
 import { tag } from '../layout.js';
 import { choiceLabel, codesOf, nameOf } from '../vocabulary.js';
-import { criteriaSection, type HistoryEvent } from './dossier.js';
+import { criteriaSection, mainPath, type HistoryEvent } from './dossier.js';
+import { statechart } from '../statechart.js';
 import { eventsTable } from './history.js';
 
 interface Verification {
@@ -72,6 +73,15 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
         <button class="button button-secondary">${t('show')}</button>
       </form>
       ${past.status === 200 ? pastState(screen, past.body.state, past.body.revision, events) : ''}
+      ${
+        past.status === 200
+          ? pathTaken(
+              screen,
+              past.body.state,
+              events.filter((e) => e.revision <= past.body.revision),
+            )
+          : ''
+      }
       <h2>${t('history')}</h2>
       <form method="get" action="/dossier/${id}/audit" class="filters">
         <input type="hidden" name="revision" value="${revision}" />
@@ -113,6 +123,18 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
     if (file.disposition) void reply.header('content-disposition', file.disposition);
     return reply.type(file.type).header('cache-control', 'no-store').send(file.payload);
   });
+}
+
+/** The pinned workflow's diagram with the path the dossier took up to the revision shown. */
+function pathTaken(screen: Screen, state: DossierState, events: HistoryEvent[]): Html {
+  const definition = workflowByPin(state.workflow)?.definition;
+  if (!definition) return html``;
+  const { t, lang } = screen;
+  return html`<h2>${t('pathTaken')}</h2>
+    <p class="hint">${t('pathTakenHint')}</p>
+    <figure class="chart">
+      ${statechart(definition, mainPath(state), events, state.step, lang, t('pathTaken'))}
+    </figure>`;
 }
 
 function chainResult(screen: Screen, v: Verification): Html {

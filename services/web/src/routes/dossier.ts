@@ -10,7 +10,7 @@ import { criteriaSetById, nationalUnits, workflowByPin, type DossierState } from
 import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
 import { deadlineStatus } from '../deadlines.js';
 import { html, type Html } from '../html.js';
-import { formatDate, formatNumber, type Lang } from '../i18n.js';
+import { formatDate, formatNumber, type Lang, type Translate } from '../i18n.js';
 import { tag } from '../layout.js';
 import { nameOf } from '../vocabulary.js';
 import { deadlineCell } from './inbox.js';
@@ -62,11 +62,25 @@ export function dossierRoutes(fastify: FastifyInstance, now: () => Date): void {
     const flash = request.session.flash;
     request.session.flash = undefined;
     const events = history.status === 200 ? history.body.events : [];
+    // After a return: the dossier as it was returned, to set beside the version reworked since.
+    const returned = events.findLast((e) => e.type === 'DossierReturned');
+    const before = returned
+      ? await screen.api.get<{ state: DossierState }>(
+          `/dossiers/${encodeURIComponent(id)}/state?revision=${returned.revision}`,
+        )
+      : undefined;
     return sendPage(
       reply,
       screen.render(
         titleOf(view.body.state, screen.lang),
-        dossierPage(screen, view.body, events, now(), flash),
+        dossierPage(
+          screen,
+          view.body,
+          events,
+          now(),
+          flash,
+          before?.status === 200 ? before.body.state : undefined,
+        ),
       ),
     );
   });
@@ -83,6 +97,7 @@ function dossierPage(
   events: HistoryEvent[],
   now: Date,
   flash: string | undefined,
+  returnedState: DossierState | undefined,
 ): Html {
   const { t, lang } = screen;
   const { state } = view;
@@ -139,8 +154,8 @@ function dossierPage(
       })}
     </ol>
     ${deadlinesSection(screen, state, now)} ${criteriaSection(screen, state)}
-    ${documentsSection(screen, state)} ${noticeSection(screen, state)} ${pollSection(screen, state)}
-    ${councilSection(screen, state)}
+    ${returnedState ? versionsSection(screen, returnedState, state) : ''} ${documentsSection(screen, state)}
+    ${noticeSection(screen, state)} ${pollSection(screen, state)} ${councilSection(screen, state)}
     <h2>${t('history')}</h2>
     ${eventsTable(screen, events, view.dossierId)}`;
 }
@@ -164,12 +179,7 @@ export function criteriaSection(screen: Screen, state: DossierState): Html {
   } catch {
     // An unknown set id: codes alone.
   }
-  const verdict = (row?: { met: boolean }) =>
-    row
-      ? row.met
-        ? tag(t('met'), 'green')
-        : tag(t('notMet'), 'red')
-      : html`<span class="hint">${t('notRecorded')}</span>`;
+  const verdict = (row?: { met: boolean }) => verdictOf(t, row);
   return html`<h2>${t('criteria')}</h2>
     <div class="table-wrap" role="region" tabindex="0" aria-label="${t('criteria')}">
       <table>
@@ -188,7 +198,7 @@ export function criteriaSection(screen: Screen, state: DossierState): Html {
             return html`<tr>
               <th scope="row">${code}. ${names.get(code) ?? ''}</th>
               <td>
-                ${verdict(row?.commune)}${indicators.length ? html`<br /><span class="hint">${indicators.map((i) => `${i.code}: ${String(i.value)}${i.unit ? ` ${i.unit}` : ''}`).join('; ')}</span>` : ''}${row?.commune?.evidenceCount ? html`<br /><span class="hint">${t('evidence')}: ${formatNumber(row.commune.evidenceCount)}</span>` : ''}
+                ${verdict(row?.commune)}${indicatorsHint(indicators)}${row?.commune?.evidenceCount ? html`<br /><span class="hint">${t('evidence')}: ${formatNumber(row.commune.evidenceCount)}</span>` : ''}
               </td>
               <td>
                 ${verdict(row?.verifier)}${row?.verifier?.note ? html`<br /><span class="hint">${row.verifier.note}</span>` : ''}
@@ -198,6 +208,70 @@ export function criteriaSection(screen: Screen, state: DossierState): Html {
               </td>
             </tr>`;
           })}
+        </tbody>
+      </table>
+    </div>`;
+}
+
+type Indicator = { code: string; value: unknown; unit?: string | undefined };
+
+/** Met, not yet met, or not recorded, as a tag. */
+function verdictOf(t: Translate, row?: { met: boolean }): Html {
+  if (!row) return html`<span class="hint">${t('notRecorded')}</span>`;
+  return row.met ? tag(t('met'), 'green') : tag(t('notMet'), 'red');
+}
+
+/** A criterion's indicators with their values, under its rating. */
+function indicatorsHint(indicators: Indicator[]): Html {
+  if (indicators.length === 0) return html``;
+  const text = indicators.map((i) => `${i.code}: ${String(i.value)}${i.unit ? ` ${i.unit}` : ''}`).join('; ');
+  return html`<br /><span class="hint">${text}</span>`;
+}
+
+/** The self-assessment as returned (version N) beside the one reworked since, criterion by criterion. */
+function versionsSection(screen: Screen, returned: DossierState, now: DossierState): Html {
+  const { t } = screen;
+  const rating = (row?: {
+    met: boolean;
+    indicators?: { code: string; value: unknown; unit?: string | undefined }[];
+  }) =>
+    row
+      ? html`${row.met ? tag(t('met'), 'green') : tag(t('notMet'), 'red')}${row.indicators?.length ? html`<br /><span class="hint">${row.indicators.map((i) => `${i.code}: ${String(i.value)}${i.unit ? ` ${i.unit}` : ''}`).join('; ')}</span>` : ''}`
+      : html`<span class="hint">${t('notRecorded')}</span>`;
+  const same = (code: string) =>
+    JSON.stringify(returned.criteria[code]?.commune ?? null) ===
+    JSON.stringify(now.criteria[code]?.commune ?? null);
+  const reasons = new Map(
+    (returned.returns.at(-1)?.reasons ?? [])
+      .filter((r) => r.criterionCode)
+      .map((r) => [r.criterionCode!, r.detail]),
+  );
+  const label = (s: DossierState) => `${t('version')} ${s.dossierVersion}`;
+  const current =
+    now.dossierVersion === returned.dossierVersion ? `${label(now)} (${t('reworking')})` : label(now);
+  return html`<h2 id="versions">${t('versionsCompared')}</h2>
+    <div class="table-wrap" role="region" tabindex="0" aria-labelledby="versions">
+      <table class="versions">
+        <thead>
+          <tr>
+            <th scope="col">${t('criterion')}</th>
+            <th scope="col">${label(returned)} (${t('whenReturned')})</th>
+            <th scope="col">${current}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${now.criteriaCodes.map(
+            (code) =>
+              html`<tr class="${same(code) ? '' : 'changed'}">
+                <th scope="row">
+                  ${code}${reasons.has(code) ? html`<br /><span class="hint">${reasons.get(code)}</span>` : ''}
+                </th>
+                <td>${rating(returned.criteria[code]?.commune)}</td>
+                <td>
+                  ${rating(now.criteria[code]?.commune)}${same(code) ? '' : html` ${tag(t('changed'), 'yellow')}`}
+                </td>
+              </tr>`,
+          )}
         </tbody>
       </table>
     </div>`;
