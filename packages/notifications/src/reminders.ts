@@ -10,14 +10,7 @@
  * writes them once. The rows' time is the reminder's instant, never the moment the timer happened to fire.
  */
 import { createHash } from 'node:crypto';
-import {
-  holidayCalendar,
-  isWorkingDay,
-  addCalendarDays,
-  vietnamDate,
-  VIETNAM_HOLIDAYS,
-  type HolidayCalendar,
-} from '@ntm/domain';
+import { addCalendarDays, isWorkingDay, nationalCalendar, vietnamDate, type HolidayCalendar } from '@ntm/domain';
 import { insertNotifications, q, reminderRows, type DossierView } from '@ntm/projections';
 import type { SqlClient } from '@ntm/sql';
 
@@ -47,10 +40,6 @@ export interface ReminderTimerQueue {
 export const reminderTimerId = (data: Pick<ReminderData, 'streamId' | 'deadlineId' | 'days'>): string =>
   `reminder-${createHash('sha256').update(`${data.streamId}\n${data.deadlineId}\n${data.days}`).digest('hex').slice(0, 40)}`;
 
-let defaultHolidays: HolidayCalendar | undefined;
-/** The domain's calendar of working days (the one deadlines are computed with). */
-export const vietnamCalendar = (): HolidayCalendar => (defaultHolidays ??= holidayCalendar(VIETNAM_HOLIDAYS));
-
 /** The working day with exactly `days` working days after it up to and including `dueOn`. */
 export function reminderDay(dueOn: string, days: number, holidays: HolidayCalendar): string {
   let day = dueOn;
@@ -67,14 +56,15 @@ export const reminderInstant = (dueOn: string, days: number, holidays: HolidayCa
 
 /**
  * The reminder timers of open deadlines, for each configured N. A deadline whose due day has passed gets none (the
- * overdue notice follows its `DeadlineElapsed`); one whose reminder instant has passed fires at once. A year the
- * calendar lacks is reported through `onMissingYear` and skipped (the calendar's own alarm is elsewhere).
+ * overdue notice follows its `DeadlineElapsed`); one whose reminder instant has passed fires at once. The calendar
+ * is the one deadlines are computed with (`nationalCalendar`); a year it refuses is reported through
+ * `onMissingYear` and that reminder skipped.
  */
 export function reminderTimers(
   deadlines: readonly { stream_id: string; deadline_id: string; due_at: string }[],
   days: readonly number[],
   now: Date,
-  holidays: HolidayCalendar = vietnamCalendar(),
+  holidays: HolidayCalendar = nationalCalendar(),
   onMissingYear: (error: unknown) => void = () => undefined,
 ): ReminderTimer[] {
   const today = vietnamDate(now);
@@ -109,7 +99,7 @@ export async function fireReminder(
   options: FireReminderOptions,
   data: ReminderData,
 ): Promise<{ written: string[] } | { retryAt: string }> {
-  const instant = reminderInstant(data.dueOn, data.days, options.holidays ?? vietnamCalendar());
+  const instant = reminderInstant(data.dueOn, data.days, options.holidays ?? nationalCalendar());
   if (options.now.getTime() < Date.parse(instant)) return { retryAt: instant };
   if (vietnamDate(options.now) > data.dueOn) return { written: [] };
   const s = q(options.schema);

@@ -167,6 +167,11 @@ const ConfigSchema = z
       .transform((days) => [...new Set(days)].sort((a, b) => b - a)),
     /** the delivery and reminder queues' prefix (REDIS_URL mode) */
     NOTIFY_QUEUE: z.string().trim().min(1).default('ntm-notifications'),
+    /**
+     * days before the working-day calendar's data ends from which /ready, /metrics and the log warn the operator to
+     * enter the next year's days off (the missing year is otherwise counted with the statute alone, without Tết)
+     */
+    CALENDAR_WARN_DAYS: int(0, 3650, 60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /**
      * the address users reach (web app: OIDC redirect and the embedded issuer; generated documents: the QR code's
