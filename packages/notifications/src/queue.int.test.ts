@@ -102,7 +102,7 @@ describe('delivery jobs', () => {
       await queue.enqueue([first!, first!]);
       expect(await queue.queue.getJobCountByTypes('waiting', 'prioritized')).toBe(1);
       expect((await queue.queue.getJob(deliveryJobId(first!)))?.data).toEqual({ notificationId: first });
-      worker.worker.resume();
+      void worker.worker.resume();
       await completed(1);
       expect(smtp.received.map((m) => m.to)).toEqual([['tham.dinh@example.vn']]);
       // Queued again after it completed (a relay that looked before the mark): a job runs, nothing is sent.

@@ -10,7 +10,13 @@
  * writes them once. The rows' time is the reminder's instant, never the moment the timer happened to fire.
  */
 import { createHash } from 'node:crypto';
-import { addCalendarDays, isWorkingDay, nationalCalendar, vietnamDate, type HolidayCalendar } from '@ntm/domain';
+import {
+  addCalendarDays,
+  isWorkingDay,
+  nationalCalendar,
+  vietnamDate,
+  type HolidayCalendar,
+} from '@ntm/domain';
 import { insertNotifications, q, reminderRows, type DossierView } from '@ntm/projections';
 import type { SqlClient } from '@ntm/sql';
 

@@ -6,7 +6,6 @@
 import { pino } from 'pino';
 import { loadConfig, openInfrastructure, requireProjectorSettings, wakeUpQueuesOptions } from '@ntm/runtime';
 import { createProjectionWorker } from './createProjectionWorker.js';
-import { startNotificationDelivery } from './notificationDelivery.js';
 
 const config = requireProjectorSettings(loadConfig());
 const log = pino({ name: 'projector-worker', level: config.LOG_LEVEL });
@@ -14,11 +13,6 @@ const infra = await openInfrastructure(config, {
   applicationName: 'ntm-worker',
   onConnectionError: (err) => log.warn({ err }, 'database connection lost (reconnecting)'),
 });
-// Mail from the notification outbox (ADR 0023), when SMTP is configured: a relay queues the pending ones after
-// each catch-up, and this process's delivery worker mails them.
-const delivery = await startNotificationDelivery(config, infra, (err) =>
-  log.warn({ err }, 'notification delivery'),
-);
 const worker = createProjectionWorker({
   store: infra.store,
   sql: infra.sql,
@@ -27,7 +21,6 @@ const worker = createProjectionWorker({
   concurrency: config.WORKER_CONCURRENCY,
   lockDurationMs: config.WORKER_LOCK_MS,
   onError: (err) => log.warn({ err }, 'worker error'),
-  onApplied: () => void delivery?.kick(),
 });
 await worker.ready();
 log.info({ pid: process.pid, store: infra.mode }, 'worker ready');
@@ -35,7 +28,6 @@ log.info({ pid: process.pid, store: infra.mode }, 'worker ready');
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   await worker.close();
-  await delivery?.close();
   await infra.close();
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

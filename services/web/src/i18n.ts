@@ -44,6 +44,10 @@ export const MESSAGES = {
   signedInAs: { vi: 'Đang đăng nhập', en: 'Signed in as' },
   switchLanguage: { vi: 'English', en: 'Tiếng Việt' },
   inbox: { vi: 'Hồ sơ chờ xử lý', en: 'Inbox' },
+  notifications: { vi: 'Thông báo', en: 'Notifications' },
+  noNotifications: { vi: 'Chưa có thông báo nào.', en: 'No notifications yet.' },
+  markAllRead: { vi: 'Đánh dấu tất cả là đã đọc', en: 'Mark all as read' },
+  unread: { vi: 'Chưa đọc', en: 'Unread' },
   dossiers: { vi: 'Danh sách hồ sơ', en: 'Dossiers' },
   inboxIntro: {
     vi: 'Các hồ sơ đang chờ vai trò và đơn vị của bạn xử lý.',
