@@ -1,5 +1,5 @@
 /**
- * Mail delivery from the outbox, at least once and deduplicated by id (ADR 0023). A notification is mailed to
+ * Mail delivery from the outbox, at least once and deduplicated by id (ADR 0024). A notification is mailed to
  * each person of its inbox in the recipient directory; each (notification, person) is claimed before it is sent
  * and marked sent after, so a duplicated or concurrent delivery job sends nothing twice. Only a crash between the
  * server's acceptance and the mark can send one mail again, with the same Message-ID.

@@ -1,7 +1,7 @@
 /**
  * Sắp đến hạn — reminders N working days before a deadline's due day (`NOTIFY_REMINDER_DAYS`), to the inboxes that
  * hold the dossier, derived from the deadlines read model (itself from `DeadlineScheduled`) and the configuration,
- * so they can be derived again at any time and give the same rows (ADR 0023).
+ * so they can be derived again at any time and give the same rows (ADR 0024).
  *
  * One timer per (deadline, N), with a deterministic id, due at 08:00 in Vietnam on the reminder's working day. The
  * scheduler re-derives every pending timer from the open deadlines at start and periodically: a restart or a lost

@@ -15,3 +15,4 @@ export * from './unitRecognition.js';
 export * from './deadlines.js';
 export * from './progress.js';
 export * from './notifications.js';
+export * from './openData.js';

@@ -1,5 +1,5 @@
 /**
- * Thông báo — the notification outbox, derived from the log (ADR 0023). A catch-up turns each event it applies
+ * Thông báo — the notification outbox, derived from the log (ADR 0024). A catch-up turns each event it applies
  * into notification rows (`notificationsOf`, pure) and inserts them in the same statement as the stream's
  * checkpoint (`writeStreams`), so each event yields its notifications exactly once, and deriving them again (a
  * retried or concurrent catch-up) produces the same ids, which the insert ignores.

@@ -25,7 +25,7 @@ import { projectToUnitRecognition } from './unitRecognition.js';
  * written. The deletes find the streams' rows through `stream_id = ANY(...)`, an index condition: the statement
  * is prepared, and a cached generic plan that semi-joined the CTE instead scanned whole tables.
  *
- * A catch-up also passes the `notifications` its events caused (ADR 0023): they are inserted by the same statement,
+ * A catch-up also passes the `notifications` its events caused (ADR 0024): they are inserted by the same statement,
  * for the streams whose checkpoint it wrote only, so each event's notifications are written exactly once.
  */
 export async function writeStreams(

@@ -106,7 +106,7 @@ async function swap(sql: SqlClient, schema: string, shadow: string): Promise<voi
     );
     if (exists.rows[0]!.n > 0) {
       // The dispatcher's checkpoint is not derived from the log: carry it over. Nor are the notifications sent
-      // and read (ADR 0023): carried over, with the outbox locked so that no catch-up adds one meanwhile.
+      // and read (ADR 0024): carried over, with the outbox locked so that no catch-up adds one meanwhile.
       await tx.query(`LOCK TABLE ${q(schema)}.notifications IN EXCLUSIVE MODE`);
       for (const table of ['dispatcher_state', ...NOTIFICATION_TABLES]) {
         await tx.query(`INSERT INTO ${q(shadow)}.${table} SELECT * FROM ${q(schema)}.${table}`);

@@ -126,7 +126,7 @@ const ConfigSchema = z
     /** seconds between runs of the continuous verifier (reads the whole log); 0 turns it off */
     AUDIT_VERIFY_SECONDS: int(0, 86_400, 600),
     /**
-     * Notifications by email (ADR 0023): the SMTP server; without SMTP_HOST no mail is sent (in-app notifications
+     * Notifications by email (ADR 0024): the SMTP server; without SMTP_HOST no mail is sent (in-app notifications
      * still are). SMTP_PASSWORD is handed to nodemailer only, never logged.
      */
     SMTP_HOST: optional,

@@ -1,4 +1,4 @@
-/** The notifications' settings as configured (ADR 0023): SMTP (when SMTP_HOST is set), retries, reminders. */
+/** The notifications' settings as configured (ADR 0024): SMTP (when SMTP_HOST is set), retries, reminders. */
 import type { SmtpSettings } from '@ntm/notifications';
 import type { Config } from './config.js';
 

@@ -65,7 +65,7 @@ export async function runService(
   const wakeUps = config.REDIS_URL
     ? openWakeUpQueues(wakeUpQueuesOptions({ ...config, REDIS_URL: config.REDIS_URL }))
     : undefined;
-  // Mail from the notification outbox (ADR 0023). With Redis the projector's workers deliver it; in the embedded
+  // Mail from the notification outbox (ADR 0024). With Redis the projector's workers deliver it; in the embedded
   // mode this process does, after each projection and every NOTIFY_RELAY_SECONDS. A failing mail server only
   // delays mail: the commands have answered long before.
   const notify = notificationSettings(config);

@@ -1,5 +1,5 @@
 /**
- * The notification outbox's delivery in the projector's worker processes (`REDIS_URL` mode, ADR 0023): a relay
+ * The notification outbox's delivery in the projector's worker processes (`REDIS_URL` mode, ADR 0024): a relay
  * queues each pending notification as a BullMQ job (its id derived from the notification's, so a job queued by
  * several workers is one job), and a delivery worker mails them. Nothing runs without SMTP_HOST.
  */

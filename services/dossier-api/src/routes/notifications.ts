@@ -1,6 +1,6 @@
 /**
  * Thông báo — the caller's own notifications (in-app) and mail settings. A notification is addressed to an inbox
- * (a role in a unit, ADR 0023): every user whose token speaks for that role and unit sees it, with read marks of
+ * (a role in a unit, ADR 0024): every user whose token speaks for that role and unit sees it, with read marks of
  * their own; nobody sees another inbox's notifications or another user's marks, and no route takes a user id.
  * The mail settings are the caller's entry in the erasable recipient directory (their email address and
  * language), for the role and unit of their token.
