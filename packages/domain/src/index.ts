@@ -38,3 +38,4 @@ export {
 } from './workflows/merger.js';
 export * from './reference/index.js';
 export { renderWorkflowDoc, workflowDocName } from './workflows/renderWorkflowDoc.js';
+export * from './names.js';

@@ -30,6 +30,7 @@ import documentRoutes from './routes/documents.js';
 import documentFileRoutes from './routes/documentFiles.js';
 import type { OpenedSigner } from '@ntm/signing';
 import listRoutes from './routes/list.js';
+import notificationRoutes from './routes/notifications.js';
 import healthRoutes from './routes/health.js';
 import { scheduleDeadlineSweeps } from './deadlineSweeper.js';
 import { every } from './auditLog.js';
@@ -109,6 +110,7 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
     signer: opts.documentSigner,
   });
   await routes.register(documentFileRoutes);
+  await routes.register(notificationRoutes, { publicUrl: opts.publicUrl ?? 'http://localhost' });
   await fastify.register(operationsRoutes, opts.operations);
 
   if (opts.deadlineSweepMs) {
