@@ -123,7 +123,8 @@ export function replayEvents(
         expected: state.step,
         found: toState,
       });
-    if (definition && e.type !== 'DeadlineScheduled') {
+    // Clock events (a deadline scheduled, suspended or resumed) go with another command's event: no edge of their own.
+    if (definition && Object.hasOwn(COMMAND_OF_EVENT, e.type)) {
       const command = COMMAND_OF_EVENT[e.type as keyof typeof COMMAND_OF_EVENT];
       const to = toState ?? step;
       if (!definition.edges.some((edge) => edge.from === step && edge.command === command && edge.to === to))

@@ -130,8 +130,9 @@ export function whatIf(
     ...rest,
   });
   for (const e of events.slice(1)) {
-    // Deadlines scheduled are outputs of the command before them, already compared through its to-state.
-    if (e.type !== 'DeadlineScheduled') {
+    // Clock events (a deadline scheduled, suspended or resumed) are outputs of the command before them, already
+    // compared through its to-state.
+    if (Object.hasOwn(COMMAND_OF_EVENT, e.type)) {
       const command = commandOf(e, state.id);
       const recorded = e.metadata.toState ?? state.step;
       const at = { revision: e.revision, eventType: e.type, command: command?.type ?? '?', recorded };

@@ -352,6 +352,35 @@ export const DecideAcknowledgementBody = z
   })
   .describe("Acknowledge (thừa nhận) the merged commune's status, or refuse");
 
+export const ExtendDeadlineBody = z
+  .strictObject({
+    deadlineId: ShortText.describe('id from the DeadlineScheduled event'),
+    workingDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .describe('working days added to the due date (a bound on input, not a legal limit)'),
+    reason: LongText.describe('why more time is needed (lý do gia hạn)'),
+    decisionNo: DocumentNo.optional().describe('the document granting the extension, when there is one'),
+  })
+  .describe(
+    'Extend a running processing deadline (gia hạn), before it is due, granted by the competent decider',
+  );
+
+export const IssueApologyBody = z
+  .strictObject({
+    deadlineId: ShortText.describe('id of the deadline that was missed'),
+    newReturnOn: IsoDate.describe('the new date for returning the result (ngày hẹn trả lại), a working day'),
+    reason: LongText.describe('why the dossier is late'),
+    letterNo: DocumentNo.optional().describe(
+      'number of the apology letter (phiếu xin lỗi và hẹn lại ngày trả)',
+    ),
+  })
+  .describe(
+    'Apologise for a late dossier with a new return date (form 04, TT 01/2018/TT-VPCP); the new date becomes its deadline',
+  );
+
 export const ElapseDeadlineBody = z
   .strictObject({ deadlineId: ShortText.describe('id from the DeadlineScheduled event') })
   .describe('Record that a processing deadline has passed (appended by the deadline worker)');
@@ -529,6 +558,20 @@ const SPECS = [
     'Quyết định thừa nhận',
   ),
   spec(
+    'ExtendDeadline',
+    'deadlines/extension',
+    ExtendDeadlineBody,
+    'Extend a processing deadline',
+    'Gia hạn thời hạn xử lý',
+  ),
+  spec(
+    'IssueApology',
+    'deadlines/apology',
+    IssueApologyBody,
+    'Apologise for a late dossier with a new return date (form 04)',
+    'Xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)',
+  ),
+  spec(
     'ElapseDeadline',
     'deadlines/elapsed',
     ElapseDeadlineBody,
@@ -580,4 +623,6 @@ export type RecordRevocationAssessmentBody = z.infer<typeof RecordRevocationAsse
 export type DecideRevocationBody = z.infer<typeof DecideRevocationBody>;
 export type PublishRevocationBody = z.infer<typeof PublishRevocationBody>;
 export type ElapseDeadlineBody = z.infer<typeof ElapseDeadlineBody>;
+export type ExtendDeadlineBody = z.infer<typeof ExtendDeadlineBody>;
+export type IssueApologyBody = z.infer<typeof IssueApologyBody>;
 export type DecideAcknowledgementBody = z.infer<typeof DecideAcknowledgementBody>;

@@ -73,9 +73,10 @@ export const DossierOpenedData = z.object({
     .describe('POST_MERGER_ACKNOWLEDGEMENT: the merger on record (by code) and the predecessors on its eve'),
 });
 
+const DeadlineStep = z.enum(['verification', 'appraisal', 'decision']);
 const Deadline = z.object({
   deadlineId: ShortText,
-  step: z.enum(['verification', 'appraisal', 'decision']),
+  step: DeadlineStep,
   startedOn: IsoDate,
   workingDays: z.number().int(),
   dueOn: IsoDate,
@@ -187,6 +188,53 @@ export const EVENT_SCHEMAS = withProvenance({
   DeadlineElapsed: {
     schemaVersion: 1,
     schema: z.object({ deadlineId: ShortText, dueOn: IsoDate, elapsedOn: IsoDate }),
+  },
+  // The clock stops on a supplement request (yêu cầu bổ sung): what is left of it is kept for the resubmission.
+  DeadlineSuspended: {
+    schemaVersion: 1,
+    schema: z.object({
+      deadlineId: ShortText,
+      step: DeadlineStep,
+      startedOn: IsoDate,
+      dueOn: IsoDate.describe('the due date when the clock stopped'),
+      suspendedOn: IsoDate,
+      remainingWorkingDays: Count.describe('working days after suspendedOn up to dueOn (0 when already due)'),
+      reason: z.literal('supplement_request'),
+    }),
+  },
+  DeadlineResumed: {
+    schemaVersion: 1,
+    schema: z.object({
+      deadlineId: ShortText,
+      step: DeadlineStep,
+      startedOn: IsoDate,
+      suspendedOn: IsoDate,
+      resumedOn: IsoDate,
+      remainingWorkingDays: Count,
+      dueOn: IsoDate.describe('remainingWorkingDays counted from resumedOn'),
+      calendarUnconfirmedYears: Deadline.shape.calendarUnconfirmedYears,
+    }),
+  },
+  DeadlineExtended: {
+    schemaVersion: 1,
+    schema: z.object({
+      ...shapeOf(C.ExtendDeadlineBody),
+      step: DeadlineStep,
+      previousDueOn: IsoDate,
+      dueOn: IsoDate,
+      calendarUnconfirmedYears: Deadline.shape.calendarUnconfirmedYears,
+      grantedBy: By,
+    }),
+  },
+  ApologyIssued: {
+    schemaVersion: 1,
+    schema: z.object({
+      ...shapeOf(C.IssueApologyBody),
+      step: DeadlineStep,
+      missedDueOn: IsoDate,
+      newDeadlineId: ShortText.describe('the deadline the new return date opens'),
+      by: By,
+    }),
   },
   VerificationRecorded: {
     schemaVersion: 1,

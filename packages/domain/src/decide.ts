@@ -7,7 +7,7 @@ import { initialTransition, transition } from 'xstate';
 import { COMMAND_SPECS, type CommandBody, type CommandType } from '@ntm/contracts';
 import type { DomainActor, DomainEvent, Result, Role, Tier } from './model.js';
 import { DomainError } from './errors.js';
-import type { DossierState } from './state.js';
+import type { DossierState, OpenDeadline, SuspendedDeadline } from './state.js';
 import {
   addWorkingDays,
   nationalCalendar,
@@ -17,11 +17,14 @@ import {
   ruleSetAt,
   ruleSetById,
   RulesRecorder,
+  remainingWorkingDays,
+  resumedDueOn,
   unconfirmedYearsBetween,
   type HolidayCalendar,
   type ProvincialProcedureRules,
   type RuleSet,
   type UnitRegistry,
+  isOverdue,
   vietnamDate,
 } from './reference/index.js';
 import { firstFailure } from './workflows/checks.js';
@@ -182,6 +185,7 @@ function decideOrThrow(
     onBehalfOf: ctx.onBehalfOf,
     unitRecognition: ctx.unitRecognition,
     units,
+    holidays,
     numbers: ctx.numbers,
     ...(ctx.recognitionOf ? { recognitionOf: ctx.recognitionOf } : {}),
   };
@@ -278,15 +282,61 @@ function decideOrThrow(
         ...(state.procedureUnconfirmed ? { procedureUnconfirmed: state.procedureUnconfirmed } : {}),
       }
     : {};
+  // A supplement request stops the running clocks (read before the primary event takes the rules it read).
+  const suspended =
+    command.type === 'ReturnDossier' && isSupplementRequest(command.body.reasons, input.procedure)
+      ? state.deadlines.map((d) => suspendedEvent(d, today, holidays))
+      : [];
   const recorded = withLaw(primary, rec.take(), law);
-  // A deadline is an output of the transition, recorded once the dossier is in its new step.
-  const deadlines = taken.deadlines.map((d) =>
-    withLaw(deadlineEvent(d, today, input.ruleSet, holidays), rec.take()),
-  );
+  // A deadline is an output of the transition, recorded once the dossier is in its new step; a clock stopped by a
+  // supplement request restarts with what was left of it instead.
+  const deadlines = taken.deadlines.map((d) => {
+    const stopped = state.suspendedDeadlines?.find((x) => x.step === d);
+    return withLaw(
+      stopped ? resumedEvent(stopped, today, holidays) : deadlineEvent(d, today, input.ruleSet, holidays),
+      rec.take(),
+    );
+  });
   return [
     { ...recorded, fromState: state.step, toState: taken.to },
-    ...deadlines.map((e) => ({ ...e, fromState: taken.to, toState: taken.to })),
+    ...[...suspended, ...deadlines].map((e) => ({ ...e, fromState: taken.to, toState: taken.to })),
   ];
+}
+
+/** Yêu cầu bổ sung: every reason of the return is one the procedure counts as a supplement request. */
+function isSupplementRequest(
+  reasons: readonly { code: string }[],
+  procedure: DecisionInput['procedure'],
+): boolean {
+  const supplement = new Set(procedure.supplementRequest.value.reasons);
+  return reasons.every((r) => supplement.has(r.code));
+}
+
+function suspendedEvent(d: OpenDeadline, today: string, holidays: HolidayCalendar): DomainEvent {
+  return event('DeadlineSuspended', {
+    deadlineId: d.deadlineId,
+    step: d.step,
+    startedOn: d.startedOn,
+    dueOn: d.dueOn,
+    suspendedOn: today,
+    remainingWorkingDays: remainingWorkingDays(d.dueOn, today, holidays),
+    reason: 'supplement_request',
+  });
+}
+
+function resumedEvent(d: SuspendedDeadline, today: string, holidays: HolidayCalendar): DomainEvent {
+  const dueOn = resumedDueOn(today, d.remainingWorkingDays, holidays);
+  const unconfirmed = unconfirmedYearsBetween(holidays, today, dueOn);
+  return event('DeadlineResumed', {
+    deadlineId: d.deadlineId,
+    step: d.step,
+    startedOn: d.startedOn,
+    suspendedOn: d.suspendedOn,
+    resumedOn: today,
+    remainingWorkingDays: d.remainingWorkingDays,
+    dueOn,
+    ...(unconfirmed.length > 0 ? { calendarUnconfirmedYears: unconfirmed } : {}),
+  });
 }
 
 /** The name the procedure parameters of the dossier's province are recorded under. */
@@ -463,6 +513,14 @@ function deadlineEvent(
   });
 }
 
+/** On a given day an extension needs a deadline still running, an apology a late one. */
+function deadlineCommandPossible(command: string, state: DossierState, now: Date): boolean {
+  const late = (d: OpenDeadline) => d.elapsedOn !== undefined || isOverdue(d.dueOn, now);
+  if (command === 'ExtendDeadline') return state.deadlines.some((d) => !late(d));
+  if (command === 'IssueApology') return state.deadlines.some(late);
+  return true;
+}
+
 /**
  * The commands `actor` may fire next, by role and segregation of duties (the checks on figures run at decide time).
  * With `now`, roles a reform abolished by then are replaced by their successors (`successionFor`); without it, the
@@ -487,7 +545,8 @@ export function allowedCommands(state: DossierState, actor: DomainActor, now?: s
       (e) =>
         e.from === state.step &&
         e.roles.map((r) => actingRole(r, succession)).includes(actor.role) &&
-        !(preparer && e.checks?.includes('notPreparer')),
+        !(preparer && e.checks?.includes('notPreparer')) &&
+        (Number.isNaN(instant) || deadlineCommandPossible(e.command, state, new Date(instant))),
     )
     .map((e) => e.command);
   return [...new Set(commands)];

@@ -12,10 +12,13 @@ import {
 } from '@ntm/contracts';
 import { DomainError } from './errors.js';
 import type { DomainEvent, DossierScope, Tier } from './model.js';
-import type { DossierState } from './state.js';
+import type { DossierState, OpenDeadline } from './state.js';
 import {
   addCalendarDays,
   evaluateRevocation,
+  extendedDueOn,
+  nationalCalendar,
+  unconfirmedYearsBetween,
   type CriteriaChoice,
   type UnitRegistry,
 } from './reference/index.js';
@@ -287,6 +290,30 @@ export function commandEvent(
       if (!due) throw new TypeError(`no deadline ${deadlineId}`);
       return event('DeadlineElapsed', { deadlineId, dueOn: due.dueOn, elapsedOn: input.today });
     }
+    case 'ExtendDeadline': {
+      const running = deadlineOf(d, command.body.deadlineId);
+      const holidays = input.holidays ?? nationalCalendar();
+      const dueOn = extendedDueOn(running.dueOn, command.body.workingDays, holidays);
+      const unconfirmed = unconfirmedYearsBetween(holidays, running.dueOn, dueOn);
+      return event('DeadlineExtended', {
+        ...command.body,
+        step: running.step,
+        previousDueOn: running.dueOn,
+        dueOn,
+        ...(unconfirmed.length > 0 ? { calendarUnconfirmedYears: unconfirmed } : {}),
+        grantedBy: by,
+      });
+    }
+    case 'IssueApology': {
+      const missed = deadlineOf(d, command.body.deadlineId);
+      return event('ApologyIssued', {
+        ...command.body,
+        step: missed.step,
+        missedDueOn: missed.dueOn,
+        newDeadlineId: `${missed.step}-${input.today}-apology`,
+        by,
+      });
+    }
     case 'DecideAcknowledgement':
       return event('AcknowledgementDecided', {
         ...command.body,
@@ -298,6 +325,14 @@ export function commandEvent(
       throw new TypeError(`no event for command ${(unknown as { type: string }).type}`);
     }
   }
+}
+
+/** The dossier's deadline `deadlineId`; the edge's checks have made sure it is there. */
+function deadlineOf(d: DossierState, deadlineId: string): OpenDeadline {
+  const found = d.deadlines.find((x) => x.deadlineId === deadlineId);
+  // Unreachable: a check guards every edge that names a deadline. Never record an event that breaks its contract.
+  if (!found) throw new TypeError(`no deadline ${deadlineId}`);
+  return found;
 }
 
 /** The decision's number: the one the command names (a paper register), else the one drawn from the counter. */
@@ -313,7 +348,10 @@ function decisionNumber(body: { decisionNo?: string | undefined }, input: Decisi
 }
 
 /** The command each primary event records, so replay can check the pinned machine has that transition. */
-export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, 'DeadlineScheduled'>, CommandType>> = {
+/** Events that a command's transition records beside its own event: they have no edge of their own. */
+export type ClockEventType = 'DeadlineScheduled' | 'DeadlineSuspended' | 'DeadlineResumed';
+
+export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, ClockEventType>, CommandType>> = {
   DossierOpened: 'OpenDossier',
   SelfAssessmentRecorded: 'RecordSelfAssessment',
   DocumentAttached: 'AttachDocument',
@@ -347,4 +385,6 @@ export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, 'DeadlineSched
   RevocationPublished: 'PublishRevocation',
   AcknowledgementDecided: 'DecideAcknowledgement',
   DeadlineElapsed: 'ElapseDeadline',
+  DeadlineExtended: 'ExtendDeadline',
+  ApologyIssued: 'IssueApology',
 };

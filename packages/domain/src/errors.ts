@@ -47,6 +47,9 @@ export type DomainErrorCode =
   | 'CALENDAR_MISSING_YEAR'
   | 'DEADLINE_NOT_OPEN'
   | 'DEADLINE_NOT_DUE'
+  | 'DEADLINE_OVERDUE'
+  | 'DEADLINE_NOT_OVERDUE'
+  | 'RETURN_DATE_INVALID'
   | 'EVENT_DATA_INVALID'
   | 'TIER_NOT_IN_PROGRAMME'
   | 'VILLAGE_COUNCIL_REQUIRED'
@@ -102,6 +105,9 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   CALENDAR_MISSING_YEAR: 'unprocessable',
   DEADLINE_NOT_OPEN: 'conflict',
   DEADLINE_NOT_DUE: 'conflict',
+  DEADLINE_OVERDUE: 'conflict',
+  DEADLINE_NOT_OVERDUE: 'conflict',
+  RETURN_DATE_INVALID: 'unprocessable',
   // The dossier's own record cannot be read: no command can be decided on it until it is repaired.
   EVENT_DATA_INVALID: 'conflict',
   // The tier has no criteria in the programme in force (advanced or model from 15/02/2026).

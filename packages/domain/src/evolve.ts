@@ -9,7 +9,7 @@ import { ContractError, liftEvent, type EventData, type EventType, type TypedEve
 import { DomainError } from './errors.js';
 import type { Tier, WorkflowPin } from './model.js';
 import type { CriterionRow, DossierState } from './state.js';
-import { COMMAND_OF_EVENT } from './emit.js';
+import { COMMAND_OF_EVENT, type ClockEventType } from './emit.js';
 import { candidatesOf } from './workflows/machine.js';
 import { workflowByPin } from './workflows/registry.js';
 
@@ -118,6 +118,7 @@ function decided(
       ...(tier ? { tier } : {}),
     },
     deadlines: [],
+    suspendedDeadlines: undefined,
   };
 }
 
@@ -222,6 +223,62 @@ function apply(s: DossierState, e: TypedEvent): DossierState {
         deadlines: s.deadlines.map((x) => (x.deadlineId === deadlineId ? { ...x, elapsedOn } : x)),
       };
     }
+    case 'DeadlineSuspended': {
+      const { deadlineId, step, startedOn, dueOn, suspendedOn, remainingWorkingDays } = e.data;
+      return {
+        ...s,
+        deadlines: s.deadlines.filter((x) => x.deadlineId !== deadlineId),
+        suspendedDeadlines: [
+          ...(s.suspendedDeadlines ?? []).filter((x) => x.deadlineId !== deadlineId),
+          { deadlineId, step, startedOn, dueOn, suspendedOn, remainingWorkingDays },
+        ],
+      };
+    }
+    case 'DeadlineResumed': {
+      const { deadlineId, step, startedOn, dueOn } = e.data;
+      const left = (s.suspendedDeadlines ?? []).filter((x) => x.deadlineId !== deadlineId);
+      return {
+        ...s,
+        deadlines: [...s.deadlines, { deadlineId, step, startedOn, dueOn }],
+        suspendedDeadlines: left.length > 0 ? left : undefined,
+      };
+    }
+    case 'DeadlineExtended': {
+      const { deadlineId, workingDays, reason, grantedBy, dueOn } = e.data;
+      return {
+        ...s,
+        deadlines: s.deadlines.map((x) =>
+          x.deadlineId === deadlineId
+            ? {
+                ...x,
+                dueOn,
+                extensions: [
+                  ...(x.extensions ?? []),
+                  { workingDays, reason, grantedBy: grantedBy.id, dueOn },
+                ],
+              }
+            : x,
+        ),
+      };
+    }
+    case 'ApologyIssued': {
+      // The missed deadline is replaced by the new return date, which can elapse in its turn.
+      const { deadlineId, step, newDeadlineId, newReturnOn } = e.data;
+      const missed = s.deadlines.find((x) => x.deadlineId === deadlineId);
+      return {
+        ...s,
+        deadlines: [
+          ...s.deadlines.filter((x) => x.deadlineId !== deadlineId),
+          {
+            deadlineId: newDeadlineId,
+            step,
+            startedOn: missed?.startedOn ?? newReturnOn,
+            dueOn: newReturnOn,
+            apologyFor: deadlineId,
+          },
+        ],
+      };
+    }
     case 'VerificationRecorded': {
       const criteria = withLevel(s, 'verifier', e.data.criteria);
       const allMet = s.criteriaCodes.every((c) => criteria[c]?.verifier?.met === true);
@@ -233,6 +290,7 @@ function apply(s: DossierState, e: TypedEvent): DossierState {
       };
     }
     case 'DossierReturned':
+      // A supplement request's DeadlineSuspended events follow and keep what was left of the running clocks.
       return {
         ...s,
         returns: [...s.returns, { dossierVersion: s.dossierVersion, reasons: e.data.reasons }],
@@ -240,6 +298,7 @@ function apply(s: DossierState, e: TypedEvent): DossierState {
         appraisal: undefined,
         council: undefined,
         deadlines: [],
+        suspendedDeadlines: undefined,
       };
     case 'DossierForwarded':
       return { ...s, deadlines: [] };
@@ -327,7 +386,7 @@ function apply(s: DossierState, e: TypedEvent): DossierState {
       return { ...s, publications: [...(s.publications ?? []), { subject, publishedOn, channel }] };
     }
     case 'DossierWithdrawn':
-      return { ...s, withdrawal: { reason: e.data.reason }, deadlines: [] };
+      return { ...s, withdrawal: { reason: e.data.reason }, deadlines: [], suspendedDeadlines: undefined };
     case 'RevocationAssessed': {
       const d = e.data;
       return {
@@ -401,15 +460,23 @@ export function evolve(state: DossierState | undefined, e: FoldableEvent): Dossi
     );
   }
   const to = toState ?? state.step;
-  if (event.type !== 'DeadlineScheduled') assertTransition(state.workflow, state.step, event.type, to);
+  if (!CLOCK_EVENTS.has(event.type)) {
+    assertTransition(state.workflow, state.step, event.type as Exclude<EventType, ClockEventType>, to);
+  }
   const next = withLaw(apply(state, event), event);
   return { ...next, step: to, status: to, revision: state.revision + 1 };
 }
 
+const CLOCK_EVENTS: ReadonlySet<string> = new Set<ClockEventType>([
+  'DeadlineScheduled',
+  'DeadlineSuspended',
+  'DeadlineResumed',
+]);
+
 function assertTransition(
   pin: WorkflowPin,
   from: string,
-  eventType: Exclude<EventType, 'DeadlineScheduled'>,
+  eventType: Exclude<EventType, ClockEventType>,
   to: string,
 ): void {
   const wf = workflowByPin(pin);

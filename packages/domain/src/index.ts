@@ -39,3 +39,4 @@ export {
 export * from './reference/index.js';
 export { renderWorkflowDoc, workflowDocName } from './workflows/renderWorkflowDoc.js';
 export * from './names.js';
+export { DEADLINE_COMMANDS } from './workflows/definitions.js';

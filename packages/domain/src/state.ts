@@ -47,6 +47,20 @@ export interface OpenDeadline {
   dueOn: string;
   /** set by DeadlineElapsed; the deadline stays listed until the step it times ends */
   elapsedOn?: string | undefined;
+  /** extensions granted (DeadlineExtended), oldest first */
+  extensions?: { workingDays: number; reason: string; grantedBy: string; dueOn: string }[] | undefined;
+  /** set on a deadline opened by an apology (form 04): the deadline it replaces */
+  apologyFor?: string | undefined;
+}
+
+/** A clock stopped by a supplement request: what is left of it, until the resubmission resumes it. */
+export interface SuspendedDeadline {
+  deadlineId: string;
+  step: OpenDeadline['step'];
+  startedOn: string;
+  dueOn: string;
+  suspendedOn: string;
+  remainingWorkingDays: number;
 }
 
 export interface Ballot {
@@ -141,6 +155,8 @@ export interface DossierState {
     reasons: { code: string; criterionCode?: string | undefined; detail: string }[];
   }[];
   deadlines: OpenDeadline[];
+  /** clocks stopped by a supplement request (DeadlineSuspended), resumed on the resubmission; absent when none */
+  suspendedDeadlines?: SuspendedDeadline[] | undefined;
   /** commune-side actor ids that prepared or submitted the dossier: they may not verify, appraise, vote or decide */
   preparers: string[];
   securityClassification?: string | undefined;

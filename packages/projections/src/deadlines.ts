@@ -36,7 +36,7 @@ export interface DeadlineRow {
   step: string;
   due_at: string;
   scheduled_at: string;
-  state: 'open' | 'met' | 'elapsed';
+  state: 'open' | 'met' | 'elapsed' | 'suspended';
   role: string | null;
   unit_code: string | null;
   province_code: string;

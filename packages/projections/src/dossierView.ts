@@ -31,8 +31,11 @@ export interface DeadlineFact {
   step: string;
   dueAt: string;
   scheduledAt: string;
-  /** open until the dossier leaves the step (met) or the deadline elapses */
-  state: 'open' | 'met' | 'elapsed';
+  /**
+   * open until the dossier leaves the step (met) or the deadline elapses; suspended while a supplement request
+   * stops its clock (open again, with its new due day, once the resubmission resumes it)
+   */
+  state: 'open' | 'met' | 'elapsed' | 'suspended';
 }
 
 export interface DossierView {
@@ -206,6 +209,32 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
     case 'DeadlineElapsed':
       for (const d of next.deadlines)
         if (d.state === 'open' && d.deadlineId === valid.data.deadlineId) d.state = 'elapsed';
+      break;
+    case 'DeadlineSuspended':
+      for (const d of next.deadlines) if (d.deadlineId === valid.data.deadlineId) d.state = 'suspended';
+      break;
+    case 'DeadlineResumed':
+      for (const d of next.deadlines)
+        if (d.deadlineId === valid.data.deadlineId) {
+          d.state = 'open';
+          d.dueAt = valid.data.dueOn;
+          d.step = event.metadata.toState ?? next.step;
+        }
+      break;
+    case 'DeadlineExtended':
+      for (const d of next.deadlines)
+        if (d.state === 'open' && d.deadlineId === valid.data.deadlineId) d.dueAt = valid.data.dueOn;
+      break;
+    case 'ApologyIssued':
+      // The missed deadline stays elapsed; the new return date is a deadline of its own on the same step.
+      for (const d of next.deadlines) if (d.deadlineId === valid.data.deadlineId) d.state = 'elapsed';
+      next.deadlines.push({
+        deadlineId: valid.data.newDeadlineId,
+        step: next.step,
+        dueAt: valid.data.newReturnOn,
+        scheduledAt: event.metadata.occurredAt,
+        state: 'open',
+      });
       break;
     default:
       break;

@@ -1,7 +1,8 @@
 /**
  * "Who acts next", from the workflow machines: the roles that may fire some transition out of the dossier's
  * current step in the workflow version it pinned, each with the unit it acts for (the jurisdiction of its inbox).
- * Deadline bookkeeping (`ElapseDeadline`, the administrator's deadline worker) is not anyone's work to do.
+ * Deadline bookkeeping (`DEADLINE_COMMANDS`: the worker recording it elapsed, an extension, an apology) is not the
+ * step's work: it makes no one the holder.
  *
  * Reform cut-over: for a dossier pinned to a rule set older than a succession (districts abolished on 01/07/2025),
  * an abolished role's entry holds until the day before the cut-over and its successor's entry from that day, for
@@ -10,6 +11,7 @@
  */
 import {
   addCalendarDays,
+  DEADLINE_COMMANDS,
   mergeLevelOf,
   nationalUnits,
   ReferenceDataError,
@@ -36,7 +38,6 @@ export interface InboxEntry extends NextActor {
   until: string | null;
 }
 
-const DEADLINE_WATCH = 'ElapseDeadline';
 const FAR_FUTURE = '9999-12-31';
 
 const COMMUNE_ROLES: readonly string[] = ['commune_official', 'commune_chairman', 'front_officer'];
@@ -57,7 +58,7 @@ export function rolesAt(workflow: { id: string; version: number }, step: string)
   const wf = workflowByPin(workflow);
   if (!wf) return [];
   const roles = wf.definition.edges
-    .filter((e) => e.from === step && e.command !== DEADLINE_WATCH)
+    .filter((e) => e.from === step && !DEADLINE_COMMANDS.has(e.command))
     .flatMap((e) => e.roles);
   return [...new Set(roles)].sort();
 }

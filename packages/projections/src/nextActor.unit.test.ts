@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { allowedCommands, ROLES, workflowByPin, type DecidedEvent, type DossierState } from '@ntm/domain';
+import {
+  allowedCommands,
+  DEADLINE_COMMANDS,
+  ROLES,
+  workflowByPin,
+  type DecidedEvent,
+  type DossierState,
+} from '@ntm/domain';
 import type { RecordedEvent } from '@ntm/event-store';
 import {
   ACTORS_2025,
@@ -27,10 +34,17 @@ function stepsOf(journey: Journey): { step: string; events: DecidedEvent[]; stat
   return [...main, ...Object.keys(journey.detours)].map((step) => ({ step, ...reach(journey, step) }));
 }
 
-/** Roles that `allowedCommands` lets act (someone who prepared nothing, so segregation of duties is out of play). */
+/**
+ * Roles that `allowedCommands` lets act on the step (someone who prepared nothing, so segregation of duties is out
+ * of play); a deadline's own commands (extension, apology) are not the step's work.
+ */
 function rolesAllowed(journey: Journey, state: DossierState): string[] {
+  const work = (role: (typeof ROLES)[number]) =>
+    allowedCommands(state, { ...actorFor(journey, role), id: 'fresh-actor' }).filter(
+      (c) => !DEADLINE_COMMANDS.has(c as never),
+    );
   return ROLES.filter((role) => role !== 'administrator')
-    .filter((role) => allowedCommands(state, { ...actorFor(journey, role), id: 'fresh-actor' }).length > 0)
+    .filter((role) => work(role).length > 0)
     .sort();
 }
 

@@ -6,12 +6,15 @@
 import { describe, it } from 'vitest';
 import {
   addCalendarDays,
+  addWorkingDays,
+  nationalCalendar,
   WORKFLOWS,
   type DecidedEvent,
   type DossierCommand,
   type DecisionContext,
   type Edge,
   type DossierState,
+  replay,
 } from '@ntm/domain';
 import { given } from './spec.js';
 import {
@@ -98,6 +101,17 @@ function canned(edge: Edge, state: DossierState): Record<string, unknown> {
       };
     case 'ElapseDeadline':
       return { deadlineId: state.deadlines[0]?.deadlineId };
+    case 'ExtendDeadline':
+      return { deadlineId: state.deadlines[0]?.deadlineId, workingDays: 5, reason: 'Cần kiểm tra thực tế' };
+    case 'IssueApology': {
+      // Issued the day after the due day, with a return date three working days on.
+      const late = addCalendarDays(state.deadlines[0]!.dueOn, 1);
+      return {
+        deadlineId: state.deadlines[0]?.deadlineId,
+        newReturnOn: addWorkingDays(late, 3, nationalCalendar()),
+        reason: 'Hồ sơ cần lấy thêm ý kiến',
+      };
+    }
     case 'PublishResults':
       return { subject: 'consultation', publishedOn: state.openedOn, channel: 'commune_office' };
     case 'DecideAcknowledgement':
@@ -121,27 +135,49 @@ for (const journey of allJourneys()) {
     const witnesses = witnessesOf(journey);
     for (const edge of wf.definition.edges) {
       it(key(edge.from, edge.command, edge.to), () => {
-        const expected = [
-          { fromState: edge.from, toState: edge.to },
-          ...(edge.deadline
-            ? [
-                {
-                  type: 'DeadlineScheduled',
-                  data: { step: edge.deadline },
-                  fromState: edge.to,
-                  toState: edge.to,
-                },
-              ]
-            : []),
-        ];
+        /**
+         * The edge's event, then its clock: a supplement request (a return for documents only) stops each running
+         * deadline; the edge's deadline restarts a stopped one of its step, else starts afresh.
+         */
+        const expectedAfter = (before: DossierState | undefined, command: DossierCommand) => {
+          const reasons = (command['reasons'] ?? []) as { code: string }[];
+          const supplement =
+            command.type === 'ReturnDossier' &&
+            reasons.length > 0 &&
+            reasons.every((r) => ['DOCUMENT_MISSING', 'DOCUMENT_INVALID'].includes(r.code));
+          const resumes = before?.suspendedDeadlines?.some((x) => x.step === edge.deadline);
+          return [
+            { fromState: edge.from, toState: edge.to },
+            ...(supplement
+              ? (before?.deadlines ?? []).map(() => ({ type: 'DeadlineSuspended', toState: edge.to }))
+              : []),
+            ...(edge.deadline
+              ? [
+                  {
+                    type: resumes ? 'DeadlineResumed' : 'DeadlineScheduled',
+                    data: { step: edge.deadline },
+                    fromState: edge.to,
+                    toState: edge.to,
+                  },
+                ]
+              : []),
+          ];
+        };
         const witness = witnesses.get(key(edge.from, edge.command, edge.to));
         if (witness) {
-          given(witness.before).when(witness.command, witness.ctx).then(expected);
+          given(witness.before)
+            .when(witness.command, witness.ctx)
+            .then(
+              expectedAfter(witness.before.length > 0 ? replay(witness.before) : undefined, witness.command),
+            );
           return;
         }
         const { events, state, now } = reach(journey, edge.from);
-        // A deadline can only elapse after its due day.
-        const due = edge.command === 'ElapseDeadline' ? state.deadlines[0]?.dueOn : undefined;
+        const cannedReturn = edge.command === 'ReturnDossier' ? canned(edge, state) : {};
+        const expected = expectedAfter(state, { type: edge.command, ...cannedReturn });
+        // A deadline can only elapse, or be apologised for, after its due day.
+        const late = edge.command === 'ElapseDeadline' || edge.command === 'IssueApology';
+        const due = late ? state.deadlines[0]?.dueOn : undefined;
         const ctx = {
           now: due ? at(addCalendarDays(due, 1)) : now,
           actor: actorFor(journey, edge.roles[0]!),

@@ -6,7 +6,14 @@
 import { DomainError } from '../errors.js';
 import type { DossierKind, Tier } from '../model.js';
 import type { DossierState, OpenCouncilBallot } from '../state.js';
-import { evaluateRevocation, isOverdue, shareMet, type ShareThreshold } from '../reference/index.js';
+import {
+  evaluateRevocation,
+  isOverdue,
+  isWorkingDay,
+  nationalCalendar,
+  shareMet,
+  type ShareThreshold,
+} from '../reference/index.js';
 import type { DecisionInput, WorkflowDefinition } from './types.js';
 import { actingRole } from './succession.js';
 import { lowestTier, mergerOf, tierAbove, type MergerPredecessor } from './merger.js';
@@ -633,14 +640,7 @@ const CHECKS = {
     const open = must(dossier).deadlines.find(
       (x) => x.deadlineId === body.deadlineId && x.elapsedOn === undefined,
     );
-    if (!open) {
-      return new DomainError(
-        'DEADLINE_NOT_OPEN',
-        `no open deadline ${str(body.deadlineId)}`,
-        `không có thời hạn ${str(body.deadlineId)} đang mở`,
-        { deadlineId: body.deadlineId },
-      );
-    }
+    if (!open) return deadlineNotOpen(body.deadlineId);
     return isOverdue(open.dueOn, input.now)
       ? null
       : new DomainError(
@@ -653,7 +653,54 @@ const CHECKS = {
           },
         );
   },
+  /** Gia hạn: only a deadline still running, before its due day has passed (after it, the apology is due). */
+  deadlineRunning: ({ dossier, body, input }) => {
+    const open = must(dossier).deadlines.find((x) => x.deadlineId === body.deadlineId);
+    if (!open) return deadlineNotOpen(body.deadlineId);
+    return open.elapsedOn === undefined && !isOverdue(open.dueOn, input.now)
+      ? null
+      : new DomainError(
+          'DEADLINE_OVERDUE',
+          `deadline ${open.deadlineId} was due on ${open.dueOn}: it can no longer be extended; issue the apology with a new return date (form 04)`,
+          `thời hạn ${open.deadlineId} đã hết ngày ${open.dueOn}, không thể gia hạn; cần lập phiếu xin lỗi và hẹn lại ngày trả (mẫu 04)`,
+          { deadlineId: open.deadlineId, dueOn: open.dueOn },
+        );
+  },
+  /** Mẫu 04: an apology only for a deadline whose due day has passed. */
+  deadlineMissed: ({ dossier, body, input }) => {
+    const open = must(dossier).deadlines.find((x) => x.deadlineId === body.deadlineId);
+    if (!open) return deadlineNotOpen(body.deadlineId);
+    return open.elapsedOn !== undefined || isOverdue(open.dueOn, input.now)
+      ? null
+      : new DomainError(
+          'DEADLINE_NOT_OVERDUE',
+          `deadline ${open.deadlineId} is due on ${open.dueOn} and not late: no apology is due (an extension is granted by the decider)`,
+          `thời hạn ${open.deadlineId} đến ngày ${open.dueOn}, chưa quá hạn nên chưa cần xin lỗi`,
+          { deadlineId: open.deadlineId, dueOn: open.dueOn },
+        );
+  },
+  /** The new return date of an apology: a working day after today. */
+  returnDateAhead: ({ body, input }) => {
+    const on = str(body.newReturnOn);
+    return on > input.today && isWorkingDay(on, input.holidays ?? nationalCalendar())
+      ? null
+      : new DomainError(
+          'RETURN_DATE_INVALID',
+          `the new return date ${on} must be a working day after today (${input.today})`,
+          `ngày hẹn trả mới ${on} phải là ngày làm việc sau hôm nay (${input.today})`,
+          { newReturnOn: on, today: input.today },
+        );
+  },
 } satisfies Record<string, Check>;
+
+function deadlineNotOpen(deadlineId: unknown): DomainError {
+  return new DomainError(
+    'DEADLINE_NOT_OPEN',
+    `no open deadline ${str(deadlineId)}`,
+    `không có thời hạn ${str(deadlineId)} đang mở`,
+    { deadlineId },
+  );
+}
 
 export type CheckName = keyof typeof CHECKS;
 

@@ -39,12 +39,43 @@ const attach = (from: readonly string[], roles: readonly Role[]): Edge[] => [
 ];
 
 /**
- * Where a deadline can be running, the deadline worker (acting as administrator) records that it has passed.
- * Timers are events: the machine has no `after`.
+ * The deadline's own commands (the worker records it elapsed, the decider extends it, the late side apologises):
+ * they keep the dossier where it is and make no one the holder of its next step.
  */
-function withDeadlineWatch(edges: Edge[]): Edge[] {
+export const DEADLINE_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>([
+  'ElapseDeadline',
+  'ExtendDeadline',
+  'IssueApology',
+]);
+
+/** Commands of the side that prepares the dossier, or of no side: not the work a deadline times. */
+const NOT_HANDLING: ReadonlySet<CommandType> = new Set<CommandType>([
+  'WithdrawDossier',
+  'AttachDocument',
+  'AttachDocumentFile',
+  'RecordSelfAssessment',
+  'PublishResults',
+]);
+
+/**
+ * Where a deadline can be running: the deadline worker (acting as administrator) records that it has passed
+ * (timers are events: the machine has no `after`); the competent decider (`grantors`) may extend it before it is
+ * due; once it is late, whoever handles the step apologises with a new return date (form 04), which opens a new
+ * deadline. Additive to every published version: no recorded history holds an extension or an apology.
+ */
+function withDeadlineWatch(edges: Edge[], grantors: readonly Role[]): Edge[] {
   const timed = [...new Set(edges.filter((x) => x.deadline).map((x) => x.to))];
-  return [...edges, ...e(timed, 'ElapseDeadline', null, ['administrator'], ['deadlineDue'])];
+  const handlers = (step: string): Role[] => [
+    ...new Set(edges.filter((x) => x.from === step && !NOT_HANDLING.has(x.command)).flatMap((x) => x.roles)),
+  ];
+  return [
+    ...edges,
+    ...e(timed, 'ElapseDeadline', null, ['administrator'], ['deadlineDue']),
+    ...e(timed, 'ExtendDeadline', null, grantors, ['notPreparer', 'deadlineRunning']),
+    ...timed.flatMap((step) =>
+      e(step, 'IssueApology', null, handlers(step), ['notPreparer', 'deadlineMissed', 'returnDateAhead']),
+    ),
+  ];
 }
 const FRONT: readonly Role[] = ['front_officer'];
 const APPRAISER: readonly Role[] = ['provincial_appraiser'];
@@ -228,47 +259,57 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
         : 'Two-tier procedure from 01/07/2025: no district; the province reviews the dossier, verifying and then appraising it; the council votes; the provincial chairman decides and the province announces (unconfirmed).',
     checklist: COMMUNE_CHECKLIST,
     finalStates: ['announced', 'refused', 'withdrawn'],
-    edges: withDeadlineWatch([
-      ...e('draft', 'OpenDossier', 'preparing', COMMUNE, opening),
-      ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
-      ...attach(open, [...COMMUNE, ...FRONT]),
-      ...consultation('preparing', COMMUNE),
-      ...e('noticeClosed', 'RecordPollTally', null, FRONT, ['villageInUnit']),
-      ...e('noticeClosed', 'IssuePollReport', 'pollReported', FRONT, ['pollPassed']),
-      ...e('pollReported', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
-      // Every criterion of the pinned table (for a model commune: the advanced set plus M1..M3) must be met. It
-      // already held when the notice opened and nothing can change it since, so recorded histories are unaffected.
-      ...e(
-        'meetingHeld',
-        'SubmitDossier',
-        'submitted',
-        COMMUNE,
-        ['selfAssessmentComplete', 'checklistComplete'],
-        'verification',
-      ),
-      ...review,
-      ...e(
-        'returned',
-        'ResubmitDossier',
-        'submitted',
-        COMMUNE,
-        ['selfAssessmentComplete', 'checklistComplete'],
-        'verification',
-      ),
-      ...council('DecideRecognition', 'outcomeRecognise', 'outcomeRefuse', 'recognised', 'refused', CHAIRMAN),
-      // Công bố: the district before the reform, by rule parameter (law-findings §1.10).
-      ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.commune.value),
-      // While the commune still holds the dossier; the Front's poll report is itself public.
-      ...publishResults(['noticeClosed', 'pollReported', 'meetingHeld', 'returned'], COMMUNE),
-      ...e(
-        [...open, 'submitted', 'verified', 'forwarded', 'appraised', 'councilNotApproved'].filter(
-          (s) => version === 1 || s !== 'forwarded',
+    edges: withDeadlineWatch(
+      [
+        ...e('draft', 'OpenDossier', 'preparing', COMMUNE, opening),
+        ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
+        ...attach(open, [...COMMUNE, ...FRONT]),
+        ...consultation('preparing', COMMUNE),
+        ...e('noticeClosed', 'RecordPollTally', null, FRONT, ['villageInUnit']),
+        ...e('noticeClosed', 'IssuePollReport', 'pollReported', FRONT, ['pollPassed']),
+        ...e('pollReported', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
+        // Every criterion of the pinned table (for a model commune: the advanced set plus M1..M3) must be met. It
+        // already held when the notice opened and nothing can change it since, so recorded histories are unaffected.
+        ...e(
+          'meetingHeld',
+          'SubmitDossier',
+          'submitted',
+          COMMUNE,
+          ['selfAssessmentComplete', 'checklistComplete'],
+          'verification',
         ),
-        'WithdrawDossier',
-        'withdrawn',
-        COMMUNE,
-      ),
-    ]),
+        ...review,
+        ...e(
+          'returned',
+          'ResubmitDossier',
+          'submitted',
+          COMMUNE,
+          ['selfAssessmentComplete', 'checklistComplete'],
+          'verification',
+        ),
+        ...council(
+          'DecideRecognition',
+          'outcomeRecognise',
+          'outcomeRefuse',
+          'recognised',
+          'refused',
+          CHAIRMAN,
+        ),
+        // Công bố: the district before the reform, by rule parameter (law-findings §1.10).
+        ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.commune.value),
+        // While the commune still holds the dossier; the Front's poll report is itself public.
+        ...publishResults(['noticeClosed', 'pollReported', 'meetingHeld', 'returned'], COMMUNE),
+        ...e(
+          [...open, 'submitted', 'verified', 'forwarded', 'appraised', 'councilNotApproved'].filter(
+            (s) => version === 1 || s !== 'forwarded',
+          ),
+          'WithdrawDossier',
+          'withdrawn',
+          COMMUNE,
+        ),
+      ],
+      CHAIRMAN,
+    ),
   };
 }
 
@@ -309,39 +350,42 @@ export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
         : 'After 01/07/2025 no district exists: the commune chairman decides (rule parameter, to be confirmed against the province’s rules). Where the province’s rules hold a village appraisal council (`villageCouncil`), it votes first.',
     checklist: ['self_assessment_report', 'notice_record', 'proposal_meeting_minutes', 'submission_letter'],
     finalStates: ['announced', 'refused', 'withdrawn'],
-    edges: withDeadlineWatch([
-      ...e('draft', 'OpenDossier', 'preparing', ['village_head'], ['kindFields', 'unitEligible']),
-      ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, prep, ['criterionKnown']),
-      ...attach(open, prep),
-      ...consultation('preparing', COMMUNE),
-      ...e('noticeClosed', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
-      ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'decision'),
-      ...e('submitted', 'ReturnDossier', 'returned', decider, ['notPreparer']),
-      ...e(
-        'returned',
-        'ResubmitDossier',
-        'submitted',
-        COMMUNE,
-        ['selfAssessmentComplete', 'checklistComplete'],
-        'decision',
-      ),
-      ...e('submitted', 'DecideRecognition', 'recognised', decider, [
-        'notPreparer',
-        'villageCouncilNotRequired',
-        'competentDecider',
-        'outcomeRecognise',
-      ]),
-      ...e('submitted', 'DecideRecognition', 'refused', decider, [
-        'notPreparer',
-        'villageCouncilNotRequired',
-        'competentDecider',
-        'outcomeRefuse',
-      ]),
-      ...villageCouncil(decider),
-      ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.village.value),
-      ...publishResults(['noticeClosed', 'meetingHeld', 'returned'], COMMUNE),
-      ...e([...open, 'submitted'], 'WithdrawDossier', 'withdrawn', prep),
-    ]),
+    edges: withDeadlineWatch(
+      [
+        ...e('draft', 'OpenDossier', 'preparing', ['village_head'], ['kindFields', 'unitEligible']),
+        ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, prep, ['criterionKnown']),
+        ...attach(open, prep),
+        ...consultation('preparing', COMMUNE),
+        ...e('noticeClosed', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
+        ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'decision'),
+        ...e('submitted', 'ReturnDossier', 'returned', decider, ['notPreparer']),
+        ...e(
+          'returned',
+          'ResubmitDossier',
+          'submitted',
+          COMMUNE,
+          ['selfAssessmentComplete', 'checklistComplete'],
+          'decision',
+        ),
+        ...e('submitted', 'DecideRecognition', 'recognised', decider, [
+          'notPreparer',
+          'villageCouncilNotRequired',
+          'competentDecider',
+          'outcomeRecognise',
+        ]),
+        ...e('submitted', 'DecideRecognition', 'refused', decider, [
+          'notPreparer',
+          'villageCouncilNotRequired',
+          'competentDecider',
+          'outcomeRefuse',
+        ]),
+        ...villageCouncil(decider),
+        ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.village.value),
+        ...publishResults(['noticeClosed', 'meetingHeld', 'returned'], COMMUNE),
+        ...e([...open, 'submitted'], 'WithdrawDossier', 'withdrawn', prep),
+      ],
+      decider,
+    ),
   };
 }
 
@@ -360,27 +404,34 @@ export function revocationWorkflow(version: 1 | 2): WorkflowDefinition {
         : 'From 01/07/2025 (NĐ 131/2025 Art. 44(1)): the province assesses, consults and compiles the dossier; the provincial chairman decides.',
     checklist: ['revocation_assessment_report', 'notice_record', 'comments_summary'],
     finalStates: ['dismissed', 'kept', 'published', 'withdrawn'],
-    edges: withDeadlineWatch([
-      ...e('draft', 'OpenDossier', 'assessing', assessor, ['kindFields', 'unitEligible', 'recognitionHeld']),
-      ...attach(open, assessor),
-      ...e('assessing', 'RecordRevocationAssessment', 'assessed', assessor, ['revocationGrounds']),
-      ...e('assessing', 'RecordRevocationAssessment', 'dismissed', assessor),
-      ...consultation('assessed', assessor),
-      ...e('noticeClosed', 'SubmitDossier', 'submitted', assessor, ['checklistComplete'], 'decision'),
-      ...e('submitted', 'DecideRevocation', 'revoked', CHAIRMAN, [
-        'notPreparer',
-        'competentDecider',
-        'outcomeRevoke',
-      ]),
-      ...e('submitted', 'DecideRevocation', 'kept', CHAIRMAN, [
-        'notPreparer',
-        'competentDecider',
-        'outcomeKeep',
-      ]),
-      ...e('revoked', 'PublishRevocation', 'published', [...CHAIRMAN, ...APPRAISER]),
-      ...publishResults(['noticeClosed'], assessor),
-      ...e(open, 'WithdrawDossier', 'withdrawn', assessor),
-    ]),
+    edges: withDeadlineWatch(
+      [
+        ...e('draft', 'OpenDossier', 'assessing', assessor, [
+          'kindFields',
+          'unitEligible',
+          'recognitionHeld',
+        ]),
+        ...attach(open, assessor),
+        ...e('assessing', 'RecordRevocationAssessment', 'assessed', assessor, ['revocationGrounds']),
+        ...e('assessing', 'RecordRevocationAssessment', 'dismissed', assessor),
+        ...consultation('assessed', assessor),
+        ...e('noticeClosed', 'SubmitDossier', 'submitted', assessor, ['checklistComplete'], 'decision'),
+        ...e('submitted', 'DecideRevocation', 'revoked', CHAIRMAN, [
+          'notPreparer',
+          'competentDecider',
+          'outcomeRevoke',
+        ]),
+        ...e('submitted', 'DecideRevocation', 'kept', CHAIRMAN, [
+          'notPreparer',
+          'competentDecider',
+          'outcomeKeep',
+        ]),
+        ...e('revoked', 'PublishRevocation', 'published', [...CHAIRMAN, ...APPRAISER]),
+        ...publishResults(['noticeClosed'], assessor),
+        ...e(open, 'WithdrawDossier', 'withdrawn', assessor),
+      ],
+      CHAIRMAN,
+    ),
   };
 }
 
@@ -396,48 +447,51 @@ export function postMergerWorkflow(): WorkflowDefinition {
       'A commune formed by a merger, only from recognised communes, asks the province to acknowledge its status at the lowest of their tiers (5424/BNN-VPĐP, 267/BNN-VPĐP; `mergerPaths`): self-assessment, appraisal, council ballot, decision. The merger and the predecessors’ statuses on its eve are read by code and recorded at opening; a commune formed also from unrecognised communes goes through the full procedure instead.',
     checklist: ['merger_status_report', 'self_assessment_report', 'submission_letter'],
     finalStates: ['acknowledged', 'refused', 'withdrawn'],
-    edges: withDeadlineWatch([
-      ...e('draft', 'OpenDossier', 'preparing', COMMUNE, [
-        'kindFields',
-        'unitEligible',
-        'mergerPredecessorsRecognised',
-      ]),
-      ...e(open, 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
-      ...attach(open, COMMUNE),
-      ...e(
-        'preparing',
-        'SubmitDossier',
-        'submitted',
-        COMMUNE,
-        ['selfAssessmentComplete', 'checklistComplete'],
-        'appraisal',
-      ),
-      ...e(
-        'returned',
-        'ResubmitDossier',
-        'submitted',
-        COMMUNE,
-        ['selfAssessmentComplete', 'checklistComplete'],
-        'appraisal',
-      ),
-      ...e('submitted', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'criterionKnown']),
-      ...e(['submitted', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, [
-        'notPreparer',
-      ]),
-      ...council(
-        'DecideAcknowledgement',
-        ['outcomeAcknowledge', 'acknowledgedTierLowest'],
-        'outcomeRefuse',
-        'acknowledged',
-        'refused',
-        CHAIRMAN,
-      ),
-      ...e(
-        [...open, 'submitted', 'appraised', 'councilNotApproved'],
-        'WithdrawDossier',
-        'withdrawn',
-        COMMUNE,
-      ),
-    ]),
+    edges: withDeadlineWatch(
+      [
+        ...e('draft', 'OpenDossier', 'preparing', COMMUNE, [
+          'kindFields',
+          'unitEligible',
+          'mergerPredecessorsRecognised',
+        ]),
+        ...e(open, 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
+        ...attach(open, COMMUNE),
+        ...e(
+          'preparing',
+          'SubmitDossier',
+          'submitted',
+          COMMUNE,
+          ['selfAssessmentComplete', 'checklistComplete'],
+          'appraisal',
+        ),
+        ...e(
+          'returned',
+          'ResubmitDossier',
+          'submitted',
+          COMMUNE,
+          ['selfAssessmentComplete', 'checklistComplete'],
+          'appraisal',
+        ),
+        ...e('submitted', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'criterionKnown']),
+        ...e(['submitted', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, [
+          'notPreparer',
+        ]),
+        ...council(
+          'DecideAcknowledgement',
+          ['outcomeAcknowledge', 'acknowledgedTierLowest'],
+          'outcomeRefuse',
+          'acknowledged',
+          'refused',
+          CHAIRMAN,
+        ),
+        ...e(
+          [...open, 'submitted', 'appraised', 'councilNotApproved'],
+          'WithdrawDossier',
+          'withdrawn',
+          COMMUNE,
+        ),
+      ],
+      CHAIRMAN,
+    ),
   };
 }

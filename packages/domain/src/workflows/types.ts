@@ -6,7 +6,7 @@
 import type { CommandBody, CommandType } from '@ntm/contracts';
 import type { DossierKind, DomainActor, Role, Tier } from '../model.js';
 import type { DossierState } from '../state.js';
-import type { ProcedureRules, RuleSet, UnitRegistry } from '../reference/index.js';
+import type { HolidayCalendar, ProcedureRules, RuleSet, UnitRegistry } from '../reference/index.js';
 import type { CheckName } from './checks.js';
 import type { SuccessionInForce } from './succession.js';
 import type { RecognitionOf } from './merger.js';
@@ -53,6 +53,8 @@ export interface DecisionInput {
   recognitionOf?: RecognitionOf | undefined;
   /** set when a reform abolished roles the dossier's pinned procedure names (see `successionFor`) */
   succession?: SuccessionInForce | undefined;
+  /** the working-day calendar deadlines are counted with; the national one (with its fallback) when absent */
+  holidays?: HolidayCalendar | undefined;
   /** numbers the counters gave this command (dossier code, decision number) */
   numbers?: { dossierCode?: string | undefined; decisionNo?: string | undefined } | undefined;
 }

@@ -66,7 +66,7 @@ const InboxQuery = z.strictObject({
 });
 
 const DeadlinesQuery = z.strictObject({
-  state: z.enum(['open', 'met', 'elapsed']).optional().describe('default open'),
+  state: z.enum(['open', 'met', 'elapsed', 'suspended']).optional().describe('default open'),
   role: Code.optional(),
   unitCode: Code.optional(),
   step: Code.optional(),
@@ -131,7 +131,7 @@ const DeadlineRow = z.object({
   step: z.string(),
   due_at: z.string(),
   scheduled_at: z.string(),
-  state: z.enum(['open', 'met', 'elapsed']),
+  state: z.enum(['open', 'met', 'elapsed', 'suspended']),
   role: z.string().nullable(),
   unit_code: z.string().nullable(),
   province_code: z.string(),

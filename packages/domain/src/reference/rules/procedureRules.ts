@@ -32,6 +32,12 @@ export interface ProcedureRules {
     someUnrecognised: 'full_procedure';
     tier: 'lowest';
   }>;
+  /**
+   * Yêu cầu bổ sung: the return reasons that make a return a supplement request, which stops the running clock
+   * until the resubmission restarts it with what was left; a return for any other reason is a rework, after which
+   * the clock starts afresh
+   */
+  supplementRequest: RuleParameter<{ reasons: readonly string[] }>;
   /** the province whose own rules these are; undefined for the national defaults */
   provinceCode?: string | undefined;
 }
@@ -118,6 +124,14 @@ const twoTierAnnounces: ProcedureRules['announcers'] = {
   ),
 };
 
+const supplementRequest = param(
+  { reasons: ['DOCUMENT_MISSING', 'DOCUMENT_INVALID'] as const },
+  'Decree 118/2025/NĐ-CP (one-stop handling); TT 01/2018/TT-VPCP form 02 (phiếu yêu cầu bổ sung, hoàn thiện hồ sơ)',
+  false,
+  'a supplement request stops the clock until the dossier is complete again (egov-conventions, secondary source); ' +
+    'that a return counts as one only when every reason is a missing or invalid document is this engine’s reading',
+);
+
 /** The national procedure parameters, one entry per rule set id of `RULE_SETS`. */
 export const PROCEDURE_RULES: readonly ProcedureRules[] = [
   {
@@ -126,6 +140,7 @@ export const PROCEDURE_RULES: readonly ProcedureRules[] = [
     villageCouncil: villageCouncilOff,
     resultsPublication,
     mergerPaths: mergerPaths2023,
+    supplementRequest,
   },
   {
     ruleSetId: 'qd18-2022+qd03-2024',
@@ -133,6 +148,7 @@ export const PROCEDURE_RULES: readonly ProcedureRules[] = [
     villageCouncil: villageCouncilOff,
     resultsPublication,
     mergerPaths: mergerPaths2023,
+    supplementRequest,
   },
   {
     ruleSetId: 'two-tier-2025',
@@ -140,6 +156,7 @@ export const PROCEDURE_RULES: readonly ProcedureRules[] = [
     villageCouncil: villageCouncilOff,
     resultsPublication,
     mergerPaths: mergerPaths2025,
+    supplementRequest,
   },
 ];
 
