@@ -102,8 +102,9 @@ async function swap(sql: SqlClient, schema: string, shadow: string): Promise<voi
       [schema],
     );
     if (exists.rows[0]!.n > 0) {
-      // The dispatcher's checkpoint is not derived from the log: carry it over.
+      // The dispatcher's and the deadline scheduler's positions are not derived from the log: carry them over.
       await tx.query(`INSERT INTO ${q(shadow)}.dispatcher_state SELECT * FROM ${q(schema)}.dispatcher_state`);
+      await tx.query(`INSERT INTO ${q(shadow)}.timer_positions SELECT * FROM ${q(schema)}.timer_positions`);
       await tx.query(`DROP SCHEMA IF EXISTS ${q(old)} CASCADE`);
       await tx.query(`ALTER SCHEMA ${q(schema)} RENAME TO ${q(old)}`);
     }
