@@ -8,6 +8,7 @@ import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { evolveView, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
+import { notificationsOf, type NotificationRow } from './notifications.js';
 import { DEFAULT_SCHEMA, q } from './projection.js';
 import { writeStreams } from './readModels.js';
 
@@ -91,6 +92,7 @@ export async function catchUpStreams(
         .map((r) => ({ streamId: r.stream_id, fromRevision: BigInt(r.revision) + 1n })),
     );
     const views: DossierView[] = [];
+    const notifications: NotificationRow[] = [];
     const expected = new Map<string, bigint>();
     const applied = new Map<string, CatchUpResult>();
     for (const [streamId, events] of read) {
@@ -101,8 +103,14 @@ export async function catchUpStreams(
       } else {
         try {
           let view = row.view ?? undefined;
-          for (const event of events) view = evolveView(view, event);
+          const caused: NotificationRow[] = [];
+          for (const event of events) {
+            const before = view;
+            view = evolveView(view, event);
+            caused.push(...notificationsOf(before, event, view));
+          }
           views.push(view!);
+          notifications.push(...caused);
           expected.set(streamId, checkpoint);
           applied.set(streamId, { applied: events.length, checkpoint: events.at(-1)!.revision });
         } catch (error) {
@@ -110,7 +118,7 @@ export async function catchUpStreams(
         }
       }
     }
-    const written = await writeStreams(sql, schema, views, expected);
+    const written = await writeStreams(sql, schema, views, expected, notifications);
     for (const [streamId, value] of applied) {
       if (written.has(streamId)) outcomes.set(streamId, { ok: true, value });
     }

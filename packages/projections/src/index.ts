@@ -14,3 +14,5 @@ export * from './inbox.js';
 export * from './unitRecognition.js';
 export * from './deadlines.js';
 export * from './progress.js';
+export * from './notifications.js';
+export * from './openData.js';

@@ -45,7 +45,7 @@ const COMMUNE_SIDE: readonly string[] = ['commune_official', 'front_officer', 'v
 const DISTRICT_ROLES: readonly string[] = ['district_verifier', 'district_chairman'];
 
 /** The unit a role acts for on this dossier, by the level the role belongs to. */
-function unitOf(view: DossierView, role: string): string {
+export function actingUnitOf(view: DossierView, role: string): string {
   if (role === 'village_head') return view.unitCode;
   if (COMMUNE_ROLES.includes(role)) return view.communeCode;
   if (DISTRICT_ROLES.includes(role)) return view.districtCode ?? view.provinceCode;
@@ -88,7 +88,7 @@ export function nextActors(view: DossierView): InboxEntry[] {
     );
   };
   for (const role of roles) {
-    const own = { role, unitCode: unitOf(view, role), provinceCode: view.provinceCode };
+    const own = { role, unitCode: actingUnitOf(view, role), provinceCode: view.provinceCode };
     // An abolished role passes to its successor role; a role of a unit merged away, to the unit it merged into.
     const abolished = succession?.roles[role];
     const level = mergeLevelOf(role);
@@ -151,6 +151,18 @@ export function deadlineActor(view: DossierView): NextActor | null {
   const pinned = nextActors(view).filter((e) => e.from === null);
   const reviewing = pinned.find((e) => !COMMUNE_SIDE.includes(e.role)) ?? pinned[0];
   return reviewing ? { role: reviewing.role, unitCode: reviewing.unitCode } : null;
+}
+
+/**
+ * Who a running deadline binds on `day`: the inbox entries active that day that are not on the commune side (a
+ * reform successor's from the cut-over on); all active entries when there is none.
+ */
+export function deadlineHoldersOn(view: DossierView, day: string): NextActor[] {
+  const active = nextActors(view).filter(
+    (e) => (e.from === null || e.from <= day) && (e.until === null || day <= e.until),
+  );
+  const reviewing = active.filter((e) => !COMMUNE_SIDE.includes(e.role));
+  return (reviewing.length > 0 ? reviewing : active).map((e) => ({ role: e.role, unitCode: e.unitCode }));
 }
 
 /** Whether the reference data knows the unit on that day (an unknown code counts as gone; see successorUnitsOf). */

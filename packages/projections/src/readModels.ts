@@ -8,6 +8,7 @@ import { projectToDeadlines } from './deadlines.js';
 import { dossierListMigrations, projectToDossiers } from './dossierList.js';
 import { inboxMigrations, projectToInbox } from './inbox.js';
 import { readModels0001 } from './migration0001.js';
+import { notificationMigrations, type NotificationRow } from './notifications.js';
 import { columnNames, q, type Projection } from './projection.js';
 import { projectToUnitRecognition } from './unitRecognition.js';
 
@@ -23,12 +24,16 @@ import { projectToUnitRecognition } from './unitRecognition.js';
  * statement is its own transaction: no BEGIN, no COMMIT, no lock held across round trips. Returns the streams
  * written. The deletes find the streams' rows through `stream_id = ANY(...)`, an index condition: the statement
  * is prepared, and a cached generic plan that semi-joined the CTE instead scanned whole tables.
+ *
+ * A catch-up also passes the `notifications` its events caused (ADR 0024): they are inserted by the same statement,
+ * for the streams whose checkpoint it wrote only, so each event's notifications are written exactly once.
  */
 export async function writeStreams(
   sql: SqlClient,
   schema: string,
   views: DossierView[],
   expected?: ReadonlyMap<string, bigint>,
+  notifications: readonly NotificationRow[] = [],
 ): Promise<Set<string>> {
   if (views.length === 0) return new Set();
   const s = q(schema);
@@ -54,6 +59,13 @@ export async function writeStreams(
                   AND NOT EXISTS (SELECT 1 FROM r${i} r WHERE ${same})),
       u${i} AS (INSERT INTO ${table} SELECT * FROM r${i} ON CONFLICT (${p.key.join(', ')}) ${onConflict})`;
   });
+  if (expected) {
+    // The outbox: insert-only, and never by a rebuild (which passes no `expected`), see notifications.ts.
+    params.push(JSON.stringify(notifications));
+    ctes.push(`n AS (INSERT INTO ${s}.notifications
+                  SELECT * FROM jsonb_populate_recordset(NULL::${s}.notifications, $${params.length}::jsonb) r
+                   WHERE r.stream_id IN (SELECT stream_id FROM cp) ON CONFLICT (id) DO NOTHING)`);
+  }
   const { rows } = await sql.query<{ stream_id: string }>(
     `WITH cp AS (INSERT INTO ${s}.checkpoints AS c (stream_id, revision, view)
                SELECT v->>'streamId', (v->>'revision')::bigint, v FROM jsonb_array_elements($1::jsonb) AS v
@@ -84,6 +96,7 @@ export function readModelMigrations(schema: string): { id: string; up: string }[
     { id: '0001-read-models', up: readModels0001(schema) },
     ...inboxMigrations(schema),
     ...dossierListMigrations(schema),
+    ...notificationMigrations(schema),
     // Not a read model: the deadline scheduler's log position (`@ntm/scheduler`), kept across rebuilds as the
     // dispatcher's is.
     {

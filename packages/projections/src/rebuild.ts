@@ -11,6 +11,7 @@ import { DEFAULT_SCHEMA, q } from './projection.js';
 import { evolveView, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
 import { migrateReadModels, PROJECTIONS, writeStreams } from './readModels.js';
+import { NOTIFICATION_TABLES } from './notifications.js';
 
 export interface RebuildOptions {
   /** read-model schema to replace (or create); default "read_models" */
@@ -41,6 +42,8 @@ export async function rebuild(
   const shadow = `${schema.slice(0, 50)}__rebuild`;
   const now = options.now ?? (() => new Date().toISOString());
   await sql.query(`DROP SCHEMA IF EXISTS ${q(shadow)} CASCADE`);
+  // The live schema too, so that it has every table the swap carries over.
+  await migrateReadModels(sql, schema);
   await migrateReadModels(sql, shadow);
 
   const views = new Map<string, DossierView>();
@@ -102,9 +105,12 @@ async function swap(sql: SqlClient, schema: string, shadow: string): Promise<voi
       [schema],
     );
     if (exists.rows[0]!.n > 0) {
-      // The dispatcher's and the deadline scheduler's positions are not derived from the log: carry them over.
-      await tx.query(`INSERT INTO ${q(shadow)}.dispatcher_state SELECT * FROM ${q(schema)}.dispatcher_state`);
-      await tx.query(`INSERT INTO ${q(shadow)}.timer_positions SELECT * FROM ${q(schema)}.timer_positions`);
+      // The dispatcher's and the deadline scheduler's positions are not derived from the log: carry them over. Nor are the notifications sent
+      // and read (ADR 0024): carried over, with the outbox locked so that no catch-up adds one meanwhile.
+      await tx.query(`LOCK TABLE ${q(schema)}.notifications IN EXCLUSIVE MODE`);
+      for (const table of ['dispatcher_state', 'timer_positions', ...NOTIFICATION_TABLES]) {
+        await tx.query(`INSERT INTO ${q(shadow)}.${table} SELECT * FROM ${q(schema)}.${table}`);
+      }
       await tx.query(`DROP SCHEMA IF EXISTS ${q(old)} CASCADE`);
       await tx.query(`ALTER SCHEMA ${q(schema)} RENAME TO ${q(old)}`);
     }

@@ -70,7 +70,7 @@ const ConfigSchema = z
           .filter(Boolean),
       ),
     /**
-     * the deadline timers (ADR 0023): `on` runs them where they belong (the projector's dispatcher schedules and
+     * the deadline timers (ADR 0025): `on` runs them where they belong (the projector's dispatcher schedules and
      * its workers fire with REDIS_URL; the API process without it), `off` not in this process
      */
     DEADLINE_TIMERS: z.enum(['on', 'off']).default('on'),
@@ -129,6 +129,48 @@ const ConfigSchema = z
     AUDIT_CHECKPOINT_SECONDS: int(0, 86_400, 300),
     /** seconds between runs of the continuous verifier (reads the whole log); 0 turns it off */
     AUDIT_VERIFY_SECONDS: int(0, 86_400, 600),
+    /**
+     * Notifications by email (ADR 0024): the SMTP server; without SMTP_HOST no mail is sent (in-app notifications
+     * still are). SMTP_PASSWORD is handed to nodemailer only, never logged.
+     */
+    SMTP_HOST: optional,
+    SMTP_PORT: int(1, 65535, 587),
+    /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it */
+    SMTP_SECURE: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    SMTP_USER: optional,
+    SMTP_PASSWORD: optional,
+    MAIL_FROM: z.string().trim().min(3).default('Nông thôn mới <no-reply@localhost>'),
+    /** first retry after a failed send, doubled per attempt up to an hour */
+    NOTIFY_RETRY_SECONDS: int(1, 3600, 30),
+    /** how often the outbox is looked at besides after each projection (retries, a restart) */
+    NOTIFY_RELAY_SECONDS: int(1, 3600, 30),
+    /** notifications older than this are not mailed (a restored or replayed outbox) */
+    NOTIFY_EMAIL_MAX_AGE_HOURS: int(1, 8760, 72),
+    /** reminders this many working days before a deadline's due day (comma-separated; empty: none) */
+    NOTIFY_REMINDER_DAYS: z
+      .string()
+      .default('2')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((d) => d.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^\d{1,2}$/, 'working days')
+            .transform(Number)
+            .pipe(z.number().int().min(1).max(60)),
+        ),
+      )
+      .transform((days) => [...new Set(days)].sort((a, b) => b - a)),
+    /** the delivery and reminder queues' prefix (REDIS_URL mode) */
+    NOTIFY_QUEUE: z.string().trim().min(1).default('ntm-notifications'),
     /**
      * days before the working-day calendar's data ends from which /ready, /metrics and the log warn the operator to
      * enter the next year's days off (the missing year is otherwise counted with the statute alone, without Tết)

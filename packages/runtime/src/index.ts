@@ -5,3 +5,4 @@ export * from './projectionLag.js';
 export * from './operationsProblem.js';
 export * from './operationsRoutes.js';
 export * from './auditKeys.js';
+export * from './notificationSettings.js';

@@ -1,5 +1,5 @@
 /**
- * The deadline scheduler: keeps one timer pending for every open deadline (ADR 0023).
+ * The deadline scheduler: keeps one timer pending for every open deadline (ADR 0025).
  *
  * - It follows the global log from its saved position: every `DeadlineScheduled` sets a timer for the instant the
  *   deadline turns overdue. The position is saved only after the page's timers were accepted, so a crash re-reads

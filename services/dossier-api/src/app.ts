@@ -25,10 +25,12 @@ import auth from './plugins/auth.js';
 import commandRoutes from './routes/commands.js';
 import dossierRoutes from './routes/dossiers.js';
 import auditRoutes from './routes/audit.js';
+import openDataRoutes from './routes/openData.js';
 import documentRoutes from './routes/documents.js';
 import documentFileRoutes from './routes/documentFiles.js';
 import type { OpenedSigner } from '@ntm/signing';
 import listRoutes from './routes/list.js';
+import notificationRoutes from './routes/notifications.js';
 import healthRoutes from './routes/health.js';
 import { startInProcessDeadlineTimers } from './deadlineTimers.js';
 import { every } from './auditLog.js';
@@ -105,11 +107,13 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(listRoutes);
   await routes.register(dossierRoutes);
   await routes.register(auditRoutes);
+  await routes.register(openDataRoutes);
   await routes.register(documentRoutes, {
     publicUrl: opts.publicUrl ?? 'http://localhost',
     signer: opts.documentSigner,
   });
   await routes.register(documentFileRoutes);
+  await routes.register(notificationRoutes, { publicUrl: opts.publicUrl ?? 'http://localhost' });
   await fastify.register(operationsRoutes, opts.operations);
 
   if (opts.deadlineTimers) {

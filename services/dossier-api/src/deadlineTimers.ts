@@ -1,6 +1,6 @@
 /**
  * The deadline timers in the API's own process, for deployments without Redis (the embedded default): the
- * projector's scheduler and handler (`@ntm/scheduler`, ADR 0023) over process timers instead of BullMQ delayed
+ * projector's scheduler and handler (`@ntm/scheduler`, ADR 0025) over process timers instead of BullMQ delayed
  * jobs. Timers are set from the log as deadlines are scheduled and re-derived from the deadlines read model at
  * start and every `reconcileIntervalMs`, so a restart loses none; they fire through the same command ports as the
  * routes (cache, inline projections), as the system's deadline worker. Every API process may run them: firing is

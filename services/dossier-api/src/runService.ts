@@ -7,9 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import type { SqlClient } from '@ntm/sql';
 import { vietnamDate } from '@ntm/domain';
 import { createInlineProjector } from '@ntm/projections';
+import { createInProcessDelivery, createSmtpMailer } from '@ntm/notifications';
 import { openSigner } from '@ntm/signing';
 import {
   measureLag,
+  notificationSettings,
   openAuditSigner,
   openInfrastructure,
   openVerifier,
@@ -63,6 +65,24 @@ export async function runService(
   const wakeUps = config.REDIS_URL
     ? openWakeUpQueues(wakeUpQueuesOptions({ ...config, REDIS_URL: config.REDIS_URL }))
     : undefined;
+  // Mail from the notification outbox (ADR 0024). With Redis the projector's workers deliver it; in the embedded
+  // mode this process does, after each projection and every NOTIFY_RELAY_SECONDS. A failing mail server only
+  // delays mail: the commands have answered long before.
+  const notify = notificationSettings(config);
+  const mailer = !config.REDIS_URL && notify.smtp ? createSmtpMailer(notify.smtp) : undefined;
+  const delivery =
+    mailer &&
+    createInProcessDelivery({
+      sql: infra.sql,
+      schema: infra.readModelSchema,
+      mailer,
+      baseUrl: notify.baseUrl,
+      now: () => clock.now(),
+      retryMs: notify.retryMs,
+      maxAgeMs: notify.maxAgeMs,
+      intervalMs: notify.relayMs,
+      onError: (error) => server.log.warn({ err: error }, 'notification delivery failed'),
+    });
   // Lag is wall-clock time, not the business clock.
   const inlineLag = new InlineLag();
   // The inline projections run after the command has answered, off its latency path; read models trail the log
@@ -80,6 +100,7 @@ export async function runService(
       .finally(() => {
         done();
         projecting.delete(run);
+        void delivery?.kick();
       });
     projecting.add(run);
   };
@@ -133,6 +154,7 @@ export async function runService(
       startBanner(base, infra.mode, local, today),
   );
   await server.listen({ port: config.PORT, host: config.HOST });
+  void delivery?.kick();
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -142,6 +164,8 @@ export async function runService(
     server
       .close()
       .then(() => Promise.all(projecting))
+      .then(() => delivery?.close())
+      .then(() => mailer?.close())
       .then(() => wakeUps?.close())
       .then(() => infra.close())
       .then(

@@ -36,6 +36,8 @@ export interface ProjectionWorkerOptions {
   lockDurationMs?: number;
   now?: () => Date;
   onError?: (error: unknown) => void;
+  /** called after a job that applied events (the notification relay looks at the outbox then) */
+  onApplied?: () => void;
 }
 
 export interface ProjectionWorker {
@@ -97,6 +99,7 @@ export function createProjectionWorker(options: ProjectionWorkerOptions): Projec
         transient ??= error instanceof Error ? error : new Error(String(error));
       }
     }
+    if (result.applied > 0) options.onApplied?.();
     // BullMQ retries the job; the streams of it that were caught up find nothing left to do.
     if (transient !== undefined) throw transient;
     return result;

@@ -1,4 +1,4 @@
-// The deadline timers over BullMQ against the real PostgreSQL and Redis (ADR 0023): each test has its own schemas,
+// The deadline timers over BullMQ against the real PostgreSQL and Redis (ADR 0025): each test has its own schemas,
 // queue name and BullMQ key prefix ("Redis wiped" deletes that prefix's keys only), and an injected clock: jobs are
 // delayed from it, and a job made due is promoted instead of waited for. Waits are on conditions (bounded).
 import { randomBytes } from 'node:crypto';

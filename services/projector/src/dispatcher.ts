@@ -1,7 +1,7 @@
 /**
  * Entry point: `node services/projector/dist/dispatcher.js` with REDIS_URL and DATABASE_URL (events in PostgreSQL,
  * or in EventStoreDB with EVENTSTORE_CONNECTION_STRING). Follows the log, enqueues wake-ups, schedules the deadline
- * timers (unless DEADLINE_TIMERS=off; ADR 0023), and serves the operator routes on METRICS_HOST:METRICS_PORT (127.0.0.1:9464). SIGTERM/SIGINT: stop following, let the current
+ * timers (unless DEADLINE_TIMERS=off; ADR 0025), and serves the operator routes on METRICS_HOST:METRICS_PORT (127.0.0.1:9464). SIGTERM/SIGINT: stop following, let the current
  * hand-on finish, close.
  */
 import { pino } from 'pino';

@@ -1,7 +1,7 @@
 /**
  * Entry point: `node services/projector/dist/worker.js` with REDIS_URL and DATABASE_URL (events in PostgreSQL, or
  * in EventStoreDB with EVENTSTORE_CONNECTION_STRING); run as many as needed. It projects, and (unless
- * DEADLINE_TIMERS=off) fires the deadline timers the dispatcher scheduled (ADR 0023). SIGTERM/SIGINT: stop taking
+ * DEADLINE_TIMERS=off) fires the deadline timers the dispatcher scheduled (ADR 0025). SIGTERM/SIGINT: stop taking
  * jobs, finish the ones in flight, close. A restart resumes from the checkpoints; a killed worker's timer job is
  * taken again by another worker once its lock (WORKER_LOCK_MS) runs out.
  */

@@ -15,6 +15,8 @@ export interface PageContext {
   /** the current path (the language switch returns to it) */
   path: string;
   csrfToken?: string | undefined;
+  /** the signed-in person's unread notifications (the header's count); undefined when unknown */
+  unread?: number | undefined;
 }
 
 export function page(ctx: PageContext, title: string, body: Html): string {
@@ -35,6 +37,7 @@ export function page(ctx: PageContext, title: string, body: Html): string {
             <a class="header-name" href="/">${t('appName')}</a>
             <nav class="header-nav" aria-label="${lang === 'vi' ? 'Tài khoản' : 'Account'}">
               ${user ? html`<span class="header-user">${t('signedInAs')}: <strong>${nameOf('roles', user.role, lang)}</strong> · ${user.unit}</span>` : ''}
+              ${user ? html`<a class="header-notifications" href="/notifications">🔔 ${t('notifications')}${ctx.unread ? html` <strong class="count">${String(ctx.unread)}</strong>` : ''}</a>` : ''}
               <form method="post" action="/language" class="inline">
                 <input type="hidden" name="lang" value="${other}" />
                 <input type="hidden" name="returnTo" value="${ctx.path}" />

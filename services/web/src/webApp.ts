@@ -22,6 +22,7 @@ import { loginRoutes, relyingParty, safeReturn, type IdentityConfig } from './lo
 import { accountRoutes } from './routes/accounts.js';
 import { homeRoutes } from './routes/home.js';
 import { inboxRoutes } from './routes/inbox.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { dossierRoutes } from './routes/dossier.js';
 import { commandRoutes } from './routes/commands.js';
 import { auditRoutes } from './routes/audit.js';
@@ -119,6 +120,7 @@ export async function webApp(fastify: FastifyInstance, options: WebOptions): Pro
   });
 
   const nowSeconds = () => Math.floor(options.now().getTime() / 1000);
+  notificationRoutes(fastify, options.now);
   loginRoutes(fastify, relyingParty(options.identity), options.publicUrl, nowSeconds);
   if (options.embedded) accountRoutes(fastify, options.embedded.provider, options.embedded.accounts);
   homeRoutes(fastify);

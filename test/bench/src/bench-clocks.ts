@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:clocks`: the deadline timers over BullMQ (ADR 0023) with CLOCKS_DEADLINES (default 100,000) open
+ * `pnpm bench:clocks`: the deadline timers over BullMQ (ADR 0025) with CLOCKS_DEADLINES (default 100,000) open
  * deadlines, on PostgreSQL and Redis (a schema and a BullMQ key prefix of its own, removed at the end or on SIGINT).
  * 1. Baseline: the raw rate of adding as many delayed jobs to BullMQ (`addBulk` of 1,000, the same job options).
  * 2. Scheduling: the scheduler's first start (follows the whole log and reconciles from the read model).
