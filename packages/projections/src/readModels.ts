@@ -97,6 +97,12 @@ export function readModelMigrations(schema: string): { id: string; up: string }[
     ...inboxMigrations(schema),
     ...dossierListMigrations(schema),
     ...notificationMigrations(schema),
+    // Not a read model: the deadline scheduler's log position (`@ntm/scheduler`), kept across rebuilds as the
+    // dispatcher's is.
+    {
+      id: '0004-timer-positions',
+      up: `CREATE TABLE IF NOT EXISTS ${q(schema)}.timer_positions (name text PRIMARY KEY, position bigint NOT NULL)`,
+    },
   ];
 }
 

@@ -105,10 +105,10 @@ async function swap(sql: SqlClient, schema: string, shadow: string): Promise<voi
       [schema],
     );
     if (exists.rows[0]!.n > 0) {
-      // The dispatcher's checkpoint is not derived from the log: carry it over. Nor are the notifications sent
+      // The dispatcher's and the deadline scheduler's positions are not derived from the log: carry them over. Nor are the notifications sent
       // and read (ADR 0024): carried over, with the outbox locked so that no catch-up adds one meanwhile.
       await tx.query(`LOCK TABLE ${q(schema)}.notifications IN EXCLUSIVE MODE`);
-      for (const table of ['dispatcher_state', ...NOTIFICATION_TABLES]) {
+      for (const table of ['dispatcher_state', 'timer_positions', ...NOTIFICATION_TABLES]) {
         await tx.query(`INSERT INTO ${q(shadow)}.${table} SELECT * FROM ${q(schema)}.${table}`);
       }
       await tx.query(`DROP SCHEMA IF EXISTS ${q(old)} CASCADE`);

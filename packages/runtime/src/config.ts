@@ -70,10 +70,14 @@ const ConfigSchema = z
           .filter(Boolean),
       ),
     /**
-     * seconds between sweeps of the deadline worker (records DeadlineElapsed for deadlines past their due day);
-     * 0 turns it off. Every API process may sweep: sweeps are idempotent.
+     * the deadline timers (ADR 0025): `on` runs them where they belong (the projector's dispatcher schedules and
+     * its workers fire with REDIS_URL; the API process without it), `off` not in this process
      */
-    DEADLINE_SWEEP_SECONDS: int(0, 86_400, 600),
+    DEADLINE_TIMERS: z.enum(['on', 'off']).default('on'),
+    /** the BullMQ queue of the deadline timers (REDIS_URL mode) */
+    DEADLINE_QUEUE: z.string().trim().min(1).default('ntm-deadlines'),
+    /** seconds between re-derivations of every pending deadline timer from the read model; 0 = only at start */
+    DEADLINE_RECONCILE_SECONDS: int(0, 86_400, 900),
     /** requests per minute per client address */
     RATE_LIMIT_MAX: z.coerce.number().int().positive().default(1200),
     /** where document files are kept: `fs` (the embedded default, under BLOB_DIR) or `s3` (S3-compatible storage) */

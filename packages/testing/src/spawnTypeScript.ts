@@ -21,3 +21,29 @@ export function spawnTypeScript(
 ): ChildProcess {
   return spawn(process.execPath, [launcher, entry, ...args], options);
 }
+
+/** Resolves with the exit code once the child has exited (at once if it already has). */
+export async function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode === null && child.signalCode === null) {
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  return child.exitCode;
+}
+
+/**
+ * Resolves when the child (started with `stdio[1]: 'pipe'`) has written `text` to its stdout, e.g. a service's
+ * "worker ready" log line; fails if it exits first or after `ms` (a bound, not a timing assumption). Its stdout is
+ * kept flowing, so the child never blocks on a full pipe.
+ */
+export async function outputSeen(child: ChildProcess, text: string, ms = 90_000): Promise<void> {
+  let seen = '';
+  child.stdout!.on('data', (chunk) => {
+    seen += String(chunk);
+  });
+  const deadline = Date.now() + ms;
+  while (!seen.includes(text)) {
+    if (child.exitCode !== null) throw new Error(`the child exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for "${text}"`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -32,7 +32,7 @@ import type { OpenedSigner } from '@ntm/signing';
 import listRoutes from './routes/list.js';
 import notificationRoutes from './routes/notifications.js';
 import healthRoutes from './routes/health.js';
-import { scheduleDeadlineSweeps } from './deadlineSweeper.js';
+import { startInProcessDeadlineTimers } from './deadlineTimers.js';
 import { every } from './auditLog.js';
 import operationsRoutes, { type OperationsOptions } from './routes/operations.js';
 
@@ -44,8 +44,11 @@ export interface AppOptions extends InfrastructureOptions {
   rateLimitMax?: number;
   /** the administrator's routes: metrics, parked streams, and the queue dashboard in `REDIS_URL` mode */
   operations: OperationsOptions;
-  /** run the deadline worker every this many ms while the server is up; default off */
-  deadlineSweepMs?: number;
+  /**
+   * run the deadline timers in this process (deployments without Redis): pending deadlines re-derived from the read
+   * model at start and every `reconcileIntervalMs`; default off (with Redis the projector runs them)
+   */
+  deadlineTimers?: { reconcileIntervalMs: number } | undefined;
   /** the API's public address, for the verification link in generated documents; default http://localhost */
   publicUrl?: string;
   /** sign a checkpoint of the global log every this many ms (when it moved); default off */
@@ -113,12 +116,11 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(notificationRoutes, { publicUrl: opts.publicUrl ?? 'http://localhost' });
   await fastify.register(operationsRoutes, opts.operations);
 
-  if (opts.deadlineSweepMs) {
-    const every = opts.deadlineSweepMs;
+  if (opts.deadlineTimers) {
+    const { reconcileIntervalMs } = opts.deadlineTimers;
     let stop: (() => Promise<void>) | undefined;
-    fastify.addHook('onReady', (done) => {
-      stop = scheduleDeadlineSweeps(fastify, every);
-      done();
+    fastify.addHook('onReady', async () => {
+      stop = await startInProcessDeadlineTimers(fastify, reconcileIntervalMs);
     });
     fastify.addHook('onClose', async () => stop?.());
   }

@@ -1,8 +1,8 @@
 /**
- * The deadline worker on a real dossier, run through the operators' route: a step over HTTP schedules a
- * deadline; sweeps before the due day do nothing; after it one sweep records DeadlineElapsed as the system's
- * administrator, the read model shows it, and repeated or concurrent sweeps record it once. Only an administrator
- * may run a sweep.
+ * Deadlines on a real dossier. The operators' route: a step over HTTP schedules a deadline; sweeps before the due
+ * day do nothing; after it one sweep records DeadlineElapsed as the system's administrator, the read model shows
+ * it, and repeated or concurrent sweeps record it once. Only an administrator may run a sweep. The in-process
+ * timers (the deployment without Redis): a replica started after the due instant elapses it by itself, once.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,15 @@ async function sweep(actor: DomainActor = administrator): Promise<{ status: numb
   return { status: response.status, body: await response.json() };
 }
 
+/** Polls `check` until it holds, failing after a bound (not a timing assumption). */
+async function waitFor(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 async function deadlineRows(): Promise<{ state: string; due_at: string }[]> {
   const { rows } = await t.sql.query<{ state: string; due_at: string }>(
     `SELECT state, due_at FROM ${q(t.readModelSchema)}.deadlines`,
@@ -73,6 +82,28 @@ describe('deadline worker', () => {
     expect(elapsed[0]!.metadata.actor).toMatchObject({ id: 'system:deadline-worker', role: 'administrator' });
     expect(elapsed[0]!.data).toMatchObject({ dueOn: open!.due_at });
     expect(await deadlineRows()).toEqual([{ state: 'elapsed', due_at: open!.due_at }]);
+  });
+
+  it('the in-process timers of an API started after the due instant elapse the deadline by themselves, once', async () => {
+    const dossierId = await untilADeadline();
+    const [open] = await deadlineRows();
+    // A replica (same store and read models) with the deadline timers on, started the next Vietnamese day: its
+    // start-up reconcile finds the open deadline, and its timer fires at once.
+    const replica = await startTestServer({
+      now: new Date(`${open!.due_at}T17:00:00Z`),
+      shareSchemaOf: t,
+      deadlineTimers: true,
+    });
+    try {
+      await waitFor(async () => (await deadlineRows())[0]?.state === 'elapsed');
+      const stream = await t.store.readStream(dossierStreamId(dossierId));
+      expect(stream.filter((e) => e.type === 'DeadlineElapsed')).toHaveLength(1);
+      // Nothing left for an operator's sweep.
+      t.clock.set(replica.clock.now());
+      expect(await sweep()).toEqual({ status: 200, body: { elapsed: 0, skipped: 0 } });
+    } finally {
+      await replica.close();
+    }
   });
 
   it('skips a dossier whose stored history it cannot read and sweeps the others', async () => {

@@ -123,7 +123,11 @@ export async function runService(
     publicUrl: (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ''),
     rateLimitMax: config.RATE_LIMIT_MAX,
     logLevel: config.LOG_LEVEL,
-    deadlineSweepMs: config.DEADLINE_SWEEP_SECONDS * 1000,
+    // Without Redis the deadline timers run here; with it, in the projector (deadlines elapse with the API down).
+    deadlineTimers:
+      config.REDIS_URL || config.DEADLINE_TIMERS === 'off'
+        ? undefined
+        : { reconcileIntervalMs: config.DEADLINE_RECONCILE_SECONDS * 1000 },
     auditCheckpointMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
     auditVerifyMs: config.AUDIT_VERIFY_SECONDS * 1000,
     calendarWarnDays: config.CALENDAR_WARN_DAYS,

@@ -1,7 +1,7 @@
 /**
  * Entry point: `node services/projector/dist/dispatcher.js` with REDIS_URL and DATABASE_URL (events in PostgreSQL,
- * or in EventStoreDB with EVENTSTORE_CONNECTION_STRING). Follows the log, enqueues wake-ups, and serves the
- * operator routes on METRICS_HOST:METRICS_PORT (127.0.0.1:9464). SIGTERM/SIGINT: stop following, let the current
+ * or in EventStoreDB with EVENTSTORE_CONNECTION_STRING). Follows the log, enqueues wake-ups, schedules the deadline
+ * timers (unless DEADLINE_TIMERS=off; ADR 0025), and serves the operator routes on METRICS_HOST:METRICS_PORT (127.0.0.1:9464). SIGTERM/SIGINT: stop following, let the current
  * hand-on finish, close.
  */
 import { pino } from 'pino';
@@ -13,6 +13,7 @@ import {
   wakeUpQueuesOptions,
 } from '@ntm/runtime';
 import { createDispatcher } from './createDispatcher.js';
+import { startDeadlineScheduler } from './deadlineTimers.js';
 import { startDispatcherServer } from './dispatcherServer.js';
 
 const config = requireProjectorSettings(loadConfig());
@@ -30,6 +31,8 @@ const dispatcher = createDispatcher({
   onError: (err) => log.warn({ err }, 'dispatcher error (retrying)'),
 });
 await dispatcher.start();
+const deadlines =
+  config.DEADLINE_TIMERS === 'on' ? await startDeadlineScheduler(config, infra, log) : undefined;
 
 const { app, url } = await startDispatcherServer({
   config,
@@ -44,6 +47,7 @@ const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   await app.close();
   await dispatcher.close();
+  await deadlines?.close();
   await infra.close();
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -2,14 +2,20 @@
 // prefix, and waits on conditions (bounded), never on time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent } from '@ntm/event-store';
-import { failingReads, sampleDossierEvents, spawnTypeScript, uuidFor } from '@ntm/testing';
+import {
+  exited,
+  failingReads,
+  outputSeen,
+  sampleDossierEvents,
+  spawnTypeScript,
+  uuidFor,
+} from '@ntm/testing';
 import { compareReadModels, migrateReadModels, rebuild } from '@ntm/projections';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import { createDispatcher, type Dispatcher } from './createDispatcher.js';
@@ -122,25 +128,6 @@ function spawnWorker(env: Env): ChildProcess {
     await exited(child);
   });
   return child;
-}
-
-/** Resolves when the child logs that its workers take jobs. */
-async function workerReady(child: ChildProcess): Promise<void> {
-  let seen = '';
-  child.stdout!.on('data', (chunk) => {
-    // Kept flowing so the child never blocks on a full pipe.
-    seen += String(chunk);
-  });
-  await waitFor('worker ready', () => {
-    if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}`);
-    return Promise.resolve(seen.includes('worker ready'));
-  });
-}
-
-/** Resolves with the exit code once the child has exited (at once if it already has). */
-async function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
-  return child.exitCode;
 }
 
 /** Polls `check` until it returns true, failing after `ms` (a bound, not a timing assumption). */
@@ -263,7 +250,7 @@ describe('projector', () => {
     const dispatcher = startDispatcher(env);
     await dispatcher.start();
     const first = spawnWorker(env);
-    await workerReady(first);
+    await outputSeen(first, 'worker ready');
     const ids = Array.from({ length: 20 }, (_, i) => `kill${i}`);
     let finishedWhenKilled = -1;
     const killOnProgress = async (): Promise<boolean> => {
@@ -287,7 +274,7 @@ describe('projector', () => {
     expect(finishedWhenKilled).toBeLessThan(20);
 
     const second = spawnWorker(env);
-    await workerReady(second);
+    await outputSeen(second, 'worker ready');
     await waitFor('the second worker to catch up', () => caughtUp(env, dispatcher, appended));
     await expectEqualToRebuild(env, appended);
 

@@ -1,11 +1,14 @@
 /**
  * Entry point: `node services/projector/dist/worker.js` with REDIS_URL and DATABASE_URL (events in PostgreSQL, or
- * in EventStoreDB with EVENTSTORE_CONNECTION_STRING); run as many as needed. SIGTERM/SIGINT: stop taking jobs,
- * finish the ones in flight, close. A restart resumes from the checkpoints.
+ * in EventStoreDB with EVENTSTORE_CONNECTION_STRING); run as many as needed. It projects, and (unless
+ * DEADLINE_TIMERS=off) fires the deadline timers the dispatcher scheduled (ADR 0025). SIGTERM/SIGINT: stop taking
+ * jobs, finish the ones in flight, close. A restart resumes from the checkpoints; a killed worker's timer job is
+ * taken again by another worker once its lock (WORKER_LOCK_MS) runs out.
  */
 import { pino } from 'pino';
 import { loadConfig, openInfrastructure, requireProjectorSettings, wakeUpQueuesOptions } from '@ntm/runtime';
 import { createProjectionWorker } from './createProjectionWorker.js';
+import { startDeadlineWorker } from './deadlineTimers.js';
 
 const config = requireProjectorSettings(loadConfig());
 const log = pino({ name: 'projector-worker', level: config.LOG_LEVEL });
@@ -22,12 +25,15 @@ const worker = createProjectionWorker({
   lockDurationMs: config.WORKER_LOCK_MS,
   onError: (err) => log.warn({ err }, 'worker error'),
 });
+const deadlines = config.DEADLINE_TIMERS === 'on' ? startDeadlineWorker(config, infra.store, log) : undefined;
 await worker.ready();
+await deadlines?.ready();
 log.info({ pid: process.pid, store: infra.mode }, 'worker ready');
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   await worker.close();
+  await deadlines?.close();
   await infra.close();
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,7 +1,7 @@
 /**
  * The API's operator surface, all behind the administrator role: the shared operator routes of `@ntm/runtime`
  * (`/metrics`, the parked streams, and in `REDIS_URL` mode the BullMQ dashboard at `/admin/queues`), checked with
- * the API's own `authenticate`, `POST /admin/deadlines/sweep` (run the deadline worker now), and
+ * the API's own `authenticate`, `POST /admin/deadlines/sweep` (fire every overdue deadline now), and
  * `POST /admin/audit/checkpoint` and `POST /admin/audit/verify` (the audit log's checkpointer and verifier, now).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -11,7 +11,8 @@ import {
   operationsRoutes as sharedOperationsRoutes,
   type ProjectionLag,
 } from '@ntm/runtime';
-import { sweepDeadlines } from '../deadlineSweeper.js';
+import { elapseOverdue } from '@ntm/scheduler';
+import { commandPortsOf } from '../dossier.js';
 
 export interface OperationsOptions {
   /** Projection lag as it stands: the dispatcher's (`measureLag`) with a projector service, else the inline one. */
@@ -39,9 +40,11 @@ export default async function operationsRoutes(
 
   await fastify.register((admin, _opts, done) => {
     admin.addHook('onRequest', administratorGuard({ authenticate })(false));
-    // Runs the deadline worker now (it also runs every DEADLINE_SWEEP_SECONDS): after a clock or data fix, or to see
-    // what it would do. Idempotent.
-    admin.post('/admin/deadlines/sweep', { schema: { tags: ['operations'] } }, () => sweepDeadlines(fastify));
+    // Fires every overdue deadline now, whatever the timers do: after a clock or data fix, or to see what they would
+    // do. Idempotent.
+    admin.post('/admin/deadlines/sweep', { schema: { tags: ['operations'] } }, () =>
+      elapseOverdue(commandPortsOf(fastify), fastify.readModels, fastify.log),
+    );
     // The audit log's two jobs, now (they also run every AUDIT_CHECKPOINT_SECONDS and AUDIT_VERIFY_SECONDS).
     const auditLog = fastify.auditLog;
     if (auditLog) {

@@ -93,6 +93,8 @@ export interface TestServerOptions {
   auditSigner?: AuditSigner;
   /** signs decision.pdf (ADR 0017); default none: documents are served unsigned */
   documentSigner?: OpenedSigner;
+  /** run the in-process deadline timers (the deployment without Redis); default off */
+  deadlineTimers?: boolean;
   /** CALENDAR_WARN_DAYS */
   calendarWarnDays?: number;
 }
@@ -139,6 +141,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     ...(options.domainContext ? { domainContext: options.domainContext } : {}),
     auditSigner: options.auditSigner ?? (await ephemeralSigner(new Date('2000-01-01T00:00:00Z'))),
     documentSigner: options.documentSigner,
+    ...(options.deadlineTimers ? { deadlineTimers: { reconcileIntervalMs: 0 } } : {}),
     ...(options.calendarWarnDays === undefined ? {} : { calendarWarnDays: options.calendarWarnDays }),
     ...(projector
       ? {

@@ -48,8 +48,8 @@ export async function startBenchService(env: Record<string, string>): Promise<Be
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
         LOG_LEVEL: 'warn',
-        // The scripted dossiers' deadlines fall before the fixed clock: a sweep would race the clients.
-        DEADLINE_SWEEP_SECONDS: '0',
+        // The scripted dossiers' deadlines fall before the fixed clock: their timers would race the clients.
+        DEADLINE_TIMERS: 'off',
         RATE_LIMIT_MAX: '100000000',
         BENCH_NOW,
         ...env,

@@ -22,3 +22,11 @@ export function isOverdue(dueOn: string, now: string | Date): boolean {
 export function overdueIfDueBefore(now: string | Date): string {
   return vietnamDate(now);
 }
+
+/**
+ * The first instant at which a deadline due on `dueOn` is overdue: the start of the next Vietnamese day (00:00 at
+ * +07:00), as an ISO instant in UTC. A timer set for it fires exactly when `isOverdue` turns true.
+ */
+export function overdueFrom(dueOn: string): string {
+  return new Date(Date.parse(`${dueOn}T00:00:00.000+07:00`) + 86_400_000).toISOString();
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { isOverdue, overdueIfDueBefore, vietnamDate } from './overdue.js';
+import { isOverdue, overdueFrom, overdueIfDueBefore, vietnamDate } from './overdue.js';
 
 describe('overdue: from the day after the due day, in Vietnam', () => {
   it('is on time for the whole due day in Vietnam and overdue from the next one', () => {
@@ -10,6 +10,7 @@ describe('overdue: from the day after the due day, in Vietnam', () => {
     expect(isOverdue('2025-03-10', '2025-03-10T16:59:59.999Z')).toBe(false);
     expect(isOverdue('2025-03-10', '2025-03-10T17:00:00.000Z')).toBe(true);
     expect(isOverdue('2025-03-10', new Date('2025-03-11T09:00:00+07:00'))).toBe(true);
+    expect(overdueFrom('2025-03-10')).toBe('2025-03-10T17:00:00.000Z');
   });
 
   it('the query bound says the same as the rule, for any due day and instant', () => {
@@ -21,6 +22,8 @@ describe('overdue: from the day after the due day, in Vietnam', () => {
         const dueOn = due.slice(0, 10);
         expect(isOverdue(dueOn, now)).toBe(dueOn < overdueIfDueBefore(now));
         expect(isOverdue(dueOn, now)).toBe(vietnamDate(now) > dueOn);
+        // The timer's instant is the first one the rule calls overdue.
+        expect(isOverdue(dueOn, now)).toBe(now >= overdueFrom(dueOn));
       }),
       { seed: 7, numRuns: 500 },
     );

@@ -1,0 +1,427 @@
+// The deadline timers over BullMQ against the real PostgreSQL and Redis (ADR 0025): each test has its own schemas,
+// queue name and BullMQ key prefix ("Redis wiped" deletes that prefix's keys only), and an injected clock: jobs are
+// delayed from it, and a job made due is promoted instead of waited for. Waits are on conditions (bounded).
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { vietnamDate } from '@ntm/domain';
+import type { NewEvent } from '@ntm/event-store';
+import { createInlineProjector, type InlineProjector } from '@ntm/projections';
+import {
+  bullmqTimerQueue,
+  bullmqTimerWorker,
+  createDeadlineScheduler,
+  deadlineTimer,
+  deadlineTimerHandler,
+  deadlineWorkerPorts,
+  type DeadlineScheduler,
+  type DeadlineTimerData,
+  type TimerJob,
+} from '@ntm/scheduler';
+import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
+import { exited, outputSeen, sampleDossierEvents, spawnTypeScript } from '@ntm/testing';
+
+const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const cleanups: (() => Promise<unknown>)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await Promise.race([
+      cleanup().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 10_000)),
+    ]);
+  }
+});
+
+/** The injected clock: moved by the test, never by time. */
+class TestClock {
+  constructor(private at: Date) {}
+  now = (): Date => this.at;
+  set(at: string): void {
+    this.at = new Date(at);
+  }
+}
+
+interface Env {
+  opened: OpenedPostgresStore;
+  eventsSchema: string;
+  schema: string;
+  queueName: string;
+  redisPrefix: string;
+  clock: TestClock;
+  projector: InlineProjector;
+  queue: Queue<TimerJob<DeadlineTimerData>>;
+}
+
+async function setup(now: string): Promise<Env> {
+  const tag = `dl${randomBytes(4).toString('hex')}`;
+  const opened = await openPostgresStore({
+    connectionString: DATABASE_URL,
+    schema: `${tag}_events`,
+    pollIntervalMs: 100,
+  });
+  const schema = `${tag}_rm`;
+  const redisPrefix = `${tag}-bull`;
+  cleanups.push(async () => {
+    for (const s of [`${tag}_events`, schema]) await opened.sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+    await opened.close();
+  });
+  cleanups.push(() => wipeRedis(redisPrefix));
+  const clock = new TestClock(new Date(now));
+  const queueName = `${tag}-deadlines`;
+  // A queue handle of the test's own, to look at and promote jobs.
+  const inspector = bullmqTimerQueue<DeadlineTimerData>({
+    redisUrl: REDIS_URL,
+    queueName,
+    redisPrefix,
+    clock,
+  });
+  cleanups.push(() => inspector.close());
+  return {
+    opened,
+    eventsSchema: `${tag}_events`,
+    schema,
+    queueName,
+    redisPrefix,
+    clock,
+    projector: await createInlineProjector(opened.store, opened.sql, { schema }),
+    queue: inspector.queue,
+  };
+}
+
+/** "Redis wiped": every key under the test's own BullMQ prefix, never anything else. */
+async function wipeRedis(redisPrefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const keys = await redis.keys(`${redisPrefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+}
+
+const timerOptions = (env: Env) => ({
+  redisUrl: REDIS_URL,
+  queueName: env.queueName,
+  redisPrefix: env.redisPrefix,
+  clock: env.clock,
+});
+
+function startScheduler(env: Env): DeadlineScheduler {
+  const timers = bullmqTimerQueue<DeadlineTimerData>(timerOptions(env));
+  const scheduler = createDeadlineScheduler({
+    store: env.opened.store,
+    sql: env.opened.sql,
+    schema: env.schema,
+    timers,
+    reconcileIntervalMs: 0,
+  });
+  cleanups.push(async () => {
+    await scheduler.close();
+    await timers.close();
+  });
+  return scheduler;
+}
+
+const quiet = { warn: () => undefined, error: () => undefined };
+
+function startWorker(env: Env) {
+  const ports = deadlineWorkerPorts({
+    store: env.opened.store,
+    clock: env.clock,
+    log: quiet,
+    notifyAppended: (n) => env.projector.onAppended(n.streamId, n.revision).then(() => undefined),
+  });
+  const worker = bullmqTimerWorker(
+    { ...timerOptions(env), lockDurationMs: 1000 },
+    deadlineTimerHandler(ports, quiet),
+  );
+  cleanups.push(() => worker.close());
+  return worker;
+}
+
+/**
+ * A dossier submitted with its verification deadline open (the sample history up to its `DeadlineScheduled`),
+ * projected. Its deadline is due on the Vietnamese day of `dueAt`.
+ */
+async function openDeadline(
+  env: Env,
+  id: string,
+  dueAt: string,
+): Promise<{ streamId: string; deadlineId: string; dueOn: string }> {
+  // The sample's deadline falls on the day of its 100th instant: count back from the due day, an hour a step.
+  const start = Date.parse(dueAt) - 100 * 3_600_000;
+  const all = sampleDossierEvents({ id, communeCode: '01800', districtCode: '060', year: 2024 }, (k) =>
+    new Date(start + k * 3_600_000).toISOString(),
+  );
+  const upTo = all.findIndex((e) => e.type === 'DeadlineScheduled');
+  const streamId = `dossier-${id}`;
+  await env.opened.store.append(streamId, all.slice(0, upTo + 1), { expectedRevision: 'no_stream' });
+  await env.projector.onAppended(streamId);
+  const { deadlineId, dueOn } = all[upTo]!.data as { deadlineId: string; dueOn: string };
+  return { streamId, deadlineId, dueOn };
+}
+
+/** The step after the deadline's (the verification): meets it. */
+async function meetDeadline(env: Env, id: string): Promise<void> {
+  const streamId = `dossier-${id}`;
+  const all = sampleDossierEvents({ id, communeCode: '01800', districtCode: '060', year: 2024 }, (k) =>
+    new Date(Date.UTC(2024, 0, 1) + k * 3_600_000).toISOString(),
+  );
+  const next: NewEvent = all[all.findIndex((e) => e.type === 'DeadlineScheduled') + 1]!;
+  await env.opened.store.append(streamId, [next], { expectedRevision: 'any' });
+  await env.projector.onAppended(streamId);
+}
+
+async function elapsedEvents(env: Env, streamId: string) {
+  return (await env.opened.store.readStream(streamId)).filter((e) => e.type === 'DeadlineElapsed');
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const jobsIn = async (env: Env, state: 'delayed' | 'waiting' | 'active') =>
+  (await env.queue.getJobCounts(state))[state] ?? 0;
+
+/** Makes every delayed job due now (what the passing of real time would do). */
+async function promoteAll(env: Env): Promise<void> {
+  for (const job of await env.queue.getJobs(['delayed'])) {
+    // A job may have become due by itself between the listing and its promotion.
+    await job.promote().catch(() => undefined);
+  }
+}
+
+describe('deadline timers over BullMQ', () => {
+  it('due, duplicate and late timers: each deadline elapses once, on the clock’s day', async () => {
+    const env = await setup('2024-03-01T00:00:00Z');
+    const due = await Promise.all(
+      ['a', 'b', 'c'].map((id, i) => openDeadline(env, `due-${id}`, `2024-02-0${i + 1}T03:00:00Z`)),
+    );
+    // Late: the worker (and the scheduler) start weeks after the due instants.
+    const scheduler = startScheduler(env);
+    await scheduler.start();
+    // Duplicates: the same timers again (collapse on their id), and twins under other ids (fire, find it done).
+    const timers = bullmqTimerQueue<DeadlineTimerData>(timerOptions(env));
+    cleanups.push(() => timers.close());
+    expect(due.map((d) => d.dueOn)).toEqual(['2024-02-01', '2024-02-02', '2024-02-03']);
+    await scheduler.reconcile();
+    await scheduler.reconcile();
+    expect(await jobsIn(env, 'waiting')).toBe(3);
+    const [first] = await env.opened.sql
+      .query<{ stream_id: string; deadline_id: string; due_at: string }>(
+        `SELECT stream_id, deadline_id, due_at FROM "${env.schema}".deadlines ORDER BY stream_id LIMIT 1`,
+      )
+      .then((r) => r.rows);
+    for (let i = 0; i < 3; i += 1) {
+      const twin = deadlineTimer(first!.stream_id, first!.deadline_id, first!.due_at);
+      await timers.schedule([{ ...twin, id: `${twin.id}.twin${i}` }]);
+    }
+    startWorker(env);
+    startWorker(env);
+    await waitFor('every deadline elapsed', async () => {
+      const counts = await Promise.all(due.map((d) => elapsedEvents(env, d.streamId)));
+      return (
+        counts.every((c) => c.length >= 1) &&
+        (await jobsIn(env, 'waiting')) + (await jobsIn(env, 'active')) === 0
+      );
+    });
+    for (const d of due) {
+      const elapsed = await elapsedEvents(env, d.streamId);
+      expect(elapsed).toHaveLength(1);
+      expect(elapsed[0]!.data).toEqual({
+        deadlineId: d.deadlineId,
+        dueOn: d.dueOn,
+        elapsedOn: vietnamDate(env.clock.now()),
+      });
+      expect(elapsed[0]!.metadata.actor).toMatchObject({ id: 'system:deadline-worker' });
+    }
+    const rows = await env.opened.sql.query<{ state: string }>(`SELECT state FROM "${env.schema}".deadlines`);
+    expect(rows.rows.map((r) => r.state)).toEqual(['elapsed', 'elapsed', 'elapsed']);
+  });
+
+  it('an early timer changes nothing and waits again, under its own id, for the instant the deadline is due', async () => {
+    const env = await setup('2024-02-01T00:00:00Z');
+    const { streamId, dueOn } = await openDeadline(env, 'early', '2024-02-20T03:00:00Z');
+    const scheduler = startScheduler(env);
+    await scheduler.start();
+    // Delayed from the injected clock: due at 00:00 (Vietnam) the day after the due day.
+    const [job] = await env.queue.getJobs(['delayed']);
+    expect(job!.data).toMatchObject({ dueAt: '2024-02-20T17:00:00.000Z' });
+    expect(job!.delay).toBe(Date.parse('2024-02-20T17:00:00Z') - Date.parse('2024-02-01T00:00:00Z'));
+    // Fired early (as a clock running ahead, or a due day moved later, would make it): nothing is appended and the
+    // job is delayed again for the due instant, still one job.
+    await job!.promote();
+    startWorker(env);
+    await waitFor('the early job to be delayed again', async () => {
+      const [again] = await env.queue.getJobs(['delayed']);
+      return again !== undefined && again.attemptsStarted > 0;
+    });
+    expect(await elapsedEvents(env, streamId)).toHaveLength(0);
+    expect(await env.queue.getJobCounts('delayed', 'waiting', 'active')).toEqual({
+      delayed: 1,
+      waiting: 0,
+      active: 0,
+    });
+    // On the due day itself it is still on time; from the next Vietnamese day it elapses.
+    env.clock.set(`${dueOn}T10:00:00Z`);
+    await promoteAll(env);
+    await waitFor('the job to be delayed again', async () => (await jobsIn(env, 'delayed')) === 1);
+    expect(await elapsedEvents(env, streamId)).toHaveLength(0);
+    env.clock.set(`${dueOn}T17:00:00.000Z`);
+    await promoteAll(env);
+    await waitFor('the deadline elapsed', async () => (await elapsedEvents(env, streamId)).length === 1);
+    await waitFor(
+      'the queue empty',
+      async () => (await jobsIn(env, 'delayed')) + (await jobsIn(env, 'active')) === 0,
+    );
+    expect((await elapsedEvents(env, streamId))[0]!.data).toMatchObject({ elapsedOn: '2024-02-21' });
+  });
+
+  it('reversed jobs, and a deadline met before its timer fires: each open one elapses once, the met one never', async () => {
+    const env = await setup('2024-01-01T00:00:00Z');
+    const ids = Array.from({ length: 6 }, (_, i) => `rev${i}`);
+    const opened = [];
+    for (const [i, id] of ids.entries())
+      opened.push(await openDeadline(env, id, `2024-01-${10 + i}T03:00:00Z`));
+    const scheduler = startScheduler(env);
+    await scheduler.start();
+    expect(await jobsIn(env, 'delayed')).toBe(6);
+    // The verification of rev0 is recorded before its due day: its deadline is met.
+    await meetDeadline(env, 'rev0');
+    // Every job fires at once, last due first.
+    env.clock.set('2024-03-01T00:00:00Z');
+    const jobs = await env.queue.getJobs(['delayed']);
+    jobs.sort((a, b) => b.data.dueAt.localeCompare(a.data.dueAt));
+    startWorker(env);
+    for (const job of jobs) await job.promote();
+    await waitFor(
+      'every job done',
+      async () => (await env.queue.getJobCountByTypes('delayed', 'waiting', 'active')) === 0,
+    );
+    const counts = await Promise.all(opened.map(async (d) => (await elapsedEvents(env, d.streamId)).length));
+    expect(counts).toEqual([0, 1, 1, 1, 1, 1]);
+  });
+
+  it('Redis wiped: a restarted scheduler re-derives every pending timer, and deadlines scheduled meanwhile too', async () => {
+    const env = await setup('2024-01-01T00:00:00Z');
+    const first = [];
+    for (let i = 0; i < 10; i += 1)
+      first.push(await openDeadline(env, `wipe${i}`, `2024-02-${10 + i}T03:00:00Z`));
+    const scheduler = startScheduler(env);
+    await scheduler.start();
+    expect(await jobsIn(env, 'delayed')).toBe(10);
+    // Following the log: a deadline scheduled while it runs gets its timer without a reconcile.
+    const live = await openDeadline(env, 'live', '2024-02-25T03:00:00Z');
+    await waitFor('the live deadline’s timer', async () => (await jobsIn(env, 'delayed')) === 11);
+    await scheduler.close();
+    // Down: Redis loses everything, and one more deadline is scheduled.
+    await wipeRedis(env.redisPrefix);
+    expect(await jobsIn(env, 'delayed')).toBe(0);
+    const meanwhile = await openDeadline(env, 'meanwhile', '2024-02-26T03:00:00Z');
+    const restarted = startScheduler(env);
+    await restarted.start();
+    expect(await jobsIn(env, 'delayed')).toBe(12);
+    // A wipe with the scheduler running: its periodic (here: on demand) reconcile puts them back.
+    await wipeRedis(env.redisPrefix);
+    expect(await restarted.reconcile()).toEqual({ scheduled: 12 });
+    expect(await jobsIn(env, 'delayed')).toBe(12);
+    env.clock.set('2024-03-01T00:00:00Z');
+    startWorker(env);
+    await promoteAll(env);
+    const all = [...first, live, meanwhile];
+    await waitFor('every deadline elapsed', async () => {
+      const counts = await Promise.all(all.map(async (d) => (await elapsedEvents(env, d.streamId)).length));
+      return counts.every((n) => n === 1);
+    });
+    await waitFor(
+      'the queue empty',
+      async () => (await env.queue.getJobCountByTypes('delayed', 'waiting', 'active')) === 0,
+    );
+    const counts = await Promise.all(all.map(async (d) => (await elapsedEvents(env, d.streamId)).length));
+    expect(counts).toEqual(all.map(() => 1));
+  });
+
+  it('a worker process killed (SIGKILL) while it holds a due job: another worker takes it, elapsed exactly once', async () => {
+    const env = await setup('2024-03-01T00:00:00Z');
+    const { streamId } = await openDeadline(env, 'killed', '2024-02-01T03:00:00Z');
+    // Appends wait behind this lock, so the child is caught between deciding and appending.
+    const unlock = await holdAppendLock(env);
+    cleanups.push(unlock);
+    const child = spawnWorker(env);
+    await outputSeen(child, 'worker ready');
+    const scheduler = startScheduler(env);
+    await scheduler.start();
+    await waitFor('the child to hold the job, blocked on its append', async () => {
+      const blocked = await env.opened.sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+           JOIN pg_namespace s ON s.oid = c.relnamespace
+          WHERE NOT l.granted AND s.nspname = $1 AND c.relname = 'events'`,
+        [env.eventsSchema],
+      );
+      return blocked.rows[0]!.n > 0 && (await jobsIn(env, 'active')) === 1;
+    });
+    child.kill('SIGKILL');
+    await exited(child);
+    expect(child.signalCode).toBe('SIGKILL');
+    await unlock();
+    // The job's lock runs out (1 s), the stalled job goes back to the queue, and this worker takes it.
+    startWorker(env);
+    await waitFor('the deadline elapsed', async () => (await elapsedEvents(env, streamId)).length >= 1);
+    await waitFor(
+      'the queue empty',
+      async () => (await env.queue.getJobCountByTypes('delayed', 'waiting', 'active')) === 0,
+    );
+    expect(await elapsedEvents(env, streamId)).toHaveLength(1);
+  });
+});
+
+/** Takes a lock that makes every append to the test's events wait; resolves with the function that drops it. */
+async function holdAppendLock(env: Env): Promise<() => Promise<void>> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let taken!: () => void;
+  const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+  const transaction = env.opened.sql
+    .transaction(async (tx) => {
+      await tx.query(`LOCK TABLE "${env.eventsSchema}".events IN EXCLUSIVE MODE`);
+      taken();
+      await held;
+      throw new Error('rolled back on purpose');
+    })
+    .catch(() => undefined);
+  await lockTaken;
+  return async () => {
+    release();
+    await transaction;
+  };
+}
+
+/** A projector worker in its own OS process, from the TypeScript entry point, firing this test's deadline queue. */
+function spawnWorker(env: Env): ChildProcess {
+  const entry = fileURLToPath(new URL('./worker.ts', import.meta.url));
+  const child = spawnTypeScript(entry, {
+    env: {
+      ...process.env,
+      DATABASE_URL,
+      REDIS_URL,
+      DATABASE_SCHEMA: env.eventsSchema,
+      READ_MODEL_SCHEMA: env.schema,
+      QUEUE_PREFIX: `${env.queueName}-wake`,
+      BULLMQ_PREFIX: env.redisPrefix,
+      DEADLINE_QUEUE: env.queueName,
+      WORKER_LOCK_MS: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  cleanups.push(async () => {
+    child.kill('SIGKILL');
+    await exited(child);
+  });
+  return child;
+}

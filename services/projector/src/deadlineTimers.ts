@@ -1,0 +1,72 @@
+/**
+ * The deadline timers on the projector side (ADR 0025), as configured: the dispatcher process schedules them (one
+ * BullMQ delayed job per open deadline, from the log and the deadlines read model) and every worker process fires
+ * them (appends `DeadlineElapsed` through the domain when still due). The API takes no part: deadlines elapse with
+ * it stopped. Both sides use the system clock; the logic takes it injected (`@ntm/scheduler`).
+ */
+import type { EventStore } from '@ntm/event-store';
+import type { Infrastructure, ProjectorConfig } from '@ntm/runtime';
+import {
+  bullmqTimerQueue,
+  bullmqTimerWorker,
+  createDeadlineScheduler,
+  deadlineTimerHandler,
+  deadlineWorkerPorts,
+  type DeadlineTimerData,
+} from '@ntm/scheduler';
+
+interface Log {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+const systemClock = { now: () => new Date() };
+
+const queueOptions = (config: ProjectorConfig) => ({
+  redisUrl: config.REDIS_URL,
+  queueName: config.DEADLINE_QUEUE,
+  redisPrefix: config.BULLMQ_PREFIX,
+  clock: systemClock,
+});
+
+/** The scheduling side, started (start-up reconcile done); `close` stops following the log. */
+export async function startDeadlineScheduler(
+  config: ProjectorConfig,
+  infra: Pick<Infrastructure, 'store' | 'sql' | 'readModelSchema'>,
+  log: Log,
+): Promise<{ close(): Promise<void> }> {
+  const timers = bullmqTimerQueue<DeadlineTimerData>(queueOptions(config));
+  const scheduler = createDeadlineScheduler({
+    store: infra.store,
+    sql: infra.sql,
+    schema: infra.readModelSchema,
+    timers,
+    reconcileIntervalMs: config.DEADLINE_RECONCILE_SECONDS * 1000,
+    onError: (err) => log.warn({ err }, 'deadline scheduler error (retrying)'),
+  });
+  await scheduler.start();
+  return {
+    async close() {
+      await scheduler.close();
+      await timers.close();
+    },
+  };
+}
+
+/** The firing side: a BullMQ worker on the deadline queue. */
+export function startDeadlineWorker(
+  config: ProjectorConfig,
+  store: EventStore,
+  log: Log,
+): { ready(): Promise<void>; close(): Promise<void> } {
+  const ports = deadlineWorkerPorts({ store, clock: systemClock, log });
+  return bullmqTimerWorker(
+    {
+      ...queueOptions(config),
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDurationMs: config.WORKER_LOCK_MS,
+      onError: (err) => log.warn({ err }, 'deadline worker error'),
+    },
+    deadlineTimerHandler(ports, log),
+  );
+}
