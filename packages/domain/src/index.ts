@@ -36,3 +36,4 @@ export {
 } from './workflows/merger.js';
 export * from './reference/index.js';
 export { renderWorkflowDoc, workflowDocName } from './workflows/renderWorkflowDoc.js';
+export { checklistStatus, type ChecklistStepStatus } from './workflows/checklistStatus.js';

@@ -6,7 +6,15 @@
  */
 import type { CommandType } from '@ntm/contracts';
 import type { DossierKind, Role, Tier } from '../model.js';
-import { procedureRulesFor, type ProcedureRules } from '../reference/index.js';
+import {
+  COMMUNE_CHECKLIST,
+  POST_MERGER_CHECKLIST,
+  procedureRulesFor,
+  REVOCATION_CHECKLIST,
+  VILLAGE_CHECKLIST,
+  type DocumentChecklist,
+  type ProcedureRules,
+} from '../reference/index.js';
 import type { CheckName } from './checks.js';
 import type { DeadlineStep, Edge, WorkflowDefinition } from './types.js';
 
@@ -45,6 +53,17 @@ const attach = (from: readonly string[], roles: readonly Role[]): Edge[] => [
 function withDeadlineWatch(edges: Edge[]): Edge[] {
   const timed = [...new Set(edges.filter((x) => x.deadline).map((x) => x.to))];
   return [...edges, ...e(timed, 'ElapseDeadline', null, ['administrator'], ['deadlineDue'])];
+}
+/**
+ * Every step the checklist lists is guarded by `checklistComplete` (last, so the step's own refusals come first):
+ * the data, not the edge table, says which documents a step needs.
+ */
+function withChecklist(checklist: DocumentChecklist, edges: Edge[]): Edge[] {
+  return edges.map((x) =>
+    checklist[x.command] === undefined || x.checks?.includes('checklistComplete')
+      ? x
+      : { ...x, checks: [...(x.checks ?? []), 'checklistComplete'] },
+  );
 }
 const FRONT: readonly Role[] = ['front_officer'];
 const APPRAISER: readonly Role[] = ['provincial_appraiser'];
@@ -143,17 +162,6 @@ function council(
   ];
 }
 
-const COMMUNE_CHECKLIST = [
-  'self_assessment_report',
-  'notice_record',
-  'comments_summary',
-  'poll_report',
-  'proposal_meeting_minutes',
-  'construction_debt_report',
-  'security_confirmation',
-  'submission_letter',
-] as const;
-
 const TIER_KIND: Record<Tier, DossierKind> = {
   ntm: 'COMMUNE_NTM',
   advanced: 'COMMUNE_ADVANCED',
@@ -228,7 +236,7 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
         : 'Two-tier procedure from 01/07/2025: no district; the province reviews the dossier, verifying and then appraising it; the council votes; the provincial chairman decides and the province announces (unconfirmed).',
     checklist: COMMUNE_CHECKLIST,
     finalStates: ['announced', 'refused', 'withdrawn'],
-    edges: withDeadlineWatch([
+    edges: withChecklist(COMMUNE_CHECKLIST, withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'preparing', COMMUNE, opening),
       ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
       ...attach(open, [...COMMUNE, ...FRONT]),
@@ -268,7 +276,7 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
         'withdrawn',
         COMMUNE,
       ),
-    ]),
+    ])),
   };
 }
 
@@ -307,9 +315,9 @@ export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
       version === 1
         ? 'Modelled on Thanh Hóa procedure 1.007200 (2016-2020, not national law): the village self-assesses, the commune posts a loudspeaker notice, its steering committee votes and submits to the district, whose chairman decides. Where the province’s rules hold a village appraisal council (`villageCouncil`), it votes first. Once the districts are abolished (the `succession` of the rule set in force), a dossier still waiting is returned or decided by the successor role for the successor commune.'
         : 'After 01/07/2025 no district exists: the commune chairman decides (rule parameter, to be confirmed against the province’s rules). Where the province’s rules hold a village appraisal council (`villageCouncil`), it votes first.',
-    checklist: ['self_assessment_report', 'notice_record', 'proposal_meeting_minutes', 'submission_letter'],
+    checklist: VILLAGE_CHECKLIST,
     finalStates: ['announced', 'refused', 'withdrawn'],
-    edges: withDeadlineWatch([
+    edges: withChecklist(VILLAGE_CHECKLIST, withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'preparing', ['village_head'], ['kindFields', 'unitEligible']),
       ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, prep, ['criterionKnown']),
       ...attach(open, prep),
@@ -341,7 +349,7 @@ export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
       ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.village.value),
       ...publishResults(['noticeClosed', 'meetingHeld', 'returned'], COMMUNE),
       ...e([...open, 'submitted'], 'WithdrawDossier', 'withdrawn', prep),
-    ]),
+    ])),
   };
 }
 
@@ -358,9 +366,9 @@ export function revocationWorkflow(version: 1 | 2): WorkflowDefinition {
       version === 1
         ? 'QĐ 18/2022 Art. 23-24: the district assesses the commune, consults, compiles the revocation dossier; the provincial chairman decides. Once the districts are abolished (the `succession` of the rule set in force), the successor role performs the district steps.'
         : 'From 01/07/2025 (NĐ 131/2025 Art. 44(1)): the province assesses, consults and compiles the dossier; the provincial chairman decides.',
-    checklist: ['revocation_assessment_report', 'notice_record', 'comments_summary'],
+    checklist: REVOCATION_CHECKLIST,
     finalStates: ['dismissed', 'kept', 'published', 'withdrawn'],
-    edges: withDeadlineWatch([
+    edges: withChecklist(REVOCATION_CHECKLIST, withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'assessing', assessor, ['kindFields', 'unitEligible', 'recognitionHeld']),
       ...attach(open, assessor),
       ...e('assessing', 'RecordRevocationAssessment', 'assessed', assessor, ['revocationGrounds']),
@@ -380,7 +388,7 @@ export function revocationWorkflow(version: 1 | 2): WorkflowDefinition {
       ...e('revoked', 'PublishRevocation', 'published', [...CHAIRMAN, ...APPRAISER]),
       ...publishResults(['noticeClosed'], assessor),
       ...e(open, 'WithdrawDossier', 'withdrawn', assessor),
-    ]),
+    ])),
   };
 }
 
@@ -394,9 +402,9 @@ export function postMergerWorkflow(): WorkflowDefinition {
     title: 'Post-merger acknowledgement v1',
     description:
       'A commune formed by a merger, only from recognised communes, asks the province to acknowledge its status at the lowest of their tiers (5424/BNN-VPĐP, 267/BNN-VPĐP; `mergerPaths`): self-assessment, appraisal, council ballot, decision. The merger and the predecessors’ statuses on its eve are read by code and recorded at opening; a commune formed also from unrecognised communes goes through the full procedure instead.',
-    checklist: ['merger_status_report', 'self_assessment_report', 'submission_letter'],
+    checklist: POST_MERGER_CHECKLIST,
     finalStates: ['acknowledged', 'refused', 'withdrawn'],
-    edges: withDeadlineWatch([
+    edges: withChecklist(POST_MERGER_CHECKLIST, withDeadlineWatch([
       ...e('draft', 'OpenDossier', 'preparing', COMMUNE, [
         'kindFields',
         'unitEligible',
@@ -438,6 +446,6 @@ export function postMergerWorkflow(): WorkflowDefinition {
         'withdrawn',
         COMMUNE,
       ),
-    ]),
+    ])),
   };
 }
