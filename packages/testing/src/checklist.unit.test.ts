@@ -4,12 +4,7 @@
  * every item carries its legal basis and `confirmed` flag; and the journeys themselves pass every step.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  replay,
-  workflowByPin,
-  type DecidedEvent,
-  type WorkflowDefinition,
-} from '@ntm/domain';
+import { replay, workflowByPin, type DecidedEvent, type WorkflowDefinition } from '@ntm/domain';
 import type { CommandType } from '@ntm/contracts';
 import { given } from './spec.js';
 import { ACTORS, at } from './fixtures.js';
@@ -37,8 +32,8 @@ describe('document checklist per dossier kind and step', () => {
         const items = Object.values(definition.checklist).flat();
         expect(items.length).toBeGreaterThan(0);
         for (const item of items) {
-          expect(item!.legalBasis.length).toBeGreaterThan(5);
-          expect(typeof item!.confirmed).toBe('boolean');
+          expect(item.legalBasis.length).toBeGreaterThan(5);
+          expect(typeof item.confirmed).toBe('boolean');
         }
         expect(Object.keys(definition.checklist)).toContain('SubmitDossier');
       });
@@ -67,7 +62,12 @@ describe('document checklist per dossier kind and step', () => {
     const returned = reach(journey, 'returned').events.filter((e) => kindOf(e) !== kind);
     const error = given(returned)
       .when(
-        { type: 'ResubmitDossier', dossierId: journey.dossierId, letterNo: '46/TTr-UBND', changes: 'bổ sung' },
+        {
+          type: 'ResubmitDossier',
+          dossierId: journey.dossierId,
+          letterNo: '46/TTr-UBND',
+          changes: 'bổ sung',
+        },
         { now: at('2024-05-20'), actor: ACTORS.communeOfficial },
       )
       .thenFails('CHECKLIST_INCOMPLETE');

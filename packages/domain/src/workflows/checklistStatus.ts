@@ -26,7 +26,9 @@ export function checklistStatus(state: DossierState): ChecklistStepStatus[] {
   if (!definition) return [];
   const byKind = new Map<string, Set<string>>();
   for (const d of [...state.documents, ...(state.files ?? [])])
-    (byKind.get(d.documentKind) ?? byKind.set(d.documentKind, new Set()).get(d.documentKind)!).add(d.documentId);
+    (byKind.get(d.documentKind) ?? byKind.set(d.documentKind, new Set()).get(d.documentKind)!).add(
+      d.documentId,
+    );
   return Object.entries(definition.checklist).map(([command, items = []]) => {
     const shown = items.map((i) => ({ ...i, documentIds: [...(byKind.get(i.documentKind) ?? [])] }));
     return {

@@ -236,47 +236,57 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
         : 'Two-tier procedure from 01/07/2025: no district; the province reviews the dossier, verifying and then appraising it; the council votes; the provincial chairman decides and the province announces (unconfirmed).',
     checklist: COMMUNE_CHECKLIST,
     finalStates: ['announced', 'refused', 'withdrawn'],
-    edges: withChecklist(COMMUNE_CHECKLIST, withDeadlineWatch([
-      ...e('draft', 'OpenDossier', 'preparing', COMMUNE, opening),
-      ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
-      ...attach(open, [...COMMUNE, ...FRONT]),
-      ...consultation('preparing', COMMUNE),
-      ...e('noticeClosed', 'RecordPollTally', null, FRONT, ['villageInUnit']),
-      ...e('noticeClosed', 'IssuePollReport', 'pollReported', FRONT, ['pollPassed']),
-      ...e('pollReported', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
-      // Every criterion of the pinned table (for a model commune: the advanced set plus M1..M3) must be met. It
-      // already held when the notice opened and nothing can change it since, so recorded histories are unaffected.
-      ...e(
-        'meetingHeld',
-        'SubmitDossier',
-        'submitted',
-        COMMUNE,
-        ['selfAssessmentComplete', 'checklistComplete'],
-        'verification',
-      ),
-      ...review,
-      ...e(
-        'returned',
-        'ResubmitDossier',
-        'submitted',
-        COMMUNE,
-        ['selfAssessmentComplete', 'checklistComplete'],
-        'verification',
-      ),
-      ...council('DecideRecognition', 'outcomeRecognise', 'outcomeRefuse', 'recognised', 'refused', CHAIRMAN),
-      // Công bố: the district before the reform, by rule parameter (law-findings §1.10).
-      ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.commune.value),
-      // While the commune still holds the dossier; the Front's poll report is itself public.
-      ...publishResults(['noticeClosed', 'pollReported', 'meetingHeld', 'returned'], COMMUNE),
-      ...e(
-        [...open, 'submitted', 'verified', 'forwarded', 'appraised', 'councilNotApproved'].filter(
-          (s) => version === 1 || s !== 'forwarded',
+    edges: withChecklist(
+      COMMUNE_CHECKLIST,
+      withDeadlineWatch([
+        ...e('draft', 'OpenDossier', 'preparing', COMMUNE, opening),
+        ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
+        ...attach(open, [...COMMUNE, ...FRONT]),
+        ...consultation('preparing', COMMUNE),
+        ...e('noticeClosed', 'RecordPollTally', null, FRONT, ['villageInUnit']),
+        ...e('noticeClosed', 'IssuePollReport', 'pollReported', FRONT, ['pollPassed']),
+        ...e('pollReported', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
+        // Every criterion of the pinned table (for a model commune: the advanced set plus M1..M3) must be met. It
+        // already held when the notice opened and nothing can change it since, so recorded histories are unaffected.
+        ...e(
+          'meetingHeld',
+          'SubmitDossier',
+          'submitted',
+          COMMUNE,
+          ['selfAssessmentComplete', 'checklistComplete'],
+          'verification',
         ),
-        'WithdrawDossier',
-        'withdrawn',
-        COMMUNE,
-      ),
-    ])),
+        ...review,
+        ...e(
+          'returned',
+          'ResubmitDossier',
+          'submitted',
+          COMMUNE,
+          ['selfAssessmentComplete', 'checklistComplete'],
+          'verification',
+        ),
+        ...council(
+          'DecideRecognition',
+          'outcomeRecognise',
+          'outcomeRefuse',
+          'recognised',
+          'refused',
+          CHAIRMAN,
+        ),
+        // Công bố: the district before the reform, by rule parameter (law-findings §1.10).
+        ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.commune.value),
+        // While the commune still holds the dossier; the Front's poll report is itself public.
+        ...publishResults(['noticeClosed', 'pollReported', 'meetingHeld', 'returned'], COMMUNE),
+        ...e(
+          [...open, 'submitted', 'verified', 'forwarded', 'appraised', 'councilNotApproved'].filter(
+            (s) => version === 1 || s !== 'forwarded',
+          ),
+          'WithdrawDossier',
+          'withdrawn',
+          COMMUNE,
+        ),
+      ]),
+    ),
   };
 }
 
@@ -317,39 +327,42 @@ export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
         : 'After 01/07/2025 no district exists: the commune chairman decides (rule parameter, to be confirmed against the province’s rules). Where the province’s rules hold a village appraisal council (`villageCouncil`), it votes first.',
     checklist: VILLAGE_CHECKLIST,
     finalStates: ['announced', 'refused', 'withdrawn'],
-    edges: withChecklist(VILLAGE_CHECKLIST, withDeadlineWatch([
-      ...e('draft', 'OpenDossier', 'preparing', ['village_head'], ['kindFields', 'unitEligible']),
-      ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, prep, ['criterionKnown']),
-      ...attach(open, prep),
-      ...consultation('preparing', COMMUNE),
-      ...e('noticeClosed', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
-      ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'decision'),
-      ...e('submitted', 'ReturnDossier', 'returned', decider, ['notPreparer']),
-      ...e(
-        'returned',
-        'ResubmitDossier',
-        'submitted',
-        COMMUNE,
-        ['selfAssessmentComplete', 'checklistComplete'],
-        'decision',
-      ),
-      ...e('submitted', 'DecideRecognition', 'recognised', decider, [
-        'notPreparer',
-        'villageCouncilNotRequired',
-        'competentDecider',
-        'outcomeRecognise',
+    edges: withChecklist(
+      VILLAGE_CHECKLIST,
+      withDeadlineWatch([
+        ...e('draft', 'OpenDossier', 'preparing', ['village_head'], ['kindFields', 'unitEligible']),
+        ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, prep, ['criterionKnown']),
+        ...attach(open, prep),
+        ...consultation('preparing', COMMUNE),
+        ...e('noticeClosed', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
+        ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'decision'),
+        ...e('submitted', 'ReturnDossier', 'returned', decider, ['notPreparer']),
+        ...e(
+          'returned',
+          'ResubmitDossier',
+          'submitted',
+          COMMUNE,
+          ['selfAssessmentComplete', 'checklistComplete'],
+          'decision',
+        ),
+        ...e('submitted', 'DecideRecognition', 'recognised', decider, [
+          'notPreparer',
+          'villageCouncilNotRequired',
+          'competentDecider',
+          'outcomeRecognise',
+        ]),
+        ...e('submitted', 'DecideRecognition', 'refused', decider, [
+          'notPreparer',
+          'villageCouncilNotRequired',
+          'competentDecider',
+          'outcomeRefuse',
+        ]),
+        ...villageCouncil(decider),
+        ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.village.value),
+        ...publishResults(['noticeClosed', 'meetingHeld', 'returned'], COMMUNE),
+        ...e([...open, 'submitted'], 'WithdrawDossier', 'withdrawn', prep),
       ]),
-      ...e('submitted', 'DecideRecognition', 'refused', decider, [
-        'notPreparer',
-        'villageCouncilNotRequired',
-        'competentDecider',
-        'outcomeRefuse',
-      ]),
-      ...villageCouncil(decider),
-      ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.village.value),
-      ...publishResults(['noticeClosed', 'meetingHeld', 'returned'], COMMUNE),
-      ...e([...open, 'submitted'], 'WithdrawDossier', 'withdrawn', prep),
-    ])),
+    ),
   };
 }
 
@@ -368,27 +381,34 @@ export function revocationWorkflow(version: 1 | 2): WorkflowDefinition {
         : 'From 01/07/2025 (NĐ 131/2025 Art. 44(1)): the province assesses, consults and compiles the dossier; the provincial chairman decides.',
     checklist: REVOCATION_CHECKLIST,
     finalStates: ['dismissed', 'kept', 'published', 'withdrawn'],
-    edges: withChecklist(REVOCATION_CHECKLIST, withDeadlineWatch([
-      ...e('draft', 'OpenDossier', 'assessing', assessor, ['kindFields', 'unitEligible', 'recognitionHeld']),
-      ...attach(open, assessor),
-      ...e('assessing', 'RecordRevocationAssessment', 'assessed', assessor, ['revocationGrounds']),
-      ...e('assessing', 'RecordRevocationAssessment', 'dismissed', assessor),
-      ...consultation('assessed', assessor),
-      ...e('noticeClosed', 'SubmitDossier', 'submitted', assessor, ['checklistComplete'], 'decision'),
-      ...e('submitted', 'DecideRevocation', 'revoked', CHAIRMAN, [
-        'notPreparer',
-        'competentDecider',
-        'outcomeRevoke',
+    edges: withChecklist(
+      REVOCATION_CHECKLIST,
+      withDeadlineWatch([
+        ...e('draft', 'OpenDossier', 'assessing', assessor, [
+          'kindFields',
+          'unitEligible',
+          'recognitionHeld',
+        ]),
+        ...attach(open, assessor),
+        ...e('assessing', 'RecordRevocationAssessment', 'assessed', assessor, ['revocationGrounds']),
+        ...e('assessing', 'RecordRevocationAssessment', 'dismissed', assessor),
+        ...consultation('assessed', assessor),
+        ...e('noticeClosed', 'SubmitDossier', 'submitted', assessor, ['checklistComplete'], 'decision'),
+        ...e('submitted', 'DecideRevocation', 'revoked', CHAIRMAN, [
+          'notPreparer',
+          'competentDecider',
+          'outcomeRevoke',
+        ]),
+        ...e('submitted', 'DecideRevocation', 'kept', CHAIRMAN, [
+          'notPreparer',
+          'competentDecider',
+          'outcomeKeep',
+        ]),
+        ...e('revoked', 'PublishRevocation', 'published', [...CHAIRMAN, ...APPRAISER]),
+        ...publishResults(['noticeClosed'], assessor),
+        ...e(open, 'WithdrawDossier', 'withdrawn', assessor),
       ]),
-      ...e('submitted', 'DecideRevocation', 'kept', CHAIRMAN, [
-        'notPreparer',
-        'competentDecider',
-        'outcomeKeep',
-      ]),
-      ...e('revoked', 'PublishRevocation', 'published', [...CHAIRMAN, ...APPRAISER]),
-      ...publishResults(['noticeClosed'], assessor),
-      ...e(open, 'WithdrawDossier', 'withdrawn', assessor),
-    ])),
+    ),
   };
 }
 
@@ -404,48 +424,51 @@ export function postMergerWorkflow(): WorkflowDefinition {
       'A commune formed by a merger, only from recognised communes, asks the province to acknowledge its status at the lowest of their tiers (5424/BNN-VPĐP, 267/BNN-VPĐP; `mergerPaths`): self-assessment, appraisal, council ballot, decision. The merger and the predecessors’ statuses on its eve are read by code and recorded at opening; a commune formed also from unrecognised communes goes through the full procedure instead.',
     checklist: POST_MERGER_CHECKLIST,
     finalStates: ['acknowledged', 'refused', 'withdrawn'],
-    edges: withChecklist(POST_MERGER_CHECKLIST, withDeadlineWatch([
-      ...e('draft', 'OpenDossier', 'preparing', COMMUNE, [
-        'kindFields',
-        'unitEligible',
-        'mergerPredecessorsRecognised',
+    edges: withChecklist(
+      POST_MERGER_CHECKLIST,
+      withDeadlineWatch([
+        ...e('draft', 'OpenDossier', 'preparing', COMMUNE, [
+          'kindFields',
+          'unitEligible',
+          'mergerPredecessorsRecognised',
+        ]),
+        ...e(open, 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
+        ...attach(open, COMMUNE),
+        ...e(
+          'preparing',
+          'SubmitDossier',
+          'submitted',
+          COMMUNE,
+          ['selfAssessmentComplete', 'checklistComplete'],
+          'appraisal',
+        ),
+        ...e(
+          'returned',
+          'ResubmitDossier',
+          'submitted',
+          COMMUNE,
+          ['selfAssessmentComplete', 'checklistComplete'],
+          'appraisal',
+        ),
+        ...e('submitted', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'criterionKnown']),
+        ...e(['submitted', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, [
+          'notPreparer',
+        ]),
+        ...council(
+          'DecideAcknowledgement',
+          ['outcomeAcknowledge', 'acknowledgedTierLowest'],
+          'outcomeRefuse',
+          'acknowledged',
+          'refused',
+          CHAIRMAN,
+        ),
+        ...e(
+          [...open, 'submitted', 'appraised', 'councilNotApproved'],
+          'WithdrawDossier',
+          'withdrawn',
+          COMMUNE,
+        ),
       ]),
-      ...e(open, 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
-      ...attach(open, COMMUNE),
-      ...e(
-        'preparing',
-        'SubmitDossier',
-        'submitted',
-        COMMUNE,
-        ['selfAssessmentComplete', 'checklistComplete'],
-        'appraisal',
-      ),
-      ...e(
-        'returned',
-        'ResubmitDossier',
-        'submitted',
-        COMMUNE,
-        ['selfAssessmentComplete', 'checklistComplete'],
-        'appraisal',
-      ),
-      ...e('submitted', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'criterionKnown']),
-      ...e(['submitted', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, [
-        'notPreparer',
-      ]),
-      ...council(
-        'DecideAcknowledgement',
-        ['outcomeAcknowledge', 'acknowledgedTierLowest'],
-        'outcomeRefuse',
-        'acknowledged',
-        'refused',
-        CHAIRMAN,
-      ),
-      ...e(
-        [...open, 'submitted', 'appraised', 'councilNotApproved'],
-        'WithdrawDossier',
-        'withdrawn',
-        COMMUNE,
-      ),
-    ])),
+    ),
   };
 }

@@ -154,8 +154,8 @@ function dossierPage(
       })}
     </ol>
     ${deadlinesSection(screen, state, now)} ${criteriaSection(screen, state)}
-    ${documentsSection(screen, state)} ${checklistSection(screen, state)} ${noticeSection(screen, state)} ${pollSection(screen, state)}
-    ${councilSection(screen, state)}
+    ${documentsSection(screen, state)} ${checklistSection(screen, state)} ${noticeSection(screen, state)}
+    ${pollSection(screen, state)} ${councilSection(screen, state)}
     <h2>${t('history')}</h2>
     ${eventsTable(screen, events, view.dossierId)}`;
 }
@@ -277,9 +277,7 @@ function checklistSection(screen: Screen, state: DossierState): Html {
                   <td>
                     ${i.legalBasis}${i.confirmed ? '' : html` <span class="hint">(${t('unconfirmed')})</span>`}
                   </td>
-                  <td>
-                    ${i.documentIds.length ? tag(t('present'), 'green') : tag(t('missing'), 'red')}
-                  </td>
+                  <td>${i.documentIds.length ? tag(t('present'), 'green') : tag(t('missing'), 'red')}</td>
                 </tr>`,
             ),
           )}

@@ -24,7 +24,8 @@ export interface ChecklistItem {
 export type DocumentChecklist = Partial<Record<CommandType, readonly ChecklistItem[]>>;
 
 const QD18 = 'QĐ 18/2022/QĐ-TTg (hồ sơ đề nghị xét, công nhận xã đạt chuẩn NTM)';
-const VILLAGE = 'dichvucong.gov.vn procedure 1.007200 (Thanh Hóa village NTM, 2016-2020; provincial analogue)';
+const VILLAGE =
+  'dichvucong.gov.vn procedure 1.007200 (Thanh Hóa village NTM, 2016-2020; provincial analogue)';
 const REVOCATION = 'QĐ 18/2022/QĐ-TTg Art. 23-24 (assess, consult, complete the revocation dossier)';
 const MERGER = 'MARD 5424/BNN-VPĐP (09/08/2023) and 267/BNN-VPĐP (09/01/2024)';
 
@@ -34,7 +35,9 @@ const item = (
   confirmed: boolean,
   note?: string,
 ): ChecklistItem =>
-  note === undefined ? { documentKind, legalBasis, confirmed } : { documentKind, legalBasis, confirmed, note };
+  note === undefined
+    ? { documentKind, legalBasis, confirmed }
+    : { documentKind, legalBasis, confirmed, note };
 
 const selfAssessmentReport = item(
   'self_assessment_report',
