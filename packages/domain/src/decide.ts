@@ -10,14 +10,14 @@ import { DomainError } from './errors.js';
 import type { DossierState } from './state.js';
 import {
   addWorkingDays,
-  holidayCalendar,
+  nationalCalendar,
   nationalUnits,
   procedureRulesFor,
   ReferenceDataError,
   ruleSetAt,
   ruleSetById,
   RulesRecorder,
-  VIETNAM_HOLIDAYS,
+  unconfirmedYearsBetween,
   type HolidayCalendar,
   type ProvincialProcedureRules,
   type RuleSet,
@@ -51,7 +51,7 @@ export interface DecisionContext {
   unitRecognition?: { tier: Tier; decisionNo: string } | null | undefined;
   /** administrative units; defaults to the Bắc Kạn registry from the seed */
   units?: UnitRegistry | undefined;
-  /** days off for working-day deadlines; defaults to the national calendar */
+  /** days off for working-day deadlines; defaults to the national calendar (`nationalCalendar`, with its fallback) */
   holidays?: HolidayCalendar | undefined;
   /** numbers drawn for this command from the counters (the application draws them once the command is judged) */
   numbers?: DrawnNumbers | undefined;
@@ -62,6 +62,11 @@ export interface DecisionContext {
   recognitionOf?: RecognitionOf | undefined;
   /** what provinces set for their own procedure (village council, announcers); defaults to the encoded ones */
   provincialRules?: readonly ProvincialProcedureRules[] | undefined;
+  /**
+   * A rule set to judge by instead of the one the dossier pinned (or the one in force, for OpenDossier): only for
+   * what-if replays of past dossiers under a proposed rule set, which write nothing. The service never sets it.
+   */
+  ruleSet?: RuleSet | undefined;
 }
 
 /**
@@ -98,7 +103,6 @@ export type Decidable<T extends string> = T extends CommandType
     : never;
 
 let defaultUnits: UnitRegistry | undefined;
-let defaultHolidays: HolidayCalendar | undefined;
 
 const refuse = (
   code: DomainError['code'],
@@ -170,7 +174,7 @@ function decideOrThrow(
     refuse('VALIDATION_FAILED', `now is not an ISO instant: ${now}`, `thời điểm không hợp lệ: ${now}`);
   const today = vietnamDate(now);
   const units = ctx.units ?? (defaultUnits ??= nationalUnits());
-  const holidays = ctx.holidays ?? (defaultHolidays ??= holidayCalendar(VIETNAM_HOLIDAYS));
+  const holidays = ctx.holidays ?? nationalCalendar();
   const base = {
     today,
     now,
@@ -189,7 +193,7 @@ function decideOrThrow(
       return refuse('VALIDATION_FAILED', 'OpenDossier needs a dossierId', 'OpenDossier cần dossierId');
     const { kind } = command.body;
     const wf = workflowFor(kind, today);
-    const ruleSet = wf ? safely(() => ruleSetAt(today)) : undefined;
+    const ruleSet = wf ? (ctx.ruleSet ?? safely(() => ruleSetAt(today))) : undefined;
     if (!wf || !ruleSet) {
       return refuse(
         'NO_WORKFLOW_FOR_DATE',
@@ -243,7 +247,7 @@ function decideOrThrow(
     safely(() => ruleSetAt(today)),
   );
   const rec = new RulesRecorder();
-  const pinned = ruleSetById(state.ruleSet.id, state.ruleSet.version);
+  const pinned = ctx.ruleSet ?? ruleSetById(state.ruleSet.id, state.ruleSet.version);
   const procedure = procedureRulesFor(
     state.ruleSet.id,
     state.scope.provinceCode,
@@ -446,12 +450,16 @@ function deadlineEvent(
   holidays: HolidayCalendar,
 ): DomainEvent {
   const workingDays = WORKING_DAYS[stepName](ruleSet);
+  const dueOn = addWorkingDays(today, workingDays, holidays);
+  // A due date counted over estimated days off (or the statute alone) says so, for whoever relies on it.
+  const unconfirmed = unconfirmedYearsBetween(holidays, today, dueOn);
   return event('DeadlineScheduled', {
     deadlineId: `${stepName}-${today}`,
     step: stepName,
     startedOn: today,
     workingDays,
-    dueOn: addWorkingDays(today, workingDays, holidays),
+    dueOn,
+    ...(unconfirmed.length > 0 ? { calendarUnconfirmedYears: unconfirmed } : {}),
   });
 }
 

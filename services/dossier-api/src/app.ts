@@ -25,6 +25,7 @@ import auth from './plugins/auth.js';
 import commandRoutes from './routes/commands.js';
 import dossierRoutes from './routes/dossiers.js';
 import auditRoutes from './routes/audit.js';
+import openDataRoutes from './routes/openData.js';
 import documentRoutes from './routes/documents.js';
 import documentFileRoutes from './routes/documentFiles.js';
 import type { OpenedSigner } from '@ntm/signing';
@@ -102,6 +103,7 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(listRoutes);
   await routes.register(dossierRoutes);
   await routes.register(auditRoutes);
+  await routes.register(openDataRoutes);
   await routes.register(documentRoutes, {
     publicUrl: opts.publicUrl ?? 'http://localhost',
     signer: opts.documentSigner,
@@ -125,6 +127,12 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
         [opts.auditVerifyMs, () => auditLog.watcher.verifyNow(), 'audit log verification'],
       ]
     : [];
+  // The calendar alarm: at start and every hour, a warning in the log while the data ends within the window.
+  audits.push([
+    CALENDAR_CHECK_MS,
+    () => Promise.resolve(fastify.calendar.check(fastify.log)),
+    'calendar check',
+  ]);
   for (const [ms, task, name] of audits) {
     if (!ms) continue;
     let stop: (() => Promise<void>) | undefined;
@@ -135,6 +143,8 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
     fastify.addHook('onClose', async () => stop?.());
   }
 }
+
+const CALENDAR_CHECK_MS = 3_600_000;
 
 export interface ServerOptions extends AppOptions {
   /** pino level; default info */
