@@ -77,6 +77,7 @@ export const DOCUMENT_KIND_VALUES = [
 export const DocumentKindSchema = z
   .enum(DOCUMENT_KIND_VALUES)
   .describe('document kind from the dossier checklist');
+export type DocumentKind = (typeof DOCUMENT_KIND_VALUES)[number];
 
 /**
  * The file types a document may be uploaded as, sniffed from the content (never the name): PDF, scans and photos

@@ -425,7 +425,7 @@ function step(
     );
   }
   const succession = successionRecord(candidates, dossier, input);
-  const args = { dossier, body, input, definition: wf.definition };
+  const args = { dossier, body, input, definition: wf.definition, command: type };
   const chosen = candidates.find(
     (c) => performers(c.meta).includes(input.actor.role) && firstFailure(c.meta.checks, args) === null,
   );

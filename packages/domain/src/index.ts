@@ -40,3 +40,4 @@ export * from './reference/index.js';
 export { renderWorkflowDoc, workflowDocName } from './workflows/renderWorkflowDoc.js';
 export * from './names.js';
 export { DEADLINE_COMMANDS } from './workflows/definitions.js';
+export { checklistStatus, type ChecklistStepStatus } from './workflows/checklistStatus.js';

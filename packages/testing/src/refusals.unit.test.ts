@@ -318,7 +318,7 @@ describe('submission', () => {
     const error = given(events)
       .when(cmd('SubmitDossier', { letterNo: '45/TTr-UBND' }), official('2024-04-26'))
       .thenFails('CHECKLIST_INCOMPLETE');
-    expect(error.params).toEqual({ missing: ['security_confirmation'] });
+    expect(error.params).toEqual({ command: 'SubmitDossier', missing: ['security_confirmation'] });
   });
   it('schedules the verification deadline in Vietnamese working days (30/4-1/5 off, Saturday 4/5 worked)', () => {
     const { events } = reach(ntm1, 'meetingHeld');

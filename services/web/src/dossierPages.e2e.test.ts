@@ -61,6 +61,18 @@ describe('the dossier page', () => {
     expect(page.body).not.toContain(`/do/RecordVerification`);
   });
 
+  it('shows the documents each step requires, with their legal basis, and which are missing', async () => {
+    const visitor = new Visitor(web.url);
+    await visitor.signIn(OFFICIAL.id);
+    const page = await visitor.get(`/dossier/${dossierId}`);
+    const section = page.body.slice(page.body.indexOf('id="checklist"'));
+    expect(section).toContain('Tài liệu bắt buộc theo bước');
+    expect(section).toContain('self_assessment_report');
+    expect(section).toContain('QĐ 18/2022/QĐ-TTg');
+    expect(section).toContain('Còn thiếu');
+    expect(section).not.toContain('Đã có');
+  });
+
   it('is not found for a commune official of another commune', async () => {
     const visitor = new Visitor(web.url);
     await visitor.signIn('cb-other-commune');

@@ -13,6 +13,7 @@ export * from './rules/shareMet.js';
 export * from './rules/ruleSets.js';
 export * from './rules/ruleSetAt.js';
 export * from './rules/procedureRules.js';
+export * from './rules/documentChecklists.js';
 export * from './rules/evaluateRevocation.js';
 export * from './rules/provenance.js';
 export * from './units/UnitRegistry.js';

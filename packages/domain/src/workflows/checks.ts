@@ -11,9 +11,11 @@ import {
   isOverdue,
   isWorkingDay,
   nationalCalendar,
+  requiredKinds,
   shareMet,
   type ShareThreshold,
 } from '../reference/index.js';
+import type { CommandType } from '@ntm/contracts';
 import type { DecisionInput, WorkflowDefinition } from './types.js';
 import { actingRole } from './succession.js';
 import { lowestTier, mergerOf, tierAbove, type MergerPredecessor } from './merger.js';
@@ -23,6 +25,8 @@ export interface CheckArgs {
   body: Record<string, unknown>;
   input: DecisionInput;
   definition: WorkflowDefinition;
+  /** the command being decided: the checklist is per step */
+  command: CommandType;
 }
 
 type Check = (a: CheckArgs) => DomainError | null;
@@ -33,6 +37,16 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+
+/** The kinds the checklist requires before `command` that no document (metadata or file) of the dossier has. */
+export function missingDocuments(
+  dossier: DossierState,
+  definition: WorkflowDefinition,
+  command: CommandType,
+): string[] {
+  const present = new Set([...dossier.documents, ...(dossier.files ?? [])].map((x) => x.documentKind));
+  return requiredKinds(definition.checklist, command).filter((k) => !present.has(k));
+}
 
 /** The dossier a check runs on; only OpenDossier's checks run without one, and those never call this. */
 function must(d: DossierState | null): DossierState {
@@ -239,17 +253,15 @@ const CHECKS = {
           { documentId: body.documentId, documentKind: other },
         );
   },
-  checklistComplete: ({ dossier, definition }) => {
-    const d = must(dossier);
-    const present = new Set([...d.documents, ...(d.files ?? [])].map((x) => x.documentKind));
-    const missing = definition.checklist.filter((k) => !present.has(k));
+  checklistComplete: ({ dossier, definition, command }) => {
+    const missing = missingDocuments(must(dossier), definition, command);
     return missing.length === 0
       ? null
       : new DomainError(
           'CHECKLIST_INCOMPLETE',
-          `the dossier lacks required documents: ${missing.join(', ')}`,
-          `hồ sơ còn thiếu tài liệu bắt buộc: ${missing.join(', ')}`,
-          { missing },
+          `${command} needs documents the dossier lacks: ${missing.join(', ')}`,
+          `${command}: hồ sơ còn thiếu tài liệu bắt buộc: ${missing.join(', ')}`,
+          { command, missing },
         );
   },
   noticeStartNotFuture: ({ body, input }) =>

@@ -6,7 +6,15 @@
  */
 import type { CommandType } from '@ntm/contracts';
 import type { DossierKind, Role, Tier } from '../model.js';
-import { procedureRulesFor, type ProcedureRules } from '../reference/index.js';
+import {
+  COMMUNE_CHECKLIST,
+  POST_MERGER_CHECKLIST,
+  procedureRulesFor,
+  REVOCATION_CHECKLIST,
+  VILLAGE_CHECKLIST,
+  type DocumentChecklist,
+  type ProcedureRules,
+} from '../reference/index.js';
 import type { CheckName } from './checks.js';
 import type { DeadlineStep, Edge, WorkflowDefinition } from './types.js';
 
@@ -76,6 +84,17 @@ function withDeadlineWatch(edges: Edge[], grantors: readonly Role[]): Edge[] {
       e(step, 'IssueApology', null, handlers(step), ['notPreparer', 'deadlineMissed', 'returnDateAhead']),
     ),
   ];
+}
+/**
+ * Every step the checklist lists is guarded by `checklistComplete` (last, so the step's own refusals come first):
+ * the data, not the edge table, says which documents a step needs.
+ */
+function withChecklist(checklist: DocumentChecklist, edges: Edge[]): Edge[] {
+  return edges.map((x) =>
+    checklist[x.command] === undefined || x.checks?.includes('checklistComplete')
+      ? x
+      : { ...x, checks: [...(x.checks ?? []), 'checklistComplete'] },
+  );
 }
 const FRONT: readonly Role[] = ['front_officer'];
 const APPRAISER: readonly Role[] = ['provincial_appraiser'];
@@ -174,17 +193,6 @@ function council(
   ];
 }
 
-const COMMUNE_CHECKLIST = [
-  'self_assessment_report',
-  'notice_record',
-  'comments_summary',
-  'poll_report',
-  'proposal_meeting_minutes',
-  'construction_debt_report',
-  'security_confirmation',
-  'submission_letter',
-] as const;
-
 const TIER_KIND: Record<Tier, DossierKind> = {
   ntm: 'COMMUNE_NTM',
   advanced: 'COMMUNE_ADVANCED',
@@ -259,56 +267,59 @@ export function communeWorkflow(tier: Tier, version: 1 | 2): WorkflowDefinition 
         : 'Two-tier procedure from 01/07/2025: no district; the province reviews the dossier, verifying and then appraising it; the council votes; the provincial chairman decides and the province announces (unconfirmed).',
     checklist: COMMUNE_CHECKLIST,
     finalStates: ['announced', 'refused', 'withdrawn'],
-    edges: withDeadlineWatch(
-      [
-        ...e('draft', 'OpenDossier', 'preparing', COMMUNE, opening),
-        ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
-        ...attach(open, [...COMMUNE, ...FRONT]),
-        ...consultation('preparing', COMMUNE),
-        ...e('noticeClosed', 'RecordPollTally', null, FRONT, ['villageInUnit']),
-        ...e('noticeClosed', 'IssuePollReport', 'pollReported', FRONT, ['pollPassed']),
-        ...e('pollReported', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
-        // Every criterion of the pinned table (for a model commune: the advanced set plus M1..M3) must be met. It
-        // already held when the notice opened and nothing can change it since, so recorded histories are unaffected.
-        ...e(
-          'meetingHeld',
-          'SubmitDossier',
-          'submitted',
-          COMMUNE,
-          ['selfAssessmentComplete', 'checklistComplete'],
-          'verification',
-        ),
-        ...review,
-        ...e(
-          'returned',
-          'ResubmitDossier',
-          'submitted',
-          COMMUNE,
-          ['selfAssessmentComplete', 'checklistComplete'],
-          'verification',
-        ),
-        ...council(
-          'DecideRecognition',
-          'outcomeRecognise',
-          'outcomeRefuse',
-          'recognised',
-          'refused',
-          CHAIRMAN,
-        ),
-        // Công bố: the district before the reform, by rule parameter (law-findings §1.10).
-        ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.commune.value),
-        // While the commune still holds the dossier; the Front's poll report is itself public.
-        ...publishResults(['noticeClosed', 'pollReported', 'meetingHeld', 'returned'], COMMUNE),
-        ...e(
-          [...open, 'submitted', 'verified', 'forwarded', 'appraised', 'councilNotApproved'].filter(
-            (s) => version === 1 || s !== 'forwarded',
+    edges: withChecklist(
+      COMMUNE_CHECKLIST,
+      withDeadlineWatch(
+        [
+          ...e('draft', 'OpenDossier', 'preparing', COMMUNE, opening),
+          ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
+          ...attach(open, [...COMMUNE, ...FRONT]),
+          ...consultation('preparing', COMMUNE),
+          ...e('noticeClosed', 'RecordPollTally', null, FRONT, ['villageInUnit']),
+          ...e('noticeClosed', 'IssuePollReport', 'pollReported', FRONT, ['pollPassed']),
+          ...e('pollReported', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
+          // Every criterion of the pinned table (for a model commune: the advanced set plus M1..M3) must be met. It
+          // already held when the notice opened and nothing can change it since, so recorded histories are unaffected.
+          ...e(
+            'meetingHeld',
+            'SubmitDossier',
+            'submitted',
+            COMMUNE,
+            ['selfAssessmentComplete', 'checklistComplete'],
+            'verification',
           ),
-          'WithdrawDossier',
-          'withdrawn',
-          COMMUNE,
-        ),
-      ],
-      CHAIRMAN,
+          ...review,
+          ...e(
+            'returned',
+            'ResubmitDossier',
+            'submitted',
+            COMMUNE,
+            ['selfAssessmentComplete', 'checklistComplete'],
+            'verification',
+          ),
+          ...council(
+            'DecideRecognition',
+            'outcomeRecognise',
+            'outcomeRefuse',
+            'recognised',
+            'refused',
+            CHAIRMAN,
+          ),
+          // Công bố: the district before the reform, by rule parameter (law-findings §1.10).
+          ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.commune.value),
+          // While the commune still holds the dossier; the Front's poll report is itself public.
+          ...publishResults(['noticeClosed', 'pollReported', 'meetingHeld', 'returned'], COMMUNE),
+          ...e(
+            [...open, 'submitted', 'verified', 'forwarded', 'appraised', 'councilNotApproved'].filter(
+              (s) => version === 1 || s !== 'forwarded',
+            ),
+            'WithdrawDossier',
+            'withdrawn',
+            COMMUNE,
+          ),
+        ],
+        CHAIRMAN,
+      ),
     ),
   };
 }
@@ -348,43 +359,46 @@ export function villageWorkflow(version: 1 | 2): WorkflowDefinition {
       version === 1
         ? 'Modelled on Thanh Hóa procedure 1.007200 (2016-2020, not national law): the village self-assesses, the commune posts a loudspeaker notice, its steering committee votes and submits to the district, whose chairman decides. Where the province’s rules hold a village appraisal council (`villageCouncil`), it votes first. Once the districts are abolished (the `succession` of the rule set in force), a dossier still waiting is returned or decided by the successor role for the successor commune.'
         : 'After 01/07/2025 no district exists: the commune chairman decides (rule parameter, to be confirmed against the province’s rules). Where the province’s rules hold a village appraisal council (`villageCouncil`), it votes first.',
-    checklist: ['self_assessment_report', 'notice_record', 'proposal_meeting_minutes', 'submission_letter'],
+    checklist: VILLAGE_CHECKLIST,
     finalStates: ['announced', 'refused', 'withdrawn'],
-    edges: withDeadlineWatch(
-      [
-        ...e('draft', 'OpenDossier', 'preparing', ['village_head'], ['kindFields', 'unitEligible']),
-        ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, prep, ['criterionKnown']),
-        ...attach(open, prep),
-        ...consultation('preparing', COMMUNE),
-        ...e('noticeClosed', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
-        ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'decision'),
-        ...e('submitted', 'ReturnDossier', 'returned', decider, ['notPreparer']),
-        ...e(
-          'returned',
-          'ResubmitDossier',
-          'submitted',
-          COMMUNE,
-          ['selfAssessmentComplete', 'checklistComplete'],
-          'decision',
-        ),
-        ...e('submitted', 'DecideRecognition', 'recognised', decider, [
-          'notPreparer',
-          'villageCouncilNotRequired',
-          'competentDecider',
-          'outcomeRecognise',
-        ]),
-        ...e('submitted', 'DecideRecognition', 'refused', decider, [
-          'notPreparer',
-          'villageCouncilNotRequired',
-          'competentDecider',
-          'outcomeRefuse',
-        ]),
-        ...villageCouncil(decider),
-        ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.village.value),
-        ...publishResults(['noticeClosed', 'meetingHeld', 'returned'], COMMUNE),
-        ...e([...open, 'submitted'], 'WithdrawDossier', 'withdrawn', prep),
-      ],
-      decider,
+    edges: withChecklist(
+      VILLAGE_CHECKLIST,
+      withDeadlineWatch(
+        [
+          ...e('draft', 'OpenDossier', 'preparing', ['village_head'], ['kindFields', 'unitEligible']),
+          ...e(['preparing', 'returned'], 'RecordSelfAssessment', null, prep, ['criterionKnown']),
+          ...attach(open, prep),
+          ...consultation('preparing', COMMUNE),
+          ...e('noticeClosed', 'RecordProposalMeeting', 'meetingHeld', COMMUNE, ['meetingPassed']),
+          ...e('meetingHeld', 'SubmitDossier', 'submitted', COMMUNE, ['checklistComplete'], 'decision'),
+          ...e('submitted', 'ReturnDossier', 'returned', decider, ['notPreparer']),
+          ...e(
+            'returned',
+            'ResubmitDossier',
+            'submitted',
+            COMMUNE,
+            ['selfAssessmentComplete', 'checklistComplete'],
+            'decision',
+          ),
+          ...e('submitted', 'DecideRecognition', 'recognised', decider, [
+            'notPreparer',
+            'villageCouncilNotRequired',
+            'competentDecider',
+            'outcomeRecognise',
+          ]),
+          ...e('submitted', 'DecideRecognition', 'refused', decider, [
+            'notPreparer',
+            'villageCouncilNotRequired',
+            'competentDecider',
+            'outcomeRefuse',
+          ]),
+          ...villageCouncil(decider),
+          ...e('recognised', 'AnnounceRecognition', 'announced', PROCEDURE[version].announcers.village.value),
+          ...publishResults(['noticeClosed', 'meetingHeld', 'returned'], COMMUNE),
+          ...e([...open, 'submitted'], 'WithdrawDossier', 'withdrawn', prep),
+        ],
+        decider,
+      ),
     ),
   };
 }
@@ -402,35 +416,38 @@ export function revocationWorkflow(version: 1 | 2): WorkflowDefinition {
       version === 1
         ? 'QĐ 18/2022 Art. 23-24: the district assesses the commune, consults, compiles the revocation dossier; the provincial chairman decides. Once the districts are abolished (the `succession` of the rule set in force), the successor role performs the district steps.'
         : 'From 01/07/2025 (NĐ 131/2025 Art. 44(1)): the province assesses, consults and compiles the dossier; the provincial chairman decides.',
-    checklist: ['revocation_assessment_report', 'notice_record', 'comments_summary'],
+    checklist: REVOCATION_CHECKLIST,
     finalStates: ['dismissed', 'kept', 'published', 'withdrawn'],
-    edges: withDeadlineWatch(
-      [
-        ...e('draft', 'OpenDossier', 'assessing', assessor, [
-          'kindFields',
-          'unitEligible',
-          'recognitionHeld',
-        ]),
-        ...attach(open, assessor),
-        ...e('assessing', 'RecordRevocationAssessment', 'assessed', assessor, ['revocationGrounds']),
-        ...e('assessing', 'RecordRevocationAssessment', 'dismissed', assessor),
-        ...consultation('assessed', assessor),
-        ...e('noticeClosed', 'SubmitDossier', 'submitted', assessor, ['checklistComplete'], 'decision'),
-        ...e('submitted', 'DecideRevocation', 'revoked', CHAIRMAN, [
-          'notPreparer',
-          'competentDecider',
-          'outcomeRevoke',
-        ]),
-        ...e('submitted', 'DecideRevocation', 'kept', CHAIRMAN, [
-          'notPreparer',
-          'competentDecider',
-          'outcomeKeep',
-        ]),
-        ...e('revoked', 'PublishRevocation', 'published', [...CHAIRMAN, ...APPRAISER]),
-        ...publishResults(['noticeClosed'], assessor),
-        ...e(open, 'WithdrawDossier', 'withdrawn', assessor),
-      ],
-      CHAIRMAN,
+    edges: withChecklist(
+      REVOCATION_CHECKLIST,
+      withDeadlineWatch(
+        [
+          ...e('draft', 'OpenDossier', 'assessing', assessor, [
+            'kindFields',
+            'unitEligible',
+            'recognitionHeld',
+          ]),
+          ...attach(open, assessor),
+          ...e('assessing', 'RecordRevocationAssessment', 'assessed', assessor, ['revocationGrounds']),
+          ...e('assessing', 'RecordRevocationAssessment', 'dismissed', assessor),
+          ...consultation('assessed', assessor),
+          ...e('noticeClosed', 'SubmitDossier', 'submitted', assessor, ['checklistComplete'], 'decision'),
+          ...e('submitted', 'DecideRevocation', 'revoked', CHAIRMAN, [
+            'notPreparer',
+            'competentDecider',
+            'outcomeRevoke',
+          ]),
+          ...e('submitted', 'DecideRevocation', 'kept', CHAIRMAN, [
+            'notPreparer',
+            'competentDecider',
+            'outcomeKeep',
+          ]),
+          ...e('revoked', 'PublishRevocation', 'published', [...CHAIRMAN, ...APPRAISER]),
+          ...publishResults(['noticeClosed'], assessor),
+          ...e(open, 'WithdrawDossier', 'withdrawn', assessor),
+        ],
+        CHAIRMAN,
+      ),
     ),
   };
 }
@@ -445,53 +462,56 @@ export function postMergerWorkflow(): WorkflowDefinition {
     title: 'Post-merger acknowledgement v1',
     description:
       'A commune formed by a merger, only from recognised communes, asks the province to acknowledge its status at the lowest of their tiers (5424/BNN-VPĐP, 267/BNN-VPĐP; `mergerPaths`): self-assessment, appraisal, council ballot, decision. The merger and the predecessors’ statuses on its eve are read by code and recorded at opening; a commune formed also from unrecognised communes goes through the full procedure instead.',
-    checklist: ['merger_status_report', 'self_assessment_report', 'submission_letter'],
+    checklist: POST_MERGER_CHECKLIST,
     finalStates: ['acknowledged', 'refused', 'withdrawn'],
-    edges: withDeadlineWatch(
-      [
-        ...e('draft', 'OpenDossier', 'preparing', COMMUNE, [
-          'kindFields',
-          'unitEligible',
-          'mergerPredecessorsRecognised',
-        ]),
-        ...e(open, 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
-        ...attach(open, COMMUNE),
-        ...e(
-          'preparing',
-          'SubmitDossier',
-          'submitted',
-          COMMUNE,
-          ['selfAssessmentComplete', 'checklistComplete'],
-          'appraisal',
-        ),
-        ...e(
-          'returned',
-          'ResubmitDossier',
-          'submitted',
-          COMMUNE,
-          ['selfAssessmentComplete', 'checklistComplete'],
-          'appraisal',
-        ),
-        ...e('submitted', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'criterionKnown']),
-        ...e(['submitted', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, [
-          'notPreparer',
-        ]),
-        ...council(
-          'DecideAcknowledgement',
-          ['outcomeAcknowledge', 'acknowledgedTierLowest'],
-          'outcomeRefuse',
-          'acknowledged',
-          'refused',
-          CHAIRMAN,
-        ),
-        ...e(
-          [...open, 'submitted', 'appraised', 'councilNotApproved'],
-          'WithdrawDossier',
-          'withdrawn',
-          COMMUNE,
-        ),
-      ],
-      CHAIRMAN,
+    edges: withChecklist(
+      POST_MERGER_CHECKLIST,
+      withDeadlineWatch(
+        [
+          ...e('draft', 'OpenDossier', 'preparing', COMMUNE, [
+            'kindFields',
+            'unitEligible',
+            'mergerPredecessorsRecognised',
+          ]),
+          ...e(open, 'RecordSelfAssessment', null, COMMUNE, ['criterionKnown']),
+          ...attach(open, COMMUNE),
+          ...e(
+            'preparing',
+            'SubmitDossier',
+            'submitted',
+            COMMUNE,
+            ['selfAssessmentComplete', 'checklistComplete'],
+            'appraisal',
+          ),
+          ...e(
+            'returned',
+            'ResubmitDossier',
+            'submitted',
+            COMMUNE,
+            ['selfAssessmentComplete', 'checklistComplete'],
+            'appraisal',
+          ),
+          ...e('submitted', 'RecordAppraisal', 'appraised', APPRAISER, ['notPreparer', 'criterionKnown']),
+          ...e(['submitted', 'appraised', 'councilNotApproved'], 'ReturnDossier', 'returned', APPRAISER, [
+            'notPreparer',
+          ]),
+          ...council(
+            'DecideAcknowledgement',
+            ['outcomeAcknowledge', 'acknowledgedTierLowest'],
+            'outcomeRefuse',
+            'acknowledged',
+            'refused',
+            CHAIRMAN,
+          ),
+          ...e(
+            [...open, 'submitted', 'appraised', 'councilNotApproved'],
+            'WithdrawDossier',
+            'withdrawn',
+            COMMUNE,
+          ),
+        ],
+        CHAIRMAN,
+      ),
     ),
   };
 }

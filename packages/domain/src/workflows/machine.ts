@@ -35,6 +35,7 @@ export function buildMachine(definition: WorkflowDefinition) {
           body: event.body,
           input: event.input,
           definition: context.definition,
+          command: event.type,
         }) === null,
     },
     actions: {

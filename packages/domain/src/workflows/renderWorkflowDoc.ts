@@ -4,7 +4,7 @@
  * fails when they differ from what the machines generate.
  */
 import type { Role } from '../model.js';
-import { RULE_SETS } from '../reference/index.js';
+import { RULE_SETS, type DocumentChecklist } from '../reference/index.js';
 import { candidatesOf } from './machine.js';
 import type { RegisteredWorkflow } from './registry.js';
 
@@ -66,8 +66,8 @@ export function renderWorkflowDoc(workflow: RegisteredWorkflow): string {
     '',
     `- Dossier kind: \`${definition.kind}\``,
     `- Applies to dossiers opened from ${workflow.from}${workflow.to ? ` to ${workflow.to}` : ''}`,
-    `- Documents required before submission: ${cell(definition.checklist)}`,
     '',
+    ...checklistTable(definition.checklist),
     '```mermaid',
     'stateDiagram-v2',
     '  [*] --> draft',
@@ -98,6 +98,24 @@ export function renderWorkflowDoc(workflow: RegisteredWorkflow): string {
         ]
       : []),
   ].join('\n');
+}
+
+/** The documents each step requires (guard `checklistComplete`), with their basis. */
+function checklistTable(checklist: DocumentChecklist): string[] {
+  const rows = Object.entries(checklist).flatMap(([command, items]) =>
+    (items ?? []).map(
+      (i) =>
+        `| ${command} | \`${i.documentKind}\` | ${i.legalBasis} | ${i.confirmed ? 'yes' : 'no'} | ${i.note ?? ''} |`,
+    ),
+  );
+  return [
+    'Documents required before each step (a missing one refuses the step with `CHECKLIST_INCOMPLETE`):',
+    '',
+    '| step | document | legal basis | confirmed | note |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
 }
 
 /** The file name of a workflow's page under docs/workflows. */

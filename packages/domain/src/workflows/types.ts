@@ -6,7 +6,13 @@
 import type { CommandBody, CommandType } from '@ntm/contracts';
 import type { DossierKind, DomainActor, Role, Tier } from '../model.js';
 import type { DossierState } from '../state.js';
-import type { HolidayCalendar, ProcedureRules, RuleSet, UnitRegistry } from '../reference/index.js';
+import type {
+  DocumentChecklist,
+  HolidayCalendar,
+  ProcedureRules,
+  RuleSet,
+  UnitRegistry,
+} from '../reference/index.js';
 import type { CheckName } from './checks.js';
 import type { SuccessionInForce } from './succession.js';
 import type { RecognitionOf } from './merger.js';
@@ -32,8 +38,8 @@ export interface WorkflowDefinition {
   title: string;
   /** procedure in words, for the generated docs */
   description: string;
-  /** documents that must be attached before the dossier is submitted */
-  checklist: readonly string[];
+  /** documents that must be attached before each listed step (law as data, with basis and `confirmed`) */
+  checklist: DocumentChecklist;
   finalStates: readonly string[];
   edges: readonly Edge[];
 }

@@ -6,7 +6,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { dossierStreamId } from '@ntm/event-store';
-import { allowedCommands, councilTally, type DomainActor, type DossierState } from '@ntm/domain';
+import {
+  allowedCommands,
+  checklistStatus,
+  councilTally,
+  type DomainActor,
+  type DossierState,
+} from '@ntm/domain';
 import { dossierFor } from '@ntm/application';
 import { commandPortsOf, DOSSIER_ID, etagOf } from '../dossier.js';
 import { problems } from '../problems.js';
@@ -111,6 +117,49 @@ const dossierRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         allowedCommands(loaded.state, principal.actor, fastify.clock.now()),
         principal.actor,
       );
+    },
+  );
+  fastify.get(
+    '/dossiers/:id/checklist',
+    {
+      schema: {
+        tags: ['queries'],
+        summary:
+          'The documents each step of the dossier’s workflow requires, with their legal basis and confirmed flag, and which are present',
+        description:
+          'Danh mục tài liệu bắt buộc theo từng bước. A step listed with `complete: false` is refused with ' +
+          'CHECKLIST_INCOMPLETE, naming the missing kinds.',
+        security: [{ bearer: [] }],
+        params: z.object({ id: z.string().regex(DOSSIER_ID) }),
+        response: {
+          200: z.object({
+            dossierId: z.string(),
+            revision: z.number().int(),
+            steps: z.array(
+              z.object({
+                command: z.string(),
+                complete: z.boolean(),
+                items: z.array(
+                  z.object({
+                    documentKind: z.string(),
+                    legalBasis: z.string(),
+                    confirmed: z.boolean(),
+                    note: z.string().optional(),
+                    documentIds: z.array(z.string()),
+                  }),
+                ),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = await fastify.authenticate(request);
+      const { id } = request.params;
+      const loaded = await dossierFor(commandPortsOf(fastify, request.log), principal, 'read', id);
+      void reply.header('etag', etagOf(loaded.revision));
+      return { dossierId: id, revision: Number(loaded.revision), steps: checklistStatus(loaded.state) };
     },
   );
   fastify.get(

@@ -6,7 +6,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { COMMAND_SPECS } from '@ntm/contracts';
-import { criteriaSetById, nationalUnits, workflowByPin, type DossierState } from '@ntm/domain';
+import {
+  checklistStatus,
+  criteriaSetById,
+  nationalUnits,
+  workflowByPin,
+  type DossierState,
+} from '@ntm/domain';
 import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
 import { deadlineStatus } from '../deadlines.js';
 import { html, type Html } from '../html.js';
@@ -155,7 +161,8 @@ function dossierPage(
     </ol>
     ${deadlinesSection(screen, state, now)} ${criteriaSection(screen, state)}
     ${returnedState ? versionsSection(screen, returnedState, state) : ''} ${documentsSection(screen, state)}
-    ${noticeSection(screen, state)} ${pollSection(screen, state)} ${councilSection(screen, state)}
+    ${checklistSection(screen, state)} ${noticeSection(screen, state)} ${pollSection(screen, state)}
+    ${councilSection(screen, state)}
     <h2>${t('history')}</h2>
     ${eventsTable(screen, events, view.dossierId)}`;
 }
@@ -307,6 +314,42 @@ function documentsSection(screen: Screen, state: DossierState): Html {
             </table>
           </div>`
     }`;
+}
+
+/** The documents each step requires (the guard `checklistComplete`), with the legal basis and what is missing. */
+function checklistSection(screen: Screen, state: DossierState): Html {
+  const { t, lang } = screen;
+  const steps = checklistStatus(state);
+  if (steps.length === 0) return html``;
+  const stepName = (type: string) => COMMAND_SPECS.find((c) => c.type === type)?.summary[lang] ?? type;
+  return html`<h2 id="checklist">${t('checklist')}</h2>
+    <div class="table-wrap" role="region" tabindex="0" aria-labelledby="checklist">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">${t('step')}</th>
+            <th scope="col">${t('requiredDocument')}</th>
+            <th scope="col">${t('legalBasis')}</th>
+            <th scope="col">${t('status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${steps.flatMap((s) =>
+            s.items.map(
+              (i) =>
+                html`<tr>
+                  <td>${stepName(s.command)}</td>
+                  <td>${i.documentKind}</td>
+                  <td>
+                    ${i.legalBasis}${i.confirmed ? '' : html` <span class="hint">(${t('unconfirmed')})</span>`}
+                  </td>
+                  <td>${i.documentIds.length ? tag(t('present'), 'green') : tag(t('missing'), 'red')}</td>
+                </tr>`,
+            ),
+          )}
+        </tbody>
+      </table>
+    </div>`;
 }
 
 function noticeSection(screen: Screen, state: DossierState): Html {
