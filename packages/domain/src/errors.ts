@@ -54,7 +54,10 @@ export type DomainErrorCode =
   | 'RESULTS_NOT_AVAILABLE'
   | 'MERGER_NEEDS_FULL_PROCEDURE'
   | 'MERGER_TIER_NOT_LOWEST'
-  | 'MERGER_PREDECESSORS_MISMATCH';
+  | 'MERGER_PREDECESSORS_MISMATCH'
+  | 'COMPLAINT_TARGET_INVALID'
+  | 'COMPLAINT_WINDOW_CLOSED'
+  | 'COMPLAINT_NOT_ISSUER';
 
 export type DomainErrorKind = 'forbidden' | 'conflict' | 'unprocessable';
 
@@ -111,6 +114,10 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   MERGER_NEEDS_FULL_PROCEDURE: 'unprocessable',
   MERGER_TIER_NOT_LOWEST: 'unprocessable',
   MERGER_PREDECESSORS_MISMATCH: 'unprocessable',
+  COMPLAINT_TARGET_INVALID: 'unprocessable',
+  // Filed after the Law's window (Art. 9): the complaint is not received.
+  COMPLAINT_WINDOW_CLOSED: 'unprocessable',
+  COMPLAINT_NOT_ISSUER: 'forbidden',
 };
 
 /**

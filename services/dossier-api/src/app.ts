@@ -29,6 +29,7 @@ import documentRoutes from './routes/documents.js';
 import documentFileRoutes from './routes/documentFiles.js';
 import type { OpenedSigner } from '@ntm/signing';
 import listRoutes from './routes/list.js';
+import integrationRoutes from './routes/integration.js';
 import healthRoutes from './routes/health.js';
 import { scheduleDeadlineSweeps } from './deadlineSweeper.js';
 import { every } from './auditLog.js';
@@ -100,6 +101,7 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(healthRoutes);
   await routes.register(commandRoutes);
   await routes.register(listRoutes);
+  await routes.register(integrationRoutes);
   await routes.register(dossierRoutes);
   await routes.register(auditRoutes);
   await routes.register(documentRoutes, {

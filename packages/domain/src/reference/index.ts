@@ -30,3 +30,4 @@ export * from './criteria/programmes.js';
 export * from './criteria/provincialCriteria.js';
 export * from './criteria/criteriaSetFor.js';
 export * from './criteria/evaluateAssessment.js';
+export * from './oneStopStatus.js';
