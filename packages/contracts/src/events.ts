@@ -94,6 +94,12 @@ const Deadline = z.object({
   startedOn: IsoDate,
   workingDays: z.number().int(),
   dueOn: IsoDate,
+  calendarUnconfirmedYears: z
+    .array(z.number().int())
+    .optional()
+    .describe(
+      'years the deadline runs through whose days off are not confirmed (an estimate, or the statute alone); absent in older events',
+    ),
 });
 
 /** One rule parameter or criteria set a decision rested on: its legal basis and whether a source confirms it. */

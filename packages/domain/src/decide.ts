@@ -12,14 +12,14 @@ import {
   addWorkingDays,
   criteriaSetBasis,
   criteriaSetById,
-  holidayCalendar,
+  nationalCalendar,
   nationalUnits,
   procedureRulesFor,
   ReferenceDataError,
   ruleSetAt,
   ruleSetById,
   RulesRecorder,
-  VIETNAM_HOLIDAYS,
+  unconfirmedYearsBetween,
   type HolidayCalendar,
   type ProvincialProcedureRules,
   type RuleSet,
@@ -54,7 +54,7 @@ export interface DecisionContext {
   unitRecognition?: { tier: Tier; decisionNo: string } | null | undefined;
   /** administrative units; defaults to the Bắc Kạn registry from the seed */
   units?: UnitRegistry | undefined;
-  /** days off for working-day deadlines; defaults to the national calendar */
+  /** days off for working-day deadlines; defaults to the national calendar (`nationalCalendar`, with its fallback) */
   holidays?: HolidayCalendar | undefined;
   /** numbers drawn for this command from the counters (the application draws them once the command is judged) */
   numbers?: DrawnNumbers | undefined;
@@ -106,7 +106,6 @@ export type Decidable<T extends string> = T extends CommandType
     : never;
 
 let defaultUnits: UnitRegistry | undefined;
-let defaultHolidays: HolidayCalendar | undefined;
 
 const refuse = (
   code: DomainError['code'],
@@ -178,7 +177,7 @@ function decideOrThrow(
     refuse('VALIDATION_FAILED', `now is not an ISO instant: ${now}`, `thời điểm không hợp lệ: ${now}`);
   const today = vietnamDate(now);
   const units = ctx.units ?? (defaultUnits ??= nationalUnits());
-  const holidays = ctx.holidays ?? (defaultHolidays ??= holidayCalendar(VIETNAM_HOLIDAYS));
+  const holidays = ctx.holidays ?? nationalCalendar();
   const base = {
     today,
     now,
@@ -466,12 +465,16 @@ function deadlineEvent(
   body: CommandBody<CommandType>,
 ): DomainEvent {
   const workingDays = WORKING_DAYS[stepName](ruleSet, body);
+  const dueOn = addWorkingDays(today, workingDays, holidays);
+  // A due date counted over estimated days off (or the statute alone) says so, for whoever relies on it.
+  const unconfirmed = unconfirmedYearsBetween(holidays, today, dueOn);
   return event('DeadlineScheduled', {
     deadlineId: `${stepName}-${today}`,
     step: stepName,
     startedOn: today,
     workingDays,
-    dueOn: addWorkingDays(today, workingDays, holidays),
+    dueOn,
+    ...(unconfirmed.length > 0 ? { calendarUnconfirmedYears: unconfirmed } : {}),
   });
 }
 

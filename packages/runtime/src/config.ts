@@ -125,6 +125,11 @@ const ConfigSchema = z
     AUDIT_CHECKPOINT_SECONDS: int(0, 86_400, 300),
     /** seconds between runs of the continuous verifier (reads the whole log); 0 turns it off */
     AUDIT_VERIFY_SECONDS: int(0, 86_400, 600),
+    /**
+     * days before the working-day calendar's data ends from which /ready, /metrics and the log warn the operator to
+     * enter the next year's days off (the missing year is otherwise counted with the statute alone, without Tết)
+     */
+    CALENDAR_WARN_DAYS: int(0, 3650, 60),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /**
      * the address users reach (web app: OIDC redirect and the embedded issuer; generated documents: the QR code's

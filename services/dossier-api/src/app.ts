@@ -127,6 +127,12 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
         [opts.auditVerifyMs, () => auditLog.watcher.verifyNow(), 'audit log verification'],
       ]
     : [];
+  // The calendar alarm: at start and every hour, a warning in the log while the data ends within the window.
+  audits.push([
+    CALENDAR_CHECK_MS,
+    () => Promise.resolve(fastify.calendar.check(fastify.log)),
+    'calendar check',
+  ]);
   for (const [ms, task, name] of audits) {
     if (!ms) continue;
     let stop: (() => Promise<void>) | undefined;
@@ -137,6 +143,8 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
     fastify.addHook('onClose', async () => stop?.());
   }
 }
+
+const CALENDAR_CHECK_MS = 3_600_000;
 
 export interface ServerOptions extends AppOptions {
   /** pino level; default info */

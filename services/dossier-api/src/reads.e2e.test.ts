@@ -129,7 +129,10 @@ describe('two API replicas over one store', () => {
 describe('operations', () => {
   it('serves health, readiness and an OpenAPI 3 document with every command', async () => {
     expect(await fetch(`${t.url}/health`).then((r) => r.json())).toEqual({ status: 'ok' });
-    expect(await fetch(`${t.url}/ready`).then((r) => r.json())).toEqual({ status: 'ok' });
+    expect(await fetch(`${t.url}/ready`).then((r) => r.json())).toMatchObject({
+      status: 'ok',
+      calendar: { ok: true },
+    });
     const doc = (await fetch(`${t.url}/docs/json`).then((r) => r.json())) as {
       openapi: string;
       paths: Record<string, unknown>;

@@ -101,6 +101,7 @@ export async function runService(
     deadlineSweepMs: config.DEADLINE_SWEEP_SECONDS * 1000,
     auditCheckpointMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
     auditVerifyMs: config.AUDIT_VERIFY_SECONDS * 1000,
+    calendarWarnDays: config.CALENDAR_WARN_DAYS,
     operations: wakeUps
       ? {
           projectionLag: () => measureLag(infra.store, infra.sql, infra.readModelSchema, () => new Date()),

@@ -2,14 +2,7 @@
  * How a deadline reads on a screen: the working days left (Vietnamese working days, holidays included) and its
  * colour. "Due soon" is a presentation choice of this app, not law: three working days or fewer.
  */
-import {
-  holidayCalendar,
-  isOverdue,
-  vietnamDate,
-  VIETNAM_HOLIDAYS,
-  workingDaysBetween,
-  type HolidayCalendar,
-} from '@ntm/domain';
+import { isOverdue, nationalCalendar, vietnamDate, workingDaysBetween } from '@ntm/domain';
 
 export const DUE_SOON_WORKING_DAYS = 3;
 
@@ -17,17 +10,15 @@ export type DeadlineStatus =
   | { kind: 'overdue'; dueOn: string }
   | { kind: 'dueSoon' | 'onTime'; dueOn: string; workingDaysLeft?: number | undefined };
 
-let holidays: HolidayCalendar | undefined;
-
 /** The status of a deadline due on `dueOn` (ISO date) at `now`. */
 export function deadlineStatus(dueOn: string, now: Date): DeadlineStatus {
   if (isOverdue(dueOn, now)) return { kind: 'overdue', dueOn };
-  holidays ??= holidayCalendar(VIETNAM_HOLIDAYS);
   let left: number | undefined;
   try {
-    left = workingDaysBetween(vietnamDate(now), dueOn, holidays);
+    // A year not entered yet is counted with the statute alone, as the deadline itself was.
+    left = workingDaysBetween(vietnamDate(now), dueOn, nationalCalendar());
   } catch {
-    // A year with no holiday data: the date alone is shown rather than a guessed count.
+    // A due date that is not a date: shown as it is.
     left = undefined;
   }
   return {

@@ -6,6 +6,7 @@ export * from './calendar/addCalendarDays.js';
 export * from './calendar/vietnamHolidays.js';
 export * from './calendar/holidayCalendar.js';
 export * from './calendar/workingDays.js';
+export * from './calendar/calendarHorizon.js';
 export * from './calendar/overdue.js';
 export * from './rules/shareMet.js';
 export * from './rules/ruleSets.js';

@@ -17,6 +17,7 @@ import { DossierCache } from '../dossier.js';
 import type { BlobStore } from '@ntm/blob-store';
 import { DocumentFileTables } from '../documentFileTables.js';
 import { openAuditLog, type AuditLog } from '../auditLog.js';
+import { CalendarCheck } from '../calendarCheck.js';
 
 /** Size limits of uploads (runtime configuration). */
 export interface DocumentLimits {
@@ -54,6 +55,8 @@ export interface InfrastructureOptions {
   /** documents' bytes; without it the file routes answer 503 */
   blobs?: BlobStore | undefined;
   documentLimits?: DocumentLimits | undefined;
+  /** warn this many days before the working-day calendar data ends (`CALENDAR_WARN_DAYS`); default 60 */
+  calendarWarnDays?: number | undefined;
 }
 
 declare module 'fastify' {
@@ -81,6 +84,8 @@ declare module 'fastify' {
     auditSigner: AuditSigner | undefined;
     /** signed checkpoints and the continuous verifier (with an audit signer) */
     auditLog: AuditLog | undefined;
+    /** how far the working-day calendar's data reaches: the operator alarm before a year runs out */
+    calendar: CalendarCheck;
   }
 }
 
@@ -124,6 +129,10 @@ export default fp(
       ...opts.domainContext,
       units: opts.domainContext?.units ?? nationalUnits(),
     });
+    fastify.decorate(
+      'calendar',
+      new CalendarCheck(opts.clock, opts.calendarWarnDays, opts.domainContext?.holidays),
+    );
     fastify.decorate('readModels', { sql: opts.sql, schema: opts.readModelSchema });
     fastify.decorate('unitRecognition', async (unitCode: string) => {
       const { current } = await queryUnitRecognition(opts.sql, unitCode, {}, opts.readModelSchema);

@@ -34,7 +34,7 @@ export default async function operationsRoutes(
     authenticate,
     sql: fastify.readModels.sql,
     schema: fastify.readModels.schema,
-    ...(fastify.auditLog ? { extraMetrics: () => fastify.auditLog!.watcher.prometheus() } : {}),
+    extraMetrics: () => (fastify.auditLog?.watcher.prometheus() ?? '') + fastify.calendar.prometheus(),
   });
 
   await fastify.register((admin, _opts, done) => {

@@ -77,6 +77,8 @@ export interface TestServerOptions {
   auditSigner?: AuditSigner;
   /** signs decision.pdf (ADR 0017); default none: documents are served unsigned */
   documentSigner?: OpenedSigner;
+  /** CALENDAR_WARN_DAYS */
+  calendarWarnDays?: number;
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
@@ -119,6 +121,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     ...(options.domainContext ? { domainContext: options.domainContext } : {}),
     auditSigner: options.auditSigner ?? (await ephemeralSigner(new Date('2000-01-01T00:00:00Z'))),
     documentSigner: options.documentSigner,
+    ...(options.calendarWarnDays === undefined ? {} : { calendarWarnDays: options.calendarWarnDays }),
     ...(projector
       ? {
           onAppended: async (n) => {

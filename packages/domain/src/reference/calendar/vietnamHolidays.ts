@@ -1,15 +1,52 @@
 /**
- * Days off for Vietnamese state bodies, per year. Statutory holidays are fixed by the Labour Code 2019 Art. 112
- * (New Year 1 day, Tết 5 days, Hùng Kings 1 day, 30/4, 1/5, National Day 2 days, and a compensatory day when a
- * holiday falls on a weekend); the exact Tết days, compensatory days and bridge swaps are set each year by a
- * Prime Minister / Ministry of Home Affairs notice. Years marked `confirmed: false` are from memory and must be
- * checked against that notice before a deadline computed with them is relied on.
+ * Days off for Vietnamese state bodies, as dated data (`data/vn-holidays.json`): one entry per day with its kind
+ * and source. Statutory holidays are fixed by the Labour Code 2019 Art. 112 (New Year 1 day, Tết 5 days, Hùng Kings
+ * 1 day, 30/4, 1/5, National Day 2 days; Art. 111(3): a holiday on a weekend is taken on the next working day); the
+ * exact Tết and National Day days, the compensatory days and bridge swaps are set each year by a Prime Minister /
+ * Government Office / Ministry of Home Affairs notice, named in the entry's source. An entry marked
+ * `confirmed: false` is from memory or an estimate and must be checked against that notice before a deadline
+ * computed with it is relied on.
  *
  * Vietnam Culture Day (Ngày Văn hóa Việt Nam, 24/11) is deliberately absent: NQ 80-NQ/TW (07/01/2026) made it a
  * paid day off in principle and NQ 30/NQ-CP (2026) tasks an amendment of Labour Code Art. 112(1), but until that
- * amendment is law it is not a statutory holiday (law-findings 2026-12, §5). Add it to each year's `daysOff` from
- * the year the amended Art. 112 takes effect, with the amending law as the source.
+ * amendment is law it is not a statutory holiday (law-findings 2026-12, §5). Add it to each year from the year the
+ * amended Art. 112 takes effect, with the amending law as the source.
  */
+import data from '../../data/vn-holidays.json' with { type: 'json' };
+import { assertIsoDate, fromDayNumber, toDayNumber, weekdayOf } from './isoDate.js';
+import { ReferenceDataError } from '../ReferenceDataError.js';
+
+/** The statutory holidays of Art. 112(1), with how many days each has. */
+export const STATUTORY_HOLIDAYS = {
+  new_year: 1,
+  tet: 5,
+  victory_day: 1,
+  labour_day: 1,
+  national_day: 2,
+  hung_kings: 1,
+} as const;
+export type StatutoryHoliday = keyof typeof STATUTORY_HOLIDAYS;
+
+/**
+ * One dated day of a year's calendar: a statutory holiday (listed even when it falls on a weekend), a compensatory
+ * day for a statutory day on a weekend (`for`: that day), a bridge (a weekday off, worked back), or a weekend day
+ * worked in exchange for a bridge (`for`: the bridge).
+ */
+export interface HolidayEntry {
+  date: string;
+  kind: StatutoryHoliday | 'compensatory' | 'bridge' | 'worked_weekend';
+  for?: string;
+  source: string;
+  confirmed: boolean;
+}
+
+/** An official notice that fixed part of a year's schedule. */
+export interface HolidayNotice {
+  ref: string;
+  date: string;
+  issuer: string;
+  about: string;
+}
 
 /** One year of days off (ngày nghỉ lễ, Tết, nghỉ bù) and weekend days worked in exchange (làm bù). */
 export interface HolidayYear {
@@ -18,138 +55,104 @@ export interface HolidayYear {
   daysOff: string[];
   /** Saturdays or Sundays worked in exchange for a bridge day */
   workingWeekendDays: string[];
+  /** true only when every entry of the year is confirmed */
   confirmed: boolean;
   source: string;
   note?: string;
+  /** the dated entries the lists above are derived from (absent for a hand-made list, e.g. a province's) */
+  entries?: readonly HolidayEntry[];
+  notices?: readonly HolidayNotice[];
+  /** derived from the statute alone because the calendar has no data for the year (`statutoryFallbackYear`) */
+  fallback?: true;
 }
 
-const MEMORY = 'statutory list (Labour Code 2019 Art. 112) with the yearly schedule from memory';
-const STATUTE = 'Labour Code 2019 (45/2019/QH14) Art. 111(3), 112';
+const KINDS = new Set<string>([
+  ...Object.keys(STATUTORY_HOLIDAYS),
+  'compensatory',
+  'bridge',
+  'worked_weekend',
+]);
+const isWeekend = (d: string) => [0, 6].includes(weekdayOf(d));
+
+/** A year built from its dated entries; refuses entries that break the data file's own rules. */
+export function holidayYear(
+  year: number,
+  entries: readonly HolidayEntry[],
+  info: { statute: string; notices?: readonly HolidayNotice[]; note?: string },
+): HolidayYear {
+  const bad = (message: string): never => {
+    throw new ReferenceDataError('INVALID_ARGUMENT', `holiday data ${year}: ${message}`);
+  };
+  for (const x of entries) {
+    if (!assertIsoDate(x.date).startsWith(`${year}-`)) bad(`${x.date} is listed under year ${year}`);
+    if (!KINDS.has(x.kind)) bad(`${x.date} has an unknown kind ${x.kind}`);
+    if (x.source.trim() === '') bad(`${x.date} has no source`);
+    if (x.kind === 'worked_weekend' && !isWeekend(x.date)) bad(`${x.date} is worked but not a weekend day`);
+    if ((x.kind === 'compensatory' || x.kind === 'bridge') && isWeekend(x.date))
+      bad(`${x.date} (${x.kind}) falls on a weekend`);
+    if ((x.kind === 'compensatory' || x.kind === 'worked_weekend') && x.for === undefined)
+      bad(`${x.date} (${x.kind}) does not say which day it is for`);
+  }
+  const off = entries.filter((x) => x.kind !== 'worked_weekend' && !isWeekend(x.date)).map((x) => x.date);
+  if (new Set(off).size !== off.length) bad('a weekday is listed twice');
+  const notices = info.notices ?? [];
+  return {
+    year,
+    daysOff: off.sort(),
+    workingWeekendDays: entries.filter((x) => x.kind === 'worked_weekend').map((x) => x.date),
+    confirmed: entries.every((x) => x.confirmed),
+    source: [info.statute, ...notices.map((n) => `${n.ref} (${n.date})`)].join('; '),
+    ...(info.note ? { note: info.note } : {}),
+    entries,
+    notices,
+  };
+}
+
+/** National days off 2022-2027, from `data/vn-holidays.json`. */
+export const VIETNAM_HOLIDAYS: readonly HolidayYear[] = data.years.map((y) =>
+  holidayYear(y.year, y.entries as HolidayEntry[], {
+    statute: data.statute,
+    notices: y.notices,
+    ...(y.note ? { note: y.note } : {}),
+  }),
+);
+
+const FIXED: readonly [StatutoryHoliday, string][] = [
+  ['new_year', '01-01'],
+  ['victory_day', '04-30'],
+  ['labour_day', '05-01'],
+  ['national_day', '09-02'],
+];
 
 /**
- * National days off 2022-2027. Each year has the statute's 5 Tết weekdays (statutory days falling on a weekend are
- * compensated) and 2 National Day weekdays (2/9 and the day before or after it, Art. 112(1)(đ)); see each source.
+ * What the statute alone says of a year no notice has been entered for: the fixed solar holidays (1/1, 30/4, 1/5,
+ * 2/9), each on a weekend taken on the next weekday not already off (Art. 111(3)). Tết, Hùng Kings (lunar) and the
+ * second National Day day (its position is set yearly) are missing, so a deadline computed with it can fall up to
+ * about 7 working days early: never later than the law allows. Always unconfirmed.
  */
-export const VIETNAM_HOLIDAYS: readonly HolidayYear[] = [
-  {
-    year: 2022,
-    daysOff: [
-      '2022-01-03', // New Year (Sat) compensated
-      '2022-01-31',
-      '2022-02-01',
-      '2022-02-02',
-      '2022-02-03',
-      '2022-02-04', // Tết Nhâm Dần
-      '2022-04-11', // Hùng Kings 10/3 lunar = Sun 10/04, compensated
-      '2022-05-02',
-      '2022-05-03', // 30/4 (Sat) and 1/5 (Sun) compensated
-      '2022-09-01',
-      '2022-09-02', // National Day
-    ],
-    workingWeekendDays: [],
-    confirmed: false,
-    source: `${STATUTE}; schedule from memory, consistent with the statute and the weekday arithmetic (law-findings 2026-12 §5)`,
-  },
-  {
-    year: 2023,
-    daysOff: [
-      '2023-01-02', // New Year (Sun) compensated
-      '2023-01-20',
-      '2023-01-23',
-      '2023-01-24',
-      '2023-01-25',
-      '2023-01-26', // Tết Quý Mão
-      '2023-05-01',
-      '2023-05-02',
-      '2023-05-03', // Hùng Kings (Sat 29/4), 30/4 (Sun), 1/5
-      '2023-09-01',
-      '2023-09-04', // National Day (Sat 2/9) and the extra day
-    ],
-    workingWeekendDays: [],
-    confirmed: false,
-    source: `${STATUTE}; National Day 1/9-4/9 as reported (theotoi.net); rest consistent (law-findings 2026-12 §5)`,
-  },
-  {
-    year: 2024,
-    daysOff: [
-      '2024-01-01',
-      '2024-02-08',
-      '2024-02-09',
-      '2024-02-12',
-      '2024-02-13',
-      '2024-02-14', // Tết Giáp Thìn
-      '2024-04-18', // Hùng Kings
-      '2024-04-29',
-      '2024-04-30',
-      '2024-05-01', // 29/4 bridged, worked back on Sat 4/5
-      '2024-09-02',
-      '2024-09-03',
-    ],
-    workingWeekendDays: ['2024-05-04'],
-    confirmed: true,
-    source: `${STATUTE}; 29/4 swapped with Sat 4/5 (VPCP 2450/VPCP-KGVX, 12/04/2024, baotintuc.vn); National Day 31/8-3/9`,
-  },
-  {
-    year: 2025,
-    daysOff: [
-      '2025-01-01',
-      '2025-01-27',
-      '2025-01-28',
-      '2025-01-29',
-      '2025-01-30',
-      '2025-01-31', // Tết Ất Tỵ
-      '2025-04-07', // Hùng Kings
-      '2025-04-30',
-      '2025-05-01',
-      '2025-05-02', // 2/5 bridged, worked back on Sat 26/4
-      '2025-09-01',
-      '2025-09-02',
-    ],
-    workingWeekendDays: ['2025-04-26'],
-    confirmed: true,
-    source: `${STATUTE}; 2/5 swapped with Sat 26/4, National Day 30/8-2/9 (thoidai.com.vn; VietnamPlus)`,
-  },
-  {
-    year: 2026,
-    daysOff: [
-      '2026-01-01',
-      '2026-01-02', // bridged, worked back on Sat 10/1 (VPCP 12729/VPCP-KGVX, 25/12/2025)
-      '2026-02-16',
-      '2026-02-17',
-      '2026-02-18',
-      '2026-02-19',
-      '2026-02-20', // Tết Bính Ngọ: 14/2-22/2
-      '2026-04-27', // Hùng Kings on Sun 26/4, compensated
-      '2026-04-30',
-      '2026-05-01',
-      '2026-09-01', // the statutory second National Day day (Art. 112(1)(đ)); 1/9 rather than 3/9 is assumed
-      '2026-09-02',
-    ],
-    workingWeekendDays: ['2026-01-10'],
-    confirmed: false,
-    source:
-      `${STATUTE}; New Year 1/1-4/1 with 2/1 swapped to Sat 10/1 (VPCP 12729/VPCP-KGVX, 25/12/2025); ` +
-      'Tết 14/02-22/02 (Thông báo 9441/TB-BNV, 16/10/2025: vietbao.vn, congan.com.vn)',
-    note: 'National Day has 2 statutory days; whether the second is 1/9 or 3/9 (Thông báo 9441/TB-BNV) was not read',
-  },
-  {
-    year: 2027,
-    daysOff: [
-      '2027-01-01',
-      '2027-02-05',
-      '2027-02-08',
-      '2027-02-09', // Tết Đinh Mùi (mùng 1 = Sat 6/2): weekdays of the 5 statutory days
-      '2027-02-10',
-      '2027-02-11', // 10/2 and 11/2 compensate the statutory days on Sat 6/2 and Sun 7/2 (Art. 111(3); assumed)
-      '2027-04-16', // Hùng Kings (10/3 lunar = Fri 16/4, recomputed with Hồ Ngọc Đức's algorithm)
-      '2027-04-30',
-      '2027-05-03', // 1/5 (Sat) compensated
-      '2027-09-02',
-      '2027-09-03', // the statutory second National Day day; 3/9 rather than 1/9 is assumed
-    ],
-    workingWeekendDays: [],
-    confirmed: false,
-    source: MEMORY,
-    note: 'No official schedule existed when this was written; the Tết days and the second National Day day are estimates',
-  },
-];
+export function statutoryFallbackYear(year: number): HolidayYear {
+  const entries: HolidayEntry[] = [];
+  const taken = new Set<string>();
+  const statute = `Labour Code 2019 (45/2019/QH14) Art. 111(3), 112(1): fixed solar holidays only`;
+  for (const [kind, mmdd] of FIXED) {
+    const date = `${year}-${mmdd}`;
+    entries.push({ date, kind, source: statute, confirmed: false });
+    taken.add(date);
+  }
+  for (const [, mmdd] of FIXED) {
+    const date = `${year}-${mmdd}`;
+    if (!isWeekend(date)) continue;
+    let day = toDayNumber(date) + 1;
+    while (isWeekend(fromDayNumber(day)) || taken.has(fromDayNumber(day))) day += 1;
+    const compensatory = fromDayNumber(day);
+    taken.add(compensatory);
+    entries.push({ date: compensatory, kind: 'compensatory', for: date, source: statute, confirmed: false });
+  }
+  return {
+    ...holidayYear(year, entries, {
+      statute,
+      note: `no notice for ${year} is in the calendar: Tết, Hùng Kings and the second National Day day are missing`,
+    }),
+    fallback: true,
+  };
+}

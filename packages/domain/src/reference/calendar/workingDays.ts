@@ -1,22 +1,23 @@
 /**
  * Vietnamese working days for processing deadlines (ngày làm việc): Monday to Friday, minus the days off, plus the
- * weekend days worked in exchange for a bridge. A year with no holiday data is refused rather than guessed, because
- * a deadline silently computed without Tết would be a week early.
+ * weekend days worked in exchange for a bridge. A year with no holiday data is refused by a hand-built calendar, and
+ * counted with the statute alone (unconfirmed, `withStatutoryFallback`) by the national one: a deadline computed
+ * without Tết is a week early, so the fallback is flagged on the deadline and raised to the operator beforehand.
  */
-import type { HolidayCalendar } from './holidayCalendar.js';
+import { calendarYear, type HolidayCalendar } from './holidayCalendar.js';
 import { fromDayNumber, toDayNumber, weekdayOf } from './isoDate.js';
 import { ReferenceDataError } from '../ReferenceDataError.js';
 
-/** True when state bodies work on `isoDate`; throws `CALENDAR_MISSING_YEAR` when the calendar lacks that year. */
+/**
+ * True when state bodies work on `isoDate`; throws `CALENDAR_MISSING_YEAR` when the calendar lacks that year and
+ * has no fallback.
+ */
 export function isWorkingDay(isoDate: string, holidays: HolidayCalendar): boolean {
-  const year = Number(isoDate.slice(0, 4));
+  const days = calendarYear(holidays, Number(isoDate.slice(0, 4)));
   const weekday = weekdayOf(isoDate);
-  if (!holidays.years.has(year)) {
-    throw new ReferenceDataError('CALENDAR_MISSING_YEAR', `no holiday data for year ${year}`, { year });
-  }
-  if (holidays.workingWeekendDays.has(isoDate)) return true;
+  if (days.workingWeekendDays.has(isoDate)) return true;
   if (weekday === 0 || weekday === 6) return false;
-  return !holidays.daysOff.has(isoDate);
+  return !days.daysOff.has(isoDate);
 }
 
 function assertCount(n: number): void {
