@@ -119,12 +119,9 @@ describe('the decision complained of', () => {
     expect(json).not.toContain('Nguyễn Văn Khiếu');
     expect(json).not.toContain('Thôn Nà Hà');
     expect(json).not.toContain('tiêu chí 17');
-    expect(events[0]!.data).toMatchObject({
-      complaint: {
-        complainantSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
-        groundsSha256: expect.any(String),
-      },
-    });
+    const complaint = (events[0]!.data as { complaint: Record<string, string> }).complaint;
+    expect(complaint['complainantSha256']).toMatch(/^[0-9a-f]{64}$/);
+    expect(complaint['groundsSha256']).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
