@@ -4,6 +4,7 @@
  * the benchmark runs it with a fixed clock so that its scripted dossiers stay lawful.
  */
 import type { FastifyInstance } from 'fastify';
+import type { SqlClient } from '@ntm/sql';
 import { vietnamDate } from '@ntm/domain';
 import { createInlineProjector } from '@ntm/projections';
 import { openSigner } from '@ntm/signing';
@@ -29,8 +30,11 @@ import { InlineLag } from './inlineLag.js';
 export interface ServiceExtension {
   /** more issuers signing with the local development key (the embedded OIDC provider); local mode only */
   localIssuers?(base: string): string[];
-  /** registers its plugins on the server before it is ready */
-  register(server: FastifyInstance, context: { base: string; local: boolean }): Promise<void>;
+  /** registers its plugins on the server before it is ready; `sql` is the engine's database (tables of its own go in `sqlSchema`) */
+  register(
+    server: FastifyInstance,
+    context: { base: string; local: boolean; sql: SqlClient; sqlSchema: string },
+  ): Promise<void>;
   /** replaces the API's start banner */
   banner?(context: { base: string; storeMode: string; local: boolean; today: string }): string;
 }
@@ -116,7 +120,7 @@ export async function runService(
         },
   });
   connectionLost = (err) => server.log.warn({ err }, 'database connection lost (reconnecting)');
-  await extension?.register(server, { base, local });
+  await extension?.register(server, { base, local, sql: infra.sql, sqlSchema: infra.sqlSchema });
   await server.ready();
 
   const today = vietnamDate(clock.now().toISOString());

@@ -47,5 +47,11 @@ fieldset{border:0;padding:0;margin:0 0 20px}
 .accounts{list-style:none;padding:0}.accounts li{margin:0 0 8px}
 .accounts button{text-align:left;width:100%;max-width:40em}
 pre{white-space:pre-wrap;word-break:break-word;background:#f3f2f1;padding:10px;font-size:.85rem}
+.chart{margin:0 0 30px}.statechart{display:block;width:100%;max-width:580px;height:auto}
+.sc-edge{fill:none;stroke:#b1b4b6;stroke-width:1.5}.sc-taken{stroke:#1d70b8;stroke-width:4}
+.sc-state rect{fill:#fff;stroke:#505a5f;stroke-width:1}.sc-visited rect{fill:#d2e2f1}.sc-current rect{fill:#fd0;stroke:#0b0c0c;stroke-width:3}
+.sc-state text{font-size:13px;fill:#0b0c0c}.chart-svg{display:block;width:100%;max-width:640px;height:auto}
+.figures{display:flex;flex-wrap:wrap;gap:15px;margin:0 0 30px}.figure{background:#f3f2f1;padding:10px 15px;min-width:10em}
+.figure dt{font-weight:400}.figure dd{margin:0;font-size:1.8rem;font-weight:700}.figure-red{background:#f4cdc6;color:#942514}
 @media (max-width:640px){h1{font-size:1.5rem}th,td{padding:6px 6px 6px 0}.summary-list dt{flex-basis:100%}}
 `;

@@ -17,9 +17,25 @@ let dossierId: string;
 
 beforeAll(async () => {
   web = await startWebServer({ now: new Date('2025-08-01T02:00:00Z'), accounts: ACCOUNTS });
+  // Opened, submitted, returned by the appraiser for criterion 2, and criterion 2 reworked by the commune.
+  const journey = communeJourney('ntm', 2);
+  const submit = journey.steps.findIndex((x) => x.command.type === 'SubmitDossier');
+  const returned = journey.detours['returned']!.step;
+  const rework = {
+    command: {
+      type: 'RecordSelfAssessment',
+      dossierId: journey.dossierId,
+      criterionCode: '2',
+      met: true,
+      indicators: [{ code: '2.1', value: 96, unit: '%' }],
+      evidence: [{ description: 'Biên bản nghiệm thu đường trục xã' }],
+    },
+    ctx: { ...returned.ctx, actor: journey.steps[0]!.ctx.actor },
+  };
   const cursor: { dossierId?: string; etag?: string } = {};
-  for (const step of communeJourney('ntm', 2).steps.slice(0, 4)) {
-    expect((await web.sendStep(step, cursor)).status).toBeLessThan(300);
+  for (const step of [...journey.steps.slice(0, submit + 1), returned, rework]) {
+    const answer = await web.sendStep(step, cursor);
+    expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
   }
   dossierId = cursor.dossierId!;
 });
@@ -32,13 +48,14 @@ describe('the auditor replay', () => {
     const page = await visitor.get(`/dossier/${dossierId}/audit?revision=0`);
     expect(page.status).toBe(200);
     expect(page.body).toContain('Chuỗi băm toàn vẹn');
-    expect(page.body).toContain('DossierOpened');
-    expect(page.body).toMatch(/<dt>Phiên bản<\/dt>\s*<dd>0 · [^<]*DossierOpened<\/dd>/);
+    // Events by their Vietnamese names, never their codes.
+    expect(page.body).toMatch(/<dt>Phiên bản<\/dt>\s*<dd>\s*0 · [^<]*Mở hồ sơ\s*<\/dd>/);
+    expect(page.body).not.toMatch(/>\s*(DossierOpened|SelfAssessmentRecorded)\s*</);
     expect(page.body).toMatch(/<dt>Phiên bản hồ sơ<\/dt>\s*<dd>1<\/dd>/);
     expect(page.body).toMatch(/<dt>Tài liệu<\/dt>\s*<dd>0<\/dd>/);
     const filtered = await visitor.get(`/dossier/${dossierId}/audit?type=DossierOpened`);
-    expect(filtered.body.match(/<td>DossierOpened<\/td>/g)).toHaveLength(1);
-    expect(filtered.body).not.toMatch(/<td>SelfAssessmentRecorded<\/td>/);
+    expect(filtered.body.match(/<td>Mở hồ sơ<\/td>/g)).toHaveLength(1);
+    expect(filtered.body).not.toMatch(/<td>Báo cáo tự đánh giá kết quả thực hiện các tiêu chí<\/td>/);
   });
 
   it('shows an auditor of another province nothing', async () => {
@@ -50,5 +67,70 @@ describe('the auditor replay', () => {
     const bundle = await visitor.get(`/dossier/${dossierId}/audit-bundle`);
     expect(bundle.status).toBe(404);
     expect(bundle.headers.get('content-type')).toContain('text/html');
+  });
+});
+
+describe('the path the dossier took', () => {
+  it('draws the pinned workflow with the transitions taken up to the revision shown', async () => {
+    const visitor = new Visitor(web.url);
+    await visitor.signIn('auditor-tn');
+    const taken = (body: string) =>
+      [...body.matchAll(/<path class="sc-edge sc-taken"[^>]*><title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    const current = (body: string) =>
+      /<g class="sc-state sc-current">[\s\S]*?<text[^>]*>([^<]*)<\/text>/.exec(body)?.[1];
+    const now = await visitor.get(`/dossier/${dossierId}/audit`);
+    expect(now.body).toMatch(/<svg\s+class="statechart"\s+role="img"/);
+    expect(current(now.body)).toBe('Trả lại để hoàn thiện');
+    expect(taken(now.body)).toEqual(
+      expect.arrayContaining([
+        'Đang chuẩn bị hồ sơ → Đang niêm yết công khai',
+        'Đã họp đề nghị → Đã nộp, chờ thẩm tra',
+        'Đã nộp, chờ thẩm tra → Trả lại để hoàn thiện',
+      ]),
+    );
+    // Not taken: drawn, but not highlighted.
+    expect(now.body).toMatch(/<path class="sc-edge"[^>]*><title>Đang chuẩn bị hồ sơ → Đã rút hồ sơ<\/title>/);
+    const atStart = await visitor.get(`/dossier/${dossierId}/audit?revision=0`);
+    expect(current(atStart.body)).toBe('Đang chuẩn bị hồ sơ');
+    expect(taken(atStart.body)).toEqual([]);
+  });
+});
+
+describe('a returned dossier', () => {
+  it('sets the self-assessment as returned beside the version being reworked, criterion by criterion', async () => {
+    const visitor = new Visitor(web.url);
+    await visitor.signIn('auditor-tn');
+    const page = await visitor.get(`/dossier/${dossierId}`);
+    expect(page.body).toContain('So sánh hồ sơ trước và sau khi hoàn thiện');
+    const rows = [...page.body.matchAll(/<tr class="(changed)?">\s*<th scope="row">\s*(\w+)/g)];
+    expect(rows.filter((r) => r[1] === 'changed').map((r) => r[2])).toEqual(['2']);
+    expect(page.body).toContain('Giao thông chưa đạt');
+    expect(page.body).toContain('2.1: 96 %');
+  });
+});
+
+describe('the province dashboard', () => {
+  it('draws progress against the plan, dossiers by step and deadlines as server-rendered charts', async () => {
+    const visitor = new Visitor(web.url);
+    await visitor.signIn('auditor-tn');
+    const page = await visitor.get('/dashboard');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Kết quả so với kế hoạch');
+    // The charts are pictures in the page, named for screen readers; no script, no inline style (CSP).
+    expect(page.body.match(/<svg role="img" aria-label="/g)?.length).toBeGreaterThanOrEqual(3);
+    expect(page.body).not.toMatch(/<script|style="/);
+    // The open dossier is counted at its step, by the step's name.
+    expect(page.body).toMatch(/<p>\s*1\s+hồ sơ/);
+    expect(page.body).toContain('Tỷ lệ giải quyết đúng hạn');
+    expect(page.body).toMatch(/<text[^>]*>Trả lại để hoàn thiện<\/text>/);
+  });
+
+  it("counts none of this province's dossiers for an auditor of another province", async () => {
+    const visitor = new Visitor(web.url);
+    await visitor.signIn('auditor-cb');
+    const page = await visitor.get('/dashboard');
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/<p>\s*0\s+hồ sơ/);
+    expect(page.body).not.toContain('Trả lại để hoàn thiện');
   });
 });

@@ -1,9 +1,9 @@
 /** Per-request helpers every screen uses: the language, the signed-in person, the API as them, the page frame. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiFor, type Api } from './api.js';
-import { langOf, translator } from './i18n.js';
+import { langOf, translator, type MessageKey } from './i18n.js';
 import { page, type PageContext } from './layout.js';
-import type { Html } from './html.js';
+import { html, type Html } from './html.js';
 import type { WebUser } from './session.js';
 
 export interface Screen extends PageContext {
@@ -43,6 +43,26 @@ export function screenOf(
     api: apiFor(fastify, request, user, ctx.lang),
     render: (title, body) => page(ctx, title, body),
   };
+}
+
+/** A page that says there is nothing to show here (not found, or not theirs to see), with its status. */
+export function sendNothing(
+  reply: FastifyReply,
+  screen: Screen,
+  title: MessageKey,
+  message: MessageKey | undefined,
+  status: number,
+): FastifyReply {
+  const { t } = screen;
+  return sendPage(
+    reply,
+    screen.render(
+      t(title),
+      html`<h1>${t(title)}</h1>
+        ${message ? html`<p>${t(message)}</p>` : ''}`,
+    ),
+    status,
+  );
 }
 
 /** Sends a rendered page as HTML, never cached (it holds a person's data and a CSRF token). */

@@ -3,7 +3,7 @@
  * the web app. With no external OIDC provider configured, the embedded one runs at /oidc, signs with the local
  * development key (so the API accepts its access tokens) and offers the demo accounts, which the banner lists.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { ensureLocalKeyPair } from '@ntm/auth';
 import { localKeyDir, type Config } from '@ntm/runtime';
 import type { ServiceExtension } from '@ntm/dossier-api';
@@ -12,6 +12,7 @@ import { demoAccounts, type DemoAccount } from './demoAccounts.js';
 import { API_SCOPE, createEmbeddedProvider, EMBEDDED_CLIENT_ID, embeddedIssuer } from './embeddedProvider.js';
 import type { IdentityConfig } from './login.js';
 import { registerWeb, type WebOptions } from './webApp.js';
+import { redisSessionRecords, sessionStore, sqlSessionRecords } from './sessionStore.js';
 
 /** The web app's settings from the environment and the address the service listens on. */
 export async function webOptions(
@@ -46,11 +47,33 @@ export async function webOptions(
     );
   }
   const { privateKey } = await ensureLocalKeyPair(localKeyDir(config));
+  return embeddedWebOptions({
+    publicUrl,
+    now,
+    sessionSecret,
+    signingKey: privateKey,
+    accounts: demoAccounts(vietnamDate(now())),
+    claims,
+  });
+}
+
+/**
+ * The web app with the embedded provider: its client registered with a fresh secret, its tokens signed with
+ * `signingKey` (the key the API verifies), the account picker on every sign-in.
+ */
+export async function embeddedWebOptions(options: {
+  publicUrl: string;
+  now: () => Date;
+  sessionSecret: string;
+  signingKey: KeyObject;
+  accounts: DemoAccount[];
+  claims?: { roleClaim: string; unitClaim: string };
+}): Promise<WebOptions> {
+  const { publicUrl, now, sessionSecret, accounts } = options;
   const clientSecret = randomBytes(32).toString('base64url');
-  const accounts = demoAccounts(vietnamDate(now()));
   const provider = await createEmbeddedProvider({
     publicUrl,
-    signingKey: privateKey,
+    signingKey: options.signingKey,
     clientSecret,
     cookieKeys: [sessionSecret],
     accounts,
@@ -65,7 +88,7 @@ export async function webOptions(
     extraParams: { prompt: 'login' },
     idTokenAlg: 'ES256',
     allowHttp: true,
-    ...claims,
+    ...(options.claims ?? { roleClaim: 'role', unitClaim: 'unit' }),
   };
   return { publicUrl, now, sessionSecret, identity, embedded: { provider, accounts } };
 }
@@ -94,10 +117,16 @@ export function webExtension(config: Config, now: () => Date): ServiceExtension 
   return {
     localIssuers: (base) =>
       config.OIDC_ISSUER ? [] : [embeddedIssuer((config.PUBLIC_URL ?? base).replace(/\/+$/, ''))],
-    async register(server, { base, local }) {
+    async register(server, { base, local, sql, sqlSchema }) {
       const options = await webOptions(config, now, base, local);
       accounts = options.embedded?.accounts;
-      await registerWeb(server, options);
+      // Sessions are wall-clock, like their cookie: shared by every process of the service.
+      const wallClock = () => new Date();
+      const records = config.REDIS_URL
+        ? redisSessionRecords(config.REDIS_URL, `${config.QUEUE_PREFIX}:web-session`, wallClock)
+        : await sqlSessionRecords(sql, sqlSchema, wallClock);
+      server.addHook('onClose', () => records.close());
+      await registerWeb(server, { ...options, sessionStore: sessionStore(records, wallClock) });
     },
     banner: ({ base, storeMode }) =>
       webBanner(config.PUBLIC_URL?.replace(/\/+$/, '') ?? base, storeMode, accounts),

@@ -5,7 +5,7 @@
  */
 import { html, type Html } from './html.js';
 import type { Lang, Translate } from './i18n.js';
-import { choiceLabel, fieldLabel } from './fieldLabels.js';
+import { choiceLabel, fieldLabel } from './vocabulary.js';
 import { showDate, type Field, type FieldError } from './forms.js';
 import { fieldId } from './layout.js';
 
@@ -133,40 +133,23 @@ function renderField(field: Field, state: FormState, lang: Lang, t: Translate): 
 ${value}</textarea>`,
       );
     case 'date':
-      return group(
-        html`<label for="${id}">${label}${optional}</label
-          ><span class="hint" id="${id}-hint">${t('dateHint')}</span>${errorHtml}<input
-            type="text"
-            id="${id}"
-            name="${field.name}"
-            value="${value}"
-            inputmode="numeric"
-            autocomplete="off"
-            aria-describedby="${id}-hint${error ? ` ${id}-error` : ''}"
-            ${invalid}
-          />`,
-      );
+      return group(textInput(html`<span class="hint" id="${id}-hint">${t('dateHint')}</span>`, 'numeric'));
     case 'number':
-      return group(
-        html`<label for="${id}">${label}${optional}</label>${errorHtml}<input
-            type="text"
-            id="${id}"
-            name="${field.name}"
-            value="${value}"
-            inputmode="decimal"
-            ${described}${invalid}
-          />`,
-      );
+      return group(textInput('', 'decimal'));
     default:
-      return group(
-        html`<label for="${id}">${label}${optional}</label>${errorHtml}<input
-            type="text"
-            id="${id}"
-            name="${field.name}"
-            value="${value}"
-            ${described}${invalid}
-          />`,
-      );
+      return group(textInput('', undefined));
+  }
+
+  /** A one-line text box (dates and numbers are typed as text: dd/mm/yyyy and 1.234,5 are not browser formats). */
+  function textInput(hint: Html | '', inputmode: string | undefined): Html {
+    const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+    return html`<label for="${id}">${label}${optional}</label>${hint}${errorHtml}<input
+        type="text"
+        id="${id}"
+        name="${field.name}"
+        value="${value}"
+        ${inputmode ? html` inputmode="${inputmode}"` : ''}${field.kind === 'date' ? html` autocomplete="off"` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${invalid}
+      />`;
   }
 }
 

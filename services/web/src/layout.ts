@@ -5,7 +5,7 @@
  */
 import { html, type Html } from './html.js';
 import type { Lang, Translate } from './i18n.js';
-import { nameOf, ROLE_NAMES } from './labels.js';
+import { nameOf } from './vocabulary.js';
 import type { WebUser } from './session.js';
 
 export interface PageContext {
@@ -34,7 +34,7 @@ export function page(ctx: PageContext, title: string, body: Html): string {
           <div class="width">
             <a class="header-name" href="/">${t('appName')}</a>
             <nav class="header-nav" aria-label="${lang === 'vi' ? 'Tài khoản' : 'Account'}">
-              ${user ? html`<span class="header-user">${t('signedInAs')}: <strong>${nameOf(ROLE_NAMES, user.role, lang)}</strong> · ${user.unit}</span>` : ''}
+              ${user ? html`<span class="header-user">${t('signedInAs')}: <strong>${nameOf('roles', user.role, lang)}</strong> · ${user.unit}</span>` : ''}
               <form method="post" action="/language" class="inline">
                 <input type="hidden" name="lang" value="${other}" />
                 <input type="hidden" name="returnTo" value="${ctx.path}" />

@@ -25,7 +25,9 @@ import { inboxRoutes } from './routes/inbox.js';
 import { dossierRoutes } from './routes/dossier.js';
 import { commandRoutes } from './routes/commands.js';
 import { auditRoutes } from './routes/audit.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import './session.js';
+import type { SessionStore } from './sessionStore.js';
 
 export interface WebOptions {
   /** where people reach the app, without a trailing slash */
@@ -34,6 +36,8 @@ export interface WebOptions {
   /** signs the session cookie; 32 characters or more */
   sessionSecret: string;
   identity: IdentityConfig;
+  /** where sessions live (shared by several processes); default the process's memory */
+  sessionStore?: SessionStore | undefined;
   /** the embedded provider and its demo accounts, when no external provider is configured */
   embedded?: { provider: Provider; accounts: DemoAccount[] } | undefined;
 }
@@ -60,6 +64,7 @@ export async function webApp(fastify: FastifyInstance, options: WebOptions): Pro
     secret: options.sessionSecret,
     cookieName: 'ntm_session',
     saveUninitialized: false,
+    ...(options.sessionStore ? { store: options.sessionStore } : {}),
     cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 8 * 3600 * 1000 },
   });
   await fastify.register(csrf, { sessionPlugin: '@fastify/session' });
@@ -121,4 +126,5 @@ export async function webApp(fastify: FastifyInstance, options: WebOptions): Pro
   dossierRoutes(fastify, options.now);
   commandRoutes(fastify, options.now);
   auditRoutes(fastify, options.now);
+  dashboardRoutes(fastify, options.now);
 }

@@ -3,7 +3,7 @@
  * an in-memory ES256 key pair, for the int/e2e tests. `close()` stops the server and drops the schema.
  */
 import type { OpenedSigner } from '@ntm/signing';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,8 @@ export interface TestServer {
    * (the dossier id and its new ETag); the caller asserts the status.
    */
   sendStep(step: JourneyStep, cursor: JourneyCursor): Promise<CommandAnswer>;
+  /** the ES256 key pair its tokens are signed with (shared by a second replica) */
+  keys: TestKeys;
   /** A token for the actor, valid for `ttlSeconds` (default 8 h) from the clock's current time. */
   tokenFor(
     actor: DomainActor,
@@ -56,13 +58,27 @@ export interface JourneyCursor {
   etag?: string | undefined;
 }
 
+export interface TestKeys {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
 export interface TestServerOptions {
   /** default postgres://postgres@127.0.0.1:5432/test or DATABASE_URL */
   connectionString?: string;
   /** schema name prefix; a random suffix keeps concurrent runs apart */
   schemaPrefix?: string;
-  /** join another test server's schema (a second API replica); its owner drops it */
+  /** join another test server's schema and keys (a second API replica); its owner drops the schema */
   shareSchemaOf?: TestServer;
+  /** the port to listen on (default any free one) */
+  port?: number;
+  /** token issuers accepted besides the local one (an embedded OIDC provider) */
+  extraIssuers?: string[];
+  /** registers more on the server before it listens (the web app): the key pair tokens are signed with, the database */
+  extend?: (
+    server: FastifyInstance,
+    context: { keys: TestKeys; sql: SqlClient; schema: string; clock: FixedClock },
+  ) => Promise<void>;
   now: Date;
   rateLimitMax?: number;
   domainContext?: InfrastructureOptions['domainContext'];
@@ -89,7 +105,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     `${options.schemaPrefix ?? 'api_test'}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const owner = options.shareSchemaOf === undefined;
   const clock = new FixedClock(options.now);
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const keys: TestKeys =
+    options.shareSchemaOf?.keys ?? generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const { privateKey, publicKey } = keys;
   const readModelSchema = `${schema}_rm`;
   const opened = await openPostgresStore({ connectionString, schema });
   const projector =
@@ -111,7 +129,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     clock,
     verifyToken: createTokenVerifier({
       keys: { publicKey },
-      issuer: LOCAL_ISSUER,
+      issuer: [LOCAL_ISSUER, ...(options.extraIssuers ?? [])],
       audience: LOCAL_AUDIENCE,
       now: () => clock.now(),
     }),
@@ -145,7 +163,8 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
           ...metricsToken,
         },
   });
-  const address = await server.listen({ port: 0, host: '127.0.0.1' });
+  await options.extend?.(server, { keys, sql: opened.sql, schema, clock });
+  const address = await server.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const tokenFor: TestServer['tokenFor'] = (actor, opts = {}) =>
     signLocalToken({
       privateKey,
@@ -166,6 +185,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     readModelSchema,
     blobs,
     blobRoot,
+    keys,
     countEvents: async () =>
       (await opened.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".events`)).rows[0]!.n,
     tokenFor,

@@ -7,7 +7,7 @@ import type Provider from 'oidc-provider';
 import type { DemoAccount } from '../demoAccounts.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
-import { nameOf, ROLE_NAMES } from '../labels.js';
+import { nameOf } from '../vocabulary.js';
 import { csrfChecked, pageContext, sendPage } from '../context.js';
 import { ACCOUNTS_PATH } from '../embeddedProvider.js';
 
@@ -24,7 +24,7 @@ export function accountRoutes(fastify: FastifyInstance, provider: Provider, acco
           (a) =>
             html`<li>
               <button class="button button-secondary" name="accountId" value="${a.id}">
-                <strong>${nameOf(ROLE_NAMES, a.role, lang)}</strong> — ${a.name} (${a.unit})
+                <strong>${nameOf('roles', a.role, lang)}</strong> — ${a.name} (${a.unit})
               </button>
             </li>`,
         )}

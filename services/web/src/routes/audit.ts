@@ -6,14 +6,15 @@
  * only those whose jurisdiction covers the dossier.
  */
 import type { FastifyInstance } from 'fastify';
-import type { DossierState } from '@ntm/domain';
+import { workflowByPin, type DossierState } from '@ntm/domain';
 import { query } from '../api.js';
-import { screenOf, sendPage, type Screen } from '../context.js';
+import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
 import { html, type Html } from '../html.js';
 import { formatDateTime, formatNumber } from '../i18n.js';
 import { tag } from '../layout.js';
-import { nameOf, ROLE_NAMES, ROLE_CODES, STEP_NAMES } from '../labels.js';
-import { criteriaSection, type HistoryEvent } from './dossier.js';
+import { choiceLabel, codesOf, nameOf } from '../vocabulary.js';
+import { criteriaSection, mainPath, type HistoryEvent } from './dossier.js';
+import { statechart } from '../statechart.js';
 import { eventsTable } from './history.js';
 
 interface Verification {
@@ -43,15 +44,7 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
       screen.api.get<Verification>(`${base}/verify`),
     ]);
     if (verify.status !== 200) {
-      return sendPage(
-        reply,
-        screen.render(
-          t('notFound'),
-          html`<h1>${t('notFound')}</h1>
-            <p>${t('dossierNotFound')}</p>`,
-        ),
-        404,
-      );
+      return sendNothing(reply, screen, 'notFound', 'dossierNotFound', 404);
     }
     const events = history.status === 200 ? history.body.events : [];
     const last = events.at(-1)?.revision ?? 0;
@@ -80,6 +73,15 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
         <button class="button button-secondary">${t('show')}</button>
       </form>
       ${past.status === 200 ? pastState(screen, past.body.state, past.body.revision, events) : ''}
+      ${
+        past.status === 200
+          ? pathTaken(
+              screen,
+              past.body.state,
+              events.filter((e) => e.revision <= past.body.revision),
+            )
+          : ''
+      }
       <h2>${t('history')}</h2>
       <form method="get" action="/dossier/${id}/audit" class="filters">
         <input type="hidden" name="revision" value="${revision}" />
@@ -87,14 +89,14 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
           <label for="type">${t('event')}</label
           ><select id="type" name="type">
             <option value=""></option>
-            ${[...new Set(events.map((e) => e.type))].map((ty) => html`<option${ty === q.type ? html` selected` : ''}>${ty}</option>`)}
+            ${[...new Set(events.map((e) => e.type))].map((ty) => html`<option value="${ty}" ${ty === q.type ? html` selected` : ''}>${nameOf('events', ty, screen.lang)}</option>`)}
           </select>
         </div>
         <div class="form-group">
           <label for="role">${t('role')}</label
           ><select id="role" name="role">
             <option value=""></option>
-            ${ROLE_CODES.map((r) => html`<option value="${r}" ${r === q.role ? html` selected` : ''}>${nameOf(ROLE_NAMES, r, screen.lang)}</option>`)}
+            ${codesOf('roles').map((r) => html`<option value="${r}" ${r === q.role ? html` selected` : ''}>${nameOf('roles', r, screen.lang)}</option>`)}
           </select>
         </div>
         <div class="form-group">
@@ -117,14 +119,22 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
     const { id } = request.params as { id: string };
     const file = await screen.api.download(`/dossiers/${encodeURIComponent(id)}/audit-bundle`);
     if (file.status !== 200)
-      return sendPage(
-        reply,
-        screen.render(screen.t('notFound'), html`<h1>${screen.t('notFound')}</h1>`),
-        file.status === 404 ? 404 : 503,
-      );
+      return sendNothing(reply, screen, 'notFound', undefined, file.status === 404 ? 404 : 503);
     if (file.disposition) void reply.header('content-disposition', file.disposition);
     return reply.type(file.type).header('cache-control', 'no-store').send(file.payload);
   });
+}
+
+/** The pinned workflow's diagram with the path the dossier took up to the revision shown. */
+function pathTaken(screen: Screen, state: DossierState, events: HistoryEvent[]): Html {
+  const definition = workflowByPin(state.workflow)?.definition;
+  if (!definition) return html``;
+  const { t, lang } = screen;
+  return html`<h2>${t('pathTaken')}</h2>
+    <p class="hint">${t('pathTakenHint')}</p>
+    <figure class="chart">
+      ${statechart(definition, mainPath(state), events, state.step, lang, t('pathTaken'))}
+    </figure>`;
 }
 
 function chainResult(screen: Screen, v: Verification): Html {
@@ -143,11 +153,13 @@ function pastState(screen: Screen, state: DossierState, revision: number, events
   return html`<dl class="summary-list">
       <div>
         <dt>${t('revision')}</dt>
-        <dd>${revision}${at ? ` · ${formatDateTime(at.occurredAt)} · ${at.type}` : ''}</dd>
+        <dd>
+          ${revision}${at ? ` · ${formatDateTime(at.occurredAt)} · ${nameOf('events', at.type, lang)}` : ''}
+        </dd>
       </div>
       <div>
         <dt>${t('step')}</dt>
-        <dd>${nameOf(STEP_NAMES, state.step, lang)}</dd>
+        <dd>${nameOf('steps', state.step, lang)}</dd>
       </div>
       <div>
         <dt>${t('version')}</dt>
@@ -161,7 +173,7 @@ function pastState(screen: Screen, state: DossierState, revision: number, events
         state.decision
           ? html`<div>
               <dt>${t('decision')}</dt>
-              <dd>${state.decision.decisionNo} · ${state.decision.outcome}</dd>
+              <dd>${state.decision.decisionNo} · ${choiceLabel(state.decision.outcome, lang)}</dd>
             </div>`
           : ''
       }

@@ -20,7 +20,7 @@ import {
   type FieldError,
 } from '../forms.js';
 import { answersList, errorMessage, hiddenValues, renderFields } from '../formView.js';
-import { fieldLabel } from '../fieldLabels.js';
+import { fieldLabel } from '../vocabulary.js';
 import { html } from '../html.js';
 import { backLink, errorSummary } from '../layout.js';
 

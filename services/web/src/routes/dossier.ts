@@ -7,12 +7,12 @@
 import type { FastifyInstance } from 'fastify';
 import { COMMAND_SPECS } from '@ntm/contracts';
 import { criteriaSetById, nationalUnits, workflowByPin, type DossierState } from '@ntm/domain';
-import { screenOf, sendPage, type Screen } from '../context.js';
+import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
 import { deadlineStatus } from '../deadlines.js';
 import { html, type Html } from '../html.js';
-import { formatDate, formatNumber, type Lang } from '../i18n.js';
+import { formatDate, formatNumber, type Lang, type Translate } from '../i18n.js';
 import { tag } from '../layout.js';
-import { KIND_NAMES, nameOf, STEP_NAMES } from '../labels.js';
+import { nameOf } from '../vocabulary.js';
 import { deadlineCell } from './inbox.js';
 import { eventsTable } from './history.js';
 
@@ -52,30 +52,35 @@ export function dossierRoutes(fastify: FastifyInstance, now: () => Date): void {
     const screen = screenOf(fastify, request, reply, now().getTime() / 1000);
     if (!screen) return reply;
     const { id } = request.params as { id: string };
-    const { t } = screen;
     const [view, history] = await Promise.all([
       screen.api.get<DossierView>(`/dossiers/${encodeURIComponent(id)}`),
       screen.api.get<{ events: HistoryEvent[] }>(`/dossiers/${encodeURIComponent(id)}/history`),
     ]);
     if (view.status !== 200) {
-      return sendPage(
-        reply,
-        screen.render(
-          t('notFound'),
-          html`<h1>${t('notFound')}</h1>
-            <p>${t('dossierNotFound')}</p>`,
-        ),
-        404,
-      );
+      return sendNothing(reply, screen, 'notFound', 'dossierNotFound', 404);
     }
     const flash = request.session.flash;
     request.session.flash = undefined;
     const events = history.status === 200 ? history.body.events : [];
+    // After a return: the dossier as it was returned, to set beside the version reworked since.
+    const returned = events.findLast((e) => e.type === 'DossierReturned');
+    const before = returned
+      ? await screen.api.get<{ state: DossierState }>(
+          `/dossiers/${encodeURIComponent(id)}/state?revision=${returned.revision}`,
+        )
+      : undefined;
     return sendPage(
       reply,
       screen.render(
         titleOf(view.body.state, screen.lang),
-        dossierPage(screen, view.body, events, now(), flash),
+        dossierPage(
+          screen,
+          view.body,
+          events,
+          now(),
+          flash,
+          before?.status === 200 ? before.body.state : undefined,
+        ),
       ),
     );
   });
@@ -83,7 +88,7 @@ export function dossierRoutes(fastify: FastifyInstance, now: () => Date): void {
 
 function titleOf(state: DossierState, lang: Lang): string {
   const unit = nationalUnits().get(state.scope.unitCode, state.openedOn)?.name ?? state.scope.unitCode;
-  return `${nameOf(KIND_NAMES, state.kind, lang)} — ${unit}`;
+  return `${nameOf('kinds', state.kind, lang)} — ${unit}`;
 }
 
 function dossierPage(
@@ -92,6 +97,7 @@ function dossierPage(
   events: HistoryEvent[],
   now: Date,
   flash: string | undefined,
+  returnedState: DossierState | undefined,
 ): Html {
   const { t, lang } = screen;
   const { state } = view;
@@ -107,14 +113,14 @@ function dossierPage(
     ${flash ? html`<div class="notification notification-success" role="status">${flash}</div>` : ''}
     <p>
       ${t('status')}:
-      ${tag(nameOf(STEP_NAMES, state.step, lang), state.step === 'returned' || state.step === 'refused' ? 'red' : 'blue')}
+      ${tag(nameOf('steps', state.step, lang), state.step === 'returned' || state.step === 'refused' ? 'red' : 'blue')}
     </p>
     ${
       state.step === 'returned' && lastReturn
         ? html`<div class="notification" role="region" aria-labelledby="returned-title">
             <h2 id="returned-title">${t('returnedFix')} (${t('version')} ${lastReturn.dossierVersion})</h2>
             <ul>
-              ${lastReturn.reasons.map((r) => html`<li>${r.criterionCode ? html`<strong>${t('criterion')} ${r.criterionCode}</strong>: ` : ''}${r.detail} <span class="hint">${r.code}</span></li>`)}
+              ${lastReturn.reasons.map((r) => html`<li>${r.criterionCode ? html`<strong>${t('criterion')} ${r.criterionCode}</strong>: ` : ''}${r.detail} <span class="hint">${nameOf('returnReasons', r.code, lang)}</span></li>`)}
             </ul>
           </div>`
         : ''
@@ -142,14 +148,14 @@ function dossierPage(
                 ? 'now'
                 : 'todo';
         return html`<li>
-          <span>${nameOf(STEP_NAMES, s, lang)}</span
+          <span>${nameOf('steps', s, lang)}</span
           >${status === 'done' ? tag(t('done'), 'green') : status === 'now' ? tag(t('current'), 'blue') : tag(t('notStarted'), 'grey')}
         </li>`;
       })}
     </ol>
     ${deadlinesSection(screen, state, now)} ${criteriaSection(screen, state)}
-    ${documentsSection(screen, state)} ${noticeSection(screen, state)} ${pollSection(screen, state)}
-    ${councilSection(screen, state)}
+    ${returnedState ? versionsSection(screen, returnedState, state) : ''} ${documentsSection(screen, state)}
+    ${noticeSection(screen, state)} ${pollSection(screen, state)} ${councilSection(screen, state)}
     <h2>${t('history')}</h2>
     ${eventsTable(screen, events, view.dossierId)}`;
 }
@@ -159,7 +165,7 @@ function deadlinesSection(screen: Screen, state: DossierState, now: Date): Html 
   if (state.deadlines.length === 0) return html``;
   return html`<h2>${t('deadlines')}</h2>
     <ul>
-      ${state.deadlines.map((d) => html`<li>${d.step}: ${deadlineCell(deadlineStatus(d.dueOn, now), t)}</li>`)}
+      ${state.deadlines.map((d) => html`<li>${nameOf('deadlineSteps', d.step, screen.lang)}: ${deadlineCell(deadlineStatus(d.dueOn, now), t)}</li>`)}
     </ul>`;
 }
 
@@ -173,12 +179,7 @@ export function criteriaSection(screen: Screen, state: DossierState): Html {
   } catch {
     // An unknown set id: codes alone.
   }
-  const verdict = (row?: { met: boolean }) =>
-    row
-      ? row.met
-        ? tag(t('met'), 'green')
-        : tag(t('notMet'), 'red')
-      : html`<span class="hint">${t('notRecorded')}</span>`;
+  const verdict = (row?: { met: boolean }) => verdictOf(t, row);
   return html`<h2>${t('criteria')}</h2>
     <div class="table-wrap" role="region" tabindex="0" aria-label="${t('criteria')}">
       <table>
@@ -197,7 +198,7 @@ export function criteriaSection(screen: Screen, state: DossierState): Html {
             return html`<tr>
               <th scope="row">${code}. ${names.get(code) ?? ''}</th>
               <td>
-                ${verdict(row?.commune)}${indicators.length ? html`<br /><span class="hint">${indicators.map((i) => `${i.code}: ${String(i.value)}${i.unit ? ` ${i.unit}` : ''}`).join('; ')}</span>` : ''}${row?.commune?.evidenceCount ? html`<br /><span class="hint">${t('evidence')}: ${formatNumber(row.commune.evidenceCount)}</span>` : ''}
+                ${verdict(row?.commune)}${indicatorsHint(indicators)}${row?.commune?.evidenceCount ? html`<br /><span class="hint">${t('evidence')}: ${formatNumber(row.commune.evidenceCount)}</span>` : ''}
               </td>
               <td>
                 ${verdict(row?.verifier)}${row?.verifier?.note ? html`<br /><span class="hint">${row.verifier.note}</span>` : ''}
@@ -207,6 +208,70 @@ export function criteriaSection(screen: Screen, state: DossierState): Html {
               </td>
             </tr>`;
           })}
+        </tbody>
+      </table>
+    </div>`;
+}
+
+type Indicator = { code: string; value: unknown; unit?: string | undefined };
+
+/** Met, not yet met, or not recorded, as a tag. */
+function verdictOf(t: Translate, row?: { met: boolean }): Html {
+  if (!row) return html`<span class="hint">${t('notRecorded')}</span>`;
+  return row.met ? tag(t('met'), 'green') : tag(t('notMet'), 'red');
+}
+
+/** A criterion's indicators with their values, under its rating. */
+function indicatorsHint(indicators: Indicator[]): Html {
+  if (indicators.length === 0) return html``;
+  const text = indicators.map((i) => `${i.code}: ${String(i.value)}${i.unit ? ` ${i.unit}` : ''}`).join('; ');
+  return html`<br /><span class="hint">${text}</span>`;
+}
+
+/** The self-assessment as returned (version N) beside the one reworked since, criterion by criterion. */
+function versionsSection(screen: Screen, returned: DossierState, now: DossierState): Html {
+  const { t } = screen;
+  const rating = (row?: {
+    met: boolean;
+    indicators?: { code: string; value: unknown; unit?: string | undefined }[];
+  }) =>
+    row
+      ? html`${row.met ? tag(t('met'), 'green') : tag(t('notMet'), 'red')}${row.indicators?.length ? html`<br /><span class="hint">${row.indicators.map((i) => `${i.code}: ${String(i.value)}${i.unit ? ` ${i.unit}` : ''}`).join('; ')}</span>` : ''}`
+      : html`<span class="hint">${t('notRecorded')}</span>`;
+  const same = (code: string) =>
+    JSON.stringify(returned.criteria[code]?.commune ?? null) ===
+    JSON.stringify(now.criteria[code]?.commune ?? null);
+  const reasons = new Map(
+    (returned.returns.at(-1)?.reasons ?? [])
+      .filter((r) => r.criterionCode)
+      .map((r) => [r.criterionCode!, r.detail]),
+  );
+  const label = (s: DossierState) => `${t('version')} ${s.dossierVersion}`;
+  const current =
+    now.dossierVersion === returned.dossierVersion ? `${label(now)} (${t('reworking')})` : label(now);
+  return html`<h2 id="versions">${t('versionsCompared')}</h2>
+    <div class="table-wrap" role="region" tabindex="0" aria-labelledby="versions">
+      <table class="versions">
+        <thead>
+          <tr>
+            <th scope="col">${t('criterion')}</th>
+            <th scope="col">${label(returned)} (${t('whenReturned')})</th>
+            <th scope="col">${current}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${now.criteriaCodes.map(
+            (code) =>
+              html`<tr class="${same(code) ? '' : 'changed'}">
+                <th scope="row">
+                  ${code}${reasons.has(code) ? html`<br /><span class="hint">${reasons.get(code)}</span>` : ''}
+                </th>
+                <td>${rating(returned.criteria[code]?.commune)}</td>
+                <td>
+                  ${rating(now.criteria[code]?.commune)}${same(code) ? '' : html` ${tag(t('changed'), 'yellow')}`}
+                </td>
+              </tr>`,
+          )}
         </tbody>
       </table>
     </div>`;
@@ -232,7 +297,7 @@ function documentsSection(screen: Screen, state: DossierState): Html {
                 ${state.documents.map(
                   (d) =>
                     html`<tr>
-                      <td>${d.documentKind}</td>
+                      <td>${nameOf('documents', d.documentKind, screen.lang)}</td>
                       <td>${d.number}</td>
                       <td>${formatDate(d.issuedOn)} · ${d.issuingBody}</td>
                       <td>${d.dossierVersion}</td>
@@ -343,7 +408,7 @@ function councilSection(screen: Screen, state: DossierState): Html {
       ? html`<h2>${t('decision')}</h2>
           <p>
             ${state.decision.decisionNo}, ${formatDate(state.decision.decidedOn)}:
-            ${nameOf(STEP_NAMES, state.decision.outcome === 'recognise' ? 'recognised' : state.decision.outcome, lang)}
+            ${nameOf('steps', state.decision.outcome === 'recognise' ? 'recognised' : state.decision.outcome, lang)}
           </p>`
       : ''
   }`;

@@ -1,7 +1,7 @@
 /** The history table the dossier page and the auditor's replay share: each event, who acted, the steps, its data. */
 import { html, type Html } from '../html.js';
 import { formatDateTime } from '../i18n.js';
-import { nameOf, ROLE_NAMES, STEP_NAMES } from '../labels.js';
+import { nameOf } from '../vocabulary.js';
 import type { Screen } from '../context.js';
 import type { HistoryEvent } from './dossier.js';
 
@@ -25,14 +25,14 @@ export function eventsTable(screen: Screen, events: HistoryEvent[], id: string):
             html`<tr>
               <td><a href="/dossier/${id}/audit?revision=${e.revision}">${e.revision}</a></td>
               <td>${formatDateTime(e.occurredAt)}</td>
-              <td>${e.type}</td>
+              <td>${nameOf('events', e.type, lang)}</td>
               <td>
                 ${e.actor.id}<br /><span class="hint"
-                  >${nameOf(ROLE_NAMES, e.actor.role, lang)} · ${e.actor.unit}</span
-                >${e.onBehalfOf ? html`<br /><span class="hint">${t('onBehalfOf')}: ${e.onBehalfOf.id} (${nameOf(ROLE_NAMES, e.onBehalfOf.role, lang)})</span>` : ''}
+                  >${nameOf('roles', e.actor.role, lang)} · ${e.actor.unit}</span
+                >${e.onBehalfOf ? html`<br /><span class="hint">${t('onBehalfOf')}: ${e.onBehalfOf.id} (${nameOf('roles', e.onBehalfOf.role, lang)})</span>` : ''}
               </td>
               <td>
-                ${e.fromState ? nameOf(STEP_NAMES, e.fromState, lang) : ''}${e.toState && e.toState !== e.fromState ? ` → ${nameOf(STEP_NAMES, e.toState, lang)}` : ''}
+                ${e.fromState ? nameOf('steps', e.fromState, lang) : ''}${e.toState && e.toState !== e.fromState ? ` → ${nameOf('steps', e.toState, lang)}` : ''}
               </td>
               <td>
                 <details>

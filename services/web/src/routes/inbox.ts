@@ -10,7 +10,7 @@ import { deadlineStatus, type DeadlineStatus } from '../deadlines.js';
 import { html, type Html } from '../html.js';
 import { formatDate, formatNumber, type Lang, type Translate } from '../i18n.js';
 import { tag } from '../layout.js';
-import { KIND_NAMES, nameOf, STEP_NAMES } from '../labels.js';
+import { codesOf, nameOf } from '../vocabulary.js';
 import { csrfChecked, screenOf, sendPage } from '../context.js';
 
 interface InboxRow {
@@ -63,26 +63,26 @@ export function inboxRoutes(fastify: FastifyInstance, now: () => Date): void {
     const currentQuery = query({ step, kind });
 
     const body = html` <h1>${t('inbox')}</h1>
-      <p>${t('inboxIntro')}</p>
+      <p>${t('inboxIntro')} <a href="/dashboard">${t('dashboard')}</a></p>
       ${request.session.flash ? html`<div class="notification notification-success" role="status">${request.session.flash}</div>` : ''}
       ${user.role === 'commune_official' || user.role === 'village_head' ? html`<p><a class="button" href="/dossier/new">${t('openDossier')}</a></p>` : ''}
       <h2>${t('countPerStep')}</h2>
       <ul class="counts">
-        ${[...counts].map(([s, n]) => html`<li><a href="/inbox${query({ step: s, kind })}">${nameOf(STEP_NAMES, s, lang)}</a>: <strong>${formatNumber(n)}</strong></li>`)}
+        ${[...counts].map(([s, n]) => html`<li><a href="/inbox${query({ step: s, kind })}">${nameOf('steps', s, lang)}</a>: <strong>${formatNumber(n)}</strong></li>`)}
       </ul>
       <form method="get" action="/inbox" class="filters">
         <div class="form-group">
           <label for="filter-step">${t('step')}</label>
           <select id="filter-step" name="step">
             <option value="">${t('allSteps')}</option>
-            ${Object.keys(STEP_NAMES).map((s) => html`<option value="${s}" ${s === step ? html` selected` : ''}>${nameOf(STEP_NAMES, s, lang)}</option>`)}
+            ${codesOf('steps').map((s) => html`<option value="${s}" ${s === step ? html` selected` : ''}>${nameOf('steps', s, lang)}</option>`)}
           </select>
         </div>
         <div class="form-group">
           <label for="filter-kind">${t('kind')}</label>
           <select id="filter-kind" name="kind">
             <option value="">${t('allKinds')}</option>
-            ${Object.keys(KIND_NAMES).map((k) => html`<option value="${k}" ${k === kind ? html` selected` : ''}>${nameOf(KIND_NAMES, k, lang)}</option>`)}
+            ${codesOf('kinds').map((k) => html`<option value="${k}" ${k === kind ? html` selected` : ''}>${nameOf('kinds', k, lang)}</option>`)}
           </select>
         </div>
         <button class="button button-secondary">${t('filter')}</button>
@@ -138,8 +138,8 @@ export function inboxRoutes(fastify: FastifyInstance, now: () => Date): void {
                         <a href="/dossier/${id}">${unitName}</a>
                         <span class="hint">${r.dossier_unit_code}</span>
                       </td>
-                      <td>${nameOf(KIND_NAMES, r.kind, lang)}</td>
-                      <td>${nameOf(STEP_NAMES, r.step, lang)}</td>
+                      <td>${nameOf('kinds', r.kind, lang)}</td>
+                      <td>${nameOf('steps', r.step, lang)}</td>
                       <td>${formatDate(r.waiting_since)}</td>
                       <td>${dueOn ? deadlineCell(deadlineStatus(dueOn, instant), t) : t('noDeadline')}</td>
                     </tr>`;

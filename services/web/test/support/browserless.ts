@@ -3,9 +3,15 @@
  * hand (so each hop's cookies are kept), and the forms' CSRF tokens read from the page.
  */
 export class Visitor {
-  private readonly cookies = new Map<string, string>();
+  constructor(
+    readonly base: string,
+    private readonly cookies = new Map<string, string>(),
+  ) {}
 
-  constructor(readonly base: string) {}
+  /** The same browser (its cookies) talking to another address: a second replica of the service. */
+  at(base: string): Visitor {
+    return new Visitor(base, this.cookies);
+  }
 
   /** GET (following redirects); answers the final status, URL and body. */
   async get(path: string, headers: Record<string, string> = {}) {

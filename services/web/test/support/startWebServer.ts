@@ -1,36 +1,44 @@
 /**
- * Starts the API and the web app on one real port over PostgreSQL in a schema of its own, with a fixed clock, an
- * in-memory ES256 key pair (the embedded OIDC provider signs with it, the API verifies with it) and the given
- * accounts on the provider. `close()` stops the server and drops the schemas.
+ * The API's test server (`startTestServer`: PostgreSQL in a schema of its own, a fixed clock, an in-memory ES256
+ * key pair) with the web app and the embedded OIDC provider registered on it, on a port known before the server
+ * is built (the issuer URL holds it). `close()` stops the server and drops the schemas.
  */
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer as createNetServer } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { openPostgresStore } from '@ntm/store-postgres';
-import { createInlineProjector } from '@ntm/projections';
-import { createTokenVerifier, LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
-import { createServer, FixedClock, InlineLag } from '@ntm/dossier-api';
-import type { DomainActor } from '@ntm/domain';
-import { sendCommand, type CommandAnswer, type JourneyStep } from '@ntm/testing';
+import {
+  startTestServer,
+  type TestServer,
+  type TestServerOptions,
+} from '../../../dossier-api/test/support/startTestServer.js';
+import { embeddedWebOptions } from '../../src/extension.js';
+import { embeddedIssuer } from '../../src/embeddedProvider.js';
+import type { DemoAccount } from '../../src/demoAccounts.js';
 import { registerWeb } from '../../src/webApp.js';
 import {
-  API_SCOPE,
-  createEmbeddedProvider,
-  EMBEDDED_CLIENT_ID,
-  embeddedIssuer,
-} from '../../src/embeddedProvider.js';
-import type { DemoAccount } from '../../src/demoAccounts.js';
+  redisSessionRecords,
+  sessionStore,
+  sqlSessionRecords,
+  type SessionRecords,
+} from '../../src/sessionStore.js';
 
-export interface WebServer {
+export interface WebServer extends TestServer {
+  /** where the browser goes: this server, or the shared public address of the replicas */
   url: string;
-  server: FastifyInstance;
-  clock: FixedClock;
+  /** where this server itself listens */
+  address: string;
+  /** signs the session cookie (a replica signs with the same) */
+  sessionSecret: string;
   accounts: DemoAccount[];
-  /** an API token for an actor, for seeding dossiers the way another client would */
-  tokenFor(actor: DomainActor): Promise<string>;
-  /** Sends a journey step through the API as its actor, with the clock at the step's date. */
-  sendStep(step: JourneyStep, cursor: { dossierId?: string; etag?: string }): Promise<CommandAnswer>;
-  close(): Promise<void>;
+}
+
+export interface WebServerOptions {
+  now: Date;
+  accounts: DemoAccount[];
+  /** a second replica behind the same public address: shares the first's schema, keys and session secret */
+  replicaOf?: WebServer;
+  /** sessions in the process's memory (default), in the test's schema, or in Redis under a key prefix */
+  sessions?: { sql: true } | { redisUrl: string; prefix: string };
+  api?: Omit<TestServerOptions, 'now' | 'port' | 'extraIssuers' | 'extend' | 'shareSchemaOf'>;
 }
 
 /** A free port on the loopback interface (the issuer URL must be known before the server is built). */
@@ -43,103 +51,49 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-export async function startWebServer(options: { now: Date; accounts: DemoAccount[] }): Promise<WebServer> {
-  const connectionString = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `web_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const readModelSchema = `${schema}_rm`;
-  const clock = new FixedClock(options.now);
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const opened = await openPostgresStore({ connectionString, schema });
-  const projector = await createInlineProjector(opened.store, opened.sql, { schema: readModelSchema });
-  const inlineLag = new InlineLag();
-  const server = await createServer({
-    store: opened.store,
-    sql: opened.sql,
-    sqlSchema: schema,
-    readModelSchema,
-    clock,
-    verifyToken: createTokenVerifier({
-      keys: { publicKey },
-      issuer: [LOCAL_ISSUER, embeddedIssuer(publicUrl)],
-      audience: LOCAL_AUDIENCE,
-      now: () => clock.now(),
-    }),
-    corsOrigins: [],
-    rateLimitMax: 100_000,
-    logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-    // Projected before the command answers: a page read after a command shows it.
-    onAppended: async (n) => {
-      const done = inlineLag.begin(n.position);
-      await projector.onAppended(n.streamId, n.revision).finally(done);
-    },
-    operations: {
-      projectionLag: () => inlineLag.measure(opened.store, opened.sql, readModelSchema),
-      requeue: async (streamId) => {
-        await projector.onAppended(streamId);
-      },
-    },
-  });
-  const clientSecret = randomBytes(24).toString('base64url');
-  const sessionSecret = randomBytes(32).toString('base64url');
-  const provider = await createEmbeddedProvider({
-    publicUrl,
-    signingKey: privateKey,
-    clientSecret,
-    cookieKeys: [sessionSecret],
-    accounts: options.accounts,
-  });
-  await registerWeb(server, {
-    publicUrl,
-    now: () => clock.now(),
-    sessionSecret,
-    identity: {
-      issuer: embeddedIssuer(publicUrl),
-      clientId: EMBEDDED_CLIENT_ID,
-      clientSecret,
-      redirectUri: `${publicUrl}/auth/callback`,
-      scope: `openid ${API_SCOPE}`,
-      extraParams: { prompt: 'login' },
-      idTokenAlg: 'ES256',
-      allowHttp: true,
-      roleClaim: 'role',
-      unitClaim: 'unit',
-    },
-    embedded: { provider, accounts: options.accounts },
-  });
-  await server.listen({ port, host: '127.0.0.1' });
-  const tokenFor = (actor: DomainActor) =>
-    signLocalToken({ privateKey, actor, now: clock.now(), ttlSeconds: 8 * 3600 });
-  return {
-    url: publicUrl,
-    server,
-    clock,
-    accounts: options.accounts,
-    tokenFor,
-    async sendStep(step, cursor) {
-      clock.set(new Date(step.ctx.now));
-      const answer = await sendCommand({
-        baseUrl: publicUrl,
-        token: await tokenFor(step.ctx.actor),
-        command: step.command,
-        dossierId: cursor.dossierId,
-        etag: cursor.etag,
+  const publicUrl = options.replicaOf?.url ?? `http://127.0.0.1:${port}`;
+  const sessionSecret = options.replicaOf?.sessionSecret ?? randomBytes(32).toString('base64url');
+  let records: SessionRecords | undefined;
+  const api = await startTestServer({
+    schemaPrefix: 'web_test',
+    ...options.api,
+    now: options.now,
+    port,
+    ...(options.replicaOf ? { shareSchemaOf: options.replicaOf } : {}),
+    extraIssuers: [embeddedIssuer(publicUrl)],
+    extend: async (server, { keys, sql, schema, clock }) => {
+      const web = await embeddedWebOptions({
+        publicUrl,
+        now: () => clock.now(),
+        sessionSecret,
+        signingKey: keys.privateKey,
+        accounts: options.accounts,
       });
-      if (answer.status < 300) {
-        cursor.dossierId = answer.body['dossierId'] as string;
-        cursor.etag = answer.etag ?? undefined;
-      }
-      return answer;
+      const sessions = options.sessions;
+      const wallClock = () => new Date();
+      records =
+        sessions === undefined
+          ? undefined
+          : 'redisUrl' in sessions
+            ? redisSessionRecords(sessions.redisUrl, sessions.prefix, wallClock)
+            : await sqlSessionRecords(sql, schema, wallClock);
+      await registerWeb(server, {
+        ...web,
+        ...(records ? { sessionStore: sessionStore(records, wallClock) } : {}),
+      });
     },
+  });
+  return {
+    ...api,
+    url: publicUrl,
+    address: api.url,
+    accounts: options.accounts,
+    sessionSecret,
     async close() {
-      await server.close();
-      try {
-        await opened.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await opened.sql.query(`DROP SCHEMA IF EXISTS "${readModelSchema}" CASCADE`);
-      } finally {
-        await opened.close();
-      }
+      await api.close();
+      await records?.close();
     },
   };
 }
