@@ -90,6 +90,12 @@ describe('the path the dossier took', () => {
     );
     // Not taken: drawn, but not highlighted.
     expect(now.body).toMatch(/<path class="sc-edge"[^>]*><title>Đang chuẩn bị hồ sơ → Đã rút hồ sơ<\/title>/);
+    // The dossier as it was at the end of its first day (opened and prepared on 01/08/2025).
+    const firstDay = await visitor.get(`/dossier/${dossierId}/audit?at=01/08/2025`);
+    expect(current(firstDay.body)).toBe('Đang chuẩn bị hồ sơ');
+    const badDay = await visitor.get(`/dossier/${dossierId}/audit?at=hôm qua`);
+    expect(badDay.status).toBe(200);
+    expect(badDay.body).toContain('Nhập ngày theo dạng ngày/tháng/năm');
     const atStart = await visitor.get(`/dossier/${dossierId}/audit?revision=0`);
     expect(current(atStart.body)).toBe('Đang chuẩn bị hồ sơ');
     expect(taken(atStart.body)).toEqual([]);

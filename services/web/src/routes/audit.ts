@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { workflowByPin, type DossierState } from '@ntm/domain';
 import { query } from '../api.js';
+import { parseDate } from '../forms.js';
 import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
 import { html, type Html } from '../html.js';
 import { formatDateTime, formatNumber } from '../i18n.js';
@@ -37,6 +38,7 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
       from?: string;
       to?: string;
       revision?: string;
+      at?: string;
     };
     const base = `/dossiers/${encodeURIComponent(id)}`;
     const [history, verify] = await Promise.all([
@@ -48,10 +50,13 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
     }
     const events = history.status === 200 ? history.body.events : [];
     const last = events.at(-1)?.revision ?? 0;
-    const revision = /^\d{1,9}$/.test(q.revision ?? '') ? Math.min(Number(q.revision), last) : last;
+    // An instant (the end of a Vietnamese day typed dd/mm/yyyy), else a revision, else the latest.
+    const day = q.at ? parseDate(q.at) : undefined;
+    const asked = /^\d{1,9}$/.test(q.revision ?? '') ? Math.min(Number(q.revision), last) : last;
     const past = await screen.api.get<{ state: DossierState; revision: number }>(
-      `${base}/state${query({ revision })}`,
+      `${base}/state${day ? query({ at: new Date(`${day}T23:59:59.999+07:00`).toISOString() }) : query({ revision: asked })}`,
     );
+    const revision = past.status === 200 ? past.body.revision : asked;
     const shown = events.filter(
       (e) =>
         (!q.type || e.type === q.type) &&
@@ -69,6 +74,22 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
         <div class="form-group">
           <label for="revision">${t('revision')} (0–${last})</label>
           <input type="number" min="0" max="${last}" id="revision" name="revision" value="${revision}" />
+        </div>
+        <button class="button button-secondary">${t('show')}</button>
+      </form>
+      <form method="get" action="/dossier/${id}/audit">
+        <div class="form-group${q.at && !day ? ' form-group-error' : ''}">
+          <label for="at">${t('stateOnDay')}</label>
+          <span class="hint" id="at-hint">${t('dateHint')}</span>
+          ${q.at && !day ? html`<span class="error-message" id="at-error">${t('notADate')}</span>` : ''}
+          <input
+            type="text"
+            id="at"
+            name="at"
+            inputmode="numeric"
+            value="${q.at ?? ''}"
+            aria-describedby="at-hint${q.at && !day ? ' at-error' : ''}"
+          />
         </div>
         <button class="button button-secondary">${t('show')}</button>
       </form>
