@@ -227,3 +227,99 @@ describe('audit bundles', () => {
     expect(report.failures[0]?.check).toBe('archive');
   });
 });
+
+describe('documents in audit bundles', () => {
+  const pdf = Buffer.from('%PDF-1.7 the signed registration letter');
+  const photo = Buffer.from('\xff\xd8\xff a photo of the village hall', 'latin1');
+  const attach = (documentId: string, bytes: Buffer, documentKind: string) => ({
+    eventId: `file-${documentId}`,
+    type: 'DocumentFileAttached',
+    schemaVersion: 1,
+    data: {
+      documentId,
+      documentKind,
+      sha256: sha256Hex(bytes),
+      size: bytes.length,
+      mediaType: 'application/pdf',
+      version: 1,
+      dossierVersion: 1,
+    },
+    metadata: {
+      actor: { id: 'u-official', role: 'commune_official', unit: '01849' },
+      correlationId: 'c',
+      occurredAt: at(1),
+      fromState: 'preparing',
+      toState: 'preparing',
+    },
+  });
+  /** The sample history with two files attached right after the opening. */
+  const withFiles = () => {
+    const [opened, ...rest] = sampleDossierEvents(
+      { id: 'd1', communeCode: '01849', districtCode: '061', year: 2024 },
+      at,
+    );
+    return recorded([
+      opened!,
+      attach('letter', pdf, 'registration_letter'),
+      attach('photo', photo, 'self_assessment_report'),
+      ...rest,
+    ]);
+  };
+  const blobs = new Map([pdf, photo].map((b) => [sha256Hex(b), b]));
+  const withDocuments = () =>
+    exportBundle({
+      dossierId: 'd1',
+      events: withFiles(),
+      signer,
+      exportedAt: EXPORTED,
+      readDocument: (hash) => Promise.resolve(blobs.get(hash)),
+    });
+
+  it('carries the files and verifies each against the hash its event recorded', async () => {
+    const archive = await withDocuments();
+    expect((await unpackTar(archive)).get(`documents/${sha256Hex(pdf)}`)).toEqual(pdf);
+    const report = await verifyBundle(archive, trusted());
+    expect(report.failures).toEqual([]);
+    expect(report.documents).toEqual({ referenced: 2, included: 2 });
+  });
+
+  it('without the files, lists their hashes and says none was checked', async () => {
+    const report = await verifyBundle(
+      await exportBundle({ dossierId: 'd1', events: withFiles(), signer, exportedAt: EXPORTED }),
+      trusted(),
+    );
+    expect(report.ok).toBe(true);
+    expect(report.documents).toEqual({ referenced: 2, included: 0 });
+  });
+
+  it('leaves out a blob that is not the recorded bytes', async () => {
+    const archive = await exportBundle({
+      dossierId: 'd1',
+      events: withFiles(),
+      signer,
+      exportedAt: EXPORTED,
+      readDocument: (hash) => Promise.resolve(hash === sha256Hex(pdf) ? Buffer.from('other') : photo),
+    });
+    expect((await verifyBundle(archive, trusted())).documents).toEqual({ referenced: 2, included: 1 });
+  });
+
+  it('names a swapped document with the event that recorded it, even with the manifest re-hashed', async () => {
+    const path = `documents/${sha256Hex(pdf)}`;
+    const swapped = await tampered(await withDocuments(), (files) => {
+      files.set(path, Buffer.from('%PDF-1.7 a forged letter'));
+    });
+    expect(failed(await verifyBundle(swapped, trusted()))).toEqual(['files', 'documents#1']);
+    const rehashed = await tampered(await withDocuments(), (files) => {
+      files.set(path, Buffer.from('%PDF-1.7 a forged letter'));
+      rehashManifest(files);
+    });
+    expect(failed(await verifyBundle(rehashed, trusted()))).toEqual(['signature', 'documents#1']);
+  });
+
+  it('names a document removed from the bundle', async () => {
+    const removed = await tampered(await withDocuments(), (files) => {
+      files.delete(`documents/${sha256Hex(photo)}`);
+    });
+    expect(failed(await verifyBundle(removed, trusted()))).toEqual(['documents#2']);
+  });
+});

@@ -7,7 +7,9 @@ import type { RecordedEvent } from '@ntm/event-store';
 import { ruleSetById, workflowByPin } from '@ntm/domain';
 import {
   BUNDLE_FORMAT,
+  documentPath,
   FILES,
+  referencedDocuments,
   MANIFEST_TYP,
   eventLine,
   jsonBytes,
@@ -46,6 +48,11 @@ export interface ExportOptions {
   events: readonly RecordedEvent[];
   signer: AuditSigner;
   exportedAt: Date;
+  /**
+   * The bytes of a document file by its SHA-256 (the blob store), to put the files themselves in the bundle;
+   * undefined for a file not available. Without it the bundle holds the documents' hashes only.
+   */
+  readDocument?: ((sha256: string) => Promise<Uint8Array | undefined>) | undefined;
 }
 
 /** The bundle as a tar archive. */
@@ -69,6 +76,14 @@ export async function exportBundle(options: ExportOptions): Promise<Buffer> {
     [FILES.ruleSet, jsonBytes(ruleSet)],
     [FILES.keys, jsonBytes(signer.published)],
   ]);
+  const documents: Manifest['documents'] = [];
+  for (const d of referencedDocuments(events)) {
+    const bytes = await options.readDocument?.(d.sha256);
+    // Only bytes that are the recorded ones: a blob that no longer matches is left out, and the verifier says so.
+    const included = bytes !== undefined && bytes.length === d.size && sha256Hex(bytes) === d.sha256;
+    if (included) content.set(documentPath(d.sha256), Buffer.from(bytes));
+    documents.push({ ...d, included });
+  }
   const manifest: Manifest = {
     format: BUNDLE_FORMAT,
     dossierId: options.dossierId,
@@ -78,6 +93,7 @@ export async function exportBundle(options: ExportOptions): Promise<Buffer> {
     workflow: pins.workflow,
     ruleSet: pins.ruleSet,
     files: [...content].map(([name, bytes]) => ({ name, sha256: sha256Hex(bytes), bytes: bytes.length })),
+    documents,
   };
   const manifestBytes = jsonBytes(manifest);
   const signature = await signDetached(signer, manifestBytes, MANIFEST_TYP);

@@ -17,6 +17,9 @@ export const FILES = {
   keys: 'keys.json',
 } as const;
 
+/** A document file's bytes in a bundle: `documents/<sha256>`, named by the hash its event recorded. */
+export const documentPath = (sha256: string): string => `documents/${sha256}`;
+
 /** The JWS `typ` of a bundle manifest's signature. */
 export const MANIFEST_TYP = 'ntm-audit-manifest+jws';
 
@@ -37,6 +40,30 @@ export interface Manifest {
   ruleSet: { id: string; version: number };
   /** the files covered by the signature, with their SHA-256 */
   files: ManifestFile[];
+  /**
+   * Every document file the events reference (DocumentFileAttached), once per hash, and whether its bytes are in
+   * the bundle (`documents/<sha256>`); absent in bundles made before documents were bundled.
+   */
+  documents?: ManifestDocument[];
+}
+
+export interface ManifestDocument {
+  sha256: string;
+  size: number;
+  included: boolean;
+}
+
+/** The document files `events` reference, once per hash, in the order first referenced. */
+export function referencedDocuments(
+  events: readonly { type: string; data: unknown }[],
+): { sha256: string; size: number }[] {
+  const seen = new Map<string, number>();
+  for (const e of events) {
+    if (e.type !== 'DocumentFileAttached') continue;
+    const { sha256, size } = e.data as { sha256?: unknown; size?: unknown };
+    if (typeof sha256 === 'string' && typeof size === 'number' && !seen.has(sha256)) seen.set(sha256, size);
+  }
+  return [...seen].map(([sha256, size]) => ({ sha256, size }));
 }
 
 /** One stored event as a line of `events.jsonl`: the envelope as stored, revision a number, position a string. */

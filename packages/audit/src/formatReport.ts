@@ -13,6 +13,13 @@ export function formatReport(report: BundleReport): string {
           ? ' (one of the keys you gave)'
           : ' (found only in the bundle: give --keys with the province’s published keys to trust it)'),
     );
+  if (report.documents && report.documents.referenced > 0)
+    lines.push(
+      `documents: ${report.documents.referenced} file(s) referenced, ${report.documents.included} in the bundle and checked` +
+        (report.documents.included < report.documents.referenced
+          ? ' (the others: their hashes only, in the events)'
+          : ''),
+    );
   lines.push('', 'story:');
   for (const s of report.story) {
     const who = `${s.actor.role} ${s.actor.id} (${s.actor.unit})`;

@@ -31,3 +31,30 @@ export {
   type VerifyLogOptions,
 } from './verifyLog.js';
 export { AuditLogWatcher, type LogWatcherOptions, type WatcherStatus } from './logWatcher.js';
+export { checkStreamChain, replayEvents } from './replayStream.js';
+export {
+  checkStream,
+  replayCheck,
+  streamsInLogOrder,
+  type ReplayCheckOptions,
+  type ReplayProgress,
+} from './replayCheck.js';
+export {
+  checkPublishedVersions,
+  currentVersions,
+  PUBLISHED_VERSIONS_FILE,
+  readPublishedVersions,
+  withNewVersions,
+  writePublishedVersions,
+  type PublishedVersions,
+  type VersionFailure,
+} from './publishedVersions.js';
+export {
+  commandOf,
+  mergeRuleSet,
+  whatIf,
+  whatIfCsv,
+  type RuleSetOverlay,
+  type WhatIfResult,
+} from './whatIf.js';
+export { blobReader } from './readBlob.js';

@@ -4,42 +4,29 @@
  * pinned workflow version that must reproduce each recorded from-state and to-state. Every mismatch is named:
  * which check, which event, expected and found. This module is what the one-file verifier bundles.
  */
-import { canonicalJson, GENESIS_HASH, hashEvent } from '@ntm/event-store';
+import { canonicalJson } from '@ntm/event-store';
+import { ruleSetById, workflowByPin, type WorkflowDefinition } from '@ntm/domain';
 import {
-  COMMAND_OF_EVENT,
-  evolve,
-  ruleSetById,
-  workflowByPin,
-  type DossierState,
-  type WorkflowDefinition,
-} from '@ntm/domain';
-import { BUNDLE_FORMAT, FILES, sha256Hex, type EventLine, type Manifest } from './format.js';
+  BUNDLE_FORMAT,
+  documentPath,
+  FILES,
+  referencedDocuments,
+  sha256Hex,
+  type EventLine,
+  type Manifest,
+} from './format.js';
 import { verifyDetached } from './jws.js';
 import type { PublishedKey, PublishedKeys } from './keys.js';
 import { unpackTar } from './tar.js';
+import {
+  checkStreamChain,
+  replayEvents,
+  type CheckName,
+  type Failure,
+  type StoryStep,
+} from './replayStream.js';
 
-export type CheckName =
-  'archive' | 'manifest' | 'signature' | 'files' | 'hashes' | 'chain' | 'workflow' | 'rule-set' | 'replay';
-
-export interface Failure {
-  check: CheckName;
-  message: string;
-  revision?: number;
-  eventId?: string;
-  expected?: string;
-  found?: string;
-}
-
-/** One step of the dossier's story: who did what, when, from which step to which. */
-export interface StoryStep {
-  revision: number;
-  occurredAt: string;
-  type: string;
-  actor: { id: string; role: string; unit: string };
-  onBehalfOf?: { id: string; role: string; unit: string };
-  fromState?: string;
-  toState?: string;
-}
+export type { CheckName, Failure, StoryStep };
 
 export interface BundleReport {
   ok: boolean;
@@ -48,6 +35,8 @@ export interface BundleReport {
   events: number;
   /** the key that signed, and whether it was among the keys the auditor gave or only in the bundle itself */
   signedBy?: { kid: string; trust: 'given' | 'bundle-only' };
+  /** the document files the events reference, and how many of them are in the bundle and were checked */
+  documents?: { referenced: number; included: number };
   checks: { name: CheckName; ok: boolean }[];
   failures: Failure[];
   story: StoryStep[];
@@ -63,6 +52,7 @@ const ALL_CHECKS: readonly CheckName[] = [
   'manifest',
   'signature',
   'files',
+  'documents',
   'hashes',
   'chain',
   'workflow',
@@ -134,13 +124,15 @@ export async function verifyBundle(archive: Uint8Array, options: VerifyOptions =
   }
 
   const events = readEvents(files.get(FILES.events), fail);
+  const documents = checkDocuments(files, manifest, events, fail);
   checkChain(events, manifest, fail);
   const definition = checkPins(files, manifest, fail);
-  const story = replayEvents(events, definition, fail);
+  const { story } = replayEvents(events, definition, fail);
   return report({
     dossierId: manifest.dossierId,
     exportedAt: manifest.exportedAt,
     events: events.length,
+    documents,
     story,
     ...(signature.ok
       ? {
@@ -170,46 +162,57 @@ function readEvents(bytes: Buffer | undefined, fail: (f: Failure) => void): Even
   return events;
 }
 
-/** Every event's hash, every link, revisions 0..n-1 with none missing, and the head the manifest signed. */
+/**
+ * The document files: the manifest lists exactly the files the events reference, and each one it says is included
+ * is in the bundle with the recorded hash and size (a swapped file is named with the event that recorded it).
+ */
+function checkDocuments(
+  files: Map<string, Buffer>,
+  manifest: Manifest,
+  events: readonly EventLine[],
+  fail: (f: Failure) => void,
+): { referenced: number; included: number } {
+  const referenced = referencedDocuments(events);
+  const listed = manifest.documents;
+  if (listed === undefined) return { referenced: referenced.length, included: 0 };
+  const key = (d: { sha256: string; size: number }) => `${d.sha256}:${d.size}`;
+  const expected = referenced.map(key).join(',');
+  const found = listed.map(key).join(',');
+  if (expected !== found)
+    fail({
+      check: 'documents',
+      message: 'the manifest’s documents are not the ones the events reference',
+      expected,
+      found,
+    });
+  let included = 0;
+  for (const d of listed.filter((x) => x.included)) {
+    const at = events.find(
+      (e) => e.type === 'DocumentFileAttached' && (e.data as { sha256?: unknown }).sha256 === d.sha256,
+    );
+    const where = at ? { revision: at.revision, eventId: at.eventId } : {};
+    const bytes = files.get(documentPath(d.sha256));
+    if (!bytes) {
+      fail({ check: 'documents', ...where, message: `${documentPath(d.sha256)} is missing` });
+      continue;
+    }
+    const hash = sha256Hex(bytes);
+    if (hash !== d.sha256 || bytes.length !== d.size)
+      fail({
+        check: 'documents',
+        ...where,
+        message: `${documentPath(d.sha256)} is not the file the event recorded`,
+        expected: `${d.sha256} (${d.size} bytes)`,
+        found: `${hash} (${bytes.length} bytes)`,
+      });
+    else included += 1;
+  }
+  return { referenced: referenced.length, included };
+}
+
+/** The stream's own checks, then the count and the head hash the manifest signed. */
 function checkChain(events: readonly EventLine[], manifest: Manifest, fail: (f: Failure) => void): void {
-  let expectedPrev = GENESIS_HASH;
-  events.forEach((e, index) => {
-    const at = { revision: e.revision, eventId: e.eventId };
-    if (e.streamId !== manifest.streamId)
-      fail({
-        check: 'chain',
-        ...at,
-        message: 'event of another stream',
-        expected: manifest.streamId,
-        found: e.streamId,
-      });
-    if (e.revision !== index)
-      fail({
-        check: 'chain',
-        ...at,
-        message: 'revision out of sequence (an event is missing or moved)',
-        expected: String(index),
-        found: String(e.revision),
-      });
-    if (e.prevHash !== expectedPrev)
-      fail({
-        check: 'chain',
-        ...at,
-        message: 'prevHash is not the previous event’s hash',
-        expected: expectedPrev,
-        found: e.prevHash,
-      });
-    const hash = hashEvent({ ...e, revision: BigInt(e.revision) });
-    if (hash !== e.hash)
-      fail({
-        check: 'hashes',
-        ...at,
-        message: 'the event’s content does not match its hash',
-        expected: e.hash,
-        found: hash,
-      });
-    expectedPrev = e.hash;
-  });
+  checkStreamChain(events, manifest.streamId, fail);
   const last = events.at(-1);
   if (events.length !== manifest.events.count)
     fail({
@@ -286,62 +289,4 @@ function checkPins(
     fail({ check: 'rule-set', message: `${rules} is not a rule set this verifier knows` });
   }
   return definition;
-}
-
-/**
- * Folds the events through the pinned machine (the domain's `evolve`, which checks each recorded from-state and
- * each transition), and checks each step change is an edge of the bundle's own definition. Stops at the first
- * event the replay refuses: the state after it is unknown.
- */
-function replayEvents(
-  events: readonly EventLine[],
-  definition: WorkflowDefinition | undefined,
-  fail: (f: Failure) => void,
-): StoryStep[] {
-  const story: StoryStep[] = [];
-  let state: DossierState | undefined;
-  for (const e of events) {
-    const at = { revision: e.revision, eventId: e.eventId };
-    const { fromState, toState } = e.metadata;
-    const step = state?.step ?? 'draft';
-    try {
-      state = evolve(state, e);
-    } catch (error) {
-      fail({
-        check: 'replay',
-        ...at,
-        message: `${e.type}: ${(error as Error).message}`,
-        expected: step,
-        found: fromState ?? '(none)',
-      });
-      break;
-    }
-    if (toState !== undefined && state.step !== toState)
-      fail({
-        check: 'replay',
-        ...at,
-        message: `${e.type} recorded another to-state than the replay`,
-        expected: state.step,
-        found: toState,
-      });
-    if (definition && e.type !== 'DeadlineScheduled') {
-      const command = COMMAND_OF_EVENT[e.type as keyof typeof COMMAND_OF_EVENT];
-      const to = toState ?? step;
-      if (!definition.edges.some((edge) => edge.from === step && edge.command === command && edge.to === to))
-        fail({ check: 'replay', ...at, message: `workflow.json has no ${command} from ${step} to ${to}` });
-    }
-    const { actor, onBehalfOf, occurredAt } = e.metadata;
-    story.push({
-      revision: e.revision,
-      occurredAt,
-      type: e.type,
-      actor: { id: actor.id, role: actor.role, unit: actor.unit },
-      ...(onBehalfOf
-        ? { onBehalfOf: { id: onBehalfOf.id, role: onBehalfOf.role, unit: onBehalfOf.unit } }
-        : {}),
-      ...(fromState !== undefined ? { fromState } : {}),
-      ...(toState !== undefined ? { toState } : {}),
-    });
-  }
-  return story;
 }

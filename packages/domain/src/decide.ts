@@ -70,6 +70,11 @@ export interface DecisionContext {
    * by the `complaint.targetDossierId` of the command); absent when there is no such dossier.
    */
   complaintTarget?: DossierState | undefined;
+  /**
+   * A rule set to judge by instead of the one the dossier pinned (or the one in force, for OpenDossier): only for
+   * what-if replays of past dossiers under a proposed rule set, which write nothing. The service never sets it.
+   */
+  ruleSet?: RuleSet | undefined;
 }
 
 /**
@@ -197,7 +202,7 @@ function decideOrThrow(
       return refuse('VALIDATION_FAILED', 'OpenDossier needs a dossierId', 'OpenDossier cần dossierId');
     const { kind } = command.body;
     const wf = workflowFor(kind, today);
-    const ruleSet = wf ? safely(() => ruleSetAt(today)) : undefined;
+    const ruleSet = wf ? (ctx.ruleSet ?? safely(() => ruleSetAt(today))) : undefined;
     if (!wf || !ruleSet) {
       return refuse(
         'NO_WORKFLOW_FOR_DATE',
@@ -259,7 +264,7 @@ function decideOrThrow(
     safely(() => ruleSetAt(today)),
   );
   const rec = new RulesRecorder();
-  const pinned = ruleSetById(state.ruleSet.id, state.ruleSet.version);
+  const pinned = ctx.ruleSet ?? ruleSetById(state.ruleSet.id, state.ruleSet.version);
   const procedure = procedureRulesFor(
     state.ruleSet.id,
     state.scope.provinceCode,

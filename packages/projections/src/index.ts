@@ -14,3 +14,4 @@ export * from './inbox.js';
 export * from './unitRecognition.js';
 export * from './deadlines.js';
 export * from './progress.js';
+export * from './openData.js';

@@ -25,6 +25,7 @@ import auth from './plugins/auth.js';
 import commandRoutes from './routes/commands.js';
 import dossierRoutes from './routes/dossiers.js';
 import auditRoutes from './routes/audit.js';
+import openDataRoutes from './routes/openData.js';
 import documentRoutes from './routes/documents.js';
 import documentFileRoutes from './routes/documentFiles.js';
 import type { OpenedSigner } from '@ntm/signing';
@@ -104,6 +105,7 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(integrationRoutes);
   await routes.register(dossierRoutes);
   await routes.register(auditRoutes);
+  await routes.register(openDataRoutes);
   await routes.register(documentRoutes, {
     publicUrl: opts.publicUrl ?? 'http://localhost',
     signer: opts.documentSigner,

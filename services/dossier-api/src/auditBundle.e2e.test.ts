@@ -1,6 +1,6 @@
 /**
  * The audit bundle over HTTP: an auditor of the province downloads a dossier's signed bundle, fetches the
- * published keys, and verifies the bundle offline (no server involved in the check); an auditor elsewhere gets
+ * published keys, and verifies the bundle offline (no server involved in the check), the attached file included; an auditor elsewhere gets
  * 404 as for any dossier it may not read; the bundle of a dossier altered in SQL does not verify.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLocalKeyRing, verifyBundle, type PublishedKeys } from '@ntm/audit';
 import { dossierStreamId } from '@ntm/event-store';
-import { communeJourney, sqlTamper } from '@ntm/testing';
+import { ACTORS, communeJourney, sqlTamper, uploadDocumentFile } from '@ntm/testing';
 import { startTestServer, type JourneyCursor, type TestServer } from '../test/support/startTestServer.js';
 
 const journey = communeJourney('ntm', 1);
+const LETTER = Buffer.from('%PDF-1.7\n% the registration letter\n%%EOF\n');
 const open = journey.steps[0]!;
 
 let t: TestServer;
@@ -23,7 +24,21 @@ beforeAll(async () => {
   const auditSigner = await openLocalKeyRing({ dir: keyDir, now: new Date('2020-01-01T00:00:00Z') });
   t = await startTestServer({ now: new Date(String(open.ctx.now)), schemaPrefix: 'api_bundle', auditSigner });
   const cursor: JourneyCursor = {};
-  for (const step of journey.steps.slice(0, 12))
+  expect((await t.sendStep(open, cursor)).status).toBeLessThan(300);
+  // A file attached: the bundle carries it, and the verifier checks it against the hash its event recorded.
+  const upload = await uploadDocumentFile({
+    baseUrl: t.url,
+    token: await t.tokenFor(ACTORS.communeOfficial),
+    dossierId: cursor.dossierId!,
+    etag: cursor.etag,
+    documentId: 'letter',
+    documentKind: 'registration_letter',
+    fileName: 'To trinh.pdf',
+    content: LETTER,
+  });
+  expect(upload.status).toBe(201);
+  cursor.etag = upload.headers['etag'] as string;
+  for (const step of journey.steps.slice(1, 12))
     expect((await t.sendStep(step, cursor)).status).toBeLessThan(300);
   dossierId = cursor.dossierId!;
 });
@@ -52,7 +67,8 @@ describe('GET /dossiers/{id}/audit-bundle', () => {
     expect(JSON.stringify(keys)).not.toContain('"d"');
     const report = await verifyBundle(Buffer.from(await response.arrayBuffer()), { trustedKeys: keys });
     expect(report.failures).toEqual([]);
-    expect(report.events).toBe(12);
+    expect(report.events).toBe(13);
+    expect(report.documents).toEqual({ referenced: 1, included: 1 });
     expect(report.signedBy?.trust).toBe('given');
   });
 

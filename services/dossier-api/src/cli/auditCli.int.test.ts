@@ -7,12 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '@ntm/audit';
 import { dossierStreamId } from '@ntm/event-store';
 import { openPostgresStore } from '@ntm/store-postgres';
-import { sampleDossierEvents, spawnTypeScript, sqlTamper, uuidFor } from '@ntm/testing';
+import { sampleDossierEvents, sqlTamper, uuidFor } from '@ntm/testing';
+import { runCliProcess } from '../../test/support/runCliProcess.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `t_auditcli_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
@@ -20,24 +20,8 @@ const at = (i: number) => new Date(Date.UTC(2024, 2, 1 + i)).toISOString();
 let dataDir: string;
 let opened: Awaited<ReturnType<typeof openPostgresStore>>;
 
-function run(
-  entry: string,
-  args: string[] = [],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnTypeScript(
-    fileURLToPath(new URL(entry, import.meta.url)),
-    {
-      env: { ...process.env, DATABASE_URL, DATABASE_SCHEMA: schema, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-    args,
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const run = (entry: string, args: string[] = []) =>
+  runCliProcess(entry.replace('./', ''), { DATABASE_URL, DATABASE_SCHEMA: schema, DATA_DIR: dataDir }, args);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'ntm-audit-cli-'));

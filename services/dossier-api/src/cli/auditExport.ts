@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { exportBundle } from '@ntm/audit';
+import { blobReader, exportBundle } from '@ntm/audit';
 import { dossierStreamId } from '@ntm/event-store';
 import { openAuditSigner } from '@ntm/runtime';
 import { runCli } from './runCli.js';
@@ -32,7 +32,14 @@ runCli(
       return 1;
     }
     const out = values.out ?? `dossier-${dossierId}.audit.tar`;
-    await writeFile(out, await exportBundle({ dossierId, events, signer, exportedAt: new Date() }));
+    const bundle = await exportBundle({
+      dossierId,
+      events,
+      signer,
+      exportedAt: new Date(),
+      readDocument: blobReader(infra.blobs),
+    });
+    await writeFile(out, bundle);
     process.stdout.write(`${out}: ${events.length} events, signed by ${signer.kid}\n`);
     return 0;
   },

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { dossierStreamId, verifyChain } from '@ntm/event-store';
 import { allowedCommands, replay } from '@ntm/domain';
 import { checkJurisdiction } from '@ntm/application';
-import { exportBundle } from '@ntm/audit';
+import { blobReader, exportBundle } from '@ntm/audit';
 import { DOSSIER_ID, etagOf, jurisdictionOf, loadDossier } from '../dossier.js';
 import { problems } from '../problems.js';
 import { DossierView, jsonSafe, viewOf } from './dossiers.js';
@@ -134,7 +134,7 @@ const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
       schema: {
         tags: ['audit'],
         summary:
-          'A signed audit bundle (application/x-tar): the events as stored, the pinned workflow and rule set, a manifest and its Ed25519 JWS; verify it offline with ntm-audit-verify',
+          'A signed audit bundle (application/x-tar): the events as stored, the document files they reference, the pinned workflow and rule set, a manifest and its Ed25519 JWS; verify it offline with ntm-audit-verify',
         security: [{ bearer: [] }],
         params: Params,
       },
@@ -148,6 +148,8 @@ const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         events,
         signer,
         exportedAt: fastify.clock.now(),
+        // The files themselves, verified offline against the hashes the events recorded.
+        readDocument: fastify.blobs ? blobReader(fastify.blobs) : undefined,
       });
       return reply
         .type('application/x-tar')
