@@ -226,6 +226,7 @@ async function attempt(
   // Opening a dossier depends on the unit's current recognition (the tier ladder, revocation), from a read model.
   const unitCode = creates ? (input.body as { unitCode?: unknown }).unitCode : undefined;
   const unitRecognition = typeof unitCode === 'string' ? await ports.unitRecognition(unitCode) : undefined;
+  const complaintTarget = creates ? await complaintTargetOf(ports, principal, input.body) : undefined;
   const command = { ...input.body, type: input.type, dossierId };
   const recognitionOf = creates ? await predecessorRecognitions(ports, input.body, today) : undefined;
   const context = {
@@ -235,6 +236,7 @@ async function attempt(
     onBehalfOf,
     unitRecognition,
     ...(recognitionOf ? { recognitionOf } : {}),
+    ...(complaintTarget ? { complaintTarget } : {}),
   };
   // Judge the command first, with its numbers written as 0; only an accepted command draws (ADR 0016).
   const needed = numbersNeeded(loaded.state, command, today, onBehalfOf ?? actor);
@@ -412,6 +414,22 @@ function answerFrom(dossierId: string, created: boolean, mine: RecordedEvent[]):
     })),
     replayed: true,
   };
+}
+
+/**
+ * The dossier a COMPLAINT is about, when the principal may read it; undefined otherwise, so the domain refuses the
+ * complaint exactly as for a dossier that does not exist and a stranger learns nothing.
+ */
+async function complaintTargetOf(
+  ports: CommandPorts,
+  principal: CommandPrincipal,
+  body: Record<string, unknown>,
+): Promise<DossierState | undefined> {
+  const targetId = (body.complaint as { targetDossierId?: unknown } | undefined)?.targetDossierId;
+  if (body.kind !== 'COMPLAINT' || typeof targetId !== 'string' || 'system' in principal) return undefined;
+  const { state } = await ports.dossiers.current(ports.store, targetId);
+  if (!state || !ports.authorize(principal.actor, 'read', state.scope, state.ruleSet)) return undefined;
+  return state;
 }
 
 /** The numbers of `needed`, written with `nth(i)` as the i-th; undefined when none is needed. */

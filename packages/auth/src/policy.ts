@@ -26,7 +26,7 @@ export type Action = 'read' | 'audit' | (string & {});
 
 /** Which unit of the dossier's scope each role's `unit` must equal. */
 const JURISDICTION: Record<
-  Exclude<Role, 'auditor' | 'administrator'>,
+  Exclude<Role, 'auditor' | 'administrator' | 'integration_client'>,
   (scope: DossierScope) => string | undefined
 > = {
   commune_official: (s) => s.communeCode,
@@ -69,7 +69,8 @@ export function can(
   scope: DossierScope,
   context?: JurisdictionContext,
 ): boolean {
-  if (actor.role === 'administrator') return false;
+  // An integration client reads the status feed of its province (`statusFeedProvince`), never a dossier.
+  if (actor.role === 'administrator' || actor.role === 'integration_client') return false;
   if (actor.role === 'auditor') {
     if (action !== 'read' && action !== 'audit') return false;
     return (
@@ -148,6 +149,14 @@ function ruleSetOn(today: string): RuleSet | undefined {
   }
 }
 
+/**
+ * The province whose status feed an actor may poll: an integration client's own province (a two-digit code), and
+ * nobody else's; undefined for every other role.
+ */
+export function statusFeedProvince(actor: DomainActor): string | undefined {
+  return actor.role === 'integration_client' && /^\d{2}$/.test(actor.unit) ? actor.unit : undefined;
+}
+
 /** The part of the administrative tree an actor may read, as filters on read models (undefined = nothing). */
 export interface ReadFilter {
   provinceCode?: string;
@@ -183,7 +192,10 @@ function unitLevel(unit: string): keyof ReadFilter | undefined {
   return undefined;
 }
 
-const READ_LEVEL: Record<Exclude<Role, 'auditor' | 'administrator'>, keyof ReadFilter> = {
+const READ_LEVEL: Record<
+  Exclude<Role, 'auditor' | 'administrator' | 'integration_client'>,
+  keyof ReadFilter
+> = {
   commune_official: 'communeCode',
   commune_chairman: 'communeCode',
   front_officer: 'communeCode',
@@ -213,7 +225,7 @@ export function readFilterFor(
 }
 
 function ownReadFilter(actor: DomainActor): ReadFilter | undefined {
-  if (actor.role === 'administrator') return undefined;
+  if (actor.role === 'administrator' || actor.role === 'integration_client') return undefined;
   const level = actor.role === 'auditor' ? unitLevel(actor.unit) : READ_LEVEL[actor.role];
   if (level === undefined) return undefined;
   if (level === 'unitCode') {

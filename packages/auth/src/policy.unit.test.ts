@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadBacKan, ROLES, type DomainActor, type DossierScope, type Role } from '@ntm/domain';
-import { can, readFilterFor, type JurisdictionContext } from './policy.js';
+import { can, readFilterFor, statusFeedProvince, type JurisdictionContext } from './policy.js';
 
 // Bắc Kạn (06): a commune (01897) of district 061, a neighbour commune (01900), another district (063).
 const commune: DossierScope = {
@@ -32,11 +32,14 @@ const home: Record<Role, { inside: string; outside: string }> = {
   provincial_chairman: { inside: '06', outside: '19' },
   auditor: { inside: '061', outside: '063' },
   administrator: { inside: '06', outside: '19' },
+  integration_client: { inside: '06', outside: '19' },
 };
 
 const actor = (role: Role, unit: string): DomainActor => ({ id: `u-${role}`, role, unit });
 const COMMANDS = ['OpenDossier', 'SubmitDossier', 'RecordVerification', 'DecideRecognition'];
-const OFFICIALS = ROLES.filter((r) => r !== 'auditor' && r !== 'administrator' && r !== 'village_head');
+const OFFICIALS = ROLES.filter(
+  (r) => !['auditor', 'administrator', 'village_head', 'integration_client'].includes(r),
+);
 
 describe('can: commune dossier, 2022 procedure', () => {
   for (const role of OFFICIALS) {
@@ -67,11 +70,20 @@ describe('can: commune dossier, 2022 procedure', () => {
     }
   });
 
-  it('an administrator holds no dossier rights anywhere', () => {
-    for (const unit of ['01897', '061', '06']) {
-      for (const action of ['read', 'audit', ...COMMANDS])
-        expect(can(actor('administrator', unit), action, commune)).toBe(false);
-    }
+  it('an administrator or an integration client holds no dossier rights anywhere', () => {
+    for (const role of ['administrator', 'integration_client'] as const)
+      for (const unit of ['01897', '061', '06']) {
+        for (const action of ['read', 'audit', ...COMMANDS])
+          expect(can(actor(role, unit), action, commune)).toBe(false);
+        expect(readFilterFor(actor(role, unit))).toBeUndefined();
+      }
+  });
+
+  it('only an integration client polls a status feed, of its own province', () => {
+    expect(statusFeedProvince(actor('integration_client', '06'))).toBe('06');
+    expect(statusFeedProvince(actor('integration_client', '01897'))).toBeUndefined();
+    for (const role of ROLES.filter((r) => r !== 'integration_client'))
+      expect(statusFeedProvince(actor(role, '06'))).toBeUndefined();
   });
 });
 

@@ -25,6 +25,25 @@ export const DocumentNo = ShortText.describe('number and symbol of the document 
   examples: ['45/TTr-UBND'],
 });
 
+/**
+ * Khiếu nại — a complaint against a decision (Law on Complaints 02/2011/QH13). Who complains and on what grounds
+ * may be personal data: the service keeps them in an erasable table and the event holds only their SHA-256.
+ */
+export const ComplaintFiling = z.strictObject({
+  targetDossierId: ShortText.describe(
+    'the dossier whose decision (recognition, refusal, revocation) is complained of',
+  ),
+  learnedOn: IsoDate.optional().describe(
+    'the day the complainant received or learned of the decision, when later than the decision itself (Art. 9)',
+  ),
+  complainant: z
+    .strictObject({ name: ShortText, address: ShortText.optional(), contact: ShortText.optional() })
+    .describe('who complains; kept in an erasable table, only its SHA-256 goes into the event'),
+  grounds: LongText.describe(
+    'what is complained of; kept in an erasable table, only its SHA-256 goes into the event',
+  ),
+});
+
 export const OpenDossierBody = z
   .strictObject({
     kind: DossierKindSchema,
@@ -55,6 +74,9 @@ export const OpenDossierBody = z
       .describe(
         'POST_MERGER_ACKNOWLEDGEMENT only: the merged communes and their recognition before the merger',
       ),
+    complaint: ComplaintFiling.optional().describe(
+      'COMPLAINT only: the decision complained of, and who complains on what grounds',
+    ),
   })
   .describe(
     'Register a unit for recognition (or open a revocation or post-merger dossier); the workflow is chosen by date',
@@ -381,6 +403,31 @@ export const IssueApologyBody = z
     'Apologise for a late dossier with a new return date (form 04, TT 01/2018/TT-VPCP); the new date becomes its deadline',
   );
 
+export const AcceptComplaintBody = z
+  .strictObject({
+    acceptedOn: IsoDate.describe('the day the issuer accepted the complaint for resolution (thụ lý)'),
+    complex: z.boolean().describe('a complex case (vụ việc phức tạp): the longer resolution period applies'),
+    remoteArea: z
+      .boolean()
+      .describe(
+        'the complainant is in a remote area with difficult travel (vùng sâu, vùng xa, đi lại khó khăn)',
+      ),
+  })
+  .describe('Accept a complaint for resolution (thụ lý); its resolution deadline starts');
+export const DecideComplaintBody = z
+  .strictObject({
+    outcome: z
+      .enum(['upheld', 'annulled', 'amended'])
+      .describe('the decision complained of is upheld, annulled (huỷ bỏ) or amended (sửa đổi)'),
+    ...Decision,
+    amendment: LongText.optional().describe('what the amended decision now says (outcome "amended" only)'),
+  })
+  .refine((b) => (b.outcome === 'amended') === (b.amendment !== undefined), {
+    path: ['amendment'],
+    message: 'an amended outcome says what was amended, and only it',
+  })
+  .describe('Resolve the complaint (quyết định giải quyết khiếu nại lần đầu)');
+
 export const ElapseDeadlineBody = z
   .strictObject({ deadlineId: ShortText.describe('id from the DeadlineScheduled event') })
   .describe('Record that a processing deadline has passed (appended by the deadline worker)');
@@ -572,6 +619,20 @@ const SPECS = [
     'Xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)',
   ),
   spec(
+    'AcceptComplaint',
+    'complaint/acceptance',
+    AcceptComplaintBody,
+    'Accept the complaint',
+    'Thụ lý đơn khiếu nại',
+  ),
+  spec(
+    'DecideComplaint',
+    'complaint/decision',
+    DecideComplaintBody,
+    'Resolve the complaint',
+    'Quyết định giải quyết khiếu nại',
+  ),
+  spec(
     'ElapseDeadline',
     'deadlines/elapsed',
     ElapseDeadlineBody,
@@ -625,4 +686,7 @@ export type PublishRevocationBody = z.infer<typeof PublishRevocationBody>;
 export type ElapseDeadlineBody = z.infer<typeof ElapseDeadlineBody>;
 export type ExtendDeadlineBody = z.infer<typeof ExtendDeadlineBody>;
 export type IssueApologyBody = z.infer<typeof IssueApologyBody>;
+export type ComplaintFiling = z.infer<typeof ComplaintFiling>;
+export type AcceptComplaintBody = z.infer<typeof AcceptComplaintBody>;
+export type DecideComplaintBody = z.infer<typeof DecideComplaintBody>;
 export type DecideAcknowledgementBody = z.infer<typeof DecideAcknowledgementBody>;

@@ -71,9 +71,28 @@ export const DossierOpenedData = z.object({
     })
     .optional()
     .describe('POST_MERGER_ACKNOWLEDGEMENT: the merger on record (by code) and the predecessors on its eve'),
+  complaint: z
+    .object({
+      targetDossierId: ShortText,
+      targetKind: DossierKindSchema,
+      decision: z.object({ outcome: ShortText, decisionNo: ShortText, decidedOn: IsoDate }),
+      issuerRole: ShortText.describe(
+        'the role that took the decision, or its successor: it resolves the complaint',
+      ),
+      learnedOn: IsoDate.optional(),
+      windowDays: z.number().int(),
+      windowEndsOn: IsoDate.describe('last day a complaint could be filed'),
+      complainantSha256: Sha256,
+      groundsSha256: Sha256,
+    })
+    .optional()
+    .describe(
+      'COMPLAINT: the decision complained of and the window it was filed in; who complains and why are kept ' +
+        'outside the log (their SHA-256 only)',
+    ),
 });
 
-const DeadlineStep = z.enum(['verification', 'appraisal', 'decision']);
+const DeadlineStep = z.enum(['verification', 'appraisal', 'decision', 'complaint']);
 const Deadline = z.object({
   deadlineId: ShortText,
   step: DeadlineStep,
@@ -347,6 +366,20 @@ export const EVENT_SCHEMAS = withProvenance({
     schema: z.object({ ...shapeOf(C.DecideRevocationBody), decisionNo: C.DocumentNo, by: By }),
   },
   RevocationPublished: { schemaVersion: 1, schema: z.object(shapeOf(C.PublishRevocationBody)) },
+  ComplaintAccepted: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.AcceptComplaintBody), resolutionWorkingDays: z.number().int(), by: By }),
+  },
+  ComplaintDecided: {
+    schemaVersion: 1,
+    schema: z.object({
+      ...shapeOf(C.DecideComplaintBody),
+      decisionNo: C.DocumentNo,
+      targetDossierId: ShortText,
+      targetDecisionNo: ShortText,
+      by: By,
+    }),
+  },
   AcknowledgementDecided: {
     schemaVersion: 1,
     schema: z.object({ ...shapeOf(C.DecideAcknowledgementBody), decisionNo: C.DocumentNo, by: By }),

@@ -11,6 +11,7 @@ export const DOSSIER_KIND_VALUES = [
   'COMMUNE_MODEL',
   'REVOCATION',
   'POST_MERGER_ACKNOWLEDGEMENT',
+  'COMPLAINT',
 ] as const;
 export const TIER_VALUES = ['ntm', 'advanced', 'model'] as const;
 

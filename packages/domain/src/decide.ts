@@ -10,6 +10,8 @@ import { DomainError } from './errors.js';
 import type { DossierState, OpenDeadline, SuspendedDeadline } from './state.js';
 import {
   addWorkingDays,
+  criteriaSetBasis,
+  criteriaSetById,
   nationalCalendar,
   nationalUnits,
   procedureRulesFor,
@@ -32,6 +34,7 @@ import { candidatesOf, type EdgeMeta } from './workflows/machine.js';
 import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows/registry.js';
 import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
 import type { RecognitionOf } from './workflows/merger.js';
+import { complaintResolutionDays } from './workflows/complaint.js';
 import { commandEvent, event, openedEvent, scopeOf, type CheckedCommand } from './emit.js';
 import { assertTierInProgramme, openingCriteria } from './programme.js';
 import { decisionProvenance, procedureUnconfirmed, recordCriteria, ruleSetName } from './provenance.js';
@@ -65,6 +68,11 @@ export interface DecisionContext {
   recognitionOf?: RecognitionOf | undefined;
   /** what provinces set for their own procedure (village council, announcers); defaults to the encoded ones */
   provincialRules?: readonly ProvincialProcedureRules[] | undefined;
+  /**
+   * Opening a COMPLAINT: the dossier whose decision is complained of, as its events fold (the application reads it
+   * by the `complaint.targetDossierId` of the command); absent when there is no such dossier.
+   */
+  complaintTarget?: DossierState | undefined;
   /**
    * A rule set to judge by instead of the one the dossier pinned (or the one in force, for OpenDossier): only for
    * what-if replays of past dossiers under a proposed rule set, which write nothing. The service never sets it.
@@ -188,6 +196,7 @@ function decideOrThrow(
     holidays,
     numbers: ctx.numbers,
     ...(ctx.recognitionOf ? { recognitionOf: ctx.recognitionOf } : {}),
+    ...(ctx.complaintTarget ? { complaintTarget: ctx.complaintTarget } : {}),
   };
 
   if (state === undefined) {
@@ -208,8 +217,11 @@ function decideOrThrow(
     }
     const rec = new RulesRecorder();
     assertTierInProgramme(kind, today, rec);
+    // A complaint sits where the decision it is about sits, even if that unit has since been merged away.
+    const target = kind === 'COMPLAINT' ? ctx.complaintTarget : undefined;
+    const scopeNow = () => target?.scope ?? scopeOf(command.body, units, today);
     // The unit checks run on the machine below; a unit they refuse has no province, and the national rules apply.
-    const province = safely(() => scopeOf(command.body, units, today).provinceCode);
+    const province = safely(() => scopeNow().provinceCode);
     const procedure = procedureRulesFor(ruleSet.id, province, today, ctx.provincialRules);
     const input = {
       ...base,
@@ -218,8 +230,13 @@ function decideOrThrow(
     };
     const [snapshot] = initialTransition(wf.machine, { dossier: null, definition: wf.definition });
     const to = step(wf, snapshot, null, type, body, input);
-    const scope = scopeOf(command.body, units, today);
-    const criteria = openingCriteria(command.body, today, scope, units);
+    const scope = scopeNow();
+    const criteria = target
+      ? {
+          set: criteriaSetById(target.criteriaSetId),
+          basis: criteriaSetBasis(criteriaSetById(target.criteriaSetId)),
+        }
+      : openingCriteria(command.body, today, scope, units);
     recordCriteria(rec, criteria);
     const opened = openedEvent(dossierId, command.body, input, scope, wf, criteria);
     const unconfirmed = procedureUnconfirmed(ruleSet, today, rec);
@@ -293,7 +310,9 @@ function decideOrThrow(
   const deadlines = taken.deadlines.map((d) => {
     const stopped = state.suspendedDeadlines?.find((x) => x.step === d);
     return withLaw(
-      stopped ? resumedEvent(stopped, today, holidays) : deadlineEvent(d, today, input.ruleSet, holidays),
+      stopped
+        ? resumedEvent(stopped, today, holidays)
+        : deadlineEvent(d, today, input.ruleSet, holidays, body),
       rec.take(),
     );
   });
@@ -487,10 +506,12 @@ function successionRecord(
   return { ruleSet: succession.ruleSet, replaces, role: actor.role, unitCode: actor.unit };
 }
 
-const WORKING_DAYS: Record<DeadlineStep, (r: RuleSet) => number> = {
+const WORKING_DAYS: Record<DeadlineStep, (r: RuleSet, body: CommandBody<CommandType>) => number> = {
   verification: (r) => r.deadlines.verificationWorkingDays.value,
   appraisal: (r) => r.deadlines.appraisalWorkingDays.value,
   decision: (r) => r.deadlines.decisionWorkingDays.value,
+  // Opened by AcceptComplaint, whose body says whether the case is complex and the complainant remote.
+  complaint: (r, body) => complaintResolutionDays(r, body as { complex: boolean; remoteArea: boolean }),
 };
 
 function deadlineEvent(
@@ -498,8 +519,9 @@ function deadlineEvent(
   today: string,
   ruleSet: RuleSet,
   holidays: HolidayCalendar,
+  body: CommandBody<CommandType>,
 ): DomainEvent {
-  const workingDays = WORKING_DAYS[stepName](ruleSet);
+  const workingDays = WORKING_DAYS[stepName](ruleSet, body);
   const dueOn = addWorkingDays(today, workingDays, holidays);
   // A due date counted over estimated days off (or the statute alone) says so, for whoever relies on it.
   const unconfirmed = unconfirmedYearsBetween(holidays, today, dueOn);

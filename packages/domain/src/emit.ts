@@ -26,6 +26,7 @@ import type { DecisionInput } from './workflows/types.js';
 import type { RegisteredWorkflow } from './workflows/registry.js';
 import { mergerOf } from './workflows/merger.js';
 import { sha256Hex } from './sha256.js';
+import { complaintIssuerRole, complaintResolutionDays, complaintWindow } from './workflows/complaint.js';
 
 /** An event of `type` whose data must be that type's data: emitting a field the contract lacks does not compile. */
 export const event = <T extends EventType>(type: T, data: EventData<T>): DomainEvent<T, EventData<T>> => ({
@@ -42,6 +43,39 @@ const byOf = (input: DecisionInput) => ({
 
 /** Only the hash of a free-text reason enters the log: the text may be personal data (ADR 0022). */
 export const reasonSha256 = (text: string): string => sha256Hex(text);
+
+/**
+ * The hash a complainant's details enter the log as: of their JSON with the fields in a fixed order, so the text
+ * kept in the erasable table can be checked against the event.
+ */
+export const complainantJson = (c: {
+  name: string;
+  address?: string | undefined;
+  contact?: string | undefined;
+}): string => JSON.stringify({ name: c.name, address: c.address ?? null, contact: c.contact ?? null });
+export const complainantSha256 = (c: Parameters<typeof complainantJson>[0]): string =>
+  sha256Hex(complainantJson(c));
+
+/** The complaint part of a COMPLAINT's opening: the decision complained of, its issuer and the window. */
+function complaintOpened(body: OpenDossierBody, input: DecisionInput) {
+  const target = input.complaintTarget;
+  const filing = body.complaint;
+  // Unreachable: `kindFields` and `complaintTarget` guard the opening edge.
+  if (!target?.decision || !filing) throw new TypeError('a complaint needs its target decision');
+  const { outcome, decisionNo, decidedOn } = target.decision;
+  const window = complaintWindow(input.ruleSet, decidedOn, filing.learnedOn);
+  return {
+    targetDossierId: target.id,
+    targetKind: target.kind,
+    decision: { outcome, decisionNo, decidedOn },
+    issuerRole: complaintIssuerRole(target, input.today),
+    ...(filing.learnedOn ? { learnedOn: filing.learnedOn } : {}),
+    windowDays: window.days,
+    windowEndsOn: window.endsOn,
+    complainantSha256: complainantSha256(filing.complainant),
+    groundsSha256: reasonSha256(filing.grounds),
+  };
+}
 
 /** The ballot a council command acts on; its edges run only in councilVoting, where the fold has set it. */
 function openBallot(d: DossierState): NonNullable<DossierState['councilBallot']> {
@@ -101,7 +135,12 @@ export function openedEvent(
       ? mergerOf(body.unitCode, input.today, input.units, body.predecessors, input.recognitionOf)
       : undefined;
   const tier: Tier | undefined =
-    wf.definition.tier ?? (body.kind === 'REVOCATION' ? body.targetRecognition?.tier : undefined);
+    wf.definition.tier ??
+    (body.kind === 'REVOCATION'
+      ? body.targetRecognition?.tier
+      : body.kind === 'COMPLAINT'
+        ? input.complaintTarget?.tier
+        : undefined);
   return event('DossierOpened', {
     dossierId,
     kind: body.kind,
@@ -120,6 +159,7 @@ export function openedEvent(
     ...(body.predecessors ? { predecessors: body.predecessors } : {}),
     // An opening with mismatches is refused before this; what is recorded is the merger and the statuses judged.
     ...(merger ? { merger: (({ mismatches: _, ...recorded }) => recorded)(merger) } : {}),
+    ...(body.kind === 'COMPLAINT' ? { complaint: complaintOpened(body, input) } : {}),
   });
 }
 
@@ -314,6 +354,24 @@ export function commandEvent(
         by,
       });
     }
+    case 'AcceptComplaint':
+      return event('ComplaintAccepted', {
+        ...command.body,
+        resolutionWorkingDays: complaintResolutionDays(rs, command.body),
+        by,
+      });
+    case 'DecideComplaint': {
+      const complaint = d.complaint;
+      // Unreachable: only a complaint dossier has this edge, and its opening recorded the decision complained of.
+      if (!complaint) throw new TypeError('DecideComplaint on a dossier with no complaint');
+      return event('ComplaintDecided', {
+        ...command.body,
+        decisionNo: decisionNumber(command.body, input),
+        targetDossierId: complaint.targetDossierId,
+        targetDecisionNo: complaint.decision.decisionNo,
+        by,
+      });
+    }
     case 'DecideAcknowledgement':
       return event('AcknowledgementDecided', {
         ...command.body,
@@ -384,6 +442,8 @@ export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, ClockEventType
   RecognitionKept: 'DecideRevocation',
   RevocationPublished: 'PublishRevocation',
   AcknowledgementDecided: 'DecideAcknowledgement',
+  ComplaintAccepted: 'AcceptComplaint',
+  ComplaintDecided: 'DecideComplaint',
   DeadlineElapsed: 'ElapseDeadline',
   DeadlineExtended: 'ExtendDeadline',
   ApologyIssued: 'IssueApology',

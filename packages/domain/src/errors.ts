@@ -58,7 +58,10 @@ export type DomainErrorCode =
   | 'MERGER_NEEDS_FULL_PROCEDURE'
   | 'MERGER_TIER_NOT_LOWEST'
   | 'MERGER_PREDECESSORS_MISMATCH'
-  | 'MERGER_STATUS_MISMATCH';
+  | 'MERGER_STATUS_MISMATCH'
+  | 'COMPLAINT_TARGET_INVALID'
+  | 'COMPLAINT_WINDOW_CLOSED'
+  | 'COMPLAINT_NOT_ISSUER';
 
 export type DomainErrorKind = 'forbidden' | 'conflict' | 'unprocessable';
 
@@ -120,6 +123,10 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   MERGER_PREDECESSORS_MISMATCH: 'unprocessable',
   // A declared predecessor status the recognition record contradicts.
   MERGER_STATUS_MISMATCH: 'unprocessable',
+  COMPLAINT_TARGET_INVALID: 'unprocessable',
+  // Filed after the Law's window (Art. 9): the complaint is not received.
+  COMPLAINT_WINDOW_CLOSED: 'unprocessable',
+  COMPLAINT_NOT_ISSUER: 'forbidden',
 };
 
 /**

@@ -66,6 +66,18 @@ function opened(d: Data<'DossierOpened'>, toState: string): DossierState {
     ...(d.securityClassification ? { securityClassification: d.securityClassification } : {}),
     ...(d.constructionDebt ? { constructionDebtOutstanding: d.constructionDebt.outstanding } : {}),
     ...(d.targetRecognition ? { targetRecognition: d.targetRecognition } : {}),
+    ...(d.complaint
+      ? {
+          complaint: {
+            targetDossierId: d.complaint.targetDossierId,
+            targetKind: d.complaint.targetKind,
+            decision: d.complaint.decision,
+            issuerRole: d.complaint.issuerRole,
+            ...(d.complaint.learnedOn ? { learnedOn: d.complaint.learnedOn } : {}),
+            windowEndsOn: d.complaint.windowEndsOn,
+          },
+        }
+      : {}),
     // The merger on record, with the statuses read on its eve, is what the acknowledgement is judged on.
     ...(d.merger
       ? {
@@ -377,6 +389,14 @@ function apply(s: DossierState, e: TypedEvent): DossierState {
       return decided(s, e.data.outcome, e.data, undefined);
     case 'AcknowledgementDecided':
       return decided(s, e.data.outcome, e.data, e.data.tier);
+    case 'ComplaintAccepted': {
+      const { acceptedOn, complex, remoteArea } = e.data;
+      return s.complaint
+        ? { ...s, complaint: { ...s.complaint, accepted: { acceptedOn, complex, remoteArea } } }
+        : s;
+    }
+    case 'ComplaintDecided':
+      return decided(s, e.data.outcome, e.data, undefined);
     case 'RecognitionAnnounced':
       return { ...s, announcedOn: e.data.announcedOn };
     case 'RevocationPublished':

@@ -4,7 +4,7 @@ export * from './state.js';
 export * from './decide.js';
 export * from './evolve.js';
 export * from './numbering.js';
-export { COMMAND_OF_EVENT, reasonSha256 } from './emit.js';
+export { COMMAND_OF_EVENT, complainantJson, complainantSha256, reasonSha256 } from './emit.js';
 export { councilTally, type CouncilTally } from './councilTally.js';
 export type { CheckName } from './workflows/checks.js';
 export type { DeadlineStep, Edge, WorkflowDefinition } from './workflows/types.js';

@@ -27,6 +27,7 @@ export const ROLES = [
   'provincial_chairman', // Chủ tịch UBND tỉnh: decides commune recognition and revocation
   'auditor', // kiểm toán, thanh tra: reads everything in their jurisdiction, writes nothing
   'administrator', // operates the system; no dossier rights
+  'integration_client', // a provincial LGSP connector: polls the status feed of its province, nothing else
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -45,6 +45,7 @@ const DECISION_COMMANDS: ReadonlySet<string> = new Set([
   'DecideRecognition',
   'DecideRevocation',
   'DecideAcknowledgement',
+  'DecideComplaint',
 ]);
 
 /**

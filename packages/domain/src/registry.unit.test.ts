@@ -13,7 +13,7 @@ describe('workflowFor', () => {
   });
   it('has one machine per kind and version, each with a unique pin', () => {
     expect(new Set(WORKFLOWS.map((w) => `${w.id}@${w.version}`)).size).toBe(WORKFLOWS.length);
-    expect(new Set(WORKFLOWS.map((w) => w.kind)).size).toBe(6);
+    expect(new Set(WORKFLOWS.map((w) => w.kind)).size).toBe(7);
     expect(workflowByPin({ id: 'commune-ntm', version: 3 })).toBeUndefined();
   });
   it('lists roles for every transition', () => {

@@ -42,7 +42,7 @@ export interface DocumentFileRecord {
 
 export interface OpenDeadline {
   deadlineId: string;
-  step: 'verification' | 'appraisal' | 'decision';
+  step: 'verification' | 'appraisal' | 'decision' | 'complaint';
   startedOn: string;
   dueOn: string;
   /** set by DeadlineElapsed; the deadline stays listed until the step it times ends */
@@ -79,6 +79,18 @@ export interface OpenCouncilBallot {
   /** member id → vote; how each member voted is shown only in the audit trail */
   votes: Record<string, CouncilVote>;
   recused: string[];
+}
+
+/** A complaint dossier's subject: the decision of another dossier (its personal data stay outside the log). */
+export interface ComplaintRecord {
+  targetDossierId: string;
+  targetKind: DossierKind;
+  decision: { outcome: string; decisionNo: string; decidedOn: string };
+  /** the role that resolves it: the decision's issuer (or its successor) */
+  issuerRole: string;
+  learnedOn?: string | undefined;
+  windowEndsOn: string;
+  accepted?: { acceptedOn: string; complex: boolean; remoteArea: boolean } | undefined;
 }
 
 /** Hồ sơ — a dossier as the fold of its events. */
@@ -173,6 +185,8 @@ export interface DossierState {
   provenance?: Provenance[] | undefined;
   /** set when the dossier's procedure is not confirmed for the period it was opened in */
   procedureUnconfirmed?: { from: string; basis: string; note: string } | undefined;
+  /** COMPLAINT: the decision complained of, who resolves it, the window it was filed in, and its acceptance */
+  complaint?: ComplaintRecord | undefined;
   revocation?:
     | {
         revoke: boolean;

@@ -9,5 +9,6 @@ export { communeJourney } from './journeys/communeJourney.js';
 export { villageCouncilOn, villageJourney } from './journeys/villageJourney.js';
 export { revocationJourney } from './journeys/revocationJourney.js';
 export { postMergerJourney } from './journeys/postMergerJourney.js';
+export { complaintJourney, complaintTargetState } from './journeys/complaintJourney.js';
 export { allJourneys } from './journeys/allJourneys.js';
 export { JourneyError, run, reach, actorFor } from './journeys/reach.js';

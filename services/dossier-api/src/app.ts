@@ -31,6 +31,7 @@ import documentFileRoutes from './routes/documentFiles.js';
 import type { OpenedSigner } from '@ntm/signing';
 import listRoutes from './routes/list.js';
 import notificationRoutes from './routes/notifications.js';
+import integrationRoutes from './routes/integration.js';
 import healthRoutes from './routes/health.js';
 import { startInProcessDeadlineTimers } from './deadlineTimers.js';
 import { every } from './auditLog.js';
@@ -105,6 +106,7 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await routes.register(healthRoutes);
   await routes.register(commandRoutes);
   await routes.register(listRoutes);
+  await routes.register(integrationRoutes);
   await routes.register(dossierRoutes);
   await routes.register(auditRoutes);
   await routes.register(openDataRoutes);

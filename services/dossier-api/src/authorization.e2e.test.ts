@@ -37,6 +37,7 @@ const UNITS: Record<Role, { inside: string; outside: string }> = {
   provincial_chairman: { inside: '06', outside: '19' },
   auditor: { inside: '06', outside: '19' },
   administrator: { inside: '06', outside: '19' },
+  integration_client: { inside: '06', outside: '19' },
 };
 
 describe('authorisation matrix along a commune NTM dossier', () => {
@@ -58,7 +59,8 @@ describe('authorisation matrix along a commune NTM dossier', () => {
           for (const where of ['inside', 'outside'] as const) {
             const actor: DomainActor = { id: `probe-${role}-${where}`, role, unit: UNITS[role][where] };
             const inJurisdiction =
-              where === 'inside' && !['auditor', 'administrator', 'village_head'].includes(role);
+              where === 'inside' &&
+              !['auditor', 'administrator', 'village_head', 'integration_client'].includes(role);
             const roleMayIssue = allowedCommands(state, actor).includes(type);
             // A lawful probe is sent with a stale If-Match: it passes authorisation, then fails the precondition,
             // so the probe itself never appends.

@@ -97,6 +97,11 @@ export const problems = {
       vi: 'Hồ sơ này nằm ngoài phạm vi quản lý của bạn',
       en: 'This dossier is outside your jurisdiction',
     }),
+  statusFeedForbidden: () =>
+    new ProblemError(403, 'STATUS_FEED_FORBIDDEN', {
+      vi: 'Chỉ tài khoản tích hợp (integration_client) của một tỉnh được đọc luồng trạng thái của tỉnh đó',
+      en: "Only a province's integration client (integration_client) may read that province's status feed",
+    }),
   dossierNotFound: (id: string) =>
     new ProblemError(404, 'DOSSIER_NOT_FOUND', {
       vi: `Không tìm thấy hồ sơ ${id}`,

@@ -34,3 +34,4 @@ export * from './criteria/provincialCriteria.js';
 export * from './criteria/criteriaSetFor.js';
 export * from './criteria/evaluateAssessment.js';
 export * from './lawTable.js';
+export * from './oneStopStatus.js';

@@ -89,6 +89,8 @@ export interface RuleSet {
     incompleteNoticeWorkingDays: RuleParameter<number>;
     decisionWorkingDays: RuleParameter<number>;
   };
+  /** Khiếu nại — complaints against decisions (Law on Complaints 02/2011/QH13) */
+  complaints: ComplaintRules;
   /** who signs the decision for each dossier kind */
   decider: Record<DossierKind, RuleParameter<Role>>;
   /** condition 4 of QĐ 18 Art. 4(1) */
@@ -103,6 +105,14 @@ export interface RuleSet {
    * titled 2021-2025 and no successor was found): the dossier and its decisions say so.
    */
   procedureUnconfirmedFrom?: RuleParameter<string> | undefined;
+}
+
+/** The complaint window and resolution periods; the figures are the Law's, their day counting the engine's reading. */
+export interface ComplaintRules {
+  /** calendar days from the day the decision was received or learned of (Art. 9) */
+  windowDays: RuleParameter<number>;
+  /** first-complaint resolution period from acceptance, by case (Art. 28), counted in working days */
+  resolutionDays: RuleParameter<{ normal: number; complex: number; remote: number; remoteComplex: number }>;
 }
 
 /** Kế thừa — a role whose unit was abolished, and who performs its steps in dossiers opened before. */

@@ -19,6 +19,7 @@ import type { CommandType } from '@ntm/contracts';
 import type { DecisionInput, WorkflowDefinition } from './types.js';
 import { actingRole } from './succession.js';
 import { lowestTier, mergerOf, tierAbove, type MergerPredecessor } from './merger.js';
+import { complaintTargetProblem, complaintWindow } from './complaint.js';
 
 export interface CheckArgs {
   dossier: DossierState | null;
@@ -77,6 +78,7 @@ const KIND_FIELDS: Record<DossierKind, (b: Body) => string[]> = {
     ...communeUnit(b),
     ...(b.predecessors === undefined ? ['predecessors'] : []),
   ],
+  COMPLAINT: (b) => (b.complaint === undefined ? ['complaint'] : []),
 };
 /** The recognition a unit must hold to open each kind: none yet, a tier (the ladder), or no condition. */
 const REQUIRED_TIER: Record<DossierKind, Tier | 'none' | 'any'> = {
@@ -86,6 +88,7 @@ const REQUIRED_TIER: Record<DossierKind, Tier | 'none' | 'any'> = {
   COMMUNE_MODEL: 'advanced',
   REVOCATION: 'any',
   POST_MERGER_ACKNOWLEDGEMENT: 'any',
+  COMPLAINT: 'any',
 };
 
 function decisionOutcome(expected: string, vi: string): Check {
@@ -648,6 +651,50 @@ const CHECKS = {
           `${strings(body.failingCriteria).length}/${num(body.totalCriteria)} tiêu chí không đạt chưa đủ căn cứ thu hồi`,
         );
   },
+  complaintTarget: ({ body, input }) =>
+    complaintTargetProblem(
+      input.complaintTarget,
+      body.complaint as { targetDossierId?: unknown } | undefined,
+      body.unitCode,
+    ),
+  /** Art. 9: 90 days (the pinned rule set's figure) from the decision, or from the later day it was learned of. */
+  complaintWindow: ({ body, input }) => {
+    const decision = input.complaintTarget?.decision;
+    if (!decision) return null;
+    const learnedOn = (body.complaint as { learnedOn?: string } | undefined)?.learnedOn;
+    if (learnedOn !== undefined && (learnedOn < decision.decidedOn || learnedOn > input.today))
+      return new DomainError(
+        'VALIDATION_FAILED',
+        `learnedOn ${learnedOn} must be between the decision (${decision.decidedOn}) and today (${input.today})`,
+        `ngày biết được quyết định ${learnedOn} phải từ ngày quyết định (${decision.decidedOn}) đến hôm nay (${input.today})`,
+        { learnedOn, decidedOn: decision.decidedOn },
+      );
+    const window = complaintWindow(input.ruleSet, decision.decidedOn, learnedOn);
+    const rule = input.ruleSet.complaints.windowDays;
+    return input.today <= window.endsOn
+      ? null
+      : new DomainError(
+          'COMPLAINT_WINDOW_CLOSED',
+          `the ${window.days}-day window to complain of decision ${decision.decisionNo} (from ${window.from}) ended on ${window.endsOn} (${rule.legalBasis})`,
+          `thời hiệu khiếu nại quyết định ${decision.decisionNo} là ${window.days} ngày kể từ ${window.from}, đã hết ngày ${window.endsOn} (${rule.legalBasis})`,
+          { decisionNo: decision.decisionNo, from: window.from, days: window.days, endsOn: window.endsOn },
+        );
+  },
+  /** Art. 7: the issuer of the decision (its signing role, or that role's successor) resolves a first complaint. */
+  complaintIssuer: ({ dossier, input }) => {
+    const issuer = must(dossier).complaint?.issuerRole;
+    return input.actor.role === issuer
+      ? null
+      : new DomainError(
+          'COMPLAINT_NOT_ISSUER',
+          `a first complaint is resolved by the issuer of the decision (${issuer ?? '?'}), not ${input.actor.role}`,
+          `khiếu nại lần đầu do người ban hành quyết định (${issuer ?? '?'}) giải quyết, không phải ${input.actor.role}`,
+          { required: issuer, role: input.actor.role },
+        );
+  },
+  outcomeUpheld: decisionOutcome('upheld', 'giữ nguyên quyết định'),
+  outcomeAnnulled: decisionOutcome('annulled', 'huỷ bỏ quyết định'),
+  outcomeAmended: decisionOutcome('amended', 'sửa đổi quyết định'),
   deadlineDue: ({ dossier, body, input }) => {
     const open = must(dossier).deadlines.find(
       (x) => x.deadlineId === body.deadlineId && x.elapsedOn === undefined,

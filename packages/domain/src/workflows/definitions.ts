@@ -515,3 +515,40 @@ export function postMergerWorkflow(): WorkflowDefinition {
     ),
   };
 }
+
+/** Who may file a complaint: the officials of the unit the decision is about (the commune, or the village head). */
+const COMPLAINANTS: readonly Role[] = ['commune_official', 'village_head'];
+/** Who may resolve one: whoever signs decisions; `complaintIssuer` narrows it to the decision's own issuer. */
+const ISSUERS: readonly Role[] = ['provincial_chairman', 'district_chairman', 'commune_chairman'];
+
+/**
+ * Khiếu nại lần đầu — a first complaint against a decision (Law on Complaints 02/2011/QH13, law-findings §7.1): filed
+ * within the window, accepted by the issuer, who resolves it within the resolution period by upholding, annulling
+ * or amending the decision. A second complaint (to the issuer's superior) or a lawsuit is outside the engine.
+ */
+export function complaintWorkflow(): WorkflowDefinition {
+  const resolve = (to: string, outcome: CheckName): Edge[] =>
+    e('accepted', 'DecideComplaint', to, ISSUERS, ['complaintIssuer', 'notPreparer', outcome]);
+  return {
+    id: 'complaint',
+    version: 1,
+    kind: 'COMPLAINT',
+    title: 'Complaint v1',
+    description:
+      'Law on Complaints 02/2011/QH13: the commune (or village head) complains of a recognition, refusal, revocation or acknowledgement decision within 90 days of it (Art. 9, `complaints.windowDays`); the issuer of the decision accepts it (thụ lý, Art. 7) and resolves it within 30 days, 45 when complex, 45/60 in remote areas (Art. 28, `complaints.resolutionDays`): the decision is upheld, annulled or amended. While it is open the decision shows as under complaint.',
+    checklist: [],
+    finalStates: ['upheld', 'annulled', 'amended', 'withdrawn'],
+    edges: withDeadlineWatch([
+      ...e('draft', 'OpenDossier', 'filed', COMPLAINANTS, [
+        'kindFields',
+        'complaintTarget',
+        'complaintWindow',
+      ]),
+      ...e('filed', 'AcceptComplaint', 'accepted', ISSUERS, ['complaintIssuer', 'notPreparer'], 'complaint'),
+      ...resolve('upheld', 'outcomeUpheld'),
+      ...resolve('annulled', 'outcomeAnnulled'),
+      ...resolve('amended', 'outcomeAmended'),
+      ...e(['filed', 'accepted'], 'WithdrawDossier', 'withdrawn', COMPLAINANTS),
+    ]),
+  };
+}

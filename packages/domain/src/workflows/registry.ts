@@ -4,7 +4,13 @@
  */
 import type { DossierKind, WorkflowPin } from '../model.js';
 import { buildMachine, type WorkflowMachine } from './machine.js';
-import { communeWorkflow, postMergerWorkflow, revocationWorkflow, villageWorkflow } from './definitions.js';
+import {
+  communeWorkflow,
+  complaintWorkflow,
+  postMergerWorkflow,
+  revocationWorkflow,
+  villageWorkflow,
+} from './definitions.js';
 import type { WorkflowDefinition } from './types.js';
 
 /** First day of the two-tier procedure (NĐ 131/2025, districts abolished). */
@@ -54,6 +60,8 @@ const BY_KIND: Record<DossierKind, readonly RegisteredWorkflow[]> = {
     register(revocationWorkflow(2), TWO_TIER_FROM),
   ],
   POST_MERGER_ACKNOWLEDGEMENT: [register(postMergerWorkflow(), QD18_FROM)],
+  // The Law on Complaints predates every decision the engine holds.
+  COMPLAINT: [register(complaintWorkflow(), QD18_FROM)],
 };
 
 /** Every workflow version, by kind. */

@@ -18,7 +18,7 @@ import type { SuccessionInForce } from './succession.js';
 import type { RecognitionOf } from './merger.js';
 
 /** A deadline an edge opens: the decider turns it into a `DeadlineScheduled` event. */
-export type DeadlineStep = 'verification' | 'appraisal' | 'decision';
+export type DeadlineStep = 'verification' | 'appraisal' | 'decision' | 'complaint';
 
 export interface Edge {
   from: string;
@@ -61,6 +61,8 @@ export interface DecisionInput {
   succession?: SuccessionInForce | undefined;
   /** the working-day calendar deadlines are counted with; the national one (with its fallback) when absent */
   holidays?: HolidayCalendar | undefined;
+  /** COMPLAINT opening: the dossier whose decision is complained of, as its events fold (absent: not found) */
+  complaintTarget?: DossierState | undefined;
   /** numbers the counters gave this command (dossier code, decision number) */
   numbers?: { dossierCode?: string | undefined; decisionNo?: string | undefined } | undefined;
 }

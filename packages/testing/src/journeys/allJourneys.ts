@@ -1,5 +1,6 @@
 /** Every workflow's journey, for the tests that walk all of them. */
 import { communeJourney } from './communeJourney.js';
+import { complaintJourney } from './complaintJourney.js';
 import type { Journey } from './journey.js';
 import { postMergerJourney } from './postMergerJourney.js';
 import { revocationJourney } from './revocationJourney.js';
@@ -14,5 +15,6 @@ export function allJourneys(): Journey[] {
     revocationJourney(1),
     revocationJourney(2),
     postMergerJourney(),
+    complaintJourney(),
   ];
 }

@@ -12,6 +12,7 @@ import type { Clock } from '../clock.js';
 import type { SqlClient } from '@ntm/sql';
 import { IdempotencyStore } from '../idempotency.js';
 import { CouncilReasonStore } from '../councilReasons.js';
+import { ComplaintDetailStore } from '../complaintDetails.js';
 import { DossierCache } from '../dossier.js';
 import type { BlobStore } from '@ntm/blob-store';
 import { DocumentFileTables } from '../documentFileTables.js';
@@ -65,6 +66,8 @@ declare module 'fastify' {
     idempotency: IdempotencyStore;
     /** erasable texts of council members' reasons (ADR 0022) */
     councilReasons: CouncilReasonStore;
+    /** erasable complaint details: who complains and why (ADR 0023) */
+    complaintDetails: ComplaintDetailStore;
     /** folded states of recently used dossiers, brought up to date from the store on each use */
     dossiers: DossierCache;
     domainContext: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'> & { units: UnitRegistry };
@@ -102,6 +105,8 @@ export default fp(
     fastify.decorate('documentFiles', documentFiles);
     const councilReasons = new CouncilReasonStore(opts.sql, opts.sqlSchema);
     await councilReasons.init();
+    const complaintDetails = new ComplaintDetailStore(opts.sql, opts.sqlSchema);
+    await complaintDetails.init();
     // The API queries the read models (lists, unit recognition) even when a separate projector fills them.
     await migrateReadModels(opts.sql, opts.readModelSchema);
     fastify.decorate('store', opts.store);
@@ -122,6 +127,7 @@ export default fp(
     );
     fastify.decorate('idempotency', idempotency);
     fastify.decorate('councilReasons', councilReasons);
+    fastify.decorate('complaintDetails', complaintDetails);
     fastify.decorate('dossiers', new DossierCache());
     // One registry for the process's life: the decider, the opening scope and the policy all read the same one.
     fastify.decorate('domainContext', {

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { COMMAND_SPECS, type CommandSpec } from '@ntm/contracts';
+import { COMMAND_SPECS, type CommandSpec, type ComplaintFiling } from '@ntm/contracts';
 import { commandHandler, principalScope, SYSTEM_COMMANDS, type CommandResult } from '@ntm/application';
 import { commandPortsOf, DOSSIER_ID, etagOf, parseIfMatch } from '../dossier.js';
 import { fingerprintOf, type StoredResponse } from '../idempotency.js';
@@ -91,18 +91,20 @@ async function handleCommand(
     if (expectedRevision === undefined) throw problems.ifMatchMalformed();
   }
   const execute = async (): Promise<StoredResponse> =>
-    keepingReason(fastify, spec, params.id, principal.actor.id, request.body, async () =>
-      responseOf(
-        spec,
-        await handle(principal, {
-          type: spec.type,
-          dossierId: params.id,
-          body: request.body as Record<string, unknown>,
-          expectedRevision,
-          idempotencyKey: key,
-          correlationId: correlationIdOf(request),
-          causationId: request.id,
-        }),
+    keepingReason(fastify, spec, params.id, principal.actor.id, request.body, () =>
+      keepingComplaint(fastify, request.body, async () =>
+        responseOf(
+          spec,
+          await handle(principal, {
+            type: spec.type,
+            dossierId: params.id,
+            body: request.body as Record<string, unknown>,
+            expectedRevision,
+            idempotencyKey: key,
+            correlationId: correlationIdOf(request),
+            causationId: request.id,
+          }),
+        ),
       ),
     );
   if (key === undefined) return send(reply, await execute());
@@ -162,6 +164,26 @@ async function keepingReason<T>(
     return await run();
   } catch (error) {
     if (kept) await fastify.councilReasons.forget(dossierId, memberId, kind, text).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Who complains and why is personal data: kept in the erasable table before the complaint is decided (the event
+ * carries only the hashes), forgotten again when it is refused.
+ */
+async function keepingComplaint<T>(
+  fastify: FastifyInstance,
+  body: unknown,
+  run: () => Promise<T>,
+): Promise<T> {
+  const filing = (body as { complaint?: ComplaintFiling }).complaint;
+  if (filing === undefined) return run();
+  const kept = await fastify.complaintDetails.keep(filing);
+  try {
+    return await run();
+  } catch (error) {
+    if (kept.length > 0) await fastify.complaintDetails.forget(kept).catch(() => undefined);
     throw error;
   }
 }

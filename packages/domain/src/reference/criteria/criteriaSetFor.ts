@@ -32,6 +32,8 @@ export const CRITERIA_SETS_BY_KIND: Readonly<Record<DossierKind, readonly Criter
   COMMUNE_MODEL: [COMMUNE_MODEL_2021_2025],
   REVOCATION: [],
   POST_MERGER_ACKNOWLEDGEMENT: [COMMUNE_NTM_2021_2025, COMMUNE_NTM_2026_2030],
+  // A complaint is judged on the decision's own dossier, whose set it names.
+  COMPLAINT: [],
 };
 
 /** Every criteria set, for lookups by id: the national ones, the provinces' and the 2026-2030 modern pilot. */

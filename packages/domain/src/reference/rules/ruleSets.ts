@@ -25,6 +25,7 @@ const TT13 = 'TT 13/2025/TT-BNNMT';
  */
 const THANH_HOA_1007200 =
   'Thanh Hóa provincial procedure 1.007200 (QĐ 2392/2017/QĐ-UBND, 2016-2020 period; not national, not Bắc Kạn)';
+const COMPLAINTS_LAW = 'Luật Khiếu nại 02/2011/QH13 (Law on Complaints)';
 const GRASSROOTS_DEMOCRACY = 'Luật 10/2022/QH15 (Law on Grassroots Democracy) Art. 13(2)';
 
 function param<T>(value: T, legalBasis: string, confirmed: boolean, note?: string): RuleParameter<T> {
@@ -54,6 +55,26 @@ const REVOCATION_QD18: RevocationRule = {
   },
 };
 
+/**
+ * Law on Complaints, read in its text (law-findings §7.1): the figures are confirmed. How its "ngày" are counted is
+ * the engine's reading: the window in calendar days, the resolution period in working days like every processing
+ * deadline here; time lost to illness or disaster (Art. 9) is not modelled.
+ */
+const COMPLAINTS = {
+  windowDays: param(
+    90,
+    `${COMPLAINTS_LAW} Art. 9`,
+    true,
+    'from the day the decision was received or learned of, in calendar days; time lost to illness, disaster or other objective obstacles is not counted (not modelled)',
+  ),
+  resolutionDays: param(
+    { normal: 30, complex: 45, remote: 45, remoteComplex: 60 },
+    `${COMPLAINTS_LAW} Art. 28(1) (first complaint, from acceptance)`,
+    true,
+    "the figures are the Law's; counting them in working days is the engine's reading, not confirmed",
+  ),
+};
+
 function deciders(village: RuleParameter<Role>): Record<DossierKind, RuleParameter<Role>> {
   const province = (note: string, confirmed = false) =>
     param<Role>('provincial_chairman', QD18, confirmed, note);
@@ -65,6 +86,13 @@ function deciders(village: RuleParameter<Role>): Record<DossierKind, RuleParamet
     REVOCATION: province('the authority that recognised revokes; not read in QĐ 18'),
     POST_MERGER_ACKNOWLEDGEMENT: province(
       'Hà Tĩnh 2023 acknowledged merged communes before its provincial council',
+    ),
+    // Never read by the complaint workflow: the issuer of the decision complained of resolves (complaintIssuer).
+    COMPLAINT: param<Role>(
+      'provincial_chairman',
+      `${COMPLAINTS_LAW} Art. 7`,
+      false,
+      'a first complaint goes to the issuer of the decision; this entry only completes the table',
     ),
   };
 }
@@ -122,6 +150,7 @@ const SHARED: Shared = {
       'from memory; practice reports 100% ballots (Nghệ An 2023)',
     ),
   },
+  complaints: COMPLAINTS,
   notice: {
     villageDays: param(
       10,
