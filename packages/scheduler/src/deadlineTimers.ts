@@ -43,15 +43,33 @@ export const deadlineTimer = (streamId: string, deadlineId: string, dueOn: strin
 });
 
 /**
- * The timers an event sets. Every event that gives a deadline a (new) due day belongs here; today only
- * `DeadlineScheduled` does. A timer for a due day that later moves is harmless: it fires, finds the deadline not
- * yet due and is set again for the new instant.
+ * The timers an event sets: every event that gives a deadline a (new) due day. A scheduled deadline; a clock
+ * restarted after a supplement request (`DeadlineResumed`: its timer was done when it found the deadline stopped);
+ * an extension (its running timer would find it early and wait again, but setting it costs nothing); the new
+ * return date of an apology, a deadline of its own. A timer for a due day that later moves is harmless: it fires,
+ * finds the deadline not yet due and is set again for the new instant.
  */
 export function deadlineTimersOf(event: RecordedEvent): DeadlineTimer[] {
-  if (event.type !== 'DeadlineScheduled') return [];
-  const data = event.data as { deadlineId?: unknown; dueOn?: unknown };
-  if (typeof data.deadlineId !== 'string' || typeof data.dueOn !== 'string') return [];
-  return [deadlineTimer(event.streamId, data.deadlineId, data.dueOn)];
+  const data = event.data as {
+    deadlineId?: unknown;
+    dueOn?: unknown;
+    newDeadlineId?: unknown;
+    newReturnOn?: unknown;
+  };
+  const timer = (deadlineId: unknown, dueOn: unknown): DeadlineTimer[] =>
+    typeof deadlineId === 'string' && typeof dueOn === 'string'
+      ? [deadlineTimer(event.streamId, deadlineId, dueOn)]
+      : [];
+  switch (event.type) {
+    case 'DeadlineScheduled':
+    case 'DeadlineResumed':
+    case 'DeadlineExtended':
+      return timer(data.deadlineId, data.dueOn);
+    case 'ApologyIssued':
+      return timer(data.newDeadlineId, data.newReturnOn);
+    default:
+      return [];
+  }
 }
 
 /** What firing a deadline timer did. */

@@ -536,19 +536,29 @@ export function complaintWorkflow(): WorkflowDefinition {
     title: 'Complaint v1',
     description:
       'Law on Complaints 02/2011/QH13: the commune (or village head) complains of a recognition, refusal, revocation or acknowledgement decision within 90 days of it (Art. 9, `complaints.windowDays`); the issuer of the decision accepts it (thụ lý, Art. 7) and resolves it within 30 days, 45 when complex, 45/60 in remote areas (Art. 28, `complaints.resolutionDays`): the decision is upheld, annulled or amended. While it is open the decision shows as under complaint.',
-    checklist: [],
+    checklist: {},
     finalStates: ['upheld', 'annulled', 'amended', 'withdrawn'],
-    edges: withDeadlineWatch([
-      ...e('draft', 'OpenDossier', 'filed', COMPLAINANTS, [
-        'kindFields',
-        'complaintTarget',
-        'complaintWindow',
-      ]),
-      ...e('filed', 'AcceptComplaint', 'accepted', ISSUERS, ['complaintIssuer', 'notPreparer'], 'complaint'),
-      ...resolve('upheld', 'outcomeUpheld'),
-      ...resolve('annulled', 'outcomeAnnulled'),
-      ...resolve('amended', 'outcomeAmended'),
-      ...e(['filed', 'accepted'], 'WithdrawDossier', 'withdrawn', COMPLAINANTS),
-    ]),
+    edges: withDeadlineWatch(
+      [
+        ...e('draft', 'OpenDossier', 'filed', COMPLAINANTS, [
+          'kindFields',
+          'complaintTarget',
+          'complaintWindow',
+        ]),
+        ...e(
+          'filed',
+          'AcceptComplaint',
+          'accepted',
+          ISSUERS,
+          ['complaintIssuer', 'notPreparer'],
+          'complaint',
+        ),
+        ...resolve('upheld', 'outcomeUpheld'),
+        ...resolve('annulled', 'outcomeAnnulled'),
+        ...resolve('amended', 'outcomeAmended'),
+        ...e(['filed', 'accepted'], 'WithdrawDossier', 'withdrawn', COMPLAINANTS),
+      ],
+      ISSUERS,
+    ),
   };
 }
