@@ -43,7 +43,8 @@ function rolesAllowed(journey: Journey, state: DossierState): string[] {
     allowedCommands(state, { ...actorFor(journey, role), id: 'fresh-actor' }).filter(
       (c) => !DEADLINE_COMMANDS.has(c as never),
     );
-  return ROLES.filter((role) => role !== 'administrator')
+  // The administrator acts for the system; an integration client reads the status feed and has no dossier rights.
+  return ROLES.filter((role) => role !== 'administrator' && role !== 'integration_client')
     .filter((role) => work(role).length > 0)
     .sort();
 }

@@ -30,6 +30,8 @@ describe('document checklist per dossier kind and step', () => {
     describe(journey.name, () => {
       it('lists the documents of each step with a legal basis and a confirmed flag', () => {
         const items = Object.values(definition.checklist).flat();
+        // A complaint is filed with its grounds (kept outside the log); no step of it waits on a document.
+        if (definition.kind === 'COMPLAINT') return expect(items).toEqual([]);
         expect(items.length).toBeGreaterThan(0);
         for (const item of items) {
           expect(item.legalBasis.length).toBeGreaterThan(5);
