@@ -66,7 +66,7 @@ declare module 'fastify' {
     idempotency: IdempotencyStore;
     /** erasable texts of council members' reasons (ADR 0022) */
     councilReasons: CouncilReasonStore;
-    /** erasable complaint details: who complains and why (ADR 0023) */
+    /** erasable complaint details: who complains and why (ADR 0026) */
     complaintDetails: ComplaintDetailStore;
     /** folded states of recently used dossiers, brought up to date from the store on each use */
     dossiers: DossierCache;
