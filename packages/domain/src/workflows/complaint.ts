@@ -4,20 +4,13 @@
  * figures come from the rule set the complaint pinned; the decision complained of is the other dossier's state.
  */
 import { DomainError } from '../errors.js';
-import type { DossierKind, Role } from '../model.js';
+import { DOSSIER_KINDS, type DossierKind, type Role } from '../model.js';
 import type { DossierState } from '../state.js';
 import { addCalendarDays, ruleSetAt, ruleSetById, type RuleSet } from '../reference/index.js';
 import { actingRole, successionFor } from './succession.js';
 
 /** The decisions a complaint can be about: recognition or its refusal, revocation or keeping it, acknowledgement. */
-const COMPLAINABLE: ReadonlySet<DossierKind> = new Set([
-  'VILLAGE_NTM',
-  'COMMUNE_NTM',
-  'COMMUNE_ADVANCED',
-  'COMMUNE_MODEL',
-  'REVOCATION',
-  'POST_MERGER_ACKNOWLEDGEMENT',
-]);
+const COMPLAINABLE: ReadonlySet<DossierKind> = new Set(DOSSIER_KINDS.filter((kind) => kind !== 'COMPLAINT'));
 
 /** The refusal when `target` holds no decision a complaint can be about, else null. */
 export function complaintTargetProblem(
