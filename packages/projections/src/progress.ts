@@ -3,6 +3,7 @@
  * only the dossiers the caller may read; the baseline and the targets are the plan's (docs/adr/0014).
  */
 import type { SqlClient } from '@ntm/sql';
+import { annulledSql } from './complaints.js';
 import { DEFAULT_SCHEMA, q } from './projection.js';
 import { BAC_KAN_TARGETS, type ProgressTargets } from './progressTargets.js';
 import { binder, int, readableRow, type Query, type ReadScope } from './readQuery.js';
@@ -77,7 +78,7 @@ export async function queryProgress(
      facts AS (
        SELECT unit_code, tier, outcome, district_code, year, decided_on, stream_id, revision
          FROM ${s}.unit_recognition r WHERE province_code = ${province} AND outcome <> 'refused'
-            AND ${readableFacts}
+            AND ${readableFacts} AND NOT ${annulledSql('r.stream_id', 'r.decision_no', schema)}
        UNION ALL
        -- baseline facts sort before any decision of the same unit (empty decided_on, empty stream id)
        SELECT b.unit_code, b.tier, 'recognised', b.district_code, b.year, '', '', -1
