@@ -16,8 +16,8 @@ import {
   type ImportEventData,
   type ImportEventType,
 } from '@ntm/contracts';
-import { workflowByPin } from '@ntm/domain';
-import { isRecognitionImportStream, type RecordedEvent } from '@ntm/event-store';
+import { vietnamDate, workflowByPin } from '@ntm/domain';
+import { dossierStreamId, isRecognitionImportStream, type RecordedEvent } from '@ntm/event-store';
 import { ProjectionError } from './errors.js';
 
 export type Tier = 'ntm' | 'advanced' | 'model';
@@ -57,6 +57,23 @@ export interface DeadlineFact {
   state: 'open' | 'met' | 'elapsed' | 'suspended';
 }
 
+/**
+ * Khiếu nại — what a COMPLAINT stream says about the decision it challenges. The complaint stream owns the row
+ * (`complaints` read model); the queries of the decided dossier's read models join it (ADR 0026).
+ */
+export interface ComplaintFact {
+  /** the stream of the dossier whose decision is complained of */
+  targetStreamId: string;
+  targetKind: string;
+  targetDecisionNo: string;
+  filedOn: string;
+  acceptedOn: string | null;
+  /** the complaint's own decision (quyết định giải quyết khiếu nại) */
+  decisionNo: string | null;
+  decidedOn: string | null;
+  outcome: 'upheld' | 'annulled' | 'amended' | null;
+}
+
 export interface DossierView {
   streamId: string;
   /** false for streams that are not dossiers: they are checkpointed and otherwise ignored */
@@ -89,6 +106,8 @@ export interface DossierView {
    * abandoned half-way.
    */
   importState?: 'open' | 'completed' | 'abandoned';
+  /** COMPLAINT only (absent in views folded before it was recorded: `pnpm projections:rebuild` once) */
+  complaint?: ComplaintFact | undefined;
 }
 
 const TIER_OF_KIND: Record<string, Tier> = {
@@ -154,6 +173,20 @@ function open(event: RecordedEvent, valid: ValidEvent): DossierView {
     criteria: {},
     recognitions: [],
     deadlines: [],
+    ...(data.complaint
+      ? {
+          complaint: {
+            targetStreamId: dossierStreamId(data.complaint.targetDossierId),
+            targetKind: data.complaint.targetKind,
+            targetDecisionNo: data.complaint.decision.decisionNo,
+            filedOn: vietnamDate(event.metadata.occurredAt),
+            acceptedOn: null,
+            decisionNo: null,
+            decidedOn: null,
+            outcome: null,
+          },
+        }
+      : {}),
   };
 }
 
@@ -193,6 +226,7 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
     criteria: { ...view.criteria },
     recognitions: [...view.recognitions],
     deadlines: view.deadlines.map((d) => ({ ...d })),
+    ...(view.complaint ? { complaint: { ...view.complaint } } : {}),
     revision: String(event.revision),
     updatedAt: event.metadata.occurredAt,
   };
@@ -227,6 +261,16 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
         scheduledAt: event.metadata.occurredAt,
         state: 'open',
       });
+      break;
+    case 'ComplaintAccepted':
+      if (next.complaint) next.complaint.acceptedOn = valid.data.acceptedOn;
+      break;
+    case 'ComplaintDecided':
+      if (next.complaint) {
+        next.complaint.outcome = valid.data.outcome;
+        next.complaint.decisionNo = valid.data.decisionNo;
+        next.complaint.decidedOn = valid.data.decidedOn;
+      }
       break;
     case 'DossierSubmitted':
       if (valid.data.dossierCode && !next.dossierCode) next.dossierCode = valid.data.dossierCode;

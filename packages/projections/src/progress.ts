@@ -4,6 +4,7 @@
  * engine comes from the log too: imported decisions (ADR 0027), shown apart as `baseline`.
  */
 import type { SqlClient } from '@ntm/sql';
+import { annulledSql } from './complaints.js';
 import { DEFAULT_SCHEMA, q } from './projection.js';
 import { BAC_KAN_TARGETS, type ProgressTargets } from './progressTargets.js';
 import { binder, int, readableRow, type Query, type ReadScope } from './readQuery.js';
@@ -70,7 +71,7 @@ export async function queryProgress(
      facts AS (
        SELECT unit_code, tier, outcome, district_code, year, decided_on, stream_id, revision
          FROM ${s}.unit_recognition r WHERE province_code = ${province} AND outcome <> 'refused'
-            AND ${readableFacts}),
+            AND ${readableFacts} AND NOT ${annulledSql('r.stream_id', 'r.decision_no', schema)}),
      latest AS (
        SELECT DISTINCT ON (y.year, f.unit_code, f.tier) y.year, f.unit_code, f.tier, f.outcome, f.district_code,
               f.stream_id LIKE 'recognition-import-%' AS baseline

@@ -4,6 +4,7 @@
  */
 import { decisionKey } from '@ntm/domain';
 import type { SqlClient } from '@ntm/sql';
+import { complaintMarkSql, type ComplaintMark } from './complaints.js';
 import { DEFAULT_SCHEMA, q, rowProjection, type Projection } from './projection.js';
 import { binder, code, readableRow, type ReadScope } from './readQuery.js';
 
@@ -73,6 +74,11 @@ export interface RecognitionRow {
   decision_no: string | null;
   decided_on: string;
   year: number;
+  /**
+   * what a complaint did to this decision (ADR 0026): under complaint while one is accepted and unresolved, then
+   * its outcome; null when none. An annulled decision is no longer held (`current`, progress, open data).
+   */
+  complaint: ComplaintMark | null;
 }
 
 /** The recognition history of one unit, oldest first, and its status per tier now. */
@@ -85,7 +91,8 @@ export async function queryUnitRecognition(
   const params: unknown[] = [code(unitCode)];
   const readable = readableRow(scope, schema, 'unit_recognition', 'r', binder(params));
   const rows = await sql.query<RecognitionRow>(
-    `SELECT stream_id, revision::text AS revision, unit_code, tier, outcome, decision_no, decided_on, year
+    `SELECT stream_id, revision::text AS revision, unit_code, tier, outcome, decision_no, decided_on, year,
+            ${complaintMarkSql('r.stream_id', 'r.decision_no', schema)} AS complaint
        FROM ${q(schema)}.unit_recognition r WHERE unit_code = $1 AND ${readable}
       ORDER BY decided_on, stream_id, revision`,
     params,
@@ -93,10 +100,14 @@ export async function queryUnitRecognition(
   return { unitCode, history: rows.rows, current: statusAfter(rows.rows) };
 }
 
-/** The status per tier after `rows` (oldest first): a recognition holds until it is revoked. */
+/**
+ * The status per tier after `rows` (oldest first): a recognition holds until it is revoked. A decision annulled on
+ * complaint never happened: an annulled recognition holds nothing, an annulled revocation revokes nothing.
+ */
 function statusAfter(rows: readonly RecognitionRow[]): Record<string, RecognitionRow | null> {
   const current: Record<string, RecognitionRow | null> = { ntm: null, advanced: null, model: null };
   for (const row of rows) {
+    if (row.complaint === 'annulled') continue;
     if (row.outcome === 'recognised') current[row.tier] = row;
     if (row.outcome === 'revoked') current[row.tier] = null;
   }
@@ -123,8 +134,9 @@ export async function queryRecognitionsOn(
   schema = DEFAULT_SCHEMA,
 ): Promise<Map<string, { tier: string; decisionNo: string } | null>> {
   const rows = await sql.query<RecognitionRow>(
-    `SELECT stream_id, revision::text AS revision, unit_code, tier, outcome, decision_no, decided_on, year
-       FROM ${q(schema)}.unit_recognition WHERE unit_code = ANY($1::text[])
+    `SELECT stream_id, revision::text AS revision, unit_code, tier, outcome, decision_no, decided_on, year,
+            ${complaintMarkSql('r.stream_id', 'r.decision_no', schema)} AS complaint
+       FROM ${q(schema)}.unit_recognition r WHERE unit_code = ANY($1::text[])
       ORDER BY decided_on, stream_id, revision`,
     [unitCodes.map((c) => code(c))],
   );
