@@ -2,13 +2,17 @@
  * Công nhận — every recognition, refusal and revocation of every unit (its projection) and a unit's history (its
  * query). Its table is created by migration 0001 (frozen, `migration0001.ts`).
  */
+import { decisionKey } from '@ntm/domain';
 import type { SqlClient } from '@ntm/sql';
 import { complaintMarkSql, type ComplaintMark } from './complaints.js';
-import { DEFAULT_SCHEMA, q, rowProjection } from './projection.js';
+import { DEFAULT_SCHEMA, q, rowProjection, type Projection } from './projection.js';
 import { binder, code, readableRow, type ReadScope } from './readQuery.js';
 
-/** Công nhận — every recognition, refusal and revocation of every unit, in decision order. */
-export const projectToUnitRecognition = rowProjection(
+/**
+ * Công nhận — every recognition, refusal and revocation of every unit, in decision order: a dossier's decisions,
+ * and the decisions of a completed import of past recognitions (ADR 0027; criteria unknown: 0).
+ */
+const dossierRows = rowProjection(
   'unit_recognition',
   `stream_id text NOT NULL, revision bigint NOT NULL, unit_code text NOT NULL, kind text NOT NULL,
    commune_code text NOT NULL, district_code text, province_code text NOT NULL, tier text NOT NULL,
@@ -32,6 +36,34 @@ export const projectToUnitRecognition = rowProjection(
       criteria_met: Object.values(v.criteria).filter(Boolean).length,
     })),
 );
+
+export const projectToUnitRecognition: Projection = {
+  ...dossierRows,
+  rows: (view) =>
+    view.importState === 'completed'
+      ? view.recognitions.flatMap((r) =>
+          r.imported
+            ? [
+                {
+                  stream_id: view.streamId,
+                  revision: r.revision,
+                  unit_code: r.unitCode,
+                  kind: r.imported.kind,
+                  commune_code: r.imported.communeCode,
+                  district_code: r.imported.districtCode,
+                  province_code: r.imported.provinceCode,
+                  tier: r.tier,
+                  outcome: r.outcome,
+                  decision_no: r.decisionNo,
+                  decided_on: r.decidedOn,
+                  year: r.year,
+                  criteria_met: 0,
+                },
+              ]
+            : [],
+        )
+      : dossierRows.rows(view),
+};
 
 export interface RecognitionRow {
   stream_id: string;
@@ -114,4 +146,21 @@ export async function queryRecognitionsOn(
     answer.set(unit, highestHeld(statusAfter(upTo)));
   }
   return answer;
+}
+
+/**
+ * The decisions on record about these units, as the import's duplicate keys (`decisionKey` of `@ntm/domain`):
+ * the dossiers' decisions and those of completed imports. Not scoped: the importer checks the whole record.
+ */
+export async function queryRecordedDecisionKeys(
+  sql: SqlClient,
+  unitCodes: readonly string[],
+  schema = DEFAULT_SCHEMA,
+): Promise<Set<string>> {
+  const rows = await sql.query<{ unit_code: string; tier: string; decision_no: string }>(
+    `SELECT unit_code, tier, decision_no FROM ${q(schema)}.unit_recognition
+      WHERE unit_code = ANY($1::text[]) AND decision_no IS NOT NULL`,
+    [unitCodes],
+  );
+  return new Set(rows.rows.map((r) => decisionKey(r.unit_code, r.tier, r.decision_no)));
 }

@@ -285,7 +285,7 @@ const listRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
     {
       schema: {
         ...read(
-          'Progress against the 2021-2025 plan: decisions of the dossiers the caller may read, the published baseline and targets',
+          'Progress against the 2021-2025 plan: decisions the caller may read (imported history from before the engine counted apart as baseline) and the published targets',
         ),
         querystring: ProgressQuery,
         response: {
