@@ -10,6 +10,7 @@ import {
   BUNDLE_FORMAT,
   documentPath,
   FILES,
+  FILE_EVENT_TYPES,
   referencedDocuments,
   sha256Hex,
   type EventLine,
@@ -200,7 +201,7 @@ function checkDocuments(
   let included = 0;
   for (const d of listed.filter((x) => x.included)) {
     const at = events.find(
-      (e) => e.type === 'DocumentFileAttached' && (e.data as { sha256?: unknown }).sha256 === d.sha256,
+      (e) => FILE_EVENT_TYPES.has(e.type) && (e.data as { sha256?: unknown }).sha256 === d.sha256,
     );
     const where = at ? { revision: at.revision, eventId: at.eventId } : {};
     const bytes = files.get(documentPath(d.sha256));
