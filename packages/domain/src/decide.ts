@@ -5,7 +5,7 @@
  */
 import { initialTransition, transition } from 'xstate';
 import { COMMAND_SPECS, type CommandBody, type CommandType } from '@ntm/contracts';
-import type { DomainActor, DomainEvent, Result, Role, Tier } from './model.js';
+import type { DomainActor, DomainEvent, DossierKind, Result, Role, Tier } from './model.js';
 import { DomainError } from './errors.js';
 import type { DossierState, OpenDeadline, SuspendedDeadline } from './state.js';
 import {
@@ -23,6 +23,7 @@ import {
   resumedDueOn,
   unconfirmedYearsBetween,
   type HolidayCalendar,
+  type ProcedureRules,
   type ProvincialProcedureRules,
   type RuleSet,
   type UnitRegistry,
@@ -35,12 +36,14 @@ import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows
 import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
 import type { RecognitionOf } from './workflows/merger.js';
 import { complaintResolutionDays } from './workflows/complaint.js';
-import { commandEvent, event, openedEvent, scopeOf, type CheckedCommand } from './emit.js';
+import { byOf, commandEvent, event, openedEvent, scopeOf, type CheckedCommand } from './emit.js';
 import { assertTierInProgramme, openingCriteria } from './programme.js';
 import { decisionProvenance, procedureUnconfirmed, recordCriteria, ruleSetName } from './provenance.js';
 import {
   actingRole,
   mergedUnitSuccession,
+  performerOf,
+  pinnedVillageDecider,
   successionFor,
   successorUnits,
   type SuccessionInForce,
@@ -269,18 +272,14 @@ function decideOrThrow(
   );
   const rec = new RulesRecorder();
   const pinned = ctx.ruleSet ?? ruleSetById(state.ruleSet.id, state.ruleSet.version);
-  const procedure = procedureRulesFor(
-    state.ruleSet.id,
-    state.scope.provinceCode,
-    state.openedOn,
-    ctx.provincialRules,
-  );
+  const procedure = pinnedProcedure(state, ctx.provincialRules);
   const input: DecisionInput = {
     ...base,
     ruleSet: rec.wrap(pinned, ruleSetName(pinned)),
     procedure: rec.wrap(procedure, PROCEDURE),
     ...(succession ? { succession } : {}),
   };
+  if (command.type === 'SignDecision') return decideSignature(command.body, state, wf, input);
   const snapshot = wf.machine.resolveState({
     value: state.step,
     context: { dossier: state, definition: wf.definition },
@@ -320,6 +319,56 @@ function decideOrThrow(
     { ...recorded, fromState: state.step, toState: taken.to },
     ...[...suspended, ...deadlines].map((e) => ({ ...e, fromState: taken.to, toState: taken.to })),
   ];
+}
+
+/**
+ * Ký số quyết định: the signed decision is recorded beside the decision, not as a step of the procedure (ADR 0028):
+ * the dossier stays where it is and no workflow version has an edge for it. Whoever the pinned workflow lets decide
+ * the dossier (or their successor after a reform) may sign its decision, once per decision number.
+ */
+function decideSignature(
+  body: CommandBody<'SignDecision'>,
+  state: DossierState,
+  wf: RegisteredWorkflow,
+  input: DecisionInput,
+): DecidedEvent[] {
+  const decision = state.decision;
+  if (decision === undefined)
+    return refuse(
+      'DECISION_NOT_TAKEN',
+      `dossier ${state.id} has no decision to sign`,
+      `hồ sơ ${state.id} chưa có quyết định để ký`,
+    );
+  if (decision.decisionNo !== body.decisionNo)
+    return refuse(
+      'DECISION_NOT_TAKEN',
+      `the decision of dossier ${state.id} is ${decision.decisionNo}, not ${body.decisionNo}`,
+      `quyết định của hồ sơ ${state.id} là số ${decision.decisionNo}, không phải ${body.decisionNo}`,
+      { decisionNo: decision.decisionNo },
+    );
+  if (state.decisionSignature?.decisionNo === decision.decisionNo)
+    return refuse(
+      'DECISION_ALREADY_SIGNED',
+      `decision ${decision.decisionNo} is already signed (${state.decisionSignature.sha256})`,
+      `quyết định số ${decision.decisionNo} đã được ký số`,
+      { decisionNo: decision.decisionNo, sha256: state.decisionSignature.sha256 },
+    );
+  const roles = [
+    ...new Set(
+      wf.definition.edges
+        .filter((e) => DECISIONS.has(e.command))
+        .flatMap((e) => e.roles.map((r) => actingRole(r, input.succession))),
+    ),
+  ];
+  if (!roles.includes(input.actor.role))
+    return refuse(
+      'ROLE_NOT_ALLOWED',
+      `SignDecision is for ${roles.join(', ')}, not ${input.actor.role}`,
+      `chỉ ${roles.join(', ')} được ký số quyết định`,
+      { roles, role: input.actor.role },
+    );
+  const signed = event('DecisionSigned', { ...body, by: byOf(input) });
+  return [{ ...signed, fromState: state.step, toState: state.step }];
 }
 
 /** Yêu cầu bổ sung: every reason of the return is one the procedure counts as a supplement request. */
@@ -394,6 +443,24 @@ function safely<T = RuleSet>(find: () => T): T | undefined {
 }
 
 /**
+ * The procedure parameters a dossier runs under: its province's rules on its opening day, with the village decider
+ * it pinned at opening (a province that changes its rules later moves no dossier already open).
+ */
+function pinnedProcedure(
+  state: DossierState,
+  provincial: readonly ProvincialProcedureRules[] | undefined,
+): ProcedureRules {
+  const { villageDecider: _, ...rules } = procedureRulesFor(
+    state.ruleSet.id,
+    state.scope.provinceCode,
+    state.openedOn,
+    provincial,
+  );
+  const pinned = pinnedVillageDecider(state);
+  return pinned ? { ...rules, villageDecider: pinned } : rules;
+}
+
+/**
  * Fires the command on the machine. The candidates' roles and checks are read from `meta` first, so a refusal
  * names its rule; then XState's pure `transition` gives the target and the deadline actions.
  */
@@ -421,7 +488,11 @@ function step(
       },
     );
   }
-  const performers = (meta: EdgeMeta) => meta.roles.map((r) => actingRole(r as Role, input.succession));
+  const kind = dossier?.kind ?? (body as { kind?: DossierKind }).kind;
+  const performers = (meta: EdgeMeta) =>
+    meta.roles.map((r) =>
+      kind ? performerOf(r as Role, kind, input) : actingRole(r as Role, input.succession),
+    );
   const roles = [...new Set(candidates.flatMap((c) => performers(c.meta)))];
   if (!roles.includes(input.actor.role)) {
     const successor = input.succession?.roles[input.actor.role];
@@ -562,11 +633,16 @@ export function allowedCommands(state: DossierState, actor: DomainActor, now?: s
       safely(() => ruleSetAt(today)),
     );
   }
+  const performing = {
+    ruleSet: ruleSetById(state.ruleSet.id, state.ruleSet.version),
+    procedure: pinnedProcedure(state, undefined),
+    succession,
+  };
   const commands = wf.definition.edges
     .filter(
       (e) =>
         e.from === state.step &&
-        e.roles.map((r) => actingRole(r, succession)).includes(actor.role) &&
+        e.roles.map((r) => performerOf(r, state.kind, performing)).includes(actor.role) &&
         !(preparer && e.checks?.includes('notPreparer')) &&
         (Number.isNaN(instant) || deadlineCommandPossible(e.command, state, new Date(instant))),
     )

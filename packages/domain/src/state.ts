@@ -2,7 +2,7 @@
  * The state of a dossier: plain JSON, the fold of its events, never stored. It is also the XState context of the
  * dossier's machine, so guards read exactly what the decider reads.
  */
-import type { DossierKind, DossierScope, Tier, WorkflowPin } from './model.js';
+import type { DossierKind, DossierScope, Role, Tier, WorkflowPin } from './model.js';
 import type { Provenance } from './reference/index.js';
 
 /** One criterion as each level saw it: the commune's self-assessment, the verifier's and the appraiser's values. */
@@ -158,6 +158,11 @@ export interface DossierState {
   decision?:
     | { outcome: string; decisionNo: string; decidedOn: string; by: string; tier?: Tier | undefined }
     | undefined;
+  /**
+   * The signed decision (DecisionSigned): the signed PDF's hash and size in the blob store, the certificate it was
+   * signed with and the verdict when it was signed. Absent until the decision is signed.
+   */
+  decisionSignature?: DecisionSignature | undefined;
   announcedOn?: string | undefined;
   /** poll and consultation results made public (Law on Grassroots Democracy Art. 11(11)) */
   publications?: { subject: 'poll' | 'consultation'; publishedOn: string; channel: string }[];
@@ -185,6 +190,8 @@ export interface DossierState {
   provenance?: Provenance[] | undefined;
   /** set when the dossier's procedure is not confirmed for the period it was opened in */
   procedureUnconfirmed?: { from: string; basis: string; note: string } | undefined;
+  /** VILLAGE_NTM: the decider the province's own rules named at opening (absent: the rule set's) */
+  villageDecider?: { role: Role; legalBasis: string; confirmed: boolean } | undefined;
   /** COMPLAINT: the decision complained of, who resolves it, the window it was filed in, and its acceptance */
   complaint?: ComplaintRecord | undefined;
   revocation?:
@@ -196,4 +203,15 @@ export interface DossierState {
         by: string;
       }
     | undefined;
+}
+
+/** A signed decision as the log records it (DecisionSigned): the file is in the blob store under `sha256`. */
+export interface DecisionSignature {
+  decisionNo: string;
+  sha256: string;
+  size: number;
+  signer: { subject: string; issuer: string };
+  signedAt: string;
+  verdict: 'valid' | 'untrusted';
+  by: string;
 }

@@ -95,6 +95,8 @@ export interface DossierView {
   revision: string;
   openedAt: string;
   updatedAt: string;
+  /** VILLAGE_NTM: the decider role its province's own rules named at opening (absent: the rule set's) */
+  villageDecider?: string | null;
   /** mã hồ sơ, from the first submission (absent in views folded before it was recorded) */
   dossierCode?: string | null;
   /** latest met / not met per criterion code, whoever recorded it last (commune, verifier, appraiser) */
@@ -165,6 +167,7 @@ function open(event: RecordedEvent, valid: ValidEvent): DossierView {
     workflowId: data.workflow.id,
     workflowVersion: data.workflow.version,
     ruleSet: { id: data.ruleSet.id, version: data.ruleSet.version },
+    ...(data.villageDecider ? { villageDecider: data.villageDecider.role } : {}),
     step: event.metadata.toState ?? 'preparing',
     stepSince: event.metadata.occurredAt,
     revision: String(event.revision),

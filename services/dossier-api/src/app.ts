@@ -28,7 +28,6 @@ import auditRoutes from './routes/audit.js';
 import openDataRoutes from './routes/openData.js';
 import documentRoutes from './routes/documents.js';
 import documentFileRoutes from './routes/documentFiles.js';
-import type { OpenedSigner } from '@ntm/signing';
 import listRoutes from './routes/list.js';
 import notificationRoutes from './routes/notifications.js';
 import integrationRoutes from './routes/integration.js';
@@ -62,8 +61,6 @@ export interface AppOptions extends InfrastructureOptions {
   auditCheckpointMs?: number;
   /** run the continuous verifier every this many ms; default off */
   auditVerifyMs?: number;
-  /** signs decision.pdf (ADR 0017); absent: served unsigned */
-  documentSigner?: OpenedSigner | undefined;
 }
 
 /** The whole API as one plugin. */
