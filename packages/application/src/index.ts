@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './toNewEvents.js';
 export * from './counters.js';
+export * from './recognitionImport.js';

@@ -90,6 +90,13 @@ export const DossierOpenedData = z.object({
       'COMPLAINT: the decision complained of and the window it was filed in; who complains and why are kept ' +
         'outside the log (their SHA-256 only)',
     ),
+  villageDecider: z
+    .object({ role: ShortText, legalBasis: LongText, confirmed: z.boolean() })
+    .optional()
+    .describe(
+      "VILLAGE_NTM: the role the province's own rules name to decide, pinned at opening in place of the rule " +
+        "set's decider (absent: the rule set's)",
+    ),
 });
 
 const DeadlineStep = z.enum(['verification', 'appraisal', 'decision', 'complaint']);

@@ -2,3 +2,4 @@ export * from './primitives.js';
 export * from './commands.js';
 export * from './events.js';
 export * from './problem.js';
+export * from './imports.js';

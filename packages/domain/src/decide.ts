@@ -5,7 +5,7 @@
  */
 import { initialTransition, transition } from 'xstate';
 import { COMMAND_SPECS, type CommandBody, type CommandType } from '@ntm/contracts';
-import type { DomainActor, DomainEvent, Result, Role, Tier } from './model.js';
+import type { DomainActor, DomainEvent, DossierKind, Result, Role, Tier } from './model.js';
 import { DomainError } from './errors.js';
 import type { DossierState, OpenDeadline, SuspendedDeadline } from './state.js';
 import {
@@ -23,6 +23,7 @@ import {
   resumedDueOn,
   unconfirmedYearsBetween,
   type HolidayCalendar,
+  type ProcedureRules,
   type ProvincialProcedureRules,
   type RuleSet,
   type UnitRegistry,
@@ -41,6 +42,8 @@ import { decisionProvenance, procedureUnconfirmed, recordCriteria, ruleSetName }
 import {
   actingRole,
   mergedUnitSuccession,
+  performerOf,
+  pinnedVillageDecider,
   successionFor,
   successorUnits,
   type SuccessionInForce,
@@ -269,12 +272,7 @@ function decideOrThrow(
   );
   const rec = new RulesRecorder();
   const pinned = ctx.ruleSet ?? ruleSetById(state.ruleSet.id, state.ruleSet.version);
-  const procedure = procedureRulesFor(
-    state.ruleSet.id,
-    state.scope.provinceCode,
-    state.openedOn,
-    ctx.provincialRules,
-  );
+  const procedure = pinnedProcedure(state, ctx.provincialRules);
   const input: DecisionInput = {
     ...base,
     ruleSet: rec.wrap(pinned, ruleSetName(pinned)),
@@ -394,6 +392,24 @@ function safely<T = RuleSet>(find: () => T): T | undefined {
 }
 
 /**
+ * The procedure parameters a dossier runs under: its province's rules on its opening day, with the village decider
+ * it pinned at opening (a province that changes its rules later moves no dossier already open).
+ */
+function pinnedProcedure(
+  state: DossierState,
+  provincial: readonly ProvincialProcedureRules[] | undefined,
+): ProcedureRules {
+  const { villageDecider: _, ...rules } = procedureRulesFor(
+    state.ruleSet.id,
+    state.scope.provinceCode,
+    state.openedOn,
+    provincial,
+  );
+  const pinned = pinnedVillageDecider(state);
+  return pinned ? { ...rules, villageDecider: pinned } : rules;
+}
+
+/**
  * Fires the command on the machine. The candidates' roles and checks are read from `meta` first, so a refusal
  * names its rule; then XState's pure `transition` gives the target and the deadline actions.
  */
@@ -421,7 +437,11 @@ function step(
       },
     );
   }
-  const performers = (meta: EdgeMeta) => meta.roles.map((r) => actingRole(r as Role, input.succession));
+  const kind = dossier?.kind ?? (body as { kind?: DossierKind }).kind;
+  const performers = (meta: EdgeMeta) =>
+    meta.roles.map((r) =>
+      kind ? performerOf(r as Role, kind, input) : actingRole(r as Role, input.succession),
+    );
   const roles = [...new Set(candidates.flatMap((c) => performers(c.meta)))];
   if (!roles.includes(input.actor.role)) {
     const successor = input.succession?.roles[input.actor.role];
@@ -574,11 +594,16 @@ export function allowedCommands(state: DossierState, actor: DomainActor, now?: s
       safely(() => ruleSetAt(today)),
     );
   }
+  const performing = {
+    ruleSet: ruleSetById(state.ruleSet.id, state.ruleSet.version),
+    procedure: pinnedProcedure(state, undefined),
+    succession,
+  };
   const commands = wf.definition.edges
     .filter(
       (e) =>
         e.from === state.step &&
-        e.roles.map((r) => actingRole(r, succession)).includes(actor.role) &&
+        e.roles.map((r) => performerOf(r, state.kind, performing)).includes(actor.role) &&
         !(preparer && e.checks?.includes('notPreparer')) &&
         ballotActPossible(e.checks ?? [], state, actor) &&
         (Number.isNaN(instant) || deadlineCommandPossible(e.command, state, new Date(instant))),

@@ -11,7 +11,7 @@ import {
   type OpenDossierBody,
 } from '@ntm/contracts';
 import { DomainError } from './errors.js';
-import type { DomainEvent, DossierScope, Tier } from './model.js';
+import type { DomainEvent, DossierKind, DossierScope, Tier } from './model.js';
 import type { DossierState, OpenDeadline } from './state.js';
 import {
   addCalendarDays,
@@ -160,7 +160,16 @@ export function openedEvent(
     // An opening with mismatches is refused before this; what is recorded is the merger and the statuses judged.
     ...(merger ? { merger: (({ mismatches: _, ...recorded }) => recorded)(merger) } : {}),
     ...(body.kind === 'COMPLAINT' ? { complaint: complaintOpened(body, input) } : {}),
+    ...villageDeciderOpened(body.kind, input),
   });
+}
+
+/** A province's own village decider is pinned at opening, so a later change of its rules moves no dossier. */
+function villageDeciderOpened(kind: DossierKind, input: DecisionInput) {
+  const own = kind === 'VILLAGE_NTM' ? input.procedure.villageDecider : undefined;
+  return own
+    ? { villageDecider: { role: own.value, legalBasis: own.legalBasis, confirmed: own.confirmed } }
+    : {};
 }
 
 /** A command checked against its contract: its type and the body its schema output, discriminated on `type`. */

@@ -7,7 +7,7 @@
  */
 import { ContractError, liftEvent, type EventData, type EventType, type TypedEvent } from '@ntm/contracts';
 import { DomainError } from './errors.js';
-import type { Tier, WorkflowPin } from './model.js';
+import type { Role, Tier, WorkflowPin } from './model.js';
 import type { CriterionRow, DossierState } from './state.js';
 import { COMMAND_OF_EVENT, type ClockEventType } from './emit.js';
 import { candidatesOf } from './workflows/machine.js';
@@ -66,6 +66,9 @@ function opened(d: Data<'DossierOpened'>, toState: string): DossierState {
     ...(d.securityClassification ? { securityClassification: d.securityClassification } : {}),
     ...(d.constructionDebt ? { constructionDebtOutstanding: d.constructionDebt.outstanding } : {}),
     ...(d.targetRecognition ? { targetRecognition: d.targetRecognition } : {}),
+    ...(d.villageDecider
+      ? { villageDecider: { ...d.villageDecider, role: d.villageDecider.role as Role } }
+      : {}),
     ...(d.complaint
       ? {
           complaint: {

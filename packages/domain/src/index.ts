@@ -41,3 +41,4 @@ export { renderWorkflowDoc, workflowDocName } from './workflows/renderWorkflowDo
 export * from './names.js';
 export { DEADLINE_COMMANDS } from './workflows/definitions.js';
 export { checklistStatus, type ChecklistStepStatus } from './workflows/checklistStatus.js';
+export * from './imports/recognitionImport.js';

@@ -2,7 +2,7 @@
  * The state of a dossier: plain JSON, the fold of its events, never stored. It is also the XState context of the
  * dossier's machine, so guards read exactly what the decider reads.
  */
-import type { DossierKind, DossierScope, Tier, WorkflowPin } from './model.js';
+import type { DossierKind, DossierScope, Role, Tier, WorkflowPin } from './model.js';
 import type { Provenance } from './reference/index.js';
 
 /** One criterion as each level saw it: the commune's self-assessment, the verifier's and the appraiser's values. */
@@ -185,6 +185,8 @@ export interface DossierState {
   provenance?: Provenance[] | undefined;
   /** set when the dossier's procedure is not confirmed for the period it was opened in */
   procedureUnconfirmed?: { from: string; basis: string; note: string } | undefined;
+  /** VILLAGE_NTM: the decider the province's own rules named at opening (absent: the rule set's) */
+  villageDecider?: { role: Role; legalBasis: string; confirmed: boolean } | undefined;
   /** COMPLAINT: the decision complained of, who resolves it, the window it was filed in, and its acceptance */
   complaint?: ComplaintRecord | undefined;
   revocation?:

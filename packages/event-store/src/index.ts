@@ -13,4 +13,11 @@ export {
   validateStreamId,
   validateStreamReads,
 } from './validation.js';
-export { counterStreamId, dossierStreamId, isCounterStream, isEngineStream } from './streams.js';
+export {
+  counterStreamId,
+  dossierStreamId,
+  isCounterStream,
+  isEngineStream,
+  isRecognitionImportStream,
+  recognitionImportStreamId,
+} from './streams.js';

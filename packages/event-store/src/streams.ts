@@ -26,3 +26,19 @@ export function counterStreamId(name: string): string {
 export function isCounterStream(streamId: string): boolean {
   return streamId.startsWith(COUNTER_PREFIX) && streamId.length > COUNTER_PREFIX.length;
 }
+
+const IMPORT_PREFIX = 'recognition-import-';
+
+/**
+ * Stream id of one attempt at importing one file of past recognitions (ADR 0027):
+ * `recognition-import-<first 32 hex of the file's SHA-256>-<attempt>`. The same bytes name the same stream, which is
+ * what makes importing a file twice write nothing the second time.
+ */
+export function recognitionImportStreamId(fileSha256: string, attempt: number): string {
+  return `${IMPORT_PREFIX}${fileSha256.slice(0, 32)}-${attempt}`;
+}
+
+/** True for the streams built by `recognitionImportStreamId`. */
+export function isRecognitionImportStream(streamId: string): boolean {
+  return streamId.startsWith(IMPORT_PREFIX) && streamId.length > IMPORT_PREFIX.length;
+}

@@ -2,7 +2,7 @@
 // server (smtp-server) that is down and then up, each mail exactly once, duplicates ignored. The clock is injected:
 // the retry time comes because the test moves the clock, not because it waits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, smtpServer } from '../test/support/smtpServer.js';
+import { freePort, smtpServer } from '@ntm/testing';
 import { sampleDossierEvents } from '@ntm/testing';
 import { openEmbeddedStore, type EmbeddedStore } from '@ntm/store-embedded';
 import {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateReadModels, q, insertNotifications, type NotificationRow } from '@ntm/projections';
 import { createPgSqlClient } from '@ntm/store-postgres';
 import type { SqlClient } from '@ntm/sql';
-import { freePort, smtpServer } from '../test/support/smtpServer.js';
+import { freePort, smtpServer } from '@ntm/testing';
 import {
   createDeliveryWorker,
   createOutboxRelay,

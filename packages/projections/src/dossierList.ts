@@ -3,6 +3,7 @@
  * Its table is created by migration 0001 (frozen, `migration0001.ts`); 0003 adds the dossier code (mã hồ sơ).
  */
 import type { SqlClient } from '@ntm/sql';
+import { dossierComplaintSql } from './complaints.js';
 import { statusOf } from './dossierView.js';
 import { DEFAULT_SCHEMA, q, rowProjection } from './projection.js';
 import { list, type Page, type Query, type ReadScope } from './readQuery.js';
@@ -73,6 +74,18 @@ export interface DossierRow {
   opened_at: string;
   updated_at: string;
   dossier_code: string | null;
+  /** the complaint that marks this dossier's decision now (under complaint, or its outcome), from `complaints` */
+  complaint: DossierComplaint | null;
+}
+
+/** A dossier's decision as a complaint left it (ADR 0026). */
+export interface DossierComplaint {
+  /** the complaint dossier */
+  dossierId: string;
+  state: 'under_complaint' | 'upheld' | 'annulled' | 'amended';
+  acceptedOn: string | null;
+  decisionNo: string | null;
+  decidedOn: string | null;
 }
 
 /** The dossier list. Filters: kind, tier, status, step, year, unitCode, communeCode, districtCode, provinceCode. */
@@ -108,6 +121,7 @@ export function queryDossiers(
         dossierCode: 'dossier_code',
       },
       defaultSort: 'updatedAt',
+      extraColumns: (t) => `${dossierComplaintSql(`${t}.stream_id`, schema)} AS complaint`,
     },
     query,
     scope,

@@ -6,9 +6,18 @@
  * stream instead of becoming a silently wrong row. The view is plain JSON so it is kept beside the stream's
  * checkpoint and the next wake-up folds only the new events.
  */
-import { ContractError, EVENT_SCHEMAS, upcast, type EventData, type EventType } from '@ntm/contracts';
-import { workflowByPin } from '@ntm/domain';
-import type { RecordedEvent } from '@ntm/event-store';
+import {
+  ContractError,
+  EVENT_SCHEMAS,
+  IMPORT_EVENT_SCHEMAS,
+  upcast,
+  type EventData,
+  type EventType,
+  type ImportEventData,
+  type ImportEventType,
+} from '@ntm/contracts';
+import { vietnamDate, workflowByPin } from '@ntm/domain';
+import { dossierStreamId, isRecognitionImportStream, type RecordedEvent } from '@ntm/event-store';
 import { ProjectionError } from './errors.js';
 
 export type Tier = 'ntm' | 'advanced' | 'model';
@@ -23,6 +32,16 @@ export interface RecognitionFact {
   /** date of the decision (ISO date), or occurredAt when the event carries none */
   decidedOn: string;
   year: number;
+  /**
+   * An imported decision (ADR 0027): its unit's place, since one import stream holds decisions about many units,
+   * and the kind of dossier it stands for.
+   */
+  imported?: {
+    kind: string;
+    communeCode: string;
+    districtCode: string | null;
+    provinceCode: string;
+  };
 }
 
 /** Hạn xử lý — a processing deadline scheduled by the workflow. */
@@ -36,6 +55,23 @@ export interface DeadlineFact {
    * stops its clock (open again, with its new due day, once the resubmission resumes it)
    */
   state: 'open' | 'met' | 'elapsed' | 'suspended';
+}
+
+/**
+ * Khiếu nại — what a COMPLAINT stream says about the decision it challenges. The complaint stream owns the row
+ * (`complaints` read model); the queries of the decided dossier's read models join it (ADR 0026).
+ */
+export interface ComplaintFact {
+  /** the stream of the dossier whose decision is complained of */
+  targetStreamId: string;
+  targetKind: string;
+  targetDecisionNo: string;
+  filedOn: string;
+  acceptedOn: string | null;
+  /** the complaint's own decision (quyết định giải quyết khiếu nại) */
+  decisionNo: string | null;
+  decidedOn: string | null;
+  outcome: 'upheld' | 'annulled' | 'amended' | null;
 }
 
 export interface DossierView {
@@ -59,12 +95,21 @@ export interface DossierView {
   revision: string;
   openedAt: string;
   updatedAt: string;
+  /** VILLAGE_NTM: the decider role its province's own rules named at opening (absent: the rule set's) */
+  villageDecider?: string | null;
   /** mã hồ sơ, from the first submission (absent in views folded before it was recorded) */
   dossierCode?: string | null;
   /** latest met / not met per criterion code, whoever recorded it last (commune, verifier, appraiser) */
   criteria: Record<string, boolean>;
   recognitions: RecognitionFact[];
   deadlines: DeadlineFact[];
+  /**
+   * An import of past recognitions (ADR 0027): its decisions count only once it is completed, never when it was
+   * abandoned half-way.
+   */
+  importState?: 'open' | 'completed' | 'abandoned';
+  /** COMPLAINT only (absent in views folded before it was recorded: `pnpm projections:rebuild` once) */
+  complaint?: ComplaintFact | undefined;
 }
 
 const TIER_OF_KIND: Record<string, Tier> = {
@@ -122,6 +167,7 @@ function open(event: RecordedEvent, valid: ValidEvent): DossierView {
     workflowId: data.workflow.id,
     workflowVersion: data.workflow.version,
     ruleSet: { id: data.ruleSet.id, version: data.ruleSet.version },
+    ...(data.villageDecider ? { villageDecider: data.villageDecider.role } : {}),
     step: event.metadata.toState ?? 'preparing',
     stepSince: event.metadata.occurredAt,
     revision: String(event.revision),
@@ -130,6 +176,20 @@ function open(event: RecordedEvent, valid: ValidEvent): DossierView {
     criteria: {},
     recognitions: [],
     deadlines: [],
+    ...(data.complaint
+      ? {
+          complaint: {
+            targetStreamId: dossierStreamId(data.complaint.targetDossierId),
+            targetKind: data.complaint.targetKind,
+            targetDecisionNo: data.complaint.decision.decisionNo,
+            filedOn: vietnamDate(event.metadata.occurredAt),
+            acceptedOn: null,
+            decisionNo: null,
+            decidedOn: null,
+            outcome: null,
+          },
+        }
+      : {}),
   };
 }
 
@@ -154,6 +214,7 @@ function decide(
 
 /** Folds one event into the view. Pure; throws `POISON_EVENT` for events the read models cannot interpret. */
 export function evolveView(view: DossierView | undefined, event: RecordedEvent): DossierView {
+  if (isRecognitionImportStream(event.streamId)) return evolveImport(view, event);
   if (!isDossierStream(event.streamId)) {
     return { ...(view ?? emptyView(event.streamId)), revision: String(event.revision) };
   }
@@ -168,6 +229,7 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
     criteria: { ...view.criteria },
     recognitions: [...view.recognitions],
     deadlines: view.deadlines.map((d) => ({ ...d })),
+    ...(view.complaint ? { complaint: { ...view.complaint } } : {}),
     revision: String(event.revision),
     updatedAt: event.metadata.occurredAt,
   };
@@ -202,6 +264,16 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
         scheduledAt: event.metadata.occurredAt,
         state: 'open',
       });
+      break;
+    case 'ComplaintAccepted':
+      if (next.complaint) next.complaint.acceptedOn = valid.data.acceptedOn;
+      break;
+    case 'ComplaintDecided':
+      if (next.complaint) {
+        next.complaint.outcome = valid.data.outcome;
+        next.complaint.decisionNo = valid.data.decisionNo;
+        next.complaint.decidedOn = valid.data.decidedOn;
+      }
       break;
     case 'DossierSubmitted':
       if (valid.data.dossierCode && !next.dossierCode) next.dossierCode = valid.data.dossierCode;
@@ -246,6 +318,48 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
     // Leaving a step fulfils the deadlines that were running on it.
     for (const d of next.deadlines) if (d.state === 'open' && d.step !== toState) d.state = 'met';
   }
+  return next;
+}
+
+/** Folds an event of an import stream: its decisions, held back until the import is completed. */
+function evolveImport(view: DossierView | undefined, event: RecordedEvent): DossierView {
+  const type = event.type as ImportEventType;
+  const spec = IMPORT_EVENT_SCHEMAS[type] as (typeof IMPORT_EVENT_SCHEMAS)[ImportEventType] | undefined;
+  if (spec === undefined || event.schemaVersion !== spec.schemaVersion)
+    throw poison(event, `unknown import event ${event.type} v${event.schemaVersion}`);
+  const parsed = spec.schema.safeParse(event.data);
+  if (!parsed.success) throw poison(event, `does not match the ${type} contract`);
+  if (view === undefined && type !== 'RecognitionImportStarted')
+    throw poison(event, 'an import stream must start with RecognitionImportStarted');
+  const next: DossierView = {
+    ...(view ?? { ...emptyView(event.streamId), importState: 'open' }),
+    revision: String(event.revision),
+    updatedAt: event.metadata.occurredAt,
+  };
+  if (view !== undefined && view.importState !== 'open')
+    throw poison(event, `the import is ${view.importState}`);
+  if (type === 'RecognitionImported') {
+    const d = parsed.data as ImportEventData<'RecognitionImported'>;
+    next.recognitions = [
+      ...next.recognitions,
+      {
+        revision: String(event.revision),
+        unitCode: d.unitCode,
+        tier: d.tier,
+        outcome: 'recognised',
+        decisionNo: d.decisionNo,
+        decidedOn: d.decidedOn,
+        year: d.year,
+        imported: {
+          kind: d.kind,
+          communeCode: d.communeCode,
+          districtCode: d.districtCode ?? null,
+          provinceCode: d.provinceCode,
+        },
+      },
+    ];
+  } else if (type === 'RecognitionImportCompleted') next.importState = 'completed';
+  else if (type === 'RecognitionImportAbandoned') next.importState = 'abandoned';
   return next;
 }
 

@@ -13,6 +13,7 @@ export * from './dossierList.js';
 export * from './inbox.js';
 export * from './unitRecognition.js';
 export * from './deadlines.js';
+export * from './complaints.js';
 export * from './progress.js';
 export * from './notifications.js';
 export * from './openData.js';

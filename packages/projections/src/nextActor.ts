@@ -70,7 +70,10 @@ const registry = () => (units ??= nationalUnits());
 /** Who may act next on the dossier, one entry per role (and per successor unit after a cut-over), sorted. */
 export function nextActors(view: DossierView): InboxEntry[] {
   if (view.workflowId === null || view.workflowVersion === null) return [];
-  const roles = rolesAt({ id: view.workflowId, version: view.workflowVersion }, view.step);
+  const roles = withVillageDecider(
+    view,
+    rolesAt({ id: view.workflowId, version: view.workflowVersion }, view.step),
+  );
   const succession = lastSuccession(view.ruleSet ?? null);
   // One entry per role and unit: a successor that also holds the step in its own right is active throughout.
   const entries = new Map<string, InboxEntry>();
@@ -114,6 +117,16 @@ export function nextActors(view: DossierView): InboxEntry[] {
   return [...entries.values()].sort((a, b) =>
     a.role === b.role ? a.unitCode.localeCompare(b.unitCode) : a.role.localeCompare(b.role),
   );
+}
+
+/** A village dossier whose province named its own decider at opening: that role holds the decider's steps. */
+function withVillageDecider(view: DossierView, roles: Role[]): Role[] {
+  if (!view.villageDecider || !view.ruleSet) return roles;
+  const pin = view.ruleSet;
+  const decider = RULE_SETS.find((r) => r.id === pin.id && r.version === pin.version)?.decider.VILLAGE_NTM
+    .value;
+  const own = view.villageDecider as Role;
+  return [...new Set(roles.map((r) => (r === decider ? own : r)))].sort();
 }
 
 const min = (a: string, b: string) => (a < b ? a : b);

@@ -5,6 +5,7 @@
  * never a person, a stream id or a free text.
  */
 import type { SqlClient } from '@ntm/sql';
+import { annulledSql } from './complaints.js';
 import { DEFAULT_SCHEMA, q } from './projection.js';
 
 export interface OpenDataQuery {
@@ -22,6 +23,8 @@ export interface OpenRecognition {
   year: number;
   decisionNo: string | null;
   decidedOn: string;
+  /** a complaint against the decision is accepted and not yet resolved (ADR 0026); the decision still applies */
+  underComplaint: boolean;
 }
 
 export interface OpenRecognitions {
@@ -66,10 +69,15 @@ export async function queryOpenRecognitions(
     year: number;
     decision_no: string | null;
     decided_on: string;
+    under_complaint: boolean;
   }>(
-    `SELECT unit_code, commune_code, province_code, kind, tier, outcome, year, decision_no, decided_on
+    // A decision annulled on complaint is not published: it no longer exists.
+    `SELECT unit_code, commune_code, province_code, kind, tier, outcome, year, decision_no, decided_on,
+            EXISTS (SELECT 1 FROM ${s}.complaints c WHERE c.target_stream_id = r.stream_id
+                       AND c.target_decision_no = r.decision_no AND c.state = 'accepted') AS under_complaint
        FROM ${s}.unit_recognition r
-      WHERE outcome IN ('recognised', 'revoked') ${where('r', true)}
+      WHERE outcome IN ('recognised', 'revoked') AND NOT ${annulledSql('r.stream_id', 'r.decision_no', schema)}
+            ${where('r', true)}
       ORDER BY decided_on, unit_code, tier, outcome`,
     params,
   );
@@ -91,6 +99,7 @@ export async function queryOpenRecognitions(
     year: r.year,
     decisionNo: r.decision_no,
     decidedOn: r.decided_on,
+    underComplaint: r.under_complaint,
   }));
   const counts = new Map<string, { tier: string; year: number; recognised: number; revoked: number }>();
   for (const r of recognitions) {
@@ -112,13 +121,25 @@ export async function queryOpenRecognitions(
 
 /** The recognitions as CSV (RFC 4180, a header row): the file a portal links to. */
 export function openRecognitionsCsv(data: OpenRecognitions): string {
-  const header = 'unit_code,commune_code,province_code,kind,tier,outcome,year,decision_no,decided_on';
+  const header =
+    'unit_code,commune_code,province_code,kind,tier,outcome,year,decision_no,decided_on,under_complaint';
   const cell = (v: string | number | null) => {
     const text = v === null ? '' : String(v);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const rows = data.recognitions.map((r) =>
-    [r.unitCode, r.communeCode, r.provinceCode, r.kind, r.tier, r.outcome, r.year, r.decisionNo, r.decidedOn]
+    [
+      r.unitCode,
+      r.communeCode,
+      r.provinceCode,
+      r.kind,
+      r.tier,
+      r.outcome,
+      r.year,
+      r.decisionNo,
+      r.decidedOn,
+      String(r.underComplaint),
+    ]
       .map(cell)
       .join(','),
   );

@@ -4,6 +4,7 @@
  */
 import { migrate, type SqlClient } from '@ntm/sql';
 import type { DossierView } from './dossierView.js';
+import { complaintMigrations, projectToComplaints } from './complaints.js';
 import { projectToDeadlines } from './deadlines.js';
 import { dossierListMigrations, projectToDossiers } from './dossierList.js';
 import { inboxMigrations, projectToInbox } from './inbox.js';
@@ -85,6 +86,7 @@ export const PROJECTIONS: readonly Projection[] = [
   projectToInbox,
   projectToUnitRecognition,
   projectToDeadlines,
+  projectToComplaints,
 ];
 
 /**
@@ -97,6 +99,7 @@ export function readModelMigrations(schema: string): { id: string; up: string }[
     ...inboxMigrations(schema),
     ...dossierListMigrations(schema),
     ...notificationMigrations(schema),
+    ...complaintMigrations(schema),
     // Not a read model: the deadline scheduler's log position (`@ntm/scheduler`), kept across rebuilds as the
     // dispatcher's is.
     {

@@ -55,6 +55,8 @@ export interface ListSpec {
   overdue?: boolean;
   /** rows carry `active_from` / `active_to` (dates): with `now`, keep those active on that day in Vietnam */
   bounded?: boolean;
+  /** more columns, computed from other read models (`t` is the row): `<expression> AS <name>` */
+  extraColumns?: (t: string) => string;
 }
 
 export const CODE = /^[A-Za-z0-9_.:-]{1,100}$/;
@@ -182,7 +184,7 @@ export async function list<T>(
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   const [rows, count] = await Promise.all([
     sql.query<T>(
-      `SELECT t.* FROM ${table} ${clause}
+      `SELECT t.*${spec.extraColumns ? `, ${spec.extraColumns('t')}` : ''} FROM ${table} ${clause}
         ORDER BY t.${sort} ${order}, t.stream_id ${order} LIMIT ${limit} OFFSET ${offset}`,
       params,
     ),

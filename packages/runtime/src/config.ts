@@ -176,6 +176,11 @@ const ConfigSchema = z
      * enter the next year's days off (the missing year is otherwise counted with the statute alone, without Tết)
      */
     CALENDAR_WARN_DAYS: int(0, 3650, 60),
+    /**
+     * a JSON file of provinces' own procedure rules (village council, announcers, village decider), each with its
+     * legal basis; without it the national defaults apply, unconfirmed (docs/domain.md, "Provincial rules")
+     */
+    PROVINCIAL_RULES_FILE: optional,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /**
      * the address users reach (web app: OIDC redirect and the embedded issuer; generated documents: the QR code's

@@ -6,3 +6,4 @@ export * from './operationsProblem.js';
 export * from './operationsRoutes.js';
 export * from './auditKeys.js';
 export * from './notificationSettings.js';
+export * from './provincialRules.js';

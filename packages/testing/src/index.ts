@@ -15,3 +15,4 @@ export * from './blobStoreContract.js';
 export * from './uploadFile.js';
 export * from './browser.js';
 export * from './relocate.js';
+export * from './smtpServer.js';

@@ -6,7 +6,12 @@
 export type { BallotAct, Journey, JourneyStep } from './journeys/journey.js';
 export { councilBallotSteps, councilMember, membersActing } from './journeys/journey.js';
 export { communeJourney } from './journeys/communeJourney.js';
-export { villageCouncilOn, villageJourney } from './journeys/villageJourney.js';
+export {
+  openedUnder,
+  villageCouncilOn,
+  villageDeciderOf,
+  villageJourney,
+} from './journeys/villageJourney.js';
 export { revocationJourney } from './journeys/revocationJourney.js';
 export { postMergerJourney } from './journeys/postMergerJourney.js';
 export { complaintJourney, complaintTargetState } from './journeys/complaintJourney.js';

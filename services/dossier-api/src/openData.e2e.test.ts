@@ -65,7 +65,7 @@ describe('GET /open-data/recognitions', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'unit_code,commune_code,province_code,kind,tier,outcome,year,decision_no,decided_on',
+      'unit_code,commune_code,province_code,kind,tier,outcome,year,decision_no,decided_on,under_complaint',
     );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(decision.decisionNo);

@@ -13,6 +13,7 @@ import {
   measureLag,
   notificationSettings,
   openAuditSigner,
+  loadProvincialRules,
   openInfrastructure,
   openVerifier,
   openWakeUpQueues,
@@ -104,6 +105,8 @@ export async function runService(
       });
     projecting.add(run);
   };
+  // Read and checked before anything listens: a wrong rules file stops the start, it never half-applies.
+  const provincialRules = await loadProvincialRules(config);
   const server = await createServer({
     store: infra.store,
     sql: infra.sql,
@@ -131,6 +134,7 @@ export async function runService(
     auditCheckpointMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
     auditVerifyMs: config.AUDIT_VERIFY_SECONDS * 1000,
     calendarWarnDays: config.CALENDAR_WARN_DAYS,
+    ...(provincialRules ? { domainContext: { provincialRules } } : {}),
     operations: wakeUps
       ? {
           projectionLag: () => measureLag(infra.store, infra.sql, infra.readModelSchema, () => new Date()),

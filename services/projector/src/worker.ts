@@ -1,7 +1,9 @@
 /**
  * Entry point: `node services/projector/dist/worker.js` with REDIS_URL and DATABASE_URL (events in PostgreSQL, or
- * in EventStoreDB with EVENTSTORE_CONNECTION_STRING); run as many as needed. It projects, and (unless
- * DEADLINE_TIMERS=off) fires the deadline timers the dispatcher scheduled (ADR 0025). SIGTERM/SIGINT: stop taking
+ * in EventStoreDB with EVENTSTORE_CONNECTION_STRING); run as many as needed. It projects, (unless
+ * DEADLINE_TIMERS=off) fires the deadline timers the dispatcher scheduled (ADR 0025), and with SMTP_HOST mails the
+ * notification outbox (ADR 0024: a relay kicked after each projection job that applied events and every
+ * NOTIFY_RELAY_SECONDS, and a delivery worker on NOTIFY_QUEUE). SIGTERM/SIGINT: stop taking
  * jobs, finish the ones in flight, close. A restart resumes from the checkpoints; a killed worker's timer job is
  * taken again by another worker once its lock (WORKER_LOCK_MS) runs out.
  */
@@ -9,6 +11,7 @@ import { pino } from 'pino';
 import { loadConfig, openInfrastructure, requireProjectorSettings, wakeUpQueuesOptions } from '@ntm/runtime';
 import { createProjectionWorker } from './createProjectionWorker.js';
 import { startDeadlineWorker } from './deadlineTimers.js';
+import { startNotificationDelivery } from './notificationDelivery.js';
 
 const config = requireProjectorSettings(loadConfig());
 const log = pino({ name: 'projector-worker', level: config.LOG_LEVEL });
@@ -16,6 +19,10 @@ const infra = await openInfrastructure(config, {
   applicationName: 'ntm-worker',
   onConnectionError: (err) => log.warn({ err }, 'database connection lost (reconnecting)'),
 });
+// Before the projection worker, so that its first job can already kick the relay. Undefined without SMTP_HOST.
+const delivery = await startNotificationDelivery(config, infra, (err) =>
+  log.warn({ err }, 'notification delivery error'),
+);
 const worker = createProjectionWorker({
   store: infra.store,
   sql: infra.sql,
@@ -24,16 +31,19 @@ const worker = createProjectionWorker({
   concurrency: config.WORKER_CONCURRENCY,
   lockDurationMs: config.WORKER_LOCK_MS,
   onError: (err) => log.warn({ err }, 'worker error'),
+  // The relay is not awaited: a slow or failing mail server delays mail, never the projection.
+  ...(delivery ? { onApplied: () => void delivery.kick() } : {}),
 });
 const deadlines = config.DEADLINE_TIMERS === 'on' ? startDeadlineWorker(config, infra.store, log) : undefined;
 await worker.ready();
 await deadlines?.ready();
-log.info({ pid: process.pid, store: infra.mode }, 'worker ready');
+log.info({ pid: process.pid, store: infra.mode, mail: delivery ? 'smtp' : 'off' }, 'worker ready');
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   await worker.close();
   await deadlines?.close();
+  await delivery?.close();
   await infra.close();
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

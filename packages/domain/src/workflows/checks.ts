@@ -17,7 +17,7 @@ import {
 } from '../reference/index.js';
 import type { CommandType } from '@ntm/contracts';
 import type { DecisionInput, WorkflowDefinition } from './types.js';
-import { actingRole } from './succession.js';
+import { performerOf } from './succession.js';
 import { lowestTier, mergerOf, tierAbove, type MergerPredecessor } from './merger.js';
 import { complaintTargetProblem, complaintWindow } from './complaint.js';
 
@@ -523,12 +523,16 @@ const CHECKS = {
   competentDecider: ({ dossier, input }) => {
     const d = must(dossier);
     const rule = input.ruleSet.decider[d.kind];
-    // After a reform the pinned decider may no longer exist: its successor signs, by the rule set of the day.
-    const required = actingRole(rule.value, input.succession);
+    // After a reform the pinned decider may no longer exist: its successor signs, by the rule set of the day; a
+    // province that names its own village decider has it sign instead.
+    const required = performerOf(rule.value, d.kind, input);
+    const own = d.kind === 'VILLAGE_NTM' ? input.procedure.villageDecider : undefined;
     const under =
-      required === rule.value
-        ? `${input.ruleSet.id} (${rule.legalBasis})`
-        : `${input.succession?.ruleSet.id ?? '?'} (succeeding ${rule.value} from ${input.succession?.from ?? '?'})`;
+      own && required === own.value
+        ? `the rules of province ${input.procedure.provinceCode ?? '?'} (${own.legalBasis})`
+        : required === rule.value
+          ? `${input.ruleSet.id} (${rule.legalBasis})`
+          : `${input.succession?.ruleSet.id ?? '?'} (succeeding ${rule.value} from ${input.succession?.from ?? '?'})`;
     return input.actor.role === required
       ? null
       : new DomainError(

@@ -7,7 +7,7 @@ import { DomainError } from '../errors.js';
 import { DOSSIER_KINDS, type DossierKind, type Role } from '../model.js';
 import type { DossierState } from '../state.js';
 import { addCalendarDays, ruleSetAt, ruleSetById, type RuleSet } from '../reference/index.js';
-import { actingRole, successionFor } from './succession.js';
+import { performerOf, pinnedVillageDecider, successionFor } from './succession.js';
 
 /** The decisions a complaint can be about: recognition or its refusal, revocation or keeping it, acknowledgement. */
 const COMPLAINABLE: ReadonlySet<DossierKind> = new Set(DOSSIER_KINDS.filter((kind) => kind !== 'COMPLAINT'));
@@ -40,7 +40,7 @@ export function complaintTargetProblem(
 
 /**
  * Who resolves a first complaint: the issuer of the decision (Art. 7), i.e. the role that signs decisions of the
- * target's kind under the rule set the target pinned, or its successor when a reform abolished that role by `today`.
+ * target's kind under the rule set the target pinned (or the village decider its province named), or its successor when a reform abolished that role by `today`.
  */
 export function complaintIssuerRole(target: DossierState, today: string): Role {
   const pinned = ruleSetById(target.ruleSet.id, target.ruleSet.version);
@@ -50,7 +50,11 @@ export function complaintIssuerRole(target: DossierState, today: string): Role {
   } catch {
     inForce = undefined;
   }
-  return actingRole(pinned.decider[target.kind].value, successionFor(target, today, inForce));
+  return performerOf(pinned.decider[target.kind].value, target.kind, {
+    ruleSet: pinned,
+    procedure: { villageDecider: pinnedVillageDecider(target) },
+    succession: successionFor(target, today, inForce),
+  });
 }
 
 /** The window to complain: from the decision (or the later day it was received or learned of) plus the rule's days. */

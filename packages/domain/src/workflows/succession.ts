@@ -5,11 +5,12 @@
  * role, for the successor unit. Nothing here changes a machine, so histories recorded before the cut-over replay
  * exactly as before.
  */
-import type { DossierScope, Role } from '../model.js';
+import type { DossierKind, DossierScope, Role } from '../model.js';
 import type { DossierState } from '../state.js';
 import {
   RULE_SETS,
   ruleSetById,
+  type RuleParameter,
   type RuleSet,
   type SuccessorRole,
   type UnitRegistry,
@@ -158,4 +159,33 @@ export function successorUnits(
         ? []
         : (eligibility.successors ?? []);
   return level === 'commune' ? communes : [...new Set(communes.map((c) => units.provinceOf(c, today).code))];
+}
+
+/**
+ * Who performs `role`'s steps in a dossier of `kind`: the successor when a reform abolished the role (`actingRole`),
+ * and, in a village dossier, the province's own village decider in place of the rule set's (findings §4.4: after
+ * the 2025 reform who recognises villages is a provincial matter). The machine keeps naming the national roles, so
+ * a province's choice changes no published workflow version; the parameter is read, and so recorded, only where a
+ * province has set one.
+ */
+export function performerOf(
+  role: Role,
+  kind: DossierKind,
+  input: {
+    ruleSet: RuleSet;
+    procedure: { villageDecider?: RuleParameter<Role> | undefined };
+    succession?: SuccessionInForce | undefined;
+  },
+): Role {
+  const acting = actingRole(role, input.succession);
+  if (kind !== 'VILLAGE_NTM') return acting;
+  const own = input.procedure.villageDecider;
+  if (!own) return acting;
+  return acting === actingRole(input.ruleSet.decider[kind].value, input.succession) ? own.value : acting;
+}
+
+/** The village decider a dossier pinned at opening, as the rule parameter it was read from. */
+export function pinnedVillageDecider(state: DossierState): RuleParameter<Role> | undefined {
+  const pinned = state.villageDecider;
+  return pinned && { value: pinned.role, legalBasis: pinned.legalBasis, confirmed: pinned.confirmed };
 }

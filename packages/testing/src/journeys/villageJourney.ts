@@ -1,5 +1,5 @@
 /** The village journey, before and after the 2025 reform. */
-import type { DecisionContext, ProvincialProcedureRules } from '@ntm/domain';
+import type { DecisionContext, ProvincialProcedureRules, Role } from '@ntm/domain';
 import {
   ACTORS,
   ACTORS_2025,
@@ -31,6 +31,36 @@ export function villageCouncilOn(
       },
     },
   ];
+}
+
+/**
+ * A province's own rules that name who recognises villages (after the reform a provincial matter, findings §4.4).
+ * No province's text is encoded, so tests name one for the province they run in.
+ */
+export function villageDeciderOf(
+  provinceCode: string,
+  role: Role,
+  effectiveFrom = '2025-07-01',
+): ProvincialProcedureRules[] {
+  return [
+    {
+      provinceCode,
+      effectiveFrom,
+      villageDecider: {
+        value: role,
+        legalBasis: `test rules of province ${provinceCode}: the ${role} recognises villages`,
+        confirmed: true,
+      },
+    },
+  ];
+}
+
+/** A journey whose opening runs while the given provincial rules are in force (later steps are given none). */
+export function openedUnder(journey: Journey, rules: ProvincialProcedureRules[]): Journey {
+  return {
+    ...journey,
+    steps: journey.steps.map((s, i) => (i === 0 ? { ...s, ctx: { ...s.ctx, provincialRules: rules } } : s)),
+  };
 }
 
 /** A village dossier: the 2022 procedure (district chairman decides) or after the reform (commune chairman). */

@@ -14,6 +14,7 @@ import {
   type DossierState,
 } from '@ntm/domain';
 import { dossierFor } from '@ntm/application';
+import { queryDossierComplaint } from '@ntm/projections';
 import { commandPortsOf, DOSSIER_ID, etagOf } from '../dossier.js';
 import { problems } from '../problems.js';
 
@@ -42,6 +43,25 @@ export const DossierView = z.looseObject({
   revision: z.number().int(),
   state: z.record(z.string(), z.unknown()),
   allowedCommands: z.array(z.string()),
+  underComplaint: z
+    .boolean()
+    .optional()
+    .describe(
+      'its decision is under complaint: a complaint dossier was accepted and is not yet resolved (absent from the audit routes)',
+    ),
+  complaint: z
+    .object({
+      dossierId: z.string(),
+      state: z.enum(['under_complaint', 'upheld', 'annulled', 'amended']),
+      acceptedOn: z.string().nullable(),
+      decisionNo: z.string().nullable(),
+      decidedOn: z.string().nullable(),
+    })
+    .nullable()
+    .optional()
+    .describe(
+      'the complaint that marks its decision, from the complaints read model (it trails the log by the projection lag; ADR 0026)',
+    ),
   councilBallot: z
     .record(z.string(), z.unknown())
     .optional()
@@ -110,13 +130,22 @@ const dossierRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         loaded = await dossierFor(ports, principal, 'read', id);
       }
       void reply.header('etag', etagOf(loaded.revision));
-      return viewOf(
-        id,
-        loaded.revision,
-        loaded.state,
-        allowedCommands(loaded.state, principal.actor, fastify.clock.now()),
-        principal.actor,
+      const complaint = await queryDossierComplaint(
+        fastify.readModels.sql,
+        dossierStreamId(id),
+        fastify.readModels.schema,
       );
+      return {
+        ...viewOf(
+          id,
+          loaded.revision,
+          loaded.state,
+          allowedCommands(loaded.state, principal.actor, fastify.clock.now()),
+          principal.actor,
+        ),
+        underComplaint: complaint?.state === 'under_complaint',
+        complaint,
+      };
     },
   );
   fastify.get(

@@ -92,6 +92,21 @@ const page = <T extends z.ZodType>(item: T) =>
     offset: z.number().int(),
   });
 
+const ComplaintMark = z
+  .enum(['under_complaint', 'upheld', 'annulled', 'amended'])
+  .describe(
+    'what a complaint did to the decision (ADR 0026): under_complaint from its acceptance until it is resolved, then its outcome',
+  );
+const DossierComplaint = z
+  .object({
+    dossierId: z.string().describe('the complaint dossier'),
+    state: ComplaintMark,
+    acceptedOn: z.string().nullable(),
+    decisionNo: z.string().nullable().describe("the complaint decision's number"),
+    decidedOn: z.string().nullable(),
+  })
+  .nullable();
+
 const DossierListItem = z.object({
   dossierId: z.string(),
   dossierCode: z.string().nullable().describe('mã hồ sơ, given on the first submission'),
@@ -110,6 +125,8 @@ const DossierListItem = z.object({
   criteriaRecorded: z.number(),
   openedAt: z.string(),
   updatedAt: z.string(),
+  underComplaint: z.boolean().describe('its decision is under complaint (accepted, not yet resolved)'),
+  complaint: DossierComplaint,
 });
 
 // The rows of the other read models, as stored (snake_case).
@@ -145,6 +162,7 @@ const RecognitionRow = z.object({
   decision_no: z.string().nullable(),
   decided_on: z.string(),
   year: z.number().int(),
+  complaint: ComplaintMark.nullable(),
 });
 const Counts = {
   communesNtm: z.number().int(),
@@ -209,6 +227,8 @@ const listRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
           criteriaRecorded: r.criteria_recorded,
           openedAt: new Date(r.opened_at).toISOString(),
           updatedAt: new Date(r.updated_at).toISOString(),
+          underComplaint: r.complaint?.state === 'under_complaint',
+          complaint: r.complaint,
         })),
       };
     },
@@ -265,7 +285,7 @@ const listRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
     {
       schema: {
         ...read(
-          'Progress against the 2021-2025 plan: decisions of the dossiers the caller may read, the published baseline and targets',
+          'Progress against the 2021-2025 plan: decisions the caller may read (imported history from before the engine counted apart as baseline) and the published targets',
         ),
         querystring: ProgressQuery,
         response: {

@@ -31,6 +31,11 @@ const Recognition = z.object({
   year: z.number().int(),
   decisionNo: z.string().nullable(),
   decidedOn: z.string(),
+  underComplaint: z
+    .boolean()
+    .describe(
+      'a complaint against the decision is accepted and unresolved; the decision applies meanwhile. A decision annulled on complaint is not listed',
+    ),
 });
 
 const OpenRecognitions = z.object({

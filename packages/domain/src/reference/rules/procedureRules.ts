@@ -38,6 +38,11 @@ export interface ProcedureRules {
    * the clock starts afresh
    */
   supplementRequest: RuleParameter<{ reasons: readonly string[] }>;
+  /**
+   * Who signs village recognitions in this province, where the province has said so (findings §4.4: after the
+   * 2025 reform this is a provincial matter that no text found settles). Undefined: the rule set's own decider.
+   */
+  villageDecider?: RuleParameter<Role> | undefined;
   /** the province whose own rules these are; undefined for the national defaults */
   provinceCode?: string | undefined;
 }
@@ -49,6 +54,7 @@ export interface ProvincialProcedureRules {
   effectiveTo?: string | undefined;
   villageCouncil?: RuleParameter<boolean> | undefined;
   announcers?: Partial<ProcedureRules['announcers']> | undefined;
+  villageDecider?: RuleParameter<Role> | undefined;
 }
 
 const QD18 = 'QĐ 18/2022/QĐ-TTg';
@@ -63,7 +69,7 @@ const villageCouncilOff = param(
   TT55,
   false,
   'the circular budgets village appraisal councils, so some provinces hold one; none is required nationally. ' +
-    'A province switches it on in PROVINCIAL_PROCEDURE_RULES',
+    'A province switches it on in its own rules (PROVINCIAL_RULES_FILE)',
 );
 
 const resultsPublication = param(
@@ -160,7 +166,10 @@ export const PROCEDURE_RULES: readonly ProcedureRules[] = [
   },
 ];
 
-/** Provinces' own procedure rules. None is encoded yet: no provincial text was read (findings §4.4, §7.5). */
+/**
+ * Provinces' own procedure rules encoded here. None is: no provincial text was read (findings §4.4, §7.5). An
+ * operator gives a province's rules in `PROVINCIAL_RULES_FILE` (docs/domain.md, "Provincial rules").
+ */
 export const PROVINCIAL_PROCEDURE_RULES: readonly ProvincialProcedureRules[] = [];
 
 /**
@@ -193,5 +202,6 @@ export function procedureRulesFor(
     provinceCode,
     announcers: { ...national.announcers, ...own.announcers },
     villageCouncil: own.villageCouncil ?? national.villageCouncil,
+    ...(own.villageDecider ? { villageDecider: own.villageDecider } : {}),
   };
 }
