@@ -60,7 +60,7 @@ describe('command forms', () => {
     });
   });
 
-  it("leaves an optional group out when nothing of it is filled, and asks for its fields once it is started", () => {
+  it('leaves an optional group out when nothing of it is filled, and asks for its fields once it is started', () => {
     const fields = formFields(schemaOf('OpenDossier'), { criteriaCodes: [] });
     const commune = {
       kind: 'COMMUNE_NTM',

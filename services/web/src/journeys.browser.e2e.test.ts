@@ -72,12 +72,12 @@ afterAll(async () => {
 /** axe-core's serious and critical violations on the page (the CSP is bypassed only to inject axe). */
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE });
-  return (await page.evaluate(
+  return page.evaluate<string[]>(
     'axe.run(document, { resultTypes: ["violations"] }).then(r => r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", ")))',
-  )) as string[];
+  );
 }
 
-const scrollWidth = (page: Page) => page.evaluate('document.documentElement.scrollWidth') as Promise<number>;
+const scrollWidth = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
 
 /** The person's own browser window (their cookies), signed in through the provider's account picker. */
 async function as(actor: DomainActor): Promise<Page> {
@@ -138,7 +138,7 @@ function formValues(body: Record<string, unknown>, prefix = ''): Record<string, 
         );
     } else if (value !== null && typeof value === 'object') {
       Object.assign(out, formValues(value as Record<string, unknown>, `${name}.`));
-    } else out[name] = String(value);
+    } else out[name] = `${value as string | number | boolean}`;
   }
   return out;
 }
