@@ -41,7 +41,8 @@ export interface Manifest {
   /** the files covered by the signature, with their SHA-256 */
   files: ManifestFile[];
   /**
-   * Every document file the events reference (DocumentFileAttached), once per hash, and whether its bytes are in
+   * Every document file the events reference (DocumentFileAttached, and the signed decision of DecisionSigned),
+   * once per hash, and whether its bytes are in
    * the bundle (`documents/<sha256>`); absent in bundles made before documents were bundled.
    */
   documents?: ManifestDocument[];
@@ -53,13 +54,16 @@ export interface ManifestDocument {
   included: boolean;
 }
 
+/** The events that name a file of the blob store: a document's file, and the signed decision (ADR 0028). */
+export const FILE_EVENT_TYPES: ReadonlySet<string> = new Set(['DocumentFileAttached', 'DecisionSigned']);
+
 /** The document files `events` reference, once per hash, in the order first referenced. */
 export function referencedDocuments(
   events: readonly { type: string; data: unknown }[],
 ): { sha256: string; size: number }[] {
   const seen = new Map<string, number>();
   for (const e of events) {
-    if (e.type !== 'DocumentFileAttached') continue;
+    if (!FILE_EVENT_TYPES.has(e.type)) continue;
     const { sha256, size } = e.data as { sha256?: unknown; size?: unknown };
     if (typeof sha256 === 'string' && typeof size === 'number' && !seen.has(sha256)) seen.set(sha256, size);
   }

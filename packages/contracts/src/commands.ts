@@ -146,6 +146,29 @@ export const AttachDocumentFileBody = z
       '(multipart), never with a JSON body. The original file name is kept outside the log.',
   );
 
+export const SignDecisionBody = z
+  .strictObject({
+    decisionNo: DocumentNo.describe(
+      'the number and symbol of the decision signed, as its decision event gives it',
+    ),
+    sha256: Sha256.describe('SHA-256 of the signed PDF, its name in the blob store'),
+    size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('bytes of the signed PDF'),
+    signer: z
+      .strictObject({
+        subject: ShortText.describe("the signing certificate's subject"),
+        issuer: ShortText.describe("the signing certificate's issuer"),
+      })
+      .describe('the certificate the signature was made with'),
+    signedAt: z.iso.datetime().describe('the signing time written in the signature (/M)'),
+    verdict: z
+      .enum(['valid', 'untrusted'])
+      .describe('what verifying the signed file against the trust anchors said when it was signed'),
+  })
+  .describe(
+    'Record the signed decision: issued by the signing route, which renders the decision from the log, signs it ' +
+      'with the configured signer, verifies it and stores it in the blob store; never with a JSON body.',
+  );
+
 export const OpenPublicNoticeBody = z
   .strictObject({
     channel: z.enum(['commune_office', 'village_hall', 'loudspeaker', 'web_portal']),
@@ -439,7 +462,7 @@ export interface CommandSpec<T extends string = string, S extends z.ZodType = z.
   schema: S;
   summary: { en: string; vi: string };
   creates?: boolean;
-  /** issued by a route of its own (a file upload), not by the generated JSON route */
+  /** issued by a route of its own (a file upload, the decision's signing), not by the generated JSON route */
   upload?: boolean;
 }
 
@@ -632,6 +655,16 @@ const SPECS = [
     'Resolve the complaint',
     'Quyết định giải quyết khiếu nại',
   ),
+  {
+    ...spec(
+      'SignDecision',
+      'decision/signature',
+      SignDecisionBody,
+      'Sign the decision (PAdES) and record the signed file',
+      'Ký số quyết định và lưu tệp đã ký',
+    ),
+    upload: true,
+  },
   spec(
     'ElapseDeadline',
     'deadlines/elapsed',
@@ -659,6 +692,7 @@ export type OpenDossierBody = z.infer<typeof OpenDossierBody>;
 export type RecordSelfAssessmentBody = z.infer<typeof RecordSelfAssessmentBody>;
 export type AttachDocumentBody = z.infer<typeof AttachDocumentBody>;
 export type AttachDocumentFileBody = z.infer<typeof AttachDocumentFileBody>;
+export type SignDecisionBody = z.infer<typeof SignDecisionBody>;
 export type OpenPublicNoticeBody = z.infer<typeof OpenPublicNoticeBody>;
 export type RecordCommentBody = z.infer<typeof RecordCommentBody>;
 export type RespondToCommentBody = z.infer<typeof RespondToCommentBody>;

@@ -391,6 +391,10 @@ export const EVENT_SCHEMAS = withProvenance({
     schemaVersion: 1,
     schema: z.object({ ...shapeOf(C.DecideAcknowledgementBody), decisionNo: C.DocumentNo, by: By }),
   },
+  DecisionSigned: {
+    schemaVersion: 1,
+    schema: z.object({ ...shapeOf(C.SignDecisionBody), by: By }),
+  },
 } as const satisfies Schemas);
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

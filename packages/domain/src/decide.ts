@@ -36,7 +36,7 @@ import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows
 import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
 import type { RecognitionOf } from './workflows/merger.js';
 import { complaintResolutionDays } from './workflows/complaint.js';
-import { commandEvent, event, openedEvent, scopeOf, type CheckedCommand } from './emit.js';
+import { byOf, commandEvent, event, openedEvent, scopeOf, type CheckedCommand } from './emit.js';
 import { assertTierInProgramme, openingCriteria } from './programme.js';
 import { decisionProvenance, procedureUnconfirmed, recordCriteria, ruleSetName } from './provenance.js';
 import {
@@ -279,6 +279,7 @@ function decideOrThrow(
     procedure: rec.wrap(procedure, PROCEDURE),
     ...(succession ? { succession } : {}),
   };
+  if (command.type === 'SignDecision') return decideSignature(command.body, state, wf, input);
   const snapshot = wf.machine.resolveState({
     value: state.step,
     context: { dossier: state, definition: wf.definition },
@@ -318,6 +319,56 @@ function decideOrThrow(
     { ...recorded, fromState: state.step, toState: taken.to },
     ...[...suspended, ...deadlines].map((e) => ({ ...e, fromState: taken.to, toState: taken.to })),
   ];
+}
+
+/**
+ * Ký số quyết định: the signed decision is recorded beside the decision, not as a step of the procedure (ADR 0028):
+ * the dossier stays where it is and no workflow version has an edge for it. Whoever the pinned workflow lets decide
+ * the dossier (or their successor after a reform) may sign its decision, once per decision number.
+ */
+function decideSignature(
+  body: CommandBody<'SignDecision'>,
+  state: DossierState,
+  wf: RegisteredWorkflow,
+  input: DecisionInput,
+): DecidedEvent[] {
+  const decision = state.decision;
+  if (decision === undefined)
+    return refuse(
+      'DECISION_NOT_TAKEN',
+      `dossier ${state.id} has no decision to sign`,
+      `hồ sơ ${state.id} chưa có quyết định để ký`,
+    );
+  if (decision.decisionNo !== body.decisionNo)
+    return refuse(
+      'DECISION_NOT_TAKEN',
+      `the decision of dossier ${state.id} is ${decision.decisionNo}, not ${body.decisionNo}`,
+      `quyết định của hồ sơ ${state.id} là số ${decision.decisionNo}, không phải ${body.decisionNo}`,
+      { decisionNo: decision.decisionNo },
+    );
+  if (state.decisionSignature?.decisionNo === decision.decisionNo)
+    return refuse(
+      'DECISION_ALREADY_SIGNED',
+      `decision ${decision.decisionNo} is already signed (${state.decisionSignature.sha256})`,
+      `quyết định số ${decision.decisionNo} đã được ký số`,
+      { decisionNo: decision.decisionNo, sha256: state.decisionSignature.sha256 },
+    );
+  const roles = [
+    ...new Set(
+      wf.definition.edges
+        .filter((e) => DECISIONS.has(e.command))
+        .flatMap((e) => e.roles.map((r) => actingRole(r, input.succession))),
+    ),
+  ];
+  if (!roles.includes(input.actor.role))
+    return refuse(
+      'ROLE_NOT_ALLOWED',
+      `SignDecision is for ${roles.join(', ')}, not ${input.actor.role}`,
+      `chỉ ${roles.join(', ')} được ký số quyết định`,
+      { roles, role: input.actor.role },
+    );
+  const signed = event('DecisionSigned', { ...body, by: byOf(input) });
+  return [{ ...signed, fromState: state.step, toState: state.step }];
 }
 
 /** Yêu cầu bổ sung: every reason of the return is one the procedure counts as a supplement request. */

@@ -35,7 +35,7 @@ export const event = <T extends EventType>(type: T, data: EventData<T>): DomainE
   data,
 });
 
-const byOf = (input: DecisionInput) => ({
+export const byOf = (input: DecisionInput) => ({
   id: input.actor.id,
   role: input.actor.role,
   ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf.id } : {}),
@@ -200,6 +200,8 @@ export function commandEvent(
         version: (d.files ?? []).filter((f) => f.documentId === command.body.documentId).length + 1,
         dossierVersion: d.dossierVersion,
       });
+    case 'SignDecision':
+      return event('DecisionSigned', { ...command.body, by });
     case 'OpenPublicNotice': {
       const days = d.kind === 'VILLAGE_NTM' ? rs.notice.villageDays.value : rs.notice.communeDays.value;
       return event('PublicNoticeOpened', {
@@ -418,7 +420,17 @@ function decisionNumber(body: { decisionNo?: string | undefined }, input: Decisi
 /** Events that a command's transition records beside its own event: they have no edge of their own. */
 export type ClockEventType = 'DeadlineScheduled' | 'DeadlineSuspended' | 'DeadlineResumed';
 
-export const COMMAND_OF_EVENT: Readonly<Record<Exclude<EventType, ClockEventType>, CommandType>> = {
+/**
+ * Events recorded by a command that is not a step of the procedure (ADR 0028): the dossier stays where it is, and
+ * no workflow version has an edge for them, so published versions are not touched. The decider judges them by
+ * their own rule (`decideSignature` for DecisionSigned).
+ */
+export type StepFreeEventType = 'DecisionSigned';
+export const STEP_FREE_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>(['SignDecision']);
+
+export const COMMAND_OF_EVENT: Readonly<
+  Record<Exclude<EventType, ClockEventType | StepFreeEventType>, CommandType>
+> = {
   DossierOpened: 'OpenDossier',
   SelfAssessmentRecorded: 'RecordSelfAssessment',
   DocumentAttached: 'AttachDocument',

@@ -61,7 +61,9 @@ export type DomainErrorCode =
   | 'MERGER_STATUS_MISMATCH'
   | 'COMPLAINT_TARGET_INVALID'
   | 'COMPLAINT_WINDOW_CLOSED'
-  | 'COMPLAINT_NOT_ISSUER';
+  | 'COMPLAINT_NOT_ISSUER'
+  | 'DECISION_NOT_TAKEN'
+  | 'DECISION_ALREADY_SIGNED';
 
 export type DomainErrorKind = 'forbidden' | 'conflict' | 'unprocessable';
 
@@ -127,6 +129,8 @@ const KIND_OF: Record<DomainErrorCode, DomainErrorKind> = {
   // Filed after the Law's window (Art. 9): the complaint is not received.
   COMPLAINT_WINDOW_CLOSED: 'unprocessable',
   COMPLAINT_NOT_ISSUER: 'forbidden',
+  DECISION_NOT_TAKEN: 'conflict',
+  DECISION_ALREADY_SIGNED: 'conflict',
 };
 
 /**

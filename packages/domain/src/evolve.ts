@@ -9,7 +9,7 @@ import { ContractError, liftEvent, type EventData, type EventType, type TypedEve
 import { DomainError } from './errors.js';
 import type { Role, Tier, WorkflowPin } from './model.js';
 import type { CriterionRow, DossierState } from './state.js';
-import { COMMAND_OF_EVENT, type ClockEventType } from './emit.js';
+import { COMMAND_OF_EVENT, type ClockEventType, type StepFreeEventType } from './emit.js';
 import { candidatesOf } from './workflows/machine.js';
 import { workflowByPin } from './workflows/registry.js';
 
@@ -167,6 +167,10 @@ function apply(s: DossierState, e: TypedEvent): DossierState {
       return { ...s, documents: [...s.documents, e.data] };
     case 'DocumentFileAttached':
       return { ...s, files: [...(s.files ?? []), e.data] };
+    case 'DecisionSigned': {
+      const { decisionNo, sha256, size, signer, signedAt, verdict, by } = e.data;
+      return { ...s, decisionSignature: { decisionNo, sha256, size, signer, signedAt, verdict, by: by.id } };
+    }
     case 'PublicNoticeOpened':
       return {
         ...s,
@@ -483,12 +487,26 @@ export function evolve(state: DossierState | undefined, e: FoldableEvent): Dossi
     );
   }
   const to = toState ?? state.step;
-  if (!CLOCK_EVENTS.has(event.type)) {
-    assertTransition(state.workflow, state.step, event.type as Exclude<EventType, ClockEventType>, to);
+  if (STEP_FREE_EVENTS.has(event.type)) {
+    if (to !== state.step)
+      throw new ReplayError(
+        'TRANSITION_NOT_IN_WORKFLOW',
+        `${e.type} at revision ${state.revision + 1} moved the dossier from ${state.step} to ${to}: it records no step`,
+      );
+  } else if (!CLOCK_EVENTS.has(event.type)) {
+    assertTransition(
+      state.workflow,
+      state.step,
+      event.type as Exclude<EventType, ClockEventType | StepFreeEventType>,
+      to,
+    );
   }
   const next = withLaw(apply(state, event), event);
   return { ...next, step: to, status: to, revision: state.revision + 1 };
 }
+
+/** Recorded by a command that is no step of the procedure (ADR 0028): no edge, and the dossier stays where it is. */
+const STEP_FREE_EVENTS: ReadonlySet<string> = new Set<StepFreeEventType>(['DecisionSigned']);
 
 const CLOCK_EVENTS: ReadonlySet<string> = new Set<ClockEventType>([
   'DeadlineScheduled',
@@ -499,7 +517,7 @@ const CLOCK_EVENTS: ReadonlySet<string> = new Set<ClockEventType>([
 function assertTransition(
   pin: WorkflowPin,
   from: string,
-  eventType: Exclude<EventType, ClockEventType>,
+  eventType: Exclude<EventType, ClockEventType | StepFreeEventType>,
   to: string,
 ): void {
   const wf = workflowByPin(pin);

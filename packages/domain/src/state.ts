@@ -158,6 +158,11 @@ export interface DossierState {
   decision?:
     | { outcome: string; decisionNo: string; decidedOn: string; by: string; tier?: Tier | undefined }
     | undefined;
+  /**
+   * The signed decision (DecisionSigned): the signed PDF's hash and size in the blob store, the certificate it was
+   * signed with and the verdict when it was signed. Absent until the decision is signed.
+   */
+  decisionSignature?: DecisionSignature | undefined;
   announcedOn?: string | undefined;
   /** poll and consultation results made public (Law on Grassroots Democracy Art. 11(11)) */
   publications?: { subject: 'poll' | 'consultation'; publishedOn: string; channel: string }[];
@@ -198,4 +203,15 @@ export interface DossierState {
         by: string;
       }
     | undefined;
+}
+
+/** A signed decision as the log records it (DecisionSigned): the file is in the blob store under `sha256`. */
+export interface DecisionSignature {
+  decisionNo: string;
+  sha256: string;
+  size: number;
+  signer: { subject: string; issuer: string };
+  signedAt: string;
+  verdict: 'valid' | 'untrusted';
+  by: string;
 }

@@ -2,6 +2,7 @@
  * Infrastructure reached by the routes only through these typed decorators: the event store, the clock, the
  * idempotency table, the domain's reference data, and the hook that tells in-process projections about appends.
  */
+import type { OpenedSigner } from '@ntm/signing';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventStore } from '@ntm/event-store';
@@ -40,6 +41,8 @@ export interface AppendedNotice {
 
 export interface InfrastructureOptions {
   store: EventStore;
+  /** signs decisions (ADR 0017, 0028); absent or SIGNER=none: nothing is signed */
+  documentSigner?: OpenedSigner | undefined;
   sql: SqlClient;
   /** SQL schema holding the idempotency table */
   sqlSchema: string;
@@ -87,6 +90,8 @@ declare module 'fastify' {
     /** file names and the download trail */
     documentFiles: DocumentFileTables;
     auditSigner: AuditSigner | undefined;
+    /** the decisions' signer and its trust anchors, when configured */
+    documentSigner: OpenedSigner | undefined;
     /** signed checkpoints and the continuous verifier (with an audit signer) */
     auditLog: AuditLog | undefined;
     /** how far the working-day calendar's data reaches: the operator alarm before a year runs out */
@@ -101,6 +106,7 @@ export default fp(
     const documentFiles = new DocumentFileTables(opts.sql, opts.sqlSchema);
     await documentFiles.init();
     fastify.decorate('blobs', opts.blobs);
+    fastify.decorate('documentSigner', opts.documentSigner);
     fastify.decorate('documentLimits', opts.documentLimits ?? DEFAULT_DOCUMENT_LIMITS);
     fastify.decorate('documentFiles', documentFiles);
     const councilReasons = new CouncilReasonStore(opts.sql, opts.sqlSchema);

@@ -12,6 +12,7 @@ import { DOSSIER_ID, etagOf, jurisdictionOf, loadDossier } from '../dossier.js';
 import { problems } from '../problems.js';
 import { DossierView, jsonSafe, viewOf } from './dossiers.js';
 import { verifyFiles } from './documentFiles.js';
+import { verifySignedDecisions } from './documents.js';
 
 const Params = z.object({ id: z.string().regex(DOSSIER_ID) });
 
@@ -119,12 +120,17 @@ const auditRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
       const { events, chain } = await audited(request, request.params.id);
       // Without a blob store the files cannot be checked: said so (null), never reported as fine.
       const files = fastify.blobs ? await verifyFiles(fastify.blobs, events) : null;
+      // The signed decision: its stored file against its event, and its signature verified again (ADR 0028).
+      const signedDecisions = fastify.blobs
+        ? await verifySignedDecisions(fastify.blobs, events, fastify.documentSigner, fastify.clock.now())
+        : null;
       return {
         dossierId: request.params.id,
         events: events.length,
         ...(jsonSafe(chain) as object),
-        ok: chain.ok && files?.ok !== false,
+        ok: chain.ok && files?.ok !== false && signedDecisions?.ok !== false,
         files,
+        signedDecisions,
       };
     },
   );
