@@ -132,6 +132,11 @@ export async function runService(
         ? undefined
         : { reconcileIntervalMs: config.DEADLINE_RECONCILE_SECONDS * 1000 },
     auditCheckpointMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+    auditCheckpointSchedule: {
+      everyEvents: config.AUDIT_CHECKPOINT_EVERY_EVENTS,
+      everyMinutes: config.AUDIT_CHECKPOINT_EVERY_MINUTES,
+      lookMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+    },
     auditVerifyMs: config.AUDIT_VERIFY_SECONDS * 1000,
     calendarWarnDays: config.CALENDAR_WARN_DAYS,
     ...(provincialRules ? { domainContext: { provincialRules } } : {}),
