@@ -6,13 +6,7 @@ export function formatReport(report: BundleReport): string {
   lines.push(
     `dossier ${report.dossierId ?? '?'}: ${report.events} events, exported ${report.exportedAt ?? '?'}`,
   );
-  if (report.signedBy)
-    lines.push(
-      `signed by key ${report.signedBy.kid}` +
-        (report.signedBy.trust === 'given'
-          ? ' (one of the keys you gave)'
-          : ' (found only in the bundle: give --keys with the province’s published keys to trust it)'),
-    );
+  if (report.signedBy) lines.push(signedByLine(report.signedBy));
   if (report.documents && report.documents.referenced > 0)
     lines.push(
       `documents: ${report.documents.referenced} file(s) referenced, ${report.documents.included} in the bundle and checked` +
@@ -47,4 +41,14 @@ export function formatReport(report: BundleReport): string {
   }
   lines.push('', report.ok ? 'VERIFIED' : 'NOT VERIFIED');
   return `${lines.join('\n')}\n`;
+}
+
+/** Which key signed, and whether the auditor gave it or it was found only in the bundle. */
+export function signedByLine(signedBy: { kid: string; trust: 'given' | 'bundle-only' }): string {
+  return (
+    `signed by key ${signedBy.kid}` +
+    (signedBy.trust === 'given'
+      ? ' (one of the keys you gave)'
+      : ' (found only in the bundle: give --keys with the province’s published keys to trust it)')
+  );
 }

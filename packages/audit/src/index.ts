@@ -12,6 +12,18 @@ export {
   type VerifyOptions,
 } from './verifyBundle.js';
 export { formatReport } from './formatReport.js';
+export {
+  exportUnitBundle,
+  formatUnitReport,
+  isUnitBundle,
+  selectUnitDossiers,
+  UNIT_BUNDLE_FORMAT,
+  UNIT_SELECTION,
+  verifyUnitBundle,
+  type UnitBundleReport,
+  type UnitExportOptions,
+  type UnitManifest,
+} from './unitBundle.js';
 export { EMPTY_ROOT, leafHash, MerkleFrontier, type LeafInput, type Peak } from './merkle.js';
 export {
   CHECKPOINT_FORMAT,

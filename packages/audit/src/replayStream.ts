@@ -17,7 +17,9 @@ export type CheckName =
   | 'chain'
   | 'workflow'
   | 'rule-set'
-  | 'replay';
+  | 'replay'
+  /** a unit bundle: a dossier the manifest lists is missing, or its own bundle does not verify */
+  | 'dossiers';
 
 export interface Failure {
   check: CheckName;

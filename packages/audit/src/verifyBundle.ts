@@ -15,6 +15,7 @@ import {
   sha256Hex,
   type EventLine,
   type Manifest,
+  type ManifestFile,
 } from './format.js';
 import { verifyDetached } from './jws.js';
 import type { PublishedKey, PublishedKeys } from './keys.js';
@@ -111,18 +112,7 @@ export async function verifyBundle(archive: Uint8Array, options: VerifyOptions =
   );
   if (!signature.ok) fail({ check: 'signature', message: signature.reason });
 
-  // Files: each one the manifest lists, with its hash; nothing unlisted but the manifest and its signature.
-  for (const entry of manifest.files) {
-    const bytes = files.get(entry.name);
-    if (!bytes) continue;
-    const found = sha256Hex(bytes);
-    if (found !== entry.sha256)
-      fail({ check: 'files', message: `${entry.name} was changed`, expected: entry.sha256, found });
-  }
-  for (const name of files.keys()) {
-    if (name !== FILES.manifest && name !== FILES.signature && !manifest.files.some((f) => f.name === name))
-      fail({ check: 'files', message: `${name} is not listed in the manifest` });
-  }
+  checkListedFiles(files, manifest.files, fail);
 
   const events = readEvents(files.get(FILES.events), fail);
   const documents = checkDocuments(files, manifest, events, fail);
@@ -144,6 +134,28 @@ export async function verifyBundle(archive: Uint8Array, options: VerifyOptions =
         }
       : {}),
   });
+}
+
+/**
+ * Files: each one the manifest lists has its hash (a missing one is the caller's `archive` failure); nothing is
+ * there unlisted but the manifest and its signature.
+ */
+export function checkListedFiles(
+  files: ReadonlyMap<string, Buffer>,
+  listed: readonly ManifestFile[],
+  fail: (f: Failure) => void,
+): void {
+  for (const entry of listed) {
+    const bytes = files.get(entry.name);
+    if (!bytes) continue;
+    const found = sha256Hex(bytes);
+    if (found !== entry.sha256)
+      fail({ check: 'files', message: `${entry.name} was changed`, expected: entry.sha256, found });
+  }
+  for (const name of files.keys()) {
+    if (name !== FILES.manifest && name !== FILES.signature && !listed.some((f) => f.name === name))
+      fail({ check: 'files', message: `${name} is not listed in the manifest` });
+  }
 }
 
 function readEvents(bytes: Buffer | undefined, fail: (f: Failure) => void): EventLine[] {

@@ -32,7 +32,7 @@ import listRoutes from './routes/list.js';
 import notificationRoutes from './routes/notifications.js';
 import integrationRoutes from './routes/integration.js';
 import healthRoutes from './routes/health.js';
-import { startInProcessDeadlineTimers } from './deadlineTimers.js';
+import { startInProcessDeadlineTimers, startInProcessReminders } from './deadlineTimers.js';
 import { every } from './auditLog.js';
 import operationsRoutes, { type OperationsOptions } from './routes/operations.js';
 
@@ -46,9 +46,15 @@ export interface AppOptions extends InfrastructureOptions {
   operations: OperationsOptions;
   /**
    * run the deadline timers in this process (deployments without Redis): pending deadlines re-derived from the read
-   * model at start and every `reconcileIntervalMs`; default off (with Redis the projector runs them)
+   * model at start and every `reconcileIntervalMs`; default off (with Redis the projector runs them). With
+   * `reminders`, also the reminders `days` working days before each due day (`onWritten` kicks the mail relay).
    */
-  deadlineTimers?: { reconcileIntervalMs: number } | undefined;
+  deadlineTimers?:
+    | {
+        reconcileIntervalMs: number;
+        reminders?: { days: readonly number[]; onWritten?: (() => void) | undefined } | undefined;
+      }
+    | undefined;
   /** the API's public address, for the verification link in generated documents; default http://localhost */
   publicUrl?: string;
   /** sign a checkpoint of the global log every this many ms (when it moved); default off */
@@ -116,12 +122,18 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await fastify.register(operationsRoutes, opts.operations);
 
   if (opts.deadlineTimers) {
-    const { reconcileIntervalMs } = opts.deadlineTimers;
+    const { reconcileIntervalMs, reminders } = opts.deadlineTimers;
     let stop: (() => Promise<void>) | undefined;
+    let stopReminders: (() => Promise<void>) | undefined;
     fastify.addHook('onReady', async () => {
       stop = await startInProcessDeadlineTimers(fastify, reconcileIntervalMs);
+      if (reminders && reminders.days.length > 0)
+        stopReminders = await startInProcessReminders(fastify, { ...reminders, reconcileIntervalMs });
     });
-    fastify.addHook('onClose', async () => stop?.());
+    fastify.addHook('onClose', async () => {
+      await stopReminders?.();
+      await stop?.();
+    });
   }
   const auditLog = fastify.auditLog;
   const audits: [number | undefined, () => Promise<unknown>, string][] = auditLog

@@ -130,7 +130,11 @@ export async function runService(
     deadlineTimers:
       config.REDIS_URL || config.DEADLINE_TIMERS === 'off'
         ? undefined
-        : { reconcileIntervalMs: config.DEADLINE_RECONCILE_SECONDS * 1000 },
+        : {
+            reconcileIntervalMs: config.DEADLINE_RECONCILE_SECONDS * 1000,
+            // The reminders before the due days, on the same switch (ADR 0024); their rows are mailed at once.
+            reminders: { days: notify.reminderDays, onWritten: () => void delivery?.kick() },
+          },
     auditCheckpointMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
     auditVerifyMs: config.AUDIT_VERIFY_SECONDS * 1000,
     calendarWarnDays: config.CALENDAR_WARN_DAYS,

@@ -1,5 +1,6 @@
 /**
- * `pnpm audit:verify -- <bundle.tar> [--keys ntm-audit-keys.json] [--json]`, and the one-file offline verifier
+ * `pnpm audit:verify -- <bundle.tar> [--keys ntm-audit-keys.json] [--json]` (a dossier's bundle or a unit's), and
+ * the one-file offline verifier
  * `node ntm-audit-verify.mjs <bundle.tar> --keys <keys.json>` (this file bundled by esbuild): needs no server and
  * no database. Exit 0 verified, 1 not verified (each failure named), 2 bad usage.
  */
@@ -8,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { PublishedKeys } from '../keys.js';
 import { verifyBundle } from '../verifyBundle.js';
 import { formatReport } from '../formatReport.js';
+import { formatUnitReport, isUnitBundle, verifyUnitBundle } from '../unitBundle.js';
 
 const USAGE = 'usage: ntm-audit-verify <bundle.tar> [--keys <ntm-audit-keys.json>] [--json]';
 
@@ -28,7 +30,14 @@ async function main(): Promise<number> {
   const trustedKeys = values.keys
     ? (JSON.parse(await readFile(values.keys, 'utf8')) as PublishedKeys)
     : undefined;
-  const report = await verifyBundle(await readFile(path), { trustedKeys });
+  const archive = await readFile(path);
+  // A unit bundle (`audit:export -- --unit`) holds dossier bundles: each is verified with the same keys.
+  if (await isUnitBundle(archive)) {
+    const report = await verifyUnitBundle(archive, { trustedKeys });
+    process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatUnitReport(report));
+    return report.ok ? 0 : 1;
+  }
+  const report = await verifyBundle(archive, { trustedKeys });
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatReport(report));
   return report.ok ? 0 : 1;
 }

@@ -1,14 +1,14 @@
 /**
  * The audit commands as an operator runs them, on PostgreSQL with the local key ring under DATA_DIR:
- * `audit:export` writes a bundle that verifies, `audit:checkpoint` signs the log, `audit:verify-log` passes, then
- * fails naming the cut tail once a stream's last events are deleted in SQL.
+ * `audit:export` writes a bundle that verifies (a dossier's, and a unit's over a period), `audit:checkpoint` signs
+ * the log, `audit:verify-log` passes, then fails naming the cut tail once a stream's last events are deleted in SQL.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyBundle } from '@ntm/audit';
+import { verifyBundle, verifyUnitBundle } from '@ntm/audit';
 import { dossierStreamId } from '@ntm/event-store';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { sampleDossierEvents, sqlTamper, uuidFor } from '@ntm/testing';
@@ -51,6 +51,36 @@ describe('the audit commands', () => {
     const report = await verifyBundle(await readFile(out));
     expect(report.ok).toBe(true);
     expect(report.signedBy?.kid).toBe(ring.keys[0]?.kid);
+  });
+
+  it('export one bundle of a unit over a period that verifies, each dossier inside', async () => {
+    const out = join(dataDir, 'unit.tar');
+    const exported = await run('./auditExport.ts', [
+      '--',
+      '--unit',
+      '01849',
+      '--from',
+      '2024-01-01',
+      '--to',
+      '2024-12-31',
+      '--out',
+      out,
+    ]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain('2 dossiers of unit 01849');
+    const report = await verifyUnitBundle(await readFile(out));
+    expect(report.failures).toEqual([]);
+    expect(report.dossiers.map((d) => d.dossierId)).toEqual(['a', 'b']);
+    const refused = await run('./auditExport.ts', [
+      '--',
+      '--unit',
+      '01849',
+      '--from',
+      '2024-12-31',
+      '--to',
+      '2024-01-01',
+    ]);
+    expect(refused.code).toBe(2);
   });
 
   it('checkpoint the log, verify it, and name a cut tail', async () => {

@@ -100,6 +100,8 @@ export interface TestServerOptions {
   documentSigner?: OpenedSigner;
   /** run the in-process deadline timers (the deployment without Redis); default off */
   deadlineTimers?: boolean;
+  /** with `deadlineTimers`, the reminders this many working days before each due day (default none) */
+  reminderDays?: number[];
   /** CALENDAR_WARN_DAYS */
   calendarWarnDays?: number;
 }
@@ -146,7 +148,14 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     ...(options.domainContext ? { domainContext: options.domainContext } : {}),
     auditSigner: options.auditSigner ?? (await ephemeralSigner(new Date('2000-01-01T00:00:00Z'))),
     documentSigner: options.documentSigner,
-    ...(options.deadlineTimers ? { deadlineTimers: { reconcileIntervalMs: 0 } } : {}),
+    ...(options.deadlineTimers
+      ? {
+          deadlineTimers: {
+            reconcileIntervalMs: 0,
+            ...(options.reminderDays ? { reminders: { days: options.reminderDays } } : {}),
+          },
+        }
+      : {}),
     ...(options.calendarWarnDays === undefined ? {} : { calendarWarnDays: options.calendarWarnDays }),
     ...(projector
       ? {
