@@ -57,7 +57,10 @@ export interface AppOptions extends InfrastructureOptions {
     | undefined;
   /** the API's public address, for the verification link in generated documents; default http://localhost */
   publicUrl?: string;
-  /** sign a checkpoint of the global log every this many ms (when it moved); default off */
+  /**
+   * look every this many ms whether a checkpoint of the global log is due (`auditCheckpointSchedule`) and, as the
+   * lease holder among the replicas, sign it; default off
+   */
   auditCheckpointMs?: number;
   /** run the continuous verifier every this many ms; default off */
   auditVerifyMs?: number;
@@ -138,7 +141,7 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   const auditLog = fastify.auditLog;
   const audits: [number | undefined, () => Promise<unknown>, string][] = auditLog
     ? [
-        [opts.auditCheckpointMs, () => auditLog.checkpoint(), 'audit checkpoint'],
+        [opts.auditCheckpointMs, () => auditLog.tick(), 'audit checkpoint'],
         [opts.auditVerifyMs, () => auditLog.watcher.verifyNow(), 'audit log verification'],
       ]
     : [];

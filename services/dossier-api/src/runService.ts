@@ -136,6 +136,11 @@ export async function runService(
             reminders: { days: notify.reminderDays, onWritten: () => void delivery?.kick() },
           },
     auditCheckpointMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+    auditCheckpointSchedule: {
+      everyEvents: config.AUDIT_CHECKPOINT_EVERY_EVENTS,
+      everyMinutes: config.AUDIT_CHECKPOINT_EVERY_MINUTES,
+      lookMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+    },
     auditVerifyMs: config.AUDIT_VERIFY_SECONDS * 1000,
     calendarWarnDays: config.CALENDAR_WARN_DAYS,
     ...(provincialRules ? { domainContext: { provincialRules } } : {}),
