@@ -45,12 +45,29 @@ export const checkpointDigest = (body: CheckpointBody): string => sha256Hex(body
 /** The checkpoints' SQL table (`<schema>.audit_checkpoints`), append-only by convention like the events. */
 export class CheckpointStore {
   private readonly table: string;
+  private readonly lease: string;
 
   constructor(
     private readonly sql: SqlClient,
     private readonly schema: string,
   ) {
     this.table = `${quoteIdent(schema)}.audit_checkpoints`;
+    this.lease = `${quoteIdent(schema)}.audit_checkpointer`;
+  }
+
+  /**
+   * Takes or renews the checkpointer's lease for `holder` until `until`: true when `holder` has it (it held it, or
+   * the last holder's lease ran out at `now`). One conditional upsert, so two replicas cannot both get it.
+   */
+  async takeLease(holder: string, now: Date, until: Date): Promise<boolean> {
+    const { rows } = await this.sql.query<{ holder: string }>(
+      `INSERT INTO ${this.lease} AS l (name, holder, expires_at) VALUES ('checkpointer', $1, $3)
+       ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+        WHERE l.holder = EXCLUDED.holder OR l.expires_at <= $2
+       RETURNING holder`,
+      [holder, now.toISOString(), until.toISOString()],
+    );
+    return rows.length === 1;
   }
 
   async migrate(): Promise<void> {
@@ -64,6 +81,15 @@ export class CheckpointStore {
                  position numeric(20) NOT NULL,
                  body text NOT NULL,
                  jws text NOT NULL
+               )`,
+        },
+        {
+          // Who takes the automatic checkpoints (autoCheckpointer.ts): one holder at a time among the replicas.
+          id: '0002-audit-checkpointer-lease',
+          up: `CREATE TABLE ${this.lease} (
+                 name text PRIMARY KEY,
+                 holder text NOT NULL,
+                 expires_at timestamptz NOT NULL
                )`,
         },
       ],

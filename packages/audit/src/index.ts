@@ -42,6 +42,7 @@ export {
   type LogReport,
   type VerifyLogOptions,
 } from './verifyLog.js';
+export { AutoCheckpointer, type AutoCheckpointerOptions, type TickResult } from './autoCheckpointer.js';
 export { AuditLogWatcher, type LogWatcherOptions, type WatcherStatus } from './logWatcher.js';
 export { checkStreamChain, replayEvents } from './replayStream.js';
 export {

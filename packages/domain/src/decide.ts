@@ -619,6 +619,18 @@ function deadlineCommandPossible(command: string, state: DossierState, now: Date
  * With `now`, roles a reform abolished by then are replaced by their successors (`successionFor`); without it, the
  * pinned workflow's roles are listed as they are.
  */
+/**
+ * The open ballot's checks that read only who acts (ballotMember, notRecused, voteNotCast): a member who has voted
+ * or recused, or whom the ballot does not list, is not offered a vote or a recusal the decider would refuse.
+ */
+function ballotActPossible(checks: readonly string[], state: DossierState, actor: DomainActor): boolean {
+  const ballot = state.councilBallot;
+  if (!ballot) return true;
+  if (checks.includes('ballotMember') && !ballot.memberIds.includes(actor.id)) return false;
+  if (checks.includes('notRecused') && ballot.recused.includes(actor.id)) return false;
+  return !(checks.includes('voteNotCast') && ballot.votes[actor.id] !== undefined);
+}
+
 export function allowedCommands(state: DossierState, actor: DomainActor, now?: string | Date): string[] {
   const wf = workflowByPin(state.workflow);
   if (!wf) return [];
@@ -644,6 +656,7 @@ export function allowedCommands(state: DossierState, actor: DomainActor, now?: s
         e.from === state.step &&
         e.roles.map((r) => performerOf(r, state.kind, performing)).includes(actor.role) &&
         !(preparer && e.checks?.includes('notPreparer')) &&
+        ballotActPossible(e.checks ?? [], state, actor) &&
         (Number.isNaN(instant) || deadlineCommandPossible(e.command, state, new Date(instant))),
     )
     .map((e) => e.command);

@@ -188,3 +188,40 @@ export function createReminderScheduler(options: ReminderSchedulerOptions): Remi
     },
   };
 }
+
+export interface ReminderHandlerOptions {
+  sql: SqlClient;
+  schema: string;
+  /** the injected clock */
+  now: () => Date;
+  holidays?: HolidayCalendar;
+  /** called with the ids of the reminders a timer wrote (the relay mails them) */
+  onWritten?: (ids: string[]) => void;
+}
+
+/**
+ * A reminder timer's handler, in the shape of `@ntm/scheduler`'s `FireTimer`: early → fire again at the instant;
+ * otherwise `fireReminder`, which writes each reminder once whatever the number of times its timer fires. The same
+ * handler runs on BullMQ jobs (`REDIS_URL`: the projector's workers) and on process timers (the embedded API).
+ */
+export function reminderTimerHandler(
+  options: ReminderHandlerOptions,
+): (timer: { data: ReminderData }) => Promise<undefined | { retryAt: string }> {
+  return async (timer) => {
+    const outcome = await fireReminder(
+      {
+        sql: options.sql,
+        schema: options.schema,
+        now: options.now(),
+        ...(options.holidays ? { holidays: options.holidays } : {}),
+      },
+      timer.data,
+    );
+    if ('retryAt' in outcome) return outcome;
+    if (outcome.written.length > 0) options.onWritten?.(outcome.written);
+    return undefined;
+  };
+}
+
+/** The BullMQ queue of the reminder timers (`REDIS_URL` mode): the notification queue's name with `-reminders`. */
+export const reminderQueueName = (notifyQueue: string): string => `${notifyQueue}-reminders`;

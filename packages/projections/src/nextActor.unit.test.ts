@@ -39,8 +39,12 @@ function stepsOf(journey: Journey): { step: string; events: DecidedEvent[]; stat
  * of play); a deadline's own commands (extension, apology) are not the step's work.
  */
 function rolesAllowed(journey: Journey, state: DossierState): string[] {
+  // An open ballot is offered only to the members it lists who have yet to act: a council member is one of them.
+  const ballot = state.councilBallot;
+  const pending = ballot?.memberIds.find((m) => ballot.votes[m] === undefined && !ballot.recused.includes(m));
+  const idOf = (role: string) => (role === 'council_member' && pending ? pending : 'fresh-actor');
   const work = (role: (typeof ROLES)[number]) =>
-    allowedCommands(state, { ...actorFor(journey, role), id: 'fresh-actor' }).filter(
+    allowedCommands(state, { ...actorFor(journey, role), id: idOf(role) }).filter(
       (c) => !DEADLINE_COMMANDS.has(c as never),
     );
   // The administrator acts for the system; an integration client reads the status feed and has no dossier rights.

@@ -125,8 +125,15 @@ const ConfigSchema = z
     AUDIT_PUBLISHED_KEYS_FILE: optional,
     /** the local key ring rotates its key after this many days (0: never); old keys stay published */
     AUDIT_KEY_ROTATE_DAYS: int(0, 3650, 365),
-    /** seconds between signed checkpoints of the global log (made only when it has moved); 0 turns them off */
-    AUDIT_CHECKPOINT_SECONDS: int(0, 86_400, 300),
+    /**
+     * seconds between looks of the automatic checkpointer (one lease holder among the replicas signs a checkpoint
+     * when one is due, below); 0 turns automatic checkpoints off
+     */
+    AUDIT_CHECKPOINT_SECONDS: int(0, 86_400, 15),
+    /** a checkpoint once this many events are past the last one; 0: never by count */
+    AUDIT_CHECKPOINT_EVERY_EVENTS: int(0, 10_000_000, 10_000),
+    /** a checkpoint once the last one is this many minutes old and the log has moved; 0: never by time */
+    AUDIT_CHECKPOINT_EVERY_MINUTES: int(0, 10_080, 5),
     /** seconds between runs of the continuous verifier (reads the whole log); 0 turns it off */
     AUDIT_VERIFY_SECONDS: int(0, 86_400, 600),
     /**

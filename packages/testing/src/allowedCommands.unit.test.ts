@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addCalendarDays, allowedCommands } from '@ntm/domain';
-import { ACTORS, at } from './fixtures.js';
-import { communeJourney, reach } from './journeys.js';
+import { ACTORS, ACTORS_2025, at } from './fixtures.js';
+import { communeJourney, councilBallotSteps, councilMember, reach, run } from './journeys.js';
 
 describe('allowedCommands', () => {
   const journey = communeJourney('ntm', 1);
@@ -37,5 +37,31 @@ describe('allowedCommands', () => {
     const late = at(addCalendarDays(state.deadlines[0]!.dueOn, 1));
     expect(allowedCommands(state, ACTORS.districtVerifier, late)).toContain('IssueApology');
     expect(allowedCommands(state, { ...ACTORS.districtVerifier, id: ACTORS.communeOfficial.id })).toEqual([]);
+  });
+  it("offers a council member the ballot's vote and recusal only while they are theirs to use", () => {
+    const v2 = communeJourney('ntm', 2);
+    const appraised = reach(v2, 'appraised');
+    const secretary = ACTORS_2025.councilSecretary;
+    const [voter, recusing, waiting] = ['hd-tv-1', 'hd-tv-2', 'hd-tv-3'].map((id) =>
+      councilMember(id, secretary),
+    );
+    const { state } = run(
+      councilBallotSteps(
+        v2.dossierId,
+        secretary,
+        '2025-09-28',
+        { 'hd-tv-1': 'approve', 'hd-tv-2': 'recuse' },
+        {
+          members: ['hd-tv-1', 'hd-tv-2', 'hd-tv-3'],
+          close: false,
+        },
+      ),
+      undefined,
+      appraised.events,
+    );
+    expect(allowedCommands(state!, voter!)).toEqual([]);
+    expect(allowedCommands(state!, recusing!)).toEqual([]);
+    expect(allowedCommands(state!, waiting!).sort()).toEqual(['CastCouncilVote', 'RecuseFromCouncil']);
+    expect(allowedCommands(state!, councilMember('hd-tv-9', secretary))).toEqual([]);
   });
 });

@@ -32,7 +32,7 @@ import listRoutes from './routes/list.js';
 import notificationRoutes from './routes/notifications.js';
 import integrationRoutes from './routes/integration.js';
 import healthRoutes from './routes/health.js';
-import { startInProcessDeadlineTimers } from './deadlineTimers.js';
+import { startInProcessDeadlineTimers, startInProcessReminders } from './deadlineTimers.js';
 import { every } from './auditLog.js';
 import operationsRoutes, { type OperationsOptions } from './routes/operations.js';
 
@@ -46,12 +46,21 @@ export interface AppOptions extends InfrastructureOptions {
   operations: OperationsOptions;
   /**
    * run the deadline timers in this process (deployments without Redis): pending deadlines re-derived from the read
-   * model at start and every `reconcileIntervalMs`; default off (with Redis the projector runs them)
+   * model at start and every `reconcileIntervalMs`; default off (with Redis the projector runs them). With
+   * `reminders`, also the reminders `days` working days before each due day (`onWritten` kicks the mail relay).
    */
-  deadlineTimers?: { reconcileIntervalMs: number } | undefined;
+  deadlineTimers?:
+    | {
+        reconcileIntervalMs: number;
+        reminders?: { days: readonly number[]; onWritten?: (() => void) | undefined } | undefined;
+      }
+    | undefined;
   /** the API's public address, for the verification link in generated documents; default http://localhost */
   publicUrl?: string;
-  /** sign a checkpoint of the global log every this many ms (when it moved); default off */
+  /**
+   * look every this many ms whether a checkpoint of the global log is due (`auditCheckpointSchedule`) and, as the
+   * lease holder among the replicas, sign it; default off
+   */
   auditCheckpointMs?: number;
   /** run the continuous verifier every this many ms; default off */
   auditVerifyMs?: number;
@@ -116,17 +125,23 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   await fastify.register(operationsRoutes, opts.operations);
 
   if (opts.deadlineTimers) {
-    const { reconcileIntervalMs } = opts.deadlineTimers;
+    const { reconcileIntervalMs, reminders } = opts.deadlineTimers;
     let stop: (() => Promise<void>) | undefined;
+    let stopReminders: (() => Promise<void>) | undefined;
     fastify.addHook('onReady', async () => {
       stop = await startInProcessDeadlineTimers(fastify, reconcileIntervalMs);
+      if (reminders && reminders.days.length > 0)
+        stopReminders = await startInProcessReminders(fastify, { ...reminders, reconcileIntervalMs });
     });
-    fastify.addHook('onClose', async () => stop?.());
+    fastify.addHook('onClose', async () => {
+      await stopReminders?.();
+      await stop?.();
+    });
   }
   const auditLog = fastify.auditLog;
   const audits: [number | undefined, () => Promise<unknown>, string][] = auditLog
     ? [
-        [opts.auditCheckpointMs, () => auditLog.checkpoint(), 'audit checkpoint'],
+        [opts.auditCheckpointMs, () => auditLog.tick(), 'audit checkpoint'],
         [opts.auditVerifyMs, () => auditLog.watcher.verifyNow(), 'audit log verification'],
       ]
     : [];

@@ -1,12 +1,17 @@
 /**
- * The service's side of the tamper-evident log: the checkpoint table, the checkpointer (every
- * AUDIT_CHECKPOINT_SECONDS, when the log has moved) and the continuous verifier (every AUDIT_VERIFY_SECONDS), each
- * one run at a time. A mismatch is logged at error level and turns `/ready` to 503 AUDIT_LOG_MISMATCH and the
+ * The service's side of the tamper-evident log: the checkpoint table, the automatic checkpointer (it looks every
+ * AUDIT_CHECKPOINT_SECONDS and, as the one lease holder among the replicas, signs a checkpoint every
+ * AUDIT_CHECKPOINT_EVERY_EVENTS events or AUDIT_CHECKPOINT_EVERY_MINUTES minutes) and the continuous verifier (every
+ * AUDIT_VERIFY_SECONDS), each one run at a time. A mismatch is logged at error level and turns `/ready` to 503 AUDIT_LOG_MISMATCH and the
  * metric `ntm_audit_log_ok` to 0.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   AuditLogWatcher,
+  AutoCheckpointer,
+  type TickResult,
   CheckpointStore,
   makeCheckpoint,
   type AuditSigner,
@@ -21,7 +26,24 @@ export interface AuditLog {
   watcher: AuditLogWatcher;
   /** signs and stores the next checkpoint now (nothing when the log has not moved) */
   checkpoint(): Promise<SignedCheckpoint | undefined>;
+  /** the automatic checkpointer's look: takes a checkpoint when one is due and this process holds the lease */
+  tick(): Promise<TickResult>;
 }
+
+/** When the automatic checkpoints are due, and how often the service looks. */
+export interface CheckpointSchedule {
+  everyEvents: number;
+  everyMinutes: number;
+  /** the look interval: the lease lasts three of them */
+  lookMs: number;
+}
+
+/** AUDIT_CHECKPOINT_EVERY_EVENTS, _EVERY_MINUTES and _SECONDS's defaults. */
+export const DEFAULT_CHECKPOINT_SCHEDULE: CheckpointSchedule = {
+  everyEvents: 10_000,
+  everyMinutes: 5,
+  lookMs: 15_000,
+};
 
 export async function openAuditLog(options: {
   store: EventStore;
@@ -30,7 +52,9 @@ export async function openAuditLog(options: {
   signer: AuditSigner;
   clock: Clock;
   log: FastifyBaseLogger;
+  schedule?: CheckpointSchedule | undefined;
 }): Promise<AuditLog> {
+  const schedule = options.schedule ?? DEFAULT_CHECKPOINT_SCHEDULE;
   const checkpoints = new CheckpointStore(options.sql, options.schema);
   await checkpoints.migrate();
   const watcher = new AuditLogWatcher({
@@ -44,9 +68,31 @@ export async function openAuditLog(options: {
         'AUDIT_LOG_MISMATCH: the event log no longer matches its signed checkpoints',
       ),
   });
+  const auto = new AutoCheckpointer({
+    store: options.store,
+    checkpoints,
+    signer: options.signer,
+    now: () => options.clock.now(),
+    everyEvents: schedule.everyEvents,
+    everyMinutes: schedule.everyMinutes,
+    // Unique per process: a restarted replica is a new holder and waits for its old lease to run out.
+    holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    leaseMs: 3 * schedule.lookMs,
+  });
   return {
     checkpoints,
     watcher,
+    async tick() {
+      const result = await auto.tick();
+      if ('reason' in result) {
+        watcher.witnessed(result.taken);
+        options.log.info(
+          { seq: result.taken.body.seq, count: result.taken.body.count, reason: result.reason },
+          'audit checkpoint signed',
+        );
+      }
+      return result;
+    },
     async checkpoint() {
       const made = await makeCheckpoint({
         store: options.store,

@@ -8,6 +8,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { createDeadlineScheduler, deadlineTimerHandler, inProcessTimers } from '@ntm/scheduler';
+import { createReminderScheduler, reminderTimerHandler, type ReminderData } from '@ntm/notifications';
 import { commandPortsOf } from './dossier.js';
 
 /** Starts the timers and their scheduler; resolves with the function that stops both. */
@@ -30,6 +31,44 @@ export async function startInProcessDeadlineTimers(
     onError: (err) => log.warn({ err }, 'deadline scheduler error'),
   });
   await scheduler.start();
+  return async () => {
+    await scheduler.close();
+    await timers.close();
+  };
+}
+
+/**
+ * The reminders before each open deadline's due day (`NOTIFY_REMINDER_DAYS`, ADR 0024) on process timers, beside
+ * the deadline timers and on the same switch: derived from the deadlines read model at start and every
+ * `reconcileIntervalMs`, fired on the service clock; `onWritten` kicks the mail relay. Firing writes each reminder
+ * once, so every API process may run them.
+ */
+export async function startInProcessReminders(
+  fastify: FastifyInstance,
+  options: { days: readonly number[]; reconcileIntervalMs: number; onWritten?: (() => void) | undefined },
+): Promise<() => Promise<void>> {
+  const log = fastify.log.child({ component: 'reminders' });
+  const { sql, schema } = fastify.readModels;
+  const timers = inProcessTimers<ReminderData>(
+    fastify.clock,
+    reminderTimerHandler({
+      sql,
+      schema,
+      now: () => fastify.clock.now(),
+      ...(options.onWritten ? { onWritten: options.onWritten } : {}),
+    }),
+    (err) => log.warn({ err }, 'reminder timer failed (retrying)'),
+  );
+  const scheduler = createReminderScheduler({
+    sql,
+    schema,
+    timers,
+    days: options.days,
+    now: () => fastify.clock.now(),
+    reconcileIntervalMs: options.reconcileIntervalMs,
+    onError: (err) => log.warn({ err }, 'reminder scheduler error'),
+  });
+  await scheduler.reconcile();
   return async () => {
     await scheduler.close();
     await timers.close();

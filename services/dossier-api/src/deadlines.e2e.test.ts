@@ -2,11 +2,14 @@
  * Deadlines on a real dossier. The operators' route: a step over HTTP schedules a deadline; sweeps before the due
  * day do nothing; after it one sweep records DeadlineElapsed as the system's administrator, the read model shows
  * it, and repeated or concurrent sweeps record it once. Only an administrator may run a sweep. The in-process
- * timers (the deployment without Redis): a replica started after the due instant elapses it by itself, once.
+ * timers (the deployment without Redis): a replica started after the due instant elapses it by itself, once; one
+ * started at a reminder's instant reminds the inbox holding the dossier, once however often it is derived, and on
+ * overdue the inbox and its supervisor are told.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DomainActor } from '@ntm/domain';
+import { nationalCalendar, type DomainActor } from '@ntm/domain';
+import { reminderInstant } from '@ntm/notifications';
 import { dossierStreamId } from '@ntm/event-store';
 import { q } from '@ntm/projections';
 import { communeJourney } from '@ntm/testing';
@@ -104,6 +107,74 @@ describe('deadline worker', () => {
     } finally {
       await replica.close();
     }
+  });
+
+  it('reminds the inbox holding the dossier N working days before the due day, once; on overdue, its supervisor', async () => {
+    const dossierId = await untilADeadline();
+    const { rows: open } = await t.sql.query<{ due_at: string; role: string; unit_code: string }>(
+      `SELECT due_at, role, unit_code FROM ${q(t.readModelSchema)}.deadlines WHERE state = 'open'
+        ORDER BY active_from NULLS FIRST`,
+    );
+    const deadline = open[0]!;
+    const instant = reminderInstant(deadline.due_at, 2, nationalCalendar());
+    const notifications = async () =>
+      (
+        await t.sql.query<{ kind: string; role: string; unit_code: string; created_at: string }>(
+          `SELECT kind, role, unit_code, created_at FROM ${q(t.readModelSchema)}.notifications
+            WHERE stream_id = $1 AND kind IN ('reminder', 'overdue', 'escalation') ORDER BY kind, role`,
+          [dossierStreamId(dossierId)],
+        )
+      ).rows;
+    // Replicas with the timers on and 2 working days' notice, started on the service clock (injected): one at the
+    // reminder's instant fires it at once from its start-up derivation; a second derives the same timer again.
+    for (let replicas = 0; replicas < 2; replicas += 1) {
+      const replica = await startTestServer({
+        now: new Date(instant),
+        shareSchemaOf: t,
+        deadlineTimers: true,
+        reminderDays: [2],
+      });
+      try {
+        await waitFor(async () => (await notifications()).length > 0);
+      } finally {
+        await replica.close();
+      }
+    }
+    const reminders = await notifications();
+    expect(reminders).toEqual([
+      { kind: 'reminder', role: deadline.role, unit_code: deadline.unit_code, created_at: instant },
+    ]);
+    // The reviewing office reads it in the app, in its language.
+    t.clock.set(new Date(instant));
+    const inbox = { id: 'reviewer', role: deadline.role, unit: deadline.unit_code } as DomainActor;
+    const listed = await fetch(`${t.url}/me/notifications`, {
+      headers: { authorization: `Bearer ${await t.tokenFor(inbox)}`, 'accept-language': 'en' },
+    });
+    const body = (await listed.json()) as { items: { kind: string; dossierId: string; title: string }[] };
+    // Newest first: the reminder, then the dossier's arrival in that inbox.
+    expect(body.items.map((i) => i.kind)).toEqual(['reminder', 'waiting']);
+    expect(body.items[0]!.dossierId).toBe(dossierId);
+    expect(body.items[0]!.title).toContain('is due soon');
+
+    // Overdue: the timers elapse the deadline, the inbox is told and so is the supervisor of its role.
+    const late = await startTestServer({
+      now: new Date(`${deadline.due_at}T17:00:00Z`),
+      shareSchemaOf: t,
+      deadlineTimers: true,
+      reminderDays: [2],
+    });
+    try {
+      await waitFor(async () => (await notifications()).some((n) => n.kind === 'escalation'));
+    } finally {
+      await late.close();
+    }
+    const after = await notifications();
+    expect(after.filter((n) => n.kind === 'reminder')).toHaveLength(1);
+    expect(after.filter((n) => n.kind === 'overdue')).toEqual([
+      expect.objectContaining({ role: deadline.role, unit_code: deadline.unit_code }),
+    ]);
+    expect(after.filter((n) => n.kind === 'escalation')).toHaveLength(1);
+    expect(after.find((n) => n.kind === 'escalation')!.role).not.toBe(deadline.role);
   });
 
   it('skips a dossier whose stored history it cannot read and sweeps the others', async () => {

@@ -130,8 +130,17 @@ export async function runService(
     deadlineTimers:
       config.REDIS_URL || config.DEADLINE_TIMERS === 'off'
         ? undefined
-        : { reconcileIntervalMs: config.DEADLINE_RECONCILE_SECONDS * 1000 },
+        : {
+            reconcileIntervalMs: config.DEADLINE_RECONCILE_SECONDS * 1000,
+            // The reminders before the due days, on the same switch (ADR 0024); their rows are mailed at once.
+            reminders: { days: notify.reminderDays, onWritten: () => void delivery?.kick() },
+          },
     auditCheckpointMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+    auditCheckpointSchedule: {
+      everyEvents: config.AUDIT_CHECKPOINT_EVERY_EVENTS,
+      everyMinutes: config.AUDIT_CHECKPOINT_EVERY_MINUTES,
+      lookMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+    },
     auditVerifyMs: config.AUDIT_VERIFY_SECONDS * 1000,
     calendarWarnDays: config.CALENDAR_WARN_DAYS,
     ...(provincialRules ? { domainContext: { provincialRules } } : {}),

@@ -1,5 +1,5 @@
-// The deadline timers over BullMQ against the real PostgreSQL and Redis (ADR 0025): each test has its own schemas,
-// queue name and BullMQ key prefix ("Redis wiped" deletes that prefix's keys only), and an injected clock: jobs are
+// The deadline timers (ADR 0025) and the reminders before them (ADR 0024) over BullMQ against the real PostgreSQL
+// and Redis: each test has its own schemas, queue name and BullMQ key prefix ("Redis wiped" deletes that prefix's keys only), and an injected clock: jobs are
 // delayed from it, and a job made due is promoted instead of waited for. Waits are on conditions (bounded).
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,6 @@ import type { ChildProcess } from 'node:child_process';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { vietnamDate } from '@ntm/domain';
 import type { NewEvent } from '@ntm/event-store';
 import { createInlineProjector, type InlineProjector } from '@ntm/projections';
 import {
@@ -22,6 +21,10 @@ import {
   type TimerJob,
 } from '@ntm/scheduler';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
+import { reminderInstant, reminderQueueName, type ReminderData } from '@ntm/notifications';
+import { loadConfig, requireProjectorSettings } from '@ntm/runtime';
+import { nationalCalendar, vietnamDate } from '@ntm/domain';
+import { startReminderScheduler, startReminderWorker } from './reminders.js';
 import { exited, outputSeen, sampleDossierEvents, spawnTypeScript } from '@ntm/testing';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -425,3 +428,72 @@ function spawnWorker(env: Env): ChildProcess {
   });
   return child;
 }
+
+describe('reminders over BullMQ (REDIS_URL mode)', () => {
+  it('fire at their instant on the injected clock, not before, and write each reminder once however often derived', async () => {
+    const env = await setup('2024-03-01T00:00:00Z');
+    const { streamId, dueOn } = await openDeadline(env, 'remind', '2024-03-20T03:00:00Z');
+    const config = requireProjectorSettings(
+      loadConfig({
+        REDIS_URL,
+        DATABASE_URL,
+        BULLMQ_PREFIX: env.redisPrefix,
+        NOTIFY_QUEUE: `${env.queueName}-notify`,
+        NOTIFY_REMINDER_DAYS: '2',
+        DEADLINE_RECONCILE_SECONDS: '0',
+        WORKER_LOCK_MS: '1000',
+      }),
+    );
+    const infra = { sql: env.opened.sql, readModelSchema: env.schema };
+    const log = { warn: () => undefined };
+    const inspector = bullmqTimerQueue<ReminderData>({
+      redisUrl: REDIS_URL,
+      queueName: reminderQueueName(config.NOTIFY_QUEUE),
+      redisPrefix: env.redisPrefix,
+      clock: env.clock,
+    });
+    cleanups.push(() => inspector.close());
+    const kicks: number[] = [];
+    const worker = startReminderWorker(config, infra, log, () => kicks.push(1), env.clock);
+    cleanups.push(() => worker.close());
+    await worker.ready();
+    const scheduler = await startReminderScheduler(config, infra, log, env.clock);
+    cleanups.push(() => scheduler.close());
+    const reminders = async () =>
+      (
+        await env.opened.sql.query<{ id: string; created_at: string }>(
+          `SELECT id, created_at FROM "${env.schema}".notifications WHERE kind = 'reminder' AND stream_id = $1`,
+          [streamId],
+        )
+      ).rows;
+    const instant = reminderInstant(dueOn, 2, nationalCalendar());
+    const delayed = async () => (await inspector.queue.getJobCounts('delayed'))['delayed'] ?? 0;
+    expect(await delayed()).toBe(1);
+
+    // Fired early (promoted before the clock reached the instant): waits again under its id, writes nothing.
+    for (const job of await inspector.queue.getJobs(['delayed'])) await job.promote();
+    await waitFor('the early job back in delayed', async () => (await delayed()) === 1);
+    expect(await reminders()).toEqual([]);
+
+    // At the instant: the reminder to the inbox holding the dossier, dated at the instant; the relay is kicked.
+    env.clock.set(instant);
+    for (const job of await inspector.queue.getJobs(['delayed'])) await job.promote().catch(() => undefined);
+    await waitFor('the reminder written', async () => (await reminders()).length > 0);
+    const written = await reminders();
+    expect(written.map((r) => r.created_at)).toEqual(written.map(() => instant));
+    expect(kicks).toHaveLength(1);
+
+    // Derived again (a restart, a lost Redis): the same timer fires again and adds nothing.
+    await waitFor(
+      'the job done',
+      async () => (await inspector.queue.getJobCountByTypes('delayed', 'waiting', 'active')) === 0,
+    );
+    expect(await scheduler.reconcile()).toBe(1);
+    await waitFor(
+      'the timer fired again',
+      async () => (await inspector.queue.getJobCountByTypes('delayed', 'waiting', 'active')) === 0,
+    );
+    expect(await reminders()).toEqual(written);
+    expect(kicks).toHaveLength(1);
+  });
+});

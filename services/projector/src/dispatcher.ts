@@ -1,7 +1,7 @@
 /**
  * Entry point: `node services/projector/dist/dispatcher.js` with REDIS_URL and DATABASE_URL (events in PostgreSQL,
  * or in EventStoreDB with EVENTSTORE_CONNECTION_STRING). Follows the log, enqueues wake-ups, schedules the deadline
- * timers (unless DEADLINE_TIMERS=off; ADR 0025), and serves the operator routes on METRICS_HOST:METRICS_PORT (127.0.0.1:9464). SIGTERM/SIGINT: stop following, let the current
+ * timers and the reminders before them (unless DEADLINE_TIMERS=off; ADR 0025, 0024), and serves the operator routes on METRICS_HOST:METRICS_PORT (127.0.0.1:9464). SIGTERM/SIGINT: stop following, let the current
  * hand-on finish, close.
  */
 import { pino } from 'pino';
@@ -15,6 +15,7 @@ import {
 import { createDispatcher } from './createDispatcher.js';
 import { startDeadlineScheduler } from './deadlineTimers.js';
 import { startDispatcherServer } from './dispatcherServer.js';
+import { remindersOn, startReminderScheduler } from './reminders.js';
 
 const config = requireProjectorSettings(loadConfig());
 const log = pino({ name: 'projector-dispatcher', level: config.LOG_LEVEL });
@@ -33,6 +34,7 @@ const dispatcher = createDispatcher({
 await dispatcher.start();
 const deadlines =
   config.DEADLINE_TIMERS === 'on' ? await startDeadlineScheduler(config, infra, log) : undefined;
+const reminders = remindersOn(config) ? await startReminderScheduler(config, infra, log) : undefined;
 
 const { app, url } = await startDispatcherServer({
   config,
@@ -48,6 +50,7 @@ const shutdown = async (signal: string) => {
   await app.close();
   await dispatcher.close();
   await deadlines?.close();
+  await reminders?.close();
   await infra.close();
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -3,7 +3,8 @@
  * in EventStoreDB with EVENTSTORE_CONNECTION_STRING); run as many as needed. It projects, (unless
  * DEADLINE_TIMERS=off) fires the deadline timers the dispatcher scheduled (ADR 0025), and with SMTP_HOST mails the
  * notification outbox (ADR 0024: a relay kicked after each projection job that applied events and every
- * NOTIFY_RELAY_SECONDS, and a delivery worker on NOTIFY_QUEUE). SIGTERM/SIGINT: stop taking
+ * NOTIFY_RELAY_SECONDS, and a delivery worker on NOTIFY_QUEUE); it also fires the reminders the dispatcher
+ * scheduled (`NOTIFY_REMINDER_DAYS`, with the deadline timers). SIGTERM/SIGINT: stop taking
  * jobs, finish the ones in flight, close. A restart resumes from the checkpoints; a killed worker's timer job is
  * taken again by another worker once its lock (WORKER_LOCK_MS) runs out.
  */
@@ -12,6 +13,7 @@ import { loadConfig, openInfrastructure, requireProjectorSettings, wakeUpQueuesO
 import { createProjectionWorker } from './createProjectionWorker.js';
 import { startDeadlineWorker } from './deadlineTimers.js';
 import { startNotificationDelivery } from './notificationDelivery.js';
+import { remindersOn, startReminderWorker } from './reminders.js';
 
 const config = requireProjectorSettings(loadConfig());
 const log = pino({ name: 'projector-worker', level: config.LOG_LEVEL });
@@ -35,14 +37,19 @@ const worker = createProjectionWorker({
   ...(delivery ? { onApplied: () => void delivery.kick() } : {}),
 });
 const deadlines = config.DEADLINE_TIMERS === 'on' ? startDeadlineWorker(config, infra.store, log) : undefined;
+const reminders = remindersOn(config)
+  ? startReminderWorker(config, infra, log, delivery && (() => void delivery.kick()))
+  : undefined;
 await worker.ready();
 await deadlines?.ready();
+await reminders?.ready();
 log.info({ pid: process.pid, store: infra.mode, mail: delivery ? 'smtp' : 'off' }, 'worker ready');
 
 const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   await worker.close();
   await deadlines?.close();
+  await reminders?.close();
   await delivery?.close();
   await infra.close();
 };

@@ -100,11 +100,18 @@ export function formFields(schema: z.ZodType, hints: FormHints): Field[] {
   return fieldsOf(json, hints);
 }
 
-/** dd/mm/yyyy (or yyyy-mm-dd) to an ISO date; undefined when neither. */
+/** dd/mm/yyyy (or yyyy-mm-dd) to an ISO date; undefined when neither, or when no such day exists (31/02). */
 export function parseDate(text: string): string | undefined {
   const vi = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
-  if (vi) return `${vi[3]}-${vi[2]!.padStart(2, '0')}-${vi[1]!.padStart(2, '0')}`;
-  return /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? text.trim() : undefined;
+  const iso = vi
+    ? `${vi[3]}-${vi[2]!.padStart(2, '0')}-${vi[1]!.padStart(2, '0')}`
+    : /^\d{4}-\d{2}-\d{2}$/.test(text.trim())
+      ? text.trim()
+      : undefined;
+  if (iso === undefined) return undefined;
+  // The calendar's own check: a date that rolls over into the next month was never a day.
+  const day = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === iso ? iso : undefined;
 }
 
 /** An ISO date as the form shows it. */
@@ -148,6 +155,9 @@ export function bodyFromForm(
   };
   const valueOf = (field: Field): unknown => {
     if (field.kind === 'group') {
+      // An optional group left empty is absent: its own required fields apply only once it is started (the
+      // opening form's complaint or revocation parts, for a commune's dossier).
+      if (!field.required && !filled(field, form)) return undefined;
       const inner = read(field.fields);
       return Object.keys(inner).length > 0 || field.required ? inner : undefined;
     }
@@ -209,9 +219,12 @@ export function prefill(fields: Field[], hints: FormHints): Record<string, strin
   return values;
 }
 
-/** The contract's own check of the body (the API runs the same schema): its issues as field errors. */
-export function contractErrors(schema: z.ZodType, body: unknown): FieldError[] {
-  const parsed = schema.safeParse(body);
+/**
+ * The contract's own check of the body (the API runs the same schema): its issues as field errors, worded in the
+ * person's language by zod's own locale (the contract's few custom messages stay as written).
+ */
+export function contractErrors(schema: z.ZodType, body: unknown, lang: Lang = 'en'): FieldError[] {
+  const parsed = schema.safeParse(body, { error: LOCALES[lang] });
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => ({
     field: issue.path.map(String).join('.'),
@@ -219,6 +232,8 @@ export function contractErrors(schema: z.ZodType, body: unknown): FieldError[] {
     detail: issue.message,
   }));
 }
+
+const LOCALES = { vi: z.locales.vi().localeError, en: z.locales.en().localeError };
 
 /** The API's validation errors (JSON pointers) as field errors. */
 export function problemFieldErrors(errors: { path: string; message: string }[] | undefined): FieldError[] {

@@ -23,6 +23,9 @@ describe('command forms', () => {
     expect(parseDate('5/8/2025')).toBe('2025-08-05');
     expect(parseDate('2025-08-05')).toBe('2025-08-05');
     expect(parseDate('hôm qua')).toBeUndefined();
+    expect(parseDate('31/02/2025')).toBeUndefined();
+    expect(parseDate('2025-13-01')).toBeUndefined();
+    expect(parseDate('29/02/2024')).toBe('2024-02-29');
     expect(parseNumber('1.234,5')).toBe(1234.5);
     expect(parseNumber('12')).toBe(12);
     const fields = formFields(schemaOf('RecordPollTally'), { criteriaCodes: [] });
@@ -55,5 +58,39 @@ describe('command forms', () => {
     expect(body).toEqual({
       reasons: [{ code: 'CRITERION_NOT_MET', criterionCode: '2', detail: 'Thiếu minh chứng' }],
     });
+  });
+
+  it('leaves an optional group out when nothing of it is filled, and asks for its fields once it is started', () => {
+    const fields = formFields(schemaOf('OpenDossier'), { criteriaCodes: [] });
+    const commune = {
+      kind: 'COMMUNE_NTM',
+      unitCode: '02038',
+      year: '2025',
+      'constructionDebt.outstanding': 'false',
+      securityClassification: 'safe_for_security_and_order',
+    };
+    const { body, errors } = bodyFromForm(fields, commune);
+    expect(errors).toEqual([]);
+    expect(body).toEqual({
+      kind: 'COMMUNE_NTM',
+      unitCode: '02038',
+      year: 2025,
+      constructionDebt: { outstanding: false },
+      securityClassification: 'safe_for_security_and_order',
+    });
+    const started = bodyFromForm(fields, { ...commune, 'complaint.grounds': 'Không đúng' });
+    expect(started.errors).toEqual([
+      { field: 'complaint.targetDossierId', code: 'required' },
+      { field: 'complaint.complainant.name', code: 'required' },
+    ]);
+  });
+
+  it("words the contract's own check in the person's language", () => {
+    const schema = schemaOf('RecordPollTally');
+    const body = { villageId: '02038-na-ha', households: -1, respondents: 1, satisfied: 1 };
+    const [vi] = contractErrors(schema, body, 'vi');
+    expect(vi?.field).toBe('households');
+    expect(vi?.detail).toMatch(/^Quá nhỏ/);
+    expect(contractErrors(schema, body, 'en')[0]?.detail).toMatch(/^Too small/);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * `pnpm audit:checkpoint`: signs and stores a checkpoint of the global log now (the API also makes one every
- * AUDIT_CHECKPOINT_SECONDS), and prints it as JSON, the line a witness keeps. Nothing when the log has not moved.
+ * `pnpm audit:checkpoint`: signs and stores a checkpoint of the global log now (the API also makes them as
+ * automatic checkpoints), and prints it as JSON, the line a witness keeps. Nothing when the log has not moved.
  */
 import { CheckpointStore, makeCheckpoint } from '@ntm/audit';
 import { openAuditSigner } from '@ntm/runtime';

@@ -17,7 +17,7 @@ import { ComplaintDetailStore } from '../complaintDetails.js';
 import { DossierCache } from '../dossier.js';
 import type { BlobStore } from '@ntm/blob-store';
 import { DocumentFileTables } from '../documentFileTables.js';
-import { openAuditLog, type AuditLog } from '../auditLog.js';
+import { openAuditLog, type AuditLog, type CheckpointSchedule } from '../auditLog.js';
 import { CalendarCheck } from '../calendarCheck.js';
 
 /** Size limits of uploads (runtime configuration). */
@@ -53,6 +53,8 @@ export interface InfrastructureOptions {
   domainContext?: Omit<DecisionContext, 'now' | 'actor' | 'onBehalfOf'>;
   /** signs audit bundles and publishes its keys; without it the audit-bundle route answers 503 */
   auditSigner?: AuditSigner;
+  /** when automatic checkpoints are due (AUDIT_CHECKPOINT_*); default `DEFAULT_CHECKPOINT_SCHEDULE` */
+  auditCheckpointSchedule?: CheckpointSchedule | undefined;
   /** called after each successful append (embedded mode: run the projections in-process) */
   onAppended?: (notice: AppendedNotice) => void | Promise<void>;
   /** documents' bytes; without it the file routes answer 503 */
@@ -128,6 +130,7 @@ export default fp(
             signer: opts.auditSigner,
             clock: opts.clock,
             log: fastify.log,
+            schedule: opts.auditCheckpointSchedule,
           })
         : undefined,
     );

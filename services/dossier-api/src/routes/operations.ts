@@ -45,7 +45,7 @@ export default async function operationsRoutes(
     admin.post('/admin/deadlines/sweep', { schema: { tags: ['operations'] } }, () =>
       elapseOverdue(commandPortsOf(fastify), fastify.readModels, fastify.log),
     );
-    // The audit log's two jobs, now (they also run every AUDIT_CHECKPOINT_SECONDS and AUDIT_VERIFY_SECONDS).
+    // The audit log's two jobs, now (they also run on their own: automatic checkpoints and AUDIT_VERIFY_SECONDS).
     const auditLog = fastify.auditLog;
     if (auditLog) {
       admin.post('/admin/audit/checkpoint', { schema: { tags: ['operations'] } }, async () => ({

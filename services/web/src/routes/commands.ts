@@ -108,7 +108,7 @@ export function commandRoutes(fastify: FastifyInstance, now: () => Date): void {
     }
     const form = request.body as Record<string, string>;
     const { body, errors } = bodyFromForm(fields, form);
-    const contract = errors.length ? [] : contractErrors(spec.schema, body);
+    const contract = errors.length ? [] : contractErrors(spec.schema, body, screen.lang);
     if (form['_action'] === 'edit' || errors.length || contract.length) {
       return showForm(screen, reply, target, form, [...errors, ...contract]);
     }

@@ -9,6 +9,7 @@ import { COMMAND_SPECS } from '@ntm/contracts';
 import {
   checklistStatus,
   criteriaSetById,
+  type CouncilTally,
   nationalUnits,
   workflowByPin,
   type DossierState,
@@ -18,7 +19,7 @@ import { deadlineStatus } from '../deadlines.js';
 import { html, type Html } from '../html.js';
 import { formatDate, formatNumber, type Lang, type Translate } from '../i18n.js';
 import { tag } from '../layout.js';
-import { nameOf } from '../vocabulary.js';
+import { choiceLabel, nameOf } from '../vocabulary.js';
 import { deadlineCell } from './inbox.js';
 import { eventsTable } from './history.js';
 
@@ -27,6 +28,8 @@ interface DossierView {
   revision: number;
   state: DossierState;
   allowedCommands: string[];
+  /** the open ballot's tally as the API lets this person see it (ADR 0022); the state itself omits the ballot */
+  councilBallot?: CouncilTally | undefined;
 }
 export interface HistoryEvent {
   revision: number;
@@ -162,7 +165,7 @@ function dossierPage(
     ${deadlinesSection(screen, state, now)} ${criteriaSection(screen, state)}
     ${returnedState ? versionsSection(screen, returnedState, state) : ''} ${documentsSection(screen, state)}
     ${checklistSection(screen, state)} ${noticeSection(screen, state)} ${pollSection(screen, state)}
-    ${councilSection(screen, state)}
+    ${councilSection(screen, state, view.councilBallot)}
     <h2>${t('history')}</h2>
     ${eventsTable(screen, events, view.dossierId)}`;
 }
@@ -403,40 +406,65 @@ function pollSection(screen: Screen, state: DossierState): Html {
 }
 
 /** The open electronic ballot: who voted and who recused for all, the running tally for the secretary and auditors. */
-function ballotSection(screen: Screen, state: DossierState): Html {
-  const { t, user } = screen;
-  const ballot = state.councilBallot;
+/**
+ * The open ballot as the API's tally shows it to this person: everyone sees the votes cast against the members and
+ * whether the quorum is reached; the secretary and auditors the running counts and who voted, recused or has yet
+ * to act; a member their own part. How each member voted is never shown here (ADR 0022).
+ */
+function ballotSection(screen: Screen, ballot: CouncilTally | undefined): Html {
+  const { t, lang } = screen;
   if (!ballot) return html``;
-  const votes = Object.values(ballot.votes);
-  const count = (v: string) => votes.filter((x) => x === v).length;
-  const tallyShown = user.role === 'council_secretary' || user.role === 'auditor';
-  return html`<h2>${t('ballotOpen')}: ${ballot.ballotNo}</h2>
+  const row = (term: string, value: Html | string) =>
+    html`<div>
+      <dt>${term}</dt>
+      <dd>${value}</dd>
+    </div>`;
+  const people = (ids: string[] | undefined) => (ids && ids.length ? ids.join(', ') : '—');
+  const share = (s: { share: number; inclusive: boolean }) =>
+    `${s.inclusive ? '≥' : '>'} ${formatNumber(Math.round(s.share * 1000) / 10)}%`;
+  const mine = ballot.mine;
+  return html`<section id="ballot" aria-labelledby="ballot-title">
+    <h2 id="ballot-title">${t('ballotOpen')}: ${ballot.ballotNo}</h2>
     <dl class="summary-list">
-      <div>
-        <dt>${t('votedCount')}</dt>
-        <dd>${formatNumber(votes.length)} / ${formatNumber(ballot.memberIds.length)}</dd>
-      </div>
-      <div>
-        <dt>${t('recusedCount')}</dt>
-        <dd>${formatNumber(ballot.recused.length)}</dd>
-      </div>
+      ${row(t('heldOn'), formatDate(ballot.heldOn))}
+      ${row(t('votedCount'), `${formatNumber(ballot.votesCast)} / ${formatNumber(ballot.membersTotal)}`)}
+      ${row(t('recusedCount'), formatNumber(ballot.recusedCount))}
+      ${row(
+        `${t('quorum')} (${share(ballot.quorum.required)})`,
+        ballot.quorum.met ? tag(t('quorumMet'), 'green') : tag(t('quorumNotMet'), 'yellow'),
+      )}
       ${
-        tallyShown
-          ? html`<div>
-              <dt>${t('tally')}</dt>
-              <dd>
-                ${formatNumber(count('approve'))} / ${formatNumber(count('reject'))} /
-                ${formatNumber(count('abstain'))}
-              </dd>
-            </div>`
+        ballot.counts
+          ? html`${row(
+              t('tally'),
+              `${choiceLabel('approve', lang)} ${formatNumber(ballot.counts.for)} · ${choiceLabel('reject', lang)} ${formatNumber(ballot.counts.against)} · ${choiceLabel('abstain', lang)} ${formatNumber(ballot.counts.blank)}`,
+            )}
+            ${row(t('voters'), people(ballot.voterIds))}
+            ${row(t('recusedMembers'), people(ballot.recusedMemberIds))}
+            ${row(t('pendingMembers'), people(ballot.pendingMemberIds))}`
           : ''
       }
-    </dl>`;
+      ${
+        mine
+          ? row(
+              t('yourPart'),
+              !mine.eligible
+                ? t('notOnBallot')
+                : mine.recused
+                  ? t('youRecused')
+                  : mine.vote
+                    ? `${t('youVoted')}: ${choiceLabel(mine.vote, lang)}`
+                    : t('yetToVote'),
+            )
+          : ''
+      }
+    </dl>
+  </section>`;
 }
 
-function councilSection(screen: Screen, state: DossierState): Html {
+function councilSection(screen: Screen, state: DossierState, ballot: CouncilTally | undefined): Html {
   const { t, lang } = screen;
-  return html`${ballotSection(screen, state)}${
+  return html`${ballotSection(screen, ballot)}${
     state.council
       ? html`<h2>${t('council')}</h2>
           <p>
