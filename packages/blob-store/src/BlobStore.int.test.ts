@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeBlobStoreContract } from '@ntm/testing';
-import { startS3rver } from '../test/support/startS3rver.js';
+import { describeBlobStoreContract, startS3rver } from '@ntm/testing';
 import { FilesystemBlobStore, S3BlobStore } from './index.js';
 
 describeBlobStoreContract('filesystem', async () => {

@@ -16,3 +16,5 @@ export * from './uploadFile.js';
 export * from './browser.js';
 export * from './relocate.js';
 export * from './smtpServer.js';
+export * from './s3rver.js';
+export * from './officeFiles.js';

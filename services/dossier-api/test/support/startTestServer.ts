@@ -32,7 +32,7 @@ export interface TestServer {
   schema: string;
   /** schema of the read models (`<schema>_rm`) */
   readModelSchema: string;
-  /** the documents' blob store: files under `blobRoot` (a temporary directory removed on close) */
+  /** the documents' blob store: by default files under `blobRoot` (a temporary directory removed on close) */
   blobs: BlobStore;
   blobRoot: string;
   /** Events in the store, all streams (read from its table, so no reader lag can hide an append). */
@@ -89,6 +89,11 @@ export interface TestServerOptions {
   /** a static token for `/metrics` */
   metricsToken?: string;
   documentLimits?: DocumentLimits;
+  /**
+   * the documents' blob store, made with the temporary `blobRoot` (its spool directory, for an S3 store); default a
+   * filesystem store under it
+   */
+  blobStore?: (blobRoot: string) => BlobStore;
   /** signs audit bundles; default a fresh in-memory key valid from 2000 */
   auditSigner?: AuditSigner;
   /** signs decision.pdf (ADR 0017); default none: documents are served unsigned */
@@ -122,7 +127,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const inlineLag = new InlineLag();
   const metricsToken = options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken };
   const blobRoot = await mkdtemp(join(tmpdir(), 'ntm-api-blobs-'));
-  const blobs = new FilesystemBlobStore({ root: blobRoot });
+  const blobs = options.blobStore?.(blobRoot) ?? new FilesystemBlobStore({ root: blobRoot });
   const server = await createServer({
     blobs,
     ...(options.documentLimits ? { documentLimits: options.documentLimits } : {}),
