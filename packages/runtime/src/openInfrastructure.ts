@@ -88,7 +88,7 @@ export async function openInfrastructure(
   if (mode !== 'eventstoredb') return { mode, store: base.store, ...common, close: closeBase };
   let esdb;
   try {
-    // Loaded only when configured: the gRPC client costs the embedded default's start time and memory (ADR 0028).
+    // Loaded only when configured: the gRPC client costs the embedded default's start time and memory (ADR 0029).
     const { openEventStoreDb } = await import('@ntm/store-eventstoredb');
     esdb = openEventStoreDb({ connectionString: config.EVENTSTORE_CONNECTION_STRING! });
   } catch (error) {

@@ -1,4 +1,4 @@
-/** A new embedded data folder is copied from the template `pnpm build` makes, never half made (ADR 0028). */
+/** A new embedded data folder is copied from the template `pnpm build` makes, never half made (ADR 0029). */
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * A fresh PGlite data folder from a template (ADR 0028). Creating a database runs initdb inside WASM: 6-10 s and a
+ * A fresh PGlite data folder from a template (ADR 0029). Creating a database runs initdb inside WASM: 6-10 s and a
  * process left at 700-850 MB RSS, while reopening an initialised folder takes about a second. So `pnpm build` runs
  * initdb once into a template folder beside the compiled code, and a first start copies it (about 0.5 s for its
  * 39 MB) instead. Without a template (tests run from the sources, before any build) initdb runs as before.
@@ -16,7 +16,7 @@ const MARKER = 'ntm-template.json';
 
 /**
  * PostgreSQL settings of the embedded database. shared_buffers 16 MB instead of PostgreSQL's 128 MB: the WASM heap
- * holds the whole buffer pool, and a demo-sized database fits in 16 MB; measured in ADR 0028 (about 110 MB less RSS).
+ * holds the whole buffer pool, and a demo-sized database fits in 16 MB; measured in ADR 0029 (about 110 MB less RSS).
  */
 export const EMBEDDED_POSTGRESQL_CONF: readonly string[] = ['shared_buffers=16MB'];
 

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:start` (issue 16, goal 4; ADR 0028): the embedded default as `pnpm start` runs it (API and web app,
+ * `pnpm bench:start` (issue 16, goal 4; ADR 0029): the embedded default as `pnpm start` runs it (API and web app,
  * PGlite under a data folder), measured from the process's spawn to the first 200 of `/health`:
  *   1. on a fresh data folder (copied from the build's template),
  *   2. its RSS after the demo journeys (scripted commune dossiers driven to their decision over HTTP),

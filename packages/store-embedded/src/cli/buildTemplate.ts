@@ -1,5 +1,5 @@
 /**
- * `pnpm build`'s last step: the initialised PGlite data folder a first `pnpm start` copies (ADR 0028). Skipped
+ * `pnpm build`'s last step: the initialised PGlite data folder a first `pnpm start` copies (ADR 0029). Skipped
  * when a template of the installed PGlite version is already there.
  */
 import { buildTemplate, DEFAULT_TEMPLATE_DIR } from '../dataDirTemplate.js';
