@@ -19,7 +19,7 @@ input:focus,select:focus,textarea:focus{background-color:#fff;box-shadow:inset 0
 .link-button{background:none;border:0;padding:0;font:inherit;color:#1d70b8;text-decoration:underline;cursor:pointer}
 main{padding:20px 15px 40px;display:block}
 h1{font-size:1.8rem;line-height:1.2;margin:10px 0 20px}h2{font-size:1.35rem;margin:30px 0 15px}
-.caption{color:#505a5f;font-size:1.1rem;display:block;margin-bottom:5px}
+.caption{color:#505a5f;font-size:1.1rem;display:block;margin-bottom:5px}caption.caption{text-align:left}
 table{width:100%;border-collapse:collapse;margin-bottom:20px;font-size:.95rem}
 th,td{text-align:left;padding:8px 10px 8px 0;border-bottom:1px solid #b1b4b6;vertical-align:top}
 .table-wrap{overflow-x:auto}

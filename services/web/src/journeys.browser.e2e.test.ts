@@ -89,10 +89,22 @@ async function as(actor: DomainActor): Promise<Page> {
   page.setDefaultTimeout(10_000);
   contexts.set(actor.id, { context, page });
   await page.goto(`${web.url}/`);
+  // The screens before signing in, checked once: the start page and the provider's account picker.
+  const first = contexts.size === 1;
+  if (first) await expectSound(page);
   await page.click('a[href="/login"]');
+  await page.waitForURL(/\/login\/accounts\//);
+  if (first) await expectSound(page);
   await pickAccount(page, actor);
   await page.waitForURL(/\/inbox$/);
   return page;
+}
+
+/** No serious axe-core violation, and on a phone nothing wider than the screen. */
+async function expectSound(page: Page): Promise<void> {
+  expect(await seriousViolations(page), page.url()).toEqual([]);
+  if (page.viewportSize()?.width === PHONE.width)
+    expect(await scrollWidth(page), page.url()).toBeLessThanOrEqual(360);
 }
 
 async function pickAccount(page: Page, actor: DomainActor): Promise<void> {
@@ -311,6 +323,9 @@ describe('a commune dossier from opening to announcement, in the browser', () =>
     await visit(page, A.communeOfficial, dossierPath());
     const fix = page.locator('[aria-labelledby="returned-title"]');
     expect(await fix.textContent()).toContain('Giao thông chưa đạt');
+    await expectSound(page);
+    await visit(page, A.communeOfficial, '/notifications');
+    await expectSound(page);
     const criterion2 = journey.steps.find(
       (s) =>
         s.command.type === 'RecordSelfAssessment' &&

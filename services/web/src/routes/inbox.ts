@@ -118,6 +118,7 @@ export function inboxRoutes(fastify: FastifyInstance, now: () => Date): void {
               <table>
                 <caption class="caption">
                   ${formatNumber(shown.length)}${inbox.status === 200 && inbox.body.total > rows.length ? ` / ${formatNumber(inbox.body.total)}` : ''}
+                  ${t('dossiersUnit')}
                 </caption>
                 <thead>
                   <tr>
