@@ -1,6 +1,7 @@
 /**
  * The documents a dossier's events give rise to, in Vietnamese, as `OfficialDocument`s: the receipt and appointment
- * slip (form 01 of Thông tư 01/2018/TT-VPCP), the request to supplement (form 02), the appraisal report, the
+ * slip (form 01 of Thông tư 01/2018/TT-VPCP), the request to supplement (form 02), the apology letter with the new
+ * return date for a late dossier (form 04), the appraisal report, the
  * council minutes and the chairman's decision with its number. Everything printed comes from the events (the
  * dossier code and the decision number included); each document is dated by the event it stands for, and its
  * creation date is that event's instant, so the same log gives the same PDF. No personal name is printed: the
@@ -15,6 +16,7 @@ import type { OfficialDocument, Paragraph } from './officialDocument.js';
 export const DOCUMENT_NAMES = [
   'receipt',
   'supplement-request',
+  'apology-letter',
   'appraisal-report',
   'council-minutes',
   'decision',
@@ -64,6 +66,8 @@ export function dossierDocument(
       return dossier.receipt();
     case 'supplement-request':
       return dossier.supplementRequest();
+    case 'apology-letter':
+      return dossier.apologyLetter();
     case 'appraisal-report':
       return dossier.appraisalReport();
     case 'council-minutes':
@@ -255,6 +259,47 @@ class DossierFacts {
       signature: ['NGƯỜI TIẾP NHẬN HỒ SƠ'],
       qr: this.qr(code ? `Mã hồ sơ ${code}` : 'Tra cứu hồ sơ'),
       meta: this.meta('Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ', returned.recorded),
+    };
+  }
+
+  /**
+   * Phiếu xin lỗi và hẹn lại ngày trả kết quả (form 04 of TT 01/2018/TT-VPCP): on the latest apology for a missed
+   * deadline, from the office that missed it, to the commune, with the missed and the new return dates.
+   */
+  apologyLetter(): OfficialDocument | undefined {
+    const apology = findLast(this.facts, 'ApologyIssued');
+    if (!apology) return undefined;
+    const date = vietnamDate(apology.recorded.metadata.occurredAt);
+    const unit = apology.recorded.metadata.actor.unit;
+    const code = this.dossierCode();
+    const commune = `Ủy ban nhân dân ${inText(this.unitName(this.data.scope.communeCode, date))}`;
+    const office = `Ủy ban nhân dân ${inText(this.unitName(unit, date))}`;
+    return {
+      issuer: this.committee(unit, date),
+      number: apology.data.letterNo,
+      place: this.place(unit, date),
+      date,
+      title: 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
+      summary: code ? `Mã hồ sơ: ${code}` : undefined,
+      body: [
+        {
+          text:
+            `${office} xin lỗi ${commune} vì hồ sơ đề nghị ${lowerFirst(this.request(date))}` +
+            `${code ? ` (mã hồ sơ ${code})` : ''} đã quá hạn giải quyết so với ngày hẹn trả kết quả ` +
+            `${dmy(apology.data.missedDueOn)}.`,
+        },
+        { lead: 'Lý do:', text: `${apology.data.reason.replace(/\.$/, '')}.` },
+        { text: 'Sự chậm trễ này đã gây phiền hà, tốn kém chi phí đi lại của Quý cơ quan.' },
+        {
+          lead: 'Chúng tôi xin hẹn lại ngày trả kết quả:',
+          text: `ngày ${dmy(apology.data.newReturnOn)}.`,
+        },
+        { text: 'Kính mong nhận được sự thông cảm của Quý cơ quan.' },
+      ],
+      recipients: [commune],
+      signature: ['THỦ TRƯỞNG CƠ QUAN'],
+      qr: this.qr(code ? `Mã hồ sơ ${code}` : 'Tra cứu hồ sơ'),
+      meta: this.meta('Phiếu xin lỗi và hẹn lại ngày trả kết quả', apology.recorded),
     };
   }
 

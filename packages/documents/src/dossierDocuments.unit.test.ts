@@ -5,8 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadBacKan } from '@ntm/domain';
-import { communeJourney, journeyRecords, pdfText } from '@ntm/testing';
+import {
+  addCalendarDays,
+  addWorkingDays,
+  loadBacKan,
+  nationalCalendar,
+  type DossierCommand,
+} from '@ntm/domain';
+import { ACTORS, at, communeJourney, journeyRecords, pdfText } from '@ntm/testing';
 import { DOCUMENT_NAMES, renderDossierDocument, type DocumentContext } from './index.js';
 
 const journey = communeJourney('ntm', 1);
@@ -81,6 +87,46 @@ describe('dossier documents', () => {
     expect(minutes).toContain('BIÊN BẢN');
     expect(minutes).toContain('HỘI ĐỒNG THẨM ĐỊNH');
     expect(minutes).toMatch(/\d+\/\d+ phiếu tán thành/);
+  });
+
+  it('prints the apology letter (form 04) of a late dossier with the missed and the new return dates', async () => {
+    const submitted = steps.slice(0, untilType('SubmitDossier') + 1);
+    const scheduled = journeyRecords('dossier-d1', submitted, numbers).find(
+      (e) => e.type === 'DeadlineScheduled',
+    )!;
+    const { deadlineId, dueOn } = scheduled.data as { deadlineId: string; dueOn: string };
+    const late = addCalendarDays(dueOn, 1);
+    const newReturnOn = addWorkingDays(late, 5, nationalCalendar());
+    const apology = {
+      type: 'IssueApology',
+      dossierId: journey.dossierId,
+      deadlineId,
+      newReturnOn,
+      reason: 'Chờ ý kiến của các sở, ngành',
+      letterNo: '15/PXL-UBND',
+    } as unknown as DossierCommand;
+    const records = journeyRecords(
+      'dossier-d1',
+      [...submitted, { command: apology, ctx: { now: at(late), actor: ACTORS.districtVerifier } }],
+      numbers,
+    );
+    expect(await renderDossierDocument('apology-letter', records.slice(0, -1), ctx)).toBeUndefined();
+    const pdf = await renderDossierDocument('apology-letter', records, ctx);
+    const text = await textOf(pdf);
+    const dmy = (d: string) => d.split('-').reverse().join('/');
+    for (const expected of [
+      'ỦY BAN NHÂN DÂN',
+      'HUYỆN CHỢ ĐỒN',
+      'Số: 15/PXL-UBND',
+      'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
+      'Mã hồ sơ: 06-240426-0001',
+      'Ủy ban nhân dân huyện Chợ Đồn xin lỗi Ủy ban nhân dân xã Tân Lập',
+      `quá hạn giải quyết so với ngày hẹn trả kết quả ${dmy(dueOn)}`,
+      'Lý do: Chờ ý kiến của các sở, ngành.',
+      `Chúng tôi xin hẹn lại ngày trả kết quả: ngày ${dmy(newReturnOn)}.`,
+    ])
+      expect(text).toContain(expected);
+    expect((await pdfText(pdf!)).info['Title']).toBe('Phiếu xin lỗi và hẹn lại ngày trả kết quả');
   });
 
   it('has no document before its step, and a supplement request only once the dossier was returned', async () => {

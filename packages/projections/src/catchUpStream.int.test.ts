@@ -190,8 +190,14 @@ describe('catchUpStream', () => {
       incremental,
     );
     expect(before.items).toEqual([]);
+    // Overdue while the district still existed, it binds the district verifier; after the 2025 cut-over, the
+    // successor (the provincial appraiser of the unit Bắc Kạn merged into).
+    const late = await queryDeadlines(sql, { overdue: 'true' }, '2025-06-30T10:00:00.000Z', {}, incremental);
+    expect(late.items.map((d) => [d.stream_id, d.role])).toEqual([['dossier-w1', 'district_verifier']]);
     const after = await queryDeadlines(sql, { overdue: 'true' }, '2999-01-01T00:00:00.000Z', {}, incremental);
-    expect(after.items.map((d) => [d.stream_id, d.role])).toEqual([['dossier-w1', 'district_verifier']]);
+    expect(after.items.map((d) => [d.stream_id, d.role, d.unit_code])).toEqual([
+      ['dossier-w1', 'provincial_appraiser', '19'],
+    ]);
 
     await store.append('dossier-w1', list.slice(upTo + 1), { expectedRevision: BigInt(upTo) });
     await catchUpStream(store, sql, 'dossier-w1', { schema: incremental });

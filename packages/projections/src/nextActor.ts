@@ -168,6 +168,23 @@ export function deadlineActor(view: DossierView): NextActor | null {
 }
 
 /**
+ * Who a running deadline binds across a reform cut-over: the pinned procedure's reviewing office (`deadlineActor`),
+ * bounded to the day before the cut-over when the reform took it away, then the reviewing entries that hold the
+ * dossier from the cut-over on (its successor role, or the unit its unit merged into). One entry when no reform
+ * touched it. Like the inbox's entries, they depend on the events only; readers pick the day.
+ */
+export function deadlineHolders(view: DossierView): InboxEntry[] {
+  const entries = nextActors(view);
+  const pinned = entries.filter((e) => e.from === null);
+  const actor = pinned.find((e) => !COMMUNE_SIDE.includes(e.role)) ?? pinned[0];
+  if (!actor) return [];
+  if (actor.until === null) return [actor];
+  const handover = addCalendarDays(actor.until, 1);
+  const successors = entries.filter((e) => e.from === handover && !COMMUNE_SIDE.includes(e.role));
+  return [actor, ...successors];
+}
+
+/**
  * Who a running deadline binds on `day`: the inbox entries active that day that are not on the commune side (a
  * reform successor's from the cut-over on); all active entries when there is none.
  */

@@ -5,7 +5,7 @@
 import { migrate, type SqlClient } from '@ntm/sql';
 import type { DossierView } from './dossierView.js';
 import { complaintMigrations, projectToComplaints } from './complaints.js';
-import { projectToDeadlines } from './deadlines.js';
+import { deadlineMigrations, projectToDeadlines } from './deadlines.js';
 import { dossierListMigrations, projectToDossiers } from './dossierList.js';
 import { inboxMigrations, projectToInbox } from './inbox.js';
 import { readModels0001 } from './migration0001.js';
@@ -100,6 +100,7 @@ export function readModelMigrations(schema: string): { id: string; up: string }[
     ...dossierListMigrations(schema),
     ...notificationMigrations(schema),
     ...complaintMigrations(schema),
+    ...deadlineMigrations(schema),
     // Not a read model: the deadline scheduler's log position (`@ntm/scheduler`), kept across rebuilds as the
     // dispatcher's is.
     {

@@ -11,7 +11,6 @@ import { FilesystemBlobStore, S3BlobStore, type BlobStore } from '@ntm/blob-stor
 import type { SqlClient } from '@ntm/sql';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { openEmbeddedStore } from '@ntm/store-embedded';
-import { openEventStoreDb } from '@ntm/store-eventstoredb';
 import {
   createTokenVerifier,
   ensureLocalKeyPair,
@@ -89,6 +88,8 @@ export async function openInfrastructure(
   if (mode !== 'eventstoredb') return { mode, store: base.store, ...common, close: closeBase };
   let esdb;
   try {
+    // Loaded only when configured: the gRPC client costs the embedded default's start time and memory (ADR 0029).
+    const { openEventStoreDb } = await import('@ntm/store-eventstoredb');
     esdb = openEventStoreDb({ connectionString: config.EVENTSTORE_CONNECTION_STRING! });
   } catch (error) {
     await closeBase();

@@ -2,11 +2,11 @@
  * The embedded store: PostgreSQL compiled to WASM (PGlite) in this process, persisted under a data folder, running
  * the very same PostgresEventStore code as the server adapter. What `pnpm start` uses with nothing installed.
  */
-import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PostgresEventStore } from '@ntm/store-postgres';
 import type { SqlClient } from '@ntm/sql';
 import { createPgliteSqlClient } from './createPgliteSqlClient.js';
+import { DEFAULT_TEMPLATE_DIR, EMBEDDED_POSTGRESQL_CONF, seedDataDir } from './dataDirTemplate.js';
 
 export interface EmbeddedStoreOptions {
   /** Folder holding the database, created if missing and reused on the next open. Omit for an in-memory store. */
@@ -14,6 +14,8 @@ export interface EmbeddedStoreOptions {
   /** Schema of the events table; default `event_store`. */
   schema?: string;
   now?: () => Date;
+  /** an initialised data folder a new one is copied from (default: the one `pnpm build` made, if any) */
+  templateDir?: string;
 }
 
 export interface EmbeddedStore {
@@ -22,12 +24,17 @@ export interface EmbeddedStore {
   sql: SqlClient;
   /** Close the store, then the database (flushing it to the data folder). */
   close(): Promise<void>;
+  /** how the data folder came to be: already there, copied from the template, or made by initdb (or in memory) */
+  origin: 'existing' | 'template' | 'initdb' | 'memory';
 }
 
 /** Open (or create) the embedded event store. */
 export async function openEmbeddedStore(options: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
-  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir);
+  const origin =
+    options.dataDir === undefined
+      ? 'memory'
+      : await seedDataDir(options.dataDir, options.templateDir ?? DEFAULT_TEMPLATE_DIR);
+  const db = await PGlite.create(options.dataDir, { postgresqlconf: [...EMBEDDED_POSTGRESQL_CONF] });
   const sql = createPgliteSqlClient(db);
   try {
     const store = await PostgresEventStore.open({
@@ -38,6 +45,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions = {}): Pro
     return {
       store,
       sql,
+      origin,
       close: async () => {
         await store.close();
         await sql.close();

@@ -112,7 +112,8 @@ describe('deadline worker', () => {
   it('reminds the inbox holding the dossier N working days before the due day, once; on overdue, its supervisor', async () => {
     const dossierId = await untilADeadline();
     const { rows: open } = await t.sql.query<{ due_at: string; role: string; unit_code: string }>(
-      `SELECT due_at, role, unit_code FROM ${q(t.readModelSchema)}.deadlines WHERE state = 'open'`,
+      `SELECT due_at, role, unit_code FROM ${q(t.readModelSchema)}.deadlines WHERE state = 'open'
+        ORDER BY active_from NULLS FIRST`,
     );
     const deadline = open[0]!;
     const instant = reminderInstant(deadline.due_at, 2, nationalCalendar());

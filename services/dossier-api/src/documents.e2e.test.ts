@@ -81,6 +81,13 @@ describe('dossier codes and documents', () => {
     const early = await get(a, `/dossiers/${id}/decision.pdf`);
     expect(early.status).toBe(409);
     expect(await early.json()).toMatchObject({ code: 'DOCUMENT_NOT_AVAILABLE', document: 'decision' });
+    // The apology letter (form 04) is served once a missed deadline was apologised for; not before.
+    const apology = await get(a, `/dossiers/${id}/apology-letter.pdf`);
+    expect(apology.status).toBe(409);
+    expect(await apology.json()).toMatchObject({
+      code: 'DOCUMENT_NOT_AVAILABLE',
+      document: 'apology-letter',
+    });
 
     const outsider = { id: 'ngoai', role: 'commune_official' as const, unit: '02035' };
     expect((await get(a, `/dossiers/${id}/receipt.pdf`, outsider)).status).toBe(404);

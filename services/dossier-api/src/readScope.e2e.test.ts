@@ -200,10 +200,16 @@ describe('every read route shows exactly the dossiers the caller may read', () =
     );
   });
 
-  it('the deadlines (open by default; overdue from the day after the due day, in Vietnam)', async () => {
-    const all = await rowsOf<{ stream_id: string; deadline_id: string; due_at: string; state: string }>(
-      'deadlines',
-    );
+  it('the deadlines (open by default, binding their unit that day; overdue from the day after the due day)', async () => {
+    const all = await rowsOf<{
+      stream_id: string;
+      deadline_id: string;
+      holder: string;
+      due_at: string;
+      state: string;
+      active_from: string | null;
+      active_to: string | null;
+    }>('deadlines');
     await fc.assert(
       fc.asyncProperty(
         ACTOR,
@@ -214,11 +220,14 @@ describe('every read route shows exactly the dossiers the caller may read', () =
           const items = await allItems<(typeof all)[number]>(`/read/deadlines${query}`, actor, now);
           if (items === undefined) return;
           const ids = readableIds(actor, now);
+          const day = vietnamDate(now);
+          const key = (r: (typeof all)[number]) => `${r.stream_id} ${r.deadline_id} ${r.holder}`;
           const expected = all
             .filter((r) => ids.has(r.stream_id) && r.state === 'open')
+            .filter((r) => (r.active_from ?? day) <= day && day <= (r.active_to ?? day))
             .filter((r) => overdue === undefined || isOverdue(r.due_at, now) === (overdue === 'true'))
-            .map((r) => `${r.stream_id} ${r.deadline_id}`);
-          expect(items.map((r) => `${r.stream_id} ${r.deadline_id}`).sort()).toEqual(expected.sort());
+            .map(key);
+          expect(items.map(key).sort()).toEqual(expected.sort());
         },
       ),
       RUNS,

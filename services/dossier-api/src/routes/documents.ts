@@ -1,6 +1,7 @@
 /**
  * Generated documents of a dossier as PDF (`@ntm/documents`): `GET /dossiers/{id}/receipt.pdf` (giấy tiếp nhận hồ
- * sơ và hẹn trả kết quả), `supplement-request.pdf` (phiếu yêu cầu bổ sung, hoàn thiện hồ sơ),
+ * sơ và hẹn trả kết quả), `supplement-request.pdf` (phiếu yêu cầu bổ sung, hoàn thiện hồ sơ), `apology-letter.pdf`
+ * (phiếu xin lỗi và hẹn lại ngày trả kết quả, form 04),
  * `appraisal-report.pdf`, `council-minutes.pdf` and `decision.pdf` (the chairman's decision with its number).
  * Authorised as the dossier itself (`can(read)`: a dossier the caller may not read is not found); rendered from
  * the events up to the revision whose hash chain was checked, so the same log gives the same bytes, and the ETag is
@@ -43,6 +44,10 @@ const TITLES: Record<DocumentName, { vi: string; en: string }> = {
   'supplement-request': {
     vi: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ',
     en: 'Request to supplement the dossier',
+  },
+  'apology-letter': {
+    vi: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả',
+    en: 'Apology letter with the new return date (form 04)',
   },
   'appraisal-report': { vi: 'Báo cáo kết quả thẩm định', en: 'Appraisal report' },
   'council-minutes': { vi: 'Biên bản họp Hội đồng thẩm định', en: 'Minutes of the appraisal council' },

@@ -151,7 +151,18 @@ const DeadlineRow = z.object({
   state: z.enum(['open', 'met', 'elapsed', 'suspended']),
   role: z.string().nullable(),
   unit_code: z.string().nullable(),
-  province_code: z.string(),
+  province_code: z
+    .string()
+    .describe('the province of the acting unit (a successor unit after the 2025 cut-over)'),
+  holder: z.string().describe("role@unit of a running deadline's row; '' when it binds no one"),
+  active_from: z
+    .string()
+    .nullable()
+    .describe('first day the row binds its unit (a successor from the cut-over)'),
+  active_to: z
+    .string()
+    .nullable()
+    .describe('last day it does (an abolished or merged-away office, the day before)'),
 });
 const RecognitionRow = z.object({
   stream_id: z.string(),
