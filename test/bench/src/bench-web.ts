@@ -170,7 +170,8 @@ try {
   const seeded = performance.now();
   service = await startBenchService(
     { DATABASE_URL, DATABASE_SCHEMA: eventsSchema, READ_MODEL_SCHEMA: readModelSchema },
-    'benchWebServer.js',
+    // pnpm start's composition (API and web app on one port), shared with bench:start.
+    '../startWebServer.js',
   );
   console.log(`service ready, read models caught up in ${round((performance.now() - seeded) / 1000)} s`);
   const base = service.baseUrl;

@@ -33,7 +33,7 @@ export const freePort = () =>
 
 /**
  * Starts the service with `env` on top of the benchmark defaults and resolves once `/ready` answers; `entry` is
- * the compiled program to run (default the API alone, benchServer.js; the web benchmark runs benchWebServer.js).
+ * the compiled program to run (default the API alone, benchServer.js; the web benchmark runs ../startWebServer.js).
  */
 export async function startBenchService(
   env: Record<string, string>,
