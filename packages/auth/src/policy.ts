@@ -26,7 +26,7 @@ export type Action = 'read' | 'audit' | (string & {});
 
 /** Which unit of the dossier's scope each role's `unit` must equal. */
 const JURISDICTION: Record<
-  Exclude<Role, 'auditor' | 'administrator' | 'integration_client'>,
+  Exclude<Role, 'auditor' | 'administrator' | 'integration_client' | 'data_protection_officer'>,
   (scope: DossierScope) => string | undefined
 > = {
   commune_official: (s) => s.communeCode,
@@ -70,7 +70,13 @@ export function can(
   context?: JurisdictionContext,
 ): boolean {
   // An integration client reads the status feed of its province (`statusFeedProvince`), never a dossier.
-  if (actor.role === 'administrator' || actor.role === 'integration_client') return false;
+  // A data-protection officer queries who read what (`canQueryReadTrail`), never a dossier itself.
+  if (
+    actor.role === 'administrator' ||
+    actor.role === 'integration_client' ||
+    actor.role === 'data_protection_officer'
+  )
+    return false;
   if (actor.role === 'auditor') {
     if (action !== 'read' && action !== 'audit') return false;
     return (
@@ -193,7 +199,7 @@ function unitLevel(unit: string): keyof ReadFilter | undefined {
 }
 
 const READ_LEVEL: Record<
-  Exclude<Role, 'auditor' | 'administrator' | 'integration_client'>,
+  Exclude<Role, 'auditor' | 'administrator' | 'integration_client' | 'data_protection_officer'>,
   keyof ReadFilter
 > = {
   commune_official: 'communeCode',
@@ -225,7 +231,12 @@ export function readFilterFor(
 }
 
 function ownReadFilter(actor: DomainActor): ReadFilter | undefined {
-  if (actor.role === 'administrator' || actor.role === 'integration_client') return undefined;
+  if (
+    actor.role === 'administrator' ||
+    actor.role === 'integration_client' ||
+    actor.role === 'data_protection_officer'
+  )
+    return undefined;
   const level = actor.role === 'auditor' ? unitLevel(actor.unit) : READ_LEVEL[actor.role];
   if (level === undefined) return undefined;
   if (level === 'unitCode') {
@@ -309,4 +320,19 @@ function successorReadsOf(
   if (successorReadsCache.size > 1000) successorReadsCache.clear();
   successorReadsCache.set(key, reads);
   return reads;
+}
+
+/**
+ * The read-access trail (who downloaded which document of which dossier, when) an actor may query, as a read-model
+ * filter over the dossiers: an auditor's is the dossiers it may read; a data-protection officer's the dossiers of
+ * its unit's subtree (it reads no dossier, only who read them). Undefined: none.
+ */
+export function readTrailFilterFor(
+  actor: DomainActor,
+  context?: Omit<JurisdictionContext, 'ruleSet'>,
+): ReadFilter | undefined {
+  if (actor.role === 'auditor') return readFilterFor(actor, context);
+  if (actor.role !== 'data_protection_officer') return undefined;
+  const level = unitLevel(actor.unit);
+  return level === undefined || level === 'unitCode' ? undefined : { [level]: actor.unit };
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadBacKan, ROLES, type DomainActor, type DossierScope, type Role } from '@ntm/domain';
-import { can, readFilterFor, statusFeedProvince, type JurisdictionContext } from './policy.js';
+import {
+  can,
+  readFilterFor,
+  readTrailFilterFor,
+  statusFeedProvince,
+  type JurisdictionContext,
+} from './policy.js';
 
 // Bắc Kạn (06): a commune (01897) of district 061, a neighbour commune (01900), another district (063).
 const commune: DossierScope = {
@@ -33,12 +39,16 @@ const home: Record<Role, { inside: string; outside: string }> = {
   auditor: { inside: '061', outside: '063' },
   administrator: { inside: '06', outside: '19' },
   integration_client: { inside: '06', outside: '19' },
+  data_protection_officer: { inside: '06', outside: '19' },
 };
 
 const actor = (role: Role, unit: string): DomainActor => ({ id: `u-${role}`, role, unit });
 const COMMANDS = ['OpenDossier', 'SubmitDossier', 'RecordVerification', 'DecideRecognition'];
 const OFFICIALS = ROLES.filter(
-  (r) => !['auditor', 'administrator', 'village_head', 'integration_client'].includes(r),
+  (r) =>
+    !['auditor', 'administrator', 'village_head', 'integration_client', 'data_protection_officer'].includes(
+      r,
+    ),
 );
 
 describe('can: commune dossier, 2022 procedure', () => {
@@ -70,13 +80,21 @@ describe('can: commune dossier, 2022 procedure', () => {
     }
   });
 
-  it('an administrator or an integration client holds no dossier rights anywhere', () => {
-    for (const role of ['administrator', 'integration_client'] as const)
+  it('an administrator, an integration client or a data-protection officer holds no dossier rights anywhere', () => {
+    for (const role of ['administrator', 'integration_client', 'data_protection_officer'] as const)
       for (const unit of ['01897', '061', '06']) {
         for (const action of ['read', 'audit', ...COMMANDS])
           expect(can(actor(role, unit), action, commune)).toBe(false);
         expect(readFilterFor(actor(role, unit))).toBeUndefined();
       }
+  });
+
+  it('the read-access trail: an auditor queries what it may read, a data-protection officer its subtree', () => {
+    expect(readTrailFilterFor(actor('auditor', '061'))).toEqual(readFilterFor(actor('auditor', '061')));
+    expect(readTrailFilterFor(actor('data_protection_officer', '06'))).toEqual({ provinceCode: '06' });
+    expect(readTrailFilterFor(actor('data_protection_officer', '01897-na-ri'))).toBeUndefined();
+    for (const role of ROLES.filter((r) => r !== 'auditor' && r !== 'data_protection_officer'))
+      expect(readTrailFilterFor(actor(role, '06'))).toBeUndefined();
   });
 
   it('only an integration client polls a status feed, of its own province', () => {

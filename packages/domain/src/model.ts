@@ -28,6 +28,7 @@ export const ROLES = [
   'auditor', // kiểm toán, thanh tra: reads everything in their jurisdiction, writes nothing
   'administrator', // operates the system; no dossier rights
   'integration_client', // a provincial LGSP connector: polls the status feed of its province, nothing else
+  'data_protection_officer', // bảo vệ dữ liệu cá nhân (NĐ 13/2023): queries the read-access trail of its unit, reads no dossier
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -48,7 +48,9 @@ function rolesAllowed(journey: Journey, state: DossierState): string[] {
       (c) => !DEADLINE_COMMANDS.has(c as never),
     );
   // The administrator acts for the system; an integration client reads the status feed and has no dossier rights.
-  return ROLES.filter((role) => role !== 'administrator' && role !== 'integration_client')
+  return ROLES.filter(
+    (role) => role !== 'administrator' && role !== 'integration_client' && role !== 'data_protection_officer',
+  )
     .filter((role) => work(role).length > 0)
     .sort();
 }

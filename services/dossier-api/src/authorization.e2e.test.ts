@@ -38,6 +38,7 @@ const UNITS: Record<Role, { inside: string; outside: string }> = {
   auditor: { inside: '06', outside: '19' },
   administrator: { inside: '06', outside: '19' },
   integration_client: { inside: '06', outside: '19' },
+  data_protection_officer: { inside: '06', outside: '19' },
 };
 
 describe('authorisation matrix along a commune NTM dossier', () => {
@@ -60,7 +61,13 @@ describe('authorisation matrix along a commune NTM dossier', () => {
             const actor: DomainActor = { id: `probe-${role}-${where}`, role, unit: UNITS[role][where] };
             const inJurisdiction =
               where === 'inside' &&
-              !['auditor', 'administrator', 'village_head', 'integration_client'].includes(role);
+              ![
+                'auditor',
+                'administrator',
+                'village_head',
+                'integration_client',
+                'data_protection_officer',
+              ].includes(role);
             const roleMayIssue = allowedCommands(state, actor).includes(type);
             // A lawful probe is sent with a stale If-Match: it passes authorisation, then fails the precondition,
             // so the probe itself never appends.

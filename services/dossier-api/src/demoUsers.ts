@@ -42,6 +42,10 @@ export function demoUsers(today: string): DemoUser[] {
     provincial_chairman: atProvince,
     auditor: { ...atProvince, note: `${province.name} (reads and audits everything in it)` },
     administrator: { ...atProvince, note: 'operates the system; no dossier rights' },
+    data_protection_officer: {
+      ...atProvince,
+      note: `${province.name}'s data-protection officer: queries the read-access trail, reads no dossier`,
+    },
     integration_client: {
       ...atProvince,
       note: `${province.name}'s LGSP connector: polls the status feed only`,

@@ -5,6 +5,7 @@
  */
 import { migrate, quoteIdent, type SqlClient } from '@ntm/sql';
 import type { DomainActor } from '@ntm/domain';
+import { binder, readableRow, type ReadScope } from '@ntm/projections';
 
 export interface DownloadRecord {
   dossierId: string;
@@ -55,7 +56,15 @@ export class DocumentFileTables {
     CREATE INDEX IF NOT EXISTS document_downloads_dossier ON ${this.downloads} (dossier_id, id)`;
     await migrate(
       this.sql,
-      [{ id: 'dossier-api-0004-document-files', up }],
+      [
+        { id: 'dossier-api-0004-document-files', up },
+        // The read-access trail is also asked by who and by when (GET /audit/downloads).
+        {
+          id: 'dossier-api-0007-download-trail-indexes',
+          up: `CREATE INDEX IF NOT EXISTS document_downloads_actor ON ${this.downloads} (actor_id, id);
+               CREATE INDEX IF NOT EXISTS document_downloads_at ON ${this.downloads} (downloaded_at, id)`,
+        },
+      ],
       `${this.schema}.dossier_api_migrations`,
     );
   }
@@ -122,6 +131,70 @@ export class DocumentFileTables {
       [dossierId, limit],
     );
     return rows.map((r) => ({
+      documentId: r.document_id,
+      version: r.version,
+      sha256: r.sha256,
+      actor: { id: r.actor_id, role: r.actor_role as DomainActor['role'], unit: r.actor_unit },
+      ...(r.on_behalf_of ? { onBehalfOf: r.on_behalf_of } : {}),
+      ...(r.byte_range ? { range: r.byte_range } : {}),
+      at: new Date(r.downloaded_at),
+    }));
+  }
+
+  /**
+   * The read-access trail across dossiers, oldest first from `afterId`: only downloads of dossiers in `scope` (the
+   * caller's, joined with the dossier list read model of `readModelSchema`, same database), narrowed by who, which
+   * dossier or document, and a period of days in Vietnam (`from`, `to` inclusive).
+   */
+  async trail(
+    filter: {
+      actorId?: string | undefined;
+      dossierId?: string | undefined;
+      documentId?: string | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
+      afterId?: number | undefined;
+      limit: number;
+    },
+    scope: ReadScope,
+    readModelSchema: string,
+  ): Promise<(DownloadRecord & { id: number })[]> {
+    const params: unknown[] = [];
+    const bind = binder(params);
+    const where: string[] = [];
+    if (filter.actorId !== undefined) where.push(`t.actor_id = ${bind(filter.actorId)}`);
+    if (filter.dossierId !== undefined) where.push(`t.dossier_id = ${bind(filter.dossierId)}`);
+    if (filter.documentId !== undefined) where.push(`t.document_id = ${bind(filter.documentId)}`);
+    if (filter.from !== undefined)
+      where.push(`t.downloaded_at >= ${bind(`${filter.from}T00:00:00+07:00`)}::timestamptz`);
+    if (filter.to !== undefined)
+      where.push(`t.downloaded_at < ${bind(`${filter.to}T00:00:00+07:00`)}::timestamptz + interval '1 day'`);
+    if (filter.afterId !== undefined) where.push(`t.id > ${bind(filter.afterId)}`);
+    const readable = readableRow(scope, readModelSchema, 'document_downloads', 't', bind);
+    if (readable !== 'true') where.push(readable);
+    const { rows } = await this.sql.query<{
+      id: string;
+      dossier_id: string;
+      document_id: string;
+      version: number;
+      sha256: string;
+      actor_id: string;
+      actor_role: string;
+      actor_unit: string;
+      on_behalf_of: string | null;
+      byte_range: string | null;
+      downloaded_at: Date | string;
+    }>(
+      `SELECT t.id::text AS id, t.dossier_id, t.document_id, t.version, t.sha256, t.actor_id, t.actor_role,
+              t.actor_unit, t.on_behalf_of, t.byte_range, t.downloaded_at
+         FROM (SELECT dl.*, 'dossier-' || dl.dossier_id AS stream_id FROM ${this.downloads} dl) t
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY t.id LIMIT ${bind(filter.limit)}`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      dossierId: r.dossier_id,
       documentId: r.document_id,
       version: r.version,
       sha256: r.sha256,

@@ -275,6 +275,47 @@ describe('document files', () => {
     ]);
   });
 
+  it('answers the read-access trail across dossiers to auditors and data-protection officers, in their units', async () => {
+    type Trail = {
+      items: { id: number; dossierId: string; actor: { id: string }; version: number }[];
+      next: number | null;
+    };
+    const trail = async (query: string, actor: DomainActor) => {
+      const res = await get(`/audit/downloads${query}`, actor);
+      return { status: res.status, body: (await res.json()) as Trail & { code?: string } };
+    };
+    const dpo: DomainActor = { id: 'dpo-backan', role: 'data_protection_officer', unit: '06' };
+    const all = await trail('', ACTORS.auditor);
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((d) => [d.dossierId, d.actor.id, d.version])).toEqual([
+      [cursor.dossierId, ACTORS.communeOfficial.id, 1],
+      [cursor.dossierId, ACTORS.communeOfficial.id, 1],
+      [cursor.dossierId, ACTORS.communeOfficial.id, 1],
+      [cursor.dossierId, ACTORS.communeOfficial.id, 2],
+      [cursor.dossierId, ACTORS.auditor.id, 1],
+    ]);
+    // Who read what: by user, by dossier, by day (Vietnam), page by page.
+    expect((await trail(`?actor=${ACTORS.auditor.id}`, dpo)).body.items.map((d) => d.actor.id)).toEqual([
+      ACTORS.auditor.id,
+    ]);
+    expect(
+      (await trail(`?dossier=${cursor.dossierId}&from=2024-04-01&to=2024-04-01`, dpo)).body.items,
+    ).toHaveLength(5);
+    expect((await trail('?from=2024-04-02', dpo)).body.items).toEqual([]);
+    const page1 = await trail('?limit=2', dpo);
+    expect(page1.body.items.map((d) => d.id)).toEqual(all.body.items.slice(0, 2).map((d) => d.id));
+    const page2 = await trail(`?limit=2&after=${page1.body.next}`, dpo);
+    expect(page2.body.items.map((d) => d.id)).toEqual(all.body.items.slice(2, 4).map((d) => d.id));
+    // Another province's auditor and officer see none of it; the officer reads no dossier itself.
+    expect((await trail('', { ...ACTORS.auditor, unit: '19' })).body.items).toEqual([]);
+    expect((await trail('', { ...dpo, unit: '19' })).body.items).toEqual([]);
+    expect((await get(`/dossiers/${cursor.dossierId}`, dpo)).status).toBe(404);
+    // Officials and administrators may not query it.
+    for (const actor of [ACTORS.communeOfficial, { ...ACTORS.auditor, role: 'administrator' as const }])
+      expect(await trail('', actor)).toMatchObject({ status: 403, body: { code: 'OUT_OF_JURISDICTION' } });
+    expect((await trail('?from=01-04-2024', dpo)).status).toBe(400);
+  });
+
   it('verify checks every referenced blob; a tampered one is named and never served whole', async () => {
     const verify = async () =>
       (await (await get(`/dossiers/${cursor.dossierId}/verify`, ACTORS.auditor)).json()) as {

@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { DOCUMENT_MEDIA_TYPES, DocumentKindSchema, type EventType } from '@ntm/contracts';
 import { BlobTooLargeError, type BlobStore, type StagedBlob } from '@ntm/blob-store';
 import { commandHandler, dossierFor, type CommandPorts } from '@ntm/application';
+import { readTrailFilterFor } from '@ntm/auth';
 import type { DocumentFileRecord } from '@ntm/domain';
 import type { RecordedEvent } from '@ntm/event-store';
 import { commandPortsOf, DOSSIER_ID, etagOf, parseIfMatch } from '../dossier.js';
@@ -358,6 +359,69 @@ const documentFileRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
       return {
         dossierId: request.params.id,
         downloads: trail.map((d) => ({ ...d, at: d.at.toISOString() })),
+      };
+    },
+  );
+
+  fastify.get(
+    '/audit/downloads',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'The read-access trail across dossiers, for auditors (the dossiers they may read) and data-protection ' +
+          'officers (their unit): who downloaded which document of which dossier, when',
+        security: [{ bearer: [] }],
+        querystring: z.strictObject({
+          actor: z
+            .string()
+            .regex(/^[A-Za-z0-9_.:@-]{1,200}$/)
+            .optional()
+            .describe('the id of the user who downloaded'),
+          dossier: z.string().regex(DOSSIER_ID).optional(),
+          document: z
+            .string()
+            .regex(/^[A-Za-z0-9_.:-]{1,100}$/)
+            .optional(),
+          from: z.iso.date().optional().describe('first day (Vietnam), inclusive'),
+          to: z.iso.date().optional().describe('last day (Vietnam), inclusive'),
+          after: z.coerce.number().int().min(0).optional().describe('the `next` of the previous page'),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+      },
+    },
+    async (request) => {
+      const principal = await fastify.authenticate(request);
+      const scope = readTrailFilterFor(principal.actor, {
+        now: fastify.clock.now(),
+        units: fastify.domainContext.units,
+      });
+      if (scope === undefined) {
+        request.log.info({ actorId: principal.actor.id, reason: 'NO_TRAIL_RIGHTS' }, 'access denied');
+        throw problems.outOfJurisdiction();
+      }
+      const q = request.query;
+      const items = await fastify.documentFiles.trail(
+        {
+          actorId: q.actor,
+          dossierId: q.dossier,
+          documentId: q.document,
+          from: q.from,
+          to: q.to,
+          afterId: q.after,
+          limit: q.limit,
+        },
+        scope,
+        fastify.readModels.schema,
+      );
+      // Who asked is part of the trail's own accountability: the query is logged with its filters.
+      request.log.info(
+        { actorId: principal.actor.id, role: principal.actor.role, query: q },
+        'download trail read',
+      );
+      return {
+        items: items.map((d) => ({ ...d, at: d.at.toISOString() })),
+        next: items.length === q.limit ? items.at(-1)!.id : null,
       };
     },
   );
