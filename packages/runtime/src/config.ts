@@ -79,6 +79,11 @@ const ConfigSchema = z
     /** seconds between re-derivations of every pending deadline timer from the read model; 0 = only at start */
     DEADLINE_RECONCILE_SECONDS: int(0, 86_400, 900),
     /**
+     * the dispatchers' lease (ADR 0030): one leads, the others stand by; a dead leader is replaced within this,
+     * a leader that shuts down cleanly at once
+     */
+    DISPATCHER_LEASE_MS: int(300, 600_000, 5000),
+    /**
      * deadline timers fired at once per worker process (REDIS_URL mode): the firings' reads go out batched, so a
      * burst (every deadline of a day is due at 00:00) gains from many in flight (docs/benchmarks.md, bench:clocks)
      */
