@@ -6,7 +6,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ const run = promisify(execFile);
 export interface PrivateCluster {
   /** postgres://postgres@127.0.0.1:<port>/postgres */
   connectionString: string;
+  /** with `archiveWal`: the folder the server archives its WAL segments to */
+  walArchiveDir?: string | undefined;
   /** `pg_ctl restart -m fast`: every session is ended, the server is back when this resolves. */
   restart(): Promise<void>;
   /** `pg_ctl stop -m fast`: the server is away until `start`. */
@@ -54,7 +56,9 @@ async function postgresUser(): Promise<{ uid: number; gid: number } | undefined>
 }
 
 /** Starts a fresh cluster, or says why it cannot (`{ unavailable }`) when PostgreSQL's binaries are missing. */
-export async function startPrivateCluster(): Promise<PrivateCluster | { unavailable: string }> {
+export async function startPrivateCluster(
+  options: { archiveWal?: boolean } = {},
+): Promise<PrivateCluster | { unavailable: string }> {
   const bin = await binDir();
   if (bin === undefined) return { unavailable: 'initdb/pg_ctl not found (pg_config --bindir)' };
   const asRoot = process.getuid?.() === 0;
@@ -67,7 +71,15 @@ export async function startPrivateCluster(): Promise<PrivateCluster | { unavaila
   const tool = (name: string, args: string[]) =>
     owner ? run('runuser', ['-u', 'postgres', '--', join(bin, name), ...args]) : run(join(bin, name), args);
   // Unix socket in the folder, TCP on 127.0.0.1 only; fsync off: the data is thrown away.
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
+  const walArchiveDir = options.archiveWal ? join(dir, 'wal-archive') : undefined;
+  if (walArchiveDir) {
+    await mkdir(walArchiveDir);
+    if (owner) await chown(walArchiveDir, owner.uid, owner.gid);
+  }
+  const archiving = walArchiveDir
+    ? ` -c archive_mode=on -c "archive_command=cp %p ${walArchiveDir}/%f"`
+    : '';
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60${archiving}`;
   const pgCtl = (action: string, ...extra: string[]) =>
     tool('pg_ctl', [action, '-D', data, '-w', '-t', '60', '-l', join(dir, 'log'), ...extra]);
   try {
@@ -102,6 +114,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster | { unavaila
   process.once('exit', stopOnExit);
   return {
     connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    walArchiveDir,
     restart: async () => {
       await pgCtl('restart', '-m', 'fast', '-o', serverOptions);
     },
