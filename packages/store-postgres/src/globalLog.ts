@@ -10,6 +10,17 @@ import type { SqlClient } from '@ntm/sql';
 import { APPEND_LOCK_NAMESPACE } from './schema.js';
 import { EVENT_COLUMNS, storeQuery, toRecorded, type EventRow } from './storeQuery.js';
 
+/** A page's bounds, checked: after a position (default 0), at most `limit` events (default 1000). */
+function pageOf(options: ReadAllOptions): { after: bigint; limit: number } {
+  const after = options.after ?? 0n;
+  const limit = options.limit ?? 1000;
+  if (typeof after !== 'bigint' || after < 0n) {
+    throw new EventStoreError('INVALID_ARGUMENT', 'after must be a bigint >= 0');
+  }
+  validatePositiveInt(limit, 'limit');
+  return { after, limit };
+}
+
 export class GlobalLog {
   /** `table` is the quoted events table, `schemaName` the unquoted schema (the append lock's key). */
   constructor(
@@ -39,12 +50,7 @@ export class GlobalLog {
 
   /** One page of the log after `options.after`, below the readable limit. */
   async read(sql: SqlClient, options: ReadAllOptions): Promise<AllPage> {
-    const after = options.after ?? 0n;
-    const limit = options.limit ?? 1000;
-    if (typeof after !== 'bigint' || after < 0n) {
-      throw new EventStoreError('INVALID_ARGUMENT', 'after must be a bigint >= 0');
-    }
-    validatePositiveInt(limit, 'limit');
+    const { after, limit } = pageOf(options);
     const readable = await this.readableLimit(sql);
     // The page is cut from an index scan in position order, then trimmed at the horizon: a horizon inside the
     // index condition made PGlite (no autovacuum, so no statistics) pick a bitmap scan and sort the whole rest of
@@ -64,12 +70,7 @@ export class GlobalLog {
 
   /** `read`'s page with the leaf columns only (position, stream, revision, hash): what checkpoints need. */
   async readLeaves(sql: SqlClient, options: ReadAllOptions): Promise<LeafPage> {
-    const after = options.after ?? 0n;
-    const limit = options.limit ?? 1000;
-    if (typeof after !== 'bigint' || after < 0n) {
-      throw new EventStoreError('INVALID_ARGUMENT', 'after must be a bigint >= 0');
-    }
-    validatePositiveInt(limit, 'limit');
+    const { after, limit } = pageOf(options);
     const readable = await this.readableLimit(sql);
     const { rows } = await storeQuery<{
       position: string;
