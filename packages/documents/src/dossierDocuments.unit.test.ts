@@ -13,7 +13,15 @@ import {
   type DossierCommand,
 } from '@ntm/domain';
 import { ACTORS, at, communeJourney, journeyRecords, pdfText } from '@ntm/testing';
-import { DOCUMENT_NAMES, renderDossierDocument, type DocumentContext } from './index.js';
+import {
+  DOCUMENT_NAMES,
+  dossierDocument,
+  renderDossierDocument,
+  renderOfficialDocument,
+  vietnamTime,
+  type DocumentContext,
+  type DocumentLayout,
+} from './index.js';
 
 const journey = communeJourney('ntm', 1);
 const ctx: DocumentContext = {
@@ -147,5 +155,34 @@ describe('dossier documents', () => {
     const text = await textOf(await renderDossierDocument('supplement-request', returned, ctx));
     expect(text).toContain('PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ');
     expect(text).toContain('Mã hồ sơ: 06-240426-0001');
+  });
+
+  it('draws the visible signature stamp in the signature space, in Vietnamese, and says where it is', async () => {
+    const doc = dossierDocument('decision', all, ctx)!;
+    const signedAt = new Date('2024-05-30T03:04:05Z');
+    const layout: DocumentLayout = {};
+    const pdf = await renderOfficialDocument(
+      { ...doc, stamp: { signer: 'Nguyễn Văn Chủ tịch', issuer: 'Ban Cơ yếu Chính phủ', signedAt } },
+      layout,
+    );
+    const flat = await textOf(pdf);
+    expect(vietnamTime(signedAt)).toBe('30/05/2024 10:04:05 (GMT+7)');
+    for (const expected of [
+      'Ký số bởi: Nguyễn Văn Chủ tịch',
+      'Thời gian ký: 30/05/2024 10:04:05 (GMT+7)',
+      'Chứng thư số do Ban Cơ yếu Chính phủ cấp',
+    ])
+      expect(flat).toContain(expected);
+    // After the signature block's title, before the end of the page; in the right column, on the first page.
+    expect(flat.indexOf('Ký số bởi')).toBeGreaterThan(flat.indexOf('CHỦ TỊCH', flat.indexOf('TM. ỦY BAN')));
+    const [x1, y1, x2, y2] = layout.stampRect!;
+    expect(x1).toBeGreaterThan(595.28 / 2 - 40);
+    expect(x2).toBeLessThan(595.28);
+    expect(y1).toBeGreaterThan(0);
+    expect(y2).toBeGreaterThan(y1);
+    // Without a stamp, the same document as before: the stamp is only drawn when asked for.
+    expect(sha256(await renderOfficialDocument(doc))).toBe(
+      sha256((await renderDossierDocument('decision', all, ctx))!),
+    );
   });
 });

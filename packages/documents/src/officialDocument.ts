@@ -39,10 +39,44 @@ export interface OfficialDocument {
   recipients: string[];
   /** signature block, line by line ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"); the space below it is left for the signature */
   signature: string[];
+  /**
+   * The visible digital signature (ký số), drawn in a frame in the space under the signature block, where the
+   * signer's signature would stand on paper. It is part of the page content, so the signature that follows covers it.
+   */
+  stamp?: SignatureStamp | undefined;
   /** encoded as a QR code with its text beside it (the verification address) */
   qr?: { text: string; caption: string } | undefined;
   /** document metadata */
   meta: { title: string; subject: string; creationDate: Date };
+}
+
+/** What the visible signature says: who signed (the certificate's name), when, and whose certificate it is. */
+export interface SignatureStamp {
+  signer: string;
+  signedAt: Date;
+  /** the certification authority that issued the signer's certificate */
+  issuer: string;
+}
+
+/** Where a document's parts landed, for the signature widget: PDF user space (points, origin bottom left). */
+export interface DocumentLayout {
+  /** the stamp's frame [x1, y1, x2, y2], when the stamp is on the first page (a widget goes on the first page) */
+  stampRect?: [number, number, number, number];
+}
+
+/** "02/04/2024 10:00:00 (GMT+7)": the signing time as a Vietnamese reader reads it, in Vietnam time. */
+export function vietnamTime(instant: Date): string {
+  const t = new Date(instant.getTime() + 7 * 3600_000).toISOString();
+  return `${t.slice(8, 10)}/${t.slice(5, 7)}/${t.slice(0, 4)} ${t.slice(11, 19)} (GMT+7)`;
+}
+
+/** The stamp's lines: "Ký số bởi: …", "Thời gian ký: …", "Chứng thư số do … cấp". */
+export function stampLines(stamp: SignatureStamp): string[] {
+  return [
+    `Ký số bởi: ${stamp.signer}`,
+    `Thời gian ký: ${vietnamTime(stamp.signedAt)}`,
+    `Chứng thư số do ${stamp.issuer} cấp`,
+  ];
 }
 
 const FONT_DIR = fileURLToPath(new URL('../fonts/', import.meta.url));
@@ -66,8 +100,11 @@ export function placeAndDate(place: string, isoDate: string): string {
   return `${place}, ngày ${day} tháng ${month} năm ${year}`;
 }
 
-/** Renders the document as a PDF. */
-export async function renderOfficialDocument(doc: OfficialDocument): Promise<Buffer> {
+/** Renders the document as a PDF; `layout` is filled with where the stamp went. */
+export async function renderOfficialDocument(
+  doc: OfficialDocument,
+  layout: DocumentLayout = {},
+): Promise<Buffer> {
   const qr = doc.qr
     ? await QRCode.toBuffer(doc.qr.text, { type: 'png', margin: 1, errorCorrectionLevel: 'M', width: 160 })
     : undefined;
@@ -98,7 +135,11 @@ export async function renderOfficialDocument(doc: OfficialDocument): Promise<Buf
   header(pdf, doc);
   title(pdf, doc);
   body(pdf, doc.body);
-  closing(pdf, doc, qr);
+  let pages = 1;
+  pdf.on('pageAdded', () => (pages += 1));
+  closing(pdf, doc, qr, (rect) => {
+    if (pages === 1) layout.stampRect = rect;
+  });
 
   pdf.end();
   await ended;
@@ -181,7 +222,12 @@ function body(pdf: Pdf, paragraphs: Paragraph[]): void {
 }
 
 /** Recipients (left) and signature block (right), side by side; the QR code under the recipients. */
-function closing(pdf: Pdf, doc: OfficialDocument, qr: Buffer | undefined): void {
+function closing(
+  pdf: Pdf,
+  doc: OfficialDocument,
+  qr: Buffer | undefined,
+  placed: (rect: [number, number, number, number]) => void,
+): void {
   const needed = 190;
   if (pdf.y + needed > A4.height - MARGIN.bottom) pdf.addPage();
   const top = pdf.y + 12;
@@ -206,6 +252,22 @@ function closing(pdf: Pdf, doc: OfficialDocument, qr: Buffer | undefined): void 
   for (const line of doc.signature) {
     pdf.text(line, right, y, { width: RIGHT_COLUMN, align: 'center' });
     y = pdf.y;
+  }
+  if (doc.stamp) {
+    // A frame in the space left for the signature, its text inside, in the document's own embedded font.
+    const inset = 16;
+    const x = right + inset;
+    const width = RIGHT_COLUMN - 2 * inset;
+    const top = y + 10;
+    const [first, ...rest] = stampLines(doc.stamp);
+    pdf.font('bold').fontSize(10).fillColor('#b00000');
+    pdf.text(first!, x + 6, top + 6, { width: width - 12, align: 'center' });
+    pdf.font('regular').fontSize(9.5);
+    for (const line of rest) pdf.text(line, x + 6, pdf.y + 1, { width: width - 12, align: 'center' });
+    const height = pdf.y + 6 - top;
+    pdf.rect(x, top, width, height).lineWidth(0.8).strokeColor('#b00000').stroke();
+    pdf.fillColor('black').strokeColor('black');
+    placed([x, A4.height - (top + height), x + width, A4.height - top]);
   }
 }
 

@@ -78,6 +78,16 @@ const ConfigSchema = z
     DEADLINE_QUEUE: z.string().trim().min(1).default('ntm-deadlines'),
     /** seconds between re-derivations of every pending deadline timer from the read model; 0 = only at start */
     DEADLINE_RECONCILE_SECONDS: int(0, 86_400, 900),
+    /**
+     * the dispatchers' lease (ADR 0030): one leads, the others stand by; a dead leader is replaced within this,
+     * a leader that shuts down cleanly at once
+     */
+    DISPATCHER_LEASE_MS: int(300, 600_000, 5000),
+    /**
+     * deadline timers fired at once per worker process (REDIS_URL mode): the firings' reads go out batched, so a
+     * burst (every deadline of a day is due at 00:00) gains from many in flight (docs/benchmarks.md, bench:clocks)
+     */
+    DEADLINE_CONCURRENCY: int(1, 1024, 128),
     /** requests per minute per client address */
     RATE_LIMIT_MAX: z.coerce.number().int().positive().default(1200),
     /** where document files are kept: `fs` (the embedded default, under BLOB_DIR) or `s3` (S3-compatible storage) */

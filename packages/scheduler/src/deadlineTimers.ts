@@ -15,12 +15,14 @@ import {
   CommandRefusedError,
   DossierCache,
   handleCommand,
+  RevisionMismatchError,
   uuidV5,
   type CommandPorts,
   type SystemPrincipal,
 } from '@ntm/application';
 import { DomainError, isOverdue, nationalUnits, overdueFrom } from '@ntm/domain';
 import type { EventStore, RecordedEvent } from '@ntm/event-store';
+import { withBatchedReads } from './batchedReads.js';
 import type { Clock, FireOutcome, Timer } from './timers.js';
 
 /** What a deadline timer carries: which deadline of which dossier stream. */
@@ -96,22 +98,31 @@ export async function fireDeadline(
 ): Promise<DeadlineFired> {
   const dossierId = streamId.replace(/^dossier-/, '');
   try {
-    const { state } = await ports.dossiers.current(ports.store, dossierId);
+    const { state, revision } = await ports.dossiers.current(ports.store, dossierId);
     const open = state?.deadlines.find((d) => d.deadlineId === deadlineId && d.elapsedOn === undefined);
     if (!open) return { outcome: 'not-open' };
     if (!isOverdue(open.dueOn, ports.clock.now()))
       return { outcome: 'early', retryAt: overdueFrom(open.dueOn) };
     // One name per deadline: every timer of it derives the same idempotency key, event ids and correlation id.
     const name = `deadline\n${streamId}\n${deadlineId}`;
-    // No expected revision: the worker decides on the stream as it is, and appends on that revision.
-    const result = await handleCommand(ports, WORKER, {
-      type: 'ElapseDeadline',
+    const command = {
+      type: 'ElapseDeadline' as const,
       dossierId,
       body: { deadlineId },
       idempotencyKey: name,
       correlationId: uuidV5(name),
       causationId: uuidV5(name),
-    });
+    };
+    // The revision just read: the handler decides on the state this read cached instead of reading the stream a
+    // second time (a burst of 1,000 deadlines due at 00:00 is one read fewer each), and the append is conditional
+    // on it. Another writer in between: decide again on the stream as it is then, without a revision.
+    let result;
+    try {
+      result = await handleCommand(ports, WORKER, { ...command, expectedRevision: revision });
+    } catch (error) {
+      if (!(error instanceof RevisionMismatchError)) throw error;
+      result = await handleCommand(ports, WORKER, command);
+    }
     // Answered from the stream: a twin timer appended the very same event first.
     return result.replayed ? { outcome: 'not-open' } : { outcome: 'elapsed' };
   } catch (error) {
@@ -145,7 +156,8 @@ export function deadlineWorkerPorts(options: {
   notifyAppended?: CommandPorts['notifyAppended'];
 }): CommandPorts {
   return {
-    store: options.store,
+    // A burst of timers reads many dossiers at once: gathered into few round trips (batchedReads.ts).
+    store: withBatchedReads(options.store),
     dossiers: new DossierCache(),
     clock: options.clock,
     domainContext: { units: nationalUnits() },

@@ -19,7 +19,7 @@ export {
   type DevSigningKeys,
   type SubjectName,
 } from './devKeys.js';
-export { pemCertificates, toPem } from './pki.js';
+export { certificateNames, pemCertificates, toPem } from './pki.js';
 export { remoteSigningKey, RemoteSignerError, type RemoteSignerOptions } from './remoteSigner.js';
 export { pkcs11SigningKey, type Pkcs11Session } from './pkcs11.js';
 export { openSigner, loadTrustAnchors, type SignerSettings, type OpenedSigner } from './openSigner.js';

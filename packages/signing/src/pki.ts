@@ -50,6 +50,15 @@ export function nameAttribute(name: pkijs.RelativeDistinguishedNames, oid: strin
   return entry ? String((entry.value as { valueBlock: { value: unknown } }).valueBlock.value) : undefined;
 }
 
+/** The signer's and issuer's common names of a DER certificate, as a visible signature stamp prints them. */
+export function certificateNames(der: Uint8Array): { signer: string; issuer: string } {
+  const cert = parseCertificate(der);
+  return {
+    signer: nameAttribute(cert.subject, OID.commonName) ?? describeName(cert.subject),
+    issuer: nameAttribute(cert.issuer, OID.commonName) ?? describeName(cert.issuer),
+  };
+}
+
 /** "CN, O" of a certificate's subject (what a report names the signer by). */
 export function describeName(name: pkijs.RelativeDistinguishedNames): string {
   return [nameAttribute(name, OID.commonName), nameAttribute(name, OID.organization)]

@@ -153,7 +153,21 @@ describe('signing the decision (SignDecision → DecisionSigned)', () => {
     expect(report.signatures[0]?.name).toMatch(/^CHỦ TỊCH ỦY BAN NHÂN DÂN /);
     expect(report.signatures[0]?.reason).toBe(`Quyết định số ${body.signature.decisionNo}`);
     expect(report.signatures[0]?.signingTime).toBe(SIGNED_AT.toISOString());
-    expect((await pdfText(bytes)).text.replace(/\s+/g, ' ')).toContain('QUYẾT ĐỊNH');
+    const text = (await pdfText(bytes)).text.replace(/\s+/g, ' ');
+    expect(text).toContain('QUYẾT ĐỊNH');
+    // The visible stamp, in the page content the signature covers (every byte but /Contents is verified above),
+    // with the signature's widget on it rather than an invisible one.
+    expect(text).toContain('Ký số bởi: Development signer (not a public-duty certificate)');
+    expect(text).toContain('Thời gian ký: 02/04/2024 10:00:00 (GMT+7)');
+    expect(text).toContain('Chứng thư số do NTM development signing CA cấp');
+    const widget = /\/Subtype \/Widget[\s\S]*?\/Rect \[([\d.\s-]+)\]/.exec(bytes.toString('latin1'));
+    expect(
+      widget?.[1]
+        ?.trim()
+        .split(/\s+/)
+        .map(Number)
+        .some((n) => n > 0),
+    ).toBe(true);
 
     const openssl = await opensslVerifies(bytes, 'served');
     expect(openssl.stderr).toContain('Verification successful');

@@ -32,6 +32,11 @@ export interface DispatcherOptions {
   attempts?: number;
   now?: () => Date;
   onError?: (error: unknown) => void;
+  /**
+   * The lease this dispatcher leads under (ADR 0030): its positions are written only while `token` is still the
+   * lease's current one; a write refused that way calls `onFenced` (a successor leads: stop).
+   */
+  fence?: { table: string; name: string; token: bigint; onFenced: () => void };
 }
 
 export interface DispatcherStats {
@@ -182,11 +187,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (!advancing && !repair) break;
       after = window.at(-1)!.position;
     }
-    await sql.query(`UPDATE ${s}.dispatcher_state SET handed_on = $2, confirmed = $3 WHERE name = $1`, [
-      STATE_ROW,
-      String(handedOn),
-      String(confirmed),
-    ]);
+    const fence = options.fence;
+    const written = await sql.query(
+      `UPDATE ${s}.dispatcher_state SET handed_on = $2, confirmed = $3 WHERE name = $1` +
+        (fence ? ` AND $4::bigint = (SELECT token FROM ${fence.table} WHERE name = $5) RETURNING name` : ''),
+      fence
+        ? [STATE_ROW, String(handedOn), String(confirmed), String(fence.token), fence.name]
+        : [STATE_ROW, String(handedOn), String(confirmed)],
+    );
+    if (fence && written.rows.length === 0) {
+      // Another dispatcher leads now: what this one computed must not overwrite its positions.
+      fence.onFenced();
+      return;
+    }
     lagSeconds =
       oldestBehind === undefined ? 0 : Math.max(0, (now().getTime() - Date.parse(oldestBehind)) / 1000);
     if (!repair) return;

@@ -63,7 +63,7 @@ export function startDeadlineWorker(
   return bullmqTimerWorker(
     {
       ...queueOptions(config),
-      concurrency: config.WORKER_CONCURRENCY,
+      concurrency: config.DEADLINE_CONCURRENCY,
       lockDurationMs: config.WORKER_LOCK_MS,
       onError: (err) => log.warn({ err }, 'deadline worker error'),
     },

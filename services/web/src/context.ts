@@ -21,7 +21,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
     user: request.session.user,
     path: request.url,
     csrfToken: reply.generateCsrf(),
-    unread: request.unreadNotifications,
+    unread: request.unreadNotifications !== undefined,
   };
 }
 

@@ -57,7 +57,10 @@ describe('the dossier page', () => {
     expect(page.body).toContain('Các bước của thủ tục');
     expect(page.body).toContain('Đang chuẩn bị hồ sơ');
     expect(page.body).toContain('Bảng tiêu chí');
-    expect(page.body).toContain(`/dossier/${dossierId}/do/AttachDocument`);
+    expect(page.body).toContain(`/dossier/${dossierId}/do/AttachDocument"`);
+    // The file upload has a route of its own in the API, not a JSON form: not offered as one.
+    expect(page.body).not.toContain(`/do/AttachDocumentFile`);
+    expect((await visitor.get(`/dossier/${dossierId}/do/AttachDocumentFile`)).status).toBe(404);
     expect(page.body).not.toContain(`/do/RecordVerification`);
   });
 

@@ -3,7 +3,7 @@
  * user and the language switch, one `<main>`), and the small building blocks the screens repeat: the error
  * summary, tags and the back link. No script is needed; the one stylesheet is served by this service.
  */
-import { html, type Html } from './html.js';
+import { html, raw, type Html } from './html.js';
 import type { Lang, Translate } from './i18n.js';
 import { nameOf } from './vocabulary.js';
 import type { WebUser } from './session.js';
@@ -15,9 +15,15 @@ export interface PageContext {
   /** the current path (the language switch returns to it) */
   path: string;
   csrfToken?: string | undefined;
-  /** the signed-in person's unread notifications (the header's count); undefined when unknown */
-  unread?: number | undefined;
+  /** true when the header's unread count is being asked for: the page leaves its slot (routes/notifications.ts) */
+  unread?: boolean | undefined;
 }
+
+/**
+ * Where the header's unread count goes. The count is asked for as the request starts and written into the page as
+ * it is sent (routes/notifications.ts), so that its API call runs beside the screen's own instead of before them.
+ */
+export const UNREAD_SLOT = '<!--ntm-unread-->';
 
 export function page(ctx: PageContext, title: string, body: Html): string {
   const { t, lang, user } = ctx;
@@ -37,7 +43,7 @@ export function page(ctx: PageContext, title: string, body: Html): string {
             <a class="header-name" href="/">${t('appName')}</a>
             <nav class="header-nav" aria-label="${lang === 'vi' ? 'Tài khoản' : 'Account'}">
               ${user ? html`<span class="header-user">${t('signedInAs')}: <strong>${nameOf('roles', user.role, lang)}</strong> · ${user.unit}</span>` : ''}
-              ${user ? html`<a class="header-notifications" href="/notifications">🔔 ${t('notifications')}${ctx.unread ? html` <strong class="count">${String(ctx.unread)}</strong>` : ''}</a>` : ''}
+              ${user ? html`<a class="header-notifications" href="/notifications">🔔 ${t('notifications')}${ctx.unread ? raw(UNREAD_SLOT) : ''}</a>` : ''}
               <form method="post" action="/language" class="inline">
                 <input type="hidden" name="lang" value="${other}" />
                 <input type="hidden" name="returnTo" value="${ctx.path}" />

@@ -65,6 +65,9 @@ export async function webApp(fastify: FastifyInstance, options: WebOptions): Pro
     secret: options.sessionSecret,
     cookieName: 'ntm_session',
     saveUninitialized: false,
+    // Not rolling: a session lasts 8 hours from sign-in and is written to its store only when it changes (a
+    // rolling session would be written back on every page, a database write per request).
+    rolling: false,
     ...(options.sessionStore ? { store: options.sessionStore } : {}),
     cookie: { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 8 * 3600 * 1000 },
   });

@@ -36,7 +36,8 @@ const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const DEADLINES = Number(process.env['CLOCKS_DEADLINES'] ?? 100_000);
 const DUE = Math.min(DEADLINES, Number(process.env['CLOCKS_DUE'] ?? 1000));
 const WORKERS = Number(process.env['CLOCKS_WORKERS'] ?? 2);
-const CONCURRENCY = Number(process.env['CLOCKS_CONCURRENCY'] ?? 16);
+// The projector's default (DEADLINE_CONCURRENCY): firings' reads are batched, so many in flight pay off.
+const CONCURRENCY = Number(process.env['CLOCKS_CONCURRENCY'] ?? 128);
 const WRITERS = 8;
 /** how far ahead of "now" the burst is made due: time for the workers to be ready */
 const LEAD_MS = 3000;

@@ -24,9 +24,22 @@ import { z } from 'zod';
 import { ChainBrokenError, commandHandler, dossierFor } from '@ntm/application';
 import type { Principal } from '@ntm/auth';
 import type { BlobStore, StagedBlob } from '@ntm/blob-store';
-import { DOCUMENT_NAMES, documentRenderer, dossierDocument, type DocumentName } from '@ntm/documents';
+import {
+  DOCUMENT_NAMES,
+  documentRenderer,
+  dossierDocument,
+  renderOfficialDocument,
+  type DocumentLayout,
+  type DocumentName,
+} from '@ntm/documents';
 import { decide, type DecisionSignature, type DossierState } from '@ntm/domain';
-import { signPdf, verifyPdf, type OpenedSigner, type VerificationReport } from '@ntm/signing';
+import {
+  certificateNames,
+  signPdf,
+  verifyPdf,
+  type OpenedSigner,
+  type VerificationReport,
+} from '@ntm/signing';
 import { verifyChain, type RecordedEvent } from '@ntm/event-store';
 import { commandPortsOf, DOSSIER_ID, etagOf, parseIfMatch } from '../dossier.js';
 import { domainProblem, ProblemError, problems } from '../problems.js';
@@ -341,21 +354,31 @@ const documentRoutes: FastifyPluginCallbackZod<DocumentRoutesOptions> = (fastify
         { now, actor: principal.actor, onBehalfOf: principal.onBehalfOf, units: fastify.domainContext.units },
       );
       if (!judged.ok) throw domainProblem(judged.error);
-      const unsigned = await render('decision', events);
       const doc = dossierDocument('decision', events, {
         units: fastify.domainContext.units,
         verificationUrl,
       });
-      if (!unsigned || !doc) throw notAvailable('decision', id);
+      if (!doc) throw notAvailable('decision', id);
       const key = opts.signer?.key;
       if (key === undefined) throw signingProblems.signerNotConfigured();
       const blobs = blobsOf();
-      const signed = await signPdf(unsigned, key, {
-        name: doc.authority ?? doc.signature.join(' '),
-        reason: doc.meta.title,
-        location: doc.place,
-        signingTime: now,
-      }).catch((error: unknown) => {
+      const signed = await (async () => {
+        // The visible stamp names the certificate's holder and the time, and is drawn before signing: the
+        // signature covers it, and its widget sits on it.
+        const names = certificateNames((await key.certificates())[0]!);
+        const layout: DocumentLayout = {};
+        const stamped = await renderOfficialDocument(
+          { ...doc, stamp: { signer: names.signer, issuer: names.issuer, signedAt: now } },
+          layout,
+        );
+        return signPdf(stamped, key, {
+          name: doc.authority ?? doc.signature.join(' '),
+          reason: doc.meta.title,
+          location: doc.place,
+          signingTime: now,
+          ...(layout.stampRect ? { widgetRect: layout.stampRect } : {}),
+        });
+      })().catch((error: unknown) => {
         request.log.error({ err: error, dossierId: id }, 'signing the decision failed');
         throw signerUnavailable();
       });

@@ -31,7 +31,9 @@ interface DossierView {
   allowedCommands: string[];
 }
 
-const specOf = (type: string): CommandSpec | undefined => COMMAND_SPECS.find((s) => s.type === type);
+/** The commands with a form: all but those issued by a route of their own (uploads, signing; see dossier.ts). */
+const specOf = (type: string): CommandSpec | undefined =>
+  COMMAND_SPECS.find((s) => s.type === type && !s.upload);
 const OPEN = specOf('OpenDossier')!;
 
 export function commandRoutes(fastify: FastifyInstance, now: () => Date): void {

@@ -113,7 +113,9 @@ function dossierPage(
   const path = mainPath(state);
   const at = path.indexOf(state.step);
   const lastReturn = state.returns.at(-1);
-  const commands = COMMAND_SPECS.filter((s) => view.allowedCommands.includes(s.type));
+  // A command issued by a route of its own (a file upload, the decision's signing) has no form here yet: offering
+  // its JSON form would only end in the API's refusal.
+  const commands = COMMAND_SPECS.filter((s) => !s.upload && view.allowedCommands.includes(s.type));
   return html` <span class="caption"
       >${t('dossier')} ${view.dossierId} · ${t('version')} ${state.dossierVersion} · ${t('year')}
       ${state.year}</span

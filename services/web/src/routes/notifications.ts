@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { html } from '../html.js';
 import { formatDateTime, langOf } from '../i18n.js';
-import { tag } from '../layout.js';
+import { tag, UNREAD_SLOT } from '../layout.js';
 import { csrfChecked, screenOf, sendPage } from '../context.js';
 import { apiFor } from '../api.js';
 
@@ -27,7 +27,7 @@ interface Listed {
 declare module 'fastify' {
   interface FastifyRequest {
     /** the signed-in person's unread notifications, for the header; undefined when unknown */
-    unreadNotifications?: number | undefined;
+    unreadNotifications?: Promise<number | undefined> | undefined;
   }
 }
 
@@ -50,9 +50,17 @@ async function unreadOf(
 }
 
 export function notificationRoutes(fastify: FastifyInstance, now: () => Date): void {
-  fastify.addHook('preHandler', async (request) => {
-    if (request.method !== 'GET' || request.url.startsWith('/assets/')) return;
-    request.unreadNotifications = await unreadOf(fastify, request, now().getTime() / 1000);
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    if (request.method === 'GET' && !request.url.startsWith('/assets/'))
+      request.unreadNotifications = unreadOf(fastify, request, now().getTime() / 1000);
+    done();
+  });
+  fastify.addHook('onSend', async (request, _reply, payload) => {
+    const pending = request.unreadNotifications;
+    if (pending === undefined || typeof payload !== 'string' || !payload.includes(UNREAD_SLOT))
+      return payload;
+    const unread = await pending;
+    return payload.replace(UNREAD_SLOT, unread ? ` <strong class="count">${unread}</strong>` : '');
   });
 
   fastify.get('/notifications', async (request, reply) => {

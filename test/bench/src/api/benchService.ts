@@ -31,8 +31,14 @@ export const freePort = () =>
     });
   });
 
-/** Starts the service with `env` on top of the benchmark defaults and resolves once `/ready` answers. */
-export async function startBenchService(env: Record<string, string>): Promise<BenchService> {
+/**
+ * Starts the service with `env` on top of the benchmark defaults and resolves once `/ready` answers; `entry` is
+ * the compiled program to run (default the API alone, benchServer.js; the web benchmark runs ../startWebServer.js).
+ */
+export async function startBenchService(
+  env: Record<string, string>,
+  entry = 'benchServer.js',
+): Promise<BenchService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ntm-bench-service-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -40,7 +46,7 @@ export async function startBenchService(env: Record<string, string>): Promise<Be
   const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    [...nodeArgs, fileURLToPath(new URL('./benchServer.js', import.meta.url))],
+    [...nodeArgs, fileURLToPath(new URL(`./${entry}`, import.meta.url))],
     {
       env: {
         ...process.env,
