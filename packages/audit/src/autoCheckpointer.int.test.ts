@@ -86,6 +86,21 @@ describe('automatic checkpoints', () => {
     expect(report.ok).toBe(true);
   });
 
+  it('read the log as leaves only: the same positions, streams, revisions and hashes as the whole events', async () => {
+    await append(7);
+    const leaves = await store.readAllLeaves!({ limit: 5 });
+    const page = await store.readAll({ limit: 5 });
+    expect(leaves.leaves).toEqual(
+      page.events.map((e) => ({
+        position: e.position,
+        streamId: e.streamId,
+        revision: e.revision,
+        hash: e.hash,
+      })),
+    );
+    expect([leaves.nextAfter, leaves.isEnd]).toEqual([page.nextAfter, page.isEnd]);
+  });
+
   it('are taken by one replica at a time; the standby takes over when the lease runs out', async () => {
     const a = taker('replica-a');
     const b = taker('replica-b');

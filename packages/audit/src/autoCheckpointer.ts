@@ -6,7 +6,7 @@
  * at once (clocks apart) store a checkpoint once: its `seq` is the table's key. Time is the injected clock's.
  */
 import type { EventStore } from '@ntm/event-store';
-import { makeCheckpoint, type CheckpointStore, type SignedCheckpoint } from './checkpoints.js';
+import { makeCheckpoint, readLeaves, type CheckpointStore, type SignedCheckpoint } from './checkpoints.js';
 import type { AuditSigner } from './keys.js';
 
 export interface AutoCheckpointerOptions {
@@ -46,11 +46,11 @@ export class AutoCheckpointer {
     const latest = await o.checkpoints.latest();
     // How many events are past the last checkpoint, counted up to the threshold only (the checkpoint reads them
     // anyway): by count, not by position, since positions are byte offsets in EventStoreDB.
-    const probe = await o.store.readAll({
+    const probe = await readLeaves(o.store, {
       after: latest ? BigInt(latest.body.position) : 0n,
       limit: Math.max(o.everyEvents, 1),
     });
-    const pending = probe.events.length;
+    const pending = probe.leaves.length;
     const age = now.getTime() - (latest ? Date.parse(latest.body.createdAt) : this.#since.getTime());
     const reason =
       o.everyEvents > 0 && pending >= o.everyEvents

@@ -104,3 +104,32 @@ export function eventLine(e: RecordedEvent): EventLine {
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export const jsonBytes = (value: unknown): Buffer => Buffer.from(canonicalJson(value), 'utf8');
+
+/**
+ * An event's hash from its line of `events.jsonl` as the exporter wrote it (canonical JSON of `eventLine`), without
+ * serialising the event again: the hash input is the canonical JSON of the same object without `hash`, `position`
+ * and `recordedAt`, and in canonical key order those three are whole top-level members at known places, so cutting
+ * them out of the line gives the hash input byte for byte. Undefined when the line is not laid out so (then hash
+ * the parsed event). Sound: if the bytes left hash to the recorded hash, they are the original event's canonical
+ * input, and what was cut out can add no other member to what the line parses to.
+ */
+export function hashOfCanonicalLine(line: string, e: EventLine): string | undefined {
+  const id = `,"eventId":${JSON.stringify(e.eventId)},`;
+  const hash = `"hash":${JSON.stringify(e.hash)},`;
+  const i = line.lastIndexOf(`${id}${hash}"metadata":`);
+  if (i < 0) return undefined;
+  const position = `"position":${JSON.stringify(e.position)},`;
+  const prev = `"prevHash":${JSON.stringify(e.prevHash)},`;
+  const recorded = `"recordedAt":${JSON.stringify(e.recordedAt)},`;
+  const j = line.lastIndexOf(`,${position}${prev}${recorded}"revision":`);
+  if (j < i) return undefined;
+  const hashAt = i + id.length;
+  const positionAt = j + 1;
+  const recordedAt = positionAt + position.length + prev.length;
+  return createHash('sha256')
+    .update(line.slice(0, hashAt), 'utf8')
+    .update(line.slice(hashAt + hash.length, positionAt), 'utf8')
+    .update(line.slice(positionAt + position.length, recordedAt), 'utf8')
+    .update(line.slice(recordedAt + recorded.length), 'utf8')
+    .digest('hex');
+}

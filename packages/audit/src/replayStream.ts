@@ -5,7 +5,7 @@
  */
 import { GENESIS_HASH, hashEvent } from '@ntm/event-store';
 import { COMMAND_OF_EVENT, evolve, type DossierState, type WorkflowDefinition } from '@ntm/domain';
-import type { EventLine } from './format.js';
+import { hashOfCanonicalLine, type EventLine } from './format.js';
 
 export type CheckName =
   | 'archive'
@@ -48,6 +48,8 @@ export function checkStreamChain(
   events: readonly EventLine[],
   streamId: string,
   fail: (f: Failure) => void,
+  /** each event's line as read (a bundle's `events.jsonl`): its hash is taken from the bytes, not re-serialised */
+  lines?: readonly string[],
 ): void {
   let expectedPrev = GENESIS_HASH;
   events.forEach((e, index) => {
@@ -76,7 +78,10 @@ export function checkStreamChain(
         expected: expectedPrev,
         found: e.prevHash,
       });
-    const hash = hashEvent({ ...e, revision: BigInt(e.revision) });
+    const line = lines?.[index];
+    const hash =
+      (line !== undefined ? hashOfCanonicalLine(line, e) : undefined) ??
+      hashEvent({ ...e, revision: BigInt(e.revision) });
     if (hash !== e.hash)
       fail({
         check: 'hashes',

@@ -114,9 +114,9 @@ export async function verifyBundle(archive: Uint8Array, options: VerifyOptions =
 
   checkListedFiles(files, manifest.files, fail);
 
-  const events = readEvents(files.get(FILES.events), fail);
+  const { events, lines } = readEvents(files.get(FILES.events), fail);
   const documents = checkDocuments(files, manifest, events, fail);
-  checkChain(events, manifest, fail);
+  checkChain(events, lines, manifest, fail);
   const definition = checkPins(files, manifest, fail);
   const { story } = replayEvents(events, definition, fail);
   return report({
@@ -158,9 +158,14 @@ export function checkListedFiles(
   }
 }
 
-function readEvents(bytes: Buffer | undefined, fail: (f: Failure) => void): EventLine[] {
-  if (!bytes) return [];
+/** The events of `events.jsonl`, each with its line as read (so its hash is taken from the bytes). */
+function readEvents(
+  bytes: Buffer | undefined,
+  fail: (f: Failure) => void,
+): { events: EventLine[]; lines: string[] } {
   const events: EventLine[] = [];
+  const lines: string[] = [];
+  if (!bytes) return { events, lines };
   bytes
     .toString('utf8')
     .split('\n')
@@ -168,11 +173,12 @@ function readEvents(bytes: Buffer | undefined, fail: (f: Failure) => void): Even
       if (line === '') return;
       try {
         events.push(JSON.parse(line) as EventLine);
+        lines.push(line);
       } catch {
         fail({ check: 'hashes', message: `line ${index + 1} of events.jsonl is not JSON` });
       }
     });
-  return events;
+  return { events, lines };
 }
 
 /**
@@ -224,8 +230,13 @@ function checkDocuments(
 }
 
 /** The stream's own checks, then the count and the head hash the manifest signed. */
-function checkChain(events: readonly EventLine[], manifest: Manifest, fail: (f: Failure) => void): void {
-  checkStreamChain(events, manifest.streamId, fail);
+function checkChain(
+  events: readonly EventLine[],
+  lines: readonly string[],
+  manifest: Manifest,
+  fail: (f: Failure) => void,
+): void {
+  checkStreamChain(events, manifest.streamId, fail, lines);
   const last = events.at(-1);
   if (events.length !== manifest.events.count)
     fail({

@@ -6,6 +6,7 @@
  * diacritics render anywhere. The output depends only on its input: the creation date is the event's, nothing is
  * random, and the same document gives the same bytes (and hash).
  */
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
@@ -85,6 +86,15 @@ const FONTS = {
   bold: `${FONT_DIR}LiberationSerif-Bold.ttf`,
   italic: `${FONT_DIR}LiberationSerif-Italic.ttf`,
 };
+/**
+ * The font files, read once: they never change while the process runs, and a decision is rendered per signing.
+ * (pdfkit still parses and subsets them per document: it offers no way to share a parsed font.)
+ */
+let fontBytes: Promise<Record<keyof typeof FONTS, Buffer>> | undefined;
+const loadFonts = () =>
+  (fontBytes ??= Promise.all(
+    (Object.keys(FONTS) as (keyof typeof FONTS)[]).map(async (k) => [k, await readFile(FONTS[k])] as const),
+  ).then((entries) => Object.fromEntries(entries) as Record<keyof typeof FONTS, Buffer>));
 
 const MM = 72 / 25.4;
 /** Decree 30: top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm. */
@@ -108,7 +118,10 @@ export async function renderOfficialDocument(
   const qr = doc.qr
     ? await QRCode.toBuffer(doc.qr.text, { type: 'png', margin: 1, errorCorrectionLevel: 'M', width: 160 })
     : undefined;
+  const fonts = await loadFonts();
   const pdf = new PDFDocument({
+    // No default font: every text sets one of the embedded fonts, and pdfkit would parse Helvetica's metrics.
+    font: null as unknown as string,
     size: 'A4',
     margins: MARGIN,
     info: {
@@ -128,9 +141,9 @@ export async function renderOfficialDocument(
     pdf.on('end', resolve);
     pdf.on('error', reject);
   });
-  pdf.registerFont('regular', FONTS.regular);
-  pdf.registerFont('bold', FONTS.bold);
-  pdf.registerFont('italic', FONTS.italic);
+  pdf.registerFont('regular', fonts.regular);
+  pdf.registerFont('bold', fonts.bold);
+  pdf.registerFont('italic', fonts.italic);
 
   header(pdf, doc);
   title(pdf, doc);

@@ -98,6 +98,20 @@ export interface AllPage {
   isEnd: boolean;
 }
 
+/** What a checkpoint's Merkle leaf commits to: an event's place in the log and its stored hash, nothing else. */
+export interface LogLeaf {
+  position: bigint;
+  streamId: string;
+  revision: bigint;
+  hash: string;
+}
+
+export interface LeafPage {
+  leaves: LogLeaf[];
+  nextAfter: bigint;
+  isEnd: boolean;
+}
+
 export interface Subscription {
   close(): Promise<void>;
 }
@@ -125,6 +139,11 @@ export interface EventStore {
   /** Revision of the last event, or undefined when the stream does not exist. */
   streamRevision(streamId: string): Promise<bigint | undefined>;
   readAll(options?: ReadAllOptions): Promise<AllPage>;
+  /**
+   * `readAll`'s pages with only each event's position, stream, revision and hash (optional): what signed
+   * checkpoints need, without reading and parsing the events' data. Same order, bounds and `nextAfter`.
+   */
+  readAllLeaves?(options?: ReadAllOptions): Promise<LeafPage>;
   /** Position of the last readable event in the global log (0n when empty). */
   headPosition(): Promise<bigint>;
   subscribeToAll(options: SubscribeOptions): Subscription;

@@ -31,6 +31,7 @@ import {
 import type {
   AllPage,
   AppendResult,
+  LeafPage,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -288,6 +289,11 @@ export class PostgresEventStore implements EventStore {
   /** Only events below the readable limit are returned: see globalLog.ts. */
   async readAll(options: ReadAllOptions = {}): Promise<AllPage> {
     return this.log.read(this.sql, options);
+  }
+
+  /** `readAll` with the checkpoint leaf's columns only (no data, no metadata to read or parse). */
+  async readAllLeaves(options: ReadAllOptions = {}): Promise<LeafPage> {
+    return this.log.readLeaves(this.sql, options);
   }
 
   async headPosition(): Promise<bigint> {

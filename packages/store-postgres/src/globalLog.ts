@@ -5,10 +5,21 @@
  * every later one gets a larger id (proof, race by race, in docs/adr/0001-event-store.md).
  */
 import { EventStoreError, validatePositiveInt } from '@ntm/event-store';
-import type { AllPage, ReadAllOptions } from '@ntm/event-store';
+import type { AllPage, LeafPage, ReadAllOptions } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { APPEND_LOCK_NAMESPACE } from './schema.js';
 import { EVENT_COLUMNS, storeQuery, toRecorded, type EventRow } from './storeQuery.js';
+
+/** A page's bounds, checked: after a position (default 0), at most `limit` events (default 1000). */
+function pageOf(options: ReadAllOptions): { after: bigint; limit: number } {
+  const after = options.after ?? 0n;
+  const limit = options.limit ?? 1000;
+  if (typeof after !== 'bigint' || after < 0n) {
+    throw new EventStoreError('INVALID_ARGUMENT', 'after must be a bigint >= 0');
+  }
+  validatePositiveInt(limit, 'limit');
+  return { after, limit };
+}
 
 export class GlobalLog {
   /** `table` is the quoted events table, `schemaName` the unquoted schema (the append lock's key). */
@@ -39,12 +50,7 @@ export class GlobalLog {
 
   /** One page of the log after `options.after`, below the readable limit. */
   async read(sql: SqlClient, options: ReadAllOptions): Promise<AllPage> {
-    const after = options.after ?? 0n;
-    const limit = options.limit ?? 1000;
-    if (typeof after !== 'bigint' || after < 0n) {
-      throw new EventStoreError('INVALID_ARGUMENT', 'after must be a bigint >= 0');
-    }
-    validatePositiveInt(limit, 'limit');
+    const { after, limit } = pageOf(options);
     const readable = await this.readableLimit(sql);
     // The page is cut from an index scan in position order, then trimmed at the horizon: a horizon inside the
     // index condition made PGlite (no autovacuum, so no statistics) pick a bitmap scan and sort the whole rest of
@@ -60,6 +66,33 @@ export class GlobalLog {
     );
     const events = rows.map(toRecorded);
     return { events, nextAfter: events.at(-1)?.position ?? after, isEnd: events.length < limit };
+  }
+
+  /** `read`'s page with the leaf columns only (position, stream, revision, hash): what checkpoints need. */
+  async readLeaves(sql: SqlClient, options: ReadAllOptions): Promise<LeafPage> {
+    const { after, limit } = pageOf(options);
+    const readable = await this.readableLimit(sql);
+    const { rows } = await storeQuery<{
+      position: string;
+      stream_id: string;
+      revision: string;
+      hash: string;
+    }>(
+      sql,
+      `SELECT page.position::text AS position, page.stream_id, page.revision::text AS revision, page.hash FROM (
+         SELECT e.position, e.stream_id, e.revision, e.hash FROM ${this.table} e
+         WHERE e.position > $1::bigint ORDER BY e.position LIMIT $2) page
+       WHERE page.position < $3::bigint
+       ORDER BY page.position`,
+      [after.toString(), limit, readable],
+    );
+    const leaves = rows.map((r) => ({
+      position: BigInt(r.position),
+      streamId: r.stream_id,
+      revision: BigInt(r.revision),
+      hash: r.hash,
+    }));
+    return { leaves, nextAfter: leaves.at(-1)?.position ?? after, isEnd: leaves.length < limit };
   }
 
   /** The position of the last readable event, 0 when there is none. */

@@ -35,6 +35,13 @@ export interface Api {
   /** a GET whose answer is passed on as it is (a file) */
   download(url: string): Promise<{ status: number; type: string; disposition?: string; payload: Buffer }>;
   post<T>(url: string, body: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
+  /** a POST of a body passed on as it came (a multipart upload), with its content type */
+  upload<T>(
+    url: string,
+    contentType: string,
+    payload: Buffer,
+    headers?: Record<string, string>,
+  ): Promise<ApiAnswer<T>>;
 }
 
 /** The API as the signed-in person, in their language, from their address (the API's rate limit counts them). */
@@ -84,6 +91,25 @@ export function apiFor(fastify: FastifyInstance, request: FastifyRequest, user: 
       };
     },
     post: (url, body, headers) => call('POST', url, body, headers),
+    async upload(url, contentType, payload, headers = {}) {
+      const response = await fastify.inject({
+        method: 'POST',
+        url,
+        remoteAddress: request.ip,
+        headers: {
+          authorization: `Bearer ${user.accessToken}`,
+          'accept-language': lang,
+          'content-type': contentType,
+          ...headers,
+        },
+        payload,
+      });
+      if (response.statusCode === 401) throw new SessionExpiredError();
+      return {
+        status: response.statusCode,
+        body: (response.body ? JSON.parse(response.body) : undefined) as never,
+      };
+    },
   };
 }
 

@@ -266,6 +266,35 @@ describe('a commune dossier from opening to announcement, in the browser', () =>
       else await throughApi(s);
     }
 
+    // The scanned report itself, uploaded without a script (multipart form); a text file is refused, in Vietnamese.
+    const uploaded = await revisionNow();
+    await visit(page, A.communeOfficial, dossierPath());
+    await Promise.all([page.waitForNavigation(), page.click(`a[href="${dossierPath()}/upload"]`)]);
+    await expectSound(page);
+    await page.fill('#f-documentId', 'doc-self_assessment_report');
+    await page.selectOption('#f-documentKind', 'self_assessment_report');
+    await page.setInputFiles('#f-file', {
+      name: 'bao-cao.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('không phải tệp PDF'),
+    });
+    await Promise.all([page.waitForNavigation(), page.click('form[enctype] button')]);
+    expect(await page.locator('.error-summary').textContent()).toMatch(/[àáảãạăâđèéêìíòóôơùúưỳý]/);
+    expect(await revisionNow()).toBe(uploaded);
+    await page.fill('#f-documentId', 'doc-self_assessment_report');
+    await page.selectOption('#f-documentKind', 'self_assessment_report');
+    await page.setInputFiles('#f-file', {
+      name: 'bao-cao-tu-danh-gia.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(
+        '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+      ),
+    });
+    await Promise.all([page.waitForNavigation(), page.click('form[enctype] button')]);
+    expect(await page.locator('[role=status]').textContent()).toContain('Đã ghi nhận');
+    expect(await revisionNow()).toBe(uploaded + 1);
+    recorded++;
+
     // A date that does not exist: the problem in Vietnamese beside the field, and nothing recorded.
     const before = await revisionNow();
     const opening = step('OpenPublicNotice');

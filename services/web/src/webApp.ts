@@ -25,6 +25,7 @@ import { inboxRoutes } from './routes/inbox.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { dossierRoutes } from './routes/dossier.js';
 import { commandRoutes } from './routes/commands.js';
+import { uploadRoutes } from './routes/upload.js';
 import { auditRoutes } from './routes/audit.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import './session.js';
@@ -130,6 +131,7 @@ export async function webApp(fastify: FastifyInstance, options: WebOptions): Pro
   inboxRoutes(fastify, options.now);
   dossierRoutes(fastify, options.now);
   commandRoutes(fastify, options.now);
+  uploadRoutes(fastify, options.now);
   auditRoutes(fastify, options.now);
   dashboardRoutes(fastify, options.now);
 }

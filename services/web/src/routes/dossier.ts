@@ -141,6 +141,7 @@ function dossierPage(
       commands.length
         ? html`<ul class="actions">
             ${commands.map((c) => html`<li><a class="button button-secondary" href="/dossier/${view.dossierId}/do/${c.type}">${c.summary[lang]}</a></li>`)}
+            ${view.allowedCommands.includes('AttachDocumentFile') ? html`<li><a class="button button-secondary" href="/dossier/${view.dossierId}/upload">${COMMAND_SPECS.find((c) => c.type === 'AttachDocumentFile')!.summary[lang]}</a></li>` : ''}
           </ul>`
         : html`<p>${t('noActions')}</p>`
     }

@@ -1,0 +1,295 @@
+/**
+ * `pnpm bench:documents`: issue 12's three document figures, each against a baseline of the same run.
+ *
+ * 1. Upload throughput: 8 concurrent clients upload 1 MiB files, then 20 MiB files, over HTTP (multipart, one
+ *    dossier per client) to the service in a child process with the filesystem blob store (the embedded default);
+ *    baseline: the same 8 clients writing the same bytes to plain files (a streamed write and an fsync, what a copy
+ *    of a received file costs, as the blob store fsyncs too). Goal: ≥ 0.7 of the baseline.
+ * 2. Peak RSS of the service during one 200 MiB upload, generated as it is sent, above its RSS just before (idle);
+ *    read from /proc/<pid>/status every 10 ms. Goal: < 100 MiB.
+ * 3. Decision PDF generation (the real decision of a commune journey, Decree 30 layout, embedded fonts, QR code,
+ *    the visible signature stamp) + PAdES signing with the development key, per document; baseline a plain SHA-256
+ *    + RSA-2048 signature of the same bytes. Goal: p99 < 300 ms.
+ *
+ * Human lines on stderr, then one JSON line. BENCH_SMALL_FILES (per client, default 8), BENCH_LARGE_FILES (per
+ * client, default 1), BENCH_BIG_MIB (default 200), BENCH_DOCS (default 200).
+ */
+import { createHash, createPrivateKey, randomBytes, sign as rsaSign } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { once } from 'node:events';
+import { dossierDocument, renderOfficialDocument, type DocumentLayout } from '@ntm/documents';
+import { loadBacKan } from '@ntm/domain';
+import {
+  certificateNames,
+  devSigningKeyFromBundle,
+  generateDevSigningBundle,
+  signPdf,
+  verifyPdf,
+} from '@ntm/signing';
+import { communeJourney, journeyRecords, sendCommand, uploadDocumentFile } from '@ntm/testing';
+import { benchCommunes, journeyFor } from './api/benchJourneys.js';
+import { startBenchService, type BenchService } from './api/benchService.js';
+
+const MiB = 1024 * 1024;
+const CLIENTS = 8;
+const SMALL_FILES = Number(process.env['BENCH_SMALL_FILES'] ?? 8);
+const LARGE_FILES = Number(process.env['BENCH_LARGE_FILES'] ?? 1);
+const BIG_MIB = Number(process.env['BENCH_BIG_MIB'] ?? 200);
+const DOCS = Number(process.env['BENCH_DOCS'] ?? 200);
+const WARM_UP = 20;
+const GOALS = { throughputRatio: 0.7, peakRssAboveIdleMiB: 100, signP99Ms: 300 };
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+function summary(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!, 1);
+  return { p50: at(0.5), p99: at(0.99), max: round(sorted.at(-1)!, 1) };
+}
+
+/** A file of `size` bytes that sniffs as a PDF, unique by `tag` (the store would keep the same bytes once). */
+function pdfBytes(size: number, tag: string, filler: Buffer): Buffer {
+  const head = Buffer.from(`%PDF-1.7\n%${tag}\n`);
+  return Buffer.concat([head, filler.subarray(0, size - head.length)]);
+}
+
+/** Opens one dossier per client with the first step of a commune journey; returns their ids and ETags. */
+async function openDossiers(service: BenchService, count: number) {
+  const { commune, district } = benchCommunes()[0]!;
+  const open = journeyFor(commune, district)[0]!;
+  const token = await service.tokenFor(open.ctx.actor);
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const answer = await sendCommand({ baseUrl: service.baseUrl, token, command: open.command });
+      if (answer.status !== 201) throw new Error(`opening a dossier: ${answer.status}`);
+      return {
+        dossierId: answer.body['dossierId'] as string,
+        etag: answer.etag ?? undefined,
+        actor: open.ctx.actor,
+      };
+    }),
+  );
+}
+
+async function uploadRate(service: BenchService, size: number, filesPerClient: number) {
+  const dossiers = await openDossiers(service, CLIENTS);
+  const filler = randomBytes(size);
+  const t0 = performance.now();
+  await Promise.all(
+    dossiers.map(async (d, c) => {
+      const token = await service.tokenFor(d.actor);
+      for (let f = 0; f < filesPerClient; f++) {
+        const answer = await uploadDocumentFile({
+          baseUrl: service.baseUrl,
+          token,
+          dossierId: d.dossierId,
+          etag: d.etag,
+          documentId: `doc-${f}`,
+          documentKind: 'other',
+          fileName: `tep-${f}.pdf`,
+          content: pdfBytes(size, `${size}-${c}-${f}`, filler),
+        });
+        if (answer.status !== 201) throw new Error(`upload: ${answer.status} ${JSON.stringify(answer.body)}`);
+        d.etag = answer.headers['etag'] as string;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { mibPerSecond: round((CLIENTS * filesPerClient * size) / MiB / seconds) };
+}
+
+/** The baseline: the same clients writing the same bytes to plain files, each fsynced. */
+async function copyRate(dir: string, size: number, filesPerClient: number) {
+  const filler = randomBytes(size);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let f = 0; f < filesPerClient; f++) {
+        const path = join(dir, `copy-${size}-${c}-${f}`);
+        const out = createWriteStream(path);
+        out.end(pdfBytes(size, `${size}-${c}-${f}`, filler));
+        await once(out, 'finish');
+        const handle = await open(path, 'r+');
+        await handle.sync();
+        await handle.close();
+        await rm(path);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { mibPerSecond: round((CLIENTS * filesPerClient * size) / MiB / seconds) };
+}
+
+async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+/** One big upload generated as it is sent; the service's RSS sampled every 10 ms against its RSS just before. */
+async function bigUploadPeak(service: BenchService) {
+  const [d] = await openDossiers(service, 1);
+  const pid = service.child.pid!;
+  const idle = await rssOf(pid);
+  let peak = idle;
+  const sampler = setInterval(() => {
+    rssOf(pid).then(
+      (rss) => (peak = Math.max(peak, rss)),
+      () => undefined,
+    );
+  }, 10);
+  const chunk = randomBytes(MiB);
+  const hash = createHash('sha256');
+  async function* generated(): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < BIG_MIB; i++) {
+      const next = Buffer.from(chunk);
+      next.write(i === 0 ? '%PDF-1.7\n' : String(i), 0);
+      hash.update(next);
+      yield await Promise.resolve(next);
+    }
+  }
+  const t0 = performance.now();
+  const answer = await uploadDocumentFile({
+    baseUrl: service.baseUrl,
+    token: await service.tokenFor(d!.actor),
+    dossierId: d!.dossierId,
+    etag: d!.etag,
+    documentId: 'scan',
+    documentKind: 'other',
+    fileName: 'ban-quet.pdf',
+    content: generated(),
+  }).finally(() => clearInterval(sampler));
+  const seconds = (performance.now() - t0) / 1000;
+  if (answer.status !== 201) throw new Error(`big upload: ${answer.status} ${JSON.stringify(answer.body)}`);
+  if ((answer.body['file'] as { sha256: string }).sha256 !== hash.digest('hex'))
+    throw new Error('big upload: the stored hash is not the sent bytes');
+  return {
+    mib: BIG_MIB,
+    idleRssMiB: round(idle / MiB, 1),
+    peakRssMiB: round(peak / MiB, 1),
+    peakAboveIdleMiB: round((peak - idle) / MiB, 1),
+    mibPerSecond: round(BIG_MIB / seconds),
+  };
+}
+
+/** The real decision rendered with its stamp and signed, per document, against a bare RSA signature. */
+async function decisionSigning() {
+  const journey = communeJourney('ntm', 1);
+  const events = journeyRecords('dossier-bench', journey.steps, {
+    dossierCode: '06-240426-0001',
+    decisionNo: '07/QĐ-UBND',
+  });
+  const doc = dossierDocument('decision', events, {
+    units: loadBacKan(),
+    verificationUrl: (id) => `https://ntm.example.vn/dossiers/${id}/verify`,
+  })!;
+  const bundlePem = await generateDevSigningBundle(new Date());
+  const { key, trustAnchor } = devSigningKeyFromBundle(bundlePem);
+  // The baseline signs with the same RSA-2048 key, bare: a SHA-256 and a PKCS#1 v1.5 signature.
+  const privateKey = createPrivateKey(bundlePem);
+  const names = certificateNames((await key.certificates())[0]!);
+  const timings = {
+    render: [] as number[],
+    sign: [] as number[],
+    total: [] as number[],
+    baseline: [] as number[],
+  };
+  for (let i = 0; i < DOCS + WARM_UP; i++) {
+    const signedAt = new Date(Date.UTC(2024, 4, 30, 3, 0, i));
+    const t0 = performance.now();
+    const layout: DocumentLayout = {};
+    const pdf = await renderOfficialDocument({ ...doc, stamp: { ...names, signedAt } }, layout);
+    const t1 = performance.now();
+    const signed = await signPdf(pdf, key, {
+      name: doc.authority,
+      reason: doc.meta.title,
+      location: doc.place,
+      signingTime: signedAt,
+      ...(layout.stampRect ? { widgetRect: layout.stampRect } : {}),
+    });
+    const t2 = performance.now();
+    rsaSign('sha256', pdf, privateKey);
+    const t3 = performance.now();
+    if (i === 0) {
+      const report = await verifyPdf(signed, { trustAnchors: [trustAnchor] });
+      if (report.verdict !== 'valid') throw new Error(`the signed decision is ${report.verdict}`);
+    }
+    if (i < WARM_UP) continue;
+    timings.render.push(t1 - t0);
+    timings.sign.push(t2 - t1);
+    timings.total.push(t2 - t0);
+    timings.baseline.push(t3 - t2);
+  }
+  return {
+    documents: DOCS,
+    renderMs: summary(timings.render),
+    signMs: summary(timings.sign),
+    renderPlusSignMs: summary(timings.total),
+    baselineSha256RsaSignMs: summary(timings.baseline),
+  };
+}
+
+async function main(): Promise<void> {
+  const signing = await decisionSigning();
+  log(
+    `decision render + sign: p50 ${signing.renderPlusSignMs.p50} ms, p99 ${signing.renderPlusSignMs.p99} ms ` +
+      `(render p50 ${signing.renderMs.p50} ms, sign p50 ${signing.signMs.p50} ms; bare RSA sign p50 ` +
+      `${signing.baselineSha256RsaSignMs.p50} ms)`,
+  );
+  const service = await startBenchService({
+    DOCUMENT_MAX_FILE_BYTES: String((BIG_MIB + 1) * MiB),
+    DOCUMENT_MAX_DOSSIER_BYTES: String(1024 * 1024 * MiB),
+  });
+  const copies = await mkdtemp(join(tmpdir(), 'ntm-bench-copy-'));
+  try {
+    const upload1 = await uploadRate(service, MiB, SMALL_FILES);
+    const copy1 = await copyRate(copies, MiB, SMALL_FILES);
+    log(
+      `1 MiB x ${CLIENTS} clients: upload ${upload1.mibPerSecond} MiB/s, plain write ${copy1.mibPerSecond} MiB/s`,
+    );
+    const upload20 = await uploadRate(service, 20 * MiB, LARGE_FILES);
+    const copy20 = await copyRate(copies, 20 * MiB, LARGE_FILES);
+    log(
+      `20 MiB x ${CLIENTS} clients: upload ${upload20.mibPerSecond} MiB/s, plain write ${copy20.mibPerSecond} MiB/s`,
+    );
+    const big = await bigUploadPeak(service);
+    log(
+      `${BIG_MIB} MiB upload: service RSS ${big.idleRssMiB} -> peak ${big.peakRssMiB} MiB (+${big.peakAboveIdleMiB})`,
+    );
+    const ratio1 = round(upload1.mibPerSecond / copy1.mibPerSecond);
+    const ratio20 = round(upload20.mibPerSecond / copy20.mibPerSecond);
+    const result = {
+      bench: 'documents',
+      clients: CLIENTS,
+      upload1MiB: {
+        files: CLIENTS * SMALL_FILES,
+        ...upload1,
+        baselineMibPerSecond: copy1.mibPerSecond,
+        ratio: ratio1,
+      },
+      upload20MiB: {
+        files: CLIENTS * LARGE_FILES,
+        ...upload20,
+        baselineMibPerSecond: copy20.mibPerSecond,
+        ratio: ratio20,
+      },
+      bigUpload: big,
+      decisionSigning: signing,
+      goals: GOALS,
+      met: {
+        throughput: ratio1 >= GOALS.throughputRatio && ratio20 >= GOALS.throughputRatio,
+        peakRss: big.peakAboveIdleMiB < GOALS.peakRssAboveIdleMiB,
+        signP99: signing.renderPlusSignMs.p99 < GOALS.signP99Ms,
+      },
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    await service.stop();
+    await rm(copies, { recursive: true, force: true });
+  }
+}
+
+await main();
