@@ -76,9 +76,7 @@ export async function startPrivateCluster(
     await mkdir(walArchiveDir);
     if (owner) await chown(walArchiveDir, owner.uid, owner.gid);
   }
-  const archiving = walArchiveDir
-    ? ` -c archive_mode=on -c "archive_command=cp %p ${walArchiveDir}/%f"`
-    : '';
+  const archiving = walArchiveDir ? ` -c archive_mode=on -c "archive_command=cp %p ${walArchiveDir}/%f"` : '';
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60${archiving}`;
   const pgCtl = (action: string, ...extra: string[]) =>
     tool('pg_ctl', [action, '-D', data, '-w', '-t', '60', '-l', join(dir, 'log'), ...extra]);
