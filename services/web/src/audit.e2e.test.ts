@@ -14,11 +14,11 @@ const ACCOUNTS = [
 
 let web: WebServer;
 let dossierId: string;
+const journey = communeJourney('ntm', 2);
 
 beforeAll(async () => {
   web = await startWebServer({ now: new Date('2025-08-01T02:00:00Z'), accounts: ACCOUNTS });
   // Opened, submitted, returned by the appraiser for criterion 2, and criterion 2 reworked by the commune.
-  const journey = communeJourney('ntm', 2);
   const submit = journey.steps.findIndex((x) => x.command.type === 'SubmitDossier');
   const returned = journey.detours['returned']!.step;
   const rework = {
@@ -56,6 +56,34 @@ describe('the auditor replay', () => {
     const filtered = await visitor.get(`/dossier/${dossierId}/audit?type=DossierOpened`);
     expect(filtered.body.match(/<td>Mở hồ sơ<\/td>/g)).toHaveLength(1);
     expect(filtered.body).not.toMatch(/<td>Báo cáo tự đánh giá kết quả thực hiện các tiêu chí<\/td>/);
+  });
+
+  it('filters the history by who acted and by days typed dd/mm/yyyy, and says so when a day is not one', async () => {
+    const visitor = new Visitor(web.url);
+    await visitor.signIn('auditor-tn');
+    const all = await visitor.get(`/dossier/${dossierId}/audit`);
+    const rows = (body: string) => body.match(/<tr>\s*<td/g)?.length ?? 0;
+    const official = journey.steps[0]!.ctx.actor.id;
+    expect(all.body).toContain(`<option value="${official}"`);
+    const byOfficial = await visitor.get(`/dossier/${dossierId}/audit?actor=${official}`);
+    expect(rows(byOfficial.body)).toBeGreaterThan(0);
+    const byNobody = await visitor.get(`/dossier/${dossierId}/audit?actor=nobody`);
+    expect(rows(byNobody.body)).toBe(0);
+    const opened = new Date(journey.steps[0]!.ctx.now)
+      .toISOString()
+      .slice(0, 10)
+      .split('-')
+      .reverse()
+      .join('/');
+    const fromOpening = await visitor.get(`/dossier/${dossierId}/audit?from=${opened}&to=${opened}`);
+    expect(rows(fromOpening.body)).toBeGreaterThan(0);
+    expect(rows(fromOpening.body)).toBeLessThanOrEqual(rows(all.body));
+    const after = await visitor.get(`/dossier/${dossierId}/audit?from=01/01/2099`);
+    expect(rows(after.body)).toBe(0);
+    const bad = await visitor.get(`/dossier/${dossierId}/audit?from=31/02/2025`);
+    expect(bad.status).toBe(200);
+    expect(bad.body).toMatch(/id="from-error"/);
+    expect(bad.body).toMatch(/id="from"[^>]*aria-invalid="true"/);
   });
 
   it('shows an auditor of another province nothing', async () => {

@@ -6,7 +6,7 @@
  * only those whose jurisdiction covers the dossier.
  */
 import type { FastifyInstance } from 'fastify';
-import { workflowByPin, type DossierState } from '@ntm/domain';
+import { vietnamDate, workflowByPin, type DossierState } from '@ntm/domain';
 import { query } from '../api.js';
 import { parseDate } from '../forms.js';
 import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
@@ -35,6 +35,7 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
     const q = request.query as {
       type?: string;
       role?: string;
+      actor?: string;
       from?: string;
       to?: string;
       revision?: string;
@@ -57,13 +58,22 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
       `${base}/state${day ? query({ at: new Date(`${day}T23:59:59.999+07:00`).toISOString() }) : query({ revision: asked })}`,
     );
     const revision = past.status === 200 ? past.body.revision : asked;
+    // Bounds typed dd/mm/yyyy (or yyyy-mm-dd), compared with the event's Vietnamese calendar day.
+    const from = q.from ? parseDate(q.from) : undefined;
+    const to = q.to ? parseDate(q.to) : undefined;
+    const badFrom = Boolean(q.from) && from === undefined;
+    const badTo = Boolean(q.to) && to === undefined;
     const shown = events.filter(
       (e) =>
         (!q.type || e.type === q.type) &&
         (!q.role || e.actor.role === q.role) &&
-        (!q.from || e.occurredAt.slice(0, 10) >= q.from) &&
-        (!q.to || e.occurredAt.slice(0, 10) <= q.to),
+        (!q.actor || e.actor.id === q.actor || e.onBehalfOf?.id === q.actor) &&
+        (!from || vietnamDate(e.occurredAt) >= from) &&
+        (!to || vietnamDate(e.occurredAt) <= to),
     );
+    const actors = [
+      ...new Set(events.flatMap((e) => [e.actor.id, ...(e.onBehalfOf ? [e.onBehalfOf.id] : [])])),
+    ].sort();
     const body = html`<a class="back-link" href="/dossier/${id}">${t('back')}</a>
       <h1>${t('audit')}</h1>
       <span class="caption">${t('dossier')} ${id}</span>
@@ -121,13 +131,13 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
           </select>
         </div>
         <div class="form-group">
-          <label for="from">${t('from')} (yyyy-mm-dd)</label
-          ><input type="text" id="from" name="from" value="${q.from ?? ''}" />
+          <label for="actor">${t('actor')}</label
+          ><select id="actor" name="actor">
+            <option value=""></option>
+            ${actors.map((a) => html`<option value="${a}" ${a === q.actor ? html` selected` : ''}>${a}</option>`)}
+          </select>
         </div>
-        <div class="form-group">
-          <label for="to">${t('to')} (yyyy-mm-dd)</label
-          ><input type="text" id="to" name="to" value="${q.to ?? ''}" />
-        </div>
+        ${dateBound(screen, 'from', q.from, badFrom)} ${dateBound(screen, 'to', q.to, badTo)}
         <button class="button button-secondary">${t('filter')}</button>
       </form>
       ${eventsTable(screen, shown, id)}`;
@@ -200,4 +210,23 @@ function pastState(screen: Screen, state: DossierState, revision: number, events
       }
     </dl>
     ${criteriaSection(screen, state)}`;
+}
+
+/** A dd/mm/yyyy bound of the history filter, with its error beside it when it is not a day. */
+function dateBound(screen: Screen, name: 'from' | 'to', value: string | undefined, bad: boolean): Html {
+  const { t } = screen;
+  return html`<div class="form-group${bad ? ' form-group-error' : ''}">
+    <label for="${name}">${t(name)}</label>
+    <span class="hint" id="${name}-hint">${t('dateHint')}</span>
+    ${bad ? html`<span class="error-message" id="${name}-error">${t('notADate')}</span>` : ''}
+    <input
+      type="text"
+      id="${name}"
+      name="${name}"
+      inputmode="numeric"
+      value="${value ?? ''}"
+      aria-describedby="${name}-hint${bad ? ` ${name}-error` : ''}"
+      ${bad ? html`aria-invalid="true"` : ''}
+    />
+  </div>`;
 }
