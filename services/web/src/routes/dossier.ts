@@ -30,6 +30,9 @@ interface DossierView {
   allowedCommands: string[];
   /** the open ballot's tally as the API lets this person see it (ADR 0022); the state itself omits the ballot */
   councilBallot?: CouncilTally | undefined;
+  /** the complaint against this dossier's decision, from the complaints read model (ADR 0026) */
+  complaint?:
+    { dossierId: string; state: 'under_complaint' | 'upheld' | 'annulled' | 'amended' } | null | undefined;
 }
 export interface HistoryEvent {
   revision: number;
@@ -125,6 +128,7 @@ function dossierPage(
     <p>
       ${t('status')}:
       ${tag(nameOf('steps', state.step, lang), state.step === 'returned' || state.step === 'refused' ? 'red' : 'blue')}
+      ${complaintMark(screen, view.complaint)}
     </p>
     ${
       state.step === 'returned' && lastReturn
@@ -486,4 +490,15 @@ function councilSection(screen: Screen, state: DossierState, ballot: CouncilTall
           </p>`
       : ''
   }`;
+}
+
+/** Khiếu nại: a decision under complaint says so beside its status, and links to the complaint; so does its outcome. */
+function complaintMark(screen: Screen, complaint: DossierView['complaint']): Html | string {
+  if (!complaint) return '';
+  const { t, lang } = screen;
+  const label =
+    complaint.state === 'under_complaint'
+      ? tag(t('underComplaint'), 'yellow')
+      : tag(`${t('complaintResolved')}: ${choiceLabel(complaint.state, lang)}`, 'grey');
+  return html`<a href="/dossier/${complaint.dossierId}">${label}</a>`;
 }
