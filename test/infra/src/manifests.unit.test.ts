@@ -146,7 +146,12 @@ describe('the production compose file (infra/compose.production.yml)', () => {
       String(s.image).startsWith('kurrentplatform/kurrentdb'),
     );
     expect(kurrent).toHaveLength(3);
-    for (const [, s] of kurrent) expect(s.environment.KURRENTDB_INSECURE).not.toBe('true');
+    // Each node presents its own certificate, trusts the cluster's CA, and is not run insecure.
+    for (const [name, s] of kurrent) {
+      expect(s.environment.KURRENTDB_INSECURE, name).toBeUndefined();
+      expect(s.environment.KURRENTDB_CERTIFICATE_FILE, name).toBe(`/certs/node${name.slice(-1)}/node.crt`);
+      expect(s.environment.KURRENTDB_TRUSTED_ROOT_CERTIFICATES_PATH, name).toBe('/certs/ca');
+    }
     expect(services['dispatcher']!.deploy.replicas).toBe(2);
     const haproxy = readFileSync(join(ROOT, 'infra/haproxy/haproxy.cfg'), 'utf8');
     expect(haproxy).toMatch(/server-template api \d+ api:3000/);
