@@ -202,6 +202,53 @@ describe('PostgresEventStore global order', () => {
     await other.close();
   });
 
+  it('appends on the head it has just read without reading it again, and still refuses when that head is stale', async () => {
+    // Statements on the events counted on a client of the test's own (the wake-up NOTIFY aside): a second instance
+    // that only read the stream.
+    const statements: string[] = [];
+    const counted = new Proxy(sql, {
+      get: (target, property) =>
+        property === 'query'
+          ? (text: string, params?: readonly unknown[], options?: { prepare?: boolean }) => {
+              if (!text.includes('pg_notify')) statements.push(text);
+              return target.query(text, params, options);
+            }
+          : (Reflect.get(target, property, target) as unknown),
+    });
+    const reader = new PostgresEventStore({ sql: counted, schema });
+    const [one, two] = [`read-${randomUUID()}`, `read-${randomUUID()}`];
+    for (const s of [one, two])
+      await store.append(s, [contractEvent(), contractEvent()], { expectedRevision: 'no_stream' });
+
+    // One read alone, one among several: each append on the revision read is its INSERT only.
+    await reader.readStream(one);
+    await reader.readStreams([
+      { streamId: two, fromRevision: 1n },
+      { streamId: `absent-${randomUUID()}`, fromRevision: 0n },
+    ]);
+    statements.length = 0;
+    await reader.append(one, [contractEvent()], { expectedRevision: 1n });
+    await reader.append(two, [contractEvent()], { expectedRevision: 1n });
+    expect(statements).toHaveLength(2);
+    expect(statements.every((text) => /INSERT INTO/.test(text))).toBe(true);
+    const read = await store.readStream(one);
+    expect(verifyChain(read)).toEqual({ ok: true, count: 3 });
+
+    // Another instance wrote after the read: the head read is stale, the conditional append is refused.
+    await reader.readStream(two);
+    await store.append(two, [contractEvent()], { expectedRevision: 2n });
+    const stale = await reader
+      .append(two, [contractEvent()], { expectedRevision: 2n })
+      .catch((e: unknown) => e);
+    expect(stale).toMatchObject({ code: 'WRONG_EXPECTED_REVISION', actual: 3n });
+    // A read limited by maxCount does not claim to have reached the head.
+    await reader.readStream(two, { maxCount: 1 });
+    statements.length = 0;
+    await reader.append(two, [contractEvent()], { expectedRevision: 3n });
+    expect(statements).toHaveLength(2);
+    await reader.close();
+  });
+
   it("retries alone an append whose group was undone by another append's conflict, so it is never starved", async () => {
     // Eight writers keep appending to streams that already exist with 'no_stream' (straight to the INSERT, so
     // each one fails the whole group it joins). An innocent append grouped with them is undone every time; before

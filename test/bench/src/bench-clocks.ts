@@ -7,12 +7,16 @@
  *    job again (goal < 30 s), and its rate as a ratio to the baseline.
  * 4. Delay: CLOCKS_DUE (default 1,000) of the deadlines are made due a few seconds ahead (all deadlines of a day
  *    turn overdue at the same instant, 00:00 in Vietnam) while the others stay pending; from that instant to each
- *    `DeadlineElapsed` appended (the event's recorded time): p50, p99 (goal < 2 s), max.
+ *    `DeadlineElapsed` appended (the event's recorded time): p50, p99 (goal < 2 s), max; and where it goes
+ *    (`phaseMs`): due instant → picked up by a worker (BullMQ promotion, fetch, a free slot), its read asked →
+ *    read (batched), → its append asked (decide), → appended. `CLOCKS_CPU_PROFILE=<file>` profiles the burst.
  * The deadlines are written straight to the store (a short valid history per dossier: opened … submitted,
  * `DeadlineScheduled`) and projected by a rebuild. The business clock is the system clock shifted so that the
  * deadlines' due instants fall where the bench needs them. Human lines on stderr, one JSON line on stdout.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector';
 import { loadavg, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Queue } from 'bullmq';
@@ -28,6 +32,7 @@ import {
   deadlineWorkerPorts,
   type DeadlineTimerData,
 } from '@ntm/scheduler';
+import type { EventStore, ExpectedRevision, NewEvent, ReadStreamOptions } from '@ntm/event-store';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { sampleDossierEvents } from '@ntm/testing';
 
@@ -117,6 +122,69 @@ async function createDeadlines(): Promise<number> {
   };
   await Promise.all(Array.from({ length: WRITERS }, writer));
   return (performance.now() - t) / 1000;
+}
+
+/** When each firing of the burst reached each phase (epoch ms): where the delay goes. */
+interface Phases {
+  picked?: number;
+  readAsked?: number;
+  read?: number;
+  appendAsked?: number;
+  appended?: number;
+}
+const phases = new Map<string, Phases>();
+const phaseOf = (streamId: string): Phases => {
+  let entry = phases.get(streamId);
+  if (!entry) phases.set(streamId, (entry = {}));
+  return entry;
+};
+
+/** The store as the workers see it, its stream reads and appends timed per stream (before the batching). */
+function timedStore(inner: EventStore): EventStore {
+  return new Proxy(inner, {
+    get(target, property) {
+      if (property === 'readStream')
+        return async (streamId: string, options?: ReadStreamOptions) => {
+          phaseOf(streamId).readAsked ??= Date.now();
+          const events = await target.readStream(streamId, options);
+          phaseOf(streamId).read ??= Date.now();
+          return events;
+        };
+      if (property === 'append')
+        return async (
+          streamId: string,
+          events: NewEvent[],
+          options: { expectedRevision: ExpectedRevision },
+        ) => {
+          phaseOf(streamId).appendAsked ??= Date.now();
+          const result = await target.append(streamId, events, options);
+          phaseOf(streamId).appended ??= Date.now();
+          return result;
+        };
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** `CLOCKS_CPU_PROFILE=<file>`: a CPU profile of this process over the burst only (open it in Chrome DevTools). */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+      log(`CPU profile of the burst written to ${file}`);
+    },
+  };
 }
 
 const jobOptionsOf = (delay: number, jobId: string) => ({ jobId, delay });
@@ -226,9 +294,15 @@ try {
     error: (d: object, m: string) => log(`${m} ${JSON.stringify(d)}`),
   };
   for (let w = 0; w < WORKERS; w += 1) {
-    const worker = bullmqTimerWorker(
+    const batched = deadlineWorkerPorts({ store, clock, log: quiet });
+    const ports = { ...batched, store: timedStore(batched.store) };
+    const fire = deadlineTimerHandler(ports, quiet);
+    const worker = bullmqTimerWorker<DeadlineTimerData>(
       { redisUrl, queueName, redisPrefix, clock, concurrency: CONCURRENCY },
-      deadlineTimerHandler(deadlineWorkerPorts({ store, clock, log: quiet }), quiet),
+      (timer) => {
+        phaseOf(timer.data.streamId).picked ??= Date.now();
+        return fire(timer);
+      },
     );
     closers.push(() => worker.close());
     await worker.ready();
@@ -239,6 +313,7 @@ try {
   offset = Date.parse(burstDue) - (Date.now() + LEAD_MS);
   const realDue = Date.parse(burstDue) - offset;
   const before = await store.headPosition();
+  const profiler = process.env['CLOCKS_CPU_PROFILE'] ? await startProfile() : undefined;
   await burstTimers.schedule(burst);
   const delays: number[] = [];
   let after = before;
@@ -268,11 +343,32 @@ try {
       `only ${delays.length} of ${DUE} deadlines elapsed; queue ${JSON.stringify(counts)}; missing ${missing.slice(0, 5).join(',')}; job ${JSON.stringify({ state: await job?.getState(), delay: job?.delay, ts: job?.timestamp, failed: job?.failedReason })}`,
     );
   }
+  if (profiler) await profiler.stop(process.env['CLOCKS_CPU_PROFILE']!);
   delays.sort((a, b) => a - b);
   const pending = await delayedJobs(restarted.timers.queue);
   log(
     `burst: ${DUE} elapsed, ${pending.toLocaleString('en')} still pending; delay p50 ${p(delays, 0.5)} ms, p99 ${p(delays, 0.99)} ms, max ${delays.at(-1)} ms`,
   );
+
+  // Each phase's share of the delay: due instant → picked up by a worker (BullMQ: promotion, fetch) → its read
+  // asked → read (batched) → its append asked (decide) → appended (group commit, and the head read it may need).
+  const stages = [
+    ['picked', (f: Phases) => f.picked! - realDue],
+    ['toRead', (f: Phases) => f.readAsked! - f.picked!],
+    ['read', (f: Phases) => f.read! - f.readAsked!],
+    ['decide', (f: Phases) => f.appendAsked! - f.read!],
+    ['append', (f: Phases) => f.appended! - f.appendAsked!],
+  ] as const;
+  const complete = [...phases.values()].filter(
+    (f) => f.picked && f.readAsked && f.read && f.appendAsked && f.appended,
+  );
+  const phaseMs = Object.fromEntries(
+    stages.map(([name, of]) => {
+      const sorted = complete.map(of).sort((a, b) => a - b);
+      return [name, { p50: p(sorted, 0.5), p99: p(sorted, 0.99) }];
+    }),
+  );
+  log(`phases of ${complete.length} firings (ms): ${JSON.stringify(phaseMs)}`);
 
   const recoveryRate = DEADLINES / recoverySeconds;
   const result = {
@@ -288,6 +384,7 @@ try {
     recoveryJobsPerSecond: Math.round(recoveryRate),
     recoveryRatioToRaw: round(recoveryRate / rawRate, 3),
     delayMs: { p50: p(delays, 0.5), p99: p(delays, 0.99), max: delays.at(-1)! },
+    phaseMs,
     pendingAfterBurst: pending,
     goals: { delayP99Under2s: p(delays, 0.99) < 2000, recoveryUnder30s: recoverySeconds < 30 },
     cores: cpus().length,
