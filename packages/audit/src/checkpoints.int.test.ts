@@ -143,7 +143,7 @@ describe('log checkpoints', () => {
     expect(checks(report)).toEqual(['checkpoint-signature']);
   });
 
-  it('the continuous verifier turns its status and metric when the log stops matching', async () => {
+  it('the continuous verifier turns its status when the log stops matching', async () => {
     const mismatches: number[] = [];
     const watcher = new AuditLogWatcher({
       store,
@@ -152,14 +152,14 @@ describe('log checkpoints', () => {
       now: () => NOW,
       onMismatch: (report) => mismatches.push(report.failures.length),
     });
-    expect(watcher.prometheus()).toContain('ntm_audit_log_ok 1');
+    // Before its first run the verifier reports nothing wrong (`ntm_audit_log_ok` 1 in the API's /metrics).
+    expect(watcher.status.ok).toBeUndefined();
     await checkpoint();
     expect((await watcher.verifyNow()).ok).toBe(true);
     expect(watcher.status.ok).toBe(true);
     await sqlTamper(sql, schema).truncate(dossierStreamId('a'), 29n);
     expect((await watcher.verifyNow()).ok).toBe(false);
     expect(watcher.status.ok).toBe(false);
-    expect(watcher.prometheus()).toContain('ntm_audit_log_ok 0');
     expect(mismatches).toEqual([1]);
   });
 });

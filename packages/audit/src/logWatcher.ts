@@ -54,25 +54,4 @@ export class AuditLogWatcher {
     if (!report.ok) this.options.onMismatch?.(report);
     return report;
   }
-
-  /** Prometheus text: 1 while the log matches its checkpoints (and before the first run), 0 once it does not. */
-  prometheus(): string {
-    const { ok, checkedAt, report } = this.current;
-    const lines = [
-      '# HELP ntm_audit_log_ok 1 while the global log matches its signed checkpoints, 0 after a mismatch',
-      '# TYPE ntm_audit_log_ok gauge',
-      `ntm_audit_log_ok ${ok === false ? 0 : 1}`,
-    ];
-    if (checkedAt && report) {
-      lines.push(
-        '# HELP ntm_audit_log_checked_timestamp_seconds when the continuous verifier last finished',
-        '# TYPE ntm_audit_log_checked_timestamp_seconds gauge',
-        `ntm_audit_log_checked_timestamp_seconds ${Math.floor(Date.parse(checkedAt) / 1000)}`,
-        '# HELP ntm_audit_log_verified_checkpoint the last checkpoint the log matched',
-        '# TYPE ntm_audit_log_verified_checkpoint gauge',
-        `ntm_audit_log_verified_checkpoint ${report.verifiedUpTo?.seq ?? 0}`,
-      );
-    }
-    return `${lines.join('\n')}\n`;
-  }
 }

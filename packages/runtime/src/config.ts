@@ -49,6 +49,16 @@ const ConfigSchema = z
      */
     METRICS_PORT: int(0, 65535, 9464),
     METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    /**
+     * where a projection worker serves its `/metrics` (on METRICS_HOST); unset: no server. Not defaulted, so that
+     * any number of workers start side by side on one host; a deployment gives each its port (9465 by convention)
+     */
+    WORKER_METRICS_PORT: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : Number(v)))
+      .pipe(z.number().int().min(0).max(65535).optional())
+      .optional(),
     /** jobs in flight per queue in a worker: what a batch of catch-ups is gathered from */
     WORKER_CONCURRENCY: int(1, 256, 16),
     /** how long a job's lock lasts without renewal; a dead worker's job is taken again after it */

@@ -55,11 +55,23 @@ describe('loadConfig', () => {
       METRICS_PORT: 9464,
       METRICS_HOST: '127.0.0.1',
     });
-    expect(loadConfig({ TAIL_INTERVAL_MS: '25', METRICS_HOST: '0.0.0.0' })).toMatchObject({
+    // A worker serves /metrics only where it is told to, so that workers start side by side on one host.
+    expect(loadConfig({}).WORKER_METRICS_PORT).toBeUndefined();
+    expect(loadConfig({ WORKER_METRICS_PORT: '' }).WORKER_METRICS_PORT).toBeUndefined();
+    expect(
+      loadConfig({ TAIL_INTERVAL_MS: '25', METRICS_HOST: '0.0.0.0', WORKER_METRICS_PORT: '9465' }),
+    ).toMatchObject({
       TAIL_INTERVAL_MS: 25,
       METRICS_HOST: '0.0.0.0',
+      WORKER_METRICS_PORT: 9465,
     });
-    for (const env of [{ TAIL_INTERVAL_MS: '0' }, { WORKER_CONCURRENCY: 'many' }, { WORKER_LOCK_MS: '10' }]) {
+    for (const env of [
+      { TAIL_INTERVAL_MS: '0' },
+      { WORKER_CONCURRENCY: 'many' },
+      { WORKER_LOCK_MS: '10' },
+      { WORKER_METRICS_PORT: '70000' },
+      { WORKER_METRICS_PORT: 'x' },
+    ]) {
       expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
     }
   });

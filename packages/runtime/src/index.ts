@@ -7,3 +7,5 @@ export * from './operationsRoutes.js';
 export * from './auditKeys.js';
 export * from './notificationSettings.js';
 export * from './provincialRules.js';
+export * from './metrics.js';
+export * from './operationsMetrics.js';

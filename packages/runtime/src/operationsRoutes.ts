@@ -17,7 +17,10 @@ import { AuthError, type Principal, type TokenVerifier } from '@ntm/auth';
 import { EventStoreError, validateStreamId } from '@ntm/event-store';
 import { q, unparkStream } from '@ntm/projections';
 import type { SqlClient } from '@ntm/sql';
-import { lagToPrometheus, type ProjectionLag } from './projectionLag.js';
+import type { EventStore } from '@ntm/event-store';
+import type { ProjectionLag } from './projectionLag.js';
+import type { Metrics } from './metrics.js';
+import { registerOperationsMetrics } from './operationsMetrics.js';
 import { queueDashboard } from './queueDashboard.js';
 import { sendOperationsProblem, type OperationsProblem } from './operationsProblem.js';
 
@@ -103,6 +106,12 @@ const StreamIdParams = z.object({
 });
 
 export interface OperationsRoutesOptions extends GuardOptions {
+  /** the process's registry: served at `/metrics`, with the operator gauges (lag, queues, deadlines) added to it */
+  metrics: Metrics;
+  /** the event store (the age of the last projected event) */
+  store: EventStore;
+  /** the service's clock (which deadlines are overdue); default the system clock */
+  now?: () => Date;
   /** the read models' database and schema (the parked streams' table) */
   sql: SqlClient;
   schema: string;
@@ -112,8 +121,8 @@ export interface OperationsRoutesOptions extends GuardOptions {
   requeue: (streamId: string) => Promise<void>;
   /** The wake-up queues: mounts the dashboard and reports their depths. */
   queues?: Queue[];
-  /** More Prometheus text for `/metrics` (the API's audit log status) */
-  extraMetrics?: () => string;
+  /** More queues for the dashboard and the depths (the deadline timers') */
+  otherQueues?: Queue[];
 }
 
 /** Where the BullMQ dashboard is served. */
@@ -157,23 +166,19 @@ export async function operationsRoutes(
     });
   });
 
-  await fastify.register((metrics, _opts, done) => {
-    metrics.addHook('onRequest', guard(true));
-    metrics.get('/metrics', { schema: { tags: ['operations'], hide: true } }, async (_request, reply) => {
-      const [lag, depths] = await Promise.all([
-        opts.projectionLag(),
-        Promise.all(
-          (opts.queues ?? []).map(async (queue): Promise<[string, number]> => [
-            queue.name,
-            await queue.getWaitingCount(),
-          ]),
-        ),
-      ]);
-      return reply
-        .type('text/plain; version=0.0.4; charset=utf-8')
-        .send(lagToPrometheus(lag, Object.fromEntries(depths)) + (opts.extraMetrics?.() ?? ''));
-    });
-    done();
+  registerOperationsMetrics(opts.metrics, {
+    store: opts.store,
+    sql,
+    schema,
+    projectionLag: opts.projectionLag,
+    now: opts.now ?? (() => new Date()),
+    ...(opts.queues ? { queues: opts.queues } : {}),
+    ...(opts.otherQueues ? { otherQueues: opts.otherQueues } : {}),
+  });
+  await fastify.register(metricsRoute, {
+    authenticate: opts.authenticate,
+    ...(opts.metricsToken === undefined ? {} : { metricsToken: opts.metricsToken }),
+    registry: opts.metrics.registry,
   });
 
   await fastify.register(async (admin) => {
@@ -204,8 +209,25 @@ export async function operationsRoutes(
       },
     );
 
-    if (opts.queues && opts.queues.length > 0) {
-      await admin.register(queueDashboard, { queues: opts.queues, basePath: DASHBOARD_PATH });
+    const dashboard = [...(opts.queues ?? []), ...(opts.otherQueues ?? [])];
+    if (dashboard.length > 0) {
+      await admin.register(queueDashboard, { queues: dashboard, basePath: DASHBOARD_PATH });
     }
   });
+}
+
+/**
+ * `GET /metrics`: the registry's Prometheus text, for an administrator or the `METRICS_TOKEN`. An encapsulated
+ * plugin of its own, so that its guard covers this route only (a worker serves nothing else).
+ */
+export function metricsRoute(
+  fastify: FastifyInstance,
+  opts: GuardOptions & { registry: Metrics['registry'] },
+  done: (error?: Error) => void,
+): void {
+  fastify.addHook('onRequest', administratorGuard(opts)(true));
+  fastify.get('/metrics', { schema: { tags: ['operations'], hide: true } }, async (_request, reply) =>
+    reply.type(opts.registry.contentType).send(await opts.registry.metrics()),
+  );
+  done();
 }

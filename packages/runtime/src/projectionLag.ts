@@ -48,37 +48,3 @@ export async function measureLag(
     parkedStreams: parked.rows[0]!.n,
   };
 }
-
-/** Prometheus text exposition of the lag (and queue depths when given). */
-export function lagToPrometheus(lag: ProjectionLag, queueDepths: Record<string, number> = {}): string {
-  const lines = [
-    '# HELP ntm_projection_head_position Position of the last event in the global log.',
-    '# TYPE ntm_projection_head_position gauge',
-    `ntm_projection_head_position ${lag.head}`,
-    '# HELP ntm_projection_handed_on_position Last position the dispatcher enqueued.',
-    '# TYPE ntm_projection_handed_on_position gauge',
-    `ntm_projection_handed_on_position ${lag.handedOn}`,
-    '# HELP ntm_projection_confirmed_position Every event up to this position is projected.',
-    '# TYPE ntm_projection_confirmed_position gauge',
-    `ntm_projection_confirmed_position ${lag.confirmed}`,
-    '# HELP ntm_projection_lag_events Events in the log not yet confirmed projected.',
-    '# TYPE ntm_projection_lag_events gauge',
-    `ntm_projection_lag_events ${lag.lagEvents}`,
-    '# HELP ntm_projection_lag_seconds Age of the oldest event not yet confirmed projected.',
-    '# TYPE ntm_projection_lag_seconds gauge',
-    `ntm_projection_lag_seconds ${lag.lagSeconds}`,
-    '# HELP ntm_projection_parked_streams Streams parked after a failure, waiting for an operator.',
-    '# TYPE ntm_projection_parked_streams gauge',
-    `ntm_projection_parked_streams ${lag.parkedStreams}`,
-  ];
-  const queues = Object.entries(queueDepths);
-  if (queues.length > 0) {
-    lines.push(
-      '# HELP ntm_projection_queue_waiting Wake-ups waiting per queue.',
-      '# TYPE ntm_projection_queue_waiting gauge',
-    );
-    for (const [queue, depth] of queues)
-      lines.push(`ntm_projection_queue_waiting{queue="${queue}"} ${depth}`);
-  }
-  return `${lines.join('\n')}\n`;
-}

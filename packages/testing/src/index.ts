@@ -18,3 +18,4 @@ export * from './relocate.js';
 export * from './smtpServer.js';
 export * from './s3rver.js';
 export * from './officeFiles.js';
+export * from './scrapeMetrics.js';

@@ -17,6 +17,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { TokenVerifier } from '@ntm/auth';
+import { createMetrics, instrumentHttp, instrumentStore, type Metrics } from '@ntm/runtime';
 import errors, { sendProblem } from './plugins/errors.js';
 import { ProblemError } from './problems.js';
 import requestContext, { requestSerializer } from './plugins/requestContext.js';
@@ -44,6 +45,8 @@ export interface AppOptions extends InfrastructureOptions {
   rateLimitMax?: number;
   /** the administrator's routes: metrics, parked streams, and the queue dashboard in `REDIS_URL` mode */
   operations: OperationsOptions;
+  /** the process's Prometheus registry (served at `/metrics`); `createServer` makes one when none is given */
+  metrics?: Metrics;
   /**
    * run the deadline timers in this process (deployments without Redis): pending deadlines re-derived from the read
    * model at start and every `reconcileIntervalMs`; default off (with Redis the projector runs them). With
@@ -122,7 +125,10 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   });
   await routes.register(documentFileRoutes);
   await routes.register(notificationRoutes, { publicUrl: opts.publicUrl ?? 'http://localhost' });
-  await fastify.register(operationsRoutes, opts.operations);
+  await fastify.register(operationsRoutes, {
+    ...opts.operations,
+    metrics: opts.metrics ?? createMetrics('api'),
+  });
 
   if (opts.deadlineTimers) {
     const { reconcileIntervalMs, reminders } = opts.deadlineTimers;
@@ -209,6 +215,14 @@ export async function createServer({ logLevel, ...appOptions }: ServerOptions): 
       },
     },
   });
-  await server.register(dossierApp, appOptions);
+  // Counted on the root instance, so that the routes another service adds (the web app's) are counted too; the
+  // appends are timed at the store port, whatever adapter is behind it.
+  const metrics = appOptions.metrics ?? createMetrics('api');
+  instrumentHttp(server, metrics);
+  await server.register(dossierApp, {
+    ...appOptions,
+    store: instrumentStore(appOptions.store, metrics),
+    metrics,
+  });
   return server;
 }

@@ -40,17 +40,4 @@ export class CalendarCheck {
     }
     return s;
   }
-
-  prometheus(): string {
-    const s = this.status();
-    return [
-      '# HELP ntm_calendar_days_left Days until the working-day calendar data ends (negative once past).',
-      '# TYPE ntm_calendar_days_left gauge',
-      `ntm_calendar_days_left ${s.daysLeft}`,
-      '# HELP ntm_calendar_ok 1 while the calendar data reaches past CALENDAR_WARN_DAYS from today, else 0.',
-      '# TYPE ntm_calendar_ok gauge',
-      `ntm_calendar_ok ${s.ok ? 1 : 0}`,
-      '',
-    ].join('\n');
-  }
 }

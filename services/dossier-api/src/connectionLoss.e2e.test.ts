@@ -10,8 +10,6 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierStreamId } from '@ntm/event-store';
 import { compareReadModels, rebuild } from '@ntm/projections';
@@ -19,13 +17,13 @@ import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres
 import {
   communeJourney,
   sendCommand,
-  spawnTypeScript,
   startPrivateCluster,
   type CommandAnswer,
   type JourneyStep,
   type PrivateCluster,
 } from '@ntm/testing';
 import { deleteRedisKeys, REDIS_URL } from '../test/support/redisHarness.js';
+import { spawnProjector, stopProcess } from '../test/support/projectorProcesses.js';
 import { startTestServer, type TestServer } from '../test/support/startTestServer.js';
 
 const SHARED_DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -151,44 +149,6 @@ async function expectEqualToRebuild(
   } finally {
     await sql.query(`DROP SCHEMA IF EXISTS "${check}" CASCADE`);
   }
-}
-
-/**
- * Starts a projector process (`dispatcher` or `worker`) from its TypeScript entry point, as the projector's own
- * tests do, and resolves once it logs `readyLine`. The one place this file spawns a process.
- */
-async function spawnProjector(
-  entry: 'dispatcher' | 'worker',
-  env: Record<string, string>,
-  readyLine: string,
-): Promise<ChildProcess> {
-  const file = fileURLToPath(new URL(`../../projector/src/${entry}.ts`, import.meta.url));
-  const child = spawnTypeScript(file, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    // Kept flowing for the child's whole life, so that it never blocks on a full pipe.
-    child.stdout!.on('data', (chunk) => {
-      output += String(chunk);
-      if (output.includes(readyLine)) resolve();
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`${entry} exited (${code}) before it was ready: ${output}`)),
-    );
-  });
-  return child;
-}
-
-/** SIGTERM, then waits for the exit (bounded: SIGKILL after 10 s). */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 const cluster = await startPrivateCluster();

@@ -38,6 +38,8 @@ export interface ProjectionWorkerOptions {
   onError?: (error: unknown) => void;
   /** called after a job that applied events (the notification relay looks at the outbox then) */
   onApplied?: () => void;
+  /** told of each job found stalled (its lock ran out: a worker died or blocked) and handed back to the queue */
+  onStalled?: (queue: string, jobId: string) => void;
 }
 
 export interface ProjectionWorker {
@@ -123,7 +125,11 @@ export function createProjectionWorker(options: ProjectionWorkerOptions): Projec
         },
       ),
   );
-  for (const worker of workers) worker.on('error', onError);
+  for (const worker of workers) {
+    worker.on('error', onError);
+    const { onStalled } = options;
+    if (onStalled) worker.on('stalled', (jobId) => onStalled(worker.name, jobId));
+  }
 
   return {
     async ready() {

@@ -58,9 +58,11 @@ export function startDeadlineWorker(
   config: ProjectorConfig,
   store: EventStore,
   log: Log,
+  /** told of each timer job found stalled and handed back */
+  onStalled?: (queue: string, jobId: string) => void,
 ): { ready(): Promise<void>; close(): Promise<void> } {
   const ports = deadlineWorkerPorts({ store, clock: systemClock, log });
-  return bullmqTimerWorker(
+  const timers = bullmqTimerWorker(
     {
       ...queueOptions(config),
       concurrency: config.DEADLINE_CONCURRENCY,
@@ -69,4 +71,6 @@ export function startDeadlineWorker(
     },
     deadlineTimerHandler(ports, log),
   );
+  if (onStalled) timers.worker.on('stalled', (jobId) => onStalled(timers.worker.name, jobId));
+  return timers;
 }

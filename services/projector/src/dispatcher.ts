@@ -3,14 +3,17 @@
  * or in EventStoreDB with EVENTSTORE_CONNECTION_STRING). Any number may run: one leads under a lease in SQL, the
  * others stand by and take over within DISPATCHER_LEASE_MS when it dies (ADR 0030). The leader follows the log,
  * enqueues wake-ups, schedules the deadline timers and the reminders before them (unless DEADLINE_TIMERS=off; ADR
- * 0025, 0024). Every dispatcher serves the operator routes on METRICS_HOST:METRICS_PORT (127.0.0.1:9464).
+ * 0025, 0024). Every dispatcher serves the operator routes on METRICS_HOST:METRICS_PORT (127.0.0.1:9464), `/metrics`
+ * included (`ntm_dispatcher_leader` says which one leads).
  * SIGTERM/SIGINT: stop leading (releasing the lease, so a standby takes over at once), close.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
+import { Queue } from 'bullmq';
 import { lead, openLease } from '@ntm/sql';
 import {
+  createMetrics,
   loadConfig,
   openInfrastructure,
   openVerifier,
@@ -26,6 +29,7 @@ import { remindersOn, startReminderScheduler } from './reminders.js';
 const config = requireProjectorSettings(loadConfig());
 const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 const log = pino({ name: 'projector-dispatcher', level: config.LOG_LEVEL }).child({ holder });
+const metrics = createMetrics('dispatcher');
 const { verifyToken } = await openVerifier(config);
 const infra = await openInfrastructure(config, {
   applicationName: 'ntm-dispatcher',
@@ -73,11 +77,13 @@ const leadership = lead({
         config.DEADLINE_TIMERS === 'on' ? await startDeadlineScheduler(config, infra, log) : undefined,
       reminders: remindersOn(config) ? await startReminderScheduler(config, infra, log) : undefined,
     };
+    metrics.dispatcherLeader?.set(1);
     log.info({ token: String(token) }, 'leading: following the log');
   },
   async onLose() {
     const was = leading;
     leading = undefined;
+    metrics.dispatcherLeader?.set(0);
     await was?.dispatcher.close();
     await was?.deadlines?.close();
     await was?.reminders?.close();
@@ -88,11 +94,18 @@ await leadership.tick();
 
 // The operator routes work on a standby too: the queues are Redis's, a wake-up is the same job whoever adds it.
 const wakeUps = openWakeUpQueues(wakeUpQueuesOptions(config));
+// The deadline timers' queue, for its depths (delayed = scheduled deadlines) and the dashboard.
+const deadlineQueue = new Queue(config.DEADLINE_QUEUE, {
+  connection: wakeUps.connection,
+  prefix: config.BULLMQ_PREFIX,
+});
 const { app, url } = await startDispatcherServer({
   config,
   infra,
   verifyToken,
+  metrics,
   queues: wakeUps.queues,
+  otherQueues: [deadlineQueue],
   wake: (streamId) => wakeUps.wake(infra.store, streamId),
 });
 log.info(
@@ -104,6 +117,7 @@ const shutdown = async (signal: string) => {
   log.info({ signal }, 'shutting down');
   await app.close();
   await leadership.close();
+  await deadlineQueue.close();
   await wakeUps.close();
   await infra.close();
 };

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateReadModels, parkStream } from '@ntm/projections';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import { createTokenVerifier, LOCAL_AUDIENCE, LOCAL_ISSUER, signLocalToken } from '@ntm/auth';
-import { loadConfig } from '@ntm/runtime';
+import { createMetrics, loadConfig } from '@ntm/runtime';
 import { startDispatcherServer } from './dispatcherServer.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -51,6 +51,7 @@ beforeAll(async () => {
     infra: { store: opened.store, sql: opened.sql, readModelSchema: `${tag}_rm` },
     verifyToken: createTokenVerifier({ keys: { publicKey }, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
     queues: [],
+    metrics: createMetrics('dispatcher'),
     wake: (streamId) => {
       woken.push(streamId);
       return Promise.resolve();

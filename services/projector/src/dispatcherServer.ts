@@ -1,5 +1,5 @@
 /**
- * The dispatcher's operator server: `/metrics`, the parked-stream routes and the BullMQ dashboard, behind the same
+ * The dispatcher's operator server: `/metrics` (its registry, with the operator gauges), the parked-stream routes and the BullMQ dashboard, behind the same
  * token verification as the API (administrator role; `METRICS_TOKEN` may read `/metrics`). It listens on
  * `METRICS_HOST:METRICS_PORT`, loopback by default.
  */
@@ -8,10 +8,12 @@ import type { Queue } from 'bullmq';
 import type { TokenVerifier } from '@ntm/auth';
 import {
   bearerAuthenticator,
+  instrumentHttp,
   measureLag,
   operationsRoutes,
   type Config,
   type Infrastructure,
+  type Metrics,
 } from '@ntm/runtime';
 
 export interface DispatcherServerOptions {
@@ -20,6 +22,10 @@ export interface DispatcherServerOptions {
   verifyToken: TokenVerifier;
   /** the wake-up queues: their depths in `/metrics`, and the dashboard */
   queues: Queue[];
+  /** more queues for the depths and the dashboard (the deadline timers') */
+  otherQueues?: Queue[];
+  /** the process's registry, served at `/metrics` */
+  metrics: Metrics;
   /** wakes a released stream up */
   wake: (streamId: string) => Promise<void>;
   now?: () => Date;
@@ -36,15 +42,20 @@ export async function startDispatcherServer(
       redact: { paths: ['req.headers.authorization', 'req.remoteAddress'], censor: '[redacted]' },
     },
   });
+  instrumentHttp(app, options.metrics);
   await app.register(operationsRoutes, {
     authenticate: bearerAuthenticator(options.verifyToken),
     ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
+    metrics: options.metrics,
+    store: infra.store,
+    ...(options.now ? { now: options.now } : {}),
     sql: infra.sql,
     schema: infra.readModelSchema,
     projectionLag: () =>
       measureLag(infra.store, infra.sql, infra.readModelSchema, options.now ?? (() => new Date())),
     requeue: options.wake,
     queues: options.queues,
+    ...(options.otherQueues ? { otherQueues: options.otherQueues } : {}),
   });
   const url = await app.listen({ port: config.METRICS_PORT, host: config.METRICS_HOST });
   return { app, url };
