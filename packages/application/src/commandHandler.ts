@@ -37,10 +37,12 @@ import {
   chainEvents,
   GENESIS_HASH,
   WrongExpectedRevisionError,
+  type AppendResult,
   type EventStore,
   type RecordedEvent,
 } from '@ntm/event-store';
 import type { Principal } from '@ntm/auth';
+import { announceAppend, inSpan, inSpanSync } from '@ntm/telemetry';
 import { countersOf, type Counters } from './counters.js';
 import type { CurrentDossier, DossierCache } from './DossierCache.js';
 import {
@@ -171,7 +173,26 @@ export async function handleCommand(
     : input.dossierId;
   if (dossierId === undefined) throw new DossierNotFoundError('');
   const eventId = (index: number) => (key === undefined ? randomUUID() : eventIdFor(key, scopeKey, index));
-  return attempt(ports, principal, input, { creates, dossierId, eventId, fresh: false });
+  // A span around what no instrumentation sees (ADR 0032); a refusal is an answer, not a failure of the span.
+  return inSpan(
+    'ntm.command',
+    {
+      attributes: { 'ntm.command.type': input.type, 'ntm.dossier.id': dossierId },
+      isError: (error) => !isAnswer(error),
+    },
+    () => attempt(ports, principal, input, { creates, dossierId, eventId, fresh: false }),
+  );
+}
+
+/** The typed errors a command answers with (problem details), as opposed to failures. */
+function isAnswer(error: unknown): boolean {
+  return (
+    error instanceof CommandRefusedError ||
+    error instanceof DossierExistsError ||
+    error instanceof DossierNotFoundError ||
+    error instanceof OutOfJurisdictionError ||
+    error instanceof RevisionMismatchError
+  );
 }
 
 interface Attempt {
@@ -193,7 +214,11 @@ async function attempt(
   // A caller that names the revision the cache holds is usually right: skip the read, let the append judge.
   const cached =
     creates || fresh || expected === undefined ? undefined : ports.dossiers.at(dossierId, expected);
-  const loaded = cached ?? (await load(ports, principal, input.type, dossierId));
+  const loaded =
+    cached ??
+    (await inSpan('ntm.command.load', { attributes: { 'ntm.dossier.id': dossierId } }, () =>
+      load(ports, principal, input.type, dossierId),
+    ));
 
   let expectedRevision: bigint | 'no_stream' = 'no_stream';
   if (loaded.state !== undefined) {
@@ -240,7 +265,9 @@ async function attempt(
   };
   // Judge the command first, with its numbers written as 0; only an accepted command draws (ADR 0016).
   const needed = numbersNeeded(loaded.state, command, today, onBehalfOf ?? actor);
-  const judged = decide(loaded.state, command, { ...context, numbers: numbersFrom(needed, () => 0) });
+  const judged = inSpanSync('ntm.command.decide', {}, () =>
+    decide(loaded.state, command, { ...context, numbers: numbersFrom(needed, () => 0) }),
+  );
   if (!judged.ok) throw new CommandRefusedError(judged.error);
   let decided = judged.value;
   if (needed.length > 0) {
@@ -274,9 +301,47 @@ async function attempt(
     eventId,
   });
   await input.beforeAppend?.();
-  let result;
+  let result: AppendResult;
   try {
-    result = await ports.store.append(loaded.streamId, events, { expectedRevision });
+    result = await inSpan(
+      'ntm.command.append',
+      {
+        attributes: {
+          'ntm.stream.id': loaded.streamId,
+          'ntm.events.count': events.length,
+          'ntm.stream.expected_revision': String(expectedRevision),
+        },
+        isError: (error) => !(error instanceof WrongExpectedRevisionError),
+      },
+      async (span) => {
+        await announceAppend(events[0]!.eventId);
+        const appended = await ports.store.append(loaded.streamId, events, { expectedRevision });
+        span.setAttributes({
+          'ntm.stream.revision': String(appended.nextExpectedRevision),
+          'ntm.log.position': String(appended.position),
+          'ntm.events.written': appended.written,
+        });
+        if (appended.written === events.length) {
+          // The hashes the store gave the events, computed as it does: the next read checks its head against them.
+          const first = loaded.revision === undefined ? 0n : loaded.revision + 1n;
+          const chained = chainEvents(loaded.streamId, first, loaded.hash ?? GENESIS_HASH, events);
+          const after = loaded.state ? events.reduce((folded, e) => evolve(folded, e), loaded.state) : state;
+          ports.dossiers.remember(
+            loaded.streamId,
+            appended.nextExpectedRevision,
+            after,
+            chained.at(-1)!.hash,
+          );
+        }
+        // In the append's span: whatever the notice starts (the inline projections) belongs to its trace.
+        await ports.notifyAppended({
+          streamId: loaded.streamId,
+          revision: appended.nextExpectedRevision,
+          position: appended.position,
+        });
+        return appended;
+      },
+    );
   } catch (error) {
     // The cached state was not current (another process wrote): read the stream and judge the command again.
     if (cached && error instanceof WrongExpectedRevisionError)
@@ -285,18 +350,6 @@ async function attempt(
       throw new RevisionMismatchError(String(expectedRevision), error.actual);
     throw error;
   }
-  if (result.written === events.length) {
-    // The hashes the store gave the events, computed as it does: the next read checks its head against them.
-    const first = loaded.revision === undefined ? 0n : loaded.revision + 1n;
-    const chained = chainEvents(loaded.streamId, first, loaded.hash ?? GENESIS_HASH, events);
-    const after = loaded.state ? events.reduce((folded, e) => evolve(folded, e), loaded.state) : state;
-    ports.dossiers.remember(loaded.streamId, result.nextExpectedRevision, after, chained.at(-1)!.hash);
-  }
-  await ports.notifyAppended({
-    streamId: loaded.streamId,
-    revision: result.nextExpectedRevision,
-    position: result.position,
-  });
   return {
     dossierId,
     created: creates,

@@ -8,6 +8,7 @@
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { EventStore } from '@ntm/event-store';
+import type { AppendRelay, TraceCarrier } from '@ntm/telemetry';
 import type { Config } from './config.js';
 
 /**
@@ -19,6 +20,8 @@ export interface WakeUp {
   streamId: string;
   /** decimal string: BullMQ stores job data as JSON, which has no bigint */
   upToRevision: string;
+  /** with tracing on: the context of the hand-on span, child of the command's append (ADR 0032) */
+  trace?: TraceCarrier;
 }
 
 /**
@@ -29,6 +32,8 @@ export interface WakeUp {
  */
 export interface WakeUpJob {
   wakeUps: WakeUp[];
+  /** with tracing on: the context of the span that enqueued the job (ADR 0032) */
+  trace?: TraceCarrier;
 }
 
 /** 32-bit FNV-1a: stable across processes and Node versions, unlike anything seeded. */
@@ -96,6 +101,7 @@ export interface WakeUpQueues {
   connection: Redis;
   queuePrefix: string;
   partitions: number;
+  redisPrefix: string;
   /** The queue carrying `streamId`'s wake-ups. */
   queueFor(streamId: string): Queue<WakeUpJob>;
   /** Wakes one stream up at its current head (after an operator released it); no-op when it has no events. */
@@ -126,6 +132,7 @@ export function openWakeUpQueues(options: WakeUpQueuesOptions): WakeUpQueues {
     connection,
     queuePrefix,
     partitions,
+    redisPrefix: options.redisPrefix ?? 'bull',
     queueFor,
     wake: (store, streamId) => wakeStream(queueFor(streamId), store, streamId),
     async close() {
@@ -144,4 +151,45 @@ export async function wakeStream(
   const revision = await store.streamRevision(streamId);
   if (revision === undefined) return;
   await queue.add('wake-up', { wakeUps: [{ streamId, upToRevision: String(revision) }] });
+}
+
+/**
+ * Where an append's trace context waits for the dispatcher (ADR 0032): the log carries no trace ids (its events
+ * are hash-chained and kept for ever), so the API leaves the context of each append in Redis under the append's
+ * first event id, and the dispatcher looks the ids of the events it hands on up. Written only with tracing on.
+ */
+export function appendTraceKey(
+  queues: Pick<WakeUpQueues, 'redisPrefix' | 'queuePrefix'>,
+  eventId: string,
+): string {
+  return `${queues.redisPrefix}:${queues.queuePrefix}:trace:${eventId}`;
+}
+
+/** How long a context waits: the dispatcher reads it within moments; a dispatcher that was down loses the link. */
+export const APPEND_TRACE_TTL_MS = 10 * 60 * 1000;
+
+/** The relay the API installs (`setAppendRelay`) in REDIS_URL mode with tracing on. */
+export function appendTraceRelay(queues: WakeUpQueues): AppendRelay {
+  return async (carrier, firstEventId) => {
+    await queues.connection.set(
+      appendTraceKey(queues, firstEventId),
+      JSON.stringify(carrier),
+      'PX',
+      APPEND_TRACE_TTL_MS,
+    );
+  };
+}
+
+/** The trace contexts the API left for these events (only first events of appends have one), by event id. */
+export async function recallAppendTraces(
+  queues: Pick<WakeUpQueues, 'redisPrefix' | 'queuePrefix' | 'connection'>,
+  eventIds: readonly string[],
+): Promise<Map<string, TraceCarrier>> {
+  const found = new Map<string, TraceCarrier>();
+  if (eventIds.length === 0) return found;
+  const values = await queues.connection.mget(eventIds.map((id) => appendTraceKey(queues, id)));
+  values.forEach((value, i) => {
+    if (value !== null) found.set(eventIds[i]!, JSON.parse(value) as TraceCarrier);
+  });
+  return found;
 }

@@ -17,9 +17,11 @@ import {
   openInfrastructure,
   openVerifier,
   openWakeUpQueues,
+  appendTraceRelay,
   wakeUpQueuesOptions,
   type Config,
 } from '@ntm/runtime';
+import { setAppendRelay, tracingOn } from '@ntm/telemetry';
 import { createServer } from './app.js';
 import type { Clock } from './clock.js';
 import { startBanner } from './startBanner.js';
@@ -66,6 +68,8 @@ export async function runService(
   const wakeUps = config.REDIS_URL
     ? openWakeUpQueues(wakeUpQueuesOptions({ ...config, REDIS_URL: config.REDIS_URL }))
     : undefined;
+  // With traces on, each append leaves its context where the dispatcher finds it (ADR 0032).
+  if (wakeUps && tracingOn()) setAppendRelay(appendTraceRelay(wakeUps));
   // Mail from the notification outbox (ADR 0024). With Redis the projector's workers deliver it; in the embedded
   // mode this process does, after each projection and every NOTIFY_RELAY_SECONDS. A failing mail server only
   // delays mail: the commands have answered long before.

@@ -12,7 +12,8 @@ import type { Queue } from 'bullmq';
 import type { EventStore, RecordedEvent, Subscription } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { migrateReadModels, q } from '@ntm/projections';
-import { openWakeUpQueues, type WakeUp, type WakeUpJob } from '@ntm/runtime';
+import { openWakeUpQueues, recallAppendTraces, type WakeUp, type WakeUpJob } from '@ntm/runtime';
+import { inSpan, tracingOn, type TraceCarrier } from '@ntm/telemetry';
 
 export interface DispatcherOptions {
   store: EventStore;
@@ -99,16 +100,77 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     seenReady = true;
   });
 
-  /** Enqueues one wake-up per stream: one job per queue, all added in one Redis round trip per queue. */
-  const enqueue = async (heads: Map<string, bigint>): Promise<void> => {
+  /**
+   * Enqueues one wake-up per stream: one job per queue, all added in one Redis round trip per queue. With tracing
+   * on, `traces` holds the contexts of the appends behind the streams' events (ADR 0032): each wake-up gets a
+   * hand-on span that continues its command's trace, and each job a span linked to them.
+   */
+  const enqueue = async (heads: Map<string, bigint>, traces?: Map<string, TraceCarrier[]>): Promise<void> => {
     const perQueue = new Map<Queue<WakeUpJob>, WakeUp[]>();
     for (const [streamId, revision] of heads) {
       const queue = partitioned.queueFor(streamId);
       const wakeUps = perQueue.get(queue) ?? [];
-      wakeUps.push({ streamId, upToRevision: String(revision) });
+      const wakeUp: WakeUp = { streamId, upToRevision: String(revision) };
+      const causes = traces?.get(streamId);
+      if (causes) wakeUp.trace = await handOnSpan(wakeUp, queue.name, causes);
+      wakeUps.push(wakeUp);
       perQueue.set(queue, wakeUps);
     }
-    await Promise.all([...perQueue].map(([queue, wakeUps]) => queue.add('wake-up', { wakeUps })));
+    await Promise.all(
+      [...perQueue].map(([queue, wakeUps]) =>
+        traces
+          ? inSpan(
+              `${queue.name} publish`,
+              {
+                kind: 'producer',
+                parent: null,
+                links: wakeUps.map((w) => w.trace),
+                attributes: {
+                  'messaging.system': 'bullmq',
+                  'messaging.operation.type': 'send',
+                  'messaging.destination.name': queue.name,
+                  'messaging.batch.message_count': wakeUps.length,
+                },
+              },
+              async (span) => {
+                const trace = span.carrier();
+                await queue.add('wake-up', trace ? { wakeUps, trace } : { wakeUps });
+              },
+            )
+          : queue.add('wake-up', { wakeUps }),
+      ),
+    );
+  };
+  /** A span in the command's trace (the first append behind the wake-up; links to the others); its context. */
+  const handOnSpan = (wakeUp: WakeUp, queueName: string, causes: TraceCarrier[]) =>
+    inSpan(
+      `${queueName} create`,
+      {
+        kind: 'producer',
+        parent: causes[0],
+        links: causes.slice(1),
+        attributes: {
+          'messaging.system': 'bullmq',
+          'messaging.operation.type': 'create',
+          'messaging.destination.name': queueName,
+          'ntm.stream.id': wakeUp.streamId,
+          'ntm.stream.revision': wakeUp.upToRevision,
+        },
+      },
+      (span) => Promise.resolve(span.carrier()),
+    );
+  /** `enqueue`, with the append contexts the API left in Redis for `events` (tracing on only). */
+  const enqueueTraced = async (heads: Map<string, bigint>, events: [string, string][]): Promise<void> => {
+    const found = await recallAppendTraces(
+      partitioned,
+      events.map(([eventId]) => eventId),
+    ).catch(() => new Map<string, TraceCarrier>());
+    const traces = new Map<string, TraceCarrier[]>();
+    for (const [eventId, streamId] of events) {
+      const carrier = found.get(eventId);
+      if (carrier) traces.set(streamId, [...(traces.get(streamId) ?? []), carrier]);
+    }
+    await enqueue(heads, traces);
   };
 
   // The subscription delivers a page of the log event by event, each in a microtask: collect them, and hand the
@@ -118,15 +180,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const inFlight = new Set<Promise<void>>();
   let repairRequested = false;
   let batch = new Map<string, bigint>();
+  /** with tracing on: the batch's events as [eventId, streamId], to find their appends' contexts */
+  let batchEvents: [string, string][] = [];
   let batchEnd = 0n;
   let flushScheduled = false;
   const flush = (): void => {
     flushScheduled = false;
     if (batch.size === 0) return;
     const heads = batch;
+    const events = batchEvents;
     const last = batchEnd;
     batch = new Map();
-    const add = enqueue(heads).then(
+    batchEvents = [];
+    const add = (tracingOn() ? enqueueTraced(heads, events) : enqueue(heads)).then(
       () => {
         if (last > handedOn) handedOn = last;
       },
@@ -140,6 +206,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
   const handOn = async (event: RecordedEvent): Promise<void> => {
     batch.set(event.streamId, event.revision);
+    if (tracingOn()) batchEvents.push([event.eventId, event.streamId]);
     batchEnd = event.position;
     if (batch.size >= MAX_BATCH) flush();
     else if (!flushScheduled) {

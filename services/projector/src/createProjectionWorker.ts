@@ -10,7 +10,8 @@ import { Redis } from 'ioredis';
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { createCatchUpBatcher, parkStream, ProjectionError } from '@ntm/projections';
-import { partitionQueueName, type WakeUpJob } from '@ntm/runtime';
+import { partitionQueueName, type WakeUp, type WakeUpJob } from '@ntm/runtime';
+import { inSpan, type ActiveSpan } from '@ntm/telemetry';
 
 export interface ProjectionWorkerOptions {
   store: EventStore;
@@ -70,9 +71,49 @@ export function createProjectionWorker(options: ProjectionWorkerOptions): Projec
       { schema, now },
     );
 
-  const process = async (job: Job<WakeUpJob>): Promise<WakeUpResult> => {
+  /**
+   * One stream caught up, in a span that continues the trace of the command behind the wake-up when the job
+   * carries one (ADR 0032), linked to the job's span; without tracing, only the catch-up.
+   */
+  const catchUp = (wakeUp: WakeUp, job: Job<WakeUpJob>, jobSpan: ActiveSpan) =>
+    inSpan(
+      'ntm.projection.catch-up',
+      {
+        ...(wakeUp.trace ? { parent: wakeUp.trace, links: [jobSpan.carrier()] } : {}),
+        attributes: {
+          'ntm.stream.id': wakeUp.streamId,
+          'ntm.stream.revision': wakeUp.upToRevision,
+          'messaging.message.id': job.id,
+        },
+      },
+      async (span) => {
+        const caught = await batcher.catchUp(wakeUp.streamId);
+        span.setAttributes({ 'ntm.projection.applied': caught.applied });
+        return caught;
+      },
+    );
+
+  const process = (job: Job<WakeUpJob>): Promise<WakeUpResult> =>
+    inSpan(
+      `${job.queueName} process`,
+      {
+        kind: 'consumer',
+        parent: job.data.trace ?? null,
+        links: job.data.wakeUps.map((w) => w.trace),
+        attributes: {
+          'messaging.system': 'bullmq',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': job.queueName,
+          'messaging.message.id': job.id,
+          'messaging.batch.message_count': job.data.wakeUps.length,
+        },
+      },
+      (span) => processJob(job, span),
+    );
+
+  const processJob = async (job: Job<WakeUpJob>, jobSpan: ActiveSpan): Promise<WakeUpResult> => {
     const { wakeUps } = job.data;
-    const settled = await Promise.allSettled(wakeUps.map((w) => batcher.catchUp(w.streamId)));
+    const settled = await Promise.allSettled(wakeUps.map((w) => catchUp(w, job, jobSpan)));
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const result: WakeUpResult = { applied: 0, parked: 0 };
     let transient: Error | undefined;

@@ -10,9 +10,15 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
-import { Queue } from 'bullmq';
-import { lead, openLease } from '@ntm/sql';
-import {
+import { startTracing } from '@ntm/telemetry/start';
+import type { Dispatcher } from './createDispatcher.js';
+
+// Tracing first, when configured (ADR 0032): what follows is imported after it, so that its instrumentations
+// see pg and ioredis load (pino is not instrumented). Without configuration nothing of OpenTelemetry is loaded.
+await startTracing('ntm-dispatcher');
+const { Queue } = await import('bullmq');
+const { lead, openLease } = await import('@ntm/sql');
+const {
   createMetrics,
   loadConfig,
   openInfrastructure,
@@ -20,11 +26,11 @@ import {
   openWakeUpQueues,
   requireProjectorSettings,
   wakeUpQueuesOptions,
-} from '@ntm/runtime';
-import { createDispatcher, type Dispatcher } from './createDispatcher.js';
-import { startDeadlineScheduler } from './deadlineTimers.js';
-import { startDispatcherServer } from './dispatcherServer.js';
-import { remindersOn, startReminderScheduler } from './reminders.js';
+} = await import('@ntm/runtime');
+const { createDispatcher } = await import('./createDispatcher.js');
+const { startDeadlineScheduler } = await import('./deadlineTimers.js');
+const { startDispatcherServer } = await import('./dispatcherServer.js');
+const { remindersOn, startReminderScheduler } = await import('./reminders.js');
 
 const config = requireProjectorSettings(loadConfig());
 const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

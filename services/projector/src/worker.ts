@@ -10,7 +10,12 @@
  * taken again by another worker once its lock (WORKER_LOCK_MS) runs out.
  */
 import { pino } from 'pino';
-import {
+import { startTracing } from '@ntm/telemetry/start';
+
+// Tracing first, when configured (ADR 0032): what follows is imported after it, so that its instrumentations
+// see pg and ioredis load. Without configuration nothing of OpenTelemetry is loaded.
+await startTracing('ntm-worker');
+const {
   createMetrics,
   instrumentStore,
   loadConfig,
@@ -18,12 +23,12 @@ import {
   openVerifier,
   requireProjectorSettings,
   wakeUpQueuesOptions,
-} from '@ntm/runtime';
-import { createProjectionWorker } from './createProjectionWorker.js';
-import { startDeadlineWorker } from './deadlineTimers.js';
-import { startMetricsServer } from './metricsServer.js';
-import { startNotificationDelivery } from './notificationDelivery.js';
-import { remindersOn, startReminderWorker } from './reminders.js';
+} = await import('@ntm/runtime');
+const { createProjectionWorker } = await import('./createProjectionWorker.js');
+const { startDeadlineWorker } = await import('./deadlineTimers.js');
+const { startMetricsServer } = await import('./metricsServer.js');
+const { startNotificationDelivery } = await import('./notificationDelivery.js');
+const { remindersOn, startReminderWorker } = await import('./reminders.js');
 
 const config = requireProjectorSettings(loadConfig());
 const log = pino({ name: 'projector-worker', level: config.LOG_LEVEL });

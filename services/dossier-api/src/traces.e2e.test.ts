@@ -1,0 +1,276 @@
+/**
+ * Traces across processes (ADR 0032): the API, the projector's dispatcher and a worker as the real processes they
+ * are (their entry points, REDIS_URL mode, real PostgreSQL and Redis), exporting over OTLP/HTTP (JSON) to a
+ * receiver this test runs. One command over HTTP must leave one trace: the API's request span, the command and its
+ * append (with pg spans), the dispatcher's hand-on of the wake-up, the worker's projection. Waits are on
+ * conditions (spans arriving), bounded; never on time.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLocalKeyPair, signLocalToken } from '@ntm/auth';
+import { communeJourney, freePort, sendCommand, spawnTypeScript } from '@ntm/testing';
+import { openPostgresStore } from '@ntm/store-postgres';
+
+const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** A span as the OTLP/JSON encoding carries it, with the service that sent it. */
+interface ReceivedSpan {
+  service: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  links: { traceId: string; spanId: string }[];
+  attributes: Record<string, unknown>;
+}
+
+interface OtlpRequest {
+  resourceSpans?: {
+    resource?: { attributes?: OtlpAttribute[] };
+    scopeSpans?: {
+      spans?: (Omit<ReceivedSpan, 'service' | 'attributes' | 'links'> & {
+        attributes?: OtlpAttribute[];
+        links?: { traceId: string; spanId: string }[];
+      })[];
+    }[];
+  }[];
+}
+interface OtlpAttribute {
+  key: string;
+  value: { stringValue?: string; intValue?: string | number; boolValue?: boolean };
+}
+
+const valueOf = (v: OtlpAttribute['value']) => v.stringValue ?? v.intValue ?? v.boolValue;
+const attributesOf = (list: OtlpAttribute[] = []) =>
+  Object.fromEntries(list.map((a) => [a.key, valueOf(a.value)]));
+
+/** An OTLP/HTTP receiver (JSON encoding) that keeps every span it is sent. */
+async function startReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; server: Server }> {
+  const spans: ReceivedSpan[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      if (request.url === '/v1/traces') {
+        const parsed = JSON.parse(body) as OtlpRequest;
+        for (const rs of parsed.resourceSpans ?? []) {
+          const service = String(attributesOf(rs.resource?.attributes)['service.name']);
+          for (const ss of rs.scopeSpans ?? [])
+            for (const span of ss.spans ?? [])
+              spans.push({
+                ...span,
+                service,
+                attributes: attributesOf(span.attributes),
+                links: span.links ?? [],
+              });
+        }
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, spans, server };
+}
+
+/** Starts a TypeScript entry point as its own process; resolves once its output shows `ready`. */
+async function spawnService(
+  file: string,
+  env: Record<string, string>,
+  ready: (output: string) => boolean,
+): Promise<ChildProcess> {
+  const child = spawnTypeScript(fileURLToPath(new URL(file, import.meta.url)), {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    // Kept flowing for the child's whole life, so that it never blocks on a full pipe.
+    child.stdout!.on('data', (chunk) => {
+      output += String(chunk);
+      if (ready(output)) resolve();
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`${file} exited (${code}) before it was ready: ${output}`)),
+    );
+  });
+  return child;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitFor<T>(what: string, check: () => T | undefined, ms = 90_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = check();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function waitForAsync<T>(what: string, check: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = await check();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const tag = `tr${randomBytes(4).toString('hex')}`;
+const processes: ChildProcess[] = [];
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let dataDir: string;
+let baseUrl: string;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  dataDir = await mkdtemp(join(tmpdir(), 'ntm-traces-'));
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  const common = {
+    DATABASE_URL,
+    DATABASE_SCHEMA: `${tag}_events`,
+    READ_MODEL_SCHEMA: `${tag}_rm`,
+    REDIS_URL,
+    QUEUE_PREFIX: `${tag}-wake`,
+    BULLMQ_PREFIX: `${tag}-bull`,
+    PARTITIONS: '2',
+    DATA_DIR: dataDir,
+    DEADLINE_TIMERS: 'off',
+    LOG_LEVEL: 'info',
+    // The standard OpenTelemetry variables, nothing of the project's: OTLP over HTTP, JSON, exported at once.
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '50',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+  };
+  processes.push(
+    await spawnService('./server.ts', { ...common, PORT: String(port), HOST: '127.0.0.1' }, (out) =>
+      out.includes(`${port}`),
+    ),
+  );
+  // The banner is written just before the server listens.
+  await waitForAsync('the API to answer', () =>
+    fetch(`${baseUrl}/health`).then(
+      (r) => r.ok || undefined,
+      () => undefined,
+    ),
+  );
+  processes.push(
+    await spawnService('../../projector/src/worker.ts', common, (out) => out.includes('worker ready')),
+  );
+  processes.push(
+    await spawnService('../../projector/src/dispatcher.ts', { ...common, METRICS_PORT: '0' }, (out) =>
+      out.includes('dispatcher started'),
+    ),
+  );
+});
+
+afterAll(async () => {
+  await Promise.all(processes.map(stopProcess));
+  receiver?.server.close();
+  const opened = await openPostgresStore({ connectionString: DATABASE_URL, schema: `${tag}_events` });
+  for (const schema of [`${tag}_events`, `${tag}_rm`])
+    await opened.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await opened.close();
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${tag}-*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('one trace from an HTTP command to its projection, across three processes', () => {
+  it('links the request, the command, its append, the hand-on and the projection by parent and trace id', async () => {
+    // The API runs on the system clock: a dossier of this year, for a commune that exists after the 2025 mergers.
+    const open = communeJourney('ntm', 2, new Date().getUTCFullYear()).steps[0]!;
+    const { privateKey } = await ensureLocalKeyPair(join(dataDir, 'keys'));
+    const token = await signLocalToken({ privateKey, actor: open.ctx.actor, ttlSeconds: 3600 });
+    const answer = await sendCommand({ baseUrl, token, command: open.command });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    const dossierId = answer.body['dossierId'] as string;
+
+    const { spans } = receiver;
+    const command = await waitFor('the command span', () =>
+      spans.find((s) => s.name === 'ntm.command' && s.attributes['ntm.dossier.id'] === dossierId),
+    );
+    const traceId = command.traceId;
+    const inTrace = (name: string, service: string) =>
+      spans.find((s) => s.traceId === traceId && s.name === name && s.service === service);
+    const byId = (spanId: string | undefined) => spans.find((s) => s.spanId === spanId);
+
+    const ancestors = (span: ReceivedSpan): ReceivedSpan[] => {
+      const parent = byId(span.parentSpanId);
+      return parent ? [parent, ...ancestors(parent)] : [];
+    };
+
+    // The API: the request (SERVER, kind 2) → its handler → command → append, with the append's SQL under it.
+    expect(command.service).toBe('ntm-api');
+    const request = ancestors(command).find((s) => s.kind === 2);
+    expect(request).toMatchObject({ service: 'ntm-api', traceId });
+    expect(request!.attributes['http.route']).toBe('/dossiers');
+    const append = inTrace('ntm.command.append', 'ntm-api')!;
+    expect(append.parentSpanId).toBe(command.spanId);
+    const appendSql = await waitFor('pg spans under the append', () =>
+      spans.find((s) => s.parentSpanId === append.spanId && s.name.startsWith('pg.query')),
+    );
+    expect(appendSql.service).toBe('ntm-api');
+
+    // The dispatcher: the wake-up's hand-on continues the append's trace; the job's publish span links to it.
+    const handOn = await waitFor('the hand-on span', () =>
+      spans.find(
+        (s) => s.traceId === traceId && s.service === 'ntm-dispatcher' && s.name.endsWith(' create'),
+      ),
+    );
+    expect(handOn.parentSpanId).toBe(append.spanId);
+    expect(handOn.attributes['ntm.stream.id']).toBe(append.attributes['ntm.stream.id']);
+    const publish = await waitFor('the publish span', () =>
+      spans.find((s) => s.name.endsWith(' publish') && s.links.some((l) => l.spanId === handOn.spanId)),
+    );
+    expect(publish).toMatchObject({ service: 'ntm-dispatcher', kind: 4 });
+
+    // The worker: the projection continues the trace under the hand-on; the job's span (CONSUMER) is the publish
+    // span's child and links to the hand-on; the projection's SQL runs in the worker.
+    const projection = await waitFor('the projection span', () =>
+      inTrace('ntm.projection.catch-up', 'ntm-worker'),
+    );
+    expect(projection.parentSpanId).toBe(handOn.spanId);
+    expect(Number(projection.attributes['ntm.projection.applied'])).toBeGreaterThan(0);
+    const job = await waitFor('the job span', () =>
+      spans.find(
+        (s) => s.service === 'ntm-worker' && s.name.endsWith(' process') && s.parentSpanId === publish.spanId,
+      ),
+    );
+    expect(job.kind).toBe(5);
+    expect(job.links.map((l) => l.spanId)).toContain(handOn.spanId);
+    expect(projection.links.map((l) => l.spanId)).toContain(job.spanId);
+    // And Redis calls are traced: the API's relay under the append, the dispatcher's job add under its publish.
+    const redisUnder = (parent: ReceivedSpan) =>
+      spans.find((s) => s.parentSpanId === parent.spanId && s.attributes['db.system.name'] === 'redis');
+    expect(redisUnder(append)).toMatchObject({ service: 'ntm-api', name: 'set' });
+    expect(redisUnder(publish)).toMatchObject({ service: 'ntm-dispatcher', name: 'evalsha' });
+  });
+});
