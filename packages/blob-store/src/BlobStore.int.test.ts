@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeBlobStoreContract, startS3rver } from '@ntm/testing';
-import { FilesystemBlobStore, S3BlobStore } from './index.js';
+import { FilesystemBlobStore } from './index.js';
+import { S3BlobStore } from './S3BlobStore.js';
 
 describeBlobStoreContract('filesystem', async () => {
   const root = await mkdtemp(join(tmpdir(), 'ntm-blobs-'));

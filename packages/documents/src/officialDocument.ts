@@ -8,8 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import type PDFDocument from 'pdfkit';
 
 /** One paragraph of the body; `heading` ones are centred and bold ("QUYẾT ĐỊNH:"), `lead` starts in bold. */
 export interface Paragraph {
@@ -115,11 +114,17 @@ export async function renderOfficialDocument(
   doc: OfficialDocument,
   layout: DocumentLayout = {},
 ): Promise<Buffer> {
+  // Loaded on the first render, not with the service: most processes never render (and pdfkit with fontkit is a
+  // large part of the embedded default's start-up and memory).
+  const [{ default: PDFKitDocument }, { default: QRCode }] = await Promise.all([
+    import('pdfkit'),
+    import('qrcode'),
+  ]);
   const qr = doc.qr
     ? await QRCode.toBuffer(doc.qr.text, { type: 'png', margin: 1, errorCorrectionLevel: 'M', width: 160 })
     : undefined;
   const fonts = await loadFonts();
-  const pdf = new PDFDocument({
+  const pdf = new PDFKitDocument({
     // No default font: every text sets one of the embedded fonts, and pdfkit would parse Helvetica's metrics.
     font: null as unknown as string,
     size: 'A4',

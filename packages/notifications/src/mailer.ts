@@ -2,7 +2,7 @@
  * Sending mail: the `Mailer` port and its SMTP adapter (nodemailer). The SMTP password reaches nodemailer only;
  * nodemailer's own logger is off, so neither it nor the server's replies with credentials reach the logs.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export interface MailMessage {
   to: string;
@@ -34,21 +34,33 @@ export interface SmtpSettings {
 
 export function createSmtpMailer(settings: SmtpSettings): Mailer {
   const timeout = settings.timeoutMs ?? 10_000;
-  const transport = nodemailer.createTransport({
-    host: settings.host,
-    port: settings.port,
-    secure: settings.secure,
-    ...(settings.user ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-    logger: false,
-    debug: false,
-    tls: { rejectUnauthorized: !settings.allowSelfSigned },
-  });
+  // nodemailer is loaded with the first mail, not with every process that can send one (the embedded default
+  // starts without it).
+  let transport: Promise<Transporter> | undefined;
+  let opened: Transporter | undefined;
+  let closed = false;
+  const open = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) => {
+      opened = nodemailer.createTransport({
+        host: settings.host,
+        port: settings.port,
+        secure: settings.secure,
+        ...(settings.user ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
+        connectionTimeout: timeout,
+        greetingTimeout: timeout,
+        socketTimeout: timeout,
+        logger: false,
+        debug: false,
+        tls: { rejectUnauthorized: !settings.allowSelfSigned },
+      });
+      if (closed) opened.close();
+      return opened;
+    }));
   return {
     async send(message) {
-      await transport.sendMail({
+      await (
+        await open()
+      ).sendMail({
         from: settings.from,
         to: message.to,
         subject: message.subject,
@@ -57,7 +69,8 @@ export function createSmtpMailer(settings: SmtpSettings): Mailer {
       });
     },
     close() {
-      transport.close();
+      closed = true;
+      opened?.close();
     },
   };
 }

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { EventStore } from '@ntm/event-store';
-import { FilesystemBlobStore, S3BlobStore, type BlobStore } from '@ntm/blob-store';
+import { FilesystemBlobStore, openS3BlobStore, type BlobStore } from '@ntm/blob-store';
 import type { SqlClient } from '@ntm/sql';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { openEmbeddedStore } from '@ntm/store-embedded';
@@ -79,7 +79,7 @@ export async function openInfrastructure(
 ): Promise<Infrastructure> {
   const mode = storeModeOf(config);
   const base = await openSql(config, connection);
-  const blobs = openBlobStore(config);
+  const blobs = await openBlobStore(config);
   const common = { sql: base.sql, sqlSchema: base.schema, readModelSchema: config.READ_MODEL_SCHEMA, blobs };
   const closeBase = async () => {
     await blobs.close();
@@ -107,10 +107,10 @@ export async function openInfrastructure(
 }
 
 /** The blob store the configuration asks for: files under BLOB_DIR (default), or an S3-compatible bucket. */
-export function openBlobStore(config: Config): BlobStore {
+export async function openBlobStore(config: Config): Promise<BlobStore> {
   const dir = config.BLOB_DIR ?? join(config.DATA_DIR, 'blobs');
   if (config.BLOB_STORE === 'fs') return new FilesystemBlobStore({ root: dir });
-  return new S3BlobStore({
+  return openS3BlobStore({
     bucket: config.S3_BUCKET!,
     prefix: config.S3_PREFIX,
     // Uploads are staged on local disk until hashed: the key is the hash.

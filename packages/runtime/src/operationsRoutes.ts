@@ -21,7 +21,6 @@ import type { EventStore } from '@ntm/event-store';
 import type { ProjectionLag } from './projectionLag.js';
 import type { Metrics } from './metrics.js';
 import { registerOperationsMetrics } from './operationsMetrics.js';
-import { queueDashboard } from './queueDashboard.js';
 import { sendOperationsProblem, type OperationsProblem } from './operationsProblem.js';
 
 /** Verifies the request's bearer token; throws `AuthError` without a valid one. */
@@ -211,6 +210,8 @@ export async function operationsRoutes(
 
     const dashboard = [...(opts.queues ?? []), ...(opts.otherQueues ?? [])];
     if (dashboard.length > 0) {
+      // bull-board is loaded only where there are queues to show (never in the embedded default).
+      const { queueDashboard } = await import('./queueDashboard.js');
       await admin.register(queueDashboard, { queues: dashboard, basePath: DASHBOARD_PATH });
     }
   });

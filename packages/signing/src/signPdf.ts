@@ -3,9 +3,6 @@
  * widget (@signpdf/placeholder-plain), @signpdf/signpdf fixes the /ByteRange and hands us the bytes it covers,
  * and the CMS over their SHA-256 is built by `buildDetachedCms` whatever key adapter signs it.
  */
-import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
-import { SignPdf } from '@signpdf/signpdf';
-import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { buildDetachedCms } from './cms.js';
 import type { SigningKey } from './key.js';
 import { sha256 } from './pki.js';
@@ -29,14 +26,22 @@ export interface SignatureDetails {
 /** Room for the CMS: a 2-certificate RSA-2048 chain needs about 2 KB; 12 KB leaves space for longer chains. */
 const SIGNATURE_BYTES = 12_288;
 
-class CmsSigner extends Signer {
-  constructor(private readonly key: SigningKey) {
-    super();
+/** @signpdf, loaded on the first signature rather than with every process that links this package. */
+const signpdf = async () => {
+  const [{ plainAddPlaceholder }, { SignPdf }, { Signer, SUBFILTER_ETSI_CADES_DETACHED }] = await Promise.all(
+    [import('@signpdf/placeholder-plain'), import('@signpdf/signpdf'), import('@signpdf/utils')],
+  );
+  class CmsSigner extends Signer {
+    constructor(private readonly key: SigningKey) {
+      super();
+    }
+    override async sign(signedBytes: Buffer): Promise<Buffer> {
+      return Buffer.from(await buildDetachedCms(sha256(signedBytes), this.key));
+    }
   }
-  override async sign(signedBytes: Buffer): Promise<Buffer> {
-    return Buffer.from(await buildDetachedCms(sha256(signedBytes), this.key));
-  }
-}
+  return { plainAddPlaceholder, SignPdf, CmsSigner, SUBFILTER_ETSI_CADES_DETACHED };
+};
+let loaded: ReturnType<typeof signpdf> | undefined;
 
 /** Signs a PDF (an unsigned one, or one with no other placeholder) and returns the signed bytes. */
 export async function signPdf(
@@ -44,6 +49,8 @@ export async function signPdf(
   key: SigningKey,
   details: SignatureDetails = {},
 ): Promise<Buffer> {
+  const { plainAddPlaceholder, SignPdf, CmsSigner, SUBFILTER_ETSI_CADES_DETACHED } = await (loaded ??=
+    signpdf());
   const withPlaceholder = plainAddPlaceholder({
     pdfBuffer: Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength),
     name: details.name ?? '',

@@ -7,8 +7,7 @@
  * has a listener: the dead connection is dropped, the statements that were on it fail (STORE_UNAVAILABLE in the
  * store), and the next statement opens a new one. See docs/event-store.md, "Connection loss".
  */
-import pg from 'pg';
-import type { Pool, PoolClient } from 'pg';
+import type { Client, Pool, PoolClient } from 'pg';
 import { quoteIdent } from '@ntm/sql';
 import type { QueryOptions, SqlClient } from '@ntm/sql';
 
@@ -27,9 +26,12 @@ async function listenOn(
   onError: (error: Error) => void,
 ): Promise<() => Promise<void>> {
   let stopped = false;
-  let client: pg.Client | undefined;
+  let client: Client | undefined;
   let retry: NodeJS.Timeout | undefined;
   const connect = async (): Promise<void> => {
+    // pg itself is loaded by whoever made the pool; this module does not import it, so linking the package (the
+    // embedded default does, for PostgresEventStore over PGlite) does not load the driver.
+    const { default: pg } = await import('pg');
     const next = new pg.Client(pool.options);
     next.on('notification', (message) => {
       if (message.channel === channel) onNotify();

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import type { SqlClient } from '@ntm/sql';
 import { createPgSqlClient } from './createPgSqlClient.js';
 import { PostgresEventStore } from './PostgresEventStore.js';
@@ -36,6 +35,8 @@ export async function openPostgresStore(options: OpenPostgresStoreOptions): Prom
     connectionString: options.connectionString,
     application_name: options.applicationName ?? 'ntm',
   };
+  // Loaded here, not at the top: the embedded default links this package for PostgresEventStore and never opens pg.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 10 });
   const lost = options.onConnectionError ? { onConnectionError: options.onConnectionError } : {};
   const sql = createPgSqlClient(pool, lost);

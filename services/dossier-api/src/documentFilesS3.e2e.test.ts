@@ -40,8 +40,8 @@ beforeAll(async () => {
     now: new Date('2024-04-01T02:00:00Z'),
     schemaPrefix: 'api_files_s3',
     documentLimits: { maxFileBytes: LARGE + MiB, maxDossierBytes: 4 * LARGE },
-    blobStore: (root) =>
-      (blobs = openBlobStore(
+    blobStore: async (root) =>
+      (blobs = await openBlobStore(
         loadConfig({
           BLOB_STORE: 's3',
           BLOB_DIR: root,

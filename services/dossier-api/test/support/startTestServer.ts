@@ -93,7 +93,7 @@ export interface TestServerOptions {
    * the documents' blob store, made with the temporary `blobRoot` (its spool directory, for an S3 store); default a
    * filesystem store under it
    */
-  blobStore?: (blobRoot: string) => BlobStore;
+  blobStore?: (blobRoot: string) => BlobStore | Promise<BlobStore>;
   /** signs audit bundles; default a fresh in-memory key valid from 2000 */
   auditSigner?: AuditSigner;
   /** signs decision.pdf (ADR 0017); default none: documents are served unsigned */
@@ -127,7 +127,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const inlineLag = new InlineLag();
   const metricsToken = options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken };
   const blobRoot = await mkdtemp(join(tmpdir(), 'ntm-api-blobs-'));
-  const blobs = options.blobStore?.(blobRoot) ?? new FilesystemBlobStore({ root: blobRoot });
+  const blobs = (await options.blobStore?.(blobRoot)) ?? new FilesystemBlobStore({ root: blobRoot });
   const server = await createServer({
     blobs,
     ...(options.documentLimits ? { documentLimits: options.documentLimits } : {}),
