@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureLocalKeyPair, signLocalToken } from '@ntm/auth';
 import type { DomainActor } from '@ntm/domain';
+import { spawnTypeScript } from '@ntm/testing';
 import { BENCH_NOW } from './benchJourneys.js';
 
 export interface BenchService {
@@ -44,25 +45,26 @@ export async function startBenchService(
   const baseUrl = `http://127.0.0.1:${port}`;
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", profiles the service without touching the benchmark's process.
   const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, fileURLToPath(new URL(`./${entry}`, import.meta.url))],
-    {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        // The scripted dossiers' deadlines fall before the fixed clock: their timers would race the clients.
-        DEADLINE_TIMERS: 'off',
-        RATE_LIMIT_MAX: '100000000',
-        BENCH_NOW,
-        ...env,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+  // Run from the sources (a test under vitest, no build): the entry's .ts through the workspace's launcher.
+  const fromSources = import.meta.url.endsWith('.ts');
+  const options = {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      // The scripted dossiers' deadlines fall before the fixed clock: their timers would race the clients.
+      DEADLINE_TIMERS: 'off',
+      RATE_LIMIT_MAX: '100000000',
+      BENCH_NOW,
+      ...env,
     },
-  );
+    stdio: ['ignore', 'ignore', 'inherit'] as ['ignore', 'ignore', 'inherit'],
+  };
+  const child = fromSources
+    ? spawnTypeScript(fileURLToPath(new URL(`./${entry.replace(/\.js$/, '.ts')}`, import.meta.url)), options)
+    : spawn(process.execPath, [...nodeArgs, fileURLToPath(new URL(`./${entry}`, import.meta.url))], options);
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');

@@ -1,0 +1,573 @@
+/**
+ * The national-scale simulation (`pnpm sim:national`, issue 17). In a database of its own:
+ * 1. generates the dossier histories of the country (`nationalHistories.ts`, through `decide`) and appends them to
+ *    the PostgreSQL store, many dossiers at once so that the store's group commit batches them (ADR 0008);
+ *    resumable: a stream the store already has is skipped (plans are deterministic), so an interrupted run goes on
+ *    where it stopped when started again with the same database;
+ * 2. measures the store's size, the global-log read rate (the baseline) and a rebuild of every read model;
+ * 3. starts the API (REDIS_URL mode: it appends and enqueues, no projector runs meanwhile) over these read models
+ *    and measures inbox / list / progress query times with real tokens, then the command times of whole commune
+ *    journeys with one API process, then the same load over two.
+ * Returns every figure; the CLI (`sim-national.ts`) prints them as the last JSON line.
+ */
+import { loadavg, cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { Pool } from 'undici';
+import { rebuild } from '@ntm/projections';
+import { openPostgresStore } from '@ntm/store-postgres';
+import {
+  QUANG_BACH,
+  THAI_NGUYEN,
+  commandPath,
+  communeJourney,
+  relocate,
+  type JourneyStep,
+} from '@ntm/testing';
+import type { DomainActor } from '@ntm/domain';
+import { startBenchService, type BenchService } from '../api/benchService.js';
+import {
+  nationalCommunes,
+  simDossier,
+  simPlan,
+  SIM_NOW,
+  type NationalCommunes,
+  type PlanKind,
+  type SimDossier,
+} from './nationalHistories.js';
+
+export interface SimOptions {
+  /** events to generate (at least; whole dossiers) */
+  events: number;
+  /** a PostgreSQL URL of the server; its database part is replaced by `database` */
+  databaseUrl: string;
+  /** the simulation's own database, created if absent */
+  database: string;
+  redisUrl: string;
+  /** timed requests per query (after a fifth as many untimed) */
+  queries: number;
+  /** seconds of command load per API configuration */
+  commandSeconds: number;
+  /** worker threads deciding plans (0: in the main thread, as from the sources under vitest) */
+  decideWorkers: number;
+  /** clients sending commands at once */
+  clients: number;
+  /** drop the database at the end (tests); by default it is kept, and a rerun resumes or re-measures */
+  drop: boolean;
+  log: (line: string) => void;
+  /** set when interrupted: the generation stops after the batch in flight */
+  signal?: AbortSignal;
+}
+
+const SCHEMA = 'events';
+const READ_MODELS = 'read_models';
+const BATCH = 64;
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+
+export function databaseUrlOf(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Creates the database if it does not exist; touches no other. */
+async function ensureDatabase(url: string, database: string): Promise<boolean> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`database name ${database}: use [a-z0-9_]`);
+  const admin = new pg.Client({ connectionString: databaseUrlOf(url, 'postgres') });
+  await admin.connect();
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE "${database}"`);
+    return found.rowCount === 0;
+  } finally {
+    await admin.end();
+  }
+}
+
+export async function dropDatabase(url: string, database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: databaseUrlOf(url, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Deletes the Redis keys of the simulation's queues (its own prefix), left by this or an interrupted run. */
+async function clearRedis(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function runSimulation(options: SimOptions) {
+  const { log } = options;
+  const url = databaseUrlOf(options.databaseUrl, options.database);
+  const created = await ensureDatabase(options.databaseUrl, options.database);
+  log(`database ${options.database}: ${created ? 'created' : 'exists, resuming'}`);
+  const prefix = `ntm-sim-${options.database}`;
+  await clearRedis(options.redisUrl, prefix);
+  const load = { start: loadavg()[0]!, cpus: cpus().length };
+  const opened = await openPostgresStore({ connectionString: url, schema: SCHEMA, maxConnections: 12 });
+  const { store, sql } = opened;
+  const services: BenchService[] = [];
+  try {
+    // ---- 1. generate and append ----
+    const have = new Map(
+      (
+        await sql.query<{ stream_id: string; n: number }>(
+          `SELECT stream_id, count(*)::int AS n FROM "${SCHEMA}".events GROUP BY stream_id`,
+        )
+      ).rows.map((r) => [r.stream_id, r.n]),
+    );
+    if (have.size > 0) log(`the store already holds ${have.size} streams: those dossiers are skipped`);
+    const communes = nationalCommunes();
+    const counts = { dossiers: 0, events: 0, passedOver: 0, byPlan: {} as Partial<Record<PlanKind, number>> };
+    let appended = 0;
+    let generateMs = 0;
+    const started = performance.now();
+    let lastProgress = started;
+    let inFlight: Promise<unknown> = Promise.resolve();
+    const decider = createDecider(options.decideWorkers, communes);
+    let n = 0;
+    try {
+      while (counts.events < options.events && !options.signal?.aborted) {
+        const t = performance.now();
+        const batch: SimDossier[] = [];
+        for (let k = 0; k < BATCH * Math.max(1, options.decideWorkers); k++, n++) {
+          const { plan, streamId } = simPlan(n);
+          counts.dossiers += 1;
+          counts.byPlan[plan] = (counts.byPlan[plan] ?? 0) + 1;
+          const stored = have.get(streamId);
+          if (stored !== undefined) {
+            counts.events += stored;
+            if (counts.events >= options.events) break;
+            continue;
+          }
+          const d = await decider.next(n);
+          counts.events += d.events.length;
+          for (const reason of d.passedOver) {
+            counts.passedOver += 1;
+            if (counts.passedOver <= 10) log(`passed over: ${reason}`);
+          }
+          batch.push(d);
+          if (counts.events >= options.events) break;
+        }
+        generateMs += performance.now() - t;
+        // The previous batch's appends ran while this one was decided; one batch in flight at a time.
+        await inFlight;
+        inFlight = Promise.all(
+          batch.map(async (d) => {
+            await store.append(d.streamId, d.events, { expectedRevision: 'no_stream' });
+            appended += d.events.length;
+          }),
+        );
+        if (performance.now() - lastProgress > 5000) {
+          lastProgress = performance.now();
+          const s = (lastProgress - started) / 1000;
+          log(
+            `generate+append: ${counts.events.toLocaleString('en')} / ${options.events.toLocaleString('en')} events (${counts.dossiers} dossiers), ${appended.toLocaleString('en')} appended this run, ${Math.round(appended / s)} events/s`,
+          );
+        }
+      }
+    } finally {
+      await decider.close();
+    }
+    await inFlight;
+    const appendSeconds = (performance.now() - started) / 1000;
+    if (options.signal?.aborted) {
+      log(
+        `interrupted after ${counts.events} events: the database ${options.database} is kept; run the same command again to resume`,
+      );
+      return undefined;
+    }
+    log(`generated ${counts.events} events in ${counts.dossiers} dossiers; appended ${appended} this run`);
+
+    // ---- 2. sizes, global-log read, rebuild ----
+    await sql.query(`VACUUM ANALYZE "${SCHEMA}".events`);
+    const storeEvents = Number(
+      (await sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM "${SCHEMA}".events`)).rows[0]!.n,
+    );
+    const storeBytes = await schemaBytes(sql, SCHEMA);
+    log(`store: ${storeEvents} events, ${(storeBytes.total / 2 ** 20).toFixed(1)} MiB`);
+
+    log('phase: global-log read (baseline)');
+    const readStarted = performance.now();
+    let read = 0;
+    for (let after = 0n; ;) {
+      const page = await store.readAll({ after, limit: 5000 });
+      read += page.events.length;
+      after = page.nextAfter;
+      if (page.isEnd) break;
+    }
+    const readSeconds = (performance.now() - readStarted) / 1000;
+    const readRate = read / readSeconds;
+    log(`global log: ${read} events in ${readSeconds.toFixed(1)} s (${Math.round(readRate)} events/s)`);
+
+    log('phase: rebuild of every read model');
+    const rebuildStarted = performance.now();
+    const rebuilt = await rebuild(store, sql, { schema: READ_MODELS });
+    const rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
+    const rebuildRate = rebuilt.events / rebuildSeconds;
+    log(
+      `rebuild: ${rebuilt.events} events, ${rebuilt.streams} streams in ${rebuildSeconds.toFixed(1)} s (${Math.round(rebuildRate)} events/s, ${(rebuildRate / readRate).toFixed(2)} of the log read); parked ${rebuilt.parked.length}`,
+    );
+    await sql.query(`ANALYZE`);
+    const readModelBytes = await schemaBytes(sql, READ_MODELS);
+    const shape = await historyShape(sql);
+
+    // ---- 3. the API over HTTP ----
+    log('phase: queries through the API');
+    const shared = {
+      DATABASE_URL: url,
+      DATABASE_SCHEMA: SCHEMA,
+      READ_MODEL_SCHEMA: READ_MODELS,
+      REDIS_URL: options.redisUrl,
+      QUEUE_PREFIX: `${prefix}-wake`,
+      BULLMQ_PREFIX: `${prefix}-bull`,
+      BENCH_NOW: SIM_NOW,
+    };
+    const one = await startBenchService(shared);
+    services.push(one);
+    const queries = await measureQueries(one, sql, options);
+    log(`queries: ${JSON.stringify(queries)}`);
+
+    log('phase: commands, one API process');
+    const reserved = [...communes.reserved];
+    const single = await commandLoad([one], reserved, options);
+    log(`one process: ${JSON.stringify(single)}`);
+    log('phase: commands, two API processes');
+    const two = await startBenchService(shared);
+    services.push(two);
+    const double = await commandLoad([one, two], reserved, options);
+    log(`two processes: ${JSON.stringify(double)}`);
+
+    const perEvent = (bytes: number) => round(bytes / storeEvents, 0);
+    return {
+      sim: 'national',
+      database: options.database,
+      events: storeEvents,
+      dossiers: counts.dossiers,
+      appendedThisRun: appended,
+      resumed: have.size > 0,
+      machine: {
+        cpus: load.cpus,
+        loadAverageAtStart: round(load.start, 2),
+        loadAverageAtEnd: round(loadavg()[0]!, 2),
+      },
+      units: {
+        communesBeforeReform: communes.before.length,
+        communesAfterReform: communes.after.length + communes.reserved.length,
+        mergedCommunes: communes.merged.length,
+      },
+      byPlan: counts.byPlan,
+      /** units passed over by a plan this run (reference data that cannot carry it); 0 expected */
+      unitsPassedOver: counts.passedOver,
+      ...shape,
+      generateAppend: {
+        seconds: round(appendSeconds),
+        eventsPerSecond: Math.round(counts.events / appendSeconds),
+        decideSeconds: round(generateMs / 1000),
+      },
+      store: {
+        bytes: storeBytes.total,
+        bytesPerEvent: perEvent(storeBytes.total),
+        tables: storeBytes.tables,
+      },
+      readModels: {
+        bytes: readModelBytes.total,
+        bytesPerEvent: perEvent(readModelBytes.total),
+        tables: readModelBytes.tables,
+      },
+      globalLogRead: { events: read, seconds: round(readSeconds, 2), eventsPerSecond: Math.round(readRate) },
+      rebuild: {
+        events: rebuilt.events,
+        streams: rebuilt.streams,
+        parked: rebuilt.parked.length,
+        seconds: round(rebuildSeconds, 2),
+        eventsPerSecond: Math.round(rebuildRate),
+        ratioToGlobalLogRead: round(rebuildRate / readRate, 2),
+        goal: 0.6,
+        met: rebuildRate / readRate >= 0.6,
+      },
+      queries,
+      commands: { oneProcess: single, twoProcesses: double },
+      apiProcesses: {
+        commandsPerSecondOne: single.commandsPerSecond,
+        commandsPerSecondTwo: double.commandsPerSecond,
+        ratioTwoToOne: round(double.commandsPerSecond / Math.max(single.commandsPerSecond, 1e-9), 2),
+      },
+      goals: {
+        rebuildAtLeast06OfLogRead: rebuildRate / readRate >= 0.6,
+        queryP99Under50Ms: Object.values(queries).every((q) => q.p99Ms < 50),
+      },
+    };
+  } finally {
+    for (const s of services) await s.stop();
+    await opened.close();
+    await clearRedis(options.redisUrl, prefix).catch(() => undefined);
+    if (options.drop) await dropDatabase(options.databaseUrl, options.database);
+  }
+}
+
+/** What the stored histories hold, counted in the store and the rebuilt dossier list (not the generator's word). */
+async function historyShape(sql: Awaited<ReturnType<typeof openPostgresStore>>['sql']) {
+  const byKey = async (query: string) =>
+    Object.fromEntries((await sql.query<{ k: string; n: number }>(query)).rows.map((r) => [r.k, r.n]));
+  const count = async (query: string) => (await sql.query<{ n: number }>(query)).rows[0]!.n;
+  return {
+    workflows: await byKey(
+      `SELECT workflow_id || '@' || workflow_version AS k, count(*)::int AS n FROM "${READ_MODELS}".dossiers GROUP BY 1 ORDER BY 1`,
+    ),
+    finalSteps: await byKey(
+      `SELECT step AS k, count(*)::int AS n FROM "${READ_MODELS}".dossiers GROUP BY 1 ORDER BY 1`,
+    ),
+    /** events performed by a successor after the 01/07/2025 cut-over */
+    successionEvents: await count(
+      `SELECT count(*)::int AS n FROM "${SCHEMA}".events WHERE data ? 'succession'`,
+    ),
+    returnedDossiers: await count(
+      `SELECT count(DISTINCT stream_id)::int AS n FROM "${SCHEMA}".events WHERE type = 'DossierReturned'`,
+    ),
+  };
+}
+
+/** pg_total_relation_size of every table of a schema (indexes and TOAST included). */
+async function schemaBytes(
+  sql: Awaited<ReturnType<typeof openPostgresStore>>['sql'],
+  schema: string,
+): Promise<{ total: number; tables: Record<string, number> }> {
+  const rows = await sql.query<{ name: string; bytes: string }>(
+    `SELECT c.relname AS name, pg_total_relation_size(c.oid)::text AS bytes
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY 2 DESC`,
+    [schema],
+  );
+  const tables = Object.fromEntries(rows.rows.map((r) => [r.name, Number(r.bytes)]));
+  return { total: Object.values(tables).reduce((a, b) => a + b, 0), tables };
+}
+
+interface Timing {
+  requests: number;
+  rowsFirst: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/**
+ * Inbox, list and progress as the people who use them ask: the provincial appraisers and chairmen of the provinces
+ * with the most dossiers, and commune officials of the communes with the most, each with their own token, one
+ * request at a time on a kept-alive connection.
+ */
+async function measureQueries(
+  api: BenchService,
+  sql: Awaited<ReturnType<typeof openPostgresStore>>['sql'],
+  options: SimOptions,
+): Promise<Record<'inbox' | 'list' | 'progress' | 'communeInbox', Timing>> {
+  const provinces = (
+    await sql.query<{ code: string }>(
+      `SELECT province_code AS code FROM "${READ_MODELS}".dossiers
+        WHERE province_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 8`,
+    )
+  ).rows.map((r) => r.code);
+  const communes = (
+    await sql.query<{ code: string }>(
+      `SELECT commune_code AS code FROM "${READ_MODELS}".dossiers
+        WHERE commune_code IS NOT NULL AND opened_at >= '2025-07-01' GROUP BY 1 ORDER BY count(*) DESC LIMIT 8`,
+    )
+  ).rows.map((r) => r.code);
+  const pool = new Pool(api.baseUrl, { connections: 1, pipelining: 1 });
+  const as = (role: string, unit: string): DomainActor =>
+    ({ id: `sim-${role}@${unit}`, role, unit }) as DomainActor;
+  const time = async (ask: (i: number) => [DomainActor, string]): Promise<Timing> => {
+    const warm = Math.ceil(options.queries / 5);
+    const times: number[] = [];
+    let rowsFirst = -1;
+    for (let i = 0; i < warm + options.queries; i++) {
+      const [actor, path] = ask(i);
+      const token = await api.tokenFor(actor);
+      const t = performance.now();
+      const answer = await pool.request({
+        method: 'GET',
+        path,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = await answer.body.json();
+      const ms = performance.now() - t;
+      if (answer.statusCode !== 200) throw new Error(`${path}: ${answer.statusCode} ${JSON.stringify(body)}`);
+      if (rowsFirst < 0) rowsFirst = countRows(body);
+      if (i >= warm) times.push(ms);
+    }
+    times.sort((a, b) => a - b);
+    return {
+      requests: times.length,
+      rowsFirst,
+      p50Ms: round(percentile(times, 0.5)),
+      p99Ms: round(percentile(times, 0.99)),
+    };
+  };
+  const pick = <T>(list: T[], i: number) => list[i % list.length]!;
+  try {
+    return {
+      inbox: await time((i) => {
+        const p = pick(provinces, i);
+        return [as('provincial_appraiser', p), `/read/inbox?role=provincial_appraiser&unitCode=${p}`];
+      }),
+      communeInbox: await time((i) => {
+        const c = pick(communes, i);
+        return [as('commune_official', c), `/read/inbox?role=commune_official&unitCode=${c}`];
+      }),
+      list: await time((i) => {
+        const p = pick(provinces, i);
+        return [as('provincial_appraiser', p), `/dossiers?provinceCode=${p}&limit=50&offset=${(i % 5) * 50}`];
+      }),
+      progress: await time((i) => [
+        as('provincial_chairman', pick(provinces, i)),
+        '/read/progress?from=2023&to=2025',
+      ]),
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+function countRows(body: unknown): number {
+  if (Array.isArray(body)) return body.length;
+  if (body && typeof body === 'object') {
+    for (const v of Object.values(body)) if (Array.isArray(v)) return v.length;
+  }
+  return 0;
+}
+
+/**
+ * Whole commune NTM journeys (two-tier procedure) of communes the simulation left free, `clients` at once for
+ * `commandSeconds`, each command with the ETag of the dossier's previous answer. With several services, dossier k
+ * goes to service k mod n (sticky, as a load balancer with affinity would do).
+ */
+async function commandLoad(
+  apis: BenchService[],
+  reserved: { code: string; province: string }[],
+  options: SimOptions,
+): Promise<{ commands: number; commandsPerSecond: number; p50Ms: number; p99Ms: number; processes: number }> {
+  const pools = apis.map((a) => new Pool(a.baseUrl, { connections: options.clients, pipelining: 1 }));
+  const latencies: number[] = [];
+  let dossiers = 0;
+  // The first third is a warm-up (a freshly started process compiles its hot paths): not measured.
+  const started = performance.now() + (options.commandSeconds * 1000) / 3;
+  const until = started + options.commandSeconds * 1000;
+  const client = async () => {
+    while (performance.now() < until) {
+      const c = reserved.shift();
+      if (!c) throw new Error('no free commune left for the command load: lower --command-seconds');
+      const k = dossiers++;
+      const api = apis[k % apis.length]!;
+      const pool = pools[k % apis.length]!;
+      const steps: JourneyStep[] = relocate(communeJourney('ntm', 2).steps, {
+        [QUANG_BACH]: c.code,
+        [THAI_NGUYEN]: c.province,
+      });
+      let id: string | undefined;
+      let etag: string | undefined;
+      for (const step of steps) {
+        if (performance.now() >= until) return;
+        const { type, dossierId: _assigned, ...body } = step.command;
+        const actor = { ...step.ctx.actor, id: `${step.ctx.actor.id}@${step.ctx.actor.unit}` };
+        const token = await api.tokenFor(actor);
+        const t = performance.now();
+        const answer = await pool.request({
+          method: 'POST',
+          path: commandPath(type, id),
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            ...(etag === undefined ? {} : { 'if-match': etag }),
+          },
+          body: JSON.stringify(body),
+        });
+        const reply = (await answer.body.json()) as { dossierId: string };
+        if (t >= started) latencies.push(performance.now() - t);
+        // A commune whose pre-reform code the simulation already recognised is refused its opening (tier ladder): take the next.
+        if (id === undefined && answer.statusCode >= 400 && answer.statusCode < 500) break;
+        if (answer.statusCode >= 300)
+          throw new Error(`${type}: ${answer.statusCode} ${JSON.stringify(reply)}`);
+        id = reply.dossierId;
+        etag = answer.headers['etag'] as string;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: options.clients }, client));
+  } finally {
+    await Promise.all(pools.map((p) => p.close()));
+  }
+  const seconds = options.commandSeconds;
+  latencies.sort((a, b) => a - b);
+  return {
+    processes: apis.length,
+    commands: latencies.length,
+    commandsPerSecond: round(latencies.length / seconds),
+    p50Ms: round(percentile(latencies, 0.5)),
+    p99Ms: round(percentile(latencies, 0.99)),
+  };
+}
+
+/**
+ * Decides plans in order: in the main thread, or ahead in `workers` threads (chunks of plans round-robin, several
+ * in flight), answered in plan order so that where the run stops does not depend on the threads.
+ */
+function createDecider(workers: number, communes: NationalCommunes) {
+  if (workers <= 0 || import.meta.url.endsWith('.ts')) {
+    return { next: (n: number) => Promise.resolve(simDossier(n, communes)), close: () => Promise.resolve() };
+  }
+  const CHUNK = 32;
+  const threads = Array.from(
+    { length: workers },
+    () => new Worker(new URL('./decideWorker.js', import.meta.url)),
+  );
+  type Waiting = { resolve: (ds: SimDossier[]) => void; reject: (error: unknown) => void };
+  const waiting = threads.map(() => [] as Waiting[]);
+  threads.forEach((w, i) => {
+    w.on('message', (ds: SimDossier[]) => waiting[i]!.shift()!.resolve(ds));
+    // A plan the decider refuses fails the run (after the appends in flight), not the process at once.
+    w.on('error', (error) => {
+      for (const each of waiting[i]!.splice(0)) each.reject(error);
+    });
+  });
+  const chunks = new Map<number, Promise<SimDossier[]>>();
+  const ask = (chunk: number) => {
+    if (chunks.has(chunk)) return;
+    const i = chunk % workers;
+    chunks.set(
+      chunk,
+      new Promise((resolve, reject) => {
+        waiting[i]!.push({ resolve, reject });
+        threads[i]!.postMessage(Array.from({ length: CHUNK }, (_, k) => chunk * CHUNK + k));
+      }),
+    );
+  };
+  return {
+    async next(n: number): Promise<SimDossier> {
+      const chunk = Math.floor(n / CHUNK);
+      for (let ahead = 0; ahead < 2 * workers; ahead++) ask(chunk + ahead);
+      const ds = await chunks.get(chunk)!;
+      // Chunks before this one are done with.
+      for (const key of chunks.keys()) if (key < chunk) chunks.delete(key);
+      return ds[n - chunk * CHUNK]!;
+    },
+    close: () => Promise.all(threads.map((t) => t.terminate())).then(() => undefined),
+  };
+}
