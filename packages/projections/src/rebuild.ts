@@ -1,12 +1,18 @@
 /**
- * Rebuild from zero: fold the whole global log in memory, bulk-insert the rows into a shadow schema, then swap
- * the shadow in by renaming schemas inside one transaction. Readers resolve table names when a statement starts,
- * so they see the old complete tables or the new complete tables, never an empty one. Events committed while the
- * rebuild ran are caught up on the new schema right after the swap.
+ * Rebuild from zero, blue-green: the live schema keeps serving (and its workers keep projecting into it) while the
+ * whole global log is folded in memory and bulk-inserted into a shadow schema; the shadow is then caught up with
+ * what was appended meanwhile, and swapped in by renaming schemas inside one transaction. Readers resolve table
+ * names when a statement starts, so they see the old complete tables or the new complete tables, never an empty
+ * one, and never an older state: inside the switch, with the live checkpoints locked against writers (readers go
+ * on), every stream the live schema holds further than the shadow is caught up in the shadow first. Events whose
+ * projection a worker was about to write into the old schema are caught up on the new one right after the swap.
+ * State that is not derived from the log (the dispatcher's positions, the notification outbox's sent and read
+ * marks, the dispatcher lease and any other table the read-model migrations do not create) is carried over.
+ * An aborted rebuild (`signal`) drops its shadow and leaves the live schema as it was. ADR 0033.
  */
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
-import { catchUpStream } from './catchUpStream.js';
+import { catchUpStreams, parkStream } from './catchUpStream.js';
 import { DEFAULT_SCHEMA, q } from './projection.js';
 import { evolveView, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
@@ -22,6 +28,21 @@ export interface RebuildOptions {
   batchSize?: number;
   /** clock for the parked_at of streams that fail; default the system clock */
   now?: () => string;
+  /** told after each page folded, batch written and phase begun: for a command's progress lines */
+  onProgress?: (progress: RebuildProgress) => void;
+  /** stops the rebuild before the switch: the shadow is dropped, the live schema untouched (`RebuildAborted`) */
+  signal?: AbortSignal;
+}
+
+export interface RebuildProgress {
+  phase: 'fold' | 'write' | 'catch-up' | 'switch' | 'tail';
+  /** events folded so far (fold), or events caught up after the fold (catch-up, tail) */
+  events: number;
+  /** streams written so far (write) or folded (other phases) */
+  streams: number;
+  /** the log's head when the rebuild began: `position / head` is how far the fold has got */
+  head: bigint;
+  position: bigint;
 }
 
 export interface RebuildResult {
@@ -32,7 +53,15 @@ export interface RebuildResult {
   parked: string[];
 }
 
-/** Rebuilds every read model from the global log and swaps the result in atomically. */
+/** The rebuild was stopped by its signal before the switch; nothing of it remains. */
+export class RebuildAborted extends Error {
+  constructor() {
+    super('rebuild aborted before the switch: the shadow schema was dropped, the live one is unchanged');
+    this.name = 'RebuildAborted';
+  }
+}
+
+/** Rebuilds every read model from the global log beside the live one and swaps the result in atomically. */
 export async function rebuild(
   store: EventStore,
   sql: SqlClient,
@@ -40,7 +69,15 @@ export async function rebuild(
 ): Promise<RebuildResult> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const shadow = `${schema.slice(0, 50)}__rebuild`;
+  const pageSize = options.pageSize ?? 5000;
   const now = options.now ?? (() => new Date().toISOString());
+  const progress = options.onProgress ?? (() => undefined);
+  const head = await store.headPosition();
+  const checkAborted = async () => {
+    if (!options.signal?.aborted) return;
+    await sql.query(`DROP SCHEMA IF EXISTS ${q(shadow)} CASCADE`);
+    throw new RebuildAborted();
+  };
   await sql.query(`DROP SCHEMA IF EXISTS ${q(shadow)} CASCADE`);
   // The live schema too, so that it has every table the swap carries over.
   await migrateReadModels(sql, schema);
@@ -51,7 +88,8 @@ export async function rebuild(
   let after = 0n;
   let events = 0;
   for (;;) {
-    const page = await store.readAll({ after, limit: options.pageSize ?? 5000 });
+    await checkAborted();
+    const page = await store.readAll({ after, limit: pageSize });
     for (const event of page.events) {
       events += 1;
       if (failed.has(event.streamId)) continue;
@@ -63,6 +101,7 @@ export async function rebuild(
       }
     }
     after = page.nextAfter;
+    progress({ phase: 'fold', events, streams: views.size, head, position: after });
     if (page.isEnd) break;
   }
 
@@ -70,8 +109,10 @@ export async function rebuild(
   const all = [...views.values()];
   const ss = q(shadow);
   for (let i = 0; i < all.length; i += batch) {
+    await checkAborted();
     const chunk = all.slice(i, i + batch);
     await writeStreams(sql, shadow, chunk);
+    progress({ phase: 'write', events, streams: i + chunk.length, head, position: after });
   }
   for (const [streamId, { error, revision }] of failed) {
     await sql.query(
@@ -80,43 +121,120 @@ export async function rebuild(
     );
   }
 
-  await swap(sql, schema, shadow);
-  // Wake-ups handled on the old schema while we folded are lost with it: replay the tail on the new one.
-  for (;;) {
-    const page = await store.readAll({ after, limit: options.pageSize ?? 5000 });
-    for (const streamId of new Set(page.events.map((e) => e.streamId))) {
-      try {
-        await catchUpStream(store, sql, streamId, { schema });
-      } catch (error) {
-        if (!(error instanceof ProjectionError)) throw error;
-      }
+  // What was appended while the fold ran, caught up in the shadow: the switch then has little left to do.
+  let caughtUp = after;
+  let tailEvents = 0;
+  const catchUpFrom = async (from: bigint, target: string): Promise<bigint> => {
+    let position = from;
+    for (;;) {
+      const page = await store.readAll({ after: position, limit: pageSize });
+      await catchUpAll([...new Set(page.events.map((e) => e.streamId))], target);
+      tailEvents += page.events.length;
+      position = page.nextAfter;
+      if (page.isEnd) return position;
     }
-    after = page.nextAfter;
-    if (page.isEnd) break;
+  };
+  const catchUpAll = async (streamIds: string[], target: string) => {
+    if (streamIds.length === 0) return;
+    const outcomes = await catchUpStreams(store, sql, streamIds, { schema: target });
+    // A poison event met after the fold parks its stream here too, as a worker parks it in the live schema.
+    for (const [streamId, outcome] of outcomes) {
+      if (outcome.ok || !(outcome.error instanceof ProjectionError) || !outcome.error.deterministic) continue;
+      const { code, message, details } = outcome.error;
+      const revision = details.revision === undefined ? undefined : BigInt(details.revision);
+      await parkStream(sql, streamId, { code, message, revision }, { schema: target, now });
+    }
+  };
+  progress({ phase: 'catch-up', events: 0, streams: views.size, head, position: caughtUp });
+  await checkAborted();
+  caughtUp = await catchUpFrom(caughtUp, shadow);
+
+  // The switch: with the live checkpoints locked against writers (readers go on), no stream may be further in
+  // the live schema than in the shadow (a worker's write since the last catch-up), or readers would step back in
+  // time; if one is, the lock is let go, those streams are caught up in the shadow and the switch tried again.
+  for (let attempt = 1; ; attempt++) {
+    await checkAborted();
+    progress({ phase: 'switch', events: tailEvents, streams: views.size, head, position: caughtUp });
+    const behind = await swap(sql, schema, shadow, attempt <= SWITCH_ATTEMPTS);
+    if (behind.length === 0) break;
+    await catchUpAll(behind, shadow);
+    caughtUp = await catchUpFrom(caughtUp, shadow);
   }
+  // A worker's write that waited for the switch went to the old schema: replay the tail on the new one.
+  progress({ phase: 'tail', events: tailEvents, streams: views.size, head, position: caughtUp });
+  await catchUpFrom(caughtUp, schema);
   return { events, streams: views.size, position: after, parked: [...failed.keys()] };
 }
 
-async function swap(sql: SqlClient, schema: string, shadow: string): Promise<void> {
+/** Switch attempts that wait for the shadow to hold every stream as far as the live schema; then it switches. */
+const SWITCH_ATTEMPTS = 10;
+
+/** Thrown inside the switch's transaction to roll it back: these streams are further in the live schema. */
+class Behind extends Error {
+  constructor(readonly streamIds: string[]) {
+    super('the shadow is behind the live schema');
+  }
+}
+
+/**
+ * Swaps `shadow` in as `schema` in one transaction, with the live checkpoints and outbox locked against writers
+ * (a deadlock with a worker's statement is retried). When `insist`, it gives up instead (rolling back) if some
+ * streams are further in the live schema than in the shadow, and returns them; otherwise it returns [] once done.
+ * The store is never read inside the transaction: an embedded store shares its one connection with `sql`.
+ */
+async function swap(sql: SqlClient, schema: string, shadow: string, insist: boolean): Promise<string[]> {
   const old = `${schema.slice(0, 50)}__old`;
-  await sql.transaction(async (tx) => {
-    const exists = await tx.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = $1',
-      [schema],
-    );
-    if (exists.rows[0]!.n > 0) {
-      // The dispatcher's and the deadline scheduler's positions are not derived from the log: carry them over. Nor are the notifications sent
-      // and read (ADR 0024): carried over, with the outbox locked so that no catch-up adds one meanwhile.
-      await tx.query(`LOCK TABLE ${q(schema)}.notifications IN EXCLUSIVE MODE`);
-      for (const table of ['dispatcher_state', 'timer_positions', ...NOTIFICATION_TABLES]) {
-        await tx.query(`INSERT INTO ${q(shadow)}.${table} SELECT * FROM ${q(schema)}.${table}`);
-      }
-      await tx.query(`DROP SCHEMA IF EXISTS ${q(old)} CASCADE`);
-      await tx.query(`ALTER SCHEMA ${q(schema)} RENAME TO ${q(old)}`);
+  const [s, ss] = [q(schema), q(shadow)];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sql.transaction(async (tx) => {
+        const exists = await tx.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = $1',
+          [schema],
+        );
+        if (exists.rows[0]!.n === 0) {
+          await tx.query(`ALTER SCHEMA ${ss} RENAME TO ${s}`);
+          return;
+        }
+        await tx.query(`LOCK TABLE ${s}.checkpoints, ${s}.notifications IN EXCLUSIVE MODE`);
+        const { rows: behind } = await tx.query<{ stream_id: string }>(
+          `SELECT l.stream_id FROM ${s}.checkpoints l LEFT JOIN ${ss}.checkpoints c USING (stream_id)
+            WHERE (c.revision IS NULL OR c.revision < l.revision)
+              AND NOT EXISTS (SELECT 1 FROM ${ss}.parked_streams p WHERE p.stream_id = l.stream_id)`,
+        );
+        if (insist && behind.length > 0) throw new Behind(behind.map((r) => r.stream_id));
+        // The dispatcher's and the deadline scheduler's positions are not derived from the log: carried over. Nor
+        // are the notifications' sent and read marks (ADR 0024): the live outbox wins over the shadow's rows for
+        // the same notification (its email columns say what was sent).
+        for (const table of ['dispatcher_state', 'timer_positions', ...NOTIFICATION_TABLES]) {
+          if (table === 'notifications') {
+            await tx.query(`DELETE FROM ${ss}.notifications n USING ${s}.notifications l WHERE n.id = l.id`);
+          }
+          await tx.query(`INSERT INTO ${ss}.${table} SELECT * FROM ${s}.${table}`);
+        }
+        // Tables of the live schema that the read-model migrations do not make (the dispatcher lease, ADR 0030)
+        // move across as they are, their rows and any lock waiting on them included.
+        const { rows: foreign } = await tx.query<{ table_name: string }>(
+          `SELECT table_name FROM information_schema.tables l WHERE l.table_schema = $1 AND l.table_type = 'BASE TABLE'
+             AND NOT EXISTS (SELECT 1 FROM information_schema.tables s
+                              WHERE s.table_schema = $2 AND s.table_name = l.table_name)`,
+          [schema, shadow],
+        );
+        for (const { table_name } of foreign) {
+          await tx.query(`ALTER TABLE ${s}.${q(table_name)} SET SCHEMA ${ss}`);
+        }
+        await tx.query(`DROP SCHEMA IF EXISTS ${q(old)} CASCADE`);
+        await tx.query(`ALTER SCHEMA ${s} RENAME TO ${q(old)}`);
+        await tx.query(`ALTER SCHEMA ${ss} RENAME TO ${s}`);
+      });
+      await sql.query(`DROP SCHEMA IF EXISTS ${q(old)} CASCADE`);
+      return [];
+    } catch (error) {
+      if (error instanceof Behind) return error.streamIds;
+      // 40P01: a worker's statement and the switch each waited for the other's lock; PostgreSQL chose us.
+      if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error;
     }
-    await tx.query(`ALTER SCHEMA ${q(shadow)} RENAME TO ${q(schema)}`);
-  });
-  await sql.query(`DROP SCHEMA IF EXISTS ${q(old)} CASCADE`);
+  }
 }
 
 export interface ReadModelDifference {
