@@ -1,8 +1,8 @@
 /**
- * The deadline scheduler: keeps one timer pending for every open deadline (ADR 0025).
+ * The deadline scheduler: keeps a timer pending for every open deadline and one for every due day (ADR 0025, 0033).
  *
- * - It follows the global log from its saved position: every `DeadlineScheduled` sets a timer for the instant the
- *   deadline turns overdue. The position is saved only after the page's timers were accepted, so a crash re-reads
+ * - It follows the global log from its saved position: every `DeadlineScheduled` sets the timers of the instant
+ *   the deadline turns overdue (its day's, and its own a minute later as the safety net: `deadlineTimersFor`). The position is saved only after the page's timers were accepted, so a crash re-reads
  *   and re-schedules (duplicates collapse on the timer id).
  * - `reconcile` re-derives every pending timer from the deadlines read model (open deadlines): at start, every
  *   `reconcileIntervalMs`, and on demand. A restart, a wiped Redis or a failed job loses no deadline: the next
@@ -18,6 +18,7 @@ import { overdueIfDueBefore } from '@ntm/domain';
 import {
   deadlineTimer,
   deadlineTimersOf,
+  dueDayTimer,
   fireDeadline,
   type DeadlineTimer,
   type DeadlineTimerData,
@@ -77,7 +78,12 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
         [after[0], after[1], pageSize],
       );
       if (rows.length === 0) break;
-      await timers.schedule(rows.map((r) => deadlineTimer(r.stream_id, r.deadline_id, r.due_at)));
+      // Each deadline's own timer, and its day's once per page (the rest collapse on their id anyway).
+      const days = [...new Set(rows.map((r) => r.due_at))].map(dueDayTimer);
+      await timers.schedule([
+        ...days,
+        ...rows.map((r) => deadlineTimer(r.stream_id, r.deadline_id, r.due_at)),
+      ]);
       scheduled += rows.length;
       const last = rows.at(-1)!;
       after = [last.stream_id, last.deadline_id];
@@ -101,7 +107,8 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
   let flushing: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
     flushScheduled = false;
-    const page = pending;
+    // A day's timer once per page (the same id twice would collapse anyway, at a script call each).
+    const page = [...new Map(pending.map((t) => [t.id, t])).values()];
     const end = pendingEnd;
     pending = [];
     flushing = flushing

@@ -8,6 +8,12 @@
  * clock. A duplicate or late timer finds it elapsed or met and does nothing; an early one answers the instant it is
  * really due; the idempotency key and event ids are derived from the deadline, so even two timers deciding at the
  * same moment append it once (the second loses the conditional append or is answered from the stream).
+ *
+ * Two timers per due day (ADR 0033): every deadline of a day turns overdue at the same instant (00:00 in Vietnam),
+ * so one **due-day timer** fires them all at that instant, from the deadlines read model, in one process, its reads
+ * batched and its appends group-committed; each deadline's **own timer** fires a minute later
+ * (`DEADLINE_BACKSTOP_MS`) and finds it elapsed, unless the day's timer missed it (the read model behind, the timer
+ * failed): then it elapses it itself. A burst of 1,000 deadlines costs one job on the hot path, not 1,000.
  */
 import {
   ApplicationError,
@@ -22,27 +28,62 @@ import {
 } from '@ntm/application';
 import { DomainError, isOverdue, nationalUnits, overdueFrom } from '@ntm/domain';
 import type { EventStore, RecordedEvent } from '@ntm/event-store';
+import { q } from '@ntm/projections';
+import type { SqlClient } from '@ntm/sql';
 import { withBatchedReads } from './batchedReads.js';
 import type { Clock, FireOutcome, Timer } from './timers.js';
 
-/** What a deadline timer carries: which deadline of which dossier stream. */
-export interface DeadlineTimerData {
+/** Which deadline of which dossier stream: what a deadline's own timer carries. */
+export interface DeadlineRef {
   streamId: string;
   deadlineId: string;
 }
 
+/** What a due-day timer carries: the day whose open deadlines it fires. */
+export interface DueDayRef {
+  dueOn: string;
+}
+
+/** What a timer of the deadline queue carries: one deadline, or every deadline due on one day. */
+export type DeadlineTimerData = DeadlineRef | DueDayRef;
+
 export type DeadlineTimer = Timer<DeadlineTimerData>;
+
+/**
+ * How long after the instant a deadline turns overdue its own timer fires: its day's timer fires it at the instant,
+ * this one is the safety net (and the only cost it adds is a read that finds it elapsed).
+ */
+export const DEADLINE_BACKSTOP_MS = 60_000;
 
 /** One timer id per deadline, whatever its due day: BullMQ refuses ':' in ids, hence the encoding. */
 export const deadlineTimerId = (streamId: string, deadlineId: string): string =>
   `deadline.${encodeURIComponent(streamId)}.${encodeURIComponent(deadlineId)}`;
 
-/** The timer of a deadline due on `dueOn`: it fires when the deadline turns overdue (`overdueFrom`). */
+/** One timer id per due day (an ISO date). */
+export const dueDayTimerId = (dueOn: string): string => `deadlines-due.${dueOn}`;
+
+const backstopOf = (overdueAt: string): string =>
+  new Date(Date.parse(overdueAt) + DEADLINE_BACKSTOP_MS).toISOString();
+
+/** A deadline's own timer: it fires `DEADLINE_BACKSTOP_MS` after the deadline turns overdue (`overdueFrom`). */
 export const deadlineTimer = (streamId: string, deadlineId: string, dueOn: string): DeadlineTimer => ({
   id: deadlineTimerId(streamId, deadlineId),
-  dueAt: overdueFrom(dueOn),
+  dueAt: backstopOf(overdueFrom(dueOn)),
   data: { streamId, deadlineId },
 });
+
+/** The timer of a due day: it fires when that day's deadlines turn overdue, all of them at once. */
+export const dueDayTimer = (dueOn: string): DeadlineTimer => ({
+  id: dueDayTimerId(dueOn),
+  dueAt: overdueFrom(dueOn),
+  data: { dueOn },
+});
+
+/** The timers of a deadline due on `dueOn`: its day's and its own (the day's collapse on their id). */
+export const deadlineTimersFor = (streamId: string, deadlineId: string, dueOn: string): DeadlineTimer[] => [
+  dueDayTimer(dueOn),
+  deadlineTimer(streamId, deadlineId, dueOn),
+];
 
 /**
  * The timers an event sets: every event that gives a deadline a (new) due day. A scheduled deadline; a clock
@@ -60,7 +101,7 @@ export function deadlineTimersOf(event: RecordedEvent): DeadlineTimer[] {
   };
   const timer = (deadlineId: unknown, dueOn: unknown): DeadlineTimer[] =>
     typeof deadlineId === 'string' && typeof dueOn === 'string'
-      ? [deadlineTimer(event.streamId, deadlineId, dueOn)]
+      ? deadlineTimersFor(event.streamId, deadlineId, dueOn)
       : [];
   switch (event.type) {
     case 'DeadlineScheduled':
@@ -93,7 +134,7 @@ export interface FireLog {
 /** Decides one deadline timer on the dossier as it is now; throws only for transient failures (to be retried). */
 export async function fireDeadline(
   ports: CommandPorts,
-  { streamId, deadlineId }: DeadlineTimerData,
+  { streamId, deadlineId }: DeadlineRef,
   log: FireLog,
 ): Promise<DeadlineFired> {
   const dossierId = streamId.replace(/^dossier-/, '');
@@ -136,12 +177,88 @@ export async function fireDeadline(
   }
 }
 
-/** `fireDeadline` as a timer handler: an early timer is fired again at the due instant. */
+/** What firing a due day did. */
+export interface DueDayFired {
+  /** open deadlines of the day found in the read model */
+  found: number;
+  elapsed: number;
+}
+
+/** Open deadlines read per page when a day fires. */
+const DUE_DAY_PAGE = 1000;
+
+/**
+ * Fires every deadline the read model lists as open and due on `dueOn`, `concurrency` at a time (their reads are
+ * gathered into few round trips by the ports' batched store, their appends into few INSERTs by the store's group
+ * commit). Every deadline is decided by `fireDeadline`, so one already elapsed (by its own timer, a retry, another
+ * process) appends nothing. Throws, after the others are done, the first transient failure: the timer is retried.
+ */
+export async function fireDueDay(
+  ports: CommandPorts,
+  read: { sql: SqlClient; schema: string },
+  dueOn: string,
+  log: FireLog,
+  concurrency = 128,
+): Promise<DueDayFired> {
+  const result: DueDayFired = { found: 0, elapsed: 0 };
+  let failure: { error: unknown } | undefined;
+  let after: [string, string] = ['', ''];
+  for (;;) {
+    // Keyset pages; DISTINCT: a deadline may be listed once per acting unit (successors).
+    const { rows } = await read.sql.query<{ stream_id: string; deadline_id: string }>(
+      `SELECT DISTINCT stream_id, deadline_id FROM ${q(read.schema)}.deadlines
+        WHERE state = 'open' AND due_at = $1 AND (stream_id, deadline_id) > ($2, $3)
+        ORDER BY stream_id, deadline_id LIMIT $4`,
+      [dueOn, after[0], after[1], DUE_DAY_PAGE],
+    );
+    if (rows.length === 0) break;
+    result.found += rows.length;
+    let next = 0;
+    const lane = async () => {
+      for (let i = next++; i < rows.length; i = next++) {
+        const row = rows[i]!;
+        try {
+          const fired = await fireDeadline(
+            ports,
+            { streamId: row.stream_id, deadlineId: row.deadline_id },
+            log,
+          );
+          if (fired.outcome === 'elapsed') result.elapsed += 1;
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+    const last = rows.at(-1)!;
+    after = [last.stream_id, last.deadline_id];
+  }
+  if (failure) throw failure.error;
+  return result;
+}
+
+/**
+ * The deadline queue's handler: a due day fires its day's deadlines (`fireDueDay`, from the read model), a
+ * deadline's own timer fires that deadline; either, fired early, is fired again when it is due.
+ */
 export const deadlineTimerHandler =
-  (ports: CommandPorts, log: FireLog) =>
+  (
+    ports: CommandPorts,
+    read: { sql: SqlClient; schema: string },
+    log: FireLog,
+    options: { concurrency?: number } = {},
+  ) =>
   async (timer: DeadlineTimer): Promise<FireOutcome> => {
-    const fired = await fireDeadline(ports, timer.data, log);
-    return fired.outcome === 'early' ? { retryAt: fired.retryAt } : undefined;
+    const data = timer.data;
+    if ('dueOn' in data) {
+      const overdueAt = overdueFrom(data.dueOn);
+      if (!isOverdue(data.dueOn, ports.clock.now())) return { retryAt: overdueAt };
+      await fireDueDay(ports, read, data.dueOn, log, options.concurrency);
+      return undefined;
+    }
+    const fired = await fireDeadline(ports, data, log);
+    // Early: wait again for the backstop instant of the deadline's (new) due day, not for its day's timer.
+    return fired.outcome === 'early' ? { retryAt: backstopOf(fired.retryAt) } : undefined;
   };
 
 /**

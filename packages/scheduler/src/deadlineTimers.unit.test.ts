@@ -1,24 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '@ntm/event-store';
-import { deadlineTimerId, deadlineTimersOf } from './deadlineTimers.js';
+import { deadlineTimerId, deadlineTimersOf, dueDayTimerId } from './deadlineTimers.js';
 
 const recorded = (type: string, data: object): RecordedEvent =>
   ({ type, data, streamId: 'dossier-d1' }) as unknown as RecordedEvent;
 
 describe('deadlineTimersOf', () => {
-  it('sets a timer for every event that gives a deadline a due day', () => {
+  it('sets the timers of every event that gives a deadline a due day: its day’s, and its own a minute later', () => {
     const at = (type: string, data: object) =>
       deadlineTimersOf(recorded(type, data)).map((t) => [t.id, t.dueAt]);
     const id = deadlineTimerId('dossier-d1', 'appraisal-2026-01-05');
     expect(at('DeadlineScheduled', { deadlineId: 'appraisal-2026-01-05', dueOn: '2026-02-02' })).toEqual([
-      [id, '2026-02-02T17:00:00.000Z'],
+      [dueDayTimerId('2026-02-02'), '2026-02-02T17:00:00.000Z'],
+      [id, '2026-02-02T17:01:00.000Z'],
     ]);
     // The timer found the clock stopped and was done: the resumption must set one again.
     expect(at('DeadlineResumed', { deadlineId: 'appraisal-2026-01-05', dueOn: '2026-02-20' })).toEqual([
-      [id, '2026-02-20T17:00:00.000Z'],
+      [dueDayTimerId('2026-02-20'), '2026-02-20T17:00:00.000Z'],
+      [id, '2026-02-20T17:01:00.000Z'],
     ]);
     expect(at('DeadlineExtended', { deadlineId: 'appraisal-2026-01-05', dueOn: '2026-03-02' })).toEqual([
-      [id, '2026-03-02T17:00:00.000Z'],
+      [dueDayTimerId('2026-03-02'), '2026-03-02T17:00:00.000Z'],
+      [id, '2026-03-02T17:01:00.000Z'],
     ]);
     expect(
       at('ApologyIssued', {
@@ -26,7 +29,10 @@ describe('deadlineTimersOf', () => {
         newDeadlineId: 'appraisal-2026-03-04-apology',
         newReturnOn: '2026-03-10',
       }),
-    ).toEqual([[deadlineTimerId('dossier-d1', 'appraisal-2026-03-04-apology'), '2026-03-10T17:00:00.000Z']]);
+    ).toEqual([
+      [dueDayTimerId('2026-03-10'), '2026-03-10T17:00:00.000Z'],
+      [deadlineTimerId('dossier-d1', 'appraisal-2026-03-04-apology'), '2026-03-10T17:01:00.000Z'],
+    ]);
   });
 
   it('sets none for other events or a deadline without its fields', () => {

@@ -19,7 +19,7 @@ export async function startInProcessDeadlineTimers(
   const log = fastify.log.child({ component: 'deadline-timers' });
   const timers = inProcessTimers(
     fastify.clock,
-    deadlineTimerHandler(commandPortsOf(fastify, log), log),
+    deadlineTimerHandler(commandPortsOf(fastify, log), fastify.readModels, log),
     (err) => log.warn({ err }, 'deadline timer failed (retrying)'),
   );
   const scheduler = createDeadlineScheduler({

@@ -15,6 +15,8 @@ import {
   createDeadlineScheduler,
   deadlineTimer,
   deadlineTimerHandler,
+  deadlineTimerId,
+  dueDayTimerId,
   deadlineWorkerPorts,
   type DeadlineScheduler,
   type DeadlineTimerData,
@@ -138,7 +140,7 @@ function startWorker(env: Env) {
   });
   const worker = bullmqTimerWorker(
     { ...timerOptions(env), lockDurationMs: 1000 },
-    deadlineTimerHandler(ports, quiet),
+    deadlineTimerHandler(ports, { sql: env.opened.sql, schema: env.schema }, quiet),
   );
   cleanups.push(() => worker.close());
   return worker;
@@ -215,7 +217,8 @@ describe('deadline timers over BullMQ', () => {
     expect(due.map((d) => d.dueOn)).toEqual(['2024-02-01', '2024-02-02', '2024-02-03']);
     await scheduler.reconcile();
     await scheduler.reconcile();
-    expect(await jobsIn(env, 'waiting')).toBe(3);
+    // Each deadline's own timer and its day's.
+    expect(await jobsIn(env, 'waiting')).toBe(6);
     const [first] = await env.opened.sql
       .query<{ stream_id: string; deadline_id: string; due_at: string }>(
         `SELECT stream_id, deadline_id, due_at FROM "${env.schema}".deadlines ORDER BY stream_id LIMIT 1`,
@@ -250,31 +253,36 @@ describe('deadline timers over BullMQ', () => {
 
   it('an early timer changes nothing and waits again, under its own id, for the instant the deadline is due', async () => {
     const env = await setup('2024-02-01T00:00:00Z');
-    const { streamId, dueOn } = await openDeadline(env, 'early', '2024-02-20T03:00:00Z');
+    const { streamId, deadlineId, dueOn } = await openDeadline(env, 'early', '2024-02-20T03:00:00Z');
     const scheduler = startScheduler(env);
     await scheduler.start();
-    // Delayed from the injected clock: due at 00:00 (Vietnam) the day after the due day.
-    const [job] = await env.queue.getJobs(['delayed']);
-    expect(job!.data).toMatchObject({ dueAt: '2024-02-20T17:00:00.000Z' });
-    expect(job!.delay).toBe(Date.parse('2024-02-20T17:00:00Z') - Date.parse('2024-02-01T00:00:00Z'));
-    // Fired early (as a clock running ahead, or a due day moved later, would make it): nothing is appended and the
-    // job is delayed again for the due instant, still one job.
-    await job!.promote();
+    // Delayed from the injected clock: the day's timer at 00:00 (Vietnam) the day after the due day, the
+    // deadline's own a minute later.
+    const day = (await env.queue.getJob(dueDayTimerId(dueOn)))!;
+    const own = (await env.queue.getJob(deadlineTimerId(streamId, deadlineId)))!;
+    expect(day.data).toMatchObject({ dueAt: '2024-02-20T17:00:00.000Z', data: { dueOn } });
+    expect(day.delay).toBe(Date.parse('2024-02-20T17:00:00Z') - Date.parse('2024-02-01T00:00:00Z'));
+    expect(own.data).toMatchObject({ dueAt: '2024-02-20T17:01:00.000Z' });
+    expect(own.delay).toBe(Date.parse('2024-02-20T17:01:00Z') - Date.parse('2024-02-01T00:00:00Z'));
+    // Fired early (as a clock running ahead, or a due day moved later, would make them): nothing is appended and
+    // each job is delayed again for its instant, still one job each.
+    await day.promote();
+    await own.promote();
     startWorker(env);
-    await waitFor('the early job to be delayed again', async () => {
-      const [again] = await env.queue.getJobs(['delayed']);
-      return again !== undefined && again.attemptsStarted > 0;
+    await waitFor('the early jobs to be delayed again', async () => {
+      const again = await env.queue.getJobs(['delayed']);
+      return again.length === 2 && again.every((job) => job.attemptsStarted > 0);
     });
     expect(await elapsedEvents(env, streamId)).toHaveLength(0);
     expect(await env.queue.getJobCounts('delayed', 'waiting', 'active')).toEqual({
-      delayed: 1,
+      delayed: 2,
       waiting: 0,
       active: 0,
     });
     // On the due day itself it is still on time; from the next Vietnamese day it elapses.
     env.clock.set(`${dueOn}T10:00:00Z`);
     await promoteAll(env);
-    await waitFor('the job to be delayed again', async () => (await jobsIn(env, 'delayed')) === 1);
+    await waitFor('the jobs to be delayed again', async () => (await jobsIn(env, 'delayed')) === 2);
     expect(await elapsedEvents(env, streamId)).toHaveLength(0);
     env.clock.set(`${dueOn}T17:00:00.000Z`);
     await promoteAll(env);
@@ -286,6 +294,87 @@ describe('deadline timers over BullMQ', () => {
     expect((await elapsedEvents(env, streamId))[0]!.data).toMatchObject({ elapsedOn: '2024-02-21' });
   });
 
+  it('a day’s deadlines are fired by the day’s one timer; their own timers, a minute later, append nothing more', async () => {
+    const env = await setup('2024-01-01T00:00:00Z');
+    const ids = Array.from({ length: 5 }, (_, i) => `day${i}`);
+    const opened: Awaited<ReturnType<typeof openDeadline>>[] = [];
+    for (const id of ids) opened.push(await openDeadline(env, id, '2024-01-10T03:00:00Z'));
+    const scheduler = startScheduler(env);
+    await scheduler.start();
+    const dueOn = opened[0]!.dueOn;
+    await waitFor('every timer set', async () => (await jobsIn(env, 'delayed')) === 6);
+    // One dossier's verification deadline is met on time: the day's timer must leave it alone.
+    await meetDeadline(env, 'day0');
+    // The instant the day's deadlines turn overdue: only the day's timer is due.
+    env.clock.set(`${dueOn}T17:00:00.000Z`);
+    const day = await env.queue.getJob(dueDayTimerId(dueOn));
+    expect(day).toBeDefined();
+    startWorker(env);
+    await day!.promote();
+    await waitFor('the open deadlines elapsed', async () => {
+      const counts = await Promise.all(
+        opened.map(async (d) => (await elapsedEvents(env, d.streamId)).length),
+      );
+      return counts.every((n, i) => n === (i === 0 ? 0 : 1));
+    });
+    await waitFor('the day’s timer done', async () => (await env.queue.getJob(day!.id!)) === undefined);
+    // Every deadline's own timer is still waiting for its minute.
+    expect((await env.queue.getJobs(['delayed'])).map((job) => job.id).sort()).toEqual(
+      opened.map((d) => deadlineTimerId(d.streamId, d.deadlineId)).sort(),
+    );
+    env.clock.set(`${dueOn}T17:01:00.000Z`);
+    await promoteAll(env);
+    await waitFor(
+      'every job done',
+      async () => (await env.queue.getJobCountByTypes('delayed', 'waiting', 'active')) === 0,
+    );
+    const counts = await Promise.all(opened.map(async (d) => (await elapsedEvents(env, d.streamId)).length));
+    expect(counts).toEqual([0, 1, 1, 1, 1]);
+  });
+
+  it('a deadline the day’s timer cannot see (its read model behind) is elapsed by its own timer', async () => {
+    const env = await setup('2024-01-01T00:00:00Z');
+    const seen = await openDeadline(env, 'seen', '2024-01-10T03:00:00Z');
+    const scheduler = startScheduler(env);
+    await scheduler.start();
+    // Written to the log but not projected: the scheduler sets its timers from the log, the read model lacks it.
+    const hidden = sampleDossierEvents(
+      { id: 'hidden', communeCode: '01800', districtCode: '060', year: 2024 },
+      (k) => new Date(Date.parse('2024-01-10T03:00:00Z') - (100 - k) * 3_600_000).toISOString(),
+    );
+    const upTo = hidden.findIndex((e) => e.type === 'DeadlineScheduled');
+    await env.opened.store.append('dossier-hidden', hidden.slice(0, upTo + 1), {
+      expectedRevision: 'no_stream',
+    });
+    const hiddenDeadline = hidden[upTo]!.data as { deadlineId: string; dueOn: string };
+    expect(hiddenDeadline.dueOn).toBe(seen.dueOn);
+    const own = deadlineTimerId('dossier-hidden', hiddenDeadline.deadlineId);
+    await waitFor('the hidden deadline’s timer', async () => (await env.queue.getJob(own)) !== undefined);
+
+    env.clock.set(`${seen.dueOn}T17:00:00.000Z`);
+    startWorker(env);
+    await (await env.queue.getJob(dueDayTimerId(seen.dueOn)))!.promote();
+    await waitFor(
+      'the seen deadline elapsed',
+      async () => (await elapsedEvents(env, seen.streamId)).length === 1,
+    );
+    await waitFor('the day’s timer done', async () => (await jobsIn(env, 'delayed')) === 2);
+    expect(await elapsedEvents(env, 'dossier-hidden')).toHaveLength(0);
+    // A minute later its own timer fires it.
+    env.clock.set(`${seen.dueOn}T17:01:00.000Z`);
+    await promoteAll(env);
+    await waitFor(
+      'the hidden deadline elapsed',
+      async () => (await elapsedEvents(env, 'dossier-hidden')).length === 1,
+    );
+    await waitFor(
+      'every job done',
+      async () => (await env.queue.getJobCountByTypes('delayed', 'waiting', 'active')) === 0,
+    );
+    expect(await elapsedEvents(env, seen.streamId)).toHaveLength(1);
+    expect(await elapsedEvents(env, 'dossier-hidden')).toHaveLength(1);
+  });
+
   it('reversed jobs, and a deadline met before its timer fires: each open one elapses once, the met one never', async () => {
     const env = await setup('2024-01-01T00:00:00Z');
     const ids = Array.from({ length: 6 }, (_, i) => `rev${i}`);
@@ -294,7 +383,7 @@ describe('deadline timers over BullMQ', () => {
       opened.push(await openDeadline(env, id, `2024-01-${10 + i}T03:00:00Z`));
     const scheduler = startScheduler(env);
     await scheduler.start();
-    expect(await jobsIn(env, 'delayed')).toBe(6);
+    expect(await jobsIn(env, 'delayed')).toBe(12);
     // The verification of rev0 is recorded before its due day: its deadline is met.
     await meetDeadline(env, 'rev0');
     // Every job fires at once, last due first.
@@ -318,10 +407,11 @@ describe('deadline timers over BullMQ', () => {
       first.push(await openDeadline(env, `wipe${i}`, `2024-02-${10 + i}T03:00:00Z`));
     const scheduler = startScheduler(env);
     await scheduler.start();
-    expect(await jobsIn(env, 'delayed')).toBe(10);
-    // Following the log: a deadline scheduled while it runs gets its timer without a reconcile.
+    // Each deadline's own timer and its day's (one deadline a day here).
+    expect(await jobsIn(env, 'delayed')).toBe(20);
+    // Following the log: a deadline scheduled while it runs gets its timers without a reconcile.
     const live = await openDeadline(env, 'live', '2024-02-25T03:00:00Z');
-    await waitFor('the live deadline’s timer', async () => (await jobsIn(env, 'delayed')) === 11);
+    await waitFor('the live deadline’s timers', async () => (await jobsIn(env, 'delayed')) === 22);
     await scheduler.close();
     // Down: Redis loses everything, and one more deadline is scheduled.
     await wipeRedis(env.redisPrefix);
@@ -329,11 +419,11 @@ describe('deadline timers over BullMQ', () => {
     const meanwhile = await openDeadline(env, 'meanwhile', '2024-02-26T03:00:00Z');
     const restarted = startScheduler(env);
     await restarted.start();
-    expect(await jobsIn(env, 'delayed')).toBe(12);
+    expect(await jobsIn(env, 'delayed')).toBe(24);
     // A wipe with the scheduler running: its periodic (here: on demand) reconcile puts them back.
     await wipeRedis(env.redisPrefix);
     expect(await restarted.reconcile()).toEqual({ scheduled: 12 });
-    expect(await jobsIn(env, 'delayed')).toBe(12);
+    expect(await jobsIn(env, 'delayed')).toBe(24);
     env.clock.set('2024-03-01T00:00:00Z');
     startWorker(env);
     await promoteAll(env);
@@ -367,7 +457,7 @@ describe('deadline timers over BullMQ', () => {
           WHERE NOT l.granted AND s.nspname = $1 AND c.relname = 'events'`,
         [env.eventsSchema],
       );
-      return blocked.rows[0]!.n > 0 && (await jobsIn(env, 'active')) === 1;
+      return blocked.rows[0]!.n > 0 && (await jobsIn(env, 'active')) >= 1;
     });
     child.kill('SIGKILL');
     await exited(child);

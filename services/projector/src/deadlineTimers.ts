@@ -1,10 +1,9 @@
 /**
- * The deadline timers on the projector side (ADR 0025), as configured: the dispatcher process schedules them (one
- * BullMQ delayed job per open deadline, from the log and the deadlines read model) and every worker process fires
- * them (appends `DeadlineElapsed` through the domain when still due). The API takes no part: deadlines elapse with
+ * The deadline timers on the projector side (ADR 0025, 0033), as configured: the dispatcher process schedules them
+ * (BullMQ delayed jobs: one per due day and one per open deadline, from the log and the deadlines read model) and
+ * every worker process fires them (appends `DeadlineElapsed` through the domain when still due). The API takes no part: deadlines elapse with
  * it stopped. Both sides use the system clock; the logic takes it injected (`@ntm/scheduler`).
  */
-import type { EventStore } from '@ntm/event-store';
 import type { Infrastructure, ProjectorConfig } from '@ntm/runtime';
 import {
   bullmqTimerQueue,
@@ -56,12 +55,12 @@ export async function startDeadlineScheduler(
 /** The firing side: a BullMQ worker on the deadline queue. */
 export function startDeadlineWorker(
   config: ProjectorConfig,
-  store: EventStore,
+  infra: Pick<Infrastructure, 'store' | 'sql' | 'readModelSchema'>,
   log: Log,
   /** told of each timer job found stalled and handed back */
   onStalled?: (queue: string, jobId: string) => void,
 ): { ready(): Promise<void>; close(): Promise<void> } {
-  const ports = deadlineWorkerPorts({ store, clock: systemClock, log });
+  const ports = deadlineWorkerPorts({ store: infra.store, clock: systemClock, log });
   const timers = bullmqTimerWorker(
     {
       ...queueOptions(config),
@@ -69,7 +68,10 @@ export function startDeadlineWorker(
       lockDurationMs: config.WORKER_LOCK_MS,
       onError: (err) => log.warn({ err }, 'deadline worker error'),
     },
-    deadlineTimerHandler(ports, log),
+    // A due day fires its deadlines DEADLINE_CONCURRENCY at a time, as the worker takes jobs.
+    deadlineTimerHandler(ports, { sql: infra.sql, schema: infra.readModelSchema }, log, {
+      concurrency: config.DEADLINE_CONCURRENCY,
+    }),
   );
   if (onStalled) timers.worker.on('stalled', (jobId) => onStalled(timers.worker.name, jobId));
   return timers;

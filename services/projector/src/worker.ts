@@ -60,7 +60,7 @@ const worker = createProjectionWorker({
 // The timers append `DeadlineElapsed`: through the instrumented port, so that their appends are counted too.
 const deadlines =
   config.DEADLINE_TIMERS === 'on'
-    ? startDeadlineWorker(config, instrumentStore(infra.store, metrics), log, onStalled)
+    ? startDeadlineWorker(config, { ...infra, store: instrumentStore(infra.store, metrics) }, log, onStalled)
     : undefined;
 const reminders = remindersOn(config)
   ? startReminderWorker(config, infra, log, delivery && (() => void delivery.kick()))
