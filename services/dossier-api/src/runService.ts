@@ -21,7 +21,7 @@ import {
   wakeUpQueuesOptions,
   type Config,
 } from '@ntm/runtime';
-import { setAppendRelay, tracingOn } from '@ntm/telemetry';
+import { flushTracing, setAppendRelay, tracingOn } from '@ntm/telemetry';
 import { createServer } from './app.js';
 import type { Clock } from './clock.js';
 import { startBanner } from './startBanner.js';
@@ -185,6 +185,8 @@ export async function runService(
       .then(() => mailer?.close())
       .then(() => wakeUps?.close())
       .then(() => infra.close())
+      // The spans of the last requests, still buffered (ADR 0032); nothing to do without tracing.
+      .then(() => flushTracing())
       .then(
         () => process.exit(0),
         (error: unknown) => {

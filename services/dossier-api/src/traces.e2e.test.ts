@@ -9,10 +9,10 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLocalKeyPair, signLocalToken } from '@ntm/auth';
@@ -138,18 +138,62 @@ async function waitForAsync<T>(what: string, check: () => Promise<T | undefined>
   }
 }
 
+/**
+ * A module loaded with `--import` before the service: a resolve hook that writes every module of an OpenTelemetry
+ * package (or @fastify/otel, import/require-in-the-middle) the process loads to the file named by NTM_PROBE_OUT. How the tests see
+ * that a process without tracing configured loads none of it.
+ */
+async function writeProbe(dir: string): Promise<string> {
+  const hooks = join(dir, 'probe-hooks.mjs');
+  await writeFile(
+    hooks,
+    `import { appendFileSync } from 'node:fs';
+let out;
+export function initialize(data) { out = data.out; }
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  if (/\\/node_modules\\/(@opentelemetry|@fastify\\/otel|import-in-the-middle|require-in-the-middle)\\//.test(result.url)) appendFileSync(out, result.url + '\\n');
+  return result;
+}
+`,
+  );
+  const probe = join(dir, 'probe.mjs');
+  await writeFile(
+    probe,
+    `import { register } from 'node:module';
+import { writeFileSync } from 'node:fs';
+writeFileSync(process.env.NTM_PROBE_OUT, '');
+register(${JSON.stringify(pathToFileURL(hooks).href)}, { data: { out: process.env.NTM_PROBE_OUT } });
+`,
+  );
+  return pathToFileURL(probe).href;
+}
+
+/** What the probe saw a process load (OpenTelemetry modules only). */
+const probed = async (name: string) =>
+  (await readFile(join(dataDir, `${name}.probe`), 'utf8')).split('\n').filter(Boolean);
+
+const probing = (probe: string, name: string) => ({
+  NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import=${probe}`.trim(),
+  NTM_PROBE_OUT: join(dataDir, `${name}.probe`),
+});
+
 const tag = `tr${randomBytes(4).toString('hex')}`;
 const processes: ChildProcess[] = [];
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let dataDir: string;
 let baseUrl: string;
+let probe: string;
+/** the traced processes' environment */
+let common: Record<string, string>;
 
 beforeAll(async () => {
   receiver = await startReceiver();
   dataDir = await mkdtemp(join(tmpdir(), 'ntm-traces-'));
+  probe = await writeProbe(dataDir);
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  const common = {
+  common = {
     DATABASE_URL,
     DATABASE_SCHEMA: `${tag}_events`,
     READ_MODEL_SCHEMA: `${tag}_rm`,
@@ -168,8 +212,10 @@ beforeAll(async () => {
     OTEL_LOGS_EXPORTER: 'none',
   };
   processes.push(
-    await spawnService('./server.ts', { ...common, PORT: String(port), HOST: '127.0.0.1' }, (out) =>
-      out.includes(`${port}`),
+    await spawnService(
+      './server.ts',
+      { ...common, ...probing(probe, 'api'), PORT: String(port), HOST: '127.0.0.1' },
+      (out) => out.includes(`${port}`),
     ),
   );
   // The banner is written just before the server listens.
@@ -193,7 +239,7 @@ afterAll(async () => {
   await Promise.all(processes.map(stopProcess));
   receiver?.server.close();
   const opened = await openPostgresStore({ connectionString: DATABASE_URL, schema: `${tag}_events` });
-  for (const schema of [`${tag}_events`, `${tag}_rm`])
+  for (const schema of [`${tag}_events`, `${tag}_rm`, `${tag}_off_events`, `${tag}_off_rm`])
     await opened.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await opened.close();
   const redis = new Redis(REDIS_URL);
@@ -272,5 +318,80 @@ describe('one trace from an HTTP command to its projection, across three process
       spans.find((s) => s.parentSpanId === parent.spanId && s.attributes['db.system.name'] === 'redis');
     expect(redisUnder(append)).toMatchObject({ service: 'ntm-api', name: 'set' });
     expect(redisUnder(publish)).toMatchObject({ service: 'ntm-dispatcher', name: 'evalsha' });
+  });
+});
+
+describe('without tracing configured', () => {
+  it('loads no OpenTelemetry module in the API or a worker (and the traced API did load the SDK)', async () => {
+    // The probe can see the SDK: the API started above with tracing configured loaded it.
+    expect((await probed('api')).some((url) => url.includes('/@opentelemetry/sdk-node/'))).toBe(true);
+
+    const port = await freePort();
+    const off = {
+      DATABASE_URL,
+      DATABASE_SCHEMA: `${tag}_off_events`,
+      READ_MODEL_SCHEMA: `${tag}_off_rm`,
+      REDIS_URL,
+      QUEUE_PREFIX: `${tag}-off-wake`,
+      BULLMQ_PREFIX: `${tag}-off-bull`,
+      PARTITIONS: '2',
+      DATA_DIR: dataDir,
+      DEADLINE_TIMERS: 'off',
+      LOG_LEVEL: 'info',
+    };
+    // Whatever the test runner's environment holds, these processes have no OTEL_* variable.
+    for (const key of Object.keys(process.env)) if (key.startsWith('OTEL_')) delete process.env[key];
+    processes.push(
+      await spawnService(
+        './server.ts',
+        { ...off, ...probing(probe, 'api-off'), PORT: String(port), HOST: '127.0.0.1' },
+        (out) => out.includes(`${port}`),
+      ),
+    );
+    await waitForAsync('the untraced API to answer', () =>
+      fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok || undefined,
+        () => undefined,
+      ),
+    );
+    processes.push(
+      await spawnService(
+        '../../projector/src/worker.ts',
+        { ...off, ...probing(probe, 'worker-off') },
+        (out) => out.includes('worker ready'),
+      ),
+    );
+    expect(await probed('api-off')).toEqual([]);
+    expect(await probed('worker-off')).toEqual([]);
+  });
+});
+
+describe('at shutdown', () => {
+  it('exports the spans still buffered before the process exits', async () => {
+    const port = await freePort();
+    // Batches every 10 minutes: only the flush at shutdown can send this process's spans within the test.
+    const api = await spawnService(
+      './server.ts',
+      { ...common, OTEL_BSP_SCHEDULE_DELAY: '600000', PORT: String(port), HOST: '127.0.0.1' },
+      (out) => out.includes(`${port}`),
+    );
+    processes.push(api);
+    await waitForAsync('the API to answer', () =>
+      fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok || undefined,
+        () => undefined,
+      ),
+    );
+    const open = communeJourney('ntm', 2, new Date().getUTCFullYear()).steps[0]!;
+    const { privateKey } = await ensureLocalKeyPair(join(dataDir, 'keys'));
+    const token = await signLocalToken({ privateKey, actor: open.ctx.actor, ttlSeconds: 3600 });
+    const answer = await sendCommand({ baseUrl: `http://127.0.0.1:${port}`, token, command: open.command });
+    expect(answer.status).toBe(201);
+    const dossierId = answer.body['dossierId'] as string;
+    const sent = () => receiver.spans.some((s) => s.attributes['ntm.dossier.id'] === dossierId);
+    expect(sent()).toBe(false);
+    await stopProcess(api);
+    expect(api.exitCode).toBe(0);
+    expect(sent()).toBe(true);
   });
 });

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
+import { flushTracing } from '@ntm/telemetry';
 import { startTracing } from '@ntm/telemetry/start';
 import type { Dispatcher } from './createDispatcher.js';
 
@@ -126,6 +127,8 @@ const shutdown = async (signal: string) => {
   await deadlineQueue.close();
   await wakeUps.close();
   await infra.close();
+  // The spans of the last moments, still buffered (ADR 0032); nothing to do without tracing.
+  await flushTracing();
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -10,6 +10,7 @@
  * taken again by another worker once its lock (WORKER_LOCK_MS) runs out.
  */
 import { pino } from 'pino';
+import { flushTracing } from '@ntm/telemetry';
 import { startTracing } from '@ntm/telemetry/start';
 
 // Tracing first, when configured (ADR 0032): what follows is imported after it, so that its instrumentations
@@ -90,6 +91,8 @@ const shutdown = async (signal: string) => {
   await reminders?.close();
   await delivery?.close();
   await infra.close();
+  // The spans of the last moments, still buffered (ADR 0032); nothing to do without tracing.
+  await flushTracing();
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -27,6 +27,9 @@ const NOT_AT_START = [
   'fontkit',
   'qrcode',
   '@signpdf+signpdf',
+  // traces are off unless OTEL_* configures them, and then not even the API package loads (ADR 0032)
+  '@opentelemetry+api',
+  '@opentelemetry+sdk-node',
 ];
 const loaded = (urls: string[], pkg: string) => urls.some((u) => u.includes(`/node_modules/.pnpm/${pkg}@`));
 
