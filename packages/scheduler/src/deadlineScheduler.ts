@@ -1,5 +1,5 @@
 /**
- * The deadline scheduler: keeps a timer pending for every open deadline and one for every due day (ADR 0025, 0033).
+ * The deadline scheduler: keeps a timer pending for every open deadline and one for every due day (ADR 0025, 0034).
  *
  * - It follows the global log from its saved position: every `DeadlineScheduled` sets the timers of the instant
  *   the deadline turns overdue (its day's, and its own a minute later as the safety net: `deadlineTimersFor`). The position is saved only after the page's timers were accepted, so a crash re-reads

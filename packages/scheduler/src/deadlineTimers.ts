@@ -9,7 +9,7 @@
  * really due; the idempotency key and event ids are derived from the deadline, so even two timers deciding at the
  * same moment append it once (the second loses the conditional append or is answered from the stream).
  *
- * Two timers per due day (ADR 0033): every deadline of a day turns overdue at the same instant (00:00 in Vietnam),
+ * Two timers per due day (ADR 0034): every deadline of a day turns overdue at the same instant (00:00 in Vietnam),
  * so one **due-day timer** fires them all at that instant, from the deadlines read model, in one process, its reads
  * batched and its appends group-committed; each deadline's **own timer** fires a minute later
  * (`DEADLINE_BACKSTOP_MS`) and finds it elapsed, unless the day's timer missed it (the read model behind, the timer

@@ -1,5 +1,5 @@
 /**
- * The deadline timers on the projector side (ADR 0025, 0033), as configured: the dispatcher process schedules them
+ * The deadline timers on the projector side (ADR 0025, 0034), as configured: the dispatcher process schedules them
  * (BullMQ delayed jobs: one per due day and one per open deadline, from the log and the deadlines read model) and
  * every worker process fires them (appends `DeadlineElapsed` through the domain when still due). The API takes no part: deadlines elapse with
  * it stopped. Both sides use the system clock; the logic takes it injected (`@ntm/scheduler`).
