@@ -173,7 +173,7 @@ beforeAll(async () => {
   apis.push(await api('api-2'));
   await printed(second, '"leading":false');
   await Promise.all(workers.map((w) => printed(w, 'worker ready')));
-});
+}, 240_000); // seven processes start from source on a shared machine: a bound, not an expectation
 
 afterAll(async () => {
   // Everything is killed whatever happened; each step is bounded, and a failed one does not skip the others.
