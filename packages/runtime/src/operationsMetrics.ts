@@ -4,7 +4,8 @@
  * say the same in every such process (they come from PostgreSQL and Redis): aggregate them with `max`, not `sum`.
  */
 import type { Queue } from 'bullmq';
-import { overdueIfDueBefore } from '@ntm/domain';
+import type { WatcherStatus } from '@ntm/audit';
+import { overdueIfDueBefore, type CalendarHorizon } from '@ntm/domain';
 import type { EventStore } from '@ntm/event-store';
 import { PROJECTIONS, q } from '@ntm/projections';
 import type { SqlClient } from '@ntm/sql';
@@ -162,5 +163,47 @@ export function registerOperationsMetrics(metrics: Metrics, options: OperationsM
     'ntm_deadlines_elapsed',
     'Deadlines that elapsed (DeadlineElapsed recorded): missed deadlines, all time.',
     async () => (await deadlines()).elapsed,
+  );
+}
+
+export interface ApiMetricsOptions {
+  /** the audit log's continuous verifier, when this process runs one */
+  auditLog?: () => WatcherStatus;
+  /** the working-day calendar's horizon (CALENDAR_WARN_DAYS) */
+  calendar: () => CalendarHorizon;
+}
+
+/** The API's own alarms, read at each scrape: the audit log's continuous verifier and the calendar's horizon. */
+export function registerApiMetrics(metrics: Metrics, options: ApiMetricsOptions): void {
+  const { auditLog } = options;
+  if (auditLog) {
+    metrics.gauge(
+      'ntm_audit_log_ok',
+      '1 while the global log matches its signed checkpoints (and before the first check), 0 after a mismatch.',
+      () => (auditLog().ok === false ? 0 : 1),
+    );
+    metrics.gauge(
+      'ntm_audit_log_checked_timestamp_seconds',
+      'When the continuous verifier last finished (Unix seconds; 0 before its first run).',
+      () => {
+        const { checkedAt } = auditLog();
+        return checkedAt === undefined ? 0 : Math.floor(Date.parse(checkedAt) / 1000);
+      },
+    );
+    metrics.gauge(
+      'ntm_audit_log_verified_checkpoint',
+      'The last checkpoint the log matched (its sequence number; 0 before the first run).',
+      () => auditLog().report?.verifiedUpTo?.seq ?? 0,
+    );
+  }
+  metrics.gauge(
+    'ntm_calendar_days_left',
+    'Days until the working-day calendar data ends (negative once past).',
+    () => options.calendar().daysLeft,
+  );
+  metrics.gauge(
+    'ntm_calendar_ok',
+    '1 while the calendar data reaches past CALENDAR_WARN_DAYS from today, else 0.',
+    () => (options.calendar().ok ? 1 : 0),
   );
 }

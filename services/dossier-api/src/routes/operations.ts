@@ -9,6 +9,7 @@ import type { Queue } from 'bullmq';
 import {
   administratorGuard,
   operationsRoutes as sharedOperationsRoutes,
+  registerApiMetrics,
   type Metrics,
   type ProjectionLag,
 } from '@ntm/runtime';
@@ -39,7 +40,11 @@ export default async function operationsRoutes(
     sql: fastify.readModels.sql,
     schema: fastify.readModels.schema,
   });
-  registerApiGauges(fastify, opts.metrics);
+  const watcher = fastify.auditLog?.watcher;
+  registerApiMetrics(opts.metrics, {
+    ...(watcher ? { auditLog: () => watcher.status } : {}),
+    calendar: () => fastify.calendar.status(),
+  });
 
   await fastify.register((admin, _opts, done) => {
     admin.addHook('onRequest', administratorGuard({ authenticate })(false));
@@ -60,39 +65,4 @@ export default async function operationsRoutes(
     }
     done();
   });
-}
-
-/** The API's own alarms as gauges read at each scrape: the audit log's continuous verifier and the calendar. */
-function registerApiGauges(fastify: FastifyInstance, metrics: Metrics): void {
-  const watcher = fastify.auditLog?.watcher;
-  if (watcher) {
-    metrics.gauge(
-      'ntm_audit_log_ok',
-      '1 while the global log matches its signed checkpoints (and before the first check), 0 after a mismatch.',
-      () => (watcher.status.ok === false ? 0 : 1),
-    );
-    metrics.gauge(
-      'ntm_audit_log_checked_timestamp_seconds',
-      'When the continuous verifier last finished (Unix seconds; 0 before its first run).',
-      () => {
-        const { checkedAt } = watcher.status;
-        return checkedAt === undefined ? 0 : Math.floor(Date.parse(checkedAt) / 1000);
-      },
-    );
-    metrics.gauge(
-      'ntm_audit_log_verified_checkpoint',
-      'The last checkpoint the log matched (its sequence number; 0 before the first run).',
-      () => watcher.status.report?.verifiedUpTo?.seq ?? 0,
-    );
-  }
-  metrics.gauge(
-    'ntm_calendar_days_left',
-    'Days until the working-day calendar data ends (negative once past).',
-    () => fastify.calendar.status().daysLeft,
-  );
-  metrics.gauge(
-    'ntm_calendar_ok',
-    '1 while the calendar data reaches past CALENDAR_WARN_DAYS from today, else 0.',
-    () => (fastify.calendar.status().ok ? 1 : 0),
-  );
 }
