@@ -2,7 +2,8 @@
  * `pnpm sim:national -- --events 2000000`: the national-scale simulation (issue 17; what it does and measures:
  * `sim/simNational.ts`, docs/scale.md). Flags: `--events N` (default 2,000,000), `--database NAME` (default
  * ntm_sim_national; created if absent, no other database is touched), `--queries N` (200), `--command-seconds S`
- * (15), `--clients N` (8), `--decide-workers N` (2 worker threads run the decider), `--drop` (drop the database at the end). DATABASE_URL names the server (default
+ * (15), `--clients N` (8), `--decide-workers N` (2 worker threads run the decider), `--drop` (drop the database at the end), `--http-only` (the API phases alone, over an earlier run's
+ * store and read models in the same database). DATABASE_URL names the server (default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL the Redis (default redis://127.0.0.1:6379).
  *
  * Interrupt (Ctrl-C) during generation: the batch in flight is appended, the database is kept, and the same
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '8' },
     'decide-workers': { type: 'string', default: '2' },
     drop: { type: 'boolean', default: false },
+    'http-only': { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -44,6 +46,7 @@ const result = await runSimulation({
   clients: Number(values.clients),
   decideWorkers: Number(values['decide-workers']),
   drop: values.drop,
+  httpOnly: values['http-only'],
   log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   signal: stop.signal,
 });

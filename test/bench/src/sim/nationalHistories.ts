@@ -173,7 +173,7 @@ function ownActors(steps: readonly JourneyStep[]): JourneyStep[] {
 }
 
 /** The village's own name in its commune (the journeys all use one village). */
-function village(steps: readonly JourneyStep[], from: string, to: string): JourneyStep[] {
+export function village(steps: readonly JourneyStep[], from: string, to: string): JourneyStep[] {
   return steps.map(({ command, ctx }) => ({
     command: JSON.parse(JSON.stringify(command).replaceAll(`-${from}"`, `-${to}"`)) as JourneyStep['command'],
     ctx: { ...ctx, actor: { ...ctx.actor, unit: ctx.actor.unit.replace(`-${from}`, `-${to}`) } },
