@@ -12,11 +12,12 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLocalKeyPair, signLocalToken } from '@ntm/auth';
-import { communeJourney, freePort, sendCommand, spawnTypeScript } from '@ntm/testing';
+import { communeJourney, freePort, sendCommand } from '@ntm/testing';
+import { spawnService, stopProcess } from '../test/support/projectorProcesses.js';
 import { openPostgresStore } from '@ntm/store-postgres';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -83,39 +84,6 @@ async function startReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; se
   await once(server, 'listening');
   const address = server.address() as { port: number };
   return { url: `http://127.0.0.1:${address.port}`, spans, server };
-}
-
-/** Starts a TypeScript entry point as its own process; resolves once its output shows `ready`. */
-async function spawnService(
-  file: string,
-  env: Record<string, string>,
-  ready: (output: string) => boolean,
-): Promise<ChildProcess> {
-  const child = spawnTypeScript(fileURLToPath(new URL(file, import.meta.url)), {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    // Kept flowing for the child's whole life, so that it never blocks on a full pipe.
-    child.stdout!.on('data', (chunk) => {
-      output += String(chunk);
-      if (ready(output)) resolve();
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`${file} exited (${code}) before it was ready: ${output}`)),
-    );
-  });
-  return child;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 async function waitFor<T>(what: string, check: () => T | undefined, ms = 90_000): Promise<T> {
@@ -213,7 +181,7 @@ beforeAll(async () => {
   };
   processes.push(
     await spawnService(
-      './server.ts',
+      new URL('./server.ts', import.meta.url),
       { ...common, ...probing(probe, 'api'), PORT: String(port), HOST: '127.0.0.1' },
       (out) => out.includes(`${port}`),
     ),
@@ -226,11 +194,15 @@ beforeAll(async () => {
     ),
   );
   processes.push(
-    await spawnService('../../projector/src/worker.ts', common, (out) => out.includes('worker ready')),
+    await spawnService(new URL('../../projector/src/worker.ts', import.meta.url), common, (out) =>
+      out.includes('worker ready'),
+    ),
   );
   processes.push(
-    await spawnService('../../projector/src/dispatcher.ts', { ...common, METRICS_PORT: '0' }, (out) =>
-      out.includes('dispatcher started'),
+    await spawnService(
+      new URL('../../projector/src/dispatcher.ts', import.meta.url),
+      { ...common, METRICS_PORT: '0' },
+      (out) => out.includes('dispatcher started'),
     ),
   );
 });
@@ -343,7 +315,7 @@ describe('without tracing configured', () => {
     for (const key of Object.keys(process.env)) if (key.startsWith('OTEL_')) delete process.env[key];
     processes.push(
       await spawnService(
-        './server.ts',
+        new URL('./server.ts', import.meta.url),
         { ...off, ...probing(probe, 'api-off'), PORT: String(port), HOST: '127.0.0.1' },
         (out) => out.includes(`${port}`),
       ),
@@ -356,7 +328,7 @@ describe('without tracing configured', () => {
     );
     processes.push(
       await spawnService(
-        '../../projector/src/worker.ts',
+        new URL('../../projector/src/worker.ts', import.meta.url),
         { ...off, ...probing(probe, 'worker-off') },
         (out) => out.includes('worker ready'),
       ),
@@ -371,7 +343,7 @@ describe('at shutdown', () => {
     const port = await freePort();
     // Batches every 10 minutes: only the flush at shutdown can send this process's spans within the test.
     const api = await spawnService(
-      './server.ts',
+      new URL('./server.ts', import.meta.url),
       { ...common, OTEL_BSP_SCHEDULE_DELAY: '600000', PORT: String(port), HOST: '127.0.0.1' },
       (out) => out.includes(`${port}`),
     );

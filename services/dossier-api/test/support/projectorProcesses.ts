@@ -8,16 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { spawnTypeScript } from '@ntm/testing';
 
 /**
- * Starts a projector process (`dispatcher` or `worker`) from its TypeScript entry point, as the projector's own
- * tests do, and resolves once it logs `readyLine`.
+ * Starts a TypeScript entry point (`file`, a path or file URL) as its own process and resolves once its output
+ * satisfies `ready`; rejects if it exits first.
  */
-export async function spawnProjector(
-  entry: 'dispatcher' | 'worker',
+export async function spawnService(
+  file: string | URL,
   env: Record<string, string>,
-  readyLine: string,
+  ready: (output: string) => boolean,
 ): Promise<ChildProcess> {
-  const file = fileURLToPath(new URL(`../../../projector/src/${entry}.ts`, import.meta.url));
-  const child = spawnTypeScript(file, {
+  const child = spawnTypeScript(fileURLToPath(file), {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -26,13 +25,27 @@ export async function spawnProjector(
     // Kept flowing for the child's whole life, so that it never blocks on a full pipe.
     child.stdout!.on('data', (chunk) => {
       output += String(chunk);
-      if (output.includes(readyLine)) resolve();
+      if (ready(output)) resolve();
     });
     child.once('exit', (code) =>
-      reject(new Error(`${entry} exited (${code}) before it was ready: ${output}`)),
+      reject(new Error(`${String(file)} exited (${code}) before it was ready: ${output}`)),
     );
   });
   return child;
+}
+
+/**
+ * Starts a projector process (`dispatcher` or `worker`) from its TypeScript entry point, as the projector's own
+ * tests do, and resolves once it logs `readyLine`.
+ */
+export function spawnProjector(
+  entry: 'dispatcher' | 'worker',
+  env: Record<string, string>,
+  readyLine: string,
+): Promise<ChildProcess> {
+  return spawnService(new URL(`../../../projector/src/${entry}.ts`, import.meta.url), env, (output) =>
+    output.includes(readyLine),
+  );
 }
 
 /** SIGTERM, then waits for the exit (bounded: SIGKILL after 10 s). */
