@@ -25,6 +25,7 @@ import {
   type DomainActor,
   type DossierState,
 } from '@ntm/domain';
+import { toNewEvents } from '@ntm/application';
 import { dossierStreamId, type NewEvent } from '@ntm/event-store';
 import {
   BAC_KAN,
@@ -325,24 +326,16 @@ function envelope(
   first: number,
   step: number,
 ): NewEvent[] {
-  const occurredAt = new Date(ctx.now).toISOString();
   const correlationId = uuidFor(`${dossierId}-c`, step);
-  return decided.map((event, k) => ({
-    eventId: uuidFor(dossierId, first + k),
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data as NewEvent['data'],
-    metadata: {
-      actor: ctx.actor,
-      onBehalfOf: ctx.onBehalfOf,
-      correlationId,
-      causationId: correlationId,
-      occurredAt,
-      workflow: state.workflow,
-      fromState: event.fromState,
-      toState: event.toState,
-    },
-  }));
+  return toNewEvents(decided, {
+    actor: ctx.actor,
+    onBehalfOf: ctx.onBehalfOf,
+    correlationId,
+    causationId: correlationId,
+    occurredAt: new Date(ctx.now).toISOString(),
+    workflow: state.workflow,
+    eventId: (k) => uuidFor(dossierId, first + k),
+  });
 }
 
 /** The plan kind and dossier id of plan `n`, known without deciding it (a resumed run skips stored ones). */
