@@ -4,7 +4,7 @@
  * anyone who reads the stream. Truncating the tail is not detectable from the stream alone: anchor the head hash
  * elsewhere (e.g. in a signed report) when that matters.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalJson } from './canonicalJson.js';
 import type { NewEvent, RecordedEvent } from './EventStore.js';
 
@@ -24,21 +24,40 @@ type HashInput = Pick<
   'streamId' | 'revision' | 'eventId' | 'type' | 'schemaVersion' | 'data' | 'metadata' | 'prevHash'
 >;
 
-/** SHA-256 hex over canonicalJson({streamId, revision, eventId, type, schemaVersion, data, metadata, prevHash}). */
+/**
+ * SHA-256 hex over canonicalJson({streamId, revision, eventId, type, schemaVersion, data, metadata, prevHash}).
+ * The top level is written in its canonical key order directly (no object built and sorted per event), and the
+ * one-shot `crypto.hash` is used where Node has it (20.12+): on the append path of every store.
+ */
 export function hashEvent(event: HashInput): string {
-  const canonical = canonicalJson({
-    streamId: event.streamId,
-    // A JSON number: revisions stay far below 2^53.
-    revision: Number(event.revision),
-    eventId: event.eventId,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    prevHash: event.prevHash,
-  });
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return sha256Hex(canonicalEvent(event));
 }
+
+/** The keys of the hashed object in canonical (UTF-16) order; an undefined value is omitted, as canonicalJson does. */
+function canonicalEvent(event: HashInput): string {
+  let out = '{';
+  const field = (key: string, value: unknown) => {
+    if (value === undefined) return;
+    out += `${out.length > 1 ? ',' : ''}"${key}":${canonicalJson(value)}`;
+  };
+  field('data', event.data);
+  field('eventId', event.eventId);
+  field('metadata', event.metadata);
+  field('prevHash', event.prevHash);
+  // A JSON number: revisions stay far below 2^53.
+  field('revision', Number(event.revision));
+  field('schemaVersion', event.schemaVersion);
+  field('streamId', event.streamId);
+  field('type', event.type);
+  return `${out}}`;
+}
+
+const oneShotHash = (
+  crypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }
+).hash;
+const sha256Hex: (text: string) => string = oneShotHash
+  ? (text) => oneShotHash('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
  * Give a batch its revisions and hash links. `firstRevision` is the revision the first event will get and
@@ -52,12 +71,18 @@ export function chainEvents(
 ): ChainedEvent[] {
   const chained: ChainedEvent[] = [];
   let link = prevHash;
-  events.forEach((event, index) => {
-    const base = { ...event, streamId, revision: firstRevision + BigInt(index), prevHash: link };
-    const hash = hashEvent(base);
-    chained.push({ ...base, hash });
-    link = hash;
-  });
+  for (let index = 0; index < events.length; index++) {
+    const event: ChainedEvent = {
+      ...events[index]!,
+      streamId,
+      revision: firstRevision + BigInt(index),
+      prevHash: link,
+      hash: '',
+    };
+    event.hash = hashEvent(event);
+    chained.push(event);
+    link = event.hash;
+  }
   return chained;
 }
 

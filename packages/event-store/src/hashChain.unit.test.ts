@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonicalJson.js';
 import { GENESIS_HASH, chainEvents, hashEvent, verifyChain } from './hashChain.js';
@@ -16,6 +17,33 @@ const event = (eventId: string, data: NewEvent['data']): NewEvent => ({
   },
 });
 const ids = [1, 2, 3, 4].map((n) => `00000000-0000-4000-8000-00000000000${n}`);
+
+describe('hashEvent', () => {
+  it('hashes the canonical JSON of the event (a fixed value: stored chains must keep verifying)', () => {
+    const input = {
+      streamId: 'dossier-1',
+      revision: 7n,
+      eventId: ids[0]!,
+      type: 'DossierOpened',
+      schemaVersion: 2,
+      data: { b: [1, { z: null, y: true }], a: 'Đạt', é: 1.5 },
+      metadata: {
+        actor: { id: 'u1', role: 'commune_official', unit: '01849' },
+        correlationId: 'c1',
+        occurredAt: '2025-03-01T08:00:00.000Z',
+        causationId: undefined,
+      },
+      prevHash: GENESIS_HASH,
+    };
+    const expected = 'f89ee01305284d6650ed94734b35ec826897b960d6c79ec0c3456afd4922899f';
+    expect(hashEvent(input)).toBe(expected);
+    expect(
+      createHash('sha256')
+        .update(canonicalJson({ ...input, revision: 7 }), 'utf8')
+        .digest('hex'),
+    ).toBe(expected);
+  });
+});
 
 describe('canonicalJson', () => {
   it('sorts keys by UTF-16 code units at every depth and drops undefined properties', () => {

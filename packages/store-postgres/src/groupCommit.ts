@@ -33,6 +33,8 @@ export class GroupCommit {
   private pending: PendingInsert[] = [];
   private inFlight = false;
   private flushScheduled = false;
+  /** Appends in the last group sent: 1 means no other writer was seen waiting (see `insert`). */
+  private lastGroupSize = 0;
   private readonly table: string;
 
   /** `schema` is the quoted schema name. */
@@ -54,7 +56,12 @@ export class GroupCommit {
     if (chained.length > VALUES_BATCH) return this.insertLarge(streamId, chained);
     return new Promise((resolve, reject) => {
       this.pending.push({ streamId, chained, alone, resolve, reject });
-      this.scheduleFlush();
+      // A lone writer (nothing in flight, nothing queued, and the last group was one append) goes out at once:
+      // waiting for the end of the turn would only add an event-loop hop to every append. Once groups form, the
+      // wait is kept, so that the writers woken by one answer go out together (ADR 0008).
+      if (!this.inFlight && !this.flushScheduled && this.pending.length === 1 && this.lastGroupSize <= 1)
+        this.flush();
+      else this.scheduleFlush();
     });
   }
 
@@ -92,6 +99,7 @@ export class GroupCommit {
       events += pending.chained.length;
     }
     this.pending = later;
+    this.lastGroupSize = group.length;
     this.inFlight = true;
     this.insertGroup(group)
       .then(
@@ -137,14 +145,18 @@ export class GroupCommit {
         );
       }
     }
+    // One append: its last position is the largest of its rows, so only positions come back.
+    const oneAppend = group.length === 1;
     const { rows } = await storeQuery<{ position: string; stream_id: string; revision: string }>(
       this.sql,
       `${single ? '' : `WITH ${this.txid()} `}INSERT INTO ${this.table} (${COLUMNS}) VALUES ${tuples.join(', ')}
-       RETURNING position::text AS position, stream_id, revision::text AS revision`,
+       RETURNING position::text AS position${oneAppend ? '' : ', stream_id, revision::text AS revision'}`,
       params,
       // One text per number of rows: the small groups that are the common case are worth keeping prepared.
       rowCount <= PREPARED_GROUP_ROWS,
     );
+    if (oneAppend)
+      return [rows.reduce((max, row) => (BigInt(row.position) > max ? BigInt(row.position) : max), -1n)];
     // RETURNING promises no order: match each append to its last row.
     const positions = new Map(rows.map((row) => [`${row.stream_id}\n${row.revision}`, BigInt(row.position)]));
     return group.map(({ streamId, chained }) => positions.get(`${streamId}\n${chained.at(-1)!.revision}`)!);
