@@ -34,6 +34,25 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Hard-links `from` as `to` (a shard under `objectsDir`), making `to`'s directory only when the link finds it
+ * missing: once per shard, not per blob. The directories above it are then fsync'd up to `objectsDir`'s parent (and
+ * further up for any this call made), so that the new directories survive a crash too; also when a concurrent commit
+ * made them, since this one must not return before they are durable. The caller fsyncs `to`'s own directory.
+ */
+async function linkMakingDir(from: string, to: string, objectsDir: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    if (!isCode(error, 'ENOENT')) throw error;
+    const dir = dirname(to);
+    const first = await mkdir(dir, { recursive: true });
+    const top = first !== undefined && first.length < objectsDir.length ? first : objectsDir;
+    for (let made = dir; made.length >= top.length; made = dirname(made)) await fsyncDir(dirname(made));
+    await link(from, to);
+  }
+}
+
 export class FilesystemBlobStore implements BlobStore {
   private readonly spoolDir: string;
   private readonly objectsDir: string;
@@ -56,10 +75,9 @@ export class FilesystemBlobStore implements BlobStore {
       size: spooled.size,
       read: (range) => readSpooled(spooled, range),
       commit: async () => {
-        await mkdir(dirname(target), { recursive: true });
         let created = true;
         try {
-          await link(spooled.path, target);
+          await linkMakingDir(spooled.path, target, this.objectsDir);
         } catch (error) {
           if (!isCode(error, 'EEXIST')) throw error;
           created = false;

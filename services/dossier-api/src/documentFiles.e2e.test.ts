@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DomainActor } from '@ntm/domain';
 import { ACTORS, communeJourney, uploadDocumentFile, type UploadCall } from '@ntm/testing';
 import { startTestServer, type JourneyCursor, type TestServer } from '../test/support/startTestServer.js';
@@ -151,6 +151,22 @@ describe('document files', () => {
     expect(Buffer.from(await v1.arrayBuffer()).equals(first)).toBe(true);
     const v3 = await get(`/dossiers/${cursor.dossierId}/documents/minutes/versions/3/file`, ACTORS.auditor);
     expect(v3.status).toBe(404);
+  });
+
+  it('judges and answers an upload on the cached dossier when If-Match is its revision: no stream read', async () => {
+    const reads = vi.spyOn(t.store, 'readStream');
+    try {
+      const answer = await upload({ content: pdf(20_000), documentId: 'poll', documentKind: 'poll_report' });
+      expect(answer.status).toBe(201);
+      expect((answer.body['file'] as { version: number }).version).toBe(1);
+      expect(reads).not.toHaveBeenCalled();
+      // A stale If-Match is not in the cache: the dossier is read, and the upload refused before it is kept.
+      const stale = await upload({ content: pdf(20_000), etag: '"1"', documentId: 'poll' });
+      expect(stale.status).toBe(412);
+      expect(reads).toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('stores the same bytes once, whichever document they are attached to', async () => {

@@ -75,9 +75,17 @@ async function openDossiers(service: BenchService, count: number) {
   );
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat (clock ticks of 10 ms). */
+async function cpuMsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function uploadRate(service: BenchService, size: number, filesPerClient: number) {
   const dossiers = await openDossiers(service, CLIENTS);
   const filler = randomBytes(size);
+  const cpu0 = await cpuMsOf(service.child.pid!);
   const t0 = performance.now();
   await Promise.all(
     dossiers.map(async (d, c) => {
@@ -99,12 +107,18 @@ async function uploadRate(service: BenchService, size: number, filesPerClient: n
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  return { mibPerSecond: round((CLIENTS * filesPerClient * size) / MiB / seconds) };
+  const files = CLIENTS * filesPerClient;
+  return {
+    mibPerSecond: round((files * size) / MiB / seconds),
+    // What each upload cost the service's process (all its threads), whatever else ran on the machine.
+    serviceCpuMsPerFile: round(((await cpuMsOf(service.child.pid!)) - cpu0) / files, 1),
+  };
 }
 
 /** The baseline: the same clients writing the same bytes to plain files, each fsynced. */
 async function copyRate(dir: string, size: number, filesPerClient: number) {
   const filler = randomBytes(size);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
@@ -121,7 +135,11 @@ async function copyRate(dir: string, size: number, filesPerClient: number) {
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  return { mibPerSecond: round((CLIENTS * filesPerClient * size) / MiB / seconds) };
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    mibPerSecond: round((CLIENTS * filesPerClient * size) / MiB / seconds),
+    cpuMsPerFile: round((cpu.user + cpu.system) / 1000 / (CLIENTS * filesPerClient), 1),
+  };
 }
 
 async function rssOf(pid: number): Promise<number> {
@@ -248,12 +266,14 @@ async function main(): Promise<void> {
     const upload1 = await uploadRate(service, MiB, SMALL_FILES);
     const copy1 = await copyRate(copies, MiB, SMALL_FILES);
     log(
-      `1 MiB x ${CLIENTS} clients: upload ${upload1.mibPerSecond} MiB/s, plain write ${copy1.mibPerSecond} MiB/s`,
+      `1 MiB x ${CLIENTS} clients: upload ${upload1.mibPerSecond} MiB/s, plain write ${copy1.mibPerSecond} MiB/s ` +
+        `(CPU per file: service ${upload1.serviceCpuMsPerFile} ms, plain write ${copy1.cpuMsPerFile} ms)`,
     );
     const upload20 = await uploadRate(service, 20 * MiB, LARGE_FILES);
     const copy20 = await copyRate(copies, 20 * MiB, LARGE_FILES);
     log(
-      `20 MiB x ${CLIENTS} clients: upload ${upload20.mibPerSecond} MiB/s, plain write ${copy20.mibPerSecond} MiB/s`,
+      `20 MiB x ${CLIENTS} clients: upload ${upload20.mibPerSecond} MiB/s, plain write ${copy20.mibPerSecond} MiB/s ` +
+        `(CPU per file: service ${upload20.serviceCpuMsPerFile} ms, plain write ${copy20.cpuMsPerFile} ms)`,
     );
     const big = await bigUploadPeak(service);
     log(
@@ -268,12 +288,14 @@ async function main(): Promise<void> {
         files: CLIENTS * SMALL_FILES,
         ...upload1,
         baselineMibPerSecond: copy1.mibPerSecond,
+        baselineCpuMsPerFile: copy1.cpuMsPerFile,
         ratio: ratio1,
       },
       upload20MiB: {
         files: CLIENTS * LARGE_FILES,
         ...upload20,
         baselineMibPerSecond: copy20.mibPerSecond,
+        baselineCpuMsPerFile: copy20.cpuMsPerFile,
         ratio: ratio20,
       },
       bigUpload: big,

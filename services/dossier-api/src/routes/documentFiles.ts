@@ -21,14 +21,22 @@ import { fileTypeFromStream } from 'file-type';
 import { z } from 'zod';
 import { DOCUMENT_MEDIA_TYPES, DocumentKindSchema, type EventType } from '@ntm/contracts';
 import { BlobTooLargeError, type BlobStore, type StagedBlob } from '@ntm/blob-store';
-import { commandHandler, dossierFor, type CommandPorts } from '@ntm/application';
-import { readTrailFilterFor } from '@ntm/auth';
-import type { DocumentFileRecord } from '@ntm/domain';
+import {
+  checkJurisdiction,
+  commandHandler,
+  dossierFor,
+  type CommandPorts,
+  type CurrentDossier,
+} from '@ntm/application';
+import { readTrailFilterFor, type Principal } from '@ntm/auth';
+import type { DocumentFileRecord, DossierState } from '@ntm/domain';
 import type { RecordedEvent } from '@ntm/event-store';
 import { commandPortsOf, DOSSIER_ID, etagOf, parseIfMatch } from '../dossier.js';
 import { ProblemError, problems } from '../problems.js';
 import { correlationIdOf } from '../plugins/requestContext.js';
 
+/** What the file stream of an upload holds while its bytes wait for the blob store. */
+const FILE_STREAM_BUFFER_BYTES = 64 * 1024;
 const DOCUMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const Params = z.object({ id: z.string().regex(DOSSIER_ID) });
 const FileParams = Params.extend({ documentId: z.string().regex(DOCUMENT_ID) });
@@ -221,6 +229,10 @@ const documentFileRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
   const handle = commandHandler(ports);
   void fastify.register(multipart, {
     throwFileSizeLimit: true,
+    // The file stream holds one socket read (64 KiB) before the parser pauses the request, instead of pausing it
+    // for every chunk at Node's default 16 KiB; not more, since reading a stream joins whatever it holds into one
+    // copied buffer.
+    fileHwm: FILE_STREAM_BUFFER_BYTES,
     // Keep the name as sent: a name with a path in it is refused, never silently cut to its last segment.
     preservePath: true,
     limits: {
@@ -447,7 +459,7 @@ async function upload(
   if (expectedRevision === undefined) throw problems.ifMatchMalformed();
   if (!request.isMultipart()) throw fileProblems.multipartRequired();
   // Judged before a byte of the file is read: a stranger's upload is never received.
-  const { state } = await dossierFor(ports, principal, 'AttachDocumentFile', id);
+  const { state } = await dossierAt(ports, principal, 'AttachDocumentFile', id, expectedRevision);
   const used = (state.files ?? []).reduce((sum, f) => sum + f.size, 0);
   const room = limits.maxDossierBytes - used;
 
@@ -501,8 +513,9 @@ async function upload(
     });
     if (committed === undefined) await staged.discard();
     await fastify.documentFiles.rememberName(id, documentId, staged.hash, part.filename);
-    const after = await dossierFor(ports, principal, 'read', id);
-    const version = (after.state.files ?? []).filter((f) => f.documentId === documentId).at(-1)?.version;
+    // The state the append left in the cache (read again only when another writer's append took its place).
+    const after = ports.dossiers.at(id, result.revision) ?? (await dossierFor(ports, principal, 'read', id));
+    const version = (after.state?.files ?? []).filter((f) => f.documentId === documentId).at(-1)?.version;
     void reply
       .code(201)
       .header('etag', etagOf(result.revision))
@@ -522,6 +535,25 @@ async function upload(
         .catch((e: unknown) => request.log.error({ err: e }, 'orphan blob not removed'));
     throw error;
   }
+}
+
+/**
+ * The dossier for `action` at the caller's `If-Match` revision: from the cache when it holds exactly that revision
+ * (no read; the command handler takes the same shortcut, and its conditional append fails, reads and judges again
+ * if another process wrote meanwhile), else read from the store with its chain checked. Either way the principal
+ * is judged before a byte of the file is received.
+ */
+async function dossierAt(
+  ports: Pick<CommandPorts, 'store' | 'dossiers' | 'authorize' | 'log'>,
+  principal: Principal,
+  action: string,
+  id: string,
+  revision: bigint,
+): Promise<CurrentDossier & { state: DossierState }> {
+  const cached = ports.dossiers.at(id, revision);
+  if (cached?.state === undefined) return dossierFor(ports, principal, action, id);
+  checkJurisdiction(ports, principal, action, cached.state, id);
+  return { ...cached, state: cached.state };
 }
 
 /**
