@@ -3,7 +3,6 @@
  * through XState's pure `transition`, says where the command leads and which deadline it opens; the named checks
  * say why a command is refused. Nothing here reads a clock or does I/O.
  */
-import { initialTransition, transition } from 'xstate';
 import { COMMAND_SPECS, type CommandBody, type CommandType } from '@ntm/contracts';
 import type { DomainActor, DomainEvent, DossierKind, Result, Role, Tier } from './model.js';
 import { DomainError } from './errors.js';
@@ -31,7 +30,7 @@ import {
   vietnamDate,
 } from './reference/index.js';
 import { firstFailure } from './workflows/checks.js';
-import { candidatesOf, type EdgeMeta } from './workflows/machine.js';
+import { candidatesOf, initialStep, transitionStep, type EdgeMeta } from './workflows/machine.js';
 import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows/registry.js';
 import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
 import type { RecognitionOf } from './workflows/merger.js';
@@ -231,7 +230,7 @@ function decideOrThrow(
       ruleSet: rec.wrap(ruleSet, ruleSetName(ruleSet)),
       procedure: rec.wrap(procedure, PROCEDURE),
     };
-    const [snapshot] = initialTransition(wf.machine, { dossier: null, definition: wf.definition });
+    const [snapshot] = initialStep(wf.machine, { dossier: null, definition: wf.definition });
     const to = step(wf, snapshot, null, type, body, input);
     const scope = scopeNow();
     const criteria = target
@@ -535,7 +534,7 @@ function step(
     );
   }
   const machineEvent: MachineEvent = { type, body, input };
-  const [next, actions] = transition(wf.machine, snapshot, machineEvent);
+  const [next, actions] = transitionStep(wf.machine, snapshot, machineEvent);
   const to = String(next.value);
   if (to !== chosen.to)
     throw new Error(

@@ -4,7 +4,7 @@
  * timers. Each transition carries its roles and checks in `meta`; its guard runs the same checks; its
  * `scheduleDeadline` action is data that the decider turns into a `DeadlineScheduled` event.
  */
-import { setup } from 'xstate';
+import { createActor, setup, type AnyStateMachine, type ExecutableActionObject } from 'xstate';
 import { firstFailure, type CheckName } from './checks.js';
 import type { DeadlineStep, Edge, MachineContext, MachineEvent, WorkflowDefinition } from './types.js';
 
@@ -66,6 +66,63 @@ function transitionOf(edge: Edge) {
 }
 
 export type WorkflowMachine = ReturnType<typeof buildMachine>;
+
+/**
+ * One inert actor scope per machine, and the actions its last transition collected. XState's own pure `transition`
+ * and `initialTransition` build a new actor (and actor system) on every call to serve as the scope, which was a
+ * quarter of the decider's CPU; the machines here spawn no children, delay nothing and run no action (the actions
+ * are only collected), so one scope serves every call. Calls are synchronous: no two share the collector at once.
+ */
+type MachineScope = Parameters<WorkflowMachine['transition']>[2];
+const scopes = new WeakMap<WorkflowMachine, { scope: MachineScope; actions: ExecutableActionObject[] }>();
+
+/** The only action a workflow machine defines: `scheduleDeadline`, as data. */
+export type MachineAction = ExecutableActionObject & { params: { step: DeadlineStep } };
+
+function scopeOf(machine: WorkflowMachine): { scope: MachineScope; actions: ExecutableActionObject[] } {
+  let entry = scopes.get(machine);
+  if (entry === undefined) {
+    // As XState's own inert scope: an actor that is never started, created without input.
+    const self = createActor(machine as unknown as AnyStateMachine);
+    const actions: ExecutableActionObject[] = [];
+    const scope = {
+      self,
+      id: '',
+      sessionId: '',
+      logger: () => undefined,
+      defer: () => undefined,
+      emit: () => undefined,
+      system: self.system,
+      stopChild: () => undefined,
+      actionExecutor: (action: ExecutableActionObject) => void actions.push(action),
+    } as unknown as MachineScope;
+    entry = { scope, actions };
+    scopes.set(machine, entry);
+  }
+  entry.actions.length = 0;
+  return entry;
+}
+
+/** XState's pure `initialTransition` (the snapshot and the actions to execute), on the machine's reused scope. */
+export function initialStep(
+  machine: WorkflowMachine,
+  input: MachineContext,
+): [ReturnType<WorkflowMachine['getInitialSnapshot']>, MachineAction[]] {
+  const { scope, actions } = scopeOf(machine);
+  const snapshot = machine.getInitialSnapshot(scope, input);
+  return [snapshot, actions.splice(0) as MachineAction[]];
+}
+
+/** XState's pure `transition` (the next snapshot and the actions to execute), on the machine's reused scope. */
+export function transitionStep(
+  machine: WorkflowMachine,
+  snapshot: ReturnType<WorkflowMachine['resolveState']>,
+  event: MachineEvent,
+): [ReturnType<WorkflowMachine['transition']>, MachineAction[]] {
+  const { scope, actions } = scopeOf(machine);
+  const next = machine.transition(snapshot, event, scope);
+  return [next, actions.splice(0) as MachineAction[]];
+}
 
 /** The transitions a machine defines for a command in a state, in priority order, with their targets. */
 export function candidatesOf(
