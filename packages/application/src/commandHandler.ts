@@ -322,16 +322,14 @@ async function attempt(
           'ntm.events.written': appended.written,
         });
         if (appended.written === events.length) {
-          // The hashes the store gave the events, computed as it does: the next read checks its head against them.
+          // The hash the store gave the last event (computed as it does when it does not say): the next read checks
+          // its head against it.
           const first = loaded.revision === undefined ? 0n : loaded.revision + 1n;
-          const chained = chainEvents(loaded.streamId, first, loaded.hash ?? GENESIS_HASH, events);
+          const hash =
+            appended.hash ??
+            chainEvents(loaded.streamId, first, loaded.hash ?? GENESIS_HASH, events).at(-1)!.hash;
           const after = loaded.state ? events.reduce((folded, e) => evolve(folded, e), loaded.state) : state;
-          ports.dossiers.remember(
-            loaded.streamId,
-            appended.nextExpectedRevision,
-            after,
-            chained.at(-1)!.hash,
-          );
+          ports.dossiers.remember(loaded.streamId, appended.nextExpectedRevision, after, hash);
         }
         // In the append's span: whatever the notice starts (the inline projections) belongs to its trace.
         await ports.notifyAppended({

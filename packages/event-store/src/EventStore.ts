@@ -68,6 +68,11 @@ export interface AppendResult {
   position: bigint;
   /** Events actually written; 0 when the whole batch was an idempotent retry. */
   written: number;
+  /**
+   * The hash the store gave the stream's last event, when it wrote the batch and says so (optional: a caller that
+   * needs it without this computes it with `chainEvents`, as the store did).
+   */
+  hash?: string | undefined;
 }
 
 export interface ReadStreamOptions {

@@ -184,7 +184,7 @@ export class PostgresEventStore implements EventStore {
       const last = chained[chained.length - 1]!;
       this.rememberHead(streamId, { revision: last.revision, hash: last.hash });
       this.subscriptions.appended();
-      return { nextExpectedRevision: last.revision, position, written: events.length };
+      return { nextExpectedRevision: last.revision, position, written: events.length, hash: last.hash };
     }
     throw new WrongExpectedRevisionError(streamId, describeExpected(expected), lastHead?.revision);
   }

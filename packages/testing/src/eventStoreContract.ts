@@ -130,6 +130,16 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         expect(await store.streamRevision(s)).toBe(3n);
       });
 
+      it('an append that says the hash of its last event says the one the stream keeps', async () => {
+        const s = streamName('hash');
+        const first = await store.append(s, events(2), { expectedRevision: 'no_stream' });
+        const second = await store.append(s, events(1), { expectedRevision: 1n });
+        const read = await store.readStream(s);
+        // Optional in the port: the command handler computes it itself from an adapter that does not say it.
+        if (first.hash !== undefined) expect(first.hash).toBe(read[1]!.hash);
+        if (second.hash !== undefined) expect(second.hash).toBe(read[2]!.hash);
+      });
+
       it('any appends to a new and to an existing stream', async () => {
         const s = streamName('any');
         expect((await store.append(s, events(1), { expectedRevision: 'any' })).nextExpectedRevision).toBe(0n);
