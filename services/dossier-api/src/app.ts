@@ -4,6 +4,7 @@
  * Fastify instance with the logger and limits; `server.ts` only starts that.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 import cors from '@fastify/cors';
@@ -74,13 +75,14 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
 
-  // External plugins. Helmet's headers are built once: @fastify/helmet rebuilt its middleware (and parsed the CSP)
-  // on every request, 2 % of the service's CPU.
-  const securityHeaders = helmet();
-  // Helmet 8 throws its errors rather than passing them on, so `next` is only ever called without one.
-  fastify.addHook('onRequest', (request, reply, done) =>
-    securityHeaders(request.raw, reply.raw, () => done()),
-  );
+  // External plugins. Helmet's headers are the same on every reply: computed once, and set as one object with the
+  // reply's own headers (helmet's middleware, run per request, set them one by one on the raw response: 3 % of the
+  // service's CPU; @fastify/helmet also parsed the CSP per request).
+  const securityHeaders = helmetHeaders();
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(securityHeaders);
+    done();
+  });
   // With no origin allowed the CORS plugin adds nothing to any reply, but costs a hook per request.
   if (opts.corsOrigins.length > 0) {
     await fastify.register(cors, {
@@ -169,6 +171,20 @@ export async function dossierApp(fastify: FastifyInstance, opts: AppOptions): Pr
 }
 
 const CALENDAR_CHECK_MS = 3_600_000;
+
+/** The headers helmet's middleware (default options) sets on a response; it reads nothing of the request. */
+export function helmetHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string | number | readonly string[]) =>
+      void (headers[name.toLowerCase()] = String(value)),
+    // X-Powered-By, which neither Node nor Fastify sets.
+    removeHeader: () => undefined,
+  };
+  // Helmet 8 throws its errors rather than passing them on, so `next` is only ever called without one.
+  helmet()({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  return headers;
+}
 
 export interface ServerOptions extends AppOptions {
   /** pino level; default info */

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { etagOf, parseIfMatch } from './dossier.js';
 import { eventIdFor, fingerprintOf, uuidV5 } from './idempotency.js';
 import { languageOf, problems, renderProblem } from './problems.js';
+import { serializeCommandReply } from './routes/commands.js';
+import { helmetHeaders } from './app.js';
 
 describe('preconditions and idempotency helpers', () => {
   it('round-trips revisions through ETag and If-Match and refuses other forms', () => {
@@ -53,5 +55,39 @@ describe('problems', () => {
       instance: '/dossiers/abc',
     });
     expect(renderProblem(problem, 'vi').detail).toBe('Không tìm thấy hồ sơ abc');
+  });
+});
+
+describe('the command reply', () => {
+  it('is written with exactly the documented fields, whatever else the body carries', () => {
+    const body = {
+      dossierId: 'd-1',
+      revision: 3,
+      events: [
+        { eventId: 'e-1', type: 'DossierSubmitted', fromState: 'draft', toState: 'verifying', extra: 1 },
+        { eventId: 'e-2', type: 'DeadlineScheduled' },
+      ],
+      internal: 'not shown',
+    };
+    expect(JSON.parse(serializeCommandReply(body))).toEqual({
+      dossierId: 'd-1',
+      revision: 3,
+      events: [
+        { eventId: 'e-1', type: 'DossierSubmitted', fromState: 'draft', toState: 'verifying' },
+        { eventId: 'e-2', type: 'DeadlineScheduled' },
+      ],
+    });
+  });
+});
+
+describe('the security headers', () => {
+  it('are helmet’s defaults, computed once', () => {
+    const headers = helmetHeaders();
+    expect(headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    });
+    expect(headers['content-security-policy']).toContain("default-src 'self'");
   });
 });

@@ -155,5 +155,10 @@ describe('operations', () => {
     const response = await fetch(`${t.url}/health`);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    // Refusals (a problem written by the error handler) carry them too.
+    const refused = await fetch(`${t.url}/dossiers/some-dossier`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(refused.headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 });

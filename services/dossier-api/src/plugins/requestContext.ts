@@ -4,7 +4,8 @@
  * request's log line says about its URL: a client may put a token in a query string (`?access_token=…`), so
  * token-like parameters are redacted before anything is logged.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { Bindings, ChildLoggerOptions } from 'pino';
 import fp from 'fastify-plugin';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -62,18 +63,94 @@ function correlationIdFrom(header: string | string[] | undefined, requestId: str
   return typeof header === 'string' && SAFE_ID.test(header) ? header : requestId;
 }
 
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+type PinoLike = FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
+
+/**
+ * A request's logger that makes its pino child (bound to the request and correlation ids) the first time a line is
+ * logged at an enabled level or the logger is otherwise used: most requests log nothing at the service's level, and
+ * a child per request was 1.5 % of the service's CPU. What is logged, and with which bindings, is what the child
+ * logs.
+ */
+export class RequestLogger {
+  #child: FastifyBaseLogger | undefined;
+
+  constructor(
+    private readonly parent: PinoLike,
+    private readonly bindings: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  private made(): FastifyBaseLogger {
+    return (this.#child ??= this.parent.child(this.bindings, this.options));
+  }
+
+  /** true once the pino child exists */
+  get materialised(): boolean {
+    return this.#child !== undefined;
+  }
+
+  get level(): string {
+    return this.#child ? this.#child.level : this.parent.level;
+  }
+
+  set level(level: string) {
+    this.made().level = level;
+  }
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.made().child(bindings, options);
+  }
+
+  silent(): void {}
+
+  private write(level: Level, args: unknown[]): void {
+    if (this.#child === undefined && this.parent.isLevelEnabled?.(level) === false) return;
+    const child = this.made();
+    Reflect.apply(child[level], child, args);
+  }
+
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args);
+  }
+}
+
+/** The request's logger: a lazy child, unless a level of its own is asked for (a route's `logLevel`). */
+export function requestLogger(
+  parent: PinoLike,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+  raw: { headers: Record<string, string | string[] | undefined> },
+): FastifyBaseLogger {
+  const all = {
+    ...bindings,
+    correlationId: correlationIdFrom(raw.headers['x-correlation-id'], String(bindings['reqId'])),
+  };
+  if (options.level !== undefined || typeof parent.isLevelEnabled !== 'function')
+    return parent.child(all, options);
+  return new RequestLogger(parent, all, options);
+}
+
 export default fp(
   function requestContext(fastify: FastifyInstance) {
-    // The request's logger is created once with both ids: a second `child` per request cost 1 % of the CPU.
-    fastify.setChildLoggerFactory((logger, bindings, options, raw) =>
-      logger.child(
-        {
-          ...bindings,
-          correlationId: correlationIdFrom(raw.headers['x-correlation-id'], String(bindings.reqId)),
-        },
-        options,
-      ),
-    );
+    // The request's logger is created with both ids, and only when used: a second `child` per request cost 1 % of
+    // the CPU, the first one 1.5 %.
+    fastify.setChildLoggerFactory(requestLogger);
     fastify.addHook('onRequest', (request, reply, done) => {
       void reply.header('x-correlation-id', correlationIdOf(request));
       done();
