@@ -265,4 +265,26 @@ describe('catchUpStream', () => {
       expect((error as ProjectionError).code).toBe('INVALID_QUERY');
     }
   });
+
+  it('a rebuild in small pages and batches (read ahead, folded in place, writes in flight) equals one in a single page and the incremental models', async () => {
+    const { store, sql } = opened;
+    await appendHistory('r1', '01882', '064');
+    await appendHistory('r2', '01885', '064', { criteriaMet: 12, outcome: 'refused' });
+    const inline = await createInlineProjector(store, sql, {
+      schema: incremental,
+      now: () => '2024-01-01T00:00:00.000Z',
+    });
+    await inline.catchUpAll();
+    const small = `${tag}_small`;
+    const whole = `${tag}_whole`;
+    const a = await rebuild(store, sql, { schema: small, pageSize: 3, batchSize: 1 });
+    const b = await rebuild(store, sql, { schema: whole, pageSize: 100_000, batchSize: 100_000 });
+    expect(a).toEqual(b);
+    expect(a.parked).toEqual(['dossier-poison']);
+    for (const other of [whole, incremental]) {
+      const diff = await compareReadModels({ sql, schema: small }, { sql, schema: other });
+      expect(diff.differences).toEqual([]);
+    }
+    for (const s of [small, whole]) await sql.query(`DROP SCHEMA "${s}" CASCADE`);
+  });
 });

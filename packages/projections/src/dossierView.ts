@@ -214,6 +214,20 @@ function decide(
 
 /** Folds one event into the view. Pure; throws `POISON_EVENT` for events the read models cannot interpret. */
 export function evolveView(view: DossierView | undefined, event: RecordedEvent): DossierView {
+  return fold(view, event, false);
+}
+
+/**
+ * `evolveView` for a caller that owns the view and drops the one it passes (a rebuild's fold, where nothing else
+ * holds it): the same result, written into `view` itself instead of a copy, so a fold of the whole log allocates
+ * one view per stream rather than one per event (the garbage collector took a quarter of a rebuild's CPU). When it
+ * throws (a poison event), `view` is left as it was.
+ */
+export function evolveViewInPlace(view: DossierView | undefined, event: RecordedEvent): DossierView {
+  return fold(view, event, true);
+}
+
+function fold(view: DossierView | undefined, event: RecordedEvent, inPlace: boolean): DossierView {
   if (isRecognitionImportStream(event.streamId)) return evolveImport(view, event);
   if (!isDossierStream(event.streamId)) {
     return { ...(view ?? emptyView(event.streamId)), revision: String(event.revision) };
@@ -224,15 +238,22 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
     return open(event, valid);
   }
   if (valid.type === 'DossierOpened') throw poison(event, 'the dossier is already open');
-  const next: DossierView = {
-    ...view,
-    criteria: { ...view.criteria },
-    recognitions: [...view.recognitions],
-    deadlines: view.deadlines.map((d) => ({ ...d })),
-    ...(view.complaint ? { complaint: { ...view.complaint } } : {}),
-    revision: String(event.revision),
-    updatedAt: event.metadata.occurredAt,
-  };
+  let next: DossierView;
+  if (inPlace) {
+    // revision and updatedAt are set after the switch below: its only throw (a decision without a tier) comes
+    // before it changes anything, so a poison event leaves the caller's view as it was.
+    next = view;
+  } else {
+    next = {
+      ...view,
+      criteria: { ...view.criteria },
+      recognitions: [...view.recognitions],
+      deadlines: view.deadlines.map((d) => ({ ...d })),
+      ...(view.complaint ? { complaint: { ...view.complaint } } : {}),
+      revision: String(event.revision),
+      updatedAt: event.metadata.occurredAt,
+    };
+  }
   switch (valid.type) {
     case 'SelfAssessmentRecorded':
       next.criteria[valid.data.criterionCode] = valid.data.met;
@@ -310,6 +331,10 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
       break;
     default:
       break;
+  }
+  if (inPlace) {
+    next.revision = String(event.revision);
+    next.updatedAt = event.metadata.occurredAt;
   }
   const toState = event.metadata.toState;
   if (toState !== undefined && toState !== next.step) {

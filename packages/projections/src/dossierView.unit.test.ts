@@ -3,6 +3,7 @@ import { sampleDossierEvents } from '@ntm/testing';
 import type { RecordedEvent } from '@ntm/event-store';
 import {
   evolveView,
+  evolveViewInPlace,
   ProjectionError,
   deadlineActor,
   nextActors,
@@ -40,6 +41,19 @@ describe('evolveView', () => {
     'dossier-v1',
     sampleDossierEvents({ id: 'v1', communeCode: '01864', districtCode: '064', year: 2025 }, at),
   );
+  const revoked: RecordedEvent = {
+    ...history.at(-1)!,
+    type: 'RecognitionRevoked',
+    revision: BigInt(history.length),
+    data: {
+      outcome: 'revoke',
+      decisionNo: 'R1/QĐ-UBND',
+      decidedOn: '2026-03-01',
+      tier: 'ntm',
+      by: { id: 'ct', role: 'provincial_chairman' },
+    },
+    metadata: { ...history.at(-1)!.metadata, toState: 'revoked' },
+  };
 
   it('follows the steps to the recognition and remembers the decision', () => {
     const view = fold(history);
@@ -63,19 +77,6 @@ describe('evolveView', () => {
   });
 
   it('a revocation removes the recognition', () => {
-    const revoked: RecordedEvent = {
-      ...history.at(-1)!,
-      type: 'RecognitionRevoked',
-      revision: BigInt(history.length),
-      data: {
-        outcome: 'revoke',
-        decisionNo: 'R1/QĐ-UBND',
-        decidedOn: '2026-03-01',
-        tier: 'ntm',
-        by: { id: 'ct', role: 'provincial_chairman' },
-      },
-      metadata: { ...history.at(-1)!.metadata, toState: 'revoked' },
-    };
     const view = fold([...history, revoked]);
     expect(view.recognitions.map((r) => [r.outcome, r.year])).toEqual([
       ['recognised', 2025],
@@ -143,5 +144,23 @@ describe('evolveView', () => {
     const error = catching(() => evolveView(undefined, history[3]!));
     expect(error?.code).toBe('POISON_EVENT');
     expect(error?.deterministic).toBe(true);
+  });
+
+  it('folds in place to the same view as the pure fold, and leaves the view as it was on a poison event', () => {
+    const all = [...history, revoked];
+    for (let n = 1; n <= all.length; n += 1) {
+      const pure = fold(all.slice(0, n));
+      const inPlace = all.slice(0, n).reduce<DossierView | undefined>(evolveViewInPlace, undefined)!;
+      expect(inPlace).toEqual(pure);
+    }
+    // A decision without a tier on a view that has none: poison, thrown before anything changed.
+    const owned = structuredClone(fold(history.slice(0, 1)));
+    owned.tier = null;
+    const before = structuredClone(owned);
+    const decided = history.find((e) => e.type === 'RecognitionDecided')!;
+    const { tier: _tier, ...untiered } = decided.data;
+    const error = catching(() => evolveViewInPlace(owned, { ...decided, revision: 1n, data: untiered }));
+    expect(error?.code).toBe('POISON_EVENT');
+    expect(owned).toEqual(before);
   });
 });

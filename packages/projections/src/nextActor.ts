@@ -204,6 +204,8 @@ function exists(code: string, day: string): boolean {
 /** The province of a commune on a day; `fallback` for a code the reference data does not know. */
 function provinceOf(communeCode: string, day: string, fallback: string): string {
   try {
+    // An unknown code is answered without the registry's error (its stack trace cost a rebuild of such dossiers 1 %).
+    if (!exists(communeCode, day)) return fallback;
     return registry().provinceOf(communeCode, day).code;
   } catch (error) {
     if (!(error instanceof ReferenceDataError)) throw error;
