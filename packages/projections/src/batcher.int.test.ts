@@ -101,13 +101,27 @@ describe('catchUpStreams', () => {
 });
 
 describe('createCatchUpBatcher', () => {
+  it('applies the wake-ups issued in one turn in one batch', async () => {
+    const streams = await Promise.all(Array.from({ length: 20 }, (_, i) => history(`t${i}`)));
+    const { sql, writes } = counting(opened.sql);
+    const batcher = createCatchUpBatcher(opened.store, sql, { schema });
+
+    // The batch starts once this turn is over: the 20 wake-ups made in it go together.
+    const results = await Promise.all(streams.map((s) => batcher.catchUp(s)));
+
+    expect(results.every((r) => r.applied === 5 && r.checkpoint === 4n)).toBe(true);
+    expect(writes()).toBe(1);
+  });
+
   it('applies the wake-ups that arrive while a batch is written in the next batch', async () => {
     const streams = await Promise.all(Array.from({ length: 20 }, (_, i) => history(`c${i}`)));
     const { sql, writes } = counting(opened.sql);
     const batcher = createCatchUpBatcher(opened.store, sql, { schema });
 
-    // The first call starts a batch at once; the 19 made while it runs wait and go together.
-    const results = await Promise.all(streams.map((s) => batcher.catchUp(s)));
+    // The first wake-up's batch starts after its turn; the 19 made while it runs wait and go together.
+    const first = batcher.catchUp(streams[0]!);
+    await new Promise((resolve) => setImmediate(resolve));
+    const results = await Promise.all([first, ...streams.slice(1).map((s) => batcher.catchUp(s))]);
 
     expect(results.every((r) => r.applied === 5 && r.checkpoint === 4n)).toBe(true);
     expect(writes()).toBe(2);

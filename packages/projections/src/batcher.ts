@@ -1,6 +1,7 @@
 /**
- * Group commit for catch-ups: wake-ups that arrive while a batch is being written wait for the next batch, which
- * applies all of them in one transaction (`catchUpStreams`). Under light load a batch holds one stream and costs
+ * Group commit for catch-ups: wake-ups issued in one turn of the event loop, and those that arrive while a batch
+ * is being written, go together in the next batch, which applies all of them in one transaction
+ * (`catchUpStreams`). Under light load a batch holds one stream and costs
  * what `catchUpStream` costs; under heavy load the cost of a transaction is shared by every stream that arrived
  * meanwhile, so throughput rises with load instead of latency.
  */
@@ -54,7 +55,6 @@ export function createCatchUpBatcher(
   };
 
   const drain = async (): Promise<void> => {
-    draining = true;
     while (waiting.size > 0) {
       const batch = [...waiting.keys()].slice(0, maxBatch);
       const waiters = batch.map((id) => {
@@ -80,7 +80,11 @@ export function createCatchUpBatcher(
         const list = waiting.get(streamId) ?? [];
         list.push({ resolve, reject });
         waiting.set(streamId, list);
-        if (!draining) void drain();
+        if (draining) return;
+        draining = true;
+        // The first batch starts once the current turn of the event loop is over, so that the wake-ups issued in
+        // one turn (the appends of one group commit are answered together) go in one batch, as in ADR 0008.
+        setImmediate(() => void drain());
       });
     },
   };
