@@ -1,11 +1,13 @@
 /**
- * `pnpm bench:projections`: a steady 500 events/s of commands over HTTP to the dossier service, with one
- * dispatcher process and two worker processes over the local PostgreSQL and Redis, as they run in production
- * (REDIS_URL mode: the service only appends, the projector projects). The load is the scripted commune NTM journey
- * on a few hundred dossiers at once, each command sent with the ETag of the dossier's previous reply. Measures the
- * lag from the moment a command is sent (before its events commit: an upper bound on commit → visible) to the
- * read-model row being visible (checkpoints polled every 5 ms) after a warm-up, then a rebuild of at least 200,000
- * events, and whether the rebuilt read models equal the incremental ones. Last line: one JSON object.
+ * `pnpm bench:projections`: commands over HTTP to the dossier service, with one dispatcher process and two worker
+ * processes over the local PostgreSQL and Redis, as they run in production (REDIS_URL mode: the service only
+ * appends, the projector projects). The load is the scripted commune NTM journey on a few hundred dossiers at once,
+ * each command sent with the ETag of the dossier's previous reply. First the API's own closed-loop rate (16 clients,
+ * one command in flight each); then paced steps from 0.4 of that event rate up by 0.1, each measuring the lag from
+ * the moment a command is sent (before its events commit: an upper bound on commit → visible) to the read-model row
+ * being visible (checkpoints polled every 5 ms), until lag p99 reaches 100 ms. Then whether a rebuild equals the
+ * incremental read models, and a rebuild of at least 200,000 events against a read of the whole global log in the
+ * same minutes. Progress on stderr; last line on stdout: one JSON object. Ctrl-C stops and cleans up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,10 +28,19 @@ import { cpuShares, cpuSnapshot, pidsOf, type Parts } from './processCpu.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const RATE = Number(process.env.BENCH_RATE ?? 500);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-/** appended at the same rate before the measured part: the processes' JIT and pools warm up */
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+/** one paced step at this many events/s instead of the steps up from the closed-loop rate */
+const FIXED_RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
+/** measured seconds of each step */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** appended at the same rate before each step's measured part: JIT, pools and queues settle at that rate */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+/** the API's closed-loop rate: clients, each with one command in flight, and for how long */
+const CLOSED_CLIENTS = Number(process.env.BENCH_CLOSED_CLIENTS ?? 16);
+const CLOSED_SECONDS = Number(process.env.BENCH_CLOSED_SECONDS ?? 10);
+/** the first step and the step, as shares of the closed-loop event rate */
+const STEP_FROM = Number(process.env.BENCH_STEP_FROM ?? 0.4);
+const STEP_BY = Number(process.env.BENCH_STEP_BY ?? 0.1);
+const LAG_GOAL_MS = 100;
 const REBUILD_EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 200_000);
 /** dossiers in progress at once: each gets about RATE / ACTIVE events per second */
 const ACTIVE = Number(process.env.BENCH_DOSSIERS ?? 500);
@@ -55,6 +66,14 @@ const { store, sql } = opened;
 const workers: ChildProcess[] = [];
 const children: ChildProcess[] = [];
 let service: BenchService | undefined;
+/** Ctrl-C: the load stops at once, the phases after it are skipped, and the finally below stops the processes and
+ * drops the schemas and the Redis keys. */
+let interrupted = false;
+let stopped = false;
+process.once('SIGINT', () => {
+  console.error('interrupted: stopping and cleaning up');
+  interrupted = stopped = true;
+});
 
 function peakRssMb(pid: number): number {
   // VmHWM: the process's peak resident set size.
@@ -106,8 +125,9 @@ try {
     readyLine(dispatcher, 'dispatcher started'),
     ...workers.map((w) => readyLine(w, 'worker ready')),
   ]);
+  if (interrupted) throw new Error('interrupted (Ctrl-C): no figures');
 
-  service = await startBenchService(shared);
+  service = await startBenchService(shared, undefined, false);
   const api = service;
   const http = new Pool(api.baseUrl, { connections: 32, pipelining: 1 });
 
@@ -142,14 +162,14 @@ try {
     };
   };
   const active = Array.from({ length: ACTIVE }, newDossier);
-  const pending = new Map<string, { revision: bigint; committedAt: number }[]>();
-  /** [committed at, lag] of every event, to show how the lag moves over the run */
-  const timeline: [number, number][] = [];
+  /** per stream, the revisions sent and not yet seen projected, with the time of their command's send */
+  const pending = new Map<string, { revision: bigint; sentAt: number }[]>();
+  /** [sent at, lag] of every measured event */
+  let timeline: [number, number][] = [];
   let appended = 0;
-  let loadDone = false;
 
   const poller = (async () => {
-    while (!loadDone || pending.size > 0) {
+    while (!stopped) {
       await sleep(5);
       if (pending.size === 0) continue;
       const ids = [...pending.keys()];
@@ -162,7 +182,7 @@ try {
         const waiting = pending.get(row.stream_id)!;
         const left = waiting.filter((w) => {
           if (w.revision > BigInt(row.revision)) return true;
-          timeline.push([w.committedAt, seenAt - w.committedAt]);
+          timeline.push([w.sentAt, seenAt - w.sentAt]);
           return false;
         });
         if (left.length === 0) pending.delete(row.stream_id);
@@ -190,16 +210,15 @@ try {
   // As pgbench does: start from a fresh checkpoint, so that the WAL of whatever ran before (the previous run's
   // 200,000-event fill) is not flushed in the middle of this run's measurements. Needs a superuser; skipped if not.
   await sql.query('CHECKPOINT').catch((error: unknown) => {
-    console.log(`CHECKPOINT skipped: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`CHECKPOINT skipped: ${error instanceof Error ? error.message : String(error)}`);
   });
-  const warmupStarted = performance.now();
-  const started = warmupStarted + WARMUP_SECONDS * 1000;
-  const until = started + SECONDS * 1000;
 
-  const commandLatencies: number[] = [];
+  let commandLatencies: number[] = [];
+  /** commands sent from this moment on are measured (lag and latency) */
+  let measureFrom = Infinity;
   // Sends the next command of dossier `slot` after that dossier's previous one has been answered (it needs its
-  // ETag); returns the number of events the command will append.
-  const issue = (slot: number): number => {
+  // ETag); returns the number of events the command will append and when it is answered.
+  const issue = (slot: number): { events: number; answered: Promise<void> } => {
     let dossier = active[slot]!;
     if (dossier.next >= dossier.steps.length) dossier = active[slot] = newDossier();
     const events = eventsPerStep[dossier.next]!;
@@ -224,23 +243,26 @@ try {
       owner.id = reply.dossierId;
       owner.etag = answer.headers['etag'] as string;
       appended += reply.events.length;
-      if (sentAt < started) return;
+      if (sentAt < measureFrom) return;
       commandLatencies.push(performance.now() - sentAt);
       const streamId = dossierStreamId(reply.dossierId);
       const list = pending.get(streamId) ?? [];
       for (let r = reply.revision - reply.events.length + 1; r <= reply.revision; r += 1) {
         if (follower) committed.set(`${streamId}@${r}`, sentAt);
-        list.push({ revision: BigInt(r), committedAt: sentAt });
+        list.push({ revision: BigInt(r), sentAt });
       }
       pending.set(streamId, list);
     });
-    // A failed command is reported by the Promise.all below, not as an unhandled rejection before it.
+    // A failed command is reported where it is awaited, not as an unhandled rejection before it.
     owner.tail.catch(() => undefined);
-    return events;
+    return { events, answered: owner.tail };
+  };
+  /** waits until every command sent is answered and every event measured is seen projected */
+  const settle = async () => {
+    await Promise.all(active.map((d) => d.tail));
+    while (pending.size > 0 && !stopped) await sleep(5);
   };
 
-  let issued = 0;
-  let slot = 0;
   const parts: Parts = {
     benchmark: () => [process.pid],
     api: () => [api.child.pid!],
@@ -249,61 +271,131 @@ try {
     postgres: () => pidsOf('postgres'),
     redis: () => pidsOf('redis-server'),
   };
-  let cpuAtStart = cpuSnapshot(parts);
-  const startCpuWindow = setTimeout(() => (cpuAtStart = cpuSnapshot(parts)), started - performance.now());
-  for (let now = performance.now(); now < until; now = performance.now()) {
-    const due = ((now - warmupStarted) / 1000) * RATE;
-    while (issued < due) {
-      issued += issue(slot);
-      slot = (slot + 1) % ACTIVE;
-    }
-    await sleep(2);
+
+  // 1. The API's own closed-loop rate (the baseline): CLOSED_CLIENTS clients, each sending its dossier's next
+  // command as soon as the previous one is answered, with the projector running as in every phase.
+  const closedStarted = performance.now();
+  const closedUntil = closedStarted + CLOSED_SECONDS * 1000;
+  let closedEvents = 0;
+  let closedCommands = 0;
+  await Promise.all(
+    Array.from({ length: CLOSED_CLIENTS }, async (_, client) => {
+      while (performance.now() < closedUntil && !stopped) {
+        const sent = issue(client);
+        await sent.answered;
+        closedEvents += sent.events;
+        closedCommands += 1;
+      }
+    }),
+  );
+  const closedSeconds = (performance.now() - closedStarted) / 1000;
+  const closedLoop = {
+    clients: CLOSED_CLIENTS,
+    eventsPerSecond: Math.round(closedEvents / closedSeconds),
+    commandsPerSecond: Math.round(closedCommands / closedSeconds),
+  };
+  console.error(
+    `closed loop, ${CLOSED_CLIENTS} clients: ${closedLoop.commandsPerSecond} commands/s, ${closedLoop.eventsPerSecond} events/s`,
+  );
+  await settle();
+
+  // 2. Paced steps: RATE events/s (BENCH_RATE: that one step), or from STEP_FROM of the closed-loop event rate up
+  // by STEP_BY, until a step's lag p99 reaches 100 ms or its rate is not achieved. Each step: WARMUP_SECONDS at
+  // its rate, then SECONDS measured.
+  interface Step {
+    targetRate: number;
+    achievedRate: number;
+    measuredEvents: number;
+    lagMs: { p50: number; p99: number; max: number };
+    commandP99Ms: number;
+    cpuShare: Record<string, number>;
   }
-  clearTimeout(startCpuWindow);
-  /** share of one core used by each part over the measured window */
-  const cpuShare = cpuShares(cpuAtStart, cpuSnapshot(parts), SECONDS);
-  await Promise.all(active.map((d) => d.tail));
+  const steps: Step[] = [];
+  const rates = FIXED_RATE
+    ? [FIXED_RATE]
+    : Array.from({ length: 64 }, (_, i) =>
+        Math.round(closedLoop.eventsPerSecond * (STEP_FROM + i * STEP_BY)),
+      );
+  let slot = 0;
+  for (const rate of rates) {
+    if (stopped) break;
+    timeline = [];
+    commandLatencies = [];
+    const warmupStarted = performance.now();
+    const started = warmupStarted + WARMUP_SECONDS * 1000;
+    const until = started + SECONDS * 1000;
+    let issued = 0;
+    let cpuAtStart = cpuSnapshot(parts);
+    const startCpuWindow = setTimeout(() => {
+      cpuAtStart = cpuSnapshot(parts);
+      measureFrom = started;
+    }, started - performance.now());
+    const appendedBefore = appended;
+    for (let now = performance.now(); now < until && !stopped; now = performance.now()) {
+      const due = ((now - warmupStarted) / 1000) * rate;
+      while (issued < due) {
+        issued += issue(slot).events;
+        slot = (slot + 1) % ACTIVE;
+      }
+      await sleep(2);
+    }
+    clearTimeout(startCpuWindow);
+    const cpuShare = cpuShares(cpuAtStart, cpuSnapshot(parts), SECONDS);
+    measureFrom = Infinity;
+    await Promise.all(active.map((d) => d.tail));
+    const loadSeconds = (performance.now() - warmupStarted) / 1000;
+    await settle();
+    const lags = timeline.map(([, lag]) => lag).sort((a, b) => a - b);
+    if (lags.length === 0) break;
+    const step: Step = {
+      targetRate: rate,
+      achievedRate: Math.round((appended - appendedBefore) / loadSeconds),
+      measuredEvents: lags.length,
+      lagMs: {
+        p50: Number(percentile(lags, 0.5).toFixed(1)),
+        p99: Number(percentile(lags, 0.99).toFixed(1)),
+        max: Number(lags.at(-1)!.toFixed(1)),
+      },
+      commandP99Ms: Number(
+        percentile(
+          commandLatencies.sort((a, b) => a - b),
+          0.99,
+        ).toFixed(1),
+      ),
+      cpuShare,
+    };
+    steps.push(step);
+    console.error(
+      `step ${rate} events/s (${(rate / closedLoop.eventsPerSecond).toFixed(2)} of closed loop): achieved ${step.achievedRate}/s, lag p50 ${step.lagMs.p50} p99 ${step.lagMs.p99} max ${step.lagMs.max} ms, command p99 ${step.commandP99Ms} ms (load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
+    );
+    if (step.lagMs.p99 >= LAG_GOAL_MS || step.achievedRate < 0.95 * rate) break;
+  }
+  stopped = true;
   await http.close();
   await service.stop();
-  const loadSeconds = (performance.now() - warmupStarted) / 1000;
-  loadDone = true;
   await poller;
   await follower?.close();
-  const windows = new Map<number, number[]>();
-  for (const [committedAt, lag] of timeline) {
-    const window = Math.floor((committedAt - started) / 5000);
-    windows.set(window, [...(windows.get(window) ?? []), lag]);
-  }
-  for (const [window, values] of [...windows].sort((a, b) => a[0] - b[0])) {
-    values.sort((a, b) => a - b);
-    console.log(
-      `  ${window * 5}-${window * 5 + 5} s: lag p50 ${percentile(values, 0.5).toFixed(1)} p99 ${percentile(values, 0.99).toFixed(1)} ms`,
-    );
-  }
-  const lags = timeline.map(([, lag]) => lag).sort((a, b) => a - b);
   logLags.sort((a, b) => a - b);
   if (follower) {
-    console.log(
+    console.error(
       `global-log visibility lag ms: p50 ${percentile(logLags, 0.5).toFixed(1)} p99 ${percentile(logLags, 0.99).toFixed(1)}`,
     );
   }
-  console.log(
-    `load: ${appended} events in ${loadSeconds.toFixed(1)} s (${Math.round(appended / loadSeconds)}/s)`,
-  );
-  console.log(
-    `lag ms: p50 ${percentile(lags, 0.5).toFixed(1)} p99 ${percentile(lags, 0.99).toFixed(1)} max ${lags.at(-1)!.toFixed(1)}`,
-  );
+  const kept = steps.filter((s) => s.lagMs.p99 < LAG_GOAL_MS && s.achievedRate >= 0.95 * s.targetRate);
+  const best = kept.at(-1);
+  const maxRate = best?.targetRate ?? 0;
 
+  if (interrupted) throw new Error('interrupted (Ctrl-C): no figures');
   const workerRssMb = Math.max(...workers.map((w) => peakRssMb(w.pid!)));
   const check = `${tag}_check`;
   await rebuild(store, sql, { schema: check });
   const compared = await compareReadModels({ sql, schema }, { sql, schema: check });
-  console.log(`rebuilt == incremental: ${compared.equal} (${compared.rows} rows compared)`);
+  console.error(`rebuilt == incremental: ${compared.equal} (${compared.rows} rows compared)`);
 
   // Rebuild throughput: top the log up to REBUILD_EVENTS with whole histories, 30 events per append.
   let filler = 0;
   let count = appended;
-  while (count < REBUILD_EVENTS) {
+  while (count < REBUILD_EVENTS && !interrupted) {
     const batch = Array.from({ length: 20 }, () => {
       filler += 1;
       const id = `${tag}-f${filler}`;
@@ -323,11 +415,31 @@ try {
     });
     count += (await Promise.all(batch)).reduce((sum, r) => sum + r.written, 0);
   }
+  // The baseline of the rebuild: the whole global log read in pages of 5000 (as `sim:national` reads it),
+  // warmed by a first read, measured before and after the rebuild.
+  const readLog = async () => {
+    const readStarted = performance.now();
+    let after = 0n;
+    let events = 0;
+    for (;;) {
+      const page = await store.readAll({ after, limit: 5000 });
+      events += page.events.length;
+      after = page.nextAfter;
+      if (page.isEnd) break;
+    }
+    return events / ((performance.now() - readStarted) / 1000);
+  };
+  if (interrupted) throw new Error('interrupted (Ctrl-C): no figures');
+  await readLog();
+  const readBefore = await readLog();
   const rebuildStarted = performance.now();
   const rebuilt = await rebuild(store, sql, { schema: check });
   const rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
-  console.log(
-    `rebuild: ${rebuilt.events} events, ${rebuilt.streams} streams in ${rebuildSeconds.toFixed(1)} s`,
+  const readAfter = await readLog();
+  const logReadRate = (readBefore + readAfter) / 2;
+  const rebuildRate = rebuilt.events / rebuildSeconds;
+  console.error(
+    `rebuild: ${rebuilt.events} events, ${rebuilt.streams} streams in ${rebuildSeconds.toFixed(1)} s (${Math.round(rebuildRate)}/s); log read ${Math.round(readBefore)} and ${Math.round(readAfter)} events/s`,
   );
 
   for (const child of children) child.kill('SIGTERM');
@@ -336,33 +448,29 @@ try {
     JSON.stringify({
       bench: 'projections',
       appendPath: 'HTTP commands to the dossier service',
+      closedLoop,
+      maxRateUnderLagGoal: maxRate,
+      lagGoalMs: LAG_GOAL_MS,
+      ratioToClosedLoop: Number((maxRate / closedLoop.eventsPerSecond).toFixed(3)),
       warmupSeconds: WARMUP_SECONDS,
-      measuredEvents: lags.length,
-      targetRate: RATE,
       seconds: SECONDS,
-      appended,
-      achievedRate: Math.round(appended / loadSeconds),
       workers: WORKERS,
-      commandP99Ms: Number(
-        percentile(
-          commandLatencies.sort((a, b) => a - b),
-          0.99,
-        ).toFixed(1),
-      ),
-      lagMs: {
-        p50: Number(percentile(lags, 0.5).toFixed(1)),
-        p99: Number(percentile(lags, 0.99).toFixed(1)),
-      },
+      steps,
       globalLogVisibilityLagMs: follower
         ? {
             p50: Number(percentile(logLags, 0.5).toFixed(1)),
             p99: Number(percentile(logLags, 0.99).toFixed(1)),
           }
         : null,
-      rebuild: { events: rebuilt.events, eventsPerSecond: Math.round(rebuilt.events / rebuildSeconds) },
+      rebuild: {
+        events: rebuilt.events,
+        eventsPerSecond: Math.round(rebuildRate),
+        logReadEventsPerSecond: Math.round(logReadRate),
+        ratioToLogRead: Number((rebuildRate / logReadRate).toFixed(3)),
+      },
       rebuiltEqualsIncremental: compared.equal,
       peakWorkerRssMb: workerRssMb,
-      cpuShare,
+      loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
     }),
   );
 } finally {

@@ -39,6 +39,8 @@ export const freePort = () =>
 export async function startBenchService(
   env: Record<string, string>,
   entry = 'benchServer.js',
+  /** false: the caller stops the service itself on Ctrl-C or SIGTERM (and cleans up what else it made) */
+  exitOnSignal = true,
 ): Promise<BenchService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ntm-bench-service-'));
   const port = await freePort();
@@ -73,7 +75,7 @@ export async function startBenchService(
     await rm(dataDir, { recursive: true, force: true });
   };
   // If the benchmark itself is interrupted, the service must not outlive it holding connections.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of exitOnSignal ? (['SIGINT', 'SIGTERM'] as const) : []) {
     process.once(signal, () => {
       child.kill('SIGTERM');
       process.exit(130);
