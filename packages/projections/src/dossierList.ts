@@ -72,6 +72,8 @@ export const dossierListMigrations = (schema: string) => [
               updated_at = ${isoInstantSql('updated_at')}
         WHERE opened_at !~ ${ISO_INSTANT_TEXT} OR updated_at !~ ${ISO_INSTANT_TEXT}`,
       `CREATE INDEX IF NOT EXISTS dossiers_by_commune ON ${q(schema)}.dossiers (commune_code, opened_at)`,
+      // Progress reads a province's recognition facts (the plan's province): without it, every row of the table.
+      `CREATE INDEX IF NOT EXISTS recognition_by_province ON ${q(schema)}.unit_recognition (province_code, year)`,
     ].join(';\n'),
   },
 ];
