@@ -18,7 +18,7 @@ import { overdueIfDueBefore } from '@ntm/domain';
 import {
   deadlineTimer,
   deadlineTimersOf,
-  dueDayTimer,
+  dueDayTimers,
   fireDeadline,
   type DeadlineTimer,
   type DeadlineTimerData,
@@ -36,6 +36,12 @@ export interface DeadlineSchedulerOptions {
   reconcileIntervalMs?: number;
   /** open deadlines read per reconcile page; default 5000 */
   pageSize?: number;
+  /**
+   * Timers per due day (ADR 0038): each fires the day's deadlines of its share of the streams, so that worker
+   * processes share a day's burst; default 1 (one timer fires the whole day). Set it to the number of worker
+   * processes or a few times it.
+   */
+  dayShards?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -60,6 +66,7 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
   const schema = options.schema ?? 'read_models';
   const s = q(schema);
   const pageSize = options.pageSize ?? 5000;
+  const shards = options.dayShards ?? 1;
   const onError = options.onError ?? (() => undefined);
   let position = 0n;
   let subscription: Subscription | undefined;
@@ -79,7 +86,7 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
       );
       if (rows.length === 0) break;
       // Each deadline's own timer, and its day's once per page (the rest collapse on their id anyway).
-      const days = [...new Set(rows.map((r) => r.due_at))].map(dueDayTimer);
+      const days = [...new Set(rows.map((r) => r.due_at))].flatMap((day) => dueDayTimers(day, shards));
       await timers.schedule([
         ...days,
         ...rows.map((r) => deadlineTimer(r.stream_id, r.deadline_id, r.due_at)),
@@ -127,7 +134,7 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
     return flushing;
   };
   const onEvent = async (event: RecordedEvent): Promise<void> => {
-    pending.push(...deadlineTimersOf(event));
+    pending.push(...deadlineTimersOf(event, shards));
     pendingEnd = event.position;
     if (pending.length >= 1000) await flush();
     else if (!flushScheduled) {

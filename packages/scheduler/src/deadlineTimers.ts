@@ -39,9 +39,14 @@ export interface DeadlineRef {
   deadlineId: string;
 }
 
-/** What a due-day timer carries: the day whose open deadlines it fires. */
+/**
+ * What a due-day timer carries: the day whose open deadlines it fires; with `shards` > 1, only those of the streams
+ * in shard `shard` (a hash of the stream id), so that the day's burst spreads over the worker processes (ADR 0038).
+ */
 export interface DueDayRef {
   dueOn: string;
+  shard?: number;
+  shards?: number;
 }
 
 /** What a timer of the deadline queue carries: one deadline, or every deadline due on one day. */
@@ -59,8 +64,9 @@ export const DEADLINE_BACKSTOP_MS = 60_000;
 export const deadlineTimerId = (streamId: string, deadlineId: string): string =>
   `deadline.${encodeURIComponent(streamId)}.${encodeURIComponent(deadlineId)}`;
 
-/** One timer id per due day (an ISO date). */
-export const dueDayTimerId = (dueOn: string): string => `deadlines-due.${dueOn}`;
+/** One timer id per due day (an ISO date), or per shard of it (`deadlines-due.<day>.<k>`) when it has shards. */
+export const dueDayTimerId = (dueOn: string, shard = 0, shards = 1): string =>
+  shards > 1 ? `deadlines-due.${dueOn}.${shard}` : `deadlines-due.${dueOn}`;
 
 const backstopOf = (overdueAt: string): string =>
   new Date(Date.parse(overdueAt) + DEADLINE_BACKSTOP_MS).toISOString();
@@ -79,11 +85,26 @@ export const dueDayTimer = (dueOn: string): DeadlineTimer => ({
   data: { dueOn },
 });
 
+/**
+ * The timers of a due day: one (`dueDayTimer`) or, with `shards` > 1, one per shard, each firing the day's
+ * deadlines of its share of the streams, all at the same instant (ADR 0038).
+ */
+export const dueDayTimers = (dueOn: string, shards = 1): DeadlineTimer[] =>
+  shards > 1
+    ? Array.from({ length: shards }, (_, shard) => ({
+        id: dueDayTimerId(dueOn, shard, shards),
+        dueAt: overdueFrom(dueOn),
+        data: { dueOn, shard, shards },
+      }))
+    : [dueDayTimer(dueOn)];
+
 /** The timers of a deadline due on `dueOn`: its day's and its own (the day's collapse on their id). */
-export const deadlineTimersFor = (streamId: string, deadlineId: string, dueOn: string): DeadlineTimer[] => [
-  dueDayTimer(dueOn),
-  deadlineTimer(streamId, deadlineId, dueOn),
-];
+export const deadlineTimersFor = (
+  streamId: string,
+  deadlineId: string,
+  dueOn: string,
+  shards = 1,
+): DeadlineTimer[] => [...dueDayTimers(dueOn, shards), deadlineTimer(streamId, deadlineId, dueOn)];
 
 /**
  * The timers an event sets: every event that gives a deadline a (new) due day. A scheduled deadline; a clock
@@ -92,7 +113,7 @@ export const deadlineTimersFor = (streamId: string, deadlineId: string, dueOn: s
  * return date of an apology, a deadline of its own. A timer for a due day that later moves is harmless: it fires,
  * finds the deadline not yet due and is set again for the new instant.
  */
-export function deadlineTimersOf(event: RecordedEvent): DeadlineTimer[] {
+export function deadlineTimersOf(event: RecordedEvent, shards = 1): DeadlineTimer[] {
   const data = event.data as {
     deadlineId?: unknown;
     dueOn?: unknown;
@@ -101,7 +122,7 @@ export function deadlineTimersOf(event: RecordedEvent): DeadlineTimer[] {
   };
   const timer = (deadlineId: unknown, dueOn: unknown): DeadlineTimer[] =>
     typeof deadlineId === 'string' && typeof dueOn === 'string'
-      ? deadlineTimersFor(event.streamId, deadlineId, dueOn)
+      ? deadlineTimersFor(event.streamId, deadlineId, dueOn, shards)
       : [];
   switch (event.type) {
     case 'DeadlineScheduled':
@@ -199,17 +220,21 @@ export async function fireDueDay(
   dueOn: string,
   log: FireLog,
   concurrency = 128,
+  /** only the streams of this shard of the day (ADR 0038) */
+  part: { shard: number; shards: number } = { shard: 0, shards: 1 },
 ): Promise<DueDayFired> {
   const result: DueDayFired = { found: 0, elapsed: 0 };
   let failure: { error: unknown } | undefined;
   let after: [string, string] = ['', ''];
   for (;;) {
-    // Keyset pages; DISTINCT: a deadline may be listed once per acting unit (successors).
+    // Keyset pages; DISTINCT: a deadline may be listed once per acting unit (successors). A shard takes the
+    // streams whose hash falls in it: every stream in exactly one shard, whatever the number of shards.
     const { rows } = await read.sql.query<{ stream_id: string; deadline_id: string }>(
       `SELECT DISTINCT stream_id, deadline_id FROM ${q(read.schema)}.deadlines
         WHERE state = 'open' AND due_at = $1 AND (stream_id, deadline_id) > ($2, $3)
+          AND ($5::int <= 1 OR mod(hashtext(stream_id)::bigint + 2147483648, $5::int) = $6::int)
         ORDER BY stream_id, deadline_id LIMIT $4`,
-      [dueOn, after[0], after[1], DUE_DAY_PAGE],
+      [dueOn, after[0], after[1], DUE_DAY_PAGE, part.shards, part.shard],
     );
     if (rows.length === 0) break;
     result.found += rows.length;
@@ -253,7 +278,8 @@ export const deadlineTimerHandler =
     if ('dueOn' in data) {
       const overdueAt = overdueFrom(data.dueOn);
       if (!isOverdue(data.dueOn, ports.clock.now())) return { retryAt: overdueAt };
-      await fireDueDay(ports, read, data.dueOn, log, options.concurrency);
+      const part = { shard: data.shard ?? 0, shards: data.shards ?? 1 };
+      await fireDueDay(ports, read, data.dueOn, log, options.concurrency, part);
       return undefined;
     }
     const fired = await fireDeadline(ports, data, log);

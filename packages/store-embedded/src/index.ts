@@ -1,10 +1,4 @@
 export { createPgliteSqlClient } from './createPgliteSqlClient.js';
 export { openEmbeddedStore } from './openEmbeddedStore.js';
 export type { EmbeddedStore, EmbeddedStoreOptions } from './openEmbeddedStore.js';
-export {
-  adoptTemplate,
-  buildTemplate,
-  seedDataDir,
-  templateUsable,
-  DEFAULT_TEMPLATE_DIR,
-} from './dataDirTemplate.js';
+export { buildTemplate, seedDataDir, templateUsable, DEFAULT_TEMPLATE_DIR } from './dataDirTemplate.js';

@@ -44,32 +44,13 @@ export interface ServiceExtension {
   banner?(context: { base: string; storeMode: string; local: boolean; today: string }): string;
 }
 
-const baseUrl = (config: Config) =>
-  `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
-
-/** The service put together and ready, not yet listening. */
-export interface ComposedService {
-  server: FastifyInstance;
-  /** Listen on the configured port and begin delivering mail. */
-  listen(): Promise<void>;
-  /** Close the server, wait for the projections still running, then close mail, queues and the store. */
-  close(): Promise<void>;
-  /** how the store is reached, for the banner */
-  storeMode: string;
-  /** whether tokens are signed by the local development key */
-  local: boolean;
-}
-
-/**
- * Opens keys, store and projections and builds the server, ready but not listening. `runService` listens; the
- * embedded template's build (ADR 0035) closes it at once, keeping the tables it made.
- */
-export async function composeService(
+/** Starts the service and returns the listening server; the process exits after a shutdown signal. */
+export async function runService(
   config: Config,
   clock: Clock,
   extension?: ServiceExtension,
-): Promise<ComposedService> {
-  const base = baseUrl(config);
+): Promise<FastifyInstance> {
+  const base = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
   const { verifyToken, local } = await openVerifier(config, extension?.localIssuers?.(base) ?? []);
   // Connections lost before the server (and its logger) exists go to stderr; the pools reconnect either way.
   let connectionLost = (err: Error) =>
@@ -183,47 +164,27 @@ export async function composeService(
   connectionLost = (err) => server.log.warn({ err }, 'database connection lost (reconnecting)');
   await extension?.register(server, { base, local, sql: infra.sql, sqlSchema: infra.sqlSchema });
   await server.ready();
-  return {
-    server,
-    storeMode: infra.mode,
-    local,
-    async listen() {
-      await server.listen({ port: config.PORT, host: config.HOST });
-      void delivery?.kick();
-    },
-    async close() {
-      await server.close();
-      await Promise.all(projecting);
-      await delivery?.close();
-      mailer?.close();
-      await wakeUps?.close();
-      await infra.close();
-    },
-  };
-}
 
-/** Starts the service and returns the listening server; the process exits after a shutdown signal. */
-export async function runService(
-  config: Config,
-  clock: Clock,
-  extension?: ServiceExtension,
-): Promise<FastifyInstance> {
-  const service = await composeService(config, clock, extension);
-  const { server, storeMode, local } = service;
-  const base = baseUrl(config);
   const today = vietnamDate(clock.now().toISOString());
   process.stdout.write(
-    extension?.banner?.({ base, storeMode, local, today }) ?? startBanner(base, storeMode, local, today),
+    extension?.banner?.({ base, storeMode: infra.mode, local, today }) ??
+      startBanner(base, infra.mode, local, today),
   );
-  await service.listen();
+  await server.listen({ port: config.PORT, host: config.HOST });
+  void delivery?.kick();
 
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     server.log.info({ signal }, 'shutting down');
-    service
+    server
       .close()
+      .then(() => Promise.all(projecting))
+      .then(() => delivery?.close())
+      .then(() => mailer?.close())
+      .then(() => wakeUps?.close())
+      .then(() => infra.close())
       // The spans of the last requests, still buffered (ADR 0032); nothing to do without tracing.
       .then(() => flushTracing())
       .then(

@@ -18,6 +18,7 @@ import {
   deadlineTimerId,
   dueDayTimerId,
   deadlineWorkerPorts,
+  fireDueDay,
   type DeadlineScheduler,
   type DeadlineTimerData,
   type TimerJob,
@@ -113,9 +114,10 @@ const timerOptions = (env: Env) => ({
   clock: env.clock,
 });
 
-function startScheduler(env: Env): DeadlineScheduler {
+function startScheduler(env: Env, dayShards = 1): DeadlineScheduler {
   const timers = bullmqTimerQueue<DeadlineTimerData>(timerOptions(env));
   const scheduler = createDeadlineScheduler({
+    dayShards,
     store: env.opened.store,
     sql: env.opened.sql,
     schema: env.schema,
@@ -330,6 +332,40 @@ describe('deadline timers over BullMQ', () => {
     );
     const counts = await Promise.all(opened.map(async (d) => (await elapsedEvents(env, d.streamId)).length));
     expect(counts).toEqual([0, 1, 1, 1, 1]);
+  });
+
+  it('a day in shards (ADR 0038): one timer per shard, each fires its share of the day’s deadlines, together all of them once', async () => {
+    const env = await setup('2024-01-01T00:00:00Z');
+    const opened: Awaited<ReturnType<typeof openDeadline>>[] = [];
+    for (let i = 0; i < 8; i += 1) opened.push(await openDeadline(env, `shard${i}`, '2024-01-10T03:00:00Z'));
+    const scheduler = startScheduler(env, 3);
+    await scheduler.start();
+    const dueOn = opened[0]!.dueOn;
+    // Three timers for the day (and none under the unsharded id), each deadline's own.
+    await waitFor('every timer set', async () => (await jobsIn(env, 'delayed')) === 3 + 8);
+    const days = [0, 1, 2].map((k) => dueDayTimerId(dueOn, k, 3));
+    for (const id of days)
+      expect((await env.queue.getJob(id))?.data.data).toMatchObject({ dueOn, shards: 3 });
+    expect(await env.queue.getJob(dueDayTimerId(dueOn))).toBeUndefined();
+    env.clock.set(`${dueOn}T17:00:00.000Z`);
+    const ports = deadlineWorkerPorts({ store: env.opened.store, clock: env.clock, log: quiet });
+    const read = { sql: env.opened.sql, schema: env.schema };
+    const elapsedSoFar = async () =>
+      (await Promise.all(opened.map(async (d) => (await elapsedEvents(env, d.streamId)).length))).reduce(
+        (sum, n) => sum + n,
+        0,
+      );
+    const fired: number[] = [];
+    for (let shard = 0; shard < 3; shard += 1) {
+      const { found, elapsed } = await fireDueDay(ports, read, dueOn, quiet, 4, { shard, shards: 3 });
+      expect(elapsed).toBe(found);
+      fired.push(found);
+      expect(await elapsedSoFar()).toBe(fired.reduce((sum, n) => sum + n, 0));
+    }
+    // Every stream in exactly one shard, and more than one shard had some.
+    expect(fired.reduce((sum, n) => sum + n, 0)).toBe(8);
+    expect(fired.filter((n) => n > 0).length).toBeGreaterThan(1);
+    for (const d of opened) expect(await elapsedEvents(env, d.streamId)).toHaveLength(1);
   });
 
   it('a deadline the day’s timer cannot see (its read model behind) is elapsed by its own timer', async () => {

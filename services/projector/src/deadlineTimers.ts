@@ -41,6 +41,7 @@ export async function startDeadlineScheduler(
     schema: infra.readModelSchema,
     timers,
     reconcileIntervalMs: config.DEADLINE_RECONCILE_SECONDS * 1000,
+    dayShards: config.DEADLINE_DAY_SHARDS,
     onError: (err) => log.warn({ err }, 'deadline scheduler error (retrying)'),
   });
   await scheduler.start();

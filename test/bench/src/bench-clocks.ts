@@ -10,15 +10,19 @@
  *    `DeadlineElapsed` appended (the event's recorded time): p50, p99 (goal < 2 s), max; and where it goes
  *    (`phaseMs`): due instant → its read asked (the day's timer picked up by a worker, then a free lane) → read
  *    (batched) → its append asked (decide) → appended. `CLOCKS_CPU_PROFILE=<file>` profiles the burst.
+ *    `CLOCKS_PROCESSES=N` (N ≥ 1) fires the burst from N worker processes (this file, forked) instead of
+ *    CLOCKS_WORKERS in-process workers, with the day's timer in `CLOCKS_DAY_SHARDS` shards (default N; ADR 0038).
  * The deadlines are written straight to the store (a short valid history per dossier: opened … submitted,
  * `DeadlineScheduled`) and projected by a rebuild. The business clock is the system clock shifted so that the
  * deadlines' due instants fall where the bench needs them. Human lines on stderr, one JSON line on stdout.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
 import { loadavg, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { overdueFrom } from '@ntm/domain';
@@ -43,13 +47,19 @@ const DUE = Math.min(DEADLINES, Number(process.env['CLOCKS_DUE'] ?? 1000));
 const WORKERS = Number(process.env['CLOCKS_WORKERS'] ?? 2);
 // The projector's default (DEADLINE_CONCURRENCY): firings' reads are batched, so many in flight pay off.
 const CONCURRENCY = Number(process.env['CLOCKS_CONCURRENCY'] ?? 128);
+/** worker processes firing the burst (0: CLOCKS_WORKERS workers in this process, as before ADR 0038) */
+const PROCESSES = Number(process.env['CLOCKS_PROCESSES'] ?? 0);
+/** timers per due day (the scheduler's `dayShards`) */
+const SHARDS = Number(process.env['CLOCKS_DAY_SHARDS'] ?? Math.max(1, PROCESSES));
+/** set in the forked worker processes */
+const CHILD = process.env['CLOCKS_CHILD'] === '1';
 const WRITERS = 8;
 /** how far ahead of "now" the burst is made due: time for the workers to be ready */
 const LEAD_MS = 3000;
 /** the burst's due day; the other deadlines fall on the 99 days after it */
 const FIRST_DUE = Date.UTC(2026, 0, 5);
 
-const tag = `bench_clocks_${randomBytes(3).toString('hex')}`;
+const tag = process.env['CLOCKS_TAG'] ?? `bench_clocks_${randomBytes(3).toString('hex')}`;
 const eventsSchema = `${tag}_events`;
 const schema = `${tag}_rm`;
 const redisPrefix = `${tag}-bull`;
@@ -90,10 +100,11 @@ const cleanup = () =>
       await sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`).catch(() => undefined);
     await opened.close().catch(() => undefined);
   })());
-process.once('SIGINT', () => {
-  log('interrupted: removing the schema and the Redis keys of this run');
-  void cleanup().finally(() => process.exit(130));
-});
+if (!CHILD)
+  process.once('SIGINT', () => {
+    log('interrupted: removing the schema and the Redis keys of this run');
+    void cleanup().finally(() => process.exit(130));
+  });
 
 /** A short valid history: opened, notice, poll, meeting, submitted, and the deadline (no self-assessments). */
 function history(i: number) {
@@ -230,7 +241,14 @@ async function startScheduler(clockOffsetMs: number) {
     redisPrefix,
     clock: shifted(clockOffsetMs),
   });
-  const scheduler = createDeadlineScheduler({ store, sql, schema, timers, reconcileIntervalMs: 0 });
+  const scheduler = createDeadlineScheduler({
+    store,
+    sql,
+    schema,
+    timers,
+    reconcileIntervalMs: 0,
+    dayShards: SHARDS,
+  });
   const t = performance.now();
   await scheduler.start();
   const seconds = (performance.now() - t) / 1000;
@@ -247,164 +265,261 @@ async function startScheduler(clockOffsetMs: number) {
   };
 }
 
-try {
-  log(
-    `bench:clocks: ${DEADLINES.toLocaleString('en')} deadlines, ${DUE.toLocaleString('en')} due in the burst; ${cpus().length} cores, load ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
+const quiet = {
+  warn: (d: object, m: string) => log(`${m} ${JSON.stringify(d)}`),
+  error: (d: object, m: string) => log(`${m} ${JSON.stringify(d)}`),
+};
+
+/** A worker firing the deadline queue with the clock `clock`; its day timers picked up are noted. */
+async function startWorker(clock: { now: () => Date }) {
+  const batched = deadlineWorkerPorts({ store, clock, log: quiet });
+  const ports = { ...batched, store: timedStore(batched.store) };
+  const fire = deadlineTimerHandler(ports, { sql, schema }, quiet, { concurrency: CONCURRENCY });
+  const worker = bullmqTimerWorker<DeadlineTimerData>(
+    { redisUrl, queueName, redisPrefix, clock, concurrency: CONCURRENCY },
+    (timer) => {
+      if ('dueOn' in timer.data) dayPicked ??= Date.now();
+      return fire(timer);
+    },
   );
-  const createSeconds = await createDeadlines();
-  log(`created in ${createSeconds.toFixed(1)} s; projecting (rebuild) …`);
-  const t = performance.now();
-  await rebuild(store, sql, { schema });
-  log(`projected in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  await worker.ready();
+  return worker;
+}
 
-  const rawRate = await rawAdds();
-  log(`baseline: raw BullMQ delayed-job adds ${Math.round(rawRate).toLocaleString('en')} jobs/s`);
+type ChildMessage =
+  | { type: 'ready' }
+  | { type: 'clock-set' }
+  | { type: 'report'; phases: [string, Phases][]; dayPicked: number | undefined };
+type ParentMessage = { type: 'clock'; offset: number } | { type: 'report' } | { type: 'stop' };
 
-  // The business clock an hour before the burst is due: every job is delayed.
-  const burstDue = overdueFrom(dueDayOf(0));
-  const hourBefore = Date.parse(burstDue) - 3_600_000 - Date.now();
-  const first = await startScheduler(hourBefore);
-  const inspector = first.timers.queue;
-  log(
-    `first start: reconcile ${first.seconds.toFixed(1)} s, whole log followed ${first.followed.toFixed(1)} s, ${await delayedJobs(inspector)} jobs delayed`,
-  );
-  await first.close();
-
-  await wipeRedis();
-  const restarted = await startScheduler(hourBefore);
-  closers.push(restarted.close);
-  const recoverySeconds = restarted.seconds;
-  const recovered = await delayedJobs(restarted.timers.queue);
-  // Each deadline's own timer and one timer per due day.
-  const expected = DEADLINES + new Set(Array.from({ length: DEADLINES }, (_, i) => dueDayOf(i))).size;
-  log(
-    `Redis wiped, scheduler restarted: ${recovered.toLocaleString('en')} jobs back in ${recoverySeconds.toFixed(1)} s`,
-  );
-  if (recovered !== expected) throw new Error(`recovered ${recovered} jobs, expected ${expected}`);
-
-  // The burst: its jobs removed, the workers started and ready, then its jobs set again for LEAD_MS from now (as a
-  // fresh schedule would); the rest stay pending. The workers' clock is set with the burst.
-  const burst = [
-    ...new Map(
-      Array.from({ length: DUE }, (_, i) =>
-        deadlineTimersFor(`dossier-c${i}`, history(i).at(-1)!.data['deadlineId'] as string, dueDayOf(i)),
-      )
-        .flat()
-        .map((t) => [t.id, t]),
-    ).values(),
-  ];
-  for (const timer of burst) await restarted.timers.queue.remove(timer.id);
+/** A forked worker process (CLOCKS_PROCESSES): one worker, its clock set by the parent, its phases reported. */
+async function runChild(): Promise<void> {
   let offset = 0;
-  const clock = { now: () => new Date(Date.now() + offset) };
-  const quiet = {
-    warn: (d: object, m: string) => log(`${m} ${JSON.stringify(d)}`),
-    error: (d: object, m: string) => log(`${m} ${JSON.stringify(d)}`),
-  };
-  for (let w = 0; w < WORKERS; w += 1) {
-    const batched = deadlineWorkerPorts({ store, clock, log: quiet });
-    const ports = { ...batched, store: timedStore(batched.store) };
-    const fire = deadlineTimerHandler(ports, { sql, schema }, quiet, { concurrency: CONCURRENCY });
-    const worker = bullmqTimerWorker<DeadlineTimerData>(
-      { redisUrl, queueName, redisPrefix, clock, concurrency: CONCURRENCY },
-      (timer) => {
-        if ('dueOn' in timer.data) dayPicked ??= Date.now();
-        return fire(timer);
-      },
-    );
-    closers.push(() => worker.close());
-    await worker.ready();
-  }
-  const burstTimers = bullmqTimerQueue<DeadlineTimerData>({ redisUrl, queueName, redisPrefix, clock });
-  closers.push(() => burstTimers.close());
-  await burstTimers.queue.waitUntilReady();
-  offset = Date.parse(burstDue) - (Date.now() + LEAD_MS);
-  const realDue = Date.parse(burstDue) - offset;
-  const before = await store.headPosition();
-  const profiler = process.env['CLOCKS_CPU_PROFILE'] ? await startProfile() : undefined;
-  await burstTimers.schedule(burst);
-  const delays: number[] = [];
-  let after = before;
-  const give = Date.now() + LEAD_MS + 120_000;
-  while (delays.length < DUE && Date.now() < give) {
-    const page = await store.readAll({ after, limit: 1000 });
-    for (const e of page.events)
-      if (e.type === 'DeadlineElapsed') delays.push(Date.parse(e.recordedAt) - realDue);
-    after = page.nextAfter;
-    if (page.events.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  if (delays.length < DUE) {
-    const counts = await restarted.timers.queue.getJobCounts(
-      'delayed',
-      'waiting',
-      'active',
-      'failed',
-      'prioritized',
-    );
-    const missing = [];
-    for (let i = 0; i < DUE; i += 1) {
-      const events = await store.readStream(`dossier-c${i}`);
-      if (!events.some((e) => e.type === 'DeadlineElapsed')) missing.push(i);
-    }
-    const job = await restarted.timers.queue.getJob(burst[0]!.id);
-    throw new Error(
-      `only ${delays.length} of ${DUE} deadlines elapsed; queue ${JSON.stringify(counts)}; missing ${missing.slice(0, 5).join(',')}; job ${JSON.stringify({ state: await job?.getState(), delay: job?.delay, ts: job?.timestamp, failed: job?.failedReason })}`,
-    );
-  }
-  if (profiler) await profiler.stop(process.env['CLOCKS_CPU_PROFILE']!);
-  delays.sort((a, b) => a - b);
-  const pending = await delayedJobs(restarted.timers.queue);
-  log(
-    `burst: ${DUE} elapsed, ${pending.toLocaleString('en')} still pending; delay p50 ${p(delays, 0.5)} ms, p99 ${p(delays, 0.99)} ms, max ${delays.at(-1)} ms`,
-  );
+  const worker = await startWorker({ now: () => new Date(Date.now() + offset) });
+  const send = (message: ChildMessage) => process.send!(message);
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'clock') {
+      offset = message.offset;
+      send({ type: 'clock-set' });
+    } else if (message.type === 'report') send({ type: 'report', phases: [...phases], dayPicked });
+    else
+      void worker
+        .close()
+        .then(() => opened.close())
+        .finally(() => process.exit(0));
+  });
+  send({ type: 'ready' });
+}
 
-  // Each phase's share of the delay: due instant → its read asked (the day's timer picked up, then a free lane) →
-  // read (batched) → its append asked (decide) → appended (group commit).
-  const stages = [
-    ['toRead', (f: Phases) => f.readAsked! - realDue],
-    ['read', (f: Phases) => f.read! - f.readAsked!],
-    ['decide', (f: Phases) => f.appendAsked! - f.read!],
-    ['append', (f: Phases) => f.appended! - f.appendAsked!],
-  ] as const;
-  const complete = [...phases.values()].filter((f) => f.readAsked && f.read && f.appendAsked && f.appended);
-  const phaseMs = Object.fromEntries(
-    stages.map(([name, of]) => {
-      const sorted = complete.map(of).sort((a, b) => a - b);
-      return [name, { p50: p(sorted, 0.5), p99: p(sorted, 0.99) }];
+/** The worker processes of CLOCKS_PROCESSES: forked, ready, each with a way to ask and wait for an answer. */
+async function forkWorkers(count: number) {
+  const children = Array.from({ length: count }, () =>
+    fork(fileURLToPath(import.meta.url), [], {
+      env: { ...process.env, CLOCKS_CHILD: '1', CLOCKS_TAG: tag },
     }),
   );
-  const dayTimerPickedMs = dayPicked === undefined ? null : dayPicked - realDue;
-  log(
-    `day timer picked up after ${dayTimerPickedMs} ms; phases of ${complete.length} firings (ms): ${JSON.stringify(phaseMs)}`,
-  );
-
-  const recoveryRate = DEADLINES / recoverySeconds;
-  const result = {
-    bench: 'clocks',
-    deadlines: DEADLINES,
-    due: DUE,
-    workers: WORKERS,
-    concurrency: CONCURRENCY,
-    baselineRawAddsPerSecond: Math.round(rawRate),
-    firstStartSeconds: round(first.seconds, 2),
-    firstLogFollowedSeconds: round(first.followed, 2),
-    recoverySeconds: round(recoverySeconds, 2),
-    recoveryJobsPerSecond: Math.round(recoveryRate),
-    recoveryRatioToRaw: round(recoveryRate / rawRate, 3),
-    delayMs: { p50: p(delays, 0.5), p99: p(delays, 0.99), max: delays.at(-1)! },
-    dayTimerPickedMs,
-    phaseMs,
-    pendingAfterBurst: pending,
-    goals: { delayP99Under2s: p(delays, 0.99) < 2000, recoveryUnder30s: recoverySeconds < 30 },
-    cores: cpus().length,
-    loadAverage: loadavg().map((l) => round(l, 2)),
+  const next = (child: ChildProcess, type: ChildMessage['type']) =>
+    new Promise<ChildMessage>((resolve, reject) => {
+      const onMessage = (message: ChildMessage) => {
+        if (message.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message);
+      };
+      const onExit = (code: number | null) => reject(new Error(`a worker process exited (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  await Promise.all(children.map((child) => next(child, 'ready')));
+  return {
+    ask: (message: ParentMessage, answer: ChildMessage['type']) =>
+      Promise.all(
+        children.map((child) => {
+          const answered = next(child, answer);
+          child.send(message);
+          return answered;
+        }),
+      ),
+    stop: () =>
+      Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.send({ type: 'stop' } satisfies ParentMessage);
+            }),
+        ),
+      ),
   };
-  await cleanup();
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-  process.exit(0);
-} catch (error) {
-  log(`bench:clocks failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  await cleanup();
-  process.exit(1);
 }
+
+if (CHILD) await runChild();
+else
+  try {
+    log(
+      `bench:clocks: ${DEADLINES.toLocaleString('en')} deadlines, ${DUE.toLocaleString('en')} due in the burst; ${cpus().length} cores, load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    const createSeconds = await createDeadlines();
+    log(`created in ${createSeconds.toFixed(1)} s; projecting (rebuild) …`);
+    const t = performance.now();
+    await rebuild(store, sql, { schema });
+    log(`projected in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    const rawRate = await rawAdds();
+    log(`baseline: raw BullMQ delayed-job adds ${Math.round(rawRate).toLocaleString('en')} jobs/s`);
+
+    // The business clock an hour before the burst is due: every job is delayed.
+    const burstDue = overdueFrom(dueDayOf(0));
+    const hourBefore = Date.parse(burstDue) - 3_600_000 - Date.now();
+    const first = await startScheduler(hourBefore);
+    const inspector = first.timers.queue;
+    log(
+      `first start: reconcile ${first.seconds.toFixed(1)} s, whole log followed ${first.followed.toFixed(1)} s, ${await delayedJobs(inspector)} jobs delayed`,
+    );
+    await first.close();
+
+    await wipeRedis();
+    const restarted = await startScheduler(hourBefore);
+    closers.push(restarted.close);
+    const recoverySeconds = restarted.seconds;
+    const recovered = await delayedJobs(restarted.timers.queue);
+    // Each deadline's own timer and one timer per due day.
+    const expected =
+      DEADLINES + SHARDS * new Set(Array.from({ length: DEADLINES }, (_, i) => dueDayOf(i))).size;
+    log(
+      `Redis wiped, scheduler restarted: ${recovered.toLocaleString('en')} jobs back in ${recoverySeconds.toFixed(1)} s`,
+    );
+    if (recovered !== expected) throw new Error(`recovered ${recovered} jobs, expected ${expected}`);
+
+    // The burst: its jobs removed, the workers started and ready, then its jobs set again for LEAD_MS from now (as a
+    // fresh schedule would); the rest stay pending. The workers' clock is set with the burst.
+    const burst = [
+      ...new Map(
+        Array.from({ length: DUE }, (_, i) =>
+          deadlineTimersFor(
+            `dossier-c${i}`,
+            history(i).at(-1)!.data['deadlineId'] as string,
+            dueDayOf(i),
+            SHARDS,
+          ),
+        )
+          .flat()
+          .map((t) => [t.id, t]),
+      ).values(),
+    ];
+    for (const timer of burst) await restarted.timers.queue.remove(timer.id);
+    let offset = 0;
+    const clock = { now: () => new Date(Date.now() + offset) };
+    const processes = PROCESSES > 0 ? await forkWorkers(PROCESSES) : undefined;
+    if (processes) closers.push(processes.stop);
+    for (let w = 0; w < (processes ? 0 : WORKERS); w += 1) {
+      const worker = await startWorker(clock);
+      closers.push(() => worker.close());
+    }
+    const burstTimers = bullmqTimerQueue<DeadlineTimerData>({ redisUrl, queueName, redisPrefix, clock });
+    closers.push(() => burstTimers.close());
+    await burstTimers.queue.waitUntilReady();
+    offset = Date.parse(burstDue) - (Date.now() + LEAD_MS);
+    const realDue = Date.parse(burstDue) - offset;
+    await processes?.ask({ type: 'clock', offset }, 'clock-set');
+    const before = await store.headPosition();
+    const profiler = process.env['CLOCKS_CPU_PROFILE'] ? await startProfile() : undefined;
+    await burstTimers.schedule(burst);
+    const delays: number[] = [];
+    let after = before;
+    const give = Date.now() + LEAD_MS + 120_000;
+    while (delays.length < DUE && Date.now() < give) {
+      const page = await store.readAll({ after, limit: 1000 });
+      for (const e of page.events)
+        if (e.type === 'DeadlineElapsed') delays.push(Date.parse(e.recordedAt) - realDue);
+      after = page.nextAfter;
+      if (page.events.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (delays.length < DUE) {
+      const counts = await restarted.timers.queue.getJobCounts(
+        'delayed',
+        'waiting',
+        'active',
+        'failed',
+        'prioritized',
+      );
+      const missing = [];
+      for (let i = 0; i < DUE; i += 1) {
+        const events = await store.readStream(`dossier-c${i}`);
+        if (!events.some((e) => e.type === 'DeadlineElapsed')) missing.push(i);
+      }
+      const job = await restarted.timers.queue.getJob(burst[0]!.id);
+      throw new Error(
+        `only ${delays.length} of ${DUE} deadlines elapsed; queue ${JSON.stringify(counts)}; missing ${missing.slice(0, 5).join(',')}; job ${JSON.stringify({ state: await job?.getState(), delay: job?.delay, ts: job?.timestamp, failed: job?.failedReason })}`,
+      );
+    }
+    if (profiler) await profiler.stop(process.env['CLOCKS_CPU_PROFILE']!);
+    // The worker processes' phases (each stream is fired by the process that took its shard).
+    const firingsPerProcess: number[] = [];
+    for (const report of (await processes?.ask({ type: 'report' }, 'report')) ?? []) {
+      if (report.type !== 'report') continue;
+      firingsPerProcess.push(report.phases.length);
+      for (const [streamId, f] of report.phases) phases.set(streamId, f);
+      if (report.dayPicked !== undefined) dayPicked = Math.min(dayPicked ?? Infinity, report.dayPicked);
+    }
+    delays.sort((a, b) => a - b);
+    const pending = await delayedJobs(restarted.timers.queue);
+    log(
+      `burst: ${DUE} elapsed, ${pending.toLocaleString('en')} still pending; delay p50 ${p(delays, 0.5)} ms, p99 ${p(delays, 0.99)} ms, max ${delays.at(-1)} ms`,
+    );
+
+    // Each phase's share of the delay: due instant → its read asked (the day's timer picked up, then a free lane) →
+    // read (batched) → its append asked (decide) → appended (group commit).
+    const stages = [
+      ['toRead', (f: Phases) => f.readAsked! - realDue],
+      ['read', (f: Phases) => f.read! - f.readAsked!],
+      ['decide', (f: Phases) => f.appendAsked! - f.read!],
+      ['append', (f: Phases) => f.appended! - f.appendAsked!],
+    ] as const;
+    const complete = [...phases.values()].filter((f) => f.readAsked && f.read && f.appendAsked && f.appended);
+    const phaseMs = Object.fromEntries(
+      stages.map(([name, of]) => {
+        const sorted = complete.map(of).sort((a, b) => a - b);
+        return [name, { p50: p(sorted, 0.5), p99: p(sorted, 0.99) }];
+      }),
+    );
+    const dayTimerPickedMs = dayPicked === undefined ? null : dayPicked - realDue;
+    log(
+      `day timer picked up after ${dayTimerPickedMs} ms; phases of ${complete.length} firings (ms): ${JSON.stringify(phaseMs)}`,
+    );
+
+    const recoveryRate = DEADLINES / recoverySeconds;
+    const result = {
+      bench: 'clocks',
+      deadlines: DEADLINES,
+      due: DUE,
+      workers: PROCESSES > 0 ? 1 : WORKERS,
+      processes: Math.max(1, PROCESSES),
+      dayShards: SHARDS,
+      concurrency: CONCURRENCY,
+      baselineRawAddsPerSecond: Math.round(rawRate),
+      firstStartSeconds: round(first.seconds, 2),
+      firstLogFollowedSeconds: round(first.followed, 2),
+      recoverySeconds: round(recoverySeconds, 2),
+      recoveryJobsPerSecond: Math.round(recoveryRate),
+      recoveryRatioToRaw: round(recoveryRate / rawRate, 3),
+      delayMs: { p50: p(delays, 0.5), p99: p(delays, 0.99), max: delays.at(-1)! },
+      dayTimerPickedMs,
+      ...(processes ? { firingsPerProcess } : {}),
+      phaseMs,
+      pendingAfterBurst: pending,
+      goals: { delayP99Under2s: p(delays, 0.99) < 2000, recoveryUnder30s: recoverySeconds < 30 },
+      cores: cpus().length,
+      loadAverage: loadavg().map((l) => round(l, 2)),
+    };
+    await cleanup();
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  } catch (error) {
+    log(`bench:clocks failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    await cleanup();
+    process.exit(1);
+  }

@@ -56,7 +56,6 @@ describe('pnpm sim:national at 3,000 events', () => {
         'readModels',
         'globalLogRead',
         'rebuild',
-        'auditCheckpointSeconds',
         'queries',
         'commands',
         'apiProcesses',
