@@ -35,12 +35,23 @@ export const projectToDossiers = rowProjection(
       revision: v.revision,
       criteria_met: Object.values(v.criteria).filter(Boolean).length,
       criteria_recorded: Object.keys(v.criteria).length,
-      opened_at: v.openedAt,
-      updated_at: v.updatedAt,
+      // As `toISOString` writes them (UTC, milliseconds): compared and sorted as text, with the index (0008).
+      opened_at: isoInstant(v.openedAt),
+      updated_at: isoInstant(v.updatedAt),
       dossier_code: v.dossierCode ?? null,
     },
   ],
 );
+
+/** An ISO instant as `toISOString` writes it, so that text order is time order; '' (no opening yet) stays ''. */
+export function isoInstant(instant: string): string {
+  return instant === '' ? instant : new Date(instant).toISOString();
+}
+
+/** The same in SQL, for rows written before 0008 (an instant always carries `Z` or an offset). */
+const isoInstantSql = (column: string) =>
+  `to_char(${column}::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const ISO_INSTANT_TEXT = `'^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$'`;
 
 /** 0003: the dossier code (mã hồ sơ), filled from the first submission; unique where present. */
 export const dossierListMigrations = (schema: string) => [
@@ -49,6 +60,20 @@ export const dossierListMigrations = (schema: string) => [
     up: [
       `ALTER TABLE ${q(schema)}.dossiers ADD COLUMN IF NOT EXISTS dossier_code text`,
       `CREATE UNIQUE INDEX IF NOT EXISTS dossiers_dossier_code ON ${q(schema)}.dossiers (dossier_code)`,
+    ].join(';\n'),
+  },
+  {
+    // The jurisdiction filter (`readableDossier`) served by indexes at national size: a successor's reads are
+    // communes opened in a window (`commune_code = ANY(…) AND opened_at >= … AND opened_at < …`, compared as text,
+    // so the instants are normalised first), the own codes by `dossiers_by_unit` (province first) and this one.
+    id: '0008-dossier-jurisdiction-index',
+    up: [
+      `UPDATE ${q(schema)}.dossiers SET opened_at = ${isoInstantSql('opened_at')},
+              updated_at = ${isoInstantSql('updated_at')}
+        WHERE opened_at !~ ${ISO_INSTANT_TEXT} OR updated_at !~ ${ISO_INSTANT_TEXT}`,
+      `CREATE INDEX IF NOT EXISTS dossiers_by_commune ON ${q(schema)}.dossiers (commune_code, opened_at)`,
+      // Progress reads a province's recognition facts (the plan's province): without it, every row of the table.
+      `CREATE INDEX IF NOT EXISTS recognition_by_province ON ${q(schema)}.unit_recognition (province_code, year)`,
     ].join(';\n'),
   },
 ];

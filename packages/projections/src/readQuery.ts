@@ -43,6 +43,11 @@ export interface Page<T> {
   total: number;
   limit: number;
   offset: number;
+  /**
+   * The `after` of the next page (keyset paging: the last row's sort value and stream), when this page is full;
+   * absent on the last page.
+   */
+  next?: string;
 }
 
 export interface ListSpec {
@@ -81,6 +86,13 @@ export function int(query: Query, name: string, fallback: number, min: number, m
 
 export type Bind = (value: unknown) => string;
 
+/** An ISO instant bound as the read models store instants (`toISOString`); anything else is refused. */
+function instant(value: string): string {
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw invalid('invalid instant');
+  return new Date(t).toISOString();
+}
+
 export function code(value: string): string {
   if (!CODE.test(value)) throw invalid('invalid unit code');
   return value;
@@ -104,14 +116,15 @@ export function readableDossier(scope: ReadScope, d: string, bind: Bind): string
   const beyond = (scope.successorReads ?? []).map((read) => {
     read.communeCodes.forEach(code);
     read.provinceCodes?.forEach(code);
+    // No cast on the columns: `opened_at` is stored as `toISOString` writes it (migration 0008), so the bounds,
+    // written the same way, compare as text and `dossiers_by_commune (commune_code, opened_at)` serves the term.
     const terms = [
       `${d}.commune_code = ANY(${bind(read.communeCodes)}::text[])`,
-      `${d}.opened_at::timestamptz >= ${bind(read.openedFrom)}::timestamptz`,
+      `${d}.opened_at >= ${bind(instant(read.openedFrom))}`,
     ];
     if (read.provinceCodes !== undefined)
       terms.push(`${d}.province_code = ANY(${bind(read.provinceCodes)}::text[])`);
-    if (read.openedBefore !== undefined)
-      terms.push(`${d}.opened_at::timestamptz < ${bind(read.openedBefore)}::timestamptz`);
+    if (read.openedBefore !== undefined) terms.push(`${d}.opened_at < ${bind(instant(read.openedBefore))}`);
     return `(${terms.join(' AND ')})`;
   });
   const ownCodes = mine.length > 0 ? `(${mine.join(' AND ')})` : 'true';
@@ -146,7 +159,8 @@ export async function list<T>(
   const bind = binder(params);
   for (const name of Object.keys(query)) {
     const value = query[name];
-    if (value === undefined || ['limit', 'offset', 'sort', 'order', 'overdue'].includes(name)) continue;
+    if (value === undefined || ['limit', 'offset', 'after', 'sort', 'order', 'overdue'].includes(name))
+      continue;
     const column = own(spec.filters, name);
     if (column === undefined)
       throw invalid(`unknown filter ${name}; allowed: ${Object.keys(spec.filters).join(', ')}`);
@@ -182,13 +196,72 @@ export async function list<T>(
   const offset = int(query, 'offset', 0, 0, 1_000_000);
   const table = `${q(schema)}.${spec.table} t`;
   const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  // The total counts every page's rows; `after` narrows this page only.
+  const countParams = [...params];
+  const after = own(query as Record<string, string>, 'after');
+  const page = after === undefined ? [] : [keyset(after, sortName, `t.${sort}`, order, offset, bind)];
+  const pageClause = [...where, ...page].length > 0 ? `WHERE ${[...where, ...page].join(' AND ')}` : '';
   const [rows, count] = await Promise.all([
     sql.query<T>(
-      `SELECT t.*${spec.extraColumns ? `, ${spec.extraColumns('t')}` : ''} FROM ${table} ${clause}
+      `SELECT t.*${spec.extraColumns ? `, ${spec.extraColumns('t')}` : ''} FROM ${table} ${pageClause}
         ORDER BY t.${sort} ${order}, t.stream_id ${order} LIMIT ${limit} OFFSET ${offset}`,
       params,
     ),
-    sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} ${clause}`, params),
+    sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} ${clause}`, countParams),
   ]);
-  return { items: rows.rows, total: count.rows[0]!.n, limit, offset };
+  const last = rows.rows.length === limit ? (rows.rows.at(-1) as Record<string, unknown>) : undefined;
+  const next = last === undefined ? {} : { next: cursor(sortName, last[sort], String(last['stream_id'])) };
+  return { items: rows.rows, total: count.rows[0]!.n, limit, offset, ...next };
+}
+
+/** A keyset cursor: the sort's name, the last row's sort value and stream, as base64url JSON. */
+function cursor(sortName: string, value: unknown, streamId: string): string {
+  // Read-model columns are text, numbers or null (pg returns bigint as text).
+  const v =
+    value === null || typeof value === 'number'
+      ? value
+      : typeof value === 'string'
+        ? value
+        : `${value as bigint}`;
+  return Buffer.from(JSON.stringify([sortName, v, streamId])).toString('base64url');
+}
+
+/**
+ * The rows after `after` in `column, stream_id` order (ascending: nulls last; descending: nulls first, as
+ * PostgreSQL orders them), as one condition the sort's index can serve.
+ */
+function keyset(
+  after: string,
+  sortName: string,
+  column: string,
+  order: 'asc' | 'desc',
+  offset: number,
+  bind: Bind,
+): string {
+  if (offset !== 0) throw invalid('after and offset do not go together');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('after must be the next of an earlier page');
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    parsed[0] !== sortName ||
+    !(parsed[1] === null || typeof parsed[1] === 'string' || typeof parsed[1] === 'number') ||
+    typeof parsed[2] !== 'string'
+  ) {
+    throw invalid('after must be the next of an earlier page with the same sort');
+  }
+  const [, value, streamId] = parsed as [string, string | number | null, string];
+  const id = bind(streamId);
+  const cmp = order === 'asc' ? '>' : '<';
+  if (value === null) {
+    const nulls = `(${column} IS NULL AND t.stream_id ${cmp} ${id})`;
+    return order === 'asc' ? nulls : `(${nulls} OR ${column} IS NOT NULL)`;
+  }
+  const v = bind(String(value));
+  const beyond = `(${column}, t.stream_id) ${cmp} (${v}, ${id})`;
+  return order === 'asc' ? `(${beyond} OR ${column} IS NULL)` : beyond;
 }

@@ -6,6 +6,7 @@
  * development key pair under DATA_DIR/keys. A process reads only the settings it needs; the projector's processes
  * also need `requireProjectorSettings`.
  */
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const optional = z
@@ -99,7 +100,7 @@ const ConfigSchema = z
      */
     DEADLINE_CONCURRENCY: int(1, 1024, 128),
     /**
-     * timers per due day (ADR 0038): each fires the day's deadlines of its share of the dossiers, so that the
+     * timers per due day (ADR 0039): each fires the day's deadlines of its share of the dossiers, so that the
      * worker processes share the burst of 00:00; 1 = one timer fires the whole day in one process
      */
     DEADLINE_DAY_SHARDS: int(1, 64, 1),
@@ -310,6 +311,16 @@ export class ConfigError extends Error {
 }
 
 /** Validates the environment once; throws ConfigError naming each bad variable. */
+/** The embedded database's folder under DATA_DIR. */
+export const embeddedFolder = (config: Config): string => join(config.DATA_DIR, 'pglite');
+
+/**
+ * The embedded database's folder when the process uses one: the SQL tables are there whenever no DATABASE_URL is
+ * given (the events may still be in EventStoreDB).
+ */
+export const embeddedDataDir = (config: Config): string | undefined =>
+  config.DATABASE_URL ? undefined : embeddedFolder(config);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {

@@ -18,7 +18,7 @@ import {
   LOCAL_ISSUER,
   type TokenVerifier,
 } from '@ntm/auth';
-import type { Config } from './config.js';
+import { embeddedFolder, type Config } from './config.js';
 
 export type StoreMode = 'embedded' | 'postgres' | 'eventstoredb';
 
@@ -67,7 +67,7 @@ async function openSql(config: Config, connection: ConnectionOptions) {
         schema: config.DATABASE_SCHEMA,
       }
     : {
-        ...(await openEmbeddedStore({ dataDir: join(config.DATA_DIR, 'pglite'), schema: EMBEDDED_SCHEMA })),
+        ...(await openEmbeddedStore({ dataDir: embeddedFolder(config), schema: EMBEDDED_SCHEMA })),
         schema: EMBEDDED_SCHEMA,
       };
 }

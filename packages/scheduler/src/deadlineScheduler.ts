@@ -37,7 +37,7 @@ export interface DeadlineSchedulerOptions {
   /** open deadlines read per reconcile page; default 5000 */
   pageSize?: number;
   /**
-   * Timers per due day (ADR 0038): each fires the day's deadlines of its share of the streams, so that worker
+   * Timers per due day (ADR 0039): each fires the day's deadlines of its share of the streams, so that worker
    * processes share a day's burst; default 1 (one timer fires the whole day). Set it to the number of worker
    * processes or a few times it.
    */

@@ -41,7 +41,7 @@ export interface DeadlineRef {
 
 /**
  * What a due-day timer carries: the day whose open deadlines it fires; with `shards` > 1, only those of the streams
- * in shard `shard` (a hash of the stream id), so that the day's burst spreads over the worker processes (ADR 0038).
+ * in shard `shard` (a hash of the stream id), so that the day's burst spreads over the worker processes (ADR 0039).
  */
 export interface DueDayRef {
   dueOn: string;
@@ -87,7 +87,7 @@ export const dueDayTimer = (dueOn: string): DeadlineTimer => ({
 
 /**
  * The timers of a due day: one (`dueDayTimer`) or, with `shards` > 1, one per shard, each firing the day's
- * deadlines of its share of the streams, all at the same instant (ADR 0038).
+ * deadlines of its share of the streams, all at the same instant (ADR 0039).
  */
 export const dueDayTimers = (dueOn: string, shards = 1): DeadlineTimer[] =>
   shards > 1
@@ -220,7 +220,7 @@ export async function fireDueDay(
   dueOn: string,
   log: FireLog,
   concurrency = 128,
-  /** only the streams of this shard of the day (ADR 0038) */
+  /** only the streams of this shard of the day (ADR 0039) */
   part: { shard: number; shards: number } = { shard: 0, shards: 1 },
 ): Promise<DueDayFired> {
   const result: DueDayFired = { found: 0, elapsed: 0 };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractEvent } from '@ntm/testing';
-import { buildTemplate, seedDataDir, templateUsable } from './dataDirTemplate.js';
+import { adoptTemplate, buildTemplate, seedDataDir, templateUsable } from './dataDirTemplate.js';
 import { openEmbeddedStore } from './openEmbeddedStore.js';
 
 let root: string;
@@ -57,4 +57,23 @@ describe('the data folder template', () => {
     expect(await templateUsable(stale)).toBe(false);
     expect(await seedDataDir(join(root, 'data-d'), stale)).toBe('initdb');
   });
+
+  it('adopts a folder that has been opened, with its tables, as the template new folders are copied from', async () => {
+    const prepared = join(root, 'prepared');
+    const opened = await openEmbeddedStore({ dataDir: prepared, templateDir: template });
+    await opened.sql.exec(
+      'CREATE TABLE public.made_at_build (id int); INSERT INTO public.made_at_build VALUES (7)',
+    );
+    await opened.close();
+    const adopted = join(root, 'adopted-template');
+    await adoptTemplate(prepared, adopted);
+    expect(await templateUsable(adopted)).toBe(true);
+    expect((await readdir(root)).filter((n) => n.endsWith('.building'))).toEqual([]);
+
+    const fresh = await openEmbeddedStore({ dataDir: join(root, 'data-e'), templateDir: adopted });
+    expect(fresh.origin).toBe('template');
+    expect((await fresh.sql.query('SELECT id FROM public.made_at_build')).rows).toEqual([{ id: 7 }]);
+    await fresh.store.append('dossier-t3', [contractEvent('Opened')], { expectedRevision: 'no_stream' });
+    await fresh.close();
+  }, 120_000);
 });

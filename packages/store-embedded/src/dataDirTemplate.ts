@@ -8,7 +8,6 @@ import { cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 
 /** Where `pnpm build` leaves the template: beside the compiled module (absent when running from `src`). */
 export const DEFAULT_TEMPLATE_DIR = fileURLToPath(new URL('./pgdata-template/', import.meta.url));
@@ -59,6 +58,8 @@ export async function buildTemplate(templateDir = DEFAULT_TEMPLATE_DIR): Promise
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
   try {
+    // Imported here: `seedDataDir` runs at the very start of `pnpm start` (ADR 0035), before PGlite is needed.
+    const { PGlite } = await import('@electric-sql/pglite');
     const db = await PGlite.create(work, { postgresqlconf: [...EMBEDDED_POSTGRESQL_CONF] });
     await db.query('select 1');
     await db.close();
@@ -66,6 +67,25 @@ export async function buildTemplate(templateDir = DEFAULT_TEMPLATE_DIR): Promise
     await rm(templateDir, { recursive: true, force: true });
     await rename(work, templateDir);
     return true;
+  } catch (error) {
+    await rm(work, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Makes `dataDir`, a data folder PGlite has opened and closed, the template: copied to a temporary sibling,
+ * stamped, then renamed into place. `pnpm build` uses it to keep the engine's tables in the template (ADR 0035), so
+ * that a first start does not create them.
+ */
+export async function adoptTemplate(dataDir: string, templateDir = DEFAULT_TEMPLATE_DIR): Promise<void> {
+  const work = `${templateDir.replace(/\/+$/, '')}.building`;
+  await rm(work, { recursive: true, force: true });
+  try {
+    await cp(dataDir, work, { recursive: true, filter: (src) => !src.endsWith(MARKER) });
+    await writeFile(join(work, MARKER), JSON.stringify({ pglite: await pgliteVersion() }));
+    await rm(templateDir, { recursive: true, force: true });
+    await rename(work, templateDir);
   } catch (error) {
     await rm(work, { recursive: true, force: true });
     throw error;

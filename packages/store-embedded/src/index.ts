@@ -1,4 +1,10 @@
 export { createPgliteSqlClient } from './createPgliteSqlClient.js';
 export { openEmbeddedStore } from './openEmbeddedStore.js';
 export type { EmbeddedStore, EmbeddedStoreOptions } from './openEmbeddedStore.js';
-export { buildTemplate, seedDataDir, templateUsable, DEFAULT_TEMPLATE_DIR } from './dataDirTemplate.js';
+export {
+  adoptTemplate,
+  buildTemplate,
+  seedDataDir,
+  templateUsable,
+  DEFAULT_TEMPLATE_DIR,
+} from './dataDirTemplate.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { etagOf, parseIfMatch } from './dossier.js';
 import { eventIdFor, fingerprintOf, uuidV5 } from './idempotency.js';
 import { languageOf, problems, renderProblem } from './problems.js';
-import { serializeCommandReply } from './routes/commands.js';
+import { serializeCommandReply, validateCommandHeaders } from './routes/commands.js';
 import { helmetHeaders } from './app.js';
 
 describe('preconditions and idempotency helpers', () => {
@@ -89,5 +89,23 @@ describe('the security headers', () => {
       'strict-transport-security': 'max-age=31536000; includeSubDomains',
     });
     expect(headers['content-security-policy']).toContain("default-src 'self'");
+  });
+});
+
+describe('the command headers’ check', () => {
+  it('judges the three named headers as the schema does and leaves the request’s headers as they are', () => {
+    expect(
+      validateCommandHeaders({
+        authorization: 'Bearer x',
+        'if-match': '"3"',
+        'idempotency-key': 'key-12345',
+        'x-correlation-id': 'c-1',
+      }),
+    ).toBe(true);
+    expect(validateCommandHeaders({ authorization: 'Bearer x' })).toBe(true);
+    const bad = validateCommandHeaders({ 'idempotency-key': 'short' });
+    expect(bad).toMatchObject({ error: [{ instancePath: '/idempotency-key' }] });
+    const long = validateCommandHeaders({ 'if-match': `"${'1'.repeat(50)}"` });
+    expect(long).toMatchObject({ error: [{ instancePath: '/if-match' }] });
   });
 });

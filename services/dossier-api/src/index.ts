@@ -2,7 +2,7 @@
  * The service's composition, for programs that run it with their own clock or settings (the API benchmark in
  * test/bench runs it with a fixed clock). `server.ts` is the entry point that runs it as deployed.
  */
-export { runService, type ServiceExtension } from './runService.js';
+export { composeService, runService, type ComposedService, type ServiceExtension } from './runService.js';
 export { demoUsers, type DemoUser } from './demoUsers.js';
 export { startBanner } from './startBanner.js';
 export { loadConfig, ConfigError, type Config } from '@ntm/runtime';

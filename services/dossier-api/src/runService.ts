@@ -44,13 +44,32 @@ export interface ServiceExtension {
   banner?(context: { base: string; storeMode: string; local: boolean; today: string }): string;
 }
 
-/** Starts the service and returns the listening server; the process exits after a shutdown signal. */
-export async function runService(
+const baseUrl = (config: Config) =>
+  `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
+
+/** The service put together and ready, not yet listening. */
+export interface ComposedService {
+  server: FastifyInstance;
+  /** Listen on the configured port and begin delivering mail. */
+  listen(): Promise<void>;
+  /** Close the server, wait for the projections still running, then close mail, queues and the store. */
+  close(): Promise<void>;
+  /** how the store is reached, for the banner */
+  storeMode: string;
+  /** whether tokens are signed by the local development key */
+  local: boolean;
+}
+
+/**
+ * Opens keys, store and projections and builds the server, ready but not listening. `runService` listens; the
+ * embedded template's build (ADR 0035) closes it at once, keeping the tables it made.
+ */
+export async function composeService(
   config: Config,
   clock: Clock,
   extension?: ServiceExtension,
-): Promise<FastifyInstance> {
-  const base = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${config.PORT}`;
+): Promise<ComposedService> {
+  const base = baseUrl(config);
   const { verifyToken, local } = await openVerifier(config, extension?.localIssuers?.(base) ?? []);
   // Connections lost before the server (and its logger) exists go to stderr; the pools reconnect either way.
   let connectionLost = (err: Error) =>
@@ -164,27 +183,47 @@ export async function runService(
   connectionLost = (err) => server.log.warn({ err }, 'database connection lost (reconnecting)');
   await extension?.register(server, { base, local, sql: infra.sql, sqlSchema: infra.sqlSchema });
   await server.ready();
+  return {
+    server,
+    storeMode: infra.mode,
+    local,
+    async listen() {
+      await server.listen({ port: config.PORT, host: config.HOST });
+      void delivery?.kick();
+    },
+    async close() {
+      await server.close();
+      await Promise.all(projecting);
+      await delivery?.close();
+      mailer?.close();
+      await wakeUps?.close();
+      await infra.close();
+    },
+  };
+}
 
+/** Starts the service and returns the listening server; the process exits after a shutdown signal. */
+export async function runService(
+  config: Config,
+  clock: Clock,
+  extension?: ServiceExtension,
+): Promise<FastifyInstance> {
+  const service = await composeService(config, clock, extension);
+  const { server, storeMode, local } = service;
+  const base = baseUrl(config);
   const today = vietnamDate(clock.now().toISOString());
   process.stdout.write(
-    extension?.banner?.({ base, storeMode: infra.mode, local, today }) ??
-      startBanner(base, infra.mode, local, today),
+    extension?.banner?.({ base, storeMode, local, today }) ?? startBanner(base, storeMode, local, today),
   );
-  await server.listen({ port: config.PORT, host: config.HOST });
-  void delivery?.kick();
+  await service.listen();
 
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     server.log.info({ signal }, 'shutting down');
-    server
+    service
       .close()
-      .then(() => Promise.all(projecting))
-      .then(() => delivery?.close())
-      .then(() => mailer?.close())
-      .then(() => wakeUps?.close())
-      .then(() => infra.close())
       // The spans of the last requests, still buffered (ADR 0032); nothing to do without tracing.
       .then(() => flushTracing())
       .then(

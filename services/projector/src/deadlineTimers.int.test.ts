@@ -334,7 +334,7 @@ describe('deadline timers over BullMQ', () => {
     expect(counts).toEqual([0, 1, 1, 1, 1]);
   });
 
-  it('a day in shards (ADR 0038): one timer per shard, each fires its share of the day’s deadlines, together all of them once', async () => {
+  it('a day in shards (ADR 0039): one timer per shard, each fires its share of the day’s deadlines, together all of them once', async () => {
     const env = await setup('2024-01-01T00:00:00Z');
     const opened: Awaited<ReturnType<typeof openDeadline>>[] = [];
     for (let i = 0; i < 8; i += 1) opened.push(await openDeadline(env, `shard${i}`, '2024-01-10T03:00:00Z'));

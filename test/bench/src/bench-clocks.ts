@@ -11,7 +11,7 @@
  *    (`phaseMs`): due instant → its read asked (the day's timer picked up by a worker, then a free lane) → read
  *    (batched) → its append asked (decide) → appended. `CLOCKS_CPU_PROFILE=<file>` profiles the burst.
  *    `CLOCKS_PROCESSES=N` (N ≥ 1) fires the burst from N worker processes (this file, forked) instead of
- *    CLOCKS_WORKERS in-process workers, with the day's timer in `CLOCKS_DAY_SHARDS` shards (default N; ADR 0038).
+ *    CLOCKS_WORKERS in-process workers, with the day's timer in `CLOCKS_DAY_SHARDS` shards (default N; ADR 0039).
  * The deadlines are written straight to the store (a short valid history per dossier: opened … submitted,
  * `DeadlineScheduled`) and projected by a rebuild. The business clock is the system clock shifted so that the
  * deadlines' due instants fall where the bench needs them. Human lines on stderr, one JSON line on stdout.
@@ -47,7 +47,7 @@ const DUE = Math.min(DEADLINES, Number(process.env['CLOCKS_DUE'] ?? 1000));
 const WORKERS = Number(process.env['CLOCKS_WORKERS'] ?? 2);
 // The projector's default (DEADLINE_CONCURRENCY): firings' reads are batched, so many in flight pay off.
 const CONCURRENCY = Number(process.env['CLOCKS_CONCURRENCY'] ?? 128);
-/** worker processes firing the burst (0: CLOCKS_WORKERS workers in this process, as before ADR 0038) */
+/** worker processes firing the burst (0: CLOCKS_WORKERS workers in this process, as before ADR 0039) */
 const PROCESSES = Number(process.env['CLOCKS_PROCESSES'] ?? 0);
 /** timers per due day (the scheduler's `dayShards`) */
 const SHARDS = Number(process.env['CLOCKS_DAY_SHARDS'] ?? Math.max(1, PROCESSES));

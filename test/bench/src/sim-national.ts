@@ -2,7 +2,8 @@
  * `pnpm sim:national -- --events 2000000`: the national-scale simulation (issue 17; what it does and measures:
  * `sim/simNational.ts`, docs/scale.md). Flags: `--events N` (default 2,000,000), `--database NAME` (default
  * ntm_sim_national; created if absent, no other database is touched), `--queries N` (200), `--command-seconds S`
- * (15), `--clients N` (8), `--decide-workers N` (2 worker threads run the decider), `--drop` (drop the database at the end), `--http-only` (the API phases alone, over an earlier run's
+ * (15), `--clients N` (8), `--decide-workers N` (2 worker threads decide and append), `--generate-only` (stop once the store holds the
+ * histories), `--drop` (drop the database at the end), `--http-only` (the API phases alone, over an earlier run's
  * store and read models in the same database). DATABASE_URL names the server (default
  * postgres://postgres@127.0.0.1:5432/postgres), REDIS_URL the Redis (default redis://127.0.0.1:6379).
  *
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     'decide-workers': { type: 'string', default: '2' },
     drop: { type: 'boolean', default: false },
     'http-only': { type: 'boolean', default: false },
+    'generate-only': { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -47,11 +49,12 @@ const result = await runSimulation({
   decideWorkers: Number(values['decide-workers']),
   drop: values.drop,
   httpOnly: values['http-only'],
+  generateOnly: values['generate-only'],
   log: (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   signal: stop.signal,
 });
 if (result === undefined) {
   if (values.drop) await dropDatabase(databaseUrl, values.database);
-  process.exit(130);
+  process.exit(values['generate-only'] && !stop.signal.aborted ? 0 : 130);
 }
 console.log(JSON.stringify(result));

@@ -6,7 +6,7 @@
  * application's command handler (`@ntm/application`, ADR 0012) → the answer as stored and sent.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { validatorCompiler, type FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { COMMAND_SPECS, type CommandSpec, type ComplaintFiling } from '@ntm/contracts';
 import { commandHandler, principalScope, SYSTEM_COMMANDS, type CommandResult } from '@ntm/application';
@@ -15,7 +15,7 @@ import { fingerprintOf, type StoredResponse } from '../idempotency.js';
 import { problems } from '../problems.js';
 import { correlationIdOf } from '../plugins/requestContext.js';
 
-const CommandHeaders = z.looseObject({
+const CommandHeaderFields = {
   'if-match': z
     .string()
     .max(40)
@@ -27,7 +27,31 @@ const CommandHeaders = z.looseObject({
     .optional()
     .describe('8-128 characters; a retry with the same key returns the first answer'),
   'x-correlation-id': z.string().max(100).optional(),
+};
+const CommandHeaders = z.looseObject(CommandHeaderFields);
+
+/**
+ * The headers' check: the three the schema names, judged by zod as the schema judges them (the same problem on a bad
+ * one), while the request keeps its own headers. Validating the whole object copied every header, and replacing
+ * `request.headers` with the copy made Fastify copy them again on every later read of `request.headers`.
+ */
+type ZodRouteSchema = Parameters<typeof validatorCompiler>[0];
+const checkHeaderFields = validatorCompiler({
+  schema: z.object(CommandHeaderFields),
+  method: 'POST',
+  url: '/dossiers',
+  httpPart: 'headers',
 });
+export function validateCommandHeaders(
+  headers: Record<string, unknown>,
+): ReturnType<typeof checkHeaderFields> {
+  const result = checkHeaderFields({
+    'if-match': headers['if-match'],
+    'idempotency-key': headers['idempotency-key'],
+    'x-correlation-id': headers['x-correlation-id'],
+  });
+  return typeof result === 'object' && 'error' in result ? result : true;
+}
 
 const CommandReply = z.object({
   dossierId: z.string(),
@@ -61,6 +85,10 @@ const commandRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
       },
       // The schema above documents the reply (OpenAPI); the reply is written by `serializeCommandReply`.
       serializerCompiler: () => serializeCommandReply,
+      validatorCompiler: (route) =>
+        route.httpPart === 'headers'
+          ? validateCommandHeaders
+          : validatorCompiler(route as unknown as ZodRouteSchema),
       // Authenticate before the body is parsed or validated: an anonymous caller learns nothing but 401.
       // The verified token is cached, so the handler's own call below costs no second signature check.
       onRequest: async (request) => {

@@ -35,6 +35,11 @@ const paging = {
     .string()
     .regex(/^\d{1,7}$/)
     .optional(),
+  after: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,400}$/)
+    .optional()
+    .describe("keyset paging: the previous page's next (not with offset); the same sort and filters"),
 };
 
 const DossierListQuery = z.strictObject({
@@ -90,6 +95,7 @@ const page = <T extends z.ZodType>(item: T) =>
     total: z.number().int(),
     limit: z.number().int(),
     offset: z.number().int(),
+    next: z.string().optional().describe('the after of the next page; absent on the last page'),
   });
 
 const ComplaintMark = z

@@ -56,6 +56,7 @@ describe('pnpm sim:national at 3,000 events', () => {
         'readModels',
         'globalLogRead',
         'rebuild',
+        'auditCheckpointSeconds',
         'queries',
         'commands',
         'apiProcesses',

@@ -11,7 +11,6 @@
  * Returns every figure; the CLI (`sim-national.ts`) prints them as the last JSON line.
  */
 import { loadavg, cpus } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
@@ -27,16 +26,8 @@ import {
 } from '@ntm/testing';
 import type { DomainActor } from '@ntm/domain';
 import { startBenchService, type BenchService } from '../api/benchService.js';
-import {
-  nationalCommunes,
-  simDossier,
-  simPlan,
-  SIM_NOW,
-  type NationalCommunes,
-  village,
-  type PlanKind,
-  type SimDossier,
-} from './nationalHistories.js';
+import { generateHistories } from './generate.js';
+import { nationalCommunes, SIM_NOW, village } from './nationalHistories.js';
 
 export interface SimOptions {
   /** events to generate (at least; whole dossiers) */
@@ -50,8 +41,10 @@ export interface SimOptions {
   queries: number;
   /** seconds of command load per API configuration */
   commandSeconds: number;
-  /** worker threads deciding plans (0: in the main thread, as from the sources under vitest) */
+  /** worker threads deciding and appending plans (0: in the main thread, as from the sources under vitest) */
   decideWorkers: number;
+  /** stop after generating (and appending): the store is then complete for a later run to measure */
+  generateOnly?: boolean;
   /** skip the global-log read and the rebuild: measure the API over the read models an earlier run built */
   httpOnly?: boolean;
   /** clients sending commands at once */
@@ -65,7 +58,6 @@ export interface SimOptions {
 
 const SCHEMA = 'events';
 const READ_MODELS = 'read_models';
-const BATCH = 64;
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const percentile = (sorted: number[], p: number) =>
@@ -130,75 +122,30 @@ export async function runSimulation(options: SimOptions) {
   const services: BenchService[] = [];
   try {
     // ---- 1. generate and append ----
-    const have = new Map(
-      (
-        await sql.query<{ stream_id: string; n: number }>(
-          `SELECT stream_id, count(*)::int AS n FROM "${SCHEMA}".events GROUP BY stream_id`,
-        )
-      ).rows.map((r) => [r.stream_id, r.n]),
-    );
-    if (have.size > 0) log(`the store already holds ${have.size} streams: those dossiers are skipped`);
     const communes = nationalCommunes();
-    const counts = { dossiers: 0, events: 0, passedOver: 0, byPlan: {} as Partial<Record<PlanKind, number>> };
-    let appended = 0;
-    let generateMs = 0;
-    const started = performance.now();
-    let lastProgress = started;
-    let inFlight: Promise<unknown> = Promise.resolve();
-    const decider = createDecider(options.decideWorkers, communes);
-    let n = 0;
-    try {
-      while (counts.events < options.events && !options.signal?.aborted) {
-        const t = performance.now();
-        const batch: SimDossier[] = [];
-        for (let k = 0; k < BATCH * Math.max(1, options.decideWorkers); k++, n++) {
-          const { plan, streamId } = simPlan(n);
-          counts.dossiers += 1;
-          counts.byPlan[plan] = (counts.byPlan[plan] ?? 0) + 1;
-          const stored = have.get(streamId);
-          if (stored !== undefined) {
-            counts.events += stored;
-            if (counts.events >= options.events) break;
-            continue;
-          }
-          const d = await decider.next(n);
-          counts.events += d.events.length;
-          for (const reason of d.passedOver) {
-            counts.passedOver += 1;
-            if (counts.passedOver <= 10) log(`passed over: ${reason}`);
-          }
-          batch.push(d);
-          if (counts.events >= options.events) break;
-        }
-        generateMs += performance.now() - t;
-        // The previous batch's appends ran while this one was decided; one batch in flight at a time.
-        await inFlight;
-        inFlight = Promise.all(
-          batch.map(async (d) => {
-            await store.append(d.streamId, d.events, { expectedRevision: 'no_stream' });
-            appended += d.events.length;
-          }),
-        );
-        if (performance.now() - lastProgress > 5000) {
-          lastProgress = performance.now();
-          const s = (lastProgress - started) / 1000;
-          log(
-            `generate+append: ${counts.events.toLocaleString('en')} / ${options.events.toLocaleString('en')} events (${counts.dossiers} dossiers), ${appended.toLocaleString('en')} appended this run, ${Math.round(appended / s)} events/s`,
-          );
-        }
-      }
-    } finally {
-      await decider.close();
-    }
-    await inFlight;
-    const appendSeconds = (performance.now() - started) / 1000;
-    if (options.signal?.aborted) {
+    const generated = await generateHistories({
+      events: options.events,
+      workers: options.decideWorkers,
+      url,
+      schema: SCHEMA,
+      store,
+      sql,
+      communes,
+      log,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const counts = generated;
+    const appended = generated.appended;
+    if (generated.interrupted) {
       log(
         `interrupted after ${counts.events} events: the database ${options.database} is kept; run the same command again to resume`,
       );
       return undefined;
     }
-    log(`generated ${counts.events} events in ${counts.dossiers} dossiers; appended ${appended} this run`);
+    log(
+      `generated ${counts.events} events in ${counts.dossiers} dossiers; appended ${appended} this run in ${generated.seconds.toFixed(1)} s (${Math.round(appended / Math.max(generated.seconds, 1e-9))} events/s)`,
+    );
+    if (options.generateOnly) return undefined;
 
     // ---- 2. sizes, global-log read, rebuild ----
     await sql.query(`VACUUM ANALYZE "${SCHEMA}".events`);
@@ -250,6 +197,10 @@ export async function runSimulation(options: SimOptions) {
     };
     const one = await startBenchService(shared);
     services.push(one);
+    // A fresh API's first audit checkpoint reads and hashes the whole log: measured apart, the queries after it.
+    // The API signs one at its first look once the log holds AUDIT_CHECKPOINT_EVERY_EVENTS (10,000 by default);
+    // a smaller log waits for the minutes' schedule instead, and is quickly hashed: not waited for.
+    const auditCheckpointSeconds = storeEvents >= 10_000 ? await firstAuditCheckpoint(sql, log) : undefined;
     const queries = await measureQueries(one, sql, options);
     log(`queries: ${JSON.stringify(queries)}`);
 
@@ -272,7 +223,7 @@ export async function runSimulation(options: SimOptions) {
       events: storeEvents,
       dossiers: counts.dossiers,
       appendedThisRun: appended,
-      resumed: have.size > 0,
+      resumed: generated.resumedFrom > 0,
       machine: {
         cpus: load.cpus,
         loadAverageAtStart: round(load.start, 2),
@@ -285,12 +236,13 @@ export async function runSimulation(options: SimOptions) {
       },
       byPlan: counts.byPlan,
       /** units passed over by a plan this run (reference data that cannot carry it); 0 expected */
-      unitsPassedOver: counts.passedOver,
+      unitsPassedOver: generated.passedOver,
       ...shape,
       generateAppend: {
-        seconds: round(appendSeconds),
-        eventsPerSecond: Math.round(counts.events / appendSeconds),
-        decideSeconds: round(generateMs / 1000),
+        seconds: round(generated.seconds),
+        /** events appended this run per second (0 when every dossier was stored already) */
+        eventsPerSecond: Math.round(appended / Math.max(generated.seconds, 1e-9)),
+        workers: options.decideWorkers,
       },
       store: {
         bytes: storeBytes.total,
@@ -313,6 +265,8 @@ export async function runSimulation(options: SimOptions) {
         goal: 0.6,
         met: rebuildRate / readRate >= 0.6,
       },
+      /** the API's first audit checkpoint over the whole log, awaited before the queries are timed */
+      auditCheckpointSeconds,
       queries,
       commands: { oneProcess: single, twoProcesses: double },
       apiProcesses: {
@@ -330,6 +284,38 @@ export async function runSimulation(options: SimOptions) {
     await opened.close();
     await clearRedis(options.redisUrl, prefix).catch(() => undefined);
     if (options.drop) await dropDatabase(options.databaseUrl, options.database);
+  }
+}
+
+/**
+ * Waits until the API has signed its first audit checkpoint (it reads and hashes the whole log, on the same cores
+ * as the queries); returns how long that took, or undefined when none came within 20 minutes (logged).
+ */
+async function firstAuditCheckpoint(
+  sql: Awaited<ReturnType<typeof openPostgresStore>>['sql'],
+  log: (line: string) => void,
+): Promise<number | undefined> {
+  const started = performance.now();
+  for (;;) {
+    const table = await sql.query<{ schema: string }>(
+      `SELECT n.nspname AS schema FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relname = 'audit_checkpoints' AND c.relkind = 'r'`,
+    );
+    let made = 0;
+    for (const { schema } of table.rows) {
+      made += (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}".audit_checkpoints`))
+        .rows[0]!.n;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (made > 0) {
+      log(`the API's audit checkpoint is made (${seconds.toFixed(1)} s after ready): timing the queries`);
+      return round(seconds);
+    }
+    if (seconds > 20 * 60) {
+      log('no audit checkpoint after 20 minutes: timing the queries anyway');
+      return undefined;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
   }
 }
 
@@ -402,7 +388,11 @@ async function measureQueries(
   const pool = new Pool(api.baseUrl, { connections: 1, pipelining: 1 });
   const as = (role: string, unit: string): DomainActor =>
     ({ id: `sim-${role}@${unit}`, role, unit }) as DomainActor;
-  const time = async (ask: (i: number) => [DomainActor, string]): Promise<Timing> => {
+  const next = new Map<string, string>();
+  const time = async (
+    ask: (i: number) => [DomainActor, string],
+    answered?: (i: number, body: unknown) => void,
+  ): Promise<Timing> => {
     const warm = Math.ceil(options.queries / 5);
     const times: number[] = [];
     let rowsFirst = -1;
@@ -419,6 +409,7 @@ async function measureQueries(
       const ms = performance.now() - t;
       if (answer.statusCode !== 200) throw new Error(`${path}: ${answer.statusCode} ${JSON.stringify(body)}`);
       if (rowsFirst < 0) rowsFirst = countRows(body);
+      answered?.(i, body);
       if (i >= warm) times.push(ms);
     }
     times.sort((a, b) => a - b);
@@ -440,10 +431,23 @@ async function measureQueries(
         const c = pick(communes, i);
         return [as('commune_official', c), `/read/inbox?role=commune_official&unitCode=${c}`];
       }),
-      list: await time((i) => {
-        const p = pick(provinces, i);
-        return [as('provincial_appraiser', p), `/dossiers?provinceCode=${p}&limit=50&offset=${(i % 5) * 50}`];
-      }),
+      // Five pages of each province's list, by keyset (each page's `next`).
+      list: await time(
+        (i) => {
+          const p = pick(provinces, Math.floor(i / 5));
+          const after = i % 5 === 0 ? undefined : next.get(p);
+          return [
+            as('provincial_appraiser', p),
+            `/dossiers?provinceCode=${p}&limit=50${after === undefined ? '' : `&after=${after}`}`,
+          ];
+        },
+        (i, body) => {
+          const p = pick(provinces, Math.floor(i / 5));
+          const after = (body as { next?: string }).next;
+          if (after === undefined) next.delete(p);
+          else next.set(p, after);
+        },
+      ),
       progress: await time((i) => [
         as('provincial_chairman', pick(provinces, i)),
         '/read/progress?from=2023&to=2025',
@@ -532,52 +536,5 @@ async function commandLoad(
     commandsPerSecond: round(latencies.length / seconds),
     p50Ms: round(percentile(latencies, 0.5)),
     p99Ms: round(percentile(latencies, 0.99)),
-  };
-}
-
-/**
- * Decides plans in order: in the main thread, or ahead in `workers` threads (chunks of plans round-robin, several
- * in flight), answered in plan order so that where the run stops does not depend on the threads.
- */
-function createDecider(workers: number, communes: NationalCommunes) {
-  if (workers <= 0 || import.meta.url.endsWith('.ts')) {
-    return { next: (n: number) => Promise.resolve(simDossier(n, communes)), close: () => Promise.resolve() };
-  }
-  const CHUNK = 32;
-  const threads = Array.from(
-    { length: workers },
-    () => new Worker(new URL('./decideWorker.js', import.meta.url)),
-  );
-  type Waiting = { resolve: (ds: SimDossier[]) => void; reject: (error: unknown) => void };
-  const waiting = threads.map(() => [] as Waiting[]);
-  threads.forEach((w, i) => {
-    w.on('message', (ds: SimDossier[]) => waiting[i]!.shift()!.resolve(ds));
-    // A plan the decider refuses fails the run (after the appends in flight), not the process at once.
-    w.on('error', (error) => {
-      for (const each of waiting[i]!.splice(0)) each.reject(error);
-    });
-  });
-  const chunks = new Map<number, Promise<SimDossier[]>>();
-  const ask = (chunk: number) => {
-    if (chunks.has(chunk)) return;
-    const i = chunk % workers;
-    chunks.set(
-      chunk,
-      new Promise((resolve, reject) => {
-        waiting[i]!.push({ resolve, reject });
-        threads[i]!.postMessage(Array.from({ length: CHUNK }, (_, k) => chunk * CHUNK + k));
-      }),
-    );
-  };
-  return {
-    async next(n: number): Promise<SimDossier> {
-      const chunk = Math.floor(n / CHUNK);
-      for (let ahead = 0; ahead < 2 * workers; ahead++) ask(chunk + ahead);
-      const ds = await chunks.get(chunk)!;
-      // Chunks before this one are done with.
-      for (const key of chunks.keys()) if (key < chunk) chunks.delete(key);
-      return ds[n - chunk * CHUNK]!;
-    },
-    close: () => Promise.all(threads.map((t) => t.terminate())).then(() => undefined),
   };
 }
