@@ -194,6 +194,10 @@ export async function runSimulation(options: SimOptions) {
       QUEUE_PREFIX: `${prefix}-wake`,
       BULLMQ_PREFIX: `${prefix}-bull`,
       BENCH_NOW: SIM_NOW,
+      // The continuous audit verifier reads the whole log against the checkpoints at start, on the same cores: with
+      // it, even GET /health had a p99 of 250-335 ms here (docs/scale.md). Off: the queries and commands are timed,
+      // not the verifier (its own cost is the audit's, `pnpm audit:verify-log`).
+      AUDIT_VERIFY_SECONDS: '0',
     };
     const one = await startBenchService(shared);
     services.push(one);
