@@ -453,9 +453,20 @@ describe('PostgresEventStore wake-ups across processes', () => {
       after: await writer.headPosition(),
       onEvent: (e) => void seen.push(e.eventId),
     });
-    // The append pool's only connection stays taken until the event has been delivered.
+    // The append pool's only connection stays taken until the event has been delivered. Taken before the append:
+    // the transaction's work starts only once the pool has given it the connection and BEGIN has run, and the
+    // append used to win that race now and then (then nothing was held, and `release` was not set yet).
     let release!: () => void;
-    const held = busySql.transaction(() => new Promise<void>((resolve) => (release = resolve)));
+    let taken!: () => void;
+    const connectionTaken = new Promise<void>((resolve) => (taken = resolve));
+    const held = busySql.transaction(
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          taken();
+        }),
+    );
+    await connectionTaken;
     const event = contractEvent('PastTheQueue');
     await writer.append(`tail-${randomUUID()}`, [event], { expectedRevision: 'no_stream' });
     await waitUntil(() => expect(seen).toEqual([event.eventId]));
