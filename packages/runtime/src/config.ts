@@ -314,13 +314,6 @@ export class ConfigError extends Error {
 /** The embedded database's folder under DATA_DIR. */
 export const embeddedFolder = (config: Config): string => join(config.DATA_DIR, 'pglite');
 
-/**
- * The embedded database's folder when the process uses one: the SQL tables are there whenever no DATABASE_URL is
- * given (the events may still be in EventStoreDB).
- */
-export const embeddedDataDir = (config: Config): string | undefined =>
-  config.DATABASE_URL ? undefined : embeddedFolder(config);
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {

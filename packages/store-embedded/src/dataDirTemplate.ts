@@ -8,6 +8,7 @@ import { cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
 
 /** Where `pnpm build` leaves the template: beside the compiled module (absent when running from `src`). */
 export const DEFAULT_TEMPLATE_DIR = fileURLToPath(new URL('./pgdata-template/', import.meta.url));
@@ -49,47 +50,59 @@ export async function templateUsable(templateDir: string): Promise<boolean> {
 }
 
 /**
- * Makes the template (initdb into a temporary sibling, then one rename, so an interrupted build leaves no
- * half-made template). Does nothing when a usable one is there. Returns whether it made one.
+ * Fills a temporary sibling of `target` (`<target><suffix>`, cleared first) with `fill`, then puts it in the place of
+ * `target` with one rename: an interruption leaves `target` as it was and a sibling the next call clears.
  */
-export async function buildTemplate(templateDir = DEFAULT_TEMPLATE_DIR): Promise<boolean> {
-  if (await templateUsable(templateDir)) return false;
-  const work = `${templateDir.replace(/\/+$/, '')}.building`;
+async function intoPlace(
+  target: string,
+  suffix: string,
+  fill: (work: string) => Promise<void>,
+): Promise<void> {
+  const work = `${target.replace(/\/+$/, '')}${suffix}`;
   await rm(work, { recursive: true, force: true });
-  await mkdir(work, { recursive: true });
   try {
-    // Imported here: `seedDataDir` runs at the very start of `pnpm start` (ADR 0035), before PGlite is needed.
-    const { PGlite } = await import('@electric-sql/pglite');
-    const db = await PGlite.create(work, { postgresqlconf: [...EMBEDDED_POSTGRESQL_CONF] });
-    await db.query('select 1');
-    await db.close();
-    await writeFile(join(work, MARKER), JSON.stringify({ pglite: await pgliteVersion() }));
-    await rm(templateDir, { recursive: true, force: true });
-    await rename(work, templateDir);
-    return true;
+    await fill(work);
+    await rm(target, { recursive: true, force: true });
+    await rename(work, target);
   } catch (error) {
     await rm(work, { recursive: true, force: true });
     throw error;
   }
 }
 
+const stamp = async (work: string) =>
+  writeFile(join(work, MARKER), JSON.stringify({ pglite: await pgliteVersion() }));
+
+/** Copies a data folder without the template's stamp. */
+const copyFolder = (from: string, to: string) =>
+  cp(from, to, { recursive: true, filter: (src) => !src.endsWith(MARKER) });
+
 /**
- * Makes `dataDir`, a data folder PGlite has opened and closed, the template: copied to a temporary sibling,
- * stamped, then renamed into place. `pnpm build` uses it to keep the engine's tables in the template (ADR 0035), so
- * that a first start does not create them.
+ * Makes the template (initdb into a temporary sibling, then one rename, so an interrupted build leaves no
+ * half-made template). Does nothing when a usable one is there. Returns whether it made one.
+ */
+export async function buildTemplate(templateDir = DEFAULT_TEMPLATE_DIR): Promise<boolean> {
+  if (await templateUsable(templateDir)) return false;
+  await intoPlace(templateDir, '.building', async (work) => {
+    await mkdir(work, { recursive: true });
+    const db = await PGlite.create(work, { postgresqlconf: [...EMBEDDED_POSTGRESQL_CONF] });
+    await db.query('select 1');
+    await db.close();
+    await stamp(work);
+  });
+  return true;
+}
+
+/**
+ * Makes `dataDir`, a data folder PGlite has opened and closed, the template (copied, stamped, renamed into place).
+ * `pnpm build` uses it to keep the engine's tables in the template (ADR 0029, amended), so that a first start does
+ * not create them.
  */
 export async function adoptTemplate(dataDir: string, templateDir = DEFAULT_TEMPLATE_DIR): Promise<void> {
-  const work = `${templateDir.replace(/\/+$/, '')}.building`;
-  await rm(work, { recursive: true, force: true });
-  try {
-    await cp(dataDir, work, { recursive: true, filter: (src) => !src.endsWith(MARKER) });
-    await writeFile(join(work, MARKER), JSON.stringify({ pglite: await pgliteVersion() }));
-    await rm(templateDir, { recursive: true, force: true });
-    await rename(work, templateDir);
-  } catch (error) {
-    await rm(work, { recursive: true, force: true });
-    throw error;
-  }
+  await intoPlace(templateDir, '.building', async (work) => {
+    await copyFolder(dataDir, work);
+    await stamp(work);
+  });
 }
 
 /**
@@ -107,15 +120,6 @@ export async function seedDataDir(
     await mkdir(dataDir, { recursive: true });
     return 'initdb';
   }
-  const work = `${dataDir.replace(/\/+$/, '')}.seeding`;
-  await rm(work, { recursive: true, force: true });
-  try {
-    await cp(templateDir, work, { recursive: true, filter: (src) => !src.endsWith(MARKER) });
-    await rm(dataDir, { recursive: true, force: true });
-    await rename(work, dataDir);
-  } catch (error) {
-    await rm(work, { recursive: true, force: true });
-    throw error;
-  }
+  await intoPlace(dataDir, '.seeding', (work) => copyFolder(templateDir, work));
   return 'template';
 }

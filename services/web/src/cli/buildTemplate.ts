@@ -1,5 +1,5 @@
 /**
- * `pnpm build`'s last step: the data folder a first `pnpm start` copies (ADRs 0029 and 0035). PGlite's initdb runs
+ * `pnpm build`'s last step: the data folder a first `pnpm start` copies (ADR 0029 and its amendment). PGlite's initdb runs
  * once into the template (skipped when one of the installed PGlite version is there); then the service is put
  * together on a copy of it, as a first start would be, and closed without listening, so that every table the
  * engine, its read models and the web app create is already in the template. Keys, blobs and the demo provider's
