@@ -16,6 +16,7 @@ export * from './uploadFile.js';
 export * from './browser.js';
 export * from './relocate.js';
 export * from './smtpServer.js';
+export * from './freePort.js';
 export * from './s3rver.js';
 export * from './officeFiles.js';
 export * from './scrapeMetrics.js';

@@ -1,5 +1,4 @@
 /** A real SMTP server (smtp-server) for the tests, on a port of its own, started and stopped at will. */
-import { createServer, type AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 export interface ReceivedMail {
@@ -37,12 +36,4 @@ export function smtpServer(port: number) {
       server = undefined;
     },
   };
-}
-
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }

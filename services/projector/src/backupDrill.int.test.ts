@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuild } from '@ntm/projections';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
-import { sampleDossierEvents, startPrivateCluster, type PrivateCluster } from '@ntm/testing';
+import { freePort, sampleDossierEvents, startPrivateCluster, type PrivateCluster } from '@ntm/testing';
 import { runBackupDrill } from './backupDrill.js';
 
 const EVENTS = 'drill_events';
@@ -66,6 +66,7 @@ describe('the backup-and-restore drill', () => {
       sourceUrl: cluster!.connectionString,
       eventsSchema: EVENTS,
       readModelSchema: READ_MODELS,
+      port: await freePort(),
       walArchiveDir: cluster!.walArchiveDir,
       // Writes while the backup is taken: they are only in the WAL archive.
       afterBaseBackup: async () => {
@@ -89,6 +90,7 @@ describe('the backup-and-restore drill', () => {
       sourceUrl: cluster!.connectionString,
       eventsSchema: EVENTS,
       readModelSchema: READ_MODELS,
+      port: await freePort(),
     });
     expect(report.chains.broken).toEqual([
       { streamId: 'dossier-drill-2', reason: 'hash_mismatch', revision: '0' },

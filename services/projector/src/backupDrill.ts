@@ -35,6 +35,8 @@ export interface DrillOptions {
    * events here, then make the source archive its WAL). Whatever is not in the archive by then counts as lost.
    */
   afterBaseBackup?: () => Promise<void>;
+  /** the restored cluster's port on 127.0.0.1; default one the system says is free */
+  port?: number | undefined;
   /** leave the restored cluster running (its URL is in the report) */
   keep?: boolean;
   onProgress?: (step: string) => void;
@@ -96,7 +98,7 @@ export async function runBackupDrill(o: DrillOptions): Promise<DrillReport> {
   const work = await mkdtemp(join(o.workDir ?? tmpdir(), 'ntm-drill-'));
   await own(work);
   const data = join(work, 'data');
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   const serverOptions = `-p ${port} -k ${work} -c listen_addresses=127.0.0.1`;
   const pgCtl = (action: string, ...extra: string[]) =>
     tool('pg_ctl', [action, '-D', data, '-w', '-t', '120', '-l', join(work, 'log'), ...extra]);

@@ -4,7 +4,7 @@
  * is built (the issuer URL holds it). `close()` stops the server and drops the schemas.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer as createNetServer } from 'node:net';
+import { freePort } from '@ntm/testing';
 import {
   startTestServer,
   type TestServer,
@@ -39,16 +39,6 @@ export interface WebServerOptions {
   /** sessions in the process's memory (default), in the test's schema, or in Redis under a key prefix */
   sessions?: { sql: true } | { redisUrl: string; prefix: string };
   api?: Omit<TestServerOptions, 'now' | 'port' | 'extraIssuers' | 'extend' | 'shareSchemaOf'>;
-}
-
-/** A free port on the loopback interface (the issuer URL must be known before the server is built). */
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
