@@ -16,9 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureLocalKeyPair, signLocalToken } from '@ntm/auth';
 import type { DomainActor } from '@ntm/domain';
-import { sendCommand } from '@ntm/testing';
+import { freePort, sendCommand } from '@ntm/testing';
 import { benchCommunes, journeyFor } from './api/benchJourneys.js';
-import { freePort } from './api/benchService.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),

@@ -22,9 +22,9 @@ import { openPostgresStore } from '@ntm/store-postgres';
 import { dossierStreamId } from '@ntm/event-store';
 import { Redis } from 'ioredis';
 import { Pool } from 'undici';
-import { commandPath } from '@ntm/testing';
+import { commandPath, freePort } from '@ntm/testing';
 import { benchCommunes, journeyFor } from './benchJourneys.js';
-import { freePort, startBenchService } from './benchService.js';
+import { startBenchService } from './benchService.js';
 import { cpuShares, cpuSnapshot, pidsOf, type Parts } from './processCpu.js';
 import { expectedAt, rawEvent } from './rawAppend.js';
 

@@ -5,13 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureLocalKeyPair, signLocalToken } from '@ntm/auth';
 import type { DomainActor } from '@ntm/domain';
-import { spawnTypeScript } from '@ntm/testing';
+import { freePort, spawnTypeScript } from '@ntm/testing';
 import { BENCH_NOW } from './benchJourneys.js';
 
 export interface BenchService {
@@ -20,17 +19,6 @@ export interface BenchService {
   tokenFor: (actor: DomainActor) => Promise<string>;
   stop: () => Promise<void>;
 }
-
-/** A TCP port free on 127.0.0.1 when asked. */
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 /**
  * Starts the service with `env` on top of the benchmark defaults and resolves once `/ready` answers; `entry` is
