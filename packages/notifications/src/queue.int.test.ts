@@ -9,14 +9,13 @@ import { createPgSqlClient } from '@ntm/store-postgres';
 import type { SqlClient } from '@ntm/sql';
 import { freePort, smtpServer } from '@ntm/testing';
 import {
-  createDeliveryWorker,
   createOutboxRelay,
   createSmtpMailer,
   deliveryJobId,
-  openDeliveryQueue,
   setRecipient,
   type DeliveryResult,
 } from './index.js';
+import { createDeliveryWorker, openDeliveryQueue } from './queue.js';
 
 const connectionString = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';

@@ -3,10 +3,12 @@
  * partitions, job options and the job's data. Wake-ups are partitioned by a hash of the stream id across N queues:
  * every wake-up of one stream lands in the same queue, so per-stream order holds without BullMQ Pro groups (and
  * the conditional checkpoint write makes any reordering harmless anyway). The dispatcher, the workers and the API
- * (dashboard, queue depths, waking a released stream) all take names and options from here.
+ * (dashboard, queue depths, waking a released stream) all take names and options from here. Opening the queues is
+ * `@ntm/runtime/wakeUpQueues`: this module is in the barrel that every process loads, and the embedded default
+ * (no Redis) never loads BullMQ or ioredis (ADR 0029).
  */
-import { Queue, type DefaultJobOptions } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { DefaultJobOptions, Queue } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { EventStore } from '@ntm/event-store';
 import type { AppendRelay, TraceCarrier } from '@ntm/telemetry';
 import type { Config } from './config.js';
@@ -107,39 +109,6 @@ export interface WakeUpQueues {
   /** Wakes one stream up at its current head (after an operator released it); no-op when it has no events. */
   wake(store: EventStore, streamId: string): Promise<void>;
   close(): Promise<void>;
-}
-
-/** Opens one Redis connection and the partition queues on it. */
-export function openWakeUpQueues(options: WakeUpQueuesOptions): WakeUpQueues {
-  const queuePrefix = options.queuePrefix ?? 'ntm-projections';
-  const partitions = options.partitions ?? 4;
-  const connection = new Redis(options.redisUrl, { ...options.redisOptions, maxRetriesPerRequest: null });
-  // ioredis reports every failed reconnect here; it keeps retrying, and whatever needs Redis fails on its own.
-  connection.on('error', () => undefined);
-  const queues = Array.from(
-    { length: partitions },
-    (_, i) =>
-      new Queue<WakeUpJob>(partitionQueueName(queuePrefix, i), {
-        connection,
-        prefix: options.redisPrefix ?? 'bull',
-        defaultJobOptions: wakeUpJobOptions(options.attempts),
-      }),
-  );
-  const byName = new Map(queues.map((queue) => [queue.name, queue]));
-  const queueFor = (streamId: string) => byName.get(queueNameFor(queuePrefix, streamId, partitions))!;
-  return {
-    queues,
-    connection,
-    queuePrefix,
-    partitions,
-    redisPrefix: options.redisPrefix ?? 'bull',
-    queueFor,
-    wake: (store, streamId) => wakeStream(queueFor(streamId), store, streamId),
-    async close() {
-      await Promise.all(queues.map((queue) => queue.close()));
-      connection.disconnect();
-    },
-  };
 }
 
 /** Wakes one stream up in `queue` (its partition's) at its current head; no-op when the stream has no events. */

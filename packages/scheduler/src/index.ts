@@ -1,6 +1,6 @@
 export * from './timers.js';
 export * from './deadlineTimers.js';
 export * from './deadlineScheduler.js';
-export * from './bullmqTimers.js';
+// BullMQ timers are at '@ntm/scheduler/bullmqTimers': the embedded default never loads BullMQ (ADR 0029).
 export * from './inProcessTimers.js';
 export * from './batchedReads.js';

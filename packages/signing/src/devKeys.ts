@@ -7,7 +7,7 @@
 import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { localSigningKey, type SigningKey } from './key.js';
+import { DEV_SIGNER_DESCRIPTION, localSigningKey, type SigningKey } from './key.js';
 import { OID, arrayBuffer, asn1js, pemCertificates, pkijs, toPem } from './pki.js';
 
 /** the key, the signer's certificate and the CA's, in one file so no reader ever sees a key without its chain */
@@ -166,7 +166,7 @@ export function devSigningKeyFromBundle(bundle: string): { key: SigningKey; trus
   if (!leaf || !trustAnchor)
     throw new Error("a signing bundle holds the key, the signer's and the CA's certificates");
   return {
-    key: localSigningKey(createPrivateKey(bundle), [leaf, trustAnchor], 'development signer'),
+    key: localSigningKey(createPrivateKey(bundle), [leaf, trustAnchor], DEV_SIGNER_DESCRIPTION),
     trustAnchor,
   };
 }

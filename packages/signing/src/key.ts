@@ -28,6 +28,9 @@ export function rsaSignDigest(privateKey: KeyObject, digest: Uint8Array): Uint8A
   return privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, sha256DigestInfo(digest));
 }
 
+/** How the development signer describes itself (in logs and reports). */
+export const DEV_SIGNER_DESCRIPTION = 'development signer';
+
 /** A key held in this process (the development signer). */
 export function localSigningKey(
   privateKey: KeyObject,

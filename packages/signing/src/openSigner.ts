@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureDevSigningKeys } from './devKeys.js';
-import type { SigningKey } from './key.js';
-import { pemCertificates } from './pki.js';
+import type { DevSigningKeys } from './devKeys.js';
+import { DEV_SIGNER_DESCRIPTION, type SigningKey } from './key.js';
+import { pemCertificates } from './pem.js';
 import { remoteSigningKey } from './remoteSigner.js';
 
 export interface SignerSettings {
@@ -22,7 +22,8 @@ export interface OpenedSigner {
   mode: SignerSettings['SIGNER'];
   /** undefined when SIGNER=none: documents are then served unsigned */
   key: SigningKey | undefined;
-  trustAnchors: Uint8Array[];
+  /** the certificates verification trusts (with SIGNER=dev, the development CA's, made on first use) */
+  trustAnchors(): Promise<Uint8Array[]>;
 }
 
 /** The certificates of a PEM bundle file; an error names the file when it holds none. */
@@ -32,15 +33,39 @@ export async function loadTrustAnchors(file: string): Promise<Uint8Array[]> {
   return anchors;
 }
 
+/**
+ * The development signer, read or made on its first use (a signature or a verification), not when the service
+ * opens: making it is two RSA keys, a CA and a certificate, and reading it loads pkijs, together most of a second
+ * of the embedded default's first start on a small machine (ADR 0029). A failed attempt is made again next time.
+ */
+function devSignerOnFirstUse(dir: string, configured: Uint8Array[]): OpenedSigner {
+  let opened: Promise<DevSigningKeys> | undefined;
+  const dev = () =>
+    (opened ??= import('./devKeys.js')
+      .then(({ ensureDevSigningKeys }) => ensureDevSigningKeys(dir))
+      .catch((error: unknown) => {
+        opened = undefined;
+        throw error;
+      }));
+  return {
+    mode: 'dev',
+    key: {
+      description: DEV_SIGNER_DESCRIPTION,
+      certificates: async () => (await dev()).key.certificates(),
+      signDigest: async (digest) => (await dev()).key.signDigest(digest),
+    },
+    trustAnchors: async () => [(await dev()).trustAnchor, ...configured],
+  };
+}
+
 export async function openSigner(settings: SignerSettings): Promise<OpenedSigner> {
   const configured = settings.SIGNER_TRUST_ANCHORS
     ? await loadTrustAnchors(settings.SIGNER_TRUST_ANCHORS)
     : [];
+  const anchors = () => Promise.resolve(configured);
   switch (settings.SIGNER) {
-    case 'dev': {
-      const dev = await ensureDevSigningKeys(join(settings.DATA_DIR, 'keys'));
-      return { mode: 'dev', key: dev.key, trustAnchors: [dev.trustAnchor, ...configured] };
-    }
+    case 'dev':
+      return devSignerOnFirstUse(join(settings.DATA_DIR, 'keys'), configured);
     case 'remote':
       return {
         mode: 'remote',
@@ -49,9 +74,9 @@ export async function openSigner(settings: SignerSettings): Promise<OpenedSigner
           token: settings.SIGNER_REMOTE_TOKEN!,
           timeoutMs: settings.SIGNER_REMOTE_TIMEOUT_MS,
         }),
-        trustAnchors: configured,
+        trustAnchors: anchors,
       };
     case 'none':
-      return { mode: 'none', key: undefined, trustAnchors: configured };
+      return { mode: 'none', key: undefined, trustAnchors: anchors };
   }
 }

@@ -7,6 +7,8 @@ import * as asn1js from 'asn1js';
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto }));
 
 export { pkijs, asn1js };
+// PEM needs no pkijs: in a module of its own that the signer's opening can load without it.
+export { pemCertificates, toPem } from './pem.js';
 
 export const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -30,18 +32,6 @@ export const arrayBuffer = (bytes: Uint8Array): ArrayBuffer =>
 
 export function parseCertificate(der: Uint8Array): pkijs.Certificate {
   return pkijs.Certificate.fromBER(arrayBuffer(der));
-}
-
-export const toPem = (label: string, der: Uint8Array): string =>
-  `-----BEGIN ${label}-----\n${Buffer.from(der)
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .replace(/\n$/, '')}\n-----END ${label}-----\n`;
-
-/** Every CERTIFICATE block of a PEM bundle, as DER. */
-export function pemCertificates(pem: string): Uint8Array[] {
-  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.map((b) => Buffer.from(b.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''), 'base64'));
 }
 
 /** The value of one attribute (CN, O) of a distinguished name, if present. */

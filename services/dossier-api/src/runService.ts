@@ -8,7 +8,8 @@ import type { SqlClient } from '@ntm/sql';
 import { vietnamDate } from '@ntm/domain';
 import { createInlineProjector } from '@ntm/projections';
 import { createInProcessDelivery, createSmtpMailer } from '@ntm/notifications';
-import { openSigner } from '@ntm/signing';
+// Not the barrel: that loads pkijs, which only signatures and verifications need (ADR 0029).
+import { openSigner } from '@ntm/signing/openSigner';
 import {
   measureLag,
   notificationSettings,
@@ -16,7 +17,6 @@ import {
   loadProvincialRules,
   openInfrastructure,
   openVerifier,
-  openWakeUpQueues,
   appendTraceRelay,
   wakeUpQueuesOptions,
   type Config,
@@ -84,8 +84,11 @@ export async function composeService(
     ? undefined
     : await createInlineProjector(infra.store, infra.sql, { schema: infra.readModelSchema });
   await projector?.catchUpAll();
+  // BullMQ is loaded only with Redis: the embedded default has no queues (ADR 0029).
   const wakeUps = config.REDIS_URL
-    ? openWakeUpQueues(wakeUpQueuesOptions({ ...config, REDIS_URL: config.REDIS_URL }))
+    ? (await import('@ntm/runtime/wakeUpQueues')).openWakeUpQueues(
+        wakeUpQueuesOptions({ ...config, REDIS_URL: config.REDIS_URL }),
+      )
     : undefined;
   // With traces on, each append leaves its context where the dispatcher finds it (ADR 0032).
   if (wakeUps && tracingOn()) setAppendRelay(appendTraceRelay(wakeUps));

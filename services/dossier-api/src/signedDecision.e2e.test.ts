@@ -88,7 +88,7 @@ async function opensslVerifies(signed: Buffer, name: string) {
   ];
   await writeFile(cms, der);
   await writeFile(content, Buffer.concat([signed.subarray(0, b), signed.subarray(c, c + d)]));
-  await writeFile(ca, signer.trustAnchors.map((a) => toPem('CERTIFICATE', a)).join(''));
+  await writeFile(ca, (await signer.trustAnchors()).map((a) => toPem('CERTIFICATE', a)).join(''));
   const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', cms, '-content', content];
   return spawnSync('openssl', [...args, '-CAfile', ca, '-purpose', 'any', '-out', '/dev/null'], {
     encoding: 'utf8',
@@ -148,7 +148,7 @@ describe('signing the decision (SignDecision → DecisionSigned)', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(body.signature.sha256);
     expect(bytes.length).toBe(body.signature.size);
 
-    const report = await verifyPdf(bytes, { trustAnchors: signer.trustAnchors, at: SIGNED_AT });
+    const report = await verifyPdf(bytes, { trustAnchors: await signer.trustAnchors(), at: SIGNED_AT });
     expect(report.verdict).toBe('valid');
     expect(report.signatures[0]?.name).toMatch(/^CHỦ TỊCH ỦY BAN NHÂN DÂN /);
     expect(report.signatures[0]?.reason).toBe(`Quyết định số ${body.signature.decisionNo}`);

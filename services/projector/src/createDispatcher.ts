@@ -12,7 +12,8 @@ import type { Queue } from 'bullmq';
 import type { EventStore, RecordedEvent, Subscription } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { migrateReadModels, q } from '@ntm/projections';
-import { openWakeUpQueues, recallAppendTraces, type WakeUp, type WakeUpJob } from '@ntm/runtime';
+import { recallAppendTraces, type WakeUp, type WakeUpJob } from '@ntm/runtime';
+import { openWakeUpQueues } from '@ntm/runtime/wakeUpQueues';
 import { inSpan, tracingOn, type TraceCarrier } from '@ntm/telemetry';
 
 export interface DispatcherOptions {

@@ -9,9 +9,8 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewEvent } from '@ntm/event-store';
 import { createInlineProjector, type InlineProjector } from '@ntm/projections';
+import { bullmqTimerQueue, bullmqTimerWorker, type TimerJob } from '@ntm/scheduler/bullmqTimers';
 import {
-  bullmqTimerQueue,
-  bullmqTimerWorker,
   createDeadlineScheduler,
   deadlineTimer,
   deadlineTimerHandler,
@@ -21,7 +20,6 @@ import {
   fireDueDay,
   type DeadlineScheduler,
   type DeadlineTimerData,
-  type TimerJob,
 } from '@ntm/scheduler';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import { reminderInstant, reminderQueueName, type ReminderData } from '@ntm/notifications';

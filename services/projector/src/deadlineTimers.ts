@@ -5,9 +5,8 @@
  * it stopped. Both sides use the system clock; the logic takes it injected (`@ntm/scheduler`).
  */
 import type { Infrastructure, ProjectorConfig } from '@ntm/runtime';
+import { bullmqTimerQueue, bullmqTimerWorker } from '@ntm/scheduler/bullmqTimers';
 import {
-  bullmqTimerQueue,
-  bullmqTimerWorker,
   createDeadlineScheduler,
   deadlineTimerHandler,
   deadlineWorkerPorts,

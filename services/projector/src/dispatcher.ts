@@ -24,10 +24,10 @@ const {
   loadConfig,
   openInfrastructure,
   openVerifier,
-  openWakeUpQueues,
   requireProjectorSettings,
   wakeUpQueuesOptions,
 } = await import('@ntm/runtime');
+const { openWakeUpQueues } = await import('@ntm/runtime/wakeUpQueues');
 const { createDispatcher } = await import('./createDispatcher.js');
 const { startDeadlineScheduler } = await import('./deadlineTimers.js');
 const { startDispatcherServer } = await import('./dispatcherServer.js');

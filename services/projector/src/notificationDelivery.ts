@@ -4,12 +4,8 @@
  * several workers is one job), and a delivery worker mails them. Nothing runs without SMTP_HOST.
  */
 import type { SqlClient } from '@ntm/sql';
-import {
-  createDeliveryWorker,
-  createOutboxRelay,
-  createSmtpMailer,
-  openDeliveryQueue,
-} from '@ntm/notifications';
+import { createOutboxRelay, createSmtpMailer } from '@ntm/notifications';
+import { createDeliveryWorker, openDeliveryQueue } from '@ntm/notifications/queue';
 import { notificationSettings, type ProjectorConfig } from '@ntm/runtime';
 
 export interface NotificationDelivery {

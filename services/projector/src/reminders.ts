@@ -12,7 +12,8 @@ import {
   type ReminderData,
 } from '@ntm/notifications';
 import { notificationSettings, type Infrastructure, type ProjectorConfig } from '@ntm/runtime';
-import { bullmqTimerQueue, bullmqTimerWorker, type Clock } from '@ntm/scheduler';
+import type { Clock } from '@ntm/scheduler';
+import { bullmqTimerQueue, bullmqTimerWorker } from '@ntm/scheduler/bullmqTimers';
 
 interface Log {
   warn(details: object, message: string): void;

@@ -6,7 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { default as Provider, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { exportJWK } from 'jose';
 import { LOCAL_AUDIENCE } from '@ntm/auth';
 import type { DemoAccount } from './demoAccounts.js';
@@ -33,6 +33,7 @@ export const embeddedIssuer = (publicUrl: string): string => `${publicUrl}${OIDC
 
 /** Builds the provider (not yet mounted). */
 export async function createEmbeddedProvider(options: EmbeddedProviderOptions): Promise<Provider> {
+  const { default: Provider } = await import('oidc-provider');
   const byId = new Map(options.accounts.map((a) => [a.id, a]));
   const jwk = { ...(await exportJWK(options.signingKey)), alg: 'ES256', use: 'sig', kid: 'ntm-local' };
   const configuration: Configuration = {
@@ -111,12 +112,29 @@ export async function createEmbeddedProvider(options: EmbeddedProviderOptions): 
   return provider;
 }
 
+/** The provider, built when first asked for. */
+export type ProviderOnDemand = () => Promise<Provider>;
+
+/**
+ * The provider built on its first use (a sign-in), not at start-up: oidc-provider and what it loads (Koa, its
+ * adapters, about 400 modules) cost a third of the embedded default's module loading and 30 MB, and nothing before
+ * the first sign-in needs them (ADR 0029). A failed build is tried again on the next use.
+ */
+export function providerOnFirstUse(options: EmbeddedProviderOptions): ProviderOnDemand {
+  let built: Promise<Provider> | undefined;
+  return () =>
+    (built ??= createEmbeddedProvider(options).catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    }));
+}
+
 /**
  * Mounts the provider under /oidc: its own body parsing, so Fastify must not read the request (an encapsulated
  * context whose content-type parser leaves the stream alone), and the path the provider sees without the prefix.
  */
-export async function mountProvider(fastify: FastifyInstance, provider: Provider): Promise<void> {
-  const callback = provider.callback();
+export async function mountProvider(fastify: FastifyInstance, provider: ProviderOnDemand): Promise<void> {
+  let callback: ReturnType<Provider['callback']> | undefined;
   await fastify.register((scope, _opts, done) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null));
@@ -125,7 +143,13 @@ export async function mountProvider(fastify: FastifyInstance, provider: Provider
       const raw = request.raw as typeof request.raw & { originalUrl?: string };
       raw.originalUrl = raw.url;
       raw.url = raw.url!.slice(OIDC_PATH.length) || '/';
-      void callback(raw, reply.raw);
+      provider().then(
+        (built) => void (callback ??= built.callback())(raw, reply.raw),
+        (error: unknown) => {
+          request.log.error({ err: error }, 'the embedded OIDC provider could not be built');
+          reply.raw.writeHead(500).end();
+        },
+      );
     };
     scope.all(OIDC_PATH, handle);
     scope.all(`${OIDC_PATH}/*`, handle);

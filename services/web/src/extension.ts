@@ -9,7 +9,7 @@ import { localKeyDir, type Config } from '@ntm/runtime';
 import type { ServiceExtension } from '@ntm/dossier-api';
 import { vietnamDate } from '@ntm/domain';
 import { demoAccounts, type DemoAccount } from './demoAccounts.js';
-import { API_SCOPE, createEmbeddedProvider, EMBEDDED_CLIENT_ID, embeddedIssuer } from './embeddedProvider.js';
+import { API_SCOPE, EMBEDDED_CLIENT_ID, embeddedIssuer, providerOnFirstUse } from './embeddedProvider.js';
 import type { IdentityConfig } from './login.js';
 import { registerWeb, type WebOptions } from './webApp.js';
 import { redisSessionRecords, sessionStore, sqlSessionRecords } from './sessionStore.js';
@@ -61,17 +61,17 @@ export async function webOptions(
  * The web app with the embedded provider: its client registered with a fresh secret, its tokens signed with
  * `signingKey` (the key the API verifies), the account picker on every sign-in.
  */
-export async function embeddedWebOptions(options: {
+export function embeddedWebOptions(options: {
   publicUrl: string;
   now: () => Date;
   sessionSecret: string;
   signingKey: KeyObject;
   accounts: DemoAccount[];
   claims?: { roleClaim: string; unitClaim: string };
-}): Promise<WebOptions> {
+}): WebOptions {
   const { publicUrl, now, sessionSecret, accounts } = options;
   const clientSecret = randomBytes(32).toString('base64url');
-  const provider = await createEmbeddedProvider({
+  const provider = providerOnFirstUse({
     publicUrl,
     signingKey: options.signingKey,
     clientSecret,
@@ -123,7 +123,7 @@ export function webExtension(config: Config, now: () => Date): ServiceExtension 
       // Sessions are wall-clock, like their cookie: shared by every process of the service.
       const wallClock = () => new Date();
       const records = config.REDIS_URL
-        ? redisSessionRecords(config.REDIS_URL, `${config.QUEUE_PREFIX}:web-session`, wallClock)
+        ? await redisSessionRecords(config.REDIS_URL, `${config.QUEUE_PREFIX}:web-session`, wallClock)
         : await sqlSessionRecords(sql, sqlSchema, wallClock);
       server.addHook('onClose', () => records.close());
       await registerWeb(server, { ...options, sessionStore: sessionStore(records, wallClock) });

@@ -1,7 +1,8 @@
 /**
  * The embedded default (`pnpm start`) loads only what it uses (issue 16, goal 4): the S3 client, the PostgreSQL
  * driver, the mailer, the BullMQ dashboard and the PDF renderer and signer are loaded on first use, never at
- * start-up, where each cost start time and memory. The service is started as `pnpm start` starts it (no
+ * start-up, where each cost start time and memory; BullMQ and ioredis, which only the Redis deployment uses, not
+ * at all; the embedded OIDC provider on the first sign-in (ADR 0029). The service is started as `pnpm start` starts it (no
  * DATABASE_URL, REDIS_URL or EventStoreDB), with every module it resolves recorded. That they still load when used
  * is what the documents', signing, S3 and mail tests show.
  */
@@ -30,6 +31,15 @@ const NOT_AT_START = [
   // traces are off unless OTEL_* configures them, and then not even the API package loads (ADR 0032)
   '@opentelemetry+api',
   '@opentelemetry+sdk-node',
+  // queues and the Redis client: only with REDIS_URL (the barrels of @ntm/runtime, /notifications, /scheduler)
+  'bullmq',
+  'ioredis',
+  // the development signer's certificates, made and read on the first signature or verification
+  'pkijs',
+  'asn1js',
+  // the embedded OIDC provider and its Koa, built on the first sign-in
+  'oidc-provider',
+  'koa',
 ];
 const loaded = (urls: string[], pkg: string) => urls.some((u) => u.includes(`/node_modules/.pnpm/${pkg}@`));
 
@@ -83,5 +93,12 @@ describe('the embedded default starts light', () => {
     expect(loaded(urls, '@electric-sql+pglite')).toBe(true);
     expect(loaded(urls, 'fastify')).toBe(true);
     expect(NOT_AT_START.filter((pkg) => loaded(urls, pkg))).toEqual([]);
+  });
+
+  it('builds the embedded OIDC provider when a sign-in first asks for it', async () => {
+    const discovery = await fetch(`${baseUrl}/oidc/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    expect(((await discovery.json()) as { issuer: string }).issuer).toBe(`${baseUrl}/oidc`);
+    expect(loaded(await modules(), 'oidc-provider')).toBe(true);
   });
 });

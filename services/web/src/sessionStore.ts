@@ -6,7 +6,6 @@
  */
 import type * as Fastify from 'fastify';
 import { migrate, quoteIdent, type SqlClient } from '@ntm/sql';
-import { Redis } from 'ioredis';
 
 /** The store's core: serialised sessions by id, with the instant they expire. */
 export interface SessionRecords {
@@ -90,8 +89,16 @@ export async function sqlSessionRecords(
   };
 }
 
-/** Sessions as Redis keys `<prefix>:<id>` that Redis expires itself. */
-export function redisSessionRecords(redisUrl: string, prefix: string, now: () => Date): SessionRecords {
+/**
+ * Sessions as Redis keys `<prefix>:<id>` that Redis expires itself. ioredis is imported here: the embedded default
+ * keeps its sessions in SQL and never loads it (ADR 0029).
+ */
+export async function redisSessionRecords(
+  redisUrl: string,
+  prefix: string,
+  now: () => Date,
+): Promise<SessionRecords> {
+  const { Redis } = await import('ioredis');
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   const key = (id: string) => `${prefix}:${id}`;
   return {

@@ -9,12 +9,11 @@ import cookie from '@fastify/cookie';
 import session from '@fastify/session';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import type Provider from 'oidc-provider';
 import { SessionExpiredError } from './api.js';
 import { APP_CSS } from './assets.js';
 import { csrfChecked, sendPage } from './context.js';
 import type { DemoAccount } from './demoAccounts.js';
-import { mountProvider } from './embeddedProvider.js';
+import { mountProvider, type ProviderOnDemand } from './embeddedProvider.js';
 import { html } from './html.js';
 import { langOf, translator } from './i18n.js';
 import { page } from './layout.js';
@@ -41,7 +40,7 @@ export interface WebOptions {
   /** where sessions live (shared by several processes); default the process's memory */
   sessionStore?: SessionStore | undefined;
   /** the embedded provider and its demo accounts, when no external provider is configured */
-  embedded?: { provider: Provider; accounts: DemoAccount[] } | undefined;
+  embedded?: { provider: ProviderOnDemand; accounts: DemoAccount[] } | undefined;
 }
 
 const SECURITY_HEADERS = {

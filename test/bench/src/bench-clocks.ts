@@ -27,9 +27,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { overdueFrom } from '@ntm/domain';
 import { rebuild } from '@ntm/projections';
+import { bullmqTimerQueue, bullmqTimerWorker } from '@ntm/scheduler/bullmqTimers';
 import {
-  bullmqTimerQueue,
-  bullmqTimerWorker,
   createDeadlineScheduler,
   deadlineTimerHandler,
   deadlineTimersFor,

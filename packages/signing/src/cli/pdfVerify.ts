@@ -19,7 +19,7 @@ if (!file) {
   process.exit(2);
 }
 try {
-  const { trustAnchors } = await openSigner(loadConfig());
+  const trustAnchors = await (await openSigner(loadConfig())).trustAnchors();
   const report = await verifyPdf(await readFile(resolve(file)), { trustAnchors });
   console.log(json ? JSON.stringify(report) : describe(file, report));
   process.exit(report.verdict === 'valid' ? 0 : 1);

@@ -33,13 +33,7 @@ import {
   type DocumentName,
 } from '@ntm/documents';
 import { decide, type DecisionSignature, type DossierState } from '@ntm/domain';
-import {
-  certificateNames,
-  signPdf,
-  verifyPdf,
-  type OpenedSigner,
-  type VerificationReport,
-} from '@ntm/signing';
+import type { OpenedSigner, VerificationReport } from '@ntm/signing';
 import { verifyChain, type RecordedEvent } from '@ntm/event-store';
 import { commandPortsOf, DOSSIER_ID, etagOf, parseIfMatch } from '../dossier.js';
 import { domainProblem, ProblemError, problems } from '../problems.js';
@@ -149,6 +143,9 @@ const signatureOf = (state: DossierState): DecisionSignature | undefined =>
     ? state.decisionSignature
     : undefined;
 
+/** PDF signing and verification (pkijs), loaded on the first signature or verification, not at start-up (ADR 0029). */
+const pdfSigning = () => import('@ntm/signing');
+
 /**
  * Every signed decision an event of the stream names, checked against the blob store (present, same size, same
  * hash) and its signature verified: what `GET /dossiers/{id}/verify` reports.
@@ -179,7 +176,11 @@ export async function verifySignedDecisions(
     else
       results.push({
         ...at0,
-        verdict: (await verifyPdf(stored.bytes, { trustAnchors: signer?.trustAnchors ?? [], at })).verdict,
+        verdict: (
+          await (
+            await pdfSigning()
+          ).verifyPdf(stored.bytes, { trustAnchors: (await signer?.trustAnchors()) ?? [], at })
+        ).verdict,
       });
   }
   return {
@@ -276,8 +277,10 @@ const documentRoutes: FastifyPluginCallbackZod<DocumentRoutesOptions> = (fastify
       );
       throw signingProblems.altered(stored.problem);
     }
-    const report = await verifyPdf(stored.bytes, {
-      trustAnchors: opts.signer?.trustAnchors ?? [],
+    const report = await (
+      await pdfSigning()
+    ).verifyPdf(stored.bytes, {
+      trustAnchors: (await opts.signer?.trustAnchors()) ?? [],
       at: fastify.clock.now(),
     });
     // The bytes are the ones the log names, so an invalid signature means the recorded file never verified.
@@ -362,6 +365,7 @@ const documentRoutes: FastifyPluginCallbackZod<DocumentRoutesOptions> = (fastify
       const key = opts.signer?.key;
       if (key === undefined) throw signingProblems.signerNotConfigured();
       const blobs = blobsOf();
+      const { certificateNames, signPdf, verifyPdf } = await pdfSigning();
       const signed = await (async () => {
         // The visible stamp names the certificate's holder and the time, and is drawn before signing: the
         // signature covers it, and its widget sits on it.
@@ -382,7 +386,7 @@ const documentRoutes: FastifyPluginCallbackZod<DocumentRoutesOptions> = (fastify
         request.log.error({ err: error, dossierId: id }, 'signing the decision failed');
         throw signerUnavailable();
       });
-      const report = await verifyPdf(signed, { trustAnchors: opts.signer!.trustAnchors, at: now });
+      const report = await verifyPdf(signed, { trustAnchors: await opts.signer!.trustAnchors(), at: now });
       const made = report.signatures.at(-1);
       if ((report.verdict !== 'valid' && report.verdict !== 'untrusted') || made === undefined)
         throw signingProblems.signatureInvalid(report.signatures.flatMap((x) => x.problems));

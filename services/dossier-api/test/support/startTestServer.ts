@@ -19,7 +19,8 @@ import { FixedClock } from '../../src/clock.js';
 import { sendCommand, type CommandAnswer, type JourneyStep } from '@ntm/testing';
 import type { SqlClient } from '@ntm/sql';
 import type { DocumentLimits, InfrastructureOptions } from '../../src/plugins/infrastructure.js';
-import { measureLag, openWakeUpQueues, type WakeUpQueuesOptions } from '@ntm/runtime';
+import { measureLag, type WakeUpQueuesOptions } from '@ntm/runtime';
+import { openWakeUpQueues } from '@ntm/runtime/wakeUpQueues';
 import { InlineLag } from '../../src/inlineLag.js';
 import { ephemeralSigner, type AuditSigner } from '@ntm/audit';
 

@@ -3,17 +3,20 @@
  * finishes the interaction and the provider continues the authorisation code flow. There is no password.
  */
 import type { FastifyInstance } from 'fastify';
-import type Provider from 'oidc-provider';
 import type { DemoAccount } from '../demoAccounts.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
 import { nameOf } from '../vocabulary.js';
 import { csrfChecked, pageContext, sendPage } from '../context.js';
-import { ACCOUNTS_PATH } from '../embeddedProvider.js';
+import { ACCOUNTS_PATH, type ProviderOnDemand } from '../embeddedProvider.js';
 
-export function accountRoutes(fastify: FastifyInstance, provider: Provider, accounts: DemoAccount[]): void {
+export function accountRoutes(
+  fastify: FastifyInstance,
+  provider: ProviderOnDemand,
+  accounts: DemoAccount[],
+): void {
   fastify.get(`${ACCOUNTS_PATH}/:uid`, async (request, reply) => {
-    const details = await provider.interactionDetails(request.raw, reply.raw);
+    const details = await (await provider()).interactionDetails(request.raw, reply.raw);
     const ctx = pageContext(request, reply);
     const { t, lang } = ctx;
     const current = accounts.filter((a) => !a.before2025);
@@ -56,8 +59,9 @@ export function accountRoutes(fastify: FastifyInstance, provider: Provider, acco
     const { accountId } = request.body as { accountId?: string };
     const account = accounts.find((a) => a.id === accountId);
     if (!account) return reply.code(400).send();
+    const built = await provider();
     reply.hijack();
-    await provider.interactionFinished(
+    await built.interactionFinished(
       request.raw,
       reply.raw,
       { login: { accountId: account.id } },

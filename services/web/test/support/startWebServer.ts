@@ -54,7 +54,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     ...(options.replicaOf ? { shareSchemaOf: options.replicaOf } : {}),
     extraIssuers: [embeddedIssuer(publicUrl)],
     extend: async (server, { keys, sql, schema, clock }) => {
-      const web = await embeddedWebOptions({
+      const web = embeddedWebOptions({
         publicUrl,
         now: () => clock.now(),
         sessionSecret,
@@ -67,7 +67,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         sessions === undefined
           ? undefined
           : 'redisUrl' in sessions
-            ? redisSessionRecords(sessions.redisUrl, sessions.prefix, wallClock)
+            ? await redisSessionRecords(sessions.redisUrl, sessions.prefix, wallClock)
             : await sqlSessionRecords(sql, schema, wallClock);
       await registerWeb(server, {
         ...web,
