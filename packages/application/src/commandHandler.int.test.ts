@@ -17,6 +17,8 @@ import {
   DossierNotFoundError,
   handleCommand,
   OutOfJurisdictionError,
+  prepareCommand,
+  RevisionMismatchError,
   type CommandInput,
   type CommandPorts,
   type CommandPrincipal,
@@ -114,6 +116,32 @@ describe('handleCommand', () => {
       code: 'COMMAND_REFUSED',
       refusal: { code: 'COMMAND_NOT_ALLOWED_IN_STATE' },
     });
+  });
+
+  it('decides a command ahead for an instant and appends it only when committed; written since, the commit fails', async () => {
+    const dossierId = await opening();
+    const at = new Date(String(first!.ctx.now));
+    const input = inputOf(first, { dossierId, expectedRevision: 0n });
+    const streamId = dossierStreamId(dossierId);
+    // Decided with the clock of the instant, before it (the ports' clock still reads the opening's time).
+    const prepared = await prepareCommand(ports, as(first!.ctx.actor), input, at);
+    expect(await opened.store.readStream(streamId)).toHaveLength(1);
+    const committed = await prepared.commit();
+    expect(committed.revision).toBe(1n);
+    const events = await opened.store.readStream(streamId);
+    expect(events).toHaveLength(2);
+    expect(events[1]!.metadata.occurredAt).toBe(at.toISOString());
+    // Another one decided ahead on revision 1, then the dossier is written meanwhile: nothing of it is appended.
+    now = at;
+    const stale = await prepareCommand(
+      ports,
+      as(second!.ctx.actor),
+      inputOf(second, { dossierId, expectedRevision: 1n }),
+      new Date(String(second!.ctx.now)),
+    );
+    await handleCommand(ports, as(second!.ctx.actor), inputOf(second, { dossierId, expectedRevision: 1n }));
+    await expect(stale.commit()).rejects.toBeInstanceOf(RevisionMismatchError);
+    expect(await opened.store.readStream(streamId)).toHaveLength(3);
   });
 
   it('refuses a stream whose head was altered, logs it at error level, and appends nothing', async () => {

@@ -163,6 +163,51 @@ export async function handleCommand(
   principal: CommandPrincipal,
   input: CommandInput,
 ): Promise<CommandResult> {
+  const ids = identify(principal, input);
+  return inCommandSpan(input, ids, () => attempt(ports, principal, input, { ...ids, fresh: false }));
+}
+
+/** A command decided ahead for an instant (`prepareCommand`), its events appended only by `commit`. */
+export interface PreparedCommand {
+  /** the instant it was decided for: committing earlier would act before it */
+  at: Date;
+  /**
+   * Appends what was decided, conditionally on the revision it was decided on; throws `RevisionMismatchError` when
+   * the dossier was written since (decide it again, with `handleCommand`), and the handler's other errors.
+   */
+  commit(): Promise<CommandResult>;
+}
+
+/**
+ * Decides `input` now as if the clock read `at` (a deadline's instant, known ahead: ADR 0040), without appending:
+ * the work of reading and deciding is done before the instant and `commit`, called at or after it, only appends.
+ * The append is conditional on the revision decided on, and a conflict is not retried on other state: the caller
+ * decides again. A refusal (or any other answer) is thrown here, as by `handleCommand`. Not for commands that
+ * draw numbers: a number drawn ahead would be lost with a decision never committed.
+ */
+export async function prepareCommand(
+  ports: CommandPorts,
+  principal: CommandPrincipal,
+  input: CommandInput,
+  at: Date,
+): Promise<PreparedCommand> {
+  const atInstant = { ...ports, clock: { now: () => at } };
+  const step: Attempt = { ...identify(principal, input), fresh: false, prepared: true };
+  const decided = await decideAttempt(atInstant, principal, input, step);
+  return {
+    at,
+    commit: () =>
+      'answer' in decided
+        ? Promise.resolve(decided.answer)
+        : inCommandSpan(input, step, () => appendDecided(atInstant, principal, input, step, decided)),
+  };
+}
+
+/** The dossier a command is about (a creation's derived from its key) and the ids of its events. */
+function identify(
+  principal: CommandPrincipal,
+  input: CommandInput,
+): Pick<Attempt, 'creates' | 'dossierId' | 'eventId'> {
   const creates = COMMAND_SPECS.find((s) => s.type === input.type)?.creates === true;
   const key = input.idempotencyKey;
   const scopeKey = 'system' in principal ? SYSTEM_WORKERS[principal.system].id : principalScope(principal);
@@ -173,16 +218,19 @@ export async function handleCommand(
     : input.dossierId;
   if (dossierId === undefined) throw new DossierNotFoundError('');
   const eventId = (index: number) => (key === undefined ? randomUUID() : eventIdFor(key, scopeKey, index));
-  // A span around what no instrumentation sees (ADR 0032); a refusal is an answer, not a failure of the span.
-  return inSpan(
+  return { creates, dossierId, eventId };
+}
+
+/** A span around what no instrumentation sees (ADR 0032); a refusal is an answer, not a failure of the span. */
+const inCommandSpan = <T>(input: CommandInput, { dossierId }: { dossierId: string }, run: () => Promise<T>) =>
+  inSpan(
     'ntm.command',
     {
       attributes: { 'ntm.command.type': input.type, 'ntm.dossier.id': dossierId },
       isError: (error) => !isAnswer(error),
     },
-    () => attempt(ports, principal, input, { creates, dossierId, eventId, fresh: false }),
+    run,
   );
-}
 
 /** The typed errors a command answers with (problem details), as opposed to failures. */
 function isAnswer(error: unknown): boolean {
@@ -201,14 +249,38 @@ interface Attempt {
   eventId: (index: number) => string;
   /** true once the cache proved stale: read the stream */
   fresh: boolean;
+  /** decided ahead (`prepareCommand`): no numbers drawn, a conflict not retried */
+  prepared?: boolean;
 }
+
+/** What a command decided: an answer already (a retry found its own events), or events to append on `loaded`. */
+type Decided =
+  | { answer: CommandResult }
+  | {
+      loaded: CurrentDossier;
+      /** the state read was the cache's, not the stream's: a conflict means read and judge again */
+      cached: boolean;
+      expectedRevision: bigint | 'no_stream';
+      state: DossierState;
+      events: ReturnType<typeof toNewEvents>;
+    };
 
 async function attempt(
   ports: CommandPorts,
   principal: CommandPrincipal,
   input: CommandInput,
-  { creates, dossierId, eventId, fresh }: Attempt,
+  step: Attempt,
 ): Promise<CommandResult> {
+  const decided = await decideAttempt(ports, principal, input, step);
+  return 'answer' in decided ? decided.answer : appendDecided(ports, principal, input, step, decided);
+}
+
+async function decideAttempt(
+  ports: CommandPorts,
+  principal: CommandPrincipal,
+  input: CommandInput,
+  { creates, dossierId, eventId, fresh, prepared }: Attempt,
+): Promise<Decided> {
   const expected = input.expectedRevision;
   const now = ports.clock.now();
   // A caller that names the revision the cache holds is usually right: skip the read, let the append judge.
@@ -226,13 +298,13 @@ async function attempt(
     if (creates) {
       // A creation retried after a crash finds its own first event: answer from the stream.
       const own = await ownEvents(ports, loaded.streamId, 0n, input, eventId);
-      if (own) return answerFrom(dossierId, true, own);
+      if (own) return { answer: answerFrom(dossierId, true, own) };
       throw new DossierExistsError(dossierId);
     }
     if (expected !== undefined && expected !== loaded.revision) {
       // The stream moved past the caller's revision: maybe by this very request, retried after a crash.
       const own = await ownEvents(ports, loaded.streamId, expected + 1n, input, eventId);
-      if (own) return answerFrom(dossierId, false, own);
+      if (own) return { answer: answerFrom(dossierId, false, own) };
       throw new RevisionMismatchError(String(expected), loaded.revision);
     }
     expectedRevision = loaded.revision!;
@@ -270,6 +342,8 @@ async function attempt(
   );
   if (!judged.ok) throw new CommandRefusedError(judged.error);
   let decided = judged.value;
+  if (needed.length > 0 && prepared)
+    throw new Error(`${input.type} draws numbers: it cannot be decided ahead`);
   if (needed.length > 0) {
     const counters = ports.counters ?? countersOf(ports.store);
     const metadata = {
@@ -300,6 +374,17 @@ async function attempt(
     workflow: state.workflow,
     eventId,
   });
+  return { loaded, cached: cached !== undefined && !prepared, expectedRevision, state, events };
+}
+
+async function appendDecided(
+  ports: CommandPorts,
+  principal: CommandPrincipal,
+  input: CommandInput,
+  step: Attempt,
+  { loaded, cached, expectedRevision, state, events }: Exclude<Decided, { answer: CommandResult }>,
+): Promise<CommandResult> {
+  const { creates, dossierId } = step;
   await input.beforeAppend?.();
   let result: AppendResult;
   try {
@@ -343,7 +428,7 @@ async function attempt(
   } catch (error) {
     // The cached state was not current (another process wrote): read the stream and judge the command again.
     if (cached && error instanceof WrongExpectedRevisionError)
-      return attempt(ports, principal, input, { creates, dossierId, eventId, fresh: true });
+      return attempt(ports, principal, input, { ...step, fresh: true });
     if (error instanceof WrongExpectedRevisionError)
       throw new RevisionMismatchError(String(expectedRevision), error.actual);
     throw error;

@@ -104,6 +104,11 @@ const ConfigSchema = z
      * worker processes share the burst of 00:00; 1 = one timer fires the whole day in one process
      */
     DEADLINE_DAY_SHARDS: int(1, 64, 1),
+    /**
+     * seconds before a due day's instant its timer fires, so that the worker reads the day's dossiers and decides
+     * their deadlines ahead, and only the appends are left at the instant (ADR 0040); 0 = all at the instant
+     */
+    DEADLINE_PREPARE_SECONDS: int(0, 600, 30),
     /** requests per minute per client address */
     RATE_LIMIT_MAX: z.coerce.number().int().positive().default(1200),
     /** where document files are kept: `fs` (the embedded default, under BLOB_DIR) or `s3` (S3-compatible storage) */

@@ -42,6 +42,11 @@ export interface DeadlineSchedulerOptions {
    * processes or a few times it.
    */
   dayShards?: number;
+  /**
+   * How long before its instant a due day's timer fires, so that the process taking it reads the day's dossiers
+   * ahead and only the appends are left at the instant (ADR 0040; `DEADLINE_PREPARE_SECONDS`); default 0.
+   */
+  dayPrepareMs?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -67,6 +72,7 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
   const s = q(schema);
   const pageSize = options.pageSize ?? 5000;
   const shards = options.dayShards ?? 1;
+  const prepareMs = options.dayPrepareMs ?? 0;
   const onError = options.onError ?? (() => undefined);
   let position = 0n;
   let subscription: Subscription | undefined;
@@ -86,7 +92,9 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
       );
       if (rows.length === 0) break;
       // Each deadline's own timer, and its day's once per page (the rest collapse on their id anyway).
-      const days = [...new Set(rows.map((r) => r.due_at))].flatMap((day) => dueDayTimers(day, shards));
+      const days = [...new Set(rows.map((r) => r.due_at))].flatMap((day) =>
+        dueDayTimers(day, shards, prepareMs),
+      );
       await timers.schedule([
         ...days,
         ...rows.map((r) => deadlineTimer(r.stream_id, r.deadline_id, r.due_at)),
@@ -134,7 +142,7 @@ export function createDeadlineScheduler(options: DeadlineSchedulerOptions): Dead
     return flushing;
   };
   const onEvent = async (event: RecordedEvent): Promise<void> => {
-    pending.push(...deadlineTimersOf(event, shards));
+    pending.push(...deadlineTimersOf(event, shards, prepareMs));
     pendingEnd = event.position;
     if (pending.length >= 1000) await flush();
     else if (!flushScheduled) {

@@ -21,6 +21,9 @@ import {
   CommandRefusedError,
   DossierCache,
   handleCommand,
+  prepareCommand,
+  type CurrentDossier,
+  type PreparedCommand,
   RevisionMismatchError,
   uuidV5,
   type CommandPorts,
@@ -78,25 +81,30 @@ export const deadlineTimer = (streamId: string, deadlineId: string, dueOn: strin
   data: { streamId, deadlineId },
 });
 
-/** The timer of a due day: it fires when that day's deadlines turn overdue, all of them at once. */
-export const dueDayTimer = (dueOn: string): DeadlineTimer => ({
+/** When a due day's timer fires: `prepareMs` before its deadlines turn overdue, to read them ahead (ADR 0040). */
+const dueDayAt = (dueOn: string, prepareMs: number): string =>
+  new Date(Date.parse(overdueFrom(dueOn)) - prepareMs).toISOString();
+
+/** The timer of a due day: it fires when that day's deadlines turn overdue (or `prepareMs` before), all at once. */
+export const dueDayTimer = (dueOn: string, prepareMs = 0): DeadlineTimer => ({
   id: dueDayTimerId(dueOn),
-  dueAt: overdueFrom(dueOn),
+  dueAt: dueDayAt(dueOn, prepareMs),
   data: { dueOn },
 });
 
 /**
  * The timers of a due day: one (`dueDayTimer`) or, with `shards` > 1, one per shard, each firing the day's
- * deadlines of its share of the streams, all at the same instant (ADR 0039).
+ * deadlines of its share of the streams, all at the same instant (ADR 0039). With `prepareMs`, that instant is so
+ * long before the deadlines turn overdue: the process that takes it reads the dossiers ahead (ADR 0040).
  */
-export const dueDayTimers = (dueOn: string, shards = 1): DeadlineTimer[] =>
+export const dueDayTimers = (dueOn: string, shards = 1, prepareMs = 0): DeadlineTimer[] =>
   shards > 1
     ? Array.from({ length: shards }, (_, shard) => ({
         id: dueDayTimerId(dueOn, shard, shards),
-        dueAt: overdueFrom(dueOn),
+        dueAt: dueDayAt(dueOn, prepareMs),
         data: { dueOn, shard, shards },
       }))
-    : [dueDayTimer(dueOn)];
+    : [dueDayTimer(dueOn, prepareMs)];
 
 /** The timers of a deadline due on `dueOn`: its day's and its own (the day's collapse on their id). */
 export const deadlineTimersFor = (
@@ -104,7 +112,8 @@ export const deadlineTimersFor = (
   deadlineId: string,
   dueOn: string,
   shards = 1,
-): DeadlineTimer[] => [...dueDayTimers(dueOn, shards), deadlineTimer(streamId, deadlineId, dueOn)];
+  prepareMs = 0,
+): DeadlineTimer[] => [...dueDayTimers(dueOn, shards, prepareMs), deadlineTimer(streamId, deadlineId, dueOn)];
 
 /**
  * The timers an event sets: every event that gives a deadline a (new) due day. A scheduled deadline; a clock
@@ -113,7 +122,7 @@ export const deadlineTimersFor = (
  * return date of an apology, a deadline of its own. A timer for a due day that later moves is harmless: it fires,
  * finds the deadline not yet due and is set again for the new instant.
  */
-export function deadlineTimersOf(event: RecordedEvent, shards = 1): DeadlineTimer[] {
+export function deadlineTimersOf(event: RecordedEvent, shards = 1, prepareMs = 0): DeadlineTimer[] {
   const data = event.data as {
     deadlineId?: unknown;
     dueOn?: unknown;
@@ -122,7 +131,7 @@ export function deadlineTimersOf(event: RecordedEvent, shards = 1): DeadlineTime
   };
   const timer = (deadlineId: unknown, dueOn: unknown): DeadlineTimer[] =>
     typeof deadlineId === 'string' && typeof dueOn === 'string'
-      ? deadlineTimersFor(event.streamId, deadlineId, dueOn, shards)
+      ? deadlineTimersFor(event.streamId, deadlineId, dueOn, shards, prepareMs)
       : [];
   switch (event.type) {
     case 'DeadlineScheduled':
@@ -152,38 +161,72 @@ export interface FireLog {
   warn(details: object, message: string): void;
 }
 
-/** Decides one deadline timer on the dossier as it is now; throws only for transient failures (to be retried). */
+const openIn = (dossier: CurrentDossier, deadlineId: string) =>
+  dossier.state?.deadlines.find((d) => d.deadlineId === deadlineId && d.elapsedOn === undefined);
+
+/** The command that elapses a deadline: one name per deadline, so every timer of it derives the same ids. */
+function elapseCommand({ streamId, deadlineId }: DeadlineRef) {
+  const name = `deadline\n${streamId}\n${deadlineId}`;
+  return {
+    type: 'ElapseDeadline' as const,
+    dossierId: streamId.replace(/^dossier-/, ''),
+    body: { deadlineId },
+    idempotencyKey: name,
+    correlationId: uuidV5(name),
+    causationId: uuidV5(name),
+  };
+}
+
+/** A deadline's dossier read ahead of its instant and, when it was open and due then, its decision (ADR 0040). */
+export interface PreparedFiring {
+  dossier: CurrentDossier;
+  decision?: PreparedCommand | undefined;
+}
+
+/**
+ * Decides one deadline timer on the dossier as it is now; throws only for transient failures (to be retried).
+ * `prepared`: the dossier read and the deadline decided ahead of the instant (`prepareDueDay`), used only with the
+ * deadline open in it and the clock at or past the instant: the append is conditional on the revision read, and a
+ * dossier written since is read and decided again, as without it.
+ */
 export async function fireDeadline(
   ports: CommandPorts,
-  { streamId, deadlineId }: DeadlineRef,
+  ref: DeadlineRef,
   log: FireLog,
+  prepared?: PreparedFiring,
 ): Promise<DeadlineFired> {
-  const dossierId = streamId.replace(/^dossier-/, '');
+  const { streamId, deadlineId } = ref;
+  const ahead = prepared && openIn(prepared.dossier, deadlineId) ? prepared : undefined;
+  const command = elapseCommand(ref);
   try {
-    const { state, revision } = await ports.dossiers.current(ports.store, dossierId);
-    const open = state?.deadlines.find((d) => d.deadlineId === deadlineId && d.elapsedOn === undefined);
-    if (!open) return { outcome: 'not-open' };
-    if (!isOverdue(open.dueOn, ports.clock.now()))
-      return { outcome: 'early', retryAt: overdueFrom(open.dueOn) };
-    // One name per deadline: every timer of it derives the same idempotency key, event ids and correlation id.
-    const name = `deadline\n${streamId}\n${deadlineId}`;
-    const command = {
-      type: 'ElapseDeadline' as const,
-      dossierId,
-      body: { deadlineId },
-      idempotencyKey: name,
-      correlationId: uuidV5(name),
-      causationId: uuidV5(name),
-    };
-    // The revision just read: the handler decides on the state this read cached instead of reading the stream a
-    // second time (a burst of 1,000 deadlines due at 00:00 is one read fewer each), and the append is conditional
-    // on it. Another writer in between: decide again on the stream as it is then, without a revision.
     let result;
-    try {
-      result = await handleCommand(ports, WORKER, { ...command, expectedRevision: revision });
-    } catch (error) {
-      if (!(error instanceof RevisionMismatchError)) throw error;
-      result = await handleCommand(ports, WORKER, command);
+    if (ahead?.decision && ports.clock.now() >= ahead.decision.at) {
+      try {
+        result = await ahead.decision.commit();
+      } catch (error) {
+        // Written since it was read ahead: read it now and decide again, from the start.
+        if (error instanceof RevisionMismatchError) return await fireDeadline(ports, ref, log);
+        throw error;
+      }
+    } else {
+      // Read ahead: handed back to the cache (never over a newer state), where the handler finds it at its revision.
+      const read = ahead?.dossier;
+      if (read) ports.dossiers.remember(streamId, read.revision!, read.state!, read.hash!);
+      const current = read ?? (await ports.dossiers.current(ports.store, command.dossierId));
+      const open = openIn(current, deadlineId);
+      if (!open) return { outcome: 'not-open' };
+      if (!isOverdue(open.dueOn, ports.clock.now()))
+        return { outcome: 'early', retryAt: overdueFrom(open.dueOn) };
+      // The revision just read: the handler decides on the state this read cached instead of reading the stream a
+      // second time (a burst of 1,000 deadlines due at 00:00 is one read fewer each), and the append is conditional
+      // on it. Another writer in between: decide again on the stream as it is then, without a revision.
+      try {
+        result = await handleCommand(ports, WORKER, { ...command, expectedRevision: current.revision });
+      } catch (error) {
+        if (!(error instanceof RevisionMismatchError)) throw error;
+        if (read) return await fireDeadline(ports, ref, log);
+        result = await handleCommand(ports, WORKER, command);
+      }
     }
     // Answered from the stream: a twin timer appended the very same event first.
     return result.replayed ? { outcome: 'not-open' } : { outcome: 'elapsed' };
@@ -208,11 +251,98 @@ export interface DueDayFired {
 /** Open deadlines read per page when a day fires. */
 const DUE_DAY_PAGE = 1000;
 
+/** Most dossiers of one due day (or shard) read ahead and held until the instant; the rest are read then. */
+const PREPARE_MAX = 20_000;
+
+/** A shard of a due day (ADR 0039); `{ shard: 0, shards: 1 }` is the whole day. */
+type DayPart = { shard: number; shards: number };
+
+type DueRow = { stream_id: string; deadline_id: string };
+
+/**
+ * The read model's open deadlines due on `dueOn` in `part`, a page at a time (keyset; DISTINCT: a deadline may be
+ * listed once per acting unit, successors). A shard takes the streams whose hash falls in it: every stream in
+ * exactly one shard, whatever the number of shards.
+ */
+async function* dueDayPages(
+  read: { sql: SqlClient; schema: string },
+  dueOn: string,
+  part: DayPart,
+): AsyncGenerator<DueRow[]> {
+  let after: [string, string] = ['', ''];
+  for (;;) {
+    const { rows } = await read.sql.query<DueRow>(
+      `SELECT DISTINCT stream_id, deadline_id FROM ${q(read.schema)}.deadlines
+        WHERE state = 'open' AND due_at = $1 AND (stream_id, deadline_id) > ($2, $3)
+          AND ($5::int <= 1 OR mod(hashtext(stream_id)::bigint + 2147483648, $5::int) = $6::int)
+        ORDER BY stream_id, deadline_id LIMIT $4`,
+      [dueOn, after[0], after[1], DUE_DAY_PAGE, part.shards, part.shard],
+    );
+    if (rows.length === 0) return;
+    yield rows;
+    const last = rows.at(-1)!;
+    after = [last.stream_id, last.deadline_id];
+  }
+}
+
+/** Runs `work` on every row, `concurrency` at a time. */
+async function inLanes(rows: DueRow[], concurrency: number, work: (row: DueRow) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < rows.length; i = next++) await work(rows[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+}
+
+/** Deadlines read and decided ahead of their due day's instant, by stream and deadline (`prepareDueDay`). */
+export type PreparedDay = ReadonlyMap<string, PreparedFiring>;
+
+const firingKey = (streamId: string, deadlineId: string) => `${streamId}\n${deadlineId}`;
+
+/**
+ * Reads and decides ahead, before the day's instant, the deadlines the read model lists as open and due on `dueOn`
+ * (ADR 0040): each dossier read with its hash chain checked and replayed, as a firing would, and `ElapseDeadline`
+ * decided as the clock will read at the instant (`prepareCommand`), so that at the instant a firing only appends.
+ * Nothing is appended here. A dossier that cannot be read or decided now (a transient failure, a broken chain, a
+ * refusal) is left out: its firing reads and decides it then, as without this.
+ */
+export async function prepareDueDay(
+  ports: CommandPorts,
+  read: { sql: SqlClient; schema: string },
+  dueOn: string,
+  concurrency = 128,
+  part: DayPart = { shard: 0, shards: 1 },
+): Promise<PreparedDay> {
+  const instant = new Date(overdueFrom(dueOn));
+  const prepared = new Map<string, PreparedFiring>();
+  for await (const rows of dueDayPages(read, dueOn, part)) {
+    await inLanes(rows, concurrency, async (row) => {
+      const ref = { streamId: row.stream_id, deadlineId: row.deadline_id };
+      const command = elapseCommand(ref);
+      const dossier = await ports.dossiers.current(ports.store, command.dossierId).catch(() => undefined);
+      const open = dossier && openIn(dossier, ref.deadlineId);
+      if (!open) return;
+      const decision = isOverdue(open.dueOn, instant)
+        ? await prepareCommand(
+            ports,
+            WORKER,
+            { ...command, expectedRevision: dossier.revision },
+            instant,
+          ).catch(() => undefined)
+        : undefined;
+      prepared.set(firingKey(ref.streamId, ref.deadlineId), { dossier, decision });
+    });
+    if (prepared.size >= PREPARE_MAX) break;
+  }
+  return prepared;
+}
+
 /**
  * Fires every deadline the read model lists as open and due on `dueOn`, `concurrency` at a time (their reads are
  * gathered into few round trips by the ports' batched store, their appends into few INSERTs by the store's group
  * commit). Every deadline is decided by `fireDeadline`, so one already elapsed (by its own timer, a retry, another
  * process) appends nothing. Throws, after the others are done, the first transient failure: the timer is retried.
+ * `prepared`: the dossiers read ahead (`prepareDueDay`); the list of deadlines is still the read model's now.
  */
 export async function fireDueDay(
   ports: CommandPorts,
@@ -221,65 +351,82 @@ export async function fireDueDay(
   log: FireLog,
   concurrency = 128,
   /** only the streams of this shard of the day (ADR 0039) */
-  part: { shard: number; shards: number } = { shard: 0, shards: 1 },
+  part: DayPart = { shard: 0, shards: 1 },
+  prepared: PreparedDay = new Map(),
 ): Promise<DueDayFired> {
   const result: DueDayFired = { found: 0, elapsed: 0 };
   let failure: { error: unknown } | undefined;
-  let after: [string, string] = ['', ''];
-  for (;;) {
-    // Keyset pages; DISTINCT: a deadline may be listed once per acting unit (successors). A shard takes the
-    // streams whose hash falls in it: every stream in exactly one shard, whatever the number of shards.
-    const { rows } = await read.sql.query<{ stream_id: string; deadline_id: string }>(
-      `SELECT DISTINCT stream_id, deadline_id FROM ${q(read.schema)}.deadlines
-        WHERE state = 'open' AND due_at = $1 AND (stream_id, deadline_id) > ($2, $3)
-          AND ($5::int <= 1 OR mod(hashtext(stream_id)::bigint + 2147483648, $5::int) = $6::int)
-        ORDER BY stream_id, deadline_id LIMIT $4`,
-      [dueOn, after[0], after[1], DUE_DAY_PAGE, part.shards, part.shard],
-    );
-    if (rows.length === 0) break;
+  for await (const rows of dueDayPages(read, dueOn, part)) {
     result.found += rows.length;
-    let next = 0;
-    const lane = async () => {
-      for (let i = next++; i < rows.length; i = next++) {
-        const row = rows[i]!;
-        try {
-          const fired = await fireDeadline(
-            ports,
-            { streamId: row.stream_id, deadlineId: row.deadline_id },
-            log,
-          );
-          if (fired.outcome === 'elapsed') result.elapsed += 1;
-        } catch (error) {
-          failure ??= { error };
-        }
+    await inLanes(rows, concurrency, async (row) => {
+      try {
+        const ref = { streamId: row.stream_id, deadlineId: row.deadline_id };
+        const fired = await fireDeadline(
+          ports,
+          ref,
+          log,
+          prepared.get(firingKey(ref.streamId, ref.deadlineId)),
+        );
+        if (fired.outcome === 'elapsed') result.elapsed += 1;
+      } catch (error) {
+        failure ??= { error };
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
-    const last = rows.at(-1)!;
-    after = [last.stream_id, last.deadline_id];
+    });
   }
   if (failure) throw failure.error;
   return result;
 }
 
+/** Resolves once `clock` reads `instant` or later (a timer of the process, checked again against the clock). */
+export const untilInstant =
+  (clock: Clock) =>
+  async (instant: string): Promise<void> => {
+    for (let ms = Date.parse(instant) - clock.now().getTime(); ms > 0;) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 60_000)));
+      ms = Date.parse(instant) - clock.now().getTime();
+    }
+  };
+
+export interface DeadlineHandlerOptions {
+  /** deadlines of a due day fired (and read ahead) at once; default 128 */
+  concurrency?: number;
+  /**
+   * How long before a due day's instant its timer may read and decide the day's deadlines ahead and then wait for
+   * the instant to append them (ADR 0040); fired earlier, it waits again for that. Default 0: nothing ahead.
+   */
+  prepareMs?: number;
+  /** waits until the injected clock reads the instant; default `untilInstant(ports.clock)` */
+  waitUntil?: (instant: string) => Promise<void>;
+}
+
 /**
  * The deadline queue's handler: a due day fires its day's deadlines (`fireDueDay`, from the read model), a
- * deadline's own timer fires that deadline; either, fired early, is fired again when it is due.
+ * deadline's own timer fires that deadline; either, fired early, is fired again when it is due. A due day's timer
+ * fired up to `prepareMs` early reads the day's dossiers ahead (`prepareDueDay`), waits for the instant in the
+ * process, then fires them: what was decided ahead (for the instant) is appended then, never before.
  */
 export const deadlineTimerHandler =
   (
     ports: CommandPorts,
     read: { sql: SqlClient; schema: string },
     log: FireLog,
-    options: { concurrency?: number } = {},
+    options: DeadlineHandlerOptions = {},
   ) =>
   async (timer: DeadlineTimer): Promise<FireOutcome> => {
     const data = timer.data;
     if ('dueOn' in data) {
       const overdueAt = overdueFrom(data.dueOn);
-      if (!isOverdue(data.dueOn, ports.clock.now())) return { retryAt: overdueAt };
       const part = { shard: data.shard ?? 0, shards: data.shards ?? 1 };
-      await fireDueDay(ports, read, data.dueOn, log, options.concurrency, part);
+      let prepared: PreparedDay | undefined;
+      if (!isOverdue(data.dueOn, ports.clock.now())) {
+        const prepareAt = dueDayAt(data.dueOn, options.prepareMs ?? 0);
+        if (ports.clock.now() < new Date(prepareAt)) return { retryAt: prepareAt };
+        prepared = await prepareDueDay(ports, read, data.dueOn, options.concurrency, part);
+        await (options.waitUntil ?? untilInstant(ports.clock))(overdueAt);
+        // Never before the instant, whatever the wait did: fire again then (read ahead again, cheaply, from the cache).
+        if (!isOverdue(data.dueOn, ports.clock.now())) return { retryAt: overdueAt };
+      }
+      await fireDueDay(ports, read, data.dueOn, log, options.concurrency, part, prepared);
       return undefined;
     }
     const fired = await fireDeadline(ports, data, log);

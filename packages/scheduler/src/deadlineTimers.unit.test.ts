@@ -35,6 +35,20 @@ describe('deadlineTimersOf', () => {
     ]);
   });
 
+  it('with a lead to read ahead (ADR 0040), sets the day’s timer that long before the instant, its own unchanged', () => {
+    const timers = deadlineTimersOf(
+      recorded('DeadlineScheduled', { deadlineId: 'appraisal-2026-01-05', dueOn: '2026-02-02' }),
+      3,
+      30_000,
+    );
+    expect(timers.map((t) => [t.id, t.dueAt])).toEqual([
+      [dueDayTimerId('2026-02-02', 0, 3), '2026-02-02T16:59:30.000Z'],
+      [dueDayTimerId('2026-02-02', 1, 3), '2026-02-02T16:59:30.000Z'],
+      [dueDayTimerId('2026-02-02', 2, 3), '2026-02-02T16:59:30.000Z'],
+      [deadlineTimerId('dossier-d1', 'appraisal-2026-01-05'), '2026-02-02T17:01:00.000Z'],
+    ]);
+  });
+
   it('sets none for other events or a deadline without its fields', () => {
     expect(deadlineTimersOf(recorded('DeadlineSuspended', { deadlineId: 'x', dueOn: '2026-02-02' }))).toEqual(
       [],

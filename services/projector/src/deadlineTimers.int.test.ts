@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { NewEvent } from '@ntm/event-store';
+import type { NewEvent, ReadStreamOptions, StreamRead } from '@ntm/event-store';
 import { createInlineProjector, type InlineProjector } from '@ntm/projections';
 import { bullmqTimerQueue, bullmqTimerWorker, type TimerJob } from '@ntm/scheduler/bullmqTimers';
 import {
@@ -16,6 +16,7 @@ import {
   deadlineTimerHandler,
   deadlineTimerId,
   dueDayTimerId,
+  dueDayTimers,
   deadlineWorkerPorts,
   fireDueDay,
   type DeadlineScheduler,
@@ -112,10 +113,11 @@ const timerOptions = (env: Env) => ({
   clock: env.clock,
 });
 
-function startScheduler(env: Env, dayShards = 1): DeadlineScheduler {
+function startScheduler(env: Env, dayShards = 1, dayPrepareMs = 0): DeadlineScheduler {
   const timers = bullmqTimerQueue<DeadlineTimerData>(timerOptions(env));
   const scheduler = createDeadlineScheduler({
     dayShards,
+    dayPrepareMs,
     store: env.opened.store,
     sql: env.opened.sql,
     schema: env.schema,
@@ -146,6 +148,34 @@ function startWorker(env: Env) {
   return worker;
 }
 
+/** Worker ports (own cache, batched reads) over a store that notes which streams are read. */
+function countReads(env: Env) {
+  const seen = new Set<string>();
+  const store = new Proxy(env.opened.store, {
+    get(target, property) {
+      if (property === 'readStream')
+        return (streamId: string, options?: ReadStreamOptions) => {
+          seen.add(streamId);
+          return target.readStream(streamId, options);
+        };
+      if (property === 'readStreams')
+        return (reads: readonly StreamRead[]) => {
+          for (const r of reads) seen.add(r.streamId);
+          return target.readStreams(reads);
+        };
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const ports = deadlineWorkerPorts({
+    store,
+    clock: env.clock,
+    log: quiet,
+    notifyAppended: (n) => env.projector.onAppended(n.streamId, n.revision).then(() => undefined),
+  });
+  return { ports, seen };
+}
+
 /**
  * A dossier submitted with its verification deadline open (the sample history up to its `DeadlineScheduled`),
  * projected. Its deadline is due on the Vietnamese day of `dueAt`.
@@ -168,15 +198,15 @@ async function openDeadline(
   return { streamId, deadlineId, dueOn };
 }
 
-/** The step after the deadline's (the verification): meets it. */
-async function meetDeadline(env: Env, id: string): Promise<void> {
+/** The step after the deadline's (the verification): meets it; `project`: the read model is told at once. */
+async function meetDeadline(env: Env, id: string, project = true): Promise<void> {
   const streamId = `dossier-${id}`;
   const all = sampleDossierEvents({ id, communeCode: '01800', districtCode: '060', year: 2024 }, (k) =>
     new Date(Date.UTC(2024, 0, 1) + k * 3_600_000).toISOString(),
   );
   const next: NewEvent = all[all.findIndex((e) => e.type === 'DeadlineScheduled') + 1]!;
   await env.opened.store.append(streamId, [next], { expectedRevision: 'any' });
-  await env.projector.onAppended(streamId);
+  if (project) await env.projector.onAppended(streamId);
 }
 
 async function elapsedEvents(env: Env, streamId: string) {
@@ -364,6 +394,93 @@ describe('deadline timers over BullMQ', () => {
     expect(fired.reduce((sum, n) => sum + n, 0)).toBe(8);
     expect(fired.filter((n) => n > 0).length).toBeGreaterThan(1);
     for (const d of opened) expect(await elapsedEvents(env, d.streamId)).toHaveLength(1);
+  });
+
+  it('a day read ahead (ADR 0040): its timer fires early, reads the dossiers, and at the instant only appends; a dossier written meanwhile is decided again', async () => {
+    const env = await setup('2024-01-01T00:00:00Z');
+    const opened: Awaited<ReturnType<typeof openDeadline>>[] = [];
+    for (let i = 0; i < 4; i += 1) opened.push(await openDeadline(env, `ahead${i}`, '2024-01-10T03:00:00Z'));
+    const dueOn = opened[0]!.dueOn;
+    const instant = `${dueOn}T17:00:00.000Z`;
+    // The scheduler sets the day's timer 30 s before the instant; each deadline's own stays a minute after it.
+    const scheduler = startScheduler(env, 1, 30_000);
+    await scheduler.start();
+    const day = (await env.queue.getJob(dueDayTimerId(dueOn)))!;
+    expect(day.data).toMatchObject({ dueAt: `${dueOn}T16:59:30.000Z`, data: { dueOn } });
+    expect(day.delay).toBe(Date.parse(instant) - 30_000 - Date.parse('2024-01-01T00:00:00Z'));
+    const reads = countReads(env);
+    const fire = deadlineTimerHandler(reads.ports, { sql: env.opened.sql, schema: env.schema }, quiet, {
+      prepareMs: 30_000,
+      waitUntil: async (at) => {
+        // Read ahead, each dossier once; nothing appended yet.
+        expect(at).toBe(instant);
+        expect([...reads.seen].sort()).toEqual(opened.map((d) => d.streamId).sort());
+        for (const d of opened) expect(await elapsedEvents(env, d.streamId)).toHaveLength(0);
+        // Meanwhile, one deadline is met (the read model not told yet, so the day still lists it): the dossier
+        // read ahead is no longer current.
+        await meetDeadline(env, 'ahead0', false);
+        reads.seen.clear();
+        env.clock.set(instant);
+      },
+    });
+    // Fired more than 30 s early: waits again for 30 s before the instant, having read nothing.
+    env.clock.set(`${dueOn}T16:59:00.000Z`);
+    expect(await fire({ id: day.id!, ...day.data })).toEqual({ retryAt: `${dueOn}T16:59:30.000Z` });
+    expect(reads.seen.size).toBe(0);
+    env.clock.set(`${dueOn}T16:59:40.000Z`);
+    expect(await fire({ id: day.id!, ...day.data })).toBeUndefined();
+    const counts = await Promise.all(opened.map(async (d) => (await elapsedEvents(env, d.streamId)).length));
+    expect(counts).toEqual([0, 1, 1, 1]);
+    // At the instant only the dossier written since was read again; the others were decided on what was read ahead.
+    expect([...reads.seen]).toEqual([opened[0]!.streamId]);
+    // Decided ahead for the instant: the events say it, as a firing at the instant would.
+    for (const d of opened.slice(1)) {
+      const [elapsed] = await elapsedEvents(env, d.streamId);
+      expect(elapsed!.data).toMatchObject({ elapsedOn: '2024-01-11' });
+      expect(elapsed!.metadata.occurredAt).toBe(instant);
+    }
+  });
+
+  it('a day read ahead is never fired before its instant, and a worker that dies while it waits loses nothing and, back, appends nothing twice', async () => {
+    const env = await setup('2024-01-01T00:00:00Z');
+    const opened: Awaited<ReturnType<typeof openDeadline>>[] = [];
+    for (let i = 0; i < 3; i += 1) opened.push(await openDeadline(env, `wait${i}`, '2024-01-10T03:00:00Z'));
+    const dueOn = opened[0]!.dueOn;
+    const instant = `${dueOn}T17:00:00.000Z`;
+    const timer = dueDayTimers(dueOn, 1, 30_000)[0]!;
+    const read = { sql: env.opened.sql, schema: env.schema };
+    const elapsedCounts = () =>
+      Promise.all(opened.map(async (d) => (await elapsedEvents(env, d.streamId)).length));
+    // A wait that ends before the clock reads the instant: nothing is appended, the timer fires again at it.
+    const cutShort = deadlineTimerHandler(countReads(env).ports, read, quiet, {
+      prepareMs: 30_000,
+      waitUntil: () => Promise.resolve(),
+    });
+    env.clock.set(`${dueOn}T16:59:45.000Z`);
+    expect(await cutShort(timer)).toEqual({ retryAt: instant });
+    expect(await elapsedCounts()).toEqual([0, 0, 0]);
+    // A worker reads the day ahead, then hangs in its wait (as a process killed would: its job is handed on).
+    let waiting!: () => void;
+    let release!: () => void;
+    const waited = new Promise<void>((resolve) => (waiting = resolve));
+    const hung = deadlineTimerHandler(countReads(env).ports, read, quiet, {
+      prepareMs: 30_000,
+      waitUntil: () => {
+        waiting();
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    const zombie = hung(timer);
+    await waited;
+    // Another worker, its cache empty, takes the day at the instant: every deadline elapsed once.
+    env.clock.set(instant);
+    const other = deadlineTimerHandler(countReads(env).ports, read, quiet, { prepareMs: 30_000 });
+    expect(await other(timer)).toBeUndefined();
+    expect(await elapsedCounts()).toEqual([1, 1, 1]);
+    // The first one comes back with what it read before: every append it tries is refused, nothing twice.
+    release();
+    expect(await zombie).toBeUndefined();
+    expect(await elapsedCounts()).toEqual([1, 1, 1]);
   });
 
   it('a deadline the day’s timer cannot see (its read model behind) is elapsed by its own timer', async () => {

@@ -41,6 +41,7 @@ export async function startDeadlineScheduler(
     timers,
     reconcileIntervalMs: config.DEADLINE_RECONCILE_SECONDS * 1000,
     dayShards: config.DEADLINE_DAY_SHARDS,
+    dayPrepareMs: config.DEADLINE_PREPARE_SECONDS * 1000,
     onError: (err) => log.warn({ err }, 'deadline scheduler error (retrying)'),
   });
   await scheduler.start();
@@ -68,9 +69,11 @@ export function startDeadlineWorker(
       lockDurationMs: config.WORKER_LOCK_MS,
       onError: (err) => log.warn({ err }, 'deadline worker error'),
     },
-    // A due day fires its deadlines DEADLINE_CONCURRENCY at a time, as the worker takes jobs.
+    // A due day fires its deadlines DEADLINE_CONCURRENCY at a time, as the worker takes jobs, its dossiers read
+    // DEADLINE_PREPARE_SECONDS ahead (the scheduler sets its timer that early).
     deadlineTimerHandler(ports, { sql: infra.sql, schema: infra.readModelSchema }, log, {
       concurrency: config.DEADLINE_CONCURRENCY,
+      prepareMs: config.DEADLINE_PREPARE_SECONDS * 1000,
     }),
   );
   if (onStalled) timers.worker.on('stalled', (jobId) => onStalled(timers.worker.name, jobId));
