@@ -42,19 +42,30 @@ const STEP_FROM = Number(process.env.BENCH_STEP_FROM ?? 0.4);
 const STEP_BY = Number(process.env.BENCH_STEP_BY ?? 0.1);
 const LAG_GOAL_MS = 100;
 const REBUILD_EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 200_000);
+/**
+ * BENCH_PHASES=rebuild: only the rebuild against the global-log read (no processes, no HTTP load, no comparison
+ * with incremental read models: the tests compare them); the one JSON line then holds the rebuild's figures only
+ */
+const REBUILD_ONLY = process.env.BENCH_PHASES === 'rebuild';
 /** dossiers in progress at once: each gets about RATE / ACTIVE events per second */
 const ACTIVE = Number(process.env.BENCH_DOSSIERS ?? 500);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 4);
 const WORKERS = 2;
 
 const tag = `bench_proj_${randomBytes(4).toString('hex')}`;
-const eventsSchema = `${tag}_events`;
+/**
+ * BENCH_EVENTS_SCHEMA (with BENCH_PHASES=rebuild): the store's schema to use and keep, topped up to REBUILD_EVENTS
+ * only if it holds fewer, so that alternate A/B runs rebuild the same log without filling it each time
+ */
+const KEPT_EVENTS_SCHEMA = REBUILD_ONLY ? process.env.BENCH_EVENTS_SCHEMA : undefined;
+const eventsSchema = KEPT_EVENTS_SCHEMA ?? `${tag}_events`;
 const schema = `${tag}_rm`;
 const queuePrefix = `${tag}-wake`;
 const redisPrefix = `${tag}-bull`;
 const at = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString();
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const round2 = (x: number) => Math.round(x * 100) / 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const opened = await openPostgresStore({
@@ -94,7 +105,8 @@ function readyLine(child: ChildProcess, word: string): Promise<void> {
   });
 }
 
-try {
+/** Phases 1 and 2 (the closed loop, the paced steps) and whether a rebuild equals the incremental read models. */
+async function measureLoad() {
   // As in production: one dispatcher process, two worker processes and the dossier service in REDIS_URL mode
   // (started below). The benchmark's own process only sends commands and measures.
   await migrateReadModels(sql, schema);
@@ -397,10 +409,45 @@ try {
   await rebuild(store, sql, { schema: check });
   const compared = await compareReadModels({ sql, schema }, { sql, schema: check });
   console.error(`rebuilt == incremental: ${compared.equal} (${compared.rows} rows compared)`);
+  return {
+    appended,
+    figures: {
+      appendPath: 'HTTP commands to the dossier service',
+      closedLoop,
+      maxRateUnderLagGoal: maxRate,
+      lagGoalMs: LAG_GOAL_MS,
+      ratioToClosedLoop: Number((maxRate / closedLoop.eventsPerSecond).toFixed(3)),
+      warmupSeconds: WARMUP_SECONDS,
+      seconds: SECONDS,
+      workers: WORKERS,
+      steps,
+      globalLogVisibilityLagMs: follower
+        ? {
+            p50: Number(percentile(logLags, 0.5).toFixed(1)),
+            p99: Number(percentile(logLags, 0.99).toFixed(1)),
+          }
+        : null,
+      rebuiltEqualsIncremental: compared.equal,
+      peakWorkerRssMb: workerRssMb,
+    },
+  };
+}
 
+/**
+ * Phase 3: the log topped up to REBUILD_EVENTS, then a rebuild of every read model against reads of the whole log
+ * in the same minutes; with the CPU seconds of this process (the read's and the fold's, PostgreSQL's apart) and of
+ * PostgreSQL's backends, for each.
+ */
+async function measureRebuild(appended: number) {
+  const check = `${tag}_check`;
   // Rebuild throughput: top the log up to REBUILD_EVENTS with whole histories, 30 events per append.
   let filler = 0;
   let count = appended;
+  for (let after = 0n, end = !KEPT_EVENTS_SCHEMA; !end;) {
+    const page = await store.readAll({ after, limit: 5000 });
+    count += page.events.length;
+    [after, end] = [page.nextAfter, page.isEnd];
+  }
   while (count < REBUILD_EVENTS && !interrupted) {
     const batch = Array.from({ length: 20 }, () => {
       filler += 1;
@@ -423,66 +470,75 @@ try {
   }
   // The baseline of the rebuild: the whole global log read in pages of 5000 (as `sim:national` reads it),
   // warmed by a first read, measured before and after the rebuild.
-  const readLog = async () => {
-    const readStarted = performance.now();
-    let after = 0n;
-    let events = 0;
-    for (;;) {
-      const page = await store.readAll({ after, limit: 5000 });
-      events += page.events.length;
-      after = page.nextAfter;
-      if (page.isEnd) break;
-    }
-    return events / ((performance.now() - readStarted) / 1000);
+  const postgres: Parts = { postgres: () => pidsOf('postgres') };
+  /** wall seconds, this process's CPU seconds and PostgreSQL's, of `work` */
+  const timed = async <T>(work: () => Promise<T>) => {
+    const [started, cpu, pg] = [performance.now(), process.cpuUsage(), cpuSnapshot(postgres)];
+    const value = await work();
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const postgresSeconds = cpuShares(pg, cpuSnapshot(postgres), 1).postgres!;
+    return { value, seconds, nodeCpu: (used.user + used.system) / 1e6, postgresCpu: postgresSeconds };
   };
+  const readLog = () =>
+    timed(async () => {
+      let after = 0n;
+      let events = 0;
+      for (;;) {
+        const page = await store.readAll({ after, limit: 5000 });
+        events += page.events.length;
+        after = page.nextAfter;
+        if (page.isEnd) return events;
+      }
+    });
   if (interrupted) throw new Error('interrupted (Ctrl-C): no figures');
   await readLog();
-  const readBefore = await readLog();
-  const rebuildStarted = performance.now();
-  const rebuilt = await rebuild(store, sql, { schema: check });
-  const rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
-  const readAfter = await readLog();
-  const logReadRate = (readBefore + readAfter) / 2;
-  const rebuildRate = rebuilt.events / rebuildSeconds;
+  const before = await readLog();
+  const rebuilt = await timed(() => rebuild(store, sql, { schema: check }));
+  const after = await readLog();
+  const rate = (r: { value: number; seconds: number }) => r.value / r.seconds;
+  const logReadRate = (rate(before) + rate(after)) / 2;
+  const rebuildRate = rebuilt.value.events / rebuilt.seconds;
+  const mean = (key: 'nodeCpu' | 'postgresCpu') => (before[key] + after[key]) / 2;
+  const cpu = {
+    read: { node: round2(mean('nodeCpu')), postgres: round2(mean('postgresCpu')) },
+    rebuild: { node: round2(rebuilt.nodeCpu), postgres: round2(rebuilt.postgresCpu) },
+  };
   console.error(
-    `rebuild: ${rebuilt.events} events, ${rebuilt.streams} streams in ${rebuildSeconds.toFixed(1)} s (${Math.round(rebuildRate)}/s); log read ${Math.round(readBefore)} and ${Math.round(readAfter)} events/s`,
+    `rebuild: ${rebuilt.value.events} events, ${rebuilt.value.streams} streams in ${rebuilt.seconds.toFixed(1)} s (${Math.round(rebuildRate)}/s); log read ${Math.round(rate(before))} and ${Math.round(rate(after))} events/s; CPU s (node, postgres): read ${cpu.read.node}, ${cpu.read.postgres}; rebuild ${cpu.rebuild.node}, ${cpu.rebuild.postgres}`,
   );
+
+  return {
+    events: rebuilt.value.events,
+    eventsPerSecond: Math.round(rebuildRate),
+    logReadEventsPerSecond: Math.round(logReadRate),
+    ratioToLogRead: Number((rebuildRate / logReadRate).toFixed(3)),
+    /** CPU seconds of this process and of PostgreSQL's backends: a read's (the mean of the two) and the rebuild's */
+    cpuSeconds: cpu,
+    nodeCpuRatio: Number((cpu.read.node / cpu.rebuild.node).toFixed(3)),
+  };
+}
+
+try {
+  const load = REBUILD_ONLY ? undefined : await measureLoad();
+  if (interrupted) throw new Error('interrupted (Ctrl-C): no figures');
+  const rebuildFigures = await measureRebuild(load?.appended ?? 0);
 
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : Promise.resolve())));
   console.log(
     JSON.stringify({
       bench: 'projections',
-      appendPath: 'HTTP commands to the dossier service',
-      closedLoop,
-      maxRateUnderLagGoal: maxRate,
-      lagGoalMs: LAG_GOAL_MS,
-      ratioToClosedLoop: Number((maxRate / closedLoop.eventsPerSecond).toFixed(3)),
-      warmupSeconds: WARMUP_SECONDS,
-      seconds: SECONDS,
-      workers: WORKERS,
-      steps,
-      globalLogVisibilityLagMs: follower
-        ? {
-            p50: Number(percentile(logLags, 0.5).toFixed(1)),
-            p99: Number(percentile(logLags, 0.99).toFixed(1)),
-          }
-        : null,
-      rebuild: {
-        events: rebuilt.events,
-        eventsPerSecond: Math.round(rebuildRate),
-        logReadEventsPerSecond: Math.round(logReadRate),
-        ratioToLogRead: Number((rebuildRate / logReadRate).toFixed(3)),
-      },
-      rebuiltEqualsIncremental: compared.equal,
-      peakWorkerRssMb: workerRssMb,
+      phases: REBUILD_ONLY ? 'rebuild' : 'all',
+      ...load?.figures,
+      rebuild: rebuildFigures,
       loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
     }),
   );
 } finally {
   await service?.stop();
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const s of [eventsSchema, schema, `${tag}_check`])
+  for (const s of [...(KEPT_EVENTS_SCHEMA ? [] : [eventsSchema]), schema, `${tag}_check`])
     await sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
   const redis = new Redis(REDIS_URL);
   const keys = await redis.keys(`${redisPrefix}:*`);
