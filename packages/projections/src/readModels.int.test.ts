@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleDossierEvents } from '@ntm/testing';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
-import { columnNames, migrateReadModels, PROJECTIONS } from './index.js';
+import {
+  columnNames,
+  compareReadModels,
+  evolveView,
+  insertStreams,
+  migrateReadModels,
+  PROJECTIONS,
+  writeStreams,
+  type DossierView,
+} from './index.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const tag = `rm${randomBytes(4).toString('hex')}`;
@@ -62,6 +72,45 @@ describe('read-model migrations', () => {
       }
     } finally {
       await sql.query(`DROP SCHEMA "${fresh}" CASCADE`);
+    }
+  });
+
+  it("a fresh schema filled by insertStreams (a rebuild's shadow) holds the rows writeStreams upserts", async () => {
+    const { store, sql } = opened;
+    const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString();
+    const histories = [
+      { id: 'i1', communeCode: '01864', districtCode: '064', year: 2023 },
+      {
+        id: 'i2',
+        communeCode: '01867',
+        districtCode: '064',
+        year: 2023,
+        criteriaMet: 15,
+        outcome: 'refused',
+      },
+      { id: 'i3', communeCode: '01870', districtCode: '064', year: 2023, kind: 'COMMUNE_ADVANCED' },
+    ] as const;
+    const views: DossierView[] = [];
+    for (const d of histories) {
+      await store.append(`dossier-${d.id}`, sampleDossierEvents(d, at), { expectedRevision: 'no_stream' });
+      const events = await store.readStream(`dossier-${d.id}`);
+      views.push(events.reduce<DossierView | undefined>((v, e) => evolveView(v, e), undefined)!);
+    }
+    const [upserted, inserted] = [`${tag}_ups`, `${tag}_ins`];
+    try {
+      for (const s of [upserted, inserted]) await migrateReadModels(sql, s);
+      await writeStreams(sql, upserted, views);
+      await insertStreams(sql, inserted, views);
+      const compared = await compareReadModels({ sql, schema: upserted }, { sql, schema: inserted });
+      expect(compared.differences).toEqual([]);
+      expect(compared.rows).toBeGreaterThan(views.length * 3);
+      // Only for a fresh schema: a stream already there is refused whole, never merged into or duplicated.
+      await expect(insertStreams(sql, inserted, views.slice(0, 1))).rejects.toThrow(/duplicate key/);
+      expect((await compareReadModels({ sql, schema: upserted }, { sql, schema: inserted })).equal).toBe(
+        true,
+      );
+    } finally {
+      for (const s of [upserted, inserted]) await sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
     }
   });
 });

@@ -81,6 +81,29 @@ export async function writeStreams(
   return new Set(rows.map((r) => r.stream_id));
 }
 
+/**
+ * Writes a batch of streams into a FRESH schema: a rebuild's shadow, which nothing else writes and which holds no
+ * row of these streams yet. One plain INSERT per table and one for the checkpoints, in one statement: no conflict
+ * to resolve, no stale row to delete, no checkpoint to compare (`writeStreams` does all three for the live schema).
+ * The rows are the same `rows(view)` as `writeStreams` writes, so a rebuilt schema equals a projected one.
+ */
+export async function insertStreams(sql: SqlClient, schema: string, views: DossierView[]): Promise<void> {
+  if (views.length === 0) return;
+  const s = q(schema);
+  const params: unknown[] = [JSON.stringify(views)];
+  const ctes = PROJECTIONS.map((p, i) => {
+    params.push(JSON.stringify(views.flatMap((v) => p.rows(v))));
+    return `r${i} AS (INSERT INTO ${s}.${p.name}
+                      SELECT * FROM jsonb_populate_recordset(NULL::${s}.${p.name}, $${params.length}::jsonb))`;
+  });
+  await sql.query(
+    `WITH ${ctes.join(',\n')}
+     INSERT INTO ${s}.checkpoints (stream_id, revision, view)
+     SELECT v->>'streamId', (v->>'revision')::bigint, v FROM jsonb_array_elements($1::jsonb) AS v`,
+    params,
+  );
+}
+
 export const PROJECTIONS: readonly Projection[] = [
   projectToDossiers,
   projectToInbox,

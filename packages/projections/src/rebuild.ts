@@ -16,7 +16,7 @@ import { catchUpStreams, parkStream } from './catchUpStream.js';
 import { DEFAULT_SCHEMA, q } from './projection.js';
 import { evolveViewInPlace, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
-import { migrateReadModels, PROJECTIONS, writeStreams } from './readModels.js';
+import { insertStreams, migrateReadModels, PROJECTIONS } from './readModels.js';
 import { NOTIFICATION_TABLES } from './notifications.js';
 
 export interface RebuildOptions {
@@ -118,16 +118,17 @@ export async function rebuild(
   }
 
   // Two bulk writes in flight: the database inserts one batch while the next is serialised. Batches hold disjoint
-  // streams, so they cannot conflict.
+  // streams of a fresh shadow, so they are plain inserts that cannot conflict (`insertStreams`).
   const batch = options.batchSize ?? 2000;
   const all = [...views.values()];
   const ss = q(shadow);
   let written = 0;
+  progress({ phase: 'write', events, streams: written, head, position: after });
   let previous: Promise<void> | undefined;
   for (let i = 0; i < all.length; i += batch) {
     await checkAborted();
     const chunk = all.slice(i, i + batch);
-    const write = writeStreams(sql, shadow, chunk).then(() => {
+    const write = insertStreams(sql, shadow, chunk).then(() => {
       written += chunk.length;
       progress({ phase: 'write', events, streams: written, head, position: after });
     });
