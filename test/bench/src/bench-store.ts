@@ -20,6 +20,11 @@ const connectionString = process.env['DATABASE_URL'] ?? 'postgres://postgres@127
 const roundSeconds = Number(process.env['BENCH_ROUND_SECONDS'] ?? 1.5);
 const ROUNDS = 4;
 const readEvents = 100_000;
+/** Which stores to measure (`BENCH_STORE_ONLY=postgres` or `embedded`; default both) and at which concurrencies. */
+const only = process.env['BENCH_STORE_ONLY'];
+const writerCounts = (process.env['BENCH_STORE_WRITERS'] ?? '1,8').split(',').map(Number);
+/** `BENCH_STORE_READS=0` leaves out the global-log read (its 100,000-event fill takes most of a run). */
+const measureReads = process.env['BENCH_STORE_READS'] !== '0';
 
 function sampleEvent(i: number): NewEvent {
   return {
@@ -156,7 +161,7 @@ async function benchDriver(
   await sql.query(`CREATE TABLE ${table} (LIKE ${schema}.events INCLUDING ALL)`);
   await sql.query(`ALTER TABLE ${table} ALTER COLUMN position ADD GENERATED ALWAYS AS IDENTITY`);
   const result: Record<string, unknown> = {};
-  for (const writers of [1, 8]) {
+  for (const writers of writerCounts) {
     const figures = await measureAppends(store, sql, table, writers);
     result[`append_${writers}w`] = figures;
     console.log(
@@ -164,6 +169,7 @@ async function benchDriver(
         `baseline ${figures.baselineInsertsPerSec} inserts/s, ratio ${figures.ratio}`,
     );
   }
+  if (!measureReads) return result;
   const read = await measureReadAll(store, sql, schema);
   result['readAll'] = read;
   console.log(
@@ -202,8 +208,8 @@ async function benchEmbedded(): Promise<Record<string, unknown>> {
 }
 
 const started = performance.now();
-const postgres = await benchPostgres();
-const embedded = await benchEmbedded();
+const postgres = only === 'embedded' ? undefined : await benchPostgres();
+const embedded = only === 'postgres' ? undefined : await benchEmbedded();
 const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
 console.log(`total ${seconds} s`);
 console.log(JSON.stringify({ bench: 'store', roundSeconds, seconds, postgres, embedded }));
