@@ -356,22 +356,27 @@ export async function fireDueDay(
 ): Promise<DueDayFired> {
   const result: DueDayFired = { found: 0, elapsed: 0 };
   let failure: { error: unknown } | undefined;
+  const fire = async (row: DueRow) => {
+    try {
+      const ref = { streamId: row.stream_id, deadlineId: row.deadline_id };
+      const fired = await fireDeadline(
+        ports,
+        ref,
+        log,
+        prepared.get(firingKey(ref.streamId, ref.deadlineId)),
+      );
+      if (fired.outcome === 'elapsed') result.elapsed += 1;
+    } catch (error) {
+      failure ??= { error };
+    }
+  };
   for await (const rows of dueDayPages(read, dueOn, part)) {
     result.found += rows.length;
-    await inLanes(rows, concurrency, async (row) => {
-      try {
-        const ref = { streamId: row.stream_id, deadlineId: row.deadline_id };
-        const fired = await fireDeadline(
-          ports,
-          ref,
-          log,
-          prepared.get(firingKey(ref.streamId, ref.deadlineId)),
-        );
-        if (fired.outcome === 'elapsed') result.elapsed += 1;
-      } catch (error) {
-        failure ??= { error };
-      }
-    });
+    // Those decided ahead are only appends, waiting on the store: all of the page at once, so that the store's
+    // group commit writes them in few INSERTs (in lanes they would go `concurrency` at a time, a round trip each).
+    const ahead = rows.filter((row) => prepared.has(firingKey(row.stream_id, row.deadline_id)));
+    const rest = rows.filter((row) => !prepared.has(firingKey(row.stream_id, row.deadline_id)));
+    await Promise.all([inLanes(ahead, ahead.length, fire), inLanes(rest, concurrency, fire)]);
   }
   if (failure) throw failure.error;
   return result;

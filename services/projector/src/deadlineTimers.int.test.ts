@@ -148,11 +148,21 @@ function startWorker(env: Env) {
   return worker;
 }
 
-/** Worker ports (own cache, batched reads) over a store that notes which streams are read. */
+/** Worker ports (own cache, batched reads) over a store that notes which streams are read, and appends at once. */
 function countReads(env: Env) {
   const seen = new Set<string>();
+  const appends = { inFlight: 0, most: 0 };
   const store = new Proxy(env.opened.store, {
     get(target, property) {
+      if (property === 'append')
+        return async (...args: Parameters<typeof target.append>) => {
+          appends.most = Math.max(appends.most, ++appends.inFlight);
+          try {
+            return await target.append(...args);
+          } finally {
+            appends.inFlight -= 1;
+          }
+        };
       if (property === 'readStream')
         return (streamId: string, options?: ReadStreamOptions) => {
           seen.add(streamId);
@@ -173,7 +183,7 @@ function countReads(env: Env) {
     log: quiet,
     notifyAppended: (n) => env.projector.onAppended(n.streamId, n.revision).then(() => undefined),
   });
-  return { ports, seen };
+  return { ports, seen, appends };
 }
 
 /**
@@ -410,6 +420,7 @@ describe('deadline timers over BullMQ', () => {
     expect(day.delay).toBe(Date.parse(instant) - 30_000 - Date.parse('2024-01-01T00:00:00Z'));
     const reads = countReads(env);
     const fire = deadlineTimerHandler(reads.ports, { sql: env.opened.sql, schema: env.schema }, quiet, {
+      concurrency: 2,
       prepareMs: 30_000,
       waitUntil: async (at) => {
         // Read ahead, each dossier once; nothing appended yet.
@@ -433,6 +444,8 @@ describe('deadline timers over BullMQ', () => {
     expect(counts).toEqual([0, 1, 1, 1]);
     // At the instant only the dossier written since was read again; the others were decided on what was read ahead.
     expect([...reads.seen]).toEqual([opened[0]!.streamId]);
+    // Decided ahead, they were appended all at once (the store groups them), not two at a time as reads go.
+    expect(reads.appends.most).toBe(4);
     // Decided ahead for the instant: the events say it, as a firing at the instant would.
     for (const d of opened.slice(1)) {
       const [elapsed] = await elapsedEvents(env, d.streamId);
