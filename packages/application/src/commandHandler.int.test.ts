@@ -19,6 +19,7 @@ import {
   OutOfJurisdictionError,
   prepareCommand,
   RevisionMismatchError,
+  type AppendedNotice,
   type CommandInput,
   type CommandPorts,
   type CommandPrincipal,
@@ -84,6 +85,27 @@ describe('handleCommand', () => {
     );
     expect(again).toEqual({ ...done, replayed: true });
     expect(await opened.store.readStream(dossierStreamId(dossierId))).toHaveLength(2);
+  });
+
+  it('hands the events it appended to notifyAppended as stored, and none for a retry answered from the stream', async () => {
+    const notices: AppendedNotice[] = [];
+    ports.notifyAppended = (notice) => {
+      notices.push(notice);
+      return Promise.resolve();
+    };
+    const dossierId = await opening();
+    now = new Date(String(first!.ctx.now));
+    const input = inputOf(first, { dossierId, expectedRevision: 0n, idempotencyKey: 'notice-0001' });
+    await handleCommand(ports, as(first!.ctx.actor), input);
+    await handleCommand({ ...ports, dossiers: new DossierCache() }, as(first!.ctx.actor), input);
+    const stored = await opened.store.readStream(dossierStreamId(dossierId));
+    // What a projection folds (ADR 0041): everything of the stored event but the store's position, time and hashes.
+    const asAppended = stored.map(
+      ({ position: _p, recordedAt: _r, prevHash: _h, hash: _x, ...rest }) => rest,
+    );
+    expect(notices).toHaveLength(2);
+    expect(notices.flatMap((n) => n.events)).toEqual(asAppended);
+    expect(notices[1]!.revision).toBe(stored.at(-1)!.revision);
   });
 
   it('tells the one of two concurrent twins (same key) that appended nothing that it was replayed', async () => {

@@ -37,6 +37,7 @@ import {
   chainEvents,
   GENESIS_HASH,
   WrongExpectedRevisionError,
+  type AppendedEvent,
   type AppendResult,
   type EventStore,
   type RecordedEvent,
@@ -92,6 +93,11 @@ export interface AppendedNotice {
   streamId: string;
   revision: bigint;
   position: bigint;
+  /**
+   * The events this append wrote, as the writer knows them (absent when it wrote none, a retry answered from the
+   * stream): an in-process projection that holds the stream's checkpoint folds them without reading (ADR 0041).
+   */
+  events?: readonly AppendedEvent[] | undefined;
 }
 
 /** What the handler needs from the outside world. */
@@ -406,10 +412,11 @@ async function appendDecided(
           'ntm.log.position': String(appended.position),
           'ntm.events.written': appended.written,
         });
-        if (appended.written === events.length) {
+        const first = loaded.revision === undefined ? 0n : loaded.revision + 1n;
+        const written = appended.written === events.length;
+        if (written) {
           // The hash the store gave the last event (computed as it does when it does not say): the next read checks
           // its head against it.
-          const first = loaded.revision === undefined ? 0n : loaded.revision + 1n;
           const hash =
             appended.hash ??
             chainEvents(loaded.streamId, first, loaded.hash ?? GENESIS_HASH, events).at(-1)!.hash;
@@ -421,6 +428,15 @@ async function appendDecided(
           streamId: loaded.streamId,
           revision: appended.nextExpectedRevision,
           position: appended.position,
+          ...(written
+            ? {
+                events: events.map((e, i) => ({
+                  ...e,
+                  streamId: loaded.streamId,
+                  revision: first + BigInt(i),
+                })),
+              }
+            : {}),
         });
         return appended;
       },

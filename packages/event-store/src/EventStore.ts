@@ -61,6 +61,13 @@ export interface RecordedEvent extends NewEvent {
   hash: string;
 }
 
+/**
+ * An event as its writer knows it once the append succeeded, without reading it back: its stream and revision, not
+ * the store's position, commit time or hash link. What the projections fold needs no more than this (ADR 0041), so
+ * the writer can hand its own events to an in-process projection.
+ */
+export type AppendedEvent = Omit<RecordedEvent, 'position' | 'recordedAt' | 'prevHash' | 'hash'>;
+
 export interface AppendResult {
   /** Revision of the last event in the stream after the append. */
   nextExpectedRevision: bigint;

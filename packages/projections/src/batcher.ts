@@ -5,28 +5,43 @@
  * what `catchUpStream` costs; under heavy load the cost of a transaction is shared by every stream that arrived
  * meanwhile, so throughput rises with load instead of latency.
  */
-import type { EventStore } from '@ntm/event-store';
+import type { AppendedEvent, EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import {
   catchUpStreams,
   type CatchUpOptions,
   type CatchUpResult,
+  type HeldStream,
+  type Holding,
   type StreamOutcome,
 } from './catchUpStream.js';
+import type { DossierView } from './dossierView.js';
 
 export interface CatchUpBatcherOptions extends CatchUpOptions {
   /** streams per transaction at most; default 200 */
   maxBatch?: number;
+  /** streams whose last written checkpoint and view are kept to fold their writer's own events; default 1,000 */
+  maxHeld?: number;
 }
 
 export interface CatchUpBatcher {
-  /** Catches `streamId` up in the next batch; rejects with that stream's own error. */
-  catchUp(streamId: string): Promise<CatchUpResult>;
+  /**
+   * Catches `streamId` up in the next batch; rejects with that stream's own error. `appended`: the events the
+   * caller has just appended, in order; when they follow the checkpoint this batcher last wrote for the stream,
+   * they are folded without reading (ADR 0041). Without them the stream is read.
+   */
+  catchUp(streamId: string, appended?: readonly AppendedEvent[]): Promise<CatchUpResult>;
 }
 
 interface Waiter {
   resolve: (result: CatchUpResult) => void;
   reject: (error: unknown) => void;
+}
+
+interface Waiting {
+  waiters: Waiter[];
+  /** the events the wake-ups brought; undefined once one came without them (then the stream is read) */
+  appended: AppendedEvent[] | undefined;
 }
 
 /**
@@ -40,32 +55,63 @@ export function createCatchUpBatcher(
   options: CatchUpBatcherOptions = {},
 ): CatchUpBatcher {
   const maxBatch = options.maxBatch ?? 200;
-  const waiting = new Map<string, Waiter[]>();
+  const maxHeld = options.maxHeld ?? 1000;
+  const waiting = new Map<string, Waiting>();
   let draining = false;
+  /**
+   * The checkpoint and view this batcher last wrote, for streams whose wake-ups bring their events (least recently
+   * written first, for eviction). The view is a JSON copy, as a read would give it back.
+   */
+  const held = new Map<string, { checkpoint: bigint; view: DossierView }>();
 
   /** One batch; when the batch as a whole fails, each stream runs alone so that one bad stream fails alone. */
-  const run = async (ids: string[]): Promise<Map<string, StreamOutcome>> => {
+  const run = async (ids: string[], holding: Holding): Promise<Map<string, StreamOutcome>> => {
     try {
-      return await catchUpStreams(store, sql, ids, options);
+      return await catchUpStreams(store, sql, ids, options, holding);
     } catch (error) {
       if (ids.length === 1) return new Map([[ids[0]!, { ok: false, error }]]);
-      const alone = await Promise.all(ids.map((id) => run([id])));
+      const alone = await Promise.all(ids.map((id) => run([id], holding)));
       return new Map(alone.flatMap((outcomes) => [...outcomes]));
     }
+  };
+
+  /**
+   * A batch's holding: the held streams whose brought events follow the held checkpoint exactly; and what it
+   * writes of streams whose wake-ups brought their events is held next (all others are forgotten).
+   */
+  const holdingOf = (batch: string[], entries: Waiting[]): Holding => {
+    const holding = new Map<string, HeldStream>();
+    batch.forEach((id, i) => {
+      const events = entries[i]!.appended?.sort((a, b) => (a.revision < b.revision ? -1 : 1));
+      const hold = held.get(id);
+      held.delete(id);
+      if (!events?.length || !hold) return;
+      if (events.some((e, k) => e.revision !== hold.checkpoint + 1n + BigInt(k))) return;
+      holding.set(id, { ...hold, events });
+    });
+    const bringing = new Set(batch.filter((_, i) => entries[i]!.appended !== undefined));
+    return {
+      held: holding,
+      wrote(id, checkpoint, view) {
+        if (!bringing.has(id)) return;
+        held.set(id, { checkpoint, view: JSON.parse(JSON.stringify(view)) as DossierView });
+        if (held.size > maxHeld) held.delete(held.keys().next().value!);
+      },
+    };
   };
 
   const drain = async (): Promise<void> => {
     while (waiting.size > 0) {
       const batch = [...waiting.keys()].slice(0, maxBatch);
-      const waiters = batch.map((id) => {
-        const list = waiting.get(id)!;
+      const entries = batch.map((id) => {
+        const entry = waiting.get(id)!;
         waiting.delete(id);
-        return list;
+        return entry;
       });
-      const outcomes = await run(batch);
+      const outcomes = await run(batch, holdingOf(batch, entries));
       batch.forEach((id, i) => {
         const outcome = outcomes.get(id)!;
-        for (const waiter of waiters[i]!) {
+        for (const waiter of entries[i]!.waiters) {
           if (outcome.ok) waiter.resolve(outcome.value);
           else waiter.reject(outcome.error);
         }
@@ -75,11 +121,12 @@ export function createCatchUpBatcher(
   };
 
   return {
-    catchUp(streamId) {
+    catchUp(streamId, appended) {
       return new Promise<CatchUpResult>((resolve, reject) => {
-        const list = waiting.get(streamId) ?? [];
-        list.push({ resolve, reject });
-        waiting.set(streamId, list);
+        const entry = waiting.get(streamId) ?? { waiters: [], appended: appended && [] };
+        entry.waiters.push({ resolve, reject });
+        entry.appended = appended && entry.appended && [...entry.appended, ...appended];
+        waiting.set(streamId, entry);
         if (draining) return;
         draining = true;
         // The first batch starts once the current turn of the event loop is over, so that the wake-ups issued in

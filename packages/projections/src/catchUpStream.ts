@@ -4,7 +4,7 @@
  * still where the catch-up read it. Duplicated, retried, stalled or out-of-order wake-ups therefore find nothing
  * left to do, and two workers never interleave one stream: the second to write loses and reads again.
  */
-import type { EventStore } from '@ntm/event-store';
+import type { AppendedEvent, EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { evolveView, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
@@ -22,6 +22,25 @@ export interface CatchUpResult {
   applied: number;
   /** the stream's checkpoint after the call, -1 when nothing was ever applied */
   checkpoint: bigint;
+}
+
+/**
+ * A stream whose checkpoint and view the caller holds (the ones it last wrote) and whose next events it has in hand
+ * (its own appends, revisions `checkpoint + 1` on): folded without reading either (ADR 0041). The write stays
+ * conditional on the checkpoint, so a stale hold only costs a second pass that reads.
+ */
+export interface HeldStream {
+  checkpoint: bigint;
+  view: DossierView;
+  events: readonly AppendedEvent[];
+}
+
+/** What a caller that holds streams gives `catchUpStreams`, and is told of what it wrote. */
+export interface Holding {
+  /** the streams it holds with their next events; folded without reading on the first pass */
+  held: ReadonlyMap<string, HeldStream>;
+  /** each stream written, with its checkpoint and the view written with it (shared, not a copy) */
+  wrote(streamId: string, checkpoint: bigint, view: DossierView): void;
 }
 
 /** What a batched catch-up did for one stream: a result, or the error that stream alone ran into. */
@@ -51,58 +70,41 @@ export async function catchUpStream(
  * gathers the wake-ups that arrive while it writes and applies them together. The write is conditional on each
  * checkpoint being where it was read: a stream that a concurrent catch-up advanced meanwhile is simply caught up
  * again. A stream that is parked or holds a poison event gets its own error and is left out; the others are
- * written. An error of the database (not of one stream) rejects the whole call.
+ * written (a held stream is not read, so its write is also conditional on the stream not being parked). An error of
+ * the database (not of one stream) rejects the whole call.
  */
 export async function catchUpStreams(
   store: EventStore,
   sql: SqlClient,
   streamIds: readonly string[],
   options: CatchUpOptions = {},
+  holding?: Holding,
 ): Promise<Map<string, StreamOutcome>> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const s = q(schema);
   const outcomes = new Map<string, StreamOutcome>();
   let ids = [...new Set(streamIds)];
+  // Held streams skip the reads on the first pass only: one that goes round again was moved by someone else.
+  let held = holding?.held ?? new Map<string, HeldStream>();
   // Each pass writes every stream it read unless another catch-up moved it first; those go round again.
   while (ids.length > 0) {
-    const seen = await sql.query<{
-      stream_id: string;
-      revision: string;
-      view: DossierView | null;
-      parked: boolean;
-    }>(
-      `SELECT ids.stream_id, coalesce(c.revision, -1)::text AS revision, c.view, p.stream_id IS NOT NULL AS parked
-         FROM unnest($1::text[]) AS ids (stream_id)
-         LEFT JOIN ${s}.checkpoints c ON c.stream_id = ids.stream_id
-         LEFT JOIN ${s}.parked_streams p ON p.stream_id = ids.stream_id`,
-      [ids],
-      { prepare: true },
-    );
-    const checkpoints = new Map(seen.rows.map((r) => [r.stream_id, r]));
-    // A parked stream waits for an operator: it is not read until released.
-    for (const row of seen.rows.filter((r) => r.parked)) {
-      const error = new ProjectionError('STREAM_PARKED', `stream ${row.stream_id} is parked`, {
-        streamId: row.stream_id,
-      });
-      outcomes.set(row.stream_id, { ok: false, error });
-    }
-    const read = await store.readStreams(
-      seen.rows
-        .filter((r) => !r.parked)
-        .map((r) => ({ streamId: r.stream_id, fromRevision: BigInt(r.revision) + 1n })),
-    );
+    const folds: Fold[] = ids.flatMap((streamId) => {
+      const h = held.get(streamId);
+      return h ? [{ streamId, ...h }] : [];
+    });
+    held = new Map();
+    const toRead = ids.filter((id) => !folds.some((f) => f.streamId === id));
+    if (toRead.length > 0) folds.push(...(await readForCatchUp(store, sql, s, toRead, outcomes)));
     const views: DossierView[] = [];
     const notifications: NotificationRow[] = [];
     const expected = new Map<string, bigint>();
-    const applied = new Map<string, CatchUpResult>();
-    for (const [streamId, events] of read) {
-      const row = checkpoints.get(streamId)!;
-      const checkpoint = BigInt(row.revision);
+    const applied = new Map<string, CatchUpResult & { view: DossierView }>();
+    for (const { streamId, checkpoint, view: from, events } of folds) {
       if (events.length === 0) {
         outcomes.set(streamId, { ok: true, value: { applied: 0, checkpoint } });
       } else {
         try {
-          let view = row.view ?? undefined;
+          let view = from;
           const caused: NotificationRow[] = [];
           for (const event of events) {
             const before = view;
@@ -112,19 +114,72 @@ export async function catchUpStreams(
           views.push(view!);
           notifications.push(...caused);
           expected.set(streamId, checkpoint);
-          applied.set(streamId, { applied: events.length, checkpoint: events.at(-1)!.revision });
+          applied.set(streamId, { applied: events.length, checkpoint: events.at(-1)!.revision, view: view! });
         } catch (error) {
           outcomes.set(streamId, { ok: false, error });
         }
       }
     }
     const written = await writeStreams(sql, schema, views, expected, notifications);
-    for (const [streamId, value] of applied) {
-      if (written.has(streamId)) outcomes.set(streamId, { ok: true, value });
+    for (const [streamId, { view, ...value }] of applied) {
+      if (!written.has(streamId)) continue;
+      outcomes.set(streamId, { ok: true, value });
+      holding?.wrote(streamId, value.checkpoint, view);
     }
     ids = [...applied.keys()].filter((id) => !written.has(id));
   }
   return outcomes;
+}
+
+/** A stream's checkpoint, the view written with it and the events above it. */
+interface Fold {
+  streamId: string;
+  checkpoint: bigint;
+  view: DossierView | undefined;
+  events: readonly AppendedEvent[];
+}
+
+/**
+ * The checkpoints of `ids` and their events above them (three statements: checkpoints and parked flags, then every
+ * stream's new events); a parked stream gets its error in `outcomes` and is not read.
+ */
+async function readForCatchUp(
+  store: EventStore,
+  sql: SqlClient,
+  s: string,
+  ids: readonly string[],
+  outcomes: Map<string, StreamOutcome>,
+): Promise<Fold[]> {
+  const seen = await sql.query<{
+    stream_id: string;
+    revision: string;
+    view: DossierView | null;
+    parked: boolean;
+  }>(
+    `SELECT ids.stream_id, coalesce(c.revision, -1)::text AS revision, c.view, p.stream_id IS NOT NULL AS parked
+         FROM unnest($1::text[]) AS ids (stream_id)
+         LEFT JOIN ${s}.checkpoints c ON c.stream_id = ids.stream_id
+         LEFT JOIN ${s}.parked_streams p ON p.stream_id = ids.stream_id`,
+    [ids],
+    { prepare: true },
+  );
+  const checkpoints = new Map(seen.rows.map((r) => [r.stream_id, r]));
+  // A parked stream waits for an operator: it is not read until released.
+  for (const row of seen.rows.filter((r) => r.parked)) {
+    const error = new ProjectionError('STREAM_PARKED', `stream ${row.stream_id} is parked`, {
+      streamId: row.stream_id,
+    });
+    outcomes.set(row.stream_id, { ok: false, error });
+  }
+  const read = await store.readStreams(
+    seen.rows
+      .filter((r) => !r.parked)
+      .map((r) => ({ streamId: r.stream_id, fromRevision: BigInt(r.revision) + 1n })),
+  );
+  return [...read].map(([streamId, events]) => {
+    const row = checkpoints.get(streamId)!;
+    return { streamId, checkpoint: BigInt(row.revision), view: row.view ?? undefined, events };
+  });
 }
 
 /** Parks a stream so that its wake-ups stop failing and an operator can see why. */

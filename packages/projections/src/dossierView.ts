@@ -17,7 +17,7 @@ import {
   type ImportEventType,
 } from '@ntm/contracts';
 import { vietnamDate, workflowByPin } from '@ntm/domain';
-import { dossierStreamId, isRecognitionImportStream, type RecordedEvent } from '@ntm/event-store';
+import { dossierStreamId, isRecognitionImportStream, type AppendedEvent } from '@ntm/event-store';
 import { ProjectionError } from './errors.js';
 
 export type Tier = 'ntm' | 'advanced' | 'model';
@@ -119,7 +119,7 @@ const TIER_OF_KIND: Record<string, Tier> = {
   COMMUNE_MODEL: 'model',
 };
 
-function poison(event: RecordedEvent, why: string): ProjectionError {
+function poison(event: AppendedEvent, why: string): ProjectionError {
   return new ProjectionError('POISON_EVENT', `${event.streamId}@${event.revision} ${event.type}: ${why}`, {
     streamId: event.streamId,
     revision: String(event.revision),
@@ -133,7 +133,7 @@ export const isDossierStream = (streamId: string): boolean => streamId.startsWit
 /** A dossier event lifted to its current schema version and parsed; anything else is a poison event. */
 type ValidEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
 
-function validate(event: RecordedEvent): ValidEvent {
+function validate(event: AppendedEvent): ValidEvent {
   let lifted: { data: Record<string, unknown> };
   try {
     lifted = upcast(event.type, event.schemaVersion, event.data);
@@ -150,7 +150,7 @@ function validate(event: RecordedEvent): ValidEvent {
   return { type, data: parsed.data } as ValidEvent;
 }
 
-function open(event: RecordedEvent, valid: ValidEvent): DossierView {
+function open(event: AppendedEvent, valid: ValidEvent): DossierView {
   if (valid.type !== 'DossierOpened') throw poison(event, 'a dossier stream must start with DossierOpened');
   const { data } = valid;
   const scope = data.scope;
@@ -195,7 +195,7 @@ function open(event: RecordedEvent, valid: ValidEvent): DossierView {
 
 function decide(
   view: DossierView,
-  event: RecordedEvent,
+  event: AppendedEvent,
   outcome: RecognitionFact['outcome'],
   decision: { decisionNo: string; decidedOn: string; tier?: Tier | undefined; year?: number | undefined },
 ): void {
@@ -213,7 +213,7 @@ function decide(
 }
 
 /** Folds one event into the view. Pure; throws `POISON_EVENT` for events the read models cannot interpret. */
-export function evolveView(view: DossierView | undefined, event: RecordedEvent): DossierView {
+export function evolveView(view: DossierView | undefined, event: AppendedEvent): DossierView {
   return fold(view, event, false);
 }
 
@@ -223,11 +223,11 @@ export function evolveView(view: DossierView | undefined, event: RecordedEvent):
  * one view per stream rather than one per event (the garbage collector took a quarter of a rebuild's CPU). When it
  * throws (a poison event), `view` is left as it was.
  */
-export function evolveViewInPlace(view: DossierView | undefined, event: RecordedEvent): DossierView {
+export function evolveViewInPlace(view: DossierView | undefined, event: AppendedEvent): DossierView {
   return fold(view, event, true);
 }
 
-function fold(view: DossierView | undefined, event: RecordedEvent, inPlace: boolean): DossierView {
+function fold(view: DossierView | undefined, event: AppendedEvent, inPlace: boolean): DossierView {
   if (isRecognitionImportStream(event.streamId)) return evolveImport(view, event);
   if (!isDossierStream(event.streamId)) {
     return { ...(view ?? emptyView(event.streamId)), revision: String(event.revision) };
@@ -347,7 +347,7 @@ function fold(view: DossierView | undefined, event: RecordedEvent, inPlace: bool
 }
 
 /** Folds an event of an import stream: its decisions, held back until the import is completed. */
-function evolveImport(view: DossierView | undefined, event: RecordedEvent): DossierView {
+function evolveImport(view: DossierView | undefined, event: AppendedEvent): DossierView {
   const type = event.type as ImportEventType;
   const spec = IMPORT_EVENT_SCHEMAS[type] as (typeof IMPORT_EVENT_SCHEMAS)[ImportEventType] | undefined;
   if (spec === undefined || event.schemaVersion !== spec.schemaVersion)

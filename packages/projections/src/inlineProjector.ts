@@ -5,7 +5,7 @@
  * start, `catchUpAll` walks the log once so that appends made while the process was down (or a crash between
  * append and projection) are projected before the API serves reads.
  */
-import type { EventStore } from '@ntm/event-store';
+import type { AppendedEvent, EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { createCatchUpBatcher } from './batcher.js';
 import { parkStream } from './catchUpStream.js';
@@ -14,8 +14,13 @@ import { ProjectionError } from './errors.js';
 import { migrateReadModels } from './readModels.js';
 
 export interface InlineProjector {
-  /** Projects `streamId` up to its head (`revision`, which callers have at hand, is not needed). Never rejects for a poison event: the stream is parked. */
-  onAppended(streamId: string, revision?: bigint): Promise<void>;
+  /**
+   * Projects `streamId` up to its head (`revision`, which callers have at hand, is not needed), or up to the end of
+   * `appended`, the events the caller has just appended, which are folded without reading the stream or its
+   * checkpoint when they follow the checkpoint this projector last wrote (ADR 0041). Never rejects for a poison
+   * event: the stream is parked.
+   */
+  onAppended(streamId: string, revision?: bigint, appended?: readonly AppendedEvent[]): Promise<void>;
   /** Projects every stream that is behind the log. */
   catchUpAll(): Promise<void>;
 }
@@ -38,9 +43,13 @@ export async function createInlineProjector(
   await migrateReadModels(sql, schema);
 
   const batcher = createCatchUpBatcher(store, sql, { schema });
-  const onAppended = async (streamId: string): Promise<void> => {
+  const onAppended = async (
+    streamId: string,
+    _revision?: bigint,
+    appended?: readonly AppendedEvent[],
+  ): Promise<void> => {
     try {
-      await batcher.catchUp(streamId);
+      await batcher.catchUp(streamId, appended);
     } catch (error) {
       if (!(error instanceof ProjectionError)) throw error;
       if (error.code === 'POISON_EVENT') {

@@ -13,7 +13,7 @@
  * happened; re-deriving them from history would send every mail again).
  */
 import { vietnamDate } from '@ntm/domain';
-import type { RecordedEvent } from '@ntm/event-store';
+import type { AppendedEvent } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import type { DossierView } from './dossierView.js';
 import { actingUnitOf, deadlineActor, deadlineHoldersOn, nextActors, type NextActor } from './nextActor.js';
@@ -124,7 +124,7 @@ function row(
  */
 export function notificationsOf(
   before: DossierView | undefined,
-  event: RecordedEvent,
+  event: AppendedEvent,
   after: DossierView,
 ): NotificationRow[] {
   if (!after.isDossier) return [];

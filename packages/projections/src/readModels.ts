@@ -42,8 +42,10 @@ export async function writeStreams(
   let condition = '';
   if (expected) {
     params.push(views.map((v) => String(expected.get(v.streamId) ?? -1n)));
+    // Not parked either: a stream folded from events its writer held (ADR 0041) was not read, nor checked then.
     condition = `WHERE c.revision = (SELECT x.revision FROM unnest($2::text[], $3::bigint[]) AS x (stream_id, revision)
-                                      WHERE x.stream_id = c.stream_id)`;
+                                      WHERE x.stream_id = c.stream_id)
+                   AND NOT EXISTS (SELECT 1 FROM ${s}.parked_streams p WHERE p.stream_id = c.stream_id)`;
   }
   const ctes = PROJECTIONS.map((p, i) => {
     const table = `${s}.${p.name}`;

@@ -23,6 +23,12 @@ export interface DownloadRecord {
 export class DocumentFileTables {
   private readonly names: string;
   private readonly downloads: string;
+  /** names asked for in this turn, written together */
+  private pendingNames: {
+    row: [string, string, string, string];
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }[] = [];
 
   constructor(
     private readonly sql: SqlClient,
@@ -69,13 +75,36 @@ export class DocumentFileTables {
     );
   }
 
-  /** The name the uploader gave these bytes of this document (the latest upload's name wins). */
-  async rememberName(dossierId: string, documentId: string, sha256: string, fileName: string): Promise<void> {
-    await this.sql.query(
-      `INSERT INTO ${this.names} (dossier_id, document_id, sha256, file_name) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (dossier_id, document_id, sha256) DO UPDATE SET file_name = EXCLUDED.file_name`,
-      [dossierId, documentId, sha256, fileName],
-    );
+  /**
+   * The name the uploader gave these bytes of this document (the latest upload's name wins). The names asked for in
+   * one turn of the event loop are written by one statement (ADR 0041): the uploads whose appends were committed
+   * together reach this point together, and in the embedded default each statement is a turn of PGlite's WASM on
+   * the service's one thread.
+   */
+  rememberName(dossierId: string, documentId: string, sha256: string, fileName: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingNames.push({ row: [dossierId, documentId, sha256, fileName], resolve, reject });
+      if (this.pendingNames.length === 1) setImmediate(() => void this.writeNames());
+    });
+  }
+
+  private async writeNames(): Promise<void> {
+    const batch = this.pendingNames;
+    this.pendingNames = [];
+    // One row per key, the latest asked for (a statement may not update the same row twice).
+    const rows = [...new Map(batch.map(({ row }) => [row.slice(0, 3).join('\n'), row])).values()];
+    try {
+      await this.sql.query(
+        `INSERT INTO ${this.names} (dossier_id, document_id, sha256, file_name)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+         ON CONFLICT (dossier_id, document_id, sha256) DO UPDATE SET file_name = EXCLUDED.file_name`,
+        [0, 1, 2, 3].map((i) => rows.map((row) => row[i])),
+        { prepare: true },
+      );
+      for (const { resolve } of batch) resolve();
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+    }
   }
 
   async nameOf(dossierId: string, documentId: string, sha256: string): Promise<string | undefined> {

@@ -119,7 +119,7 @@ export async function composeService(
     if (!projector) return;
     const done = inlineLag.begin(notice.position);
     const run: Promise<void> = projector
-      .onAppended(notice.streamId, notice.revision)
+      .onAppended(notice.streamId, notice.revision, notice.events)
       .catch((error: unknown) => {
         // The events are committed; the stream is caught up on its next append or at the next start.
         server.log.error({ err: error, streamId: notice.streamId }, 'inline projection failed');

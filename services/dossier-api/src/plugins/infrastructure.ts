@@ -6,6 +6,7 @@ import type { OpenedSigner } from '@ntm/signing';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventStore } from '@ntm/event-store';
+import type { AppendedNotice } from '@ntm/application';
 import type { AuditSigner } from '@ntm/audit';
 import { nationalUnits, type DecisionContext, type Tier, type UnitRegistry } from '@ntm/domain';
 import { highestHeld, migrateReadModels, queryRecognitionsOn, queryUnitRecognition } from '@ntm/projections';
@@ -32,12 +33,8 @@ export const DEFAULT_DOCUMENT_LIMITS: DocumentLimits = {
   maxDossierBytes: 500 * 1024 * 1024,
 };
 
-/** What was just appended; enough for a projection runner to catch up (it reads the events itself). */
-export interface AppendedNotice {
-  streamId: string;
-  revision: bigint;
-  position: bigint;
-}
+/** What was just appended (the command handler's notice, its events included). */
+export type { AppendedNotice };
 
 export interface InfrastructureOptions {
   store: EventStore;

@@ -41,6 +41,11 @@ const DOCUMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const Params = z.object({ id: z.string().regex(DOSSIER_ID) });
 const FileParams = Params.extend({ documentId: z.string().regex(DOCUMENT_ID) });
 const VersionParams = FileParams.extend({ version: z.coerce.number().int().min(1).max(1_000_000) });
+/** The fields sent before the file part (built once: a zod schema per upload showed in the service's profile). */
+const UploadFields = z.object({
+  documentId: z.string().regex(DOCUMENT_ID),
+  documentKind: DocumentKindSchema,
+});
 
 const fileProblems = {
   storeMissing: () =>
@@ -467,12 +472,10 @@ async function upload(
     throw multipartProblem(error, limits.maxFileBytes);
   });
   if (part === undefined) throw fileProblems.fileMissing();
-  const fields = z
-    .object({ documentId: z.string().regex(DOCUMENT_ID), documentKind: DocumentKindSchema })
-    .safeParse({
-      documentId: fieldValue(part.fields, 'documentId'),
-      documentKind: fieldValue(part.fields, 'documentKind'),
-    });
+  const fields = UploadFields.safeParse({
+    documentId: fieldValue(part.fields, 'documentId'),
+    documentKind: fieldValue(part.fields, 'documentKind'),
+  });
   const drain = () => drainStream(part.file);
   let refusal: ProblemError | undefined;
   if (!fields.success)

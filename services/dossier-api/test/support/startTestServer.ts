@@ -162,7 +162,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       ? {
           onAppended: async (n) => {
             const done = inlineLag.begin(n.position);
-            await projector.onAppended(n.streamId, n.revision).finally(done);
+            await projector.onAppended(n.streamId, n.revision, n.events).finally(done);
           },
         }
       : {}),
