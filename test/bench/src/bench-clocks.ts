@@ -492,6 +492,8 @@ else
       ['read', (f: Phases) => f.read! - f.readAsked!],
       ['decide', (f: Phases) => f.appendAsked! - f.read!],
       ['append', (f: Phases) => f.appended! - f.appendAsked!],
+      // The events' recorded time (delayMs) is taken as the store builds the INSERT; this is when it returned.
+      ['appended', (f: Phases) => f.appended! - realDue],
     ] as const;
     const complete = [...phases.values()].filter((f) => f.readAsked && f.read && f.appendAsked && f.appended);
     const phaseMs = Object.fromEntries(
