@@ -28,6 +28,7 @@ import type { DomainActor } from '@ntm/domain';
 import { startBenchService, type BenchService } from '../api/benchService.js';
 import { generateHistories } from './generate.js';
 import { nationalCommunes, SIM_NOW, village } from './nationalHistories.js';
+import { villageSource, type VillageSource } from './villageSource.js';
 
 export interface SimOptions {
   /** events to generate (at least; whole dossiers) */
@@ -211,13 +212,13 @@ export async function runSimulation(options: SimOptions) {
     log('phase: commands, one API process');
     // Village dossiers of the two-tier period, a new village each, spread over the post-reform communes: their
     // openings depend on no recognition the simulation made (a merged commune's would take the merger path).
-    const reserved = [...communes.after.filter((_, i) => i % 7 === 3)];
-    const single = await commandLoad([one], reserved, options);
+    const villages = villageSource(communes.after.filter((_, i) => i % 7 === 3));
+    const single = await commandLoad([one], villages, options);
     log(`one process: ${JSON.stringify(single)}`);
     log('phase: commands, two API processes');
     const two = await startBenchService(shared);
     services.push(two);
-    const double = await commandLoad([one, two], reserved, options);
+    const double = await commandLoad([one, two], villages, options);
     log(`two processes: ${JSON.stringify(double)}`);
 
     const perEvent = (bytes: number) => round(bytes / storeEvents, 0);
@@ -471,13 +472,13 @@ function countRows(body: unknown): number {
 }
 
 /**
- * Whole village NTM journeys (two-tier procedure, a new village each) in post-reform communes, `clients` at once for
+ * Whole village NTM journeys (two-tier procedure, a new village each, from `villages`) in post-reform communes, `clients` at once for
  * `commandSeconds`, each command with the ETag of the dossier's previous answer. With several services, dossier k
  * goes to service k mod n (sticky, as a load balancer with affinity would do).
  */
 async function commandLoad(
   apis: BenchService[],
-  reserved: { code: string; province: string }[],
+  villages: VillageSource<{ code: string; province: string }>,
   options: SimOptions,
 ): Promise<{ commands: number; commandsPerSecond: number; p50Ms: number; p99Ms: number; processes: number }> {
   const pools = apis.map((a) => new Pool(a.baseUrl, { connections: options.clients, pipelining: 1 }));
@@ -488,15 +489,14 @@ async function commandLoad(
   const until = started + options.commandSeconds * 1000;
   const client = async () => {
     while (performance.now() < until) {
-      const c = reserved.shift();
-      if (!c) throw new Error('no free commune left for the command load: lower --command-seconds');
+      const { commune: c, village: v } = villages.next();
       const k = dossiers++;
       const api = apis[k % apis.length]!;
       const pool = pools[k % apis.length]!;
       const steps: JourneyStep[] = village(
         relocate(villageJourney(2).steps, { [QUANG_BACH]: c.code, [THAI_NGUYEN]: c.province }),
         'na-ha',
-        `tai-${k}`,
+        `tai-${v}`,
       );
       let id: string | undefined;
       let etag: string | undefined;
@@ -519,7 +519,10 @@ async function commandLoad(
         const reply = (await answer.body.json()) as { dossierId: string };
         if (t >= started) latencies.push(performance.now() - t);
         // A commune whose pre-reform code the simulation already recognised is refused its opening (tier ladder): take the next.
-        if (id === undefined && answer.statusCode >= 400 && answer.statusCode < 500) break;
+        if (id === undefined && answer.statusCode >= 400 && answer.statusCode < 500) {
+          villages.refuse(c);
+          break;
+        }
         if (answer.statusCode >= 300)
           throw new Error(`${type}: ${answer.statusCode} ${JSON.stringify(reply)}`);
         id = reply.dossierId;
