@@ -26,9 +26,10 @@ export interface CatchUpBatcherOptions extends CatchUpOptions {
 
 export interface CatchUpBatcher {
   /**
-   * Catches `streamId` up in the next batch; rejects with that stream's own error. `appended`: the events the
-   * caller has just appended, in order; when they follow the checkpoint this batcher last wrote for the stream,
-   * they are folded without reading (ADR 0041). Without them the stream is read.
+   * Catches `streamId` up in the next batch; rejects with that stream's own error. `appended`: the stream's events
+   * the caller has in hand (its own appends, or a wake-up's), in order; when they follow the checkpoint this batcher
+   * last wrote for the stream, they are folded without reading (ADR 0041); otherwise only the stored checkpoint is
+   * read, and the stream too only when they do not follow it (ADR 0042). Without them the stream is read.
    */
   catchUp(streamId: string, appended?: readonly AppendedEvent[]): Promise<CatchUpResult>;
 }
@@ -81,17 +82,23 @@ export function createCatchUpBatcher(
    */
   const holdingOf = (batch: string[], entries: Waiting[]): Holding => {
     const holding = new Map<string, HeldStream>();
+    const brought = new Map<string, AppendedEvent[]>();
     batch.forEach((id, i) => {
       const events = entries[i]!.appended?.sort((a, b) => (a.revision < b.revision ? -1 : 1));
       const hold = held.get(id);
       held.delete(id);
-      if (!events?.length || !hold) return;
-      if (events.some((e, k) => e.revision !== hold.checkpoint + 1n + BigInt(k))) return;
-      holding.set(id, { ...hold, events });
+      if (!events?.length) return;
+      if (hold && events.every((e, k) => e.revision === hold.checkpoint + 1n + BigInt(k))) {
+        holding.set(id, { ...hold, events });
+      } else {
+        // Not held, or held at another revision (another worker wrote it meanwhile): read the checkpoint only.
+        brought.set(id, events);
+      }
     });
     const bringing = new Set(batch.filter((_, i) => entries[i]!.appended !== undefined));
     return {
       held: holding,
+      brought,
       wrote(id, checkpoint, view) {
         if (!bringing.has(id)) return;
         held.set(id, { checkpoint, view: JSON.parse(JSON.stringify(view)) as DossierView });

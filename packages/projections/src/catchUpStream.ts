@@ -39,6 +39,11 @@ export interface HeldStream {
 export interface Holding {
   /** the streams it holds with their next events; folded without reading on the first pass */
   held: ReadonlyMap<string, HeldStream>;
+  /**
+   * streams not held whose events the caller was brought (a wake-up's, ADR 0042): on the first pass their
+   * checkpoint is read and, when these events follow it without a gap, they are folded without reading the stream
+   */
+  brought?: ReadonlyMap<string, readonly AppendedEvent[]>;
   /** each stream written, with its checkpoint and the view written with it (shared, not a copy) */
   wrote(streamId: string, checkpoint: bigint, view: DossierView): void;
 }
@@ -86,6 +91,7 @@ export async function catchUpStreams(
   let ids = [...new Set(streamIds)];
   // Held streams skip the reads on the first pass only: one that goes round again was moved by someone else.
   let held = holding?.held ?? new Map<string, HeldStream>();
+  let brought = holding?.brought ?? new Map<string, readonly AppendedEvent[]>();
   // Each pass writes every stream it read unless another catch-up moved it first; those go round again.
   while (ids.length > 0) {
     const folds: Fold[] = ids.flatMap((streamId) => {
@@ -94,7 +100,8 @@ export async function catchUpStreams(
     });
     held = new Map();
     const toRead = ids.filter((id) => !folds.some((f) => f.streamId === id));
-    if (toRead.length > 0) folds.push(...(await readForCatchUp(store, sql, s, toRead, outcomes)));
+    if (toRead.length > 0) folds.push(...(await readForCatchUp(store, sql, s, toRead, outcomes, brought)));
+    brought = new Map();
     const views: DossierView[] = [];
     const notifications: NotificationRow[] = [];
     const expected = new Map<string, bigint>();
@@ -140,8 +147,9 @@ interface Fold {
 }
 
 /**
- * The checkpoints of `ids` and their events above them (three statements: checkpoints and parked flags, then every
- * stream's new events); a parked stream gets its error in `outcomes` and is not read.
+ * The checkpoints of `ids` and their events above them (two statements: checkpoints and parked flags, then every
+ * stream's new events); a parked stream gets its error in `outcomes` and is not read. A stream whose `brought`
+ * events follow its checkpoint is not read either: those events are folded (ADR 0042).
  */
 async function readForCatchUp(
   store: EventStore,
@@ -149,6 +157,7 @@ async function readForCatchUp(
   s: string,
   ids: readonly string[],
   outcomes: Map<string, StreamOutcome>,
+  brought: ReadonlyMap<string, readonly AppendedEvent[]>,
 ): Promise<Fold[]> {
   const seen = await sql.query<{
     stream_id: string;
@@ -171,15 +180,39 @@ async function readForCatchUp(
     });
     outcomes.set(row.stream_id, { ok: false, error });
   }
-  const read = await store.readStreams(
-    seen.rows
-      .filter((r) => !r.parked)
-      .map((r) => ({ streamId: r.stream_id, fromRevision: BigInt(r.revision) + 1n })),
-  );
-  return [...read].map(([streamId, events]) => {
+  const folds: Fold[] = [];
+  const toRead: { streamId: string; fromRevision: bigint }[] = [];
+  for (const row of seen.rows.filter((r) => !r.parked)) {
+    const checkpoint = BigInt(row.revision);
+    const events = eventsAbove(brought.get(row.stream_id), checkpoint);
+    if (events) folds.push({ streamId: row.stream_id, checkpoint, view: row.view ?? undefined, events });
+    else toRead.push({ streamId: row.stream_id, fromRevision: checkpoint + 1n });
+  }
+  const read = toRead.length > 0 ? await store.readStreams(toRead) : new Map<string, AppendedEvent[]>();
+  for (const [streamId, events] of read) {
     const row = checkpoints.get(streamId)!;
-    return { streamId, checkpoint: BigInt(row.revision), view: row.view ?? undefined, events };
-  });
+    folds.push({ streamId, checkpoint: BigInt(row.revision), view: row.view ?? undefined, events });
+  }
+  return folds;
+}
+
+/**
+ * The brought events above `checkpoint`, when they leave no gap after it (sorted, each revision once, the first at
+ * most `checkpoint + 1`); undefined when they cannot stand for a read. Events beyond the last brought one are not
+ * looked for: each event of the log is handed on in a wake-up of its own page, which brings it or reads.
+ */
+function eventsAbove(
+  brought: readonly AppendedEvent[] | undefined,
+  checkpoint: bigint,
+): AppendedEvent[] | undefined {
+  if (!brought?.length) return undefined;
+  const sorted = [...brought].sort((a, b) =>
+    a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0,
+  );
+  const events = sorted.filter((e, i) => i === 0 || e.revision !== sorted[i - 1]!.revision);
+  if (events[0]!.revision > checkpoint + 1n) return undefined;
+  if (events.some((e, i) => i > 0 && e.revision !== events[i - 1]!.revision + 1n)) return undefined;
+  return events.filter((e) => e.revision > checkpoint);
 }
 
 /** Parks a stream so that its wake-ups stop failing and an operator can see why. */

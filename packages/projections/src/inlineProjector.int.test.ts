@@ -98,8 +98,9 @@ describe('createInlineProjector with the appended events in hand (ADR 0041)', ()
     const { sql, store } = embedded;
     const { reads, events, append } = await setUp('read_models_held', 'h1', '01910');
     for (const event of events) await append(event);
-    // Only the first wake-up reads: the projector holds no checkpoint of the stream before it wrote one.
-    expect(reads).toEqual({ events: 1, checkpoints: 1 });
+    // Only the first wake-up reads, and only the checkpoint: the projector holds none of the stream before it wrote
+    // one, and the events it was told of follow the stored one (ADR 0042).
+    expect(reads).toEqual({ events: 0, checkpoints: 1 });
     await rebuild(store, sql, { schema: 'read_models_held_check' });
     const diff = await compareReadModels(
       { sql, schema: 'read_models_held' },
@@ -115,21 +116,38 @@ describe('createInlineProjector with the appended events in hand (ADR 0041)', ()
     const { inline, reads, events, streamId, append } = await setUp(schema, 'h2', '01911');
     await append(events[0]!);
     await append(events[1]!);
-    // An append it was not told of: the next events do not follow what it holds.
+    // An append it was not told of: the next events follow neither what it holds nor the stored checkpoint.
     await append(events[2]!, false);
     await append(events[3]!);
-    expect(reads.events).toBe(2);
+    expect(reads.events).toBe(1);
     // Another catch-up projects the next event first; told of it afterwards, the held fold's write finds the
     // checkpoint moved, and the projector reads (nothing left to do).
     const told = await append(events[4]!, false);
     await catchUpStream(embedded.store, sql, streamId, { schema });
     await inline.onAppended(streamId, told[0]!.revision, told);
-    expect(reads.events).toBe(3);
+    expect(reads.events).toBe(2);
     const { rows } = await sql.query<{ revision: string }>(
       `SELECT revision::text AS revision FROM ${schema}.checkpoints WHERE stream_id = $1`,
       [streamId],
     );
     expect(rows).toEqual([{ revision: '4' }]);
+  });
+
+  it('told of events already projected by another catch-up, reads the checkpoint only and applies nothing', async () => {
+    const { sql } = embedded;
+    const schema = 'read_models_behind';
+    const { inline, reads, events, streamId, append } = await setUp(schema, 'h4', '01913');
+    const told = await append(events[0]!, false);
+    await append(events[1]!, false);
+    await catchUpStream(embedded.store, sql, streamId, { schema });
+    // Nothing held, and the brought event is below the stored checkpoint: no read of the stream.
+    await inline.onAppended(streamId, told[0]!.revision, told);
+    expect(reads).toEqual({ events: 0, checkpoints: 1 });
+    const { rows } = await sql.query<{ revision: string }>(
+      `SELECT revision::text AS revision FROM ${schema}.checkpoints WHERE stream_id = $1`,
+      [streamId],
+    );
+    expect(rows).toEqual([{ revision: '1' }]);
   });
 
   it('does not write a parked stream from held events', async () => {

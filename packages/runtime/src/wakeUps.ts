@@ -9,21 +9,38 @@
  */
 import type { DefaultJobOptions, Queue } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
-import type { EventStore } from '@ntm/event-store';
+import type { AppendedEvent, EventStore } from '@ntm/event-store';
 import type { AppendRelay, TraceCarrier } from '@ntm/telemetry';
 import type { Config } from './config.js';
 
 /**
- * A wake-up: never the events, only a stream to catch up. The worker catches up to the stream's head as read when
- * it runs, so `upToRevision` (the revision that caused the wake-up) is only a record for operators and for parking
- * after exhausted retries.
+ * A wake-up: a stream to catch up. Without `events` the worker catches up to the stream's head as read when it runs,
+ * so `upToRevision` (the revision that caused the wake-up) is only a record for operators and for parking after
+ * exhausted retries. With `events` (the dispatcher's, ADR 0042) the worker folds them instead of reading the stream
+ * when they follow the checkpoint; they are the events as the store gave them to the dispatcher, so what is folded
+ * is the same either way, and the checkpoint-conditional write still decides.
  */
 export interface WakeUp {
   streamId: string;
   /** decimal string: BullMQ stores job data as JSON, which has no bigint */
   upToRevision: string;
+  /** the stream's events of the dispatcher's page, in revision order, up to `upToRevision` */
+  events?: WakeUpEvent[];
   /** with tracing on: the context of the hand-on span, child of the command's append (ADR 0032) */
   trace?: TraceCarrier;
+}
+
+/** An event in a wake-up: what the fold needs (`AppendedEvent`), its revision a decimal string (JSON has no bigint). */
+export type WakeUpEvent = Omit<AppendedEvent, 'revision'> & { revision: string };
+
+/** The part of a read event that a wake-up carries. */
+export function toWakeUpEvent(event: AppendedEvent): WakeUpEvent {
+  const { eventId, type, schemaVersion, data, metadata, streamId } = event;
+  return { eventId, type, schemaVersion, data, metadata, streamId, revision: String(event.revision) };
+}
+
+export function fromWakeUpEvent(event: WakeUpEvent): AppendedEvent {
+  return { ...event, revision: BigInt(event.revision) };
 }
 
 /**

@@ -12,7 +12,13 @@ import type { Queue } from 'bullmq';
 import type { EventStore, RecordedEvent, Subscription } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { migrateReadModels, q } from '@ntm/projections';
-import { recallAppendTraces, type WakeUp, type WakeUpJob } from '@ntm/runtime';
+import {
+  recallAppendTraces,
+  toWakeUpEvent,
+  type WakeUp,
+  type WakeUpEvent,
+  type WakeUpJob,
+} from '@ntm/runtime';
 import { openWakeUpQueues } from '@ntm/runtime/wakeUpQueues';
 import { inSpan, tracingOn, type TraceCarrier } from '@ntm/telemetry';
 
@@ -104,14 +110,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   /**
    * Enqueues one wake-up per stream: one job per queue, all added in one Redis round trip per queue. With tracing
    * on, `traces` holds the contexts of the appends behind the streams' events (ADR 0032): each wake-up gets a
-   * hand-on span that continues its command's trace, and each job a span linked to them.
+   * hand-on span that continues its command's trace, and each job a span linked to them. `brought`: the streams'
+   * events of the page, carried in their wake-ups so that the worker need not read them again (ADR 0042).
    */
-  const enqueue = async (heads: Map<string, bigint>, traces?: Map<string, TraceCarrier[]>): Promise<void> => {
+  const enqueue = async (
+    heads: Map<string, bigint>,
+    brought?: Map<string, WakeUpEvent[]>,
+    traces?: Map<string, TraceCarrier[]>,
+  ): Promise<void> => {
     const perQueue = new Map<Queue<WakeUpJob>, WakeUp[]>();
     for (const [streamId, revision] of heads) {
       const queue = partitioned.queueFor(streamId);
       const wakeUps = perQueue.get(queue) ?? [];
-      const wakeUp: WakeUp = { streamId, upToRevision: String(revision) };
+      const events = brought?.get(streamId);
+      const wakeUp: WakeUp = { streamId, upToRevision: String(revision), ...(events ? { events } : {}) };
       const causes = traces?.get(streamId);
       if (causes) wakeUp.trace = await handOnSpan(wakeUp, queue.name, causes);
       wakeUps.push(wakeUp);
@@ -161,7 +173,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       (span) => Promise.resolve(span.carrier()),
     );
   /** `enqueue`, with the append contexts the API left in Redis for `events` (tracing on only). */
-  const enqueueTraced = async (heads: Map<string, bigint>, events: [string, string][]): Promise<void> => {
+  const enqueueTraced = async (
+    heads: Map<string, bigint>,
+    brought: Map<string, WakeUpEvent[]>,
+    events: [string, string][],
+  ): Promise<void> => {
     const found = await recallAppendTraces(
       partitioned,
       events.map(([eventId]) => eventId),
@@ -171,7 +187,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const carrier = found.get(eventId);
       if (carrier) traces.set(streamId, [...(traces.get(streamId) ?? []), carrier]);
     }
-    await enqueue(heads, traces);
+    await enqueue(heads, brought, traces);
   };
 
   // The subscription delivers a page of the log event by event, each in a microtask: collect them, and hand the
@@ -181,6 +197,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const inFlight = new Set<Promise<void>>();
   let repairRequested = false;
   let batch = new Map<string, bigint>();
+  /** the batch's events per stream, carried in the wake-ups */
+  let batchBrought = new Map<string, WakeUpEvent[]>();
   /** with tracing on: the batch's events as [eventId, streamId], to find their appends' contexts */
   let batchEvents: [string, string][] = [];
   let batchEnd = 0n;
@@ -189,11 +207,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     flushScheduled = false;
     if (batch.size === 0) return;
     const heads = batch;
+    const brought = batchBrought;
     const events = batchEvents;
     const last = batchEnd;
     batch = new Map();
+    batchBrought = new Map();
     batchEvents = [];
-    const add = (tracingOn() ? enqueueTraced(heads, events) : enqueue(heads)).then(
+    const add = (tracingOn() ? enqueueTraced(heads, brought, events) : enqueue(heads, brought)).then(
       () => {
         if (last > handedOn) handedOn = last;
       },
@@ -207,6 +227,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
   const handOn = async (event: RecordedEvent): Promise<void> => {
     batch.set(event.streamId, event.revision);
+    const brought = batchBrought.get(event.streamId);
+    if (brought) brought.push(toWakeUpEvent(event));
+    else batchBrought.set(event.streamId, [toWakeUpEvent(event)]);
     if (tracingOn()) batchEvents.push([event.eventId, event.streamId]);
     batchEnd = event.position;
     if (batch.size >= MAX_BATCH) flush();

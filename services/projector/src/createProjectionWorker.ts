@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { createCatchUpBatcher, parkStream, ProjectionError } from '@ntm/projections';
-import { partitionQueueName, type WakeUp, type WakeUpJob } from '@ntm/runtime';
+import { fromWakeUpEvent, partitionQueueName, type WakeUp, type WakeUpJob } from '@ntm/runtime';
 import { inSpan, type ActiveSpan } from '@ntm/telemetry';
 
 export interface ProjectionWorkerOptions {
@@ -87,7 +87,8 @@ export function createProjectionWorker(options: ProjectionWorkerOptions): Projec
         },
       },
       async (span) => {
-        const caught = await batcher.catchUp(wakeUp.streamId);
+        // The events the dispatcher read spare this worker reading them again (ADR 0042).
+        const caught = await batcher.catchUp(wakeUp.streamId, wakeUp.events?.map(fromWakeUpEvent));
         span.setAttributes({ 'ntm.projection.applied': caught.applied });
         return caught;
       },

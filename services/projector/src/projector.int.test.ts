@@ -415,6 +415,35 @@ describe('projector', () => {
     await waitFor('the second job', async () => (await queue.getCompletedCount()) === 2);
     expect(flakyReads).toBe(after);
   });
+
+  it("wake-ups carry their page's events (ADR 0042): a worker folds them without reading the streams, as a rebuild", async () => {
+    const env = await setup();
+    const dispatcher = startDispatcher(env);
+    await dispatcher.start();
+    const appended = await appendInterleaved(env, ['carry0', 'carry1', 'carry2']);
+    await waitFor(
+      'every event handed on',
+      async () => dispatcher.stats().handedOn === (await env.opened.store.headPosition()),
+    );
+    // The jobs as the dispatcher queued them, before any worker runs: each wake-up brings its stream's events.
+    const jobs = (await Promise.all(dispatcher.queues().map((q) => q.getJobs(['wait'])))).flat();
+    const wakeUps = jobs.flatMap((job) => (job.data as WakeUpJob).wakeUps);
+    expect(wakeUps.flatMap((w) => w.events ?? [])).toHaveLength(appended);
+    expect(wakeUps.every((w) => w.events?.at(-1)?.revision === w.upToRevision)).toBe(true);
+
+    let reads = 0;
+    const counted = Object.assign(Object.create(env.opened.store) as EventStore, {
+      readStreams: (...args: Parameters<EventStore['readStreams']>) => {
+        reads += 1;
+        return env.opened.store.readStreams(...args);
+      },
+    });
+    startWorker(env, REDIS_URL, counted);
+    await waitFor('projection of every event', () => caughtUp(env, dispatcher, appended));
+    // One worker takes each partition's jobs in order: every stream's events follow what it holds or has stored.
+    expect(reads).toBe(0);
+    await expectEqualToRebuild(env, appended);
+  });
 });
 
 function startRedis(port: number): ChildProcess {
