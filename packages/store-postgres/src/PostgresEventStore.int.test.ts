@@ -216,10 +216,10 @@ describe('PostgresEventStore global order', () => {
   });
 
   it('appends on the head it has just read without reading it again, and still refuses when that head is stale', async () => {
-    // Statements on the events counted on a client of the test's own (the wake-up NOTIFY aside): a second instance
-    // that only read the stream.
+    // Statements on the events counted on a client of the test's own (a wake-up NOTIFY of its own aside): a second
+    // instance that only read the stream.
     const statements: string[] = [];
-    const counted = recordingQueries(sql, statements, (text) => !text.includes('pg_notify'));
+    const counted = recordingQueries(sql, statements, (text) => !text.startsWith('SELECT pg_notify'));
     const reader = new PostgresEventStore({ sql: counted, schema });
     const [one, two] = [`read-${randomUUID()}`, `read-${randomUUID()}`];
     for (const s of [one, two])
@@ -418,6 +418,25 @@ describe('PostgresEventStore wake-ups across processes', () => {
     const again = contractEvent('AfterQuiet');
     await writer.append(`burst-${randomUUID()}`, [again], { expectedRevision: 'no_stream' });
     await waitUntil(() => expect(sub.seen.at(-1)).toBe(again.eventId));
+    await sub.close();
+    await sql.close();
+  });
+
+  it("wakes another process with the NOTIFY carried by the append's own INSERT: one statement per append, not two", async () => {
+    const sql = createPgSqlClient(new pg.Pool({ connectionString, max: 2 }));
+    const sub = reader(sql, await writer.headPosition());
+    while ((await sql.query(`SELECT 1 FROM pg_stat_activity WHERE query LIKE 'LISTEN%'`)).rows.length === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const statements: string[] = [];
+    const counted = recordingQueries(writerSql, statements, () => true);
+    const lone = new PostgresEventStore({ sql: counted, schema, pollIntervalMs: NO_POLL });
+    const event = contractEvent('Carried');
+    await lone.append(`carried-${randomUUID()}`, [event], { expectedRevision: 'no_stream' });
+    await waitUntil(() => expect(sub.seen).toContain(event.eventId));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/pg_notify\(\$\d+, ''\)[\s\S]*INSERT INTO/);
+    await lone.close();
     await sub.close();
     await sql.close();
   });

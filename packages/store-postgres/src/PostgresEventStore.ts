@@ -46,7 +46,7 @@ import { isUniqueViolation, migrate, quoteIdent } from '@ntm/sql';
 import type { SqlClient } from '@ntm/sql';
 import { eventStoreMigrations } from './schema.js';
 import { GlobalLog } from './globalLog.js';
-import { GroupCommit } from './groupCommit.js';
+import { GroupCommit, type Inserted } from './groupCommit.js';
 import { LogSubscriptions } from './logSubscriptions.js';
 import { EVENT_COLUMNS, storeQuery, toRecorded, type EventRow } from './storeQuery.js';
 
@@ -129,7 +129,9 @@ export class PostgresEventStore implements EventStore {
       pollIntervalMs: options.pollIntervalMs ?? 250,
       notifyIntervalMs: options.notifyIntervalMs ?? 10,
       readPage: (sql, page) => this.log.read(sql, page),
+      groupWaiting: () => this.inserts.waiting,
     });
+    this.inserts.notifier = this.subscriptions;
   }
 
   /** Create the schema and table if needed (safe when several processes start at once), then the store. */
@@ -172,9 +174,9 @@ export class PostgresEventStore implements EventStore {
         head?.hash ?? GENESIS_HASH,
         events,
       );
-      let position: bigint;
+      let inserted: Inserted;
       try {
-        position = await this.inserts.insert(streamId, chained, alone);
+        inserted = await this.inserts.insert(streamId, chained, alone);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         this.heads.delete(streamId);
@@ -183,8 +185,13 @@ export class PostgresEventStore implements EventStore {
       }
       const last = chained[chained.length - 1]!;
       this.rememberHead(streamId, { revision: last.revision, hash: last.hash });
-      this.subscriptions.appended();
-      return { nextExpectedRevision: last.revision, position, written: events.length, hash: last.hash };
+      this.subscriptions.appended(inserted.notified);
+      return {
+        nextExpectedRevision: last.revision,
+        position: inserted.position,
+        written: events.length,
+        hash: last.hash,
+      };
     }
     throw new WrongExpectedRevisionError(streamId, describeExpected(expected), lastHead?.revision);
   }

@@ -19,13 +19,28 @@ const PREPARED_GROUP_ROWS = 16;
 const COLUMNS =
   'position, stream_id, revision, event_id, type, schema_version, data, metadata, prev_hash, hash, recorded_at';
 
+/** The wake-up of other processes (`LogSubscriptions`): a group INSERT may carry the throttled NOTIFY. */
+export interface NotifyCarrier {
+  channel: string;
+  /** true: this INSERT carries the NOTIFY */
+  claimNotify(): boolean;
+  /** the INSERT that carried it failed */
+  releaseNotify(): void;
+}
+
+/** What an append's group gave it: its last position, and whether the INSERT carried the NOTIFY. */
+export interface Inserted {
+  position: bigint;
+  notified: boolean;
+}
+
 /** An append waiting for its group's INSERT. */
 interface PendingInsert {
   streamId: string;
   chained: ChainedEvent[];
   /** in a group of its own (a retry after a group failed) */
   alone: boolean;
-  resolve: (position: bigint) => void;
+  resolve: (inserted: Inserted) => void;
   reject: (error: unknown) => void;
 }
 
@@ -36,8 +51,14 @@ export class GroupCommit {
   /** Appends in the last group sent: 1 means no other writer was seen waiting (see `insert`). */
   private lastGroupSize = 0;
   private readonly table: string;
-  /** INSERT texts of the prepared sizes, by row count (negative: several appends, which return their rows' keys). */
-  private readonly texts = new Map<number, string>();
+  /**
+   * INSERT texts of the prepared sizes, by row count (negative: several appends, which return their rows' keys;
+   * suffix n: carrying the NOTIFY).
+   */
+  private readonly texts = new Map<string, string>();
+
+  /** Set by the store once its subscriptions exist; without it no INSERT carries a NOTIFY. */
+  notifier: NotifyCarrier | undefined;
 
   /** `schema` is the quoted schema name. */
   constructor(
@@ -48,14 +69,20 @@ export class GroupCommit {
     this.table = `${schema}.events`;
   }
 
+  /** Appends are queued for the next group INSERT (which may carry an owed NOTIFY). */
+  get waiting(): boolean {
+    return this.pending.length > 0;
+  }
+
   /**
    * Inserts the chained events of one append; resolves with its last position once committed. Any error fails
    * every append of the group: a unique violation (one stream's conflict or retried batch undoes the whole group)
    * is for the caller to decide on again, on its own: with `alone`, the retry goes out in a group of its own, so
    * a unique violation it meets is its own.
    */
-  insert(streamId: string, chained: ChainedEvent[], alone = false): Promise<bigint> {
-    if (chained.length > VALUES_BATCH) return this.insertLarge(streamId, chained);
+  insert(streamId: string, chained: ChainedEvent[], alone = false): Promise<Inserted> {
+    if (chained.length > VALUES_BATCH)
+      return this.insertLarge(streamId, chained).then((position) => ({ position, notified: false }));
     return new Promise((resolve, reject) => {
       this.pending.push({ streamId, chained, alone, resolve, reject });
       // A lone writer (nothing in flight, nothing queued, and the last group was one append) goes out at once:
@@ -103,10 +130,14 @@ export class GroupCommit {
     this.pending = later;
     this.lastGroupSize = group.length;
     this.inFlight = true;
-    this.insertGroup(group)
+    const notified = this.notifier?.claimNotify() === true;
+    this.insertGroup(group, notified)
       .then(
-        (positions) => group.forEach((pending, i) => pending.resolve(positions[i]!)),
-        (error: unknown) => group.forEach((pending) => pending.reject(error)),
+        (positions) => group.forEach((pending, i) => pending.resolve({ position: positions[i]!, notified })),
+        (error: unknown) => {
+          if (notified) this.notifier?.releaseNotify();
+          group.forEach((pending) => pending.reject(error));
+        },
       )
       .finally(() => {
         this.inFlight = false;
@@ -117,8 +148,11 @@ export class GroupCommit {
       });
   }
 
-  /** One autocommit INSERT of the appends' events (plain VALUES); the last position of each append, in order. */
-  private async insertGroup(group: readonly PendingInsert[]): Promise<bigint[]> {
+  /**
+   * One autocommit INSERT of the appends' events (plain VALUES); the last position of each append, in order. With
+   * `notify`, the same statement calls pg_notify: committed with the rows, a round trip fewer than its own NOTIFY.
+   */
+  private async insertGroup(group: readonly PendingInsert[], notify: boolean): Promise<bigint[]> {
     const params: unknown[] = [this.now().toISOString()];
     for (const { streamId, chained } of group) {
       for (const event of chained) {
@@ -136,11 +170,12 @@ export class GroupCommit {
       }
     }
     const rowCount = (params.length - 1) / 9;
+    if (notify) params.push(this.notifier!.channel);
     // One append: its last position is the largest of its rows, so only positions come back.
     const oneAppend = group.length === 1;
     const { rows } = await storeQuery<{ position: string; stream_id: string; revision: string }>(
       this.sql,
-      this.insertText(rowCount, oneAppend),
+      this.insertText(rowCount, oneAppend, notify),
       params,
       // One text per number of rows: the small groups that are the common case are worth keeping prepared.
       rowCount <= PREPARED_GROUP_ROWS,
@@ -156,15 +191,16 @@ export class GroupCommit {
    * The INSERT of `rowCount` rows; the texts of the prepared sizes are kept, since they are the same on every call
    * (building one is most of the client's work per append after the hash).
    */
-  private insertText(rowCount: number, oneAppend: boolean): string {
-    const key = oneAppend ? rowCount : -rowCount;
+  private insertText(rowCount: number, oneAppend: boolean, notify: boolean): string {
+    const key = `${oneAppend ? rowCount : -rowCount}${notify ? 'n' : ''}`;
     const known = this.texts.get(key);
     if (known !== undefined) return known;
     // A single row calls append_transaction_id() in its VALUES: evaluated once, before that row's insert assigns
     // the id (measured about 10% faster at 8 writers than the CTE). Several rows take the id from one materialised
     // CTE, evaluated once before the first row is inserted: a call per row would run again after the first row's
-    // insert had assigned the id, which append_transaction_id() refuses.
-    const single = rowCount === 1;
+    // insert had assigned the id, which append_transaction_id() refuses. The NOTIFY rides in that CTE (a single row
+    // too then), its channel the last parameter: the CTE is evaluated once, so it is called once.
+    const single = rowCount === 1 && !notify;
     const position = single
       ? `(${this.schema}.append_transaction_id() << 20)`
       : '((SELECT id FROM txid) << 20)';
@@ -175,14 +211,16 @@ export class GroupCommit {
         `$${n + 5}::integer, $${n + 6}::jsonb, $${n + 7}::jsonb, $${n + 8}, $${n + 9}, $1::timestamptz)`
       );
     });
-    const text = `${single ? '' : `WITH ${this.txid()} `}INSERT INTO ${this.table} (${COLUMNS}) VALUES ${tuples.join(', ')}
+    const text = `${single ? '' : `WITH ${this.txid(notify ? rowCount * 9 + 2 : undefined)} `}INSERT INTO ${this.table} (${COLUMNS}) VALUES ${tuples.join(', ')}
        RETURNING position::text AS position${oneAppend ? '' : ', stream_id, revision::text AS revision'}`;
     if (rowCount <= PREPARED_GROUP_ROWS) this.texts.set(key, text);
     return text;
   }
 
-  private txid(): string {
-    return `txid AS MATERIALIZED (SELECT ${this.schema}.append_transaction_id() AS id)`;
+  /** The CTE of the transaction id; with `notifyParam`, it also calls pg_notify on the channel in that parameter. */
+  private txid(notifyParam?: number): string {
+    const notify = notifyParam === undefined ? '' : `, pg_notify($${notifyParam}, '') AS notified`;
+    return `txid AS MATERIALIZED (SELECT ${this.schema}.append_transaction_id() AS id${notify})`;
   }
 
   /** An append of more than VALUES_BATCH events: alone, through one jsonb document. */

@@ -1,12 +1,15 @@
 /**
  * Tailing the global log: `subscribeToAll` loops, woken at once by this store's own appends and, from other
  * processes, by a NOTIFY on the store's channel (LISTEN on a connection of its own), with polling as a fallback.
- * NOTIFYs are coalesced to one per `notifyIntervalMs`, never dropped: an append during the pause sends one more
- * when it ends. Reads of the tail are throttled to the same interval; catching up a backlog is not.
+ * NOTIFYs are coalesced to one per `notifyIntervalMs`, never dropped: an append during the pause is owed one more
+ * when it ends. Where it can, the group INSERT about to go out carries the NOTIFY in its own statement (ADR 0043),
+ * instead of a statement of its own: a round trip fewer per interval. Reads of the tail are throttled to the same
+ * interval; catching up a backlog is not.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AllPage, ReadAllOptions, SubscribeOptions, Subscription } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
+import type { NotifyCarrier } from './groupCommit.js';
 
 /**
  * The wake-up for other processes. pg_notify gives its transaction an id, so its commit would wait for a WAL flush
@@ -18,7 +21,7 @@ import type { SqlClient } from '@ntm/sql';
 const NOTIFY = `SELECT pg_notify($1, $2), set_config('synchronous_commit', 'off', true)`;
 
 export interface LogSubscriptionsOptions {
-  /** The store's client: LISTEN goes through it. */
+  /** The store's client: LISTEN goes through it (and the INSERTs that carry a NOTIFY). */
   sql: SqlClient;
   /** Client for the subscriptions' reads and the NOTIFYs. */
   tailSql: SqlClient;
@@ -26,18 +29,29 @@ export interface LogSubscriptionsOptions {
   pollIntervalMs: number;
   notifyIntervalMs: number;
   readPage: (sql: SqlClient, options: ReadAllOptions) => Promise<AllPage>;
+  /** appends are queued for the next group INSERT, which will claim the NOTIFY (`claimNotify`) */
+  groupWaiting?: () => boolean;
 }
 
-export class LogSubscriptions {
+export class LogSubscriptions implements NotifyCarrier {
   private readonly wakers = new Set<() => void>();
   private readonly running = new Set<Promise<void>>();
   private stopListening: Promise<(() => Promise<void>) | undefined> | undefined;
+  /** a NOTIFY sent on its own, or the pause after one (sent or carried) */
   private notifying: Promise<void> | undefined;
-  private notifyAgain = false;
+  /** an INSERT that claimed the NOTIFY is in flight */
+  private carrying = false;
+  /** appends committed that no NOTIFY sent or carried after their commit covers yet */
+  private owed = false;
+  private owedAtClaim = false;
   private notifyPause: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
   private closed = false;
 
   constructor(private readonly options: LogSubscriptionsOptions) {}
+
+  get channel(): string {
+    return this.options.channel;
+  }
 
   /**
    * Deliver the global log in order from `after`, then tail it. A failing read is reported to onError and
@@ -139,27 +153,71 @@ export class LogSubscriptions {
       );
   }
 
-  /** Wake our own subscribers now, and other processes through a NOTIFY throttled to one per interval. */
-  appended(): void {
+  /**
+   * Wake our own subscribers now, and other processes through a NOTIFY throttled to one per interval. `carried`:
+   * the append's own INSERT carried the NOTIFY (`claimNotify`), committed with it, so only the pause starts.
+   */
+  appended(carried = false): void {
     this.wakeAll();
-    const { sql, tailSql, channel, notifyIntervalMs } = this.options;
-    if (!sql.listen) return;
-    if (this.notifying) {
-      this.notifyAgain = true;
+    if (!this.options.sql.listen) return;
+    if (carried) {
+      this.carrying = false;
+      if (!this.notifying) this.notifying = this.pauseThenSendOwed();
       return;
     }
-    this.notifying = (async () => {
-      do {
-        this.notifyAgain = false;
-        await tailSql.query(NOTIFY, [channel, ''], { prepare: true }).catch(() => undefined);
-        if (this.closed) break;
-        await new Promise<void>((resolve) => {
-          this.notifyPause = { timer: setTimeout(resolve, notifyIntervalMs), resolve };
-        });
-        this.notifyPause = undefined;
-      } while (this.notifyAgain && !this.closed);
-      this.notifying = undefined;
-    })();
+    if (this.notifying || this.carrying) {
+      this.owed = true;
+      return;
+    }
+    // An INSERT about to go out carries the NOTIFY: a round trip fewer than a statement of its own.
+    this.owed = true;
+    if (this.options.groupWaiting?.() !== true) this.notifying = this.sendOwed();
+  }
+
+  /**
+   * Called as an INSERT of appends is built: true when it should carry the NOTIFY (none sent or carried within the
+   * interval). Committed with the appends, it wakes listeners exactly when they can read them; a group that fails
+   * gives the claim back (`releaseNotify`).
+   */
+  claimNotify(): boolean {
+    if (!this.options.sql.listen || this.closed || this.notifying || this.carrying) return false;
+    // What committed before this INSERT is covered by its NOTIFY, delivered at its commit (owed again if it fails).
+    this.owedAtClaim = this.owed;
+    this.owed = false;
+    this.carrying = true;
+    return true;
+  }
+
+  /** The INSERT that carried the NOTIFY failed: nothing of it committed, but earlier appends may still be owed one. */
+  releaseNotify(): void {
+    this.carrying = false;
+    if (this.owedAtClaim) this.owed = true;
+    if (this.owed && !this.notifying) this.notifying = this.sendOwed();
+  }
+
+  /** NOTIFY on its own (async commit, see NOTIFY), then the pause, as long as appends keep owing one. */
+  private async sendOwed(): Promise<void> {
+    const { tailSql, channel } = this.options;
+    this.owed = false;
+    await tailSql.query(NOTIFY, [channel, ''], { prepare: true }).catch(() => undefined);
+    await this.pauseThenSendOwed();
+  }
+
+  /**
+   * The interval's pause; appends that committed meanwhile are owed a NOTIFY at its end, carried by the next INSERT
+   * when one is about to go out, else sent on its own.
+   */
+  private async pauseThenSendOwed(): Promise<void> {
+    if (!this.closed) {
+      await new Promise<void>((resolve) => {
+        this.notifyPause = { timer: setTimeout(resolve, this.options.notifyIntervalMs), resolve };
+      });
+      this.notifyPause = undefined;
+    }
+    this.notifying = undefined;
+    if (!this.owed || this.closed) return;
+    if (this.options.groupWaiting?.() === true) return;
+    this.notifying = this.sendOwed();
   }
 
   /** Ends every subscription, the NOTIFY pause and LISTEN. */
