@@ -4,7 +4,8 @@
  * atomic, and unlike a rename it never replaces an existing file, so two uploads of the same bytes keep one file
  * and exactly one of them is told it created it. The directory is fsync'd so the new name survives a crash.
  */
-import { link, mkdir, open, rm, stat as statFile } from 'node:fs/promises';
+import { closeSync, linkSync, openSync, unlinkSync } from 'node:fs';
+import { mkdir, open, rm, stat as statFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -16,7 +17,7 @@ import {
   type StageOptions,
 } from './BlobStore.js';
 import { assertBlobHash, assertRange, BlobNotFoundError } from './errors.js';
-import { readSpooled, spool } from './spool.js';
+import { fsyncAsync, readSpooled, spool } from './spool.js';
 
 export interface FilesystemBlobStoreOptions {
   /** the store's own directory (e.g. `${DATA_DIR}/blobs`) */
@@ -25,12 +26,22 @@ export interface FilesystemBlobStoreOptions {
 
 const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException | null)?.code === code;
 
+/** Only the fsync is a thread-pool hop; opening, linking and unlinking are made in place (see `fdFile`). */
 async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+  const fd = openSync(dir, 'r');
   try {
-    await handle.sync();
+    await fsyncAsync(fd);
   } finally {
-    await handle.close();
+    closeSync(fd);
+  }
+}
+
+/** Removes a file; absent is not an error. */
+function unlinkIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (!isCode(error, 'ENOENT')) throw error;
   }
 }
 
@@ -42,14 +53,14 @@ async function fsyncDir(dir: string): Promise<void> {
  */
 async function linkMakingDir(from: string, to: string, objectsDir: string): Promise<void> {
   try {
-    await link(from, to);
+    linkSync(from, to);
   } catch (error) {
     if (!isCode(error, 'ENOENT')) throw error;
     const dir = dirname(to);
     const first = await mkdir(dir, { recursive: true });
     const top = first !== undefined && first.length < objectsDir.length ? first : objectsDir;
     for (let made = dir; made.length >= top.length; made = dirname(made)) await fsyncDir(dirname(made));
-    await link(from, to);
+    linkSync(from, to);
   }
 }
 
@@ -82,7 +93,7 @@ export class FilesystemBlobStore implements BlobStore {
           if (!isCode(error, 'EEXIST')) throw error;
           created = false;
         }
-        await rm(spooled.path, { force: true });
+        unlinkIfThere(spooled.path);
         if (created) await fsyncDir(dirname(target));
         return { created };
       },

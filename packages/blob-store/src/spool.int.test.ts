@@ -3,12 +3,12 @@
  * where it stopped, and nothing left of a source that fails after batches were written. The adapters' shared behaviour is in the contract suite (`describeBlobStoreContract`).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spool, SPOOL_WRITE_BYTES, writevAll } from './spool.js';
+import { readSpooled, spool, SPOOL_HEAD_BYTES, SPOOL_WRITE_BYTES, writevAll } from './spool.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -58,6 +58,28 @@ describe('spool', () => {
     expect((await readFile(spooled.path)).toString()).toBe('again');
   });
 
+  it('reads the whole bytes back from its head in memory and then the file, opened only when more is read', async () => {
+    const bytes = randomBytes(SPOOL_HEAD_BYTES + 300_000);
+    const spooled = await spool(join(dir, 'd'), unevenChunks(bytes, [1, 65_536, 7, 16_384]));
+    expect(Buffer.from(spooled.head).equals(bytes.subarray(0, SPOOL_HEAD_BYTES))).toBe(true);
+    const whole: Buffer[] = [];
+    for await (const chunk of readSpooled(spooled)) whole.push(chunk as Buffer);
+    expect(Buffer.concat(whole).equals(bytes)).toBe(true);
+    // Without the file, a reader of the head alone still gets it; one that reads on meets the missing file.
+    await rm(spooled.path);
+    const stream = readSpooled(spooled);
+    const [first] = (await once(stream, 'data')) as [Buffer];
+    expect(first.equals(bytes.subarray(0, SPOOL_HEAD_BYTES))).toBe(true);
+    await expect(async () => {
+      for await (const _ of stream) void _;
+    }).rejects.toThrow(/ENOENT/);
+    const small = await spool(join(dir, 'd'), unevenChunks(Buffer.from('%PDF-1.7 small'), [3]));
+    await rm(small.path);
+    const served: Buffer[] = [];
+    for await (const chunk of readSpooled(small)) served.push(chunk as Buffer);
+    expect(Buffer.concat(served).toString()).toBe('%PDF-1.7 small');
+  });
+
   it('continues a short writev where it stopped', async () => {
     const written: Buffer[] = [];
     // A file that takes at most 5 bytes per call, wherever that falls in the chunks.
@@ -70,9 +92,9 @@ describe('spool', () => {
           left -= taken.byteLength;
           if (left === 0) break;
         }
-        return Promise.resolve({ bytesWritten: 5 - left, buffers: chunks });
+        return Promise.resolve({ bytesWritten: 5 - left });
       },
-    } as unknown as FileHandle;
+    };
     const chunks = ['abc', 'defghij', '', 'k', 'lmnopqrstuvw'].map((s) => Buffer.from(s));
     await writevAll(file, chunks);
     expect(Buffer.concat(written).toString()).toBe('abcdefghijklmnopqrstuvw');
