@@ -40,7 +40,7 @@ const madeDirs = new Set<string>();
  * A file descriptor's writes and fsync, each a thread-pool hop (they take as long as the bytes and the disk take).
  * Opening and closing are made in place instead (`openSync`, `closeSync`): they return in microseconds, and a hop
  * costs more than that on a machine with no idle core (a thread to wake, a turn of the loop to come back to;
- * ADR 0042). The embedded database makes all its file calls in place already.
+ * ADR 0044). The embedded database makes all its file calls in place already.
  */
 export const fdFile = (fd: number) => ({
   writev: (chunks: Uint8Array[]) => writevAsync(fd, chunks),
