@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractEvent } from '@ntm/testing';
-import { adoptTemplate, buildTemplate, seedDataDir, templateUsable } from './dataDirTemplate.js';
+import {
+  adoptTemplate,
+  beginSeeding,
+  buildTemplate,
+  seedDataDir,
+  templateUsable,
+} from './dataDirTemplate.js';
 import { openEmbeddedStore } from './openEmbeddedStore.js';
 
 let root: string;
@@ -33,6 +39,36 @@ describe('the data folder template', () => {
     expect(again.origin).toBe('existing');
     expect(await again.store.readStream('dossier-t1')).toHaveLength(1);
     await again.close();
+  }, 60_000);
+
+  it('copies every file and folder of the template with its mode, and not its stamp', async () => {
+    const dataDir = join(root, 'data-copy');
+    expect(await seedDataDir(dataDir, template)).toBe('template');
+    const listing = async (dir: string) =>
+      Promise.all(
+        (await readdir(dir, { recursive: true })).sort().map(async (name) => {
+          const s = await stat(join(dir, name));
+          return { name, mode: s.mode, size: s.isFile() ? s.size : 0 };
+        }),
+      );
+    const copied = await listing(dataDir);
+    expect(copied.length).toBeGreaterThan(100);
+    expect(copied).toEqual((await listing(template)).filter((e) => e.name !== 'ntm-template.json'));
+  });
+
+  it('opens a folder whose seed was begun ahead, reporting that seed, and fails with its error', async () => {
+    const dataDir = join(root, 'data-ahead');
+    beginSeeding(dataDir, template);
+    const opened = await openEmbeddedStore({ dataDir, templateDir: template });
+    expect(opened.origin).toBe('template');
+    await opened.close();
+
+    const blocked = join(root, 'data-blocked');
+    await writeFile(blocked, 'a file where the folder should be');
+    beginSeeding(join(blocked, 'pglite'), template);
+    await expect(
+      openEmbeddedStore({ dataDir: join(blocked, 'pglite'), templateDir: template }),
+    ).rejects.toThrow(/ENOTDIR/);
   }, 60_000);
 
   it('clears what an interrupted copy left, and never touches a folder already initialised', async () => {

@@ -3,6 +3,7 @@ export { openEmbeddedStore } from './openEmbeddedStore.js';
 export type { EmbeddedStore, EmbeddedStoreOptions } from './openEmbeddedStore.js';
 export {
   adoptTemplate,
+  beginSeeding,
   buildTemplate,
   seedDataDir,
   templateUsable,

@@ -6,7 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PostgresEventStore } from '@ntm/store-postgres';
 import type { SqlClient } from '@ntm/sql';
 import { createPgliteSqlClient } from './createPgliteSqlClient.js';
-import { DEFAULT_TEMPLATE_DIR, EMBEDDED_POSTGRESQL_CONF, seedDataDir } from './dataDirTemplate.js';
+import { DEFAULT_TEMPLATE_DIR, EMBEDDED_POSTGRESQL_CONF, seedOnce } from './dataDirTemplate.js';
 
 export interface EmbeddedStoreOptions {
   /** Folder holding the database, created if missing and reused on the next open. Omit for an in-memory store. */
@@ -33,7 +33,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions = {}): Pro
   const origin =
     options.dataDir === undefined
       ? 'memory'
-      : await seedDataDir(options.dataDir, options.templateDir ?? DEFAULT_TEMPLATE_DIR);
+      : await seedOnce(options.dataDir, options.templateDir ?? DEFAULT_TEMPLATE_DIR);
   const db = await PGlite.create(options.dataDir, { postgresqlconf: [...EMBEDDED_POSTGRESQL_CONF] });
   const sql = createPgliteSqlClient(db);
   try {

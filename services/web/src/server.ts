@@ -1,14 +1,18 @@
 /**
  * `pnpm start`: the API and the web app on one port, with the system clock. Tracing first, when configured (ADR
- * 0032), and the rest imported after it; without configuration nothing of OpenTelemetry is loaded.
+ * 0032), and the rest imported after it; without configuration nothing of OpenTelemetry is loaded. The embedded
+ * database's folder is prepared (on a first start, copied from the template) while the service's modules load.
  */
 import { startTracing } from '@ntm/telemetry/start';
 
 await startTracing('ntm-api');
-const { loadConfig, runService, systemClock } = await import('@ntm/dossier-api');
+const { loadConfig, embeddedFolder } = await import('@ntm/runtime/config');
+const config = loadConfig();
+// A first start copies the database template while the rest of the service loads (ADR 0029).
+if (!config.DATABASE_URL) (await import('@ntm/store-embedded')).beginSeeding(embeddedFolder(config));
+const { runService, systemClock } = await import('@ntm/dossier-api');
 const { webExtension } = await import('./extension.js');
 
-const config = loadConfig();
 runService(
   config,
   systemClock,

@@ -1,11 +1,15 @@
 /** `pnpm start`'s composition (the API and the web app on one port) with a clock fixed at BENCH_NOW, for bench:start. */
-import { loadConfig } from '@ntm/runtime';
-import { FixedClock, runService } from '@ntm/dossier-api';
-import { webExtension } from '@ntm/web';
+import { embeddedFolder, loadConfig } from '@ntm/runtime/config';
+import { beginSeeding } from '@ntm/store-embedded';
+
+// As server.ts does: the embedded folder is prepared while the rest of the service loads.
+const config = loadConfig();
+if (!config.DATABASE_URL) beginSeeding(embeddedFolder(config));
+const { FixedClock, runService } = await import('@ntm/dossier-api');
+const { webExtension } = await import('@ntm/web');
 
 // Not imported from the journeys' module: that would load @ntm/testing (a browser driver) into the measured process.
 const now = new Date(process.env['BENCH_NOW'] ?? '2024-06-10T02:00:00.000Z');
-const config = loadConfig();
 runService(
   config,
   new FixedClock(now),
