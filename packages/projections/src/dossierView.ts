@@ -8,8 +8,8 @@
  */
 import {
   ContractError,
-  EVENT_SCHEMAS,
   IMPORT_EVENT_SCHEMAS,
+  parseEventData,
   upcast,
   type EventData,
   type EventType,
@@ -142,7 +142,8 @@ function validate(event: AppendedEvent): ValidEvent {
     throw error;
   }
   const type = event.type as EventType;
-  const parsed = EVENT_SCHEMAS[type].schema.safeParse(lifted.data);
+  // The fold copies fields out of the data and never mutates it: it may be the stored event's own object.
+  const parsed = parseEventData(type, lifted.data);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`);
     throw poison(event, `does not match the ${type} contract (${issues.slice(0, 3).join('; ')})`);
