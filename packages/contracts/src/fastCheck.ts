@@ -6,7 +6,7 @@
  * default, a coercion, a format other than a pattern) gets no fast check at all (`undefined`). Being stricter than
  * zod is always safe; being laxer is the one thing this must never be (a test compares both on every event type).
  * Why: a rebuild validates every event of the log, and zod's per-node machinery was its largest extra CPU cost
- * (docs/benchmarks.md, "Rebuild"; ADR 0042).
+ * (docs/benchmarks.md, "Rebuild"; ADR 0045).
  */
 import type { z } from 'zod';
 
