@@ -64,6 +64,15 @@ describe('createInlineProjector on PGlite', () => {
 });
 
 describe('createInlineProjector with the appended events in hand (ADR 0041)', () => {
+  /** The revisions of the stream's stored checkpoint rows. */
+  async function storedRevisions(schema: string, streamId: string): Promise<string[]> {
+    const { rows } = await embedded.sql.query<{ revision: string }>(
+      `SELECT revision::text AS revision FROM ${schema}.checkpoints WHERE stream_id = $1`,
+      [streamId],
+    );
+    return rows.map((r) => r.revision);
+  }
+
   /** Appends each event and tells the projector with the event as its writer knows it; counts the reads. */
   async function setUp(schema: string, id: string, communeCode: string) {
     const { store, sql } = embedded;
@@ -126,11 +135,7 @@ describe('createInlineProjector with the appended events in hand (ADR 0041)', ()
     await catchUpStream(embedded.store, sql, streamId, { schema });
     await inline.onAppended(streamId, told[0]!.revision, told);
     expect(reads.events).toBe(2);
-    const { rows } = await sql.query<{ revision: string }>(
-      `SELECT revision::text AS revision FROM ${schema}.checkpoints WHERE stream_id = $1`,
-      [streamId],
-    );
-    expect(rows).toEqual([{ revision: '4' }]);
+    expect(await storedRevisions(schema, streamId)).toEqual(['4']);
   });
 
   it('told of events already projected by another catch-up, reads the checkpoint only and applies nothing', async () => {
@@ -143,11 +148,7 @@ describe('createInlineProjector with the appended events in hand (ADR 0041)', ()
     // Nothing held, and the brought event is below the stored checkpoint: no read of the stream.
     await inline.onAppended(streamId, told[0]!.revision, told);
     expect(reads).toEqual({ events: 0, checkpoints: 1 });
-    const { rows } = await sql.query<{ revision: string }>(
-      `SELECT revision::text AS revision FROM ${schema}.checkpoints WHERE stream_id = $1`,
-      [streamId],
-    );
-    expect(rows).toEqual([{ revision: '1' }]);
+    expect(await storedRevisions(schema, streamId)).toEqual(['1']);
   });
 
   it('does not write a parked stream from held events', async () => {
@@ -158,10 +159,6 @@ describe('createInlineProjector with the appended events in hand (ADR 0041)', ()
     await append(events[1]!);
     await parkStream(sql, streamId, { code: 'POISON_EVENT', message: 'test' }, { schema, now: () => 'now' });
     await append(events[2]!);
-    const { rows } = await sql.query<{ revision: string }>(
-      `SELECT revision::text AS revision FROM ${schema}.checkpoints WHERE stream_id = $1`,
-      [streamId],
-    );
-    expect(rows).toEqual([{ revision: '1' }]);
+    expect(await storedRevisions(schema, streamId)).toEqual(['1']);
   });
 });
