@@ -16,8 +16,8 @@ export interface UploadCall {
   documentId?: string | undefined;
   documentKind?: string | undefined;
   fileName: string;
-  /** the file's bytes, whole or as a stream of chunks */
-  content: Uint8Array | AsyncIterable<Uint8Array>;
+  /** the file's bytes: whole, as chunks in hand, or as a stream of chunks */
+  content: Uint8Array | readonly Uint8Array[] | AsyncIterable<Uint8Array>;
   /** end the body in the middle of the file (no closing boundary), as a dropped connection would */
   truncate?: boolean;
   /** the request's Content-Type instead of multipart (to test the refusal) */
