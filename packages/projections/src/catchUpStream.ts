@@ -15,6 +15,11 @@ import { writeStreams } from './readModels.js';
 export interface CatchUpOptions {
   /** read-model schema; default "read_models" */
   schema?: string;
+  /**
+   * Commit the read models' write without waiting for its WAL flush (ADR 0048: the projector's workers, whose
+   * dispatcher wakes a stream left behind by a crash of PostgreSQL up again). Default false.
+   */
+  asynchronousCommit?: boolean;
 }
 
 export interface CatchUpResult {
@@ -127,7 +132,9 @@ export async function catchUpStreams(
         }
       }
     }
-    const written = await writeStreams(sql, schema, views, expected, notifications);
+    const written = await writeStreams(sql, schema, views, expected, notifications, {
+      asynchronousCommit: options.asynchronousCommit ?? false,
+    });
     for (const [streamId, { view, ...value }] of applied) {
       if (!written.has(streamId)) continue;
       outcomes.set(streamId, { ok: true, value });

@@ -113,4 +113,39 @@ describe('read-model migrations', () => {
       for (const s of [upserted, inserted]) await sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
     }
   });
+
+  it('writeStreams commits asynchronously when asked (ADR 0048), and waits for the WAL flush otherwise', async () => {
+    const { store, sql } = opened;
+    const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString();
+    const d = { id: 'ac1', communeCode: '01864', districtCode: '064', year: 2023 } as const;
+    await store.append(`dossier-${d.id}`, sampleDossierEvents(d, at), { expectedRevision: 'no_stream' });
+    const events = await store.readStream(`dossier-${d.id}`);
+    const view = events.reduce<DossierView | undefined>((v, e) => evolveView(v, e), undefined)!;
+    await migrateReadModels(sql, schema);
+    // The setting the statement's transaction commits with, read inside that transaction after the write.
+    const commitsWith = (options: { asynchronousCommit?: boolean }, expected: bigint) =>
+      sql.transaction(async (tx) => {
+        const written = await writeStreams(
+          tx,
+          schema,
+          [view],
+          new Map([[view.streamId, expected]]),
+          [],
+          options,
+        );
+        expect([...written]).toEqual([view.streamId]);
+        const { rows } = await tx.query<{ setting: string }>(
+          `SELECT current_setting('synchronous_commit') AS setting`,
+        );
+        return rows[0]!.setting;
+      });
+    expect(await commitsWith({}, -1n)).toBe('on');
+    expect(await commitsWith({ asynchronousCommit: true }, BigInt(view.revision))).toBe('off');
+    // Written all the same: the rows and the checkpoint.
+    const { rows } = await sql.query<{ revision: string }>(
+      `SELECT revision::text AS revision FROM "${schema}".checkpoints WHERE stream_id = $1`,
+      [view.streamId],
+    );
+    expect(rows).toEqual([{ revision: view.revision }]);
+  });
 });

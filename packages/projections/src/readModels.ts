@@ -28,6 +28,10 @@ import { projectToUnitRecognition } from './unitRecognition.js';
  *
  * A catch-up also passes the `notifications` its events caused (ADR 0024): they are inserted by the same statement,
  * for the streams whose checkpoint it wrote only, so each event's notifications are written exactly once.
+ *
+ * `asynchronousCommit` (the projector's workers, ADR 0048): the statement's own transaction commits without waiting
+ * for its WAL flush. A crash of PostgreSQL may then lose the last such writes, each whole (rows and checkpoint
+ * together): the checkpoint is back where the events are still above it, which a later catch-up applies again.
  */
 export async function writeStreams(
   sql: SqlClient,
@@ -35,6 +39,7 @@ export async function writeStreams(
   views: DossierView[],
   expected?: ReadonlyMap<string, bigint>,
   notifications: readonly NotificationRow[] = [],
+  options: { asynchronousCommit?: boolean } = {},
 ): Promise<Set<string>> {
   if (views.length === 0) return new Set();
   const s = q(schema);
@@ -69,15 +74,19 @@ export async function writeStreams(
                   SELECT * FROM jsonb_populate_recordset(NULL::${s}.notifications, $${params.length}::jsonb) r
                    WHERE r.stream_id IN (SELECT stream_id FROM cp) ON CONFLICT (id) DO NOTHING)`);
   }
+  // set_config(..., true) lasts until the end of the statement's own transaction, so its commit reads it (as the
+  // store's NOTIFY does, ADR 0008). The CTE is volatile, hence evaluated, and joined to the result to be run.
+  if (options.asynchronousCommit) ctes.push(`ac AS (SELECT set_config('synchronous_commit', 'off', true))`);
   const { rows } = await sql.query<{ stream_id: string }>(
     `WITH cp AS (INSERT INTO ${s}.checkpoints AS c (stream_id, revision, view)
                SELECT v->>'streamId', (v->>'revision')::bigint, v FROM jsonb_array_elements($1::jsonb) AS v
              ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision, view = EXCLUDED.view ${condition}
              RETURNING c.stream_id),
       ${ctes.join(',\n')}
-     SELECT stream_id FROM cp`,
+     SELECT stream_id FROM cp${options.asynchronousCommit ? ', ac' : ''}`,
     params,
-    // Two texts per schema (with and without `expected`): worth keeping parsed, it is the projector's hot write.
+    // A few texts per schema (with and without `expected`, committed asynchronously or not): worth keeping parsed,
+    // it is the projector's hot write.
     { prepare: true },
   );
   return new Set(rows.map((r) => r.stream_id));

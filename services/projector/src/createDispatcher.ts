@@ -4,7 +4,8 @@
  * partition per page (see `WakeUpJob`). It keeps two positions in SQL:
  * - `handed_on`: the last event enqueued;
  * - `confirmed`: every event up to it is projected (or its stream parked).
- * It restarts from `confirmed`, and whenever Redis came back (possibly empty: jobs lost) it re-enqueues the
+ * It restarts from `confirmed`, and whenever Redis came back (possibly empty: jobs lost), or the first event behind
+ * has not moved for `stalledRepairMs` (writes lost with a crash of PostgreSQL, ADR 0048), it re-enqueues the
  * wake-ups of the streams still behind between the two. Wake-ups are idempotent, so handing on twice is harmless;
  * handing on never is what this prevents.
  */
@@ -36,6 +37,12 @@ export interface DispatcherOptions {
   redisPrefix?: string;
   /** how often to advance `confirmed` and repair lost jobs; default 1000 ms */
   reconcileIntervalMs?: number;
+  /**
+   * When the first event not yet projected has been the same for this long, the streams behind are woken up again,
+   * as after a Redis loss; default 30000 ms. The workers commit asynchronously (ADR 0048): a crash of PostgreSQL may
+   * lose writes whose jobs are done, and nothing else would wake those streams up before their next event.
+   */
+  stalledRepairMs?: number;
   /** attempts per wake-up before the stream is parked; default `WAKE_UP_ATTEMPTS` (5) */
   attempts?: number;
   now?: () => Date;
@@ -100,6 +107,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let subscription: Subscription | undefined;
   let timer: NodeJS.Timeout | undefined;
   let reconciling: Promise<void> | undefined;
+  /** the first event found behind by the last pass, and since when it has been the first (performance.now()) */
+  let firstBehind: { position: bigint; since: number } | undefined;
+  const stalledRepairMs = options.stalledRepairMs ?? 30_000;
 
   // Every "ready" after the first is a reconnect: Redis may have come back empty.
   connection.on('ready', () => {
@@ -241,7 +251,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
 
   const reconcileOnce = async (): Promise<void> => {
-    const repair = repairRequested || (redisResets > repairedResets && connection.status === 'ready');
+    // A stream left behind for long (its job done, its write lost with a crash of PostgreSQL) is woken up again,
+    // then not before another `stalledRepairMs`. Its wake-ups are idempotent: at worst a slow one is doubled.
+    const stalled = firstBehind !== undefined && performance.now() - firstBehind.since >= stalledRepairMs;
+    if (stalled) firstBehind!.since = performance.now();
+    const repair =
+      repairRequested || stalled || (redisResets > repairedResets && connection.status === 'ready');
     if (repair) {
       repairedResets = redisResets;
       repairRequested = false;
@@ -249,6 +264,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     let after = confirmed;
     let advancing = true;
     let oldestBehind: string | undefined;
+    let behindAt: bigint | undefined;
     const behind = new Map<string, bigint>();
     while (after < handedOn) {
       const page = await store.readAll({ after, limit: 2000 });
@@ -271,6 +287,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         else if (!isDone) {
           advancing = false;
           oldestBehind ??= event.recordedAt;
+          behindAt ??= event.position;
           behind.set(event.streamId, event.revision);
         }
       }
@@ -291,6 +308,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       fence.onFenced();
       return;
     }
+    firstBehind =
+      behindAt === undefined
+        ? undefined
+        : behindAt === firstBehind?.position
+          ? firstBehind
+          : { position: behindAt, since: performance.now() };
     lagSeconds =
       oldestBehind === undefined ? 0 : Math.max(0, (now().getTime() - Date.parse(oldestBehind)) / 1000);
     if (!repair) return;

@@ -61,7 +61,10 @@ export function createProjectionWorker(options: ProjectionWorkerOptions): Projec
   const schema = options.schema ?? 'read_models';
   const now = () => (options.now ?? (() => new Date()))().toISOString();
   const onError = options.onError ?? (() => undefined);
-  const batcher = createCatchUpBatcher(store, sql, { schema });
+  // The read models' writes commit without waiting for their WAL flush (ADR 0048): the flush was a large part of a
+  // batch's time, and so of the lag. A crash of PostgreSQL may lose the last of them, each whole; the dispatcher
+  // wakes the streams so left behind up again (`stalledRepairMs`), and a stream's next wake-up catches it up too.
+  const batcher = createCatchUpBatcher(store, sql, { schema, asynchronousCommit: true });
 
   const park = (streamId: string, code: string, message: string, revision: string | undefined) =>
     parkStream(
