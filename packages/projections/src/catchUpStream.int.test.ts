@@ -40,6 +40,15 @@ async function appendHistory(
   return list.length;
 }
 
+/** The incremental read models caught up with the whole log, as the inline projector keeps them. */
+async function projectIncrementally() {
+  const inline = await createInlineProjector(opened.store, opened.sql, {
+    schema: incremental,
+    now: () => '2024-01-01T00:00:00.000Z',
+  });
+  await inline.catchUpAll();
+}
+
 beforeAll(async () => {
   opened = await openPostgresStore({ connectionString: DATABASE_URL, schema: events });
   await migrateReadModels(opened.sql, incremental);
@@ -270,11 +279,7 @@ describe('catchUpStream', () => {
     const { store, sql } = opened;
     await appendHistory('r1', '01882', '064');
     await appendHistory('r2', '01885', '064', { criteriaMet: 12, outcome: 'refused' });
-    const inline = await createInlineProjector(store, sql, {
-      schema: incremental,
-      now: () => '2024-01-01T00:00:00.000Z',
-    });
-    await inline.catchUpAll();
+    await projectIncrementally();
     const small = `${tag}_small`;
     const whole = `${tag}_whole`;
     const a = await rebuild(store, sql, { schema: small, pageSize: 3, batchSize: 1 });
@@ -286,5 +291,36 @@ describe('catchUpStream', () => {
       expect(diff.differences).toEqual([]);
     }
     for (const s of [small, whole]) await sql.query(`DROP SCHEMA "${s}" CASCADE`);
+  });
+
+  it('a rebuild that writes settled streams during the fold, and again those that get events after, equals the incremental models', async () => {
+    const { store, sql } = opened;
+    // Three histories appended in turns of four events: with pages of 2 and streams settled 5 events after their
+    // last one, each is written into the shadow during the fold, then gets more events and is written again.
+    const histories = ['i1', 'i2', 'i3'].map((id, n) => ({
+      id,
+      list: sampleDossierEvents({ id, communeCode: `0181${n}`, districtCode: '061', year: 2023 }, at(0)),
+    }));
+    for (let from = 0; histories.some(({ list }) => from < list.length); from += 4) {
+      for (const { id, list } of histories) {
+        if (from < list.length) {
+          await store.append(`dossier-${id}`, list.slice(from, from + 4), { expectedRevision: 'any' });
+        }
+      }
+    }
+    await projectIncrementally();
+    const early = `${tag}_early`;
+    const late = `${tag}_late`;
+    const a = await rebuild(store, sql, { schema: early, pageSize: 2, batchSize: 1, settledAfter: 5 });
+    // Nothing settles before the end of the log: every stream is written once, after the fold.
+    const b = await rebuild(store, sql, { schema: late, settledAfter: 1_000_000 });
+    expect(a.rewritten).toBeGreaterThanOrEqual(3);
+    expect(b.rewritten).toBe(0);
+    expect({ ...a, rewritten: 0 }).toEqual(b);
+    for (const other of [late, incremental]) {
+      const diff = await compareReadModels({ sql, schema: early }, { sql, schema: other });
+      expect(diff.differences).toEqual([]);
+    }
+    for (const s of [early, late]) await sql.query(`DROP SCHEMA "${s}" CASCADE`);
   });
 });

@@ -25,7 +25,7 @@ const report = (p: RebuildProgress) => {
   const share = p.head > 0n ? Number((p.position * 1000n) / p.head) / 10 : 100;
   process.stderr.write(
     p.phase === 'fold'
-      ? `fold: ${p.events} events, ${p.streams} streams (${Math.min(share, 100)} % of the log as it was at the start)\n`
+      ? `fold: ${p.events} events, ${p.streams} streams (${Math.min(share, 100)} % of the log as it was at the start), ${p.written} written\n`
       : `${p.phase}: ${p.streams} streams${p.phase === 'write' ? ' written' : ''}, ${p.events} events${p.phase === 'write' ? ' folded' : ' after the fold'}\n`,
   );
 };
