@@ -422,23 +422,61 @@ describe('PostgresEventStore wake-ups across processes', () => {
     await sql.close();
   });
 
-  it("wakes another process with the NOTIFY carried by the append's own INSERT: one statement per append, not two", async () => {
+  /**
+   * A reader in another process, its LISTEN in place, and a writer store of its own whose statements (its NOTIFYs
+   * sent alone included) are recorded.
+   */
+  async function listeningReaderAndCountedWriter(notifyIntervalMs?: number) {
     const sql = createPgSqlClient(new pg.Pool({ connectionString, max: 2 }));
     const sub = reader(sql, await writer.headPosition());
     while ((await sql.query(`SELECT 1 FROM pg_stat_activity WHERE query LIKE 'LISTEN%'`)).rows.length === 0) {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const statements: string[] = [];
-    const counted = recordingQueries(writerSql, statements, () => true);
-    const lone = new PostgresEventStore({ sql: counted, schema, pollIntervalMs: NO_POLL });
+    const lone = new PostgresEventStore({
+      sql: recordingQueries(writerSql, statements, () => true),
+      schema,
+      pollIntervalMs: NO_POLL,
+      ...(notifyIntervalMs === undefined ? {} : { notifyIntervalMs }),
+    });
+    const close = async () => {
+      await lone.close();
+      await sub.close();
+      await sql.close();
+    };
+    return { seen: sub.seen, statements, lone, close };
+  }
+
+  it("wakes another process with the NOTIFY carried by the append's own INSERT: one statement per append, not two", async () => {
+    const { seen, statements, lone, close } = await listeningReaderAndCountedWriter();
     const event = contractEvent('Carried');
     await lone.append(`carried-${randomUUID()}`, [event], { expectedRevision: 'no_stream' });
-    await waitUntil(() => expect(sub.seen).toContain(event.eventId));
+    await waitUntil(() => expect(seen).toContain(event.eventId));
     expect(statements).toHaveLength(1);
     expect(statements[0]).toMatch(/pg_notify\(\$\d+, ''\)[\s\S]*INSERT INTO/);
-    await lone.close();
-    await sub.close();
-    await sql.close();
+    await close();
+  });
+
+  it("lets a lone writer's INSERTs carry every NOTIFY while it keeps appending: one statement per append", async () => {
+    // A NOTIFY is due every millisecond, so most fall due while the writer's INSERT is in flight: before, each of
+    // those went out as a statement of its own.
+    const { seen, statements, lone, close } = await listeningReaderAndCountedWriter(1);
+    const s = `lone-notify-${randomUUID()}`;
+    const ids: string[] = [];
+    const carried = () => statements.filter((text) => /pg_notify[\s\S]*INSERT INTO/.test(text)).length;
+    for (let i = 0; carried() < 4 && i < 2_000; i++) {
+      const event = contractEvent('Lone', { i });
+      await lone.append(s, [event], { expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1) });
+      ids.push(event.eventId);
+    }
+    // Counted as the last append returns, before the next turn (when an unclaimed NOTIFY would go out alone).
+    const alone = statements.filter((text) => text.startsWith('SELECT pg_notify')).length;
+    expect(carried()).toBe(4);
+    expect(alone).toBe(0);
+    expect(statements).toHaveLength(ids.length);
+    // The last append's NOTIFY (carried, or sent alone once no append followed) wakes the other process.
+    await waitUntil(() => expect(seen).toEqual(ids));
+    await close();
   });
 
   it('reads again once LISTEN is in place, so a commit made before it is not left waiting for a poll', async () => {

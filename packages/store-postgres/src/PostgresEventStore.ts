@@ -129,7 +129,7 @@ export class PostgresEventStore implements EventStore {
       pollIntervalMs: options.pollIntervalMs ?? 250,
       notifyIntervalMs: options.notifyIntervalMs ?? 10,
       readPage: (sql, page) => this.log.read(sql, page),
-      groupWaiting: () => this.inserts.waiting,
+      insertPending: () => this.inserts.busy,
     });
     this.inserts.notifier = this.subscriptions;
   }

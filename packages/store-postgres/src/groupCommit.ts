@@ -26,6 +26,11 @@ export interface NotifyCarrier {
   claimNotify(): boolean;
   /** the INSERT that carried it failed */
   releaseNotify(): void;
+  /**
+   * An INSERT has settled (its callers' continuations have run); an owed NOTIFY left to the next INSERT goes out
+   * on its own unless one claims it within the turn.
+   */
+  insertSettled(): void;
 }
 
 /** What an append's group gave it: its last position, and whether the INSERT carried the NOTIFY. */
@@ -69,9 +74,12 @@ export class GroupCommit {
     this.table = `${schema}.events`;
   }
 
-  /** Appends are queued for the next group INSERT (which may carry an owed NOTIFY). */
-  get waiting(): boolean {
-    return this.pending.length > 0;
+  /**
+   * An INSERT of appends is in flight or queued: it, or the next one, may carry an owed NOTIFY, and
+   * `notifier.insertSettled()` follows when it has settled.
+   */
+  get busy(): boolean {
+    return this.inFlight || this.pending.length > 0;
   }
 
   /**
@@ -145,6 +153,9 @@ export class GroupCommit {
         // flush with nothing queued would make a lone writer's next append wait for it (an event-loop hop per
         // append at 1 writer, the fast path in `insert` never taken).
         if (this.pending.length > 0) this.scheduleFlush();
+        // After the callers' continuations (which owe a NOTIFY if this INSERT did not carry one), before a lone
+        // writer's next append: that append's INSERT can carry it.
+        this.notifier?.insertSettled();
       });
   }
 
