@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import * as C from './commands.js';
-import { compileFastCheck, type FastCheck } from './fastCheck.js';
+import { quickSafeParse } from './fastCheck.js';
 import {
   Count,
   CriterionCode,
@@ -468,7 +468,9 @@ export function upcast(
 export function liftEvent(type: string, schemaVersion: number, data: Record<string, unknown>): TypedEvent {
   const lifted = upcast(type, schemaVersion, data);
   const known = type as EventType;
-  const parsed = EVENT_SCHEMAS[known].schema.safeParse(lifted.data);
+  // The compiled check first (ADR 0045, amended 04/12/2026): data zod would return unchanged is returned as it is.
+  // The fold and the documents copy fields out of it and never mutate it; anything else is zod's to judge.
+  const parsed = parseEventData(known, lifted.data);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`);
     throw new ContractError(
@@ -481,9 +483,6 @@ export function liftEvent(type: string, schemaVersion: number, data: Record<stri
   return { type: known, schemaVersion: lifted.schemaVersion, data: parsed.data } as TypedEvent;
 }
 
-/** Each event type's fast check, compiled on first use; `null`: its schema has none (zod alone). */
-const FAST_CHECKS = new Map<EventType, FastCheck | null>();
-
 /**
  * `EVENT_SCHEMAS[type].schema.safeParse(data)`, with data that zod would accept unchanged answered by a compiled
  * check first (`fastCheck.ts`): then the parsed value is `data` itself, which zod's would equal. Anything else,
@@ -494,12 +493,6 @@ export function parseEventData<T extends EventType>(
   type: T,
   data: unknown,
 ): { success: true; data: EventData<T> } | { success: false; error: z.ZodError } {
-  const schema = EVENT_SCHEMAS[type].schema;
-  let check = FAST_CHECKS.get(type);
-  if (check === undefined) FAST_CHECKS.set(type, (check = compileFastCheck(schema) ?? null));
-  if (check?.(data)) return { success: true, data: data as EventData<T> };
-  const parsed = schema.safeParse(data);
-  return parsed.success
-    ? { success: true, data: parsed.data as EventData<T> }
-    : { success: false, error: parsed.error };
+  const parsed = quickSafeParse(EVENT_SCHEMAS[type].schema, data);
+  return parsed.success ? { success: true, data: parsed.data as EventData<T> } : parsed;
 }

@@ -3,4 +3,4 @@ export * from './commands.js';
 export * from './events.js';
 export * from './problem.js';
 export * from './imports.js';
-export { compileFastCheck, type FastCheck } from './fastCheck.js';
+export { compileFastCheck, fastCheckOf, quickSafeParse, type FastCheck } from './fastCheck.js';

@@ -3,7 +3,7 @@
  * through XState's pure `transition`, says where the command leads and which deadline it opens; the named checks
  * say why a command is refused. Nothing here reads a clock or does I/O.
  */
-import { COMMAND_SPECS, type CommandBody, type CommandType } from '@ntm/contracts';
+import { COMMAND_SPECS, quickSafeParse, type CommandBody, type CommandType } from '@ntm/contracts';
 import type { DomainActor, DomainEvent, DossierKind, Result, Role, Tier } from './model.js';
 import { DomainError } from './errors.js';
 import type { DossierState, OpenDeadline, SuspendedDeadline } from './state.js';
@@ -160,7 +160,8 @@ function checked(command: DossierCommand): CheckedCommand {
   const spec = COMMAND_SPECS.find((s) => s.type === type);
   if (!spec)
     return refuse('UNKNOWN_COMMAND', `unknown command ${type}`, `lệnh không hợp lệ ${type}`, { type });
-  const parsed = spec.schema.safeParse(rawBody);
+  // The compiled check first (ADR 0047): a body zod would return unchanged is taken as it is (`rawBody` is a copy).
+  const parsed = quickSafeParse(spec.schema, rawBody);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
     return refuse(

@@ -16,14 +16,21 @@ export function canonicalJson(value: unknown): string {
     case 'string':
       return JSON.stringify(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((item: unknown) => canonicalJson(item)).join(',')}]`;
+      // Appended to one string, not collected in arrays and joined: this runs on every event of every append and
+      // every chain check, and the arrays were most of its garbage.
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += `${i > 0 ? ',' : ''}${canonicalJson(value[i])}`;
+        return `${out}]`;
+      }
       const record = value as Record<string, unknown>;
-      const parts: string[] = [];
+      let out = '{';
       for (const key of Object.keys(record).sort()) {
         const item = record[key];
-        if (item !== undefined) parts.push(`${JSON.stringify(key)}:${canonicalJson(item)}`);
+        if (item !== undefined)
+          out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(item)}`;
       }
-      return `{${parts.join(',')}}`;
+      return `${out}}`;
     }
     default:
       throw new TypeError(`canonicalJson: ${typeof value} is not JSON`);

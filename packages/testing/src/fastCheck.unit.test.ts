@@ -1,11 +1,19 @@
 /**
  * The compiled fast check of each event type (`@ntm/contracts` fastCheck.ts) may only say yes where zod says yes
  * and returns the same value: checked on every event the scripted journeys decide and on thousands of variants of
- * them (a field removed, replaced by a value of another shape, untrimmed, too long, an unknown key added).
+ * them (a field removed, replaced by a value of another shape, untrimmed, too long, an unknown key added). The
+ * same for the command bodies the journeys send (the API's validation and the decider's check use it, ADR 0047).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { compileFastCheck, EVENT_SCHEMAS, parseEventData, type EventType } from '@ntm/contracts';
+import {
+  COMMAND_SPECS,
+  compileFastCheck,
+  EVENT_SCHEMAS,
+  parseEventData,
+  quickSafeParse,
+  type EventType,
+} from '@ntm/contracts';
 import { allJourneys, reach, run } from './journeys.js';
 
 const by = { id: 'u-7', role: 'district_officer', onBehalfOf: 'district-064' };
@@ -154,13 +162,41 @@ function* variants(value: unknown): Generator<unknown> {
   }
 }
 
+/** A schema as both checks take it. */
+type Schema = Parameters<typeof compileFastCheck>[0] & {
+  safeParse(data: unknown): { success: boolean; data?: unknown };
+};
+
 /** The fast check's yes, if it says one, must be zod's yes with an equal value. */
-function agrees(type: EventType, data: unknown): { fast: boolean; ok: boolean } {
-  const check = compileFastCheck(EVENT_SCHEMAS[type].schema);
-  const fast = check?.(data) ?? false;
+function agreesWith(schema: Schema, data: unknown): { fast: boolean; ok: boolean } {
+  const fast = compileFastCheck(schema)?.(data) ?? false;
   if (!fast) return { fast, ok: true };
-  const parsed = EVENT_SCHEMAS[type].schema.safeParse(data);
+  const parsed = schema.safeParse(data);
   return { fast, ok: parsed.success && isDeepStrictEqual(parsed.data, data) };
+}
+
+const agrees = (type: EventType, data: unknown) => agreesWith(EVENT_SCHEMAS[type].schema, data);
+
+/**
+ * Every variant of one sample per type and shape (that keeps the run short) through both checks; fails at the first
+ * yes of the fast check that zod does not give with an equal value.
+ */
+function checkVariants(list: readonly { type: string; schema: Schema; data: Record<string, unknown> }[]) {
+  let variantsChecked = 0;
+  let fastYes = 0;
+  const seen = new Set<string>();
+  for (const { type, schema, data } of list) {
+    const key = `${type}:${JSON.stringify(Object.keys(data))}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const variant of variants(data)) {
+      const { fast, ok } = agreesWith(schema, variant);
+      if (!ok) expect.fail(`${type}: the fast check accepted ${JSON.stringify(variant)}, zod did not`);
+      variantsChecked += 1;
+      if (fast) fastYes += 1;
+    }
+  }
+  return { variantsChecked, fastYes };
 }
 
 describe('the compiled fast check of event data', () => {
@@ -186,20 +222,9 @@ describe('the compiled fast check of event data', () => {
   });
 
   it('never says yes where zod says no or returns another value (every variant of every sample)', () => {
-    let variantsChecked = 0;
-    let fastYes = 0;
-    const seen = new Set<string>();
-    for (const e of samples) {
-      const key = `${e.type}:${JSON.stringify(Object.keys(e.data))}`;
-      if (seen.has(key)) continue; // one sample per type and shape keeps the run short
-      seen.add(key);
-      for (const variant of variants(e.data)) {
-        const { fast, ok } = agrees(e.type as EventType, variant);
-        if (!ok) expect.fail(`${e.type}: the fast check accepted ${JSON.stringify(variant)}, zod did not`);
-        variantsChecked += 1;
-        if (fast) fastYes += 1;
-      }
-    }
+    const { variantsChecked, fastYes } = checkVariants(
+      samples.map((e) => ({ type: e.type, schema: EVENT_SCHEMAS[e.type as EventType].schema, data: e.data })),
+    );
     expect(variantsChecked).toBeGreaterThan(10_000);
     expect(fastYes).toBeGreaterThan(0);
   });
@@ -218,5 +243,45 @@ describe('the compiled fast check of event data', () => {
     const check = compileFastCheck(EVENT_SCHEMAS.DossierSubmitted.schema)!;
     expect(check(submitted)).toBe(true);
     expect(check({ ...submitted, by: { ...submitted.by, role: `${submitted.by.role} ` } })).toBe(false);
+  });
+});
+
+/** The command bodies the journeys send (main paths and detours), without `type` and `dossierId`. */
+const commandSamples = allJourneys().flatMap((journey) =>
+  [...journey.steps, ...Object.values(journey.detours).map((d) => d.step)].map(({ command }) => {
+    const { type, dossierId: _dossierId, ...body } = command as { type: string; dossierId?: string };
+    return { type, body: body };
+  }),
+);
+
+const commandSchema = (type: string) => COMMAND_SPECS.find((s) => s.type === type)!.schema;
+
+describe('the compiled fast check of command bodies', () => {
+  it('says yes to most of the bodies the journeys send (zod accepts them as they are)', () => {
+    let yes = 0;
+    for (const { type, body } of commandSamples) {
+      const { fast, ok } = agreesWith(commandSchema(type), body);
+      expect(ok, type).toBe(true);
+      if (fast) yes += 1;
+    }
+    // the self-assessments and documents, most of a journey, have a fast check
+    expect(yes).toBeGreaterThan(commandSamples.length * 0.5);
+  });
+
+  it('never says yes where zod says no or returns another value (every variant of every body)', () => {
+    const { variantsChecked, fastYes } = checkVariants(
+      commandSamples.map(({ type, body }) => ({ type, schema: commandSchema(type), data: body })),
+    );
+    expect(variantsChecked).toBeGreaterThan(2_000);
+    expect(fastYes).toBeGreaterThan(0);
+  });
+
+  it('quickSafeParse leaves to zod what zod would change or refuse', () => {
+    const sample = commandSamples.find((c) => compileFastCheck(commandSchema(c.type)) !== undefined)!;
+    const schema = commandSchema(sample.type);
+    expect(quickSafeParse(schema, sample.body)).toEqual({ success: true, data: sample.body });
+    const extra = quickSafeParse(schema, { ...sample.body, unexpected: 'x' });
+    expect(extra).toEqual(schema.safeParse({ ...sample.body, unexpected: 'x' }));
+    expect(extra.success).toBe(false); // command schemas are strict: an unknown field is refused, never dropped
   });
 });

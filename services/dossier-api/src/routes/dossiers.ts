@@ -133,11 +133,17 @@ const dossierRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
         loaded = await dossierFor(ports, principal, 'read', id);
       }
       void reply.header('etag', etagOf(loaded.revision));
-      const complaint = await queryDossierComplaint(
-        fastify.readModels.sql,
-        dossierStreamId(id),
-        fastify.readModels.schema,
-      );
+      // A complaint is about a decision (the domain refuses one against a dossier without; its row names the
+      // decision's number), and a decision, once folded, stays in the state: a dossier without one has no complaint
+      // to show, and the read model is not asked (most reads, a statement each: ADR 0047).
+      const complaint =
+        loaded.state.decision === undefined
+          ? null
+          : await queryDossierComplaint(
+              fastify.readModels.sql,
+              dossierStreamId(id),
+              fastify.readModels.schema,
+            );
       return {
         ...viewOf(
           id,
