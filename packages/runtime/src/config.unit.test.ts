@@ -9,7 +9,9 @@ describe('loadConfig', () => {
       DATABASE_SCHEMA: 'public',
       CORS_ORIGINS: [],
       RATE_LIMIT_MAX: 1200,
+      EMBEDDED_WASM_TIER_UP: 'off',
     });
+    expect(loadConfig({ EMBEDDED_WASM_TIER_UP: 'on' }).EMBEDDED_WASM_TIER_UP).toBe('on');
   });
 
   it('splits CORS origins and coerces numbers', () => {
@@ -27,6 +29,7 @@ describe('loadConfig', () => {
       { PORT: 'eighty' },
       { DATABASE_SCHEMA: 'Robert"); DROP TABLE' },
       { LOG_LEVEL: 'loud' },
+      { EMBEDDED_WASM_TIER_UP: 'yes' },
     ]) {
       expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
     }

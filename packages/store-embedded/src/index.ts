@@ -9,3 +9,4 @@ export {
   templateUsable,
   DEFAULT_TEMPLATE_DIR,
 } from './dataDirTemplate.js';
+export { BASELINE_WASM_FLAGS, keepWasmOnBaselineTier } from './wasmTiering.js';

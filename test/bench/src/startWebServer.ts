@@ -1,10 +1,14 @@
 /** `pnpm start`'s composition (the API and the web app on one port) with a clock fixed at BENCH_NOW, for bench:start. */
 import { embeddedFolder, loadConfig } from '@ntm/runtime/config';
-import { beginSeeding } from '@ntm/store-embedded';
+import { beginSeeding, keepWasmOnBaselineTier } from '@ntm/store-embedded';
 
-// As server.ts does: the embedded folder is prepared while the rest of the service loads.
+// As server.ts does: PGlite's WebAssembly kept on the baseline compiler unless EMBEDDED_WASM_TIER_UP=on (ADR 0049),
+// and the embedded folder prepared while the rest of the service loads.
 const config = loadConfig();
-if (!config.DATABASE_URL) beginSeeding(embeddedFolder(config));
+if (!config.DATABASE_URL) {
+  if (config.EMBEDDED_WASM_TIER_UP === 'off') keepWasmOnBaselineTier();
+  beginSeeding(embeddedFolder(config));
+}
 const { FixedClock, runService } = await import('@ntm/dossier-api');
 const { webExtension } = await import('@ntm/web');
 
