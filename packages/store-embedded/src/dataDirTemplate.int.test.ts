@@ -109,6 +109,11 @@ describe('the data folder template', () => {
     const fresh = await openEmbeddedStore({ dataDir: join(root, 'data-e'), templateDir: adopted });
     expect(fresh.origin).toBe('template');
     expect((await fresh.sql.query('SELECT id FROM public.made_at_build')).rows).toEqual([{ id: 7 }]);
+    // initdb's template0 and template1 are dropped: a first start copies only the database the store uses.
+    expect((await fresh.sql.query('SELECT datname FROM pg_database ORDER BY datname')).rows).toEqual([
+      { datname: 'postgres' },
+    ]);
+    expect((await readdir(join(adopted, 'base'))).length).toBe(1);
     await fresh.store.append('dossier-t3', [contractEvent('Opened')], { expectedRevision: 'no_stream' });
     await fresh.close();
   }, 120_000);
