@@ -19,29 +19,39 @@ const event = (eventId: string, data: NewEvent['data']): NewEvent => ({
 const ids = [1, 2, 3, 4].map((n) => `00000000-0000-4000-8000-00000000000${n}`);
 
 describe('hashEvent', () => {
+  const input = {
+    streamId: 'dossier-1',
+    revision: 7n,
+    eventId: ids[0]!,
+    type: 'DossierOpened',
+    schemaVersion: 2,
+    data: { b: [1, { z: null, y: true }], a: 'Đạt', é: 1.5 },
+    metadata: {
+      actor: { id: 'u1', role: 'commune_official', unit: '01849' },
+      correlationId: 'c1',
+      occurredAt: '2025-03-01T08:00:00.000Z',
+      causationId: undefined,
+    },
+    prevHash: GENESIS_HASH,
+  };
+  const expected = 'f89ee01305284d6650ed94734b35ec826897b960d6c79ec0c3456afd4922899f';
+
   it('hashes the canonical JSON of the event (a fixed value: stored chains must keep verifying)', () => {
-    const input = {
-      streamId: 'dossier-1',
-      revision: 7n,
-      eventId: ids[0]!,
-      type: 'DossierOpened',
-      schemaVersion: 2,
-      data: { b: [1, { z: null, y: true }], a: 'Đạt', é: 1.5 },
-      metadata: {
-        actor: { id: 'u1', role: 'commune_official', unit: '01849' },
-        correlationId: 'c1',
-        occurredAt: '2025-03-01T08:00:00.000Z',
-        causationId: undefined,
-      },
-      prevHash: GENESIS_HASH,
-    };
-    const expected = 'f89ee01305284d6650ed94734b35ec826897b960d6c79ec0c3456afd4922899f';
     expect(hashEvent(input)).toBe(expected);
     expect(
       createHash('sha256')
         .update(canonicalJson({ ...input, revision: 7 }), 'utf8')
         .digest('hex'),
     ).toBe(expected);
+  });
+
+  it('chainEvents hashes the same bytes, and keeps the canonical JSON it hashed for the store to send', () => {
+    const { streamId, revision, prevHash, ...source } = input;
+    const [chained] = chainEvents(streamId, revision, prevHash, [source]);
+    expect(chained!.hash).toBe(expected);
+    expect(chained!.dataJson).toBe('{"a":"Đạt","b":[1,{"y":true,"z":null}],"é":1.5}');
+    expect(chained!.metadataJson).toBe(canonicalJson(source.metadata));
+    expect(JSON.parse(chained!.metadataJson!)).toEqual(source.metadata);
   });
 });
 
@@ -53,6 +63,20 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ é: 1, z: 2, '\u{1F600}': 3, '\uffff': 4 })).toBe(
       '{"z":2,"é":1,"😀":3,"\uffff":4}',
     );
+  });
+
+  it('orders keys as Array.prototype.sort does, integer-like keys included', () => {
+    const keys = ['z', '10', 'b', '2', 'B', '', 'ä', 'a\u{1F600}', 'a\uffff', 'aa', 'a', '01', '1'];
+    for (const order of [keys, [...keys].reverse(), [...keys].sort()]) {
+      const record = Object.fromEntries(order.map((key, i) => [key, i]));
+      expect(Object.keys(JSON.parse(canonicalJson(record)) as object).sort()).toEqual([...keys].sort());
+      expect(canonicalJson(record)).toBe(
+        `{${[...keys]
+          .sort()
+          .map((key) => `${JSON.stringify(key)}:${record[key]}`)
+          .join(',')}}`,
+      );
+    }
   });
 
   it('serialises numbers and strings as RFC 8785 does', () => {

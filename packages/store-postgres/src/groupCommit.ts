@@ -173,8 +173,9 @@ export class GroupCommit {
           event.eventId,
           event.type,
           event.schemaVersion,
-          JSON.stringify(event.data),
-          JSON.stringify(event.metadata),
+          // The canonical JSON the chain hashed (the same jsonb): the event is not serialised a second time.
+          event.dataJson ?? JSON.stringify(event.data),
+          event.metadataJson ?? JSON.stringify(event.metadata),
           event.prevHash,
           event.hash,
         );
