@@ -30,9 +30,9 @@ import {
   vietnamDate,
 } from './reference/index.js';
 import { firstFailure } from './workflows/checks.js';
-import { candidatesOf, initialStep, transitionStep, type EdgeMeta } from './workflows/machine.js';
+import { candidatesOf, INITIAL_STEP, tableTransition, type EdgeMeta } from './workflows/machine.js';
 import { workflowByPin, workflowFor, type RegisteredWorkflow } from './workflows/registry.js';
-import type { DeadlineStep, DecisionInput, MachineEvent } from './workflows/types.js';
+import type { DeadlineStep, DecisionInput } from './workflows/types.js';
 import type { RecognitionOf } from './workflows/merger.js';
 import { complaintResolutionDays } from './workflows/complaint.js';
 import { byOf, commandEvent, event, openedEvent, scopeOf, type CheckedCommand } from './emit.js';
@@ -231,8 +231,7 @@ function decideOrThrow(
       ruleSet: rec.wrap(ruleSet, ruleSetName(ruleSet)),
       procedure: rec.wrap(procedure, PROCEDURE),
     };
-    const [snapshot] = initialStep(wf.machine, { dossier: null, definition: wf.definition });
-    const to = step(wf, snapshot, null, type, body, input);
+    const to = step(wf, INITIAL_STEP, null, type, body, input);
     const scope = scopeNow();
     const criteria = target
       ? {
@@ -280,11 +279,7 @@ function decideOrThrow(
     ...(succession ? { succession } : {}),
   };
   if (command.type === 'SignDecision') return decideSignature(command.body, state, wf, input);
-  const snapshot = wf.machine.resolveState({
-    value: state.step,
-    context: { dossier: state, definition: wf.definition },
-  });
-  const taken = step(wf, snapshot, state, type, body, input);
+  const taken = step(wf, state.step, state, type, body, input);
   const decided = commandEvent(command, state, input, taken.to);
   // Which rule let a successor act is part of the record, beside who acted.
   const primary = taken.succession
@@ -466,13 +461,12 @@ function pinnedProcedure(
  */
 function step(
   wf: RegisteredWorkflow,
-  snapshot: ReturnType<RegisteredWorkflow['machine']['resolveState']>,
+  from: string,
   dossier: DossierState | null,
   type: CommandType,
   body: CommandBody<CommandType>,
   input: DecisionInput,
 ): { to: string; deadlines: DeadlineStep[]; succession?: SuccessionRecord } {
-  const from = String(snapshot.value);
   const candidates = candidatesOf(wf.machine, from, type);
   if (candidates.length === 0) {
     const allowed = Object.keys(
@@ -534,14 +528,18 @@ function step(
       )
     );
   }
-  const machineEvent: MachineEvent = { type, body, input };
-  const [next, actions] = transitionStep(wf.machine, snapshot, machineEvent);
-  const to = String(next.value);
+  // The machine's transition (its guards are the same checks, whoever acts) must lead where the decider chose;
+  // it is found at the chosen candidate at the latest, whose checks just passed.
+  const { to, deadlines } = tableTransition(
+    wf.machine,
+    from,
+    type,
+    (meta) => meta === chosen.meta || firstFailure(meta.checks, args) === null,
+  )!;
   if (to !== chosen.to)
     throw new Error(
       `workflow ${wf.id} v${wf.version}: ${type} from ${from} led to ${to}, expected ${chosen.to}`,
     );
-  const deadlines = actions.filter((a) => a.type === 'scheduleDeadline').map((a) => a.params.step);
   return { to, deadlines, ...(succession ? { succession } : {}) };
 }
 

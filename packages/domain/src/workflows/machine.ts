@@ -1,10 +1,10 @@
 /**
- * Builds the XState v5 machine of a workflow definition. The machine is used only through the pure
- * `initialTransition` / `transition` functions: no actor is ever started, and deadlines are events, not `after`
- * timers. Each transition carries its roles and checks in `meta`; its guard runs the same checks; its
+ * Builds the XState v5 machine of a workflow definition. The machine is read, never run: its transition table says
+ * where a command leads (`tableTransition`, as XState's pure `transition` would), no actor is ever started, and
+ * deadlines are events, not `after` timers. Each transition carries its roles and checks in `meta`; its guard runs the same checks; its
  * `scheduleDeadline` action is data that the decider turns into a `DeadlineScheduled` event.
  */
-import { createActor, setup, type AnyStateMachine, type ExecutableActionObject } from 'xstate';
+import { setup } from 'xstate';
 import { firstFailure, type CheckName } from './checks.js';
 import type { DeadlineStep, Edge, MachineContext, MachineEvent, WorkflowDefinition } from './types.js';
 
@@ -20,7 +20,7 @@ export function buildMachine(definition: WorkflowDefinition) {
   const states: Record<string, { type?: 'final'; on: Record<string, unknown[]> }> = {};
   const stateOf = (name: string) =>
     (states[name] ??= definition.finalStates.includes(name) ? { type: 'final', on: {} } : { on: {} });
-  stateOf('draft');
+  stateOf(INITIAL_STEP);
   for (const edge of definition.edges) {
     stateOf(edge.to);
     const on = stateOf(edge.from).on;
@@ -44,7 +44,7 @@ export function buildMachine(definition: WorkflowDefinition) {
     },
   }).createMachine({
     id: `${definition.id}-v${definition.version}`,
-    initial: 'draft',
+    initial: INITIAL_STEP,
     context: ({ input }) => input,
     // The state table is generated from the edges above; XState checks its shape when the machine is created.
     states: states as never,
@@ -67,61 +67,25 @@ function transitionOf(edge: Edge) {
 
 export type WorkflowMachine = ReturnType<typeof buildMachine>;
 
+/** The step every workflow machine starts in, before its opening command. */
+export const INITIAL_STEP = 'draft';
+
 /**
- * One inert actor scope per machine, and the actions its last transition collected. XState's own pure `transition`
- * and `initialTransition` build a new actor (and actor system) on every call to serve as the scope, which was a
- * quarter of the decider's CPU; the machines here spawn no children, delay nothing and run no action (the actions
- * are only collected), so one scope serves every call. Calls are synchronous: no two share the collector at once.
+ * Where `command` leads from `state`, as XState's pure `transition` would answer: the first of the state's
+ * transitions for the command whose guard passes (`passes`, given the transition's checks), its target, and the
+ * deadline its `scheduleDeadline` action opens; undefined when no guard passes. Read from the machine's transition
+ * table, not executed: the machines have no entry, exit or eventless transitions and run no action, and their guard
+ * is the named checks, so the table holds all XState would say; executing it ran every check a second time, after
+ * the decider's own (ADR 0054; a test compares both on every workflow).
  */
-type MachineScope = Parameters<WorkflowMachine['transition']>[2];
-const scopes = new WeakMap<WorkflowMachine, { scope: MachineScope; actions: ExecutableActionObject[] }>();
-
-/** The only action a workflow machine defines: `scheduleDeadline`, as data. */
-export type MachineAction = ExecutableActionObject & { params: { step: DeadlineStep } };
-
-function scopeOf(machine: WorkflowMachine): { scope: MachineScope; actions: ExecutableActionObject[] } {
-  let entry = scopes.get(machine);
-  if (entry === undefined) {
-    // As XState's own inert scope: an actor that is never started, created without input.
-    const self = createActor(machine as unknown as AnyStateMachine);
-    const actions: ExecutableActionObject[] = [];
-    const scope = {
-      self,
-      id: '',
-      sessionId: '',
-      logger: () => undefined,
-      defer: () => undefined,
-      emit: () => undefined,
-      system: self.system,
-      stopChild: () => undefined,
-      actionExecutor: (action: ExecutableActionObject) => void actions.push(action),
-    } as unknown as MachineScope;
-    entry = { scope, actions };
-    scopes.set(machine, entry);
-  }
-  entry.actions.length = 0;
-  return entry;
-}
-
-/** XState's pure `initialTransition` (the snapshot and the actions to execute), on the machine's reused scope. */
-export function initialStep(
+export function tableTransition(
   machine: WorkflowMachine,
-  input: MachineContext,
-): [ReturnType<WorkflowMachine['getInitialSnapshot']>, MachineAction[]] {
-  const { scope, actions } = scopeOf(machine);
-  const snapshot = machine.getInitialSnapshot(scope, input);
-  return [snapshot, actions.splice(0) as MachineAction[]];
-}
-
-/** XState's pure `transition` (the next snapshot and the actions to execute), on the machine's reused scope. */
-export function transitionStep(
-  machine: WorkflowMachine,
-  snapshot: ReturnType<WorkflowMachine['resolveState']>,
-  event: MachineEvent,
-): [ReturnType<WorkflowMachine['transition']>, MachineAction[]] {
-  const { scope, actions } = scopeOf(machine);
-  const next = machine.transition(snapshot, event, scope);
-  return [next, actions.splice(0) as MachineAction[]];
+  state: string,
+  command: string,
+  passes: (meta: EdgeMeta) => boolean,
+): { to: string; deadlines: DeadlineStep[] } | undefined {
+  const taken = candidatesOf(machine, state, command).find((c) => passes(c.meta));
+  return taken && { to: taken.to, deadlines: taken.meta.deadline ? [taken.meta.deadline] : [] };
 }
 
 /** The transitions a machine defines for a command in a state, in priority order, with their targets. */

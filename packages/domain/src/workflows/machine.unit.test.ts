@@ -1,62 +1,50 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
-import { buildMachine, initialStep, transitionStep } from './machine.js';
-import type { MachineEvent, WorkflowDefinition } from './types.js';
+import { candidatesOf, INITIAL_STEP, tableTransition } from './machine.js';
+import { WORKFLOWS } from './registry.js';
+import type { MachineEvent } from './types.js';
 
-/** A made-up procedure without checks: submitting opens the verification deadline, verifying opens none. */
-const definition = {
-  id: 'pure-transition-test',
-  version: 1,
-  kind: 'NTM',
-  title: 'test',
-  description: 'test',
-  checklist: {},
-  finalStates: ['done'],
-  edges: [
-    {
-      from: 'draft',
-      command: 'SubmitDossier',
-      to: 'verifying',
-      roles: ['commune_official'],
-      deadline: 'verification',
-    },
-    { from: 'verifying', command: 'VerifyDossier', to: 'done', roles: ['district_official'] },
-  ],
-} as unknown as WorkflowDefinition;
-const machine = buildMachine(definition);
-const context = { dossier: null, definition };
 const fire = (type: string) => ({ type, body: {}, input: {} }) as unknown as MachineEvent;
 
-describe('the workflow machines’ pure transitions on a reused scope', () => {
-  it('answer as XState’s own initialTransition and transition do', () => {
-    const [initial, initialActions] = initialStep(machine, context);
-    const [expectedInitial, expectedInitialActions] = initialTransition(machine, context);
-    expect(initial.value).toEqual(expectedInitial.value);
-    expect(initialActions).toEqual(expectedInitialActions);
-    for (const [from, command] of [
-      ['draft', 'SubmitDossier'],
-      ['verifying', 'VerifyDossier'],
-    ] as const) {
-      const snapshot = machine.resolveState({ value: from, context });
-      const [next, actions] = transitionStep(machine, snapshot, fire(command));
-      const [expected, expectedActions] = transition(machine, snapshot, fire(command));
-      expect(next.value).toEqual(expected.value);
-      expect(actions.map((a) => [a.type, a.params])).toEqual(expectedActions.map((a) => [a.type, a.params]));
+describe('the workflow machines read through their transition table (ADR 0054)', () => {
+  it('start where XState starts them', () => {
+    for (const wf of WORKFLOWS) {
+      const [initial, actions] = initialTransition(wf.machine, { dossier: null, definition: wf.definition });
+      expect(initial.value).toBe(INITIAL_STEP);
+      expect(actions).toEqual([]);
     }
   });
 
-  it('gives each call its own actions: a deadline one transition schedules is not reported by the next', () => {
-    const [, first] = transitionStep(
-      machine,
-      machine.resolveState({ value: 'draft', context }),
-      fire('SubmitDossier'),
-    );
-    const [, second] = transitionStep(
-      machine,
-      machine.resolveState({ value: 'verifying', context }),
-      fire('VerifyDossier'),
-    );
-    expect(first.map((a) => [a.type, a.params.step])).toEqual([['scheduleDeadline', 'verification']]);
-    expect(second).toEqual([]);
+  it('lead every command where XState’s own transition leads it, with the same deadlines, whichever guards pass', () => {
+    let compared = 0;
+    for (const wf of WORKFLOWS) {
+      const context = { dossier: null, definition: wf.definition };
+      const steps = new Set([INITIAL_STEP, ...wf.definition.edges.flatMap((e) => [e.from, e.to])]);
+      for (const from of steps) {
+        const commands = new Set(wf.definition.edges.filter((e) => e.from === from).map((e) => e.command));
+        for (const command of commands) {
+          const candidates = candidatesOf(wf.machine, from, command);
+          // Each guarded candidate in turn is the only guard that passes, then none does (unguarded ones always do).
+          for (const allowed of [...candidates.map((c) => c.meta.checks), undefined]) {
+            const passes = (checks: readonly string[]) => checks.length === 0 || checks === allowed;
+            const machine = wf.machine.provide({
+              guards: { passes: (_args, params: { checks: readonly string[] }) => passes(params.checks) },
+            });
+            const [next, actions] = transition(
+              machine,
+              machine.resolveState({ value: from, context }),
+              fire(command),
+            );
+            const table = tableTransition(wf.machine, from, command, (meta) => passes(meta.checks));
+            expect(next.value).toBe(table?.to ?? from);
+            expect(actions.map((a) => [a.type, (a.params as { step: string }).step])).toEqual(
+              (table?.deadlines ?? []).map((step) => ['scheduleDeadline', step]),
+            );
+            compared += 1;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 });

@@ -28,11 +28,19 @@ declare module 'fastify' {
 
 export default fp(
   function auth(fastify: FastifyInstance, opts: { verifyToken: TokenVerifier }) {
-    fastify.decorate('authenticate', async (request: FastifyRequest): Promise<Principal> => {
+    const verify = async (request: FastifyRequest): Promise<Principal> => {
       const header = request.headers.authorization;
       const match = header === undefined ? null : /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
       if (!match) throw new AuthError('TOKEN_MISSING', 'no bearer token');
       return opts.verifyToken(match[1]!);
+    };
+    // A command route authenticates before the body is read and its handler asks again: one answer per request,
+    // the token's own (its headers do not change while it runs).
+    const verified = new WeakMap<FastifyRequest, Promise<Principal>>();
+    fastify.decorate('authenticate', (request: FastifyRequest): Promise<Principal> => {
+      let principal = verified.get(request);
+      if (principal === undefined) verified.set(request, (principal = verify(request)));
+      return principal;
     });
     fastify.decorate(
       'authorize',

@@ -6,14 +6,15 @@
  * application's command handler (`@ntm/application`, ADR 0012) → the answer as stored and sent.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { validatorCompiler, type FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { validatorCompiler, FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { COMMAND_SPECS, fastCheckOf, type CommandSpec, type ComplaintFiling } from '@ntm/contracts';
+import { COMMAND_SPECS, type CommandSpec, type ComplaintFiling } from '@ntm/contracts';
 import { commandHandler, principalScope, SYSTEM_COMMANDS, type CommandResult } from '@ntm/application';
 import { commandPortsOf, DOSSIER_ID, etagOf, parseIfMatch } from '../dossier.js';
 import { fingerprintOf, type StoredResponse } from '../idempotency.js';
 import { problems } from '../problems.js';
 import { correlationIdOf } from '../plugins/requestContext.js';
+import { quickValidatorCompiler } from '../quickValidation.js';
 
 const CommandHeaderFields = {
   'if-match': z
@@ -31,12 +32,12 @@ const CommandHeaderFields = {
 const CommandHeaders = z.looseObject(CommandHeaderFields);
 
 /**
- * The headers' check: the three the schema names, judged by zod as the schema judges them (the same problem on a bad
- * one), while the request keeps its own headers. Validating the whole object copied every header, and replacing
+ * The headers' check: the three the schema names, judged by their compiled check and, when it is not sure, by zod as
+ * the schema judges them (the same problem on a bad one), while the request keeps its own headers. Validating the whole object copied every header, and replacing
  * `request.headers` with the copy made Fastify copy them again on every later read of `request.headers`.
  */
 type ZodRouteSchema = Parameters<typeof validatorCompiler>[0];
-const checkHeaderFields = validatorCompiler({
+const checkHeaderFields = quickValidatorCompiler({
   schema: z.object(CommandHeaderFields),
   method: 'POST',
   url: '/dossiers',
@@ -51,19 +52,6 @@ export function validateCommandHeaders(
     'x-correlation-id': headers['x-correlation-id'],
   });
   return typeof result === 'object' && 'error' in result ? result : true;
-}
-
-/**
- * The body's check: a body the schema's compiled check accepts is one zod would return unchanged (ADR 0045), so it
- * is taken as it is; anything else is judged by zod's validator (`zodCheck`), whose verdict and problem stand. The
- * body is the request's own, freshly parsed JSON: nothing else holds it. ADR 0047.
- */
-export function quickBodyValidator(
-  schema: CommandSpec['schema'],
-  zodCheck: ReturnType<typeof validatorCompiler>,
-): ReturnType<typeof validatorCompiler> {
-  const fast = fastCheckOf(schema);
-  return fast ? (body: unknown) => (fast(body) ? { value: body } : zodCheck(body)) : zodCheck;
 }
 
 const CommandReply = z.object({
@@ -101,9 +89,7 @@ const commandRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
       validatorCompiler: (route) =>
         route.httpPart === 'headers'
           ? validateCommandHeaders
-          : route.httpPart === 'body'
-            ? quickBodyValidator(spec.schema, validatorCompiler(route as unknown as ZodRouteSchema))
-            : validatorCompiler(route as unknown as ZodRouteSchema),
+          : quickValidatorCompiler(route as unknown as ZodRouteSchema),
       // Authenticate before the body is parsed or validated: an anonymous caller learns nothing but 401.
       // The verified token is cached, so the handler's own call below costs no second signature check.
       onRequest: async (request) => {
