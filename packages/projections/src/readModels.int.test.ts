@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleDossierEvents } from '@ntm/testing';
+import type { AppendedEvent } from '@ntm/event-store';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import {
   columnNames,
@@ -21,6 +22,18 @@ let opened: OpenedPostgresStore;
 beforeAll(async () => {
   opened = await openPostgresStore({ connectionString: DATABASE_URL, schema: `${tag}_events` });
 });
+
+/** A sample dossier's history (30 events) appended as `dossier-<id>`, read back. */
+async function appendedSample(id: string) {
+  const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString();
+  const d = { id, communeCode: '01864', districtCode: '064', year: 2023 } as const;
+  await opened.store.append(`dossier-${id}`, sampleDossierEvents(d, at), { expectedRevision: 'no_stream' });
+  return opened.store.readStream(`dossier-${id}`);
+}
+
+/** The view after the first `n` events (all by default). */
+const viewAfter = (events: readonly AppendedEvent[], n = events.length) =>
+  events.slice(0, n).reduce<DossierView | undefined>((v, e) => evolveView(v, e), undefined)!;
 
 afterAll(async () => {
   for (const s of [schema, `${tag}_events`]) await opened.sql.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
@@ -115,12 +128,8 @@ describe('read-model migrations', () => {
   });
 
   it('writeStreams commits asynchronously when asked (ADR 0048), and waits for the WAL flush otherwise', async () => {
-    const { store, sql } = opened;
-    const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString();
-    const d = { id: 'ac1', communeCode: '01864', districtCode: '064', year: 2023 } as const;
-    await store.append(`dossier-${d.id}`, sampleDossierEvents(d, at), { expectedRevision: 'no_stream' });
-    const events = await store.readStream(`dossier-${d.id}`);
-    const view = events.reduce<DossierView | undefined>((v, e) => evolveView(v, e), undefined)!;
+    const { sql } = opened;
+    const view = viewAfter(await appendedSample('ac1'));
     await migrateReadModels(sql, schema);
     // The setting the statement's transaction commits with, read inside that transaction after the write.
     const commitsWith = (options: { asynchronousCommit?: boolean }, expected: bigint) =>
@@ -147,5 +156,83 @@ describe('read-model migrations', () => {
       [view.streamId],
     );
     expect(rows).toEqual([{ revision: view.revision }]);
+  });
+
+  it("writeStreams finds the streams' rows by key in its generic plan and leaves unchanged rows alone (ADR 0053)", async () => {
+    const { sql } = opened;
+    const events = await appendedSample('gp1');
+    // Streams in every read model: decided ones (a recognition row) and ones under way (inbox and deadline rows).
+    const [decided, underWay] = [viewAfter(events), viewAfter(events, 25)];
+    const views = Array.from({ length: 400 }, (_, i): DossierView => {
+      const v = i % 2 === 0 ? decided : underWay;
+      return { ...v, streamId: `dossier-gp${i}`, dossierCode: v.dossierCode && `${v.dossierCode}-${i}` };
+    });
+    const fresh = `${tag}_plan`;
+    await migrateReadModels(sql, fresh);
+    try {
+      await writeStreams(sql, fresh, views);
+      await sql.query(`ANALYZE "${fresh}".dossiers, "${fresh}".inbox, "${fresh}".unit_recognition,
+        "${fresh}".deadlines, "${fresh}".complaints`);
+      const batch = views.slice(0, 3);
+      const expected = new Map(batch.map((v) => [v.streamId, BigInt(v.revision)]));
+      // The plan PostgreSQL caches for the prepared statement after a few runs, whatever the batch.
+      const plan = await sql.transaction(async (tx) => {
+        let text = '';
+        let params: unknown[] = [];
+        // The statement and its parameters, taken before they reach the database.
+        const capture: typeof tx = {
+          ...tx,
+          query: (t: string, p?: readonly unknown[]) => {
+            [text, params] = [t, [...(p ?? [])]];
+            return Promise.resolve({ rows: [] });
+          },
+        };
+        await writeStreams(capture, fresh, batch, expected);
+        await tx.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+        await tx.query(`PREPARE generic_write AS ${text}`);
+        // Untyped literals (arrays as '{...}'), which EXECUTE coerces to the parameters' types.
+        const literals = params.map(
+          (p) => `'${(Array.isArray(p) ? `{${p.join(',')}}` : String(p)).replaceAll("'", "''")}'`,
+        );
+        const { rows } = await tx.query<{ 'QUERY PLAN': unknown }>(
+          `EXPLAIN (FORMAT JSON) EXECUTE generic_write(${literals.join(', ')})`,
+        );
+        await tx.query('DEALLOCATE generic_write');
+        return JSON.stringify(rows[0]!['QUERY PLAN']);
+      });
+      const tables = PROJECTIONS.map((p) => p.name);
+      // Of the tables with rows (scanning an empty one costs nothing): each is probed by key, none scanned.
+      const filled: string[] = [];
+      for (const t of tables) {
+        const { rows } = await sql.query(`SELECT 1 FROM "${fresh}".${t} LIMIT 1`);
+        if (rows.length > 0) filled.push(t);
+      }
+      expect(filled).toEqual(['dossiers', 'inbox', 'unit_recognition', 'deadlines']);
+      const scanned = [...plan.matchAll(/"Node Type":"Seq Scan"[^}]*?"Relation Name":"(\w+)"/g)].map(
+        (m) => m[1],
+      );
+      expect(scanned.filter((t) => filled.includes(t!))).toEqual([]);
+
+      // Written again as they are: every read-model row keeps its version (no update of an equal row).
+      const versions = async () => {
+        const all: string[] = [];
+        for (const t of tables) {
+          const { rows } = await sql.query<{ v: string }>(
+            `SELECT stream_id || ':' || xmin::text AS v FROM "${fresh}".${t} WHERE stream_id = ANY($1) ORDER BY 1`,
+            [batch.map((v) => v.streamId)],
+          );
+          all.push(...rows.map((r) => `${t} ${r.v}`));
+        }
+        return all;
+      };
+      const before = await versions();
+      expect(before.length).toBeGreaterThan(batch.length * 2);
+      expect([...(await writeStreams(sql, fresh, batch, expected))].sort()).toEqual(
+        batch.map((v) => v.streamId).sort(),
+      );
+      expect(await versions()).toEqual(before);
+    } finally {
+      await sql.query(`DROP SCHEMA IF EXISTS "${fresh}" CASCADE`);
+    }
   });
 });

@@ -23,8 +23,12 @@ import { projectToUnitRecognition } from './unitRecognition.js';
  * no checkpoint row) when the statement holds the row's lock; otherwise a concurrent catch-up got there first and
  * nothing of that stream is written. The checkpoint upsert runs first (the row CTEs read its RETURNING), so the
  * statement is its own transaction: no BEGIN, no COMMIT, no lock held across round trips. Returns the streams
- * written. The deletes find the streams' rows through `stream_id = ANY(...)`, an index condition: the statement
- * is prepared, and a cached generic plan that semi-joined the CTE instead scanned whole tables.
+ * written. The statement is prepared, so PostgreSQL soon runs one generic plan for every batch; the deletes find
+ * the streams' rows by joining `unnest` of the stream ids, which a generic plan takes for 10 rows and probes each
+ * table's key with. Neither a semi-join of the CTE nor `stream_id = ANY(...)` did: a generic plan takes a parameter
+ * array for many rows, and scanned the tables of a few thousand dossiers whole, comparing every row with every id
+ * (ADR 0053: half of the statement's CPU). An upsert leaves a row that would not change alone (no new row version,
+ * no index entries, no WAL): most events change the dossier's row and its checkpoint, not the others.
  *
  * A catch-up also passes the `notifications` its events caused (ADR 0024): they are inserted by the same statement,
  * for the streams whose checkpoint it wrote only, so each event's notifications are written exactly once.
@@ -56,16 +60,19 @@ export async function writeStreams(
     const table = `${s}.${p.name}`;
     params.push(JSON.stringify(views.flatMap((v) => p.rows(v))));
     const rest = columnNames(p.columns).filter((c) => !p.key.includes(c));
+    const excluded = `ROW(${rest.map((c) => `EXCLUDED.${c}`).join(', ')})`;
     const onConflict =
       rest.length === 0
         ? 'DO NOTHING'
-        : `DO UPDATE SET (${rest.join(', ')}) = ROW(${rest.map((c) => `EXCLUDED.${c}`).join(', ')})`;
+        : `DO UPDATE SET (${rest.join(', ')}) = ${excluded}
+             WHERE ROW(${rest.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM ${excluded}`;
     const same = p.key.map((k) => `r.${k} = t.${k}`).join(' AND ');
     return `r${i} AS (SELECT * FROM jsonb_populate_recordset(NULL::${table}, $${params.length}::jsonb) r
                   WHERE r.stream_id IN (SELECT stream_id FROM cp)),
-      d${i} AS (DELETE FROM ${table} t WHERE t.stream_id = ANY($2::text[]) AND t.stream_id IN (SELECT stream_id FROM cp)
-                  AND NOT EXISTS (SELECT 1 FROM r${i} r WHERE ${same})),
-      u${i} AS (INSERT INTO ${table} SELECT * FROM r${i} ON CONFLICT (${p.key.join(', ')}) ${onConflict})`;
+      d${i} AS (DELETE FROM ${table} t USING unnest($2::text[]) AS ids (stream_id)
+                 WHERE t.stream_id = ids.stream_id AND t.stream_id IN (SELECT stream_id FROM cp)
+                   AND NOT EXISTS (SELECT 1 FROM r${i} r WHERE ${same})),
+      u${i} AS (INSERT INTO ${table} AS t SELECT * FROM r${i} ON CONFLICT (${p.key.join(', ')}) ${onConflict})`;
   });
   if (expected) {
     // The outbox: insert-only, and never by a rebuild (which passes no `expected`), see notifications.ts.
