@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleDossierEvents, sampleRecorded } from '@ntm/testing';
+import { sampleDossierEvents } from '@ntm/testing';
 import type { RecordedEvent } from '@ntm/event-store';
 import {
   evolveView,
@@ -13,7 +13,17 @@ import {
 
 const at = (i: number) => new Date(Date.UTC(2025, 6, 1) + i * 60_000).toISOString();
 
-const recorded = sampleRecorded;
+function recorded(streamId: string, events: ReturnType<typeof sampleDossierEvents>): RecordedEvent[] {
+  return events.map((e, i) => ({
+    ...e,
+    streamId,
+    revision: BigInt(i),
+    position: BigInt(i + 1),
+    recordedAt: e.metadata.occurredAt,
+    prevHash: '0',
+    hash: '0',
+  }));
+}
 
 function catching(fn: () => unknown): ProjectionError | undefined {
   try {

@@ -107,32 +107,19 @@ export async function writeStreams(
  */
 export async function insertStreams(sql: SqlClient, schema: string, views: DossierView[]): Promise<void> {
   if (views.length === 0) return;
-  await sql.query(insertText(schema), [JSON.stringify(views), ...rowParams(views)]);
-}
-
-/**
- * `insertStreams`' statement: its first parameter is the views' JSON (the checkpoints), then `rowParams(views)`.
- * A rebuild builds the row parameters on a worker thread (ADR 0051), from the views' JSON.
- */
-export function insertText(schema: string): string {
   const s = q(schema);
-  const ctes = PROJECTIONS.map(
-    (p, i) => `r${i} AS (INSERT INTO ${s}.${p.name}
-                      SELECT * FROM jsonb_populate_recordset(NULL::${s}.${p.name}, $${i + 2}::jsonb))`,
-  );
-  return `WITH ${ctes.join(',\n')}
+  const params: unknown[] = [JSON.stringify(views)];
+  const ctes = PROJECTIONS.map((p, i) => {
+    params.push(JSON.stringify(views.flatMap((v) => p.rows(v))));
+    return `r${i} AS (INSERT INTO ${s}.${p.name}
+                      SELECT * FROM jsonb_populate_recordset(NULL::${s}.${p.name}, $${params.length}::jsonb))`;
+  });
+  await sql.query(
+    `WITH ${ctes.join(',\n')}
      INSERT INTO ${s}.checkpoints (stream_id, revision, view)
-     SELECT v->>'streamId', (v->>'revision')::bigint, v FROM jsonb_array_elements($1::jsonb) AS v`;
-}
-
-/** The rows the views own in every read model, as one JSON array per projection (in `PROJECTIONS`' order). */
-export function rowParams(views: readonly DossierView[]): string[] {
-  return PROJECTIONS.map((p) => JSON.stringify(views.flatMap((v) => p.rows(v))));
-}
-
-/** `rowParams` of the views' JSON (`JSON.stringify(views)`): what a rebuild's worker thread gets (ADR 0051). */
-export function rowParamsOfJson(views: string): string[] {
-  return rowParams(JSON.parse(views) as DossierView[]);
+     SELECT v->>'streamId', (v->>'revision')::bigint, v FROM jsonb_array_elements($1::jsonb) AS v`,
+    params,
+  );
 }
 
 export const PROJECTIONS: readonly Projection[] = [

@@ -16,8 +16,7 @@ import { catchUpStreams, parkStream } from './catchUpStream.js';
 import { DEFAULT_SCHEMA, q } from './projection.js';
 import { evolveViewInPlace, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
-import { startInsertThread, type InsertThread } from './insertThread.js';
-import { migrateReadModels, PROJECTIONS, writeStreams } from './readModels.js';
+import { insertStreams, migrateReadModels, PROJECTIONS, writeStreams } from './readModels.js';
 import { NOTIFICATION_TABLES } from './notifications.js';
 
 export interface RebuildOptions {
@@ -83,20 +82,6 @@ export async function rebuild(
   sql: SqlClient,
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
-  const inserts = startInsertThread();
-  try {
-    return await rebuildWith(store, sql, options, inserts);
-  } finally {
-    await inserts.close();
-  }
-}
-
-async function rebuildWith(
-  store: EventStore,
-  sql: SqlClient,
-  options: RebuildOptions,
-  inserts: InsertThread,
-): Promise<RebuildResult> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const shadow = `${schema.slice(0, 50)}__rebuild`;
   const pageSize = options.pageSize ?? 1000;
@@ -106,27 +91,22 @@ async function rebuildWith(
   const batch = options.batchSize ?? 500;
   const settledAfter = options.settledAfter ?? 20_000;
   // Bulk writes into the shadow, at most WRITES_IN_FLIGHT at once: the database inserts them on the second core
-  // while this thread folds the next pages. An insert's rows are built on a worker thread (ADR 0051) from the
-  // views' JSON, made when the batch is started, so a view folded further afterwards does not change what is
-  // written.
+  // while this thread folds or serialises the next batch. Each batch's JSON is made when it is sent, so a view
+  // folded further afterwards does not change what is written.
   const writes: Promise<void>[] = [];
   let inFlight = 0;
   let written = 0;
-  const start = (views: DossierView[], how: 'insert' | 'upsert') => {
+  const start = (views: DossierView[], how: typeof insertStreams) => {
     inFlight += 1;
-    const write = (
-      how === 'insert'
-        ? inserts.build(shadow, views).then((s) => sql.query(s.text, s.params))
-        : writeInto(sql, shadow, views)
-    ).then(() => {
+    const write = how(sql, shadow, views).then(() => {
       inFlight -= 1;
-      if (how === 'insert') written += views.length; // a stream's second write is not counted again
+      if (how === insertStreams) written += views.length; // a stream's second write is not counted again
     });
     write.catch(() => undefined); // awaited below, in order
     writes.push(write);
   };
   /** starts a write, first waiting for the oldest if WRITES_IN_FLIGHT are out */
-  const send = async (views: DossierView[], how: 'insert' | 'upsert') => {
+  const send = async (views: DossierView[], how: typeof insertStreams) => {
     while (inFlight >= WRITES_IN_FLIGHT) await writes.shift();
     start(views, how);
   };
@@ -197,7 +177,7 @@ async function rebuildWith(
       // Never waits for the database during the fold: with WRITES_IN_FLIGHT out, the settled streams wait for a
       // later page (or the write after the fold) and the fold goes on reading and folding.
       while (pending.length >= batch && inFlight < WRITES_IN_FLIGHT) {
-        start(pending.slice(0, batch), 'insert');
+        start(pending.slice(0, batch), insertStreams);
         pending = pending.slice(batch);
       }
     }
@@ -216,17 +196,17 @@ async function rebuildWith(
     pending.push(view);
     if (pending.length < batch) continue;
     await checkAborted();
-    await send(pending, 'insert');
+    await send(pending, insertStreams);
     pending = [];
     progressWrite();
   }
-  if (pending.length > 0) await send(pending, 'insert');
+  if (pending.length > 0) await send(pending, insertStreams);
   await settleWrites();
   progressWrite();
   const again = [...rewrite].map((streamId) => views.get(streamId)!);
   for (let i = 0; i < again.length; i += batch) {
     await checkAborted();
-    await send(again.slice(i, i + batch), 'upsert');
+    await send(again.slice(i, i + batch), writeInto);
     progressWrite();
   }
   await settleWrites();

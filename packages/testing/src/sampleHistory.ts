@@ -5,7 +5,7 @@
  * its schema in `@ntm/contracts`, as the projections require, and every step is an edge of the machine; the
  * decider's own checks are not run (one self-assessment is left to the verification, see below).
  */
-import type { Json, NewEvent, RecordedEvent } from '@ntm/event-store';
+import type { Json, NewEvent } from '@ntm/event-store';
 
 export interface SampleDossier {
   /** dossier id; the stream is `dossier-<id>` */
@@ -232,17 +232,4 @@ export function uuidFor(seed: string, index: number): string {
   }
   const hex = (h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0')).repeat(2);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** `events` (a sample history) as recorded events of `streamId`, positions from 1, without a store. */
-export function sampleRecorded(streamId: string, events: readonly NewEvent[]): RecordedEvent[] {
-  return events.map((e, i) => ({
-    ...e,
-    streamId,
-    revision: BigInt(i),
-    position: BigInt(i + 1),
-    recordedAt: e.metadata.occurredAt,
-    prevHash: '0',
-    hash: '0',
-  }));
 }

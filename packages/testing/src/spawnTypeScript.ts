@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 
 // The same relative path from src/ (tests) and dist/ (built): both sit one level below the package.
 const launcher = fileURLToPath(new URL('../scripts/run-ts.mjs', import.meta.url));
@@ -21,11 +20,6 @@ export function spawnTypeScript(
   args: readonly string[] = [],
 ): ChildProcess {
   return spawn(process.execPath, [launcher, entry, ...args], options);
-}
-
-/** `entry` (a `.ts` file, as for `spawnTypeScript`) started as a worker thread of this process, without a build. */
-export function typeScriptWorker(entry: string): Worker {
-  return new Worker(launcher, { argv: [entry] });
 }
 
 /** Resolves with the exit code once the child has exited (at once if it already has). */
