@@ -16,25 +16,45 @@ export function canonicalJson(value: unknown): string {
     case 'string':
       return JSON.stringify(value);
     case 'object': {
-      // Appended to one string, not collected in arrays and joined: this runs on every event of every append and
-      // every chain check, and the arrays were most of its garbage.
+      // Appended to one string piece by piece, not collected in arrays and joined, nor through a template per
+      // member (each of its parts a short string of its own): this runs on every event of every append and every
+      // chain check, and those intermediate strings were most of its garbage.
       if (Array.isArray(value)) {
         let out = '[';
-        for (let i = 0; i < value.length; i++) out += `${i > 0 ? ',' : ''}${canonicalJson(value[i])}`;
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          out += canonicalJson(value[i]);
+        }
         return `${out}]`;
       }
       const record = value as Record<string, unknown>;
       let out = '{';
       for (const key of sortedKeys(record)) {
         const item = record[key];
-        if (item !== undefined)
-          out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(item)}`;
+        if (item === undefined) continue;
+        if (out.length > 1) out += ',';
+        out += quotedKey(key);
+        out += canonicalJson(item);
       }
       return `${out}}`;
     }
     default:
       throw new TypeError(`canonicalJson: ${typeof value} is not JSON`);
   }
+}
+
+/** Most object keys whose quoted form is kept: events of a deployment reuse a bounded set of keys. */
+const QUOTED_KEYS_KEPT = 4096;
+const quotedKeys = new Map<string, string>();
+
+/** `"key":`, kept for the keys seen first (a key is quoted the same way every time). */
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = `${JSON.stringify(key)}:`;
+    if (quotedKeys.size < QUOTED_KEYS_KEPT) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 /**

@@ -56,21 +56,33 @@ function canonicalEvent(
   dataJson: string | undefined,
   metadataJson: string | undefined,
 ): string {
+  // Piece by piece, keys as literals with their quotes and colon: no short string is built per member.
   let out = '{';
-  if (dataJson !== undefined) out += `"data":${dataJson}`;
-  out = member(out, 'eventId', event.eventId);
-  if (metadataJson !== undefined) out += `${out.length > 1 ? ',' : ''}"metadata":${metadataJson}`;
-  out = member(out, 'prevHash', event.prevHash);
+  if (dataJson !== undefined) {
+    out += '"data":';
+    out += dataJson;
+  }
+  out = member(out, '"eventId":', event.eventId);
+  if (metadataJson !== undefined) {
+    out += out.length > 1 ? ',"metadata":' : '"metadata":';
+    out += metadataJson;
+  }
+  out = member(out, '"prevHash":', event.prevHash);
   // A JSON number: revisions stay far below 2^53.
-  out = member(out, 'revision', Number(event.revision));
-  out = member(out, 'schemaVersion', event.schemaVersion);
-  out = member(out, 'streamId', event.streamId);
-  out = member(out, 'type', event.type);
+  out = member(out, '"revision":', Number(event.revision));
+  out = member(out, '"schemaVersion":', event.schemaVersion);
+  out = member(out, '"streamId":', event.streamId);
+  out = member(out, '"type":', event.type);
   return `${out}}`;
 }
 
-function member(out: string, key: string, value: unknown): string {
-  return value === undefined ? out : `${out}${out.length > 1 ? ',' : ''}"${key}":${canonicalJson(value)}`;
+/** `quotedKey` is `"key":`. */
+function member(out: string, quotedKey: string, value: unknown): string {
+  if (value === undefined) return out;
+  if (out.length > 1) out += ',';
+  out += quotedKey;
+  out += canonicalJson(value);
+  return out;
 }
 
 const oneShotHash = (

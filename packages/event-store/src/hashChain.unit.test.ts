@@ -86,6 +86,19 @@ describe('canonicalJson', () => {
     expect(canonicalJson('a"b\\c\n\u001f€')).toBe('"a\\"b\\\\c\\n\\u001f€"');
   });
 
+  it('quotes keys as JSON.stringify does, the same on every call and past the keys it keeps quoted', () => {
+    const odd = { 'a"b': 1, 'c\\d': 2, 'e\nf': 3, '\u001f': 4, '': 5 };
+    const expected = '{"":5,"\\u001f":4,"a\\"b":1,"c\\\\d":2,"e\\nf":3}';
+    expect(canonicalJson(odd)).toBe(expected);
+    expect(canonicalJson(odd)).toBe(expected);
+    // More distinct keys than the cache keeps: those beyond it are quoted afresh, with the same result.
+    const many = Object.fromEntries(
+      Array.from({ length: 5000 }, (_, i) => [`k"${String(i).padStart(4, '0')}`, i]),
+    );
+    expect(JSON.parse(canonicalJson(many))).toEqual(many);
+    expect(canonicalJson(many)).toBe(canonicalJson(many));
+  });
+
   it('refuses what is not JSON', () => {
     expect(() => canonicalJson(Number.NaN)).toThrow(TypeError);
     expect(() => canonicalJson(1n)).toThrow(TypeError);

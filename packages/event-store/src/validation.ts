@@ -88,6 +88,49 @@ function checkString(value: string, path: string): void {
   if (LONE_SURROGATE.test(value)) throw invalidEvent(`${path}: string holds a lone UTF-16 surrogate`);
 }
 
+/** Deepest nesting `isPlainJson` walks; deeper (or cyclic) values are left to `checkJson`. */
+const FAST_JSON_DEPTH = 64;
+
+/**
+ * True only when `checkJson` would accept `value`, found without what `checkJson` builds for its error messages (a
+ * path string per value, an entries array per object, a Set of ancestors): the append path runs this on every
+ * event, where those were most of validation's garbage. False means "not sure": `checkJson` then decides and names
+ * the offending path. The depth bound stands in for the cycle check.
+ */
+function isPlainJson(value: unknown, depth: number, allowUndefinedProps: boolean): boolean {
+  if (value === null || typeof value === 'boolean') return true;
+  if (typeof value === 'string') return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth > FAST_JSON_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      // A hole or undefined is not JSON (isPlainJson(undefined) is false).
+      if (!(i in value) || !isPlainJson(value[i], depth + 1, false)) return false;
+    }
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  // for-in walks inherited enumerable keys too (checkJson only own ones): at worst stricter, never laxer.
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (!isPlainJson(key, depth, false)) return false;
+    if (item === undefined ? !allowUndefinedProps : !isPlainJson(item, depth + 1, false)) return false;
+  }
+  return true;
+}
+
+/** `checkJson` when the fast walk is not sure; the path string is built only then. */
+function checkJsonAt(value: unknown, index: number, field: string, allowUndefinedProps: boolean): void {
+  if (!isPlainJson(value, 0, allowUndefinedProps))
+    checkJson(value, at(index, field), new Set(), allowUndefinedProps);
+}
+
+/** The path of an event's field in an error message: built when one is thrown, not for every event. */
+function at(index: number, field: string): string {
+  return `events[${index}]${field}`;
+}
+
 /**
  * Check that a value is plain JSON: null, booleans, finite numbers, strings, arrays and plain objects, no cycles.
  * `allowUndefinedProps` lets optional envelope fields be left undefined (they are dropped, as in JSON).
@@ -129,29 +172,30 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function requireText(value: unknown, path: string): void {
+/** `field` and `key` are joined into the path only when the error is thrown. */
+function requireText(value: unknown, index: number, field: string, key = ''): void {
   if (typeof value !== 'string' || value.length === 0)
-    throw invalidEvent(`${path} must be a non-empty string`);
+    throw invalidEvent(`${at(index, field)}${key} must be a non-empty string`);
 }
 
-function checkActor(actor: unknown, path: string): void {
-  if (!isPlainObject(actor)) throw invalidEvent(`${path} must be an object {id, role, unit}`);
-  requireText(actor.id, `${path}.id`);
-  requireText(actor.role, `${path}.role`);
-  requireText(actor.unit, `${path}.unit`);
+function checkActor(actor: unknown, index: number, field: string): void {
+  if (!isPlainObject(actor)) throw invalidEvent(`${at(index, field)} must be an object {id, role, unit}`);
+  requireText(actor.id, index, field, '.id');
+  requireText(actor.role, index, field, '.role');
+  requireText(actor.unit, index, field, '.unit');
 }
 
-function checkMetadata(metadata: unknown, path: string): void {
-  if (!isPlainObject(metadata)) throw invalidEvent(`${path} is missing`);
-  checkActor(metadata.actor, `${path}.actor`);
-  if (metadata.onBehalfOf !== undefined) checkActor(metadata.onBehalfOf, `${path}.onBehalfOf`);
-  requireText(metadata.correlationId, `${path}.correlationId`);
-  if (metadata.causationId !== undefined) requireText(metadata.causationId, `${path}.causationId`);
+function checkMetadata(metadata: unknown, index: number): void {
+  if (!isPlainObject(metadata)) throw invalidEvent(`${at(index, '.metadata')} is missing`);
+  checkActor(metadata.actor, index, '.metadata.actor');
+  if (metadata.onBehalfOf !== undefined) checkActor(metadata.onBehalfOf, index, '.metadata.onBehalfOf');
+  requireText(metadata.correlationId, index, '.metadata.correlationId');
+  if (metadata.causationId !== undefined) requireText(metadata.causationId, index, '.metadata.causationId');
   if (typeof metadata.occurredAt !== 'string' || !ISO_INSTANT.test(metadata.occurredAt)) {
-    throw invalidEvent(`${path}.occurredAt must be an ISO-8601 instant`);
+    throw invalidEvent(`${at(index, '.metadata.occurredAt')} must be an ISO-8601 instant`);
   }
   if (Number.isNaN(Date.parse(metadata.occurredAt)))
-    throw invalidEvent(`${path}.occurredAt is not a real instant`);
+    throw invalidEvent(`${at(index, '.metadata.occurredAt')} is not a real instant`);
   const workflow = metadata.workflow;
   if (workflow !== undefined) {
     if (
@@ -159,13 +203,12 @@ function checkMetadata(metadata: unknown, path: string): void {
       typeof workflow.id !== 'string' ||
       !Number.isSafeInteger(workflow.version)
     ) {
-      throw invalidEvent(`${path}.workflow must be {id: string, version: integer}`);
+      throw invalidEvent(`${at(index, '.metadata.workflow')} must be {id: string, version: integer}`);
     }
   }
-  for (const key of ['fromState', 'toState'] as const) {
-    if (metadata[key] !== undefined) requireText(metadata[key], `${path}.${key}`);
-  }
-  checkJson(metadata, path, new Set(), true);
+  if (metadata.fromState !== undefined) requireText(metadata.fromState, index, '.metadata.fromState');
+  if (metadata.toState !== undefined) requireText(metadata.toState, index, '.metadata.toState');
+  checkJsonAt(metadata, index, '.metadata', true);
 }
 
 /**
@@ -177,22 +220,25 @@ export function validateNewEvents(streamId: unknown, events: unknown, expectedRe
   validateExpectedRevision(expectedRevision);
   if (!Array.isArray(events) || events.length === 0) throw invalidEvent('events must be a non-empty array');
   if (events.length > MAX_BATCH_SIZE) throw invalidEvent(`a batch holds at most ${MAX_BATCH_SIZE} events`);
-  const ids = new Set<string>();
-  (events as unknown[]).forEach((event, index) => {
-    const path = `events[${index}]`;
-    if (!isPlainObject(event)) throw invalidEvent(`${path} must be an object`);
+  // Only a batch of several events can repeat an id.
+  const ids = events.length > 1 ? new Set<string>() : undefined;
+  for (let index = 0; index < events.length; index++) {
+    const event: unknown = events[index];
+    if (!isPlainObject(event)) throw invalidEvent(`${at(index, '')} must be an object`);
     const candidate = event as Partial<Record<keyof NewEvent, unknown>>;
     if (typeof candidate.type !== 'string' || candidate.type.length === 0)
-      throw invalidEvent(`${path}.type is missing`);
+      throw invalidEvent(`${at(index, '.type')} is missing`);
     if (candidate.type.length > 200 || CONTROL.test(candidate.type)) {
-      throw invalidEvent(`${path}.type is over 200 characters or holds control characters`);
+      throw invalidEvent(`${at(index, '.type')} is over 200 characters or holds control characters`);
     }
     if (typeof candidate.eventId !== 'string' || !UUID.test(candidate.eventId)) {
-      throw invalidEvent(`${path}.eventId must be a lowercase uuid`);
+      throw invalidEvent(`${at(index, '.eventId')} must be a lowercase uuid`);
     }
-    if (ids.has(candidate.eventId))
-      throw invalidEvent(`${path}.eventId repeats an earlier event of the batch`);
-    ids.add(candidate.eventId);
+    if (ids !== undefined) {
+      if (ids.has(candidate.eventId))
+        throw invalidEvent(`${at(index, '.eventId')} repeats an earlier event of the batch`);
+      ids.add(candidate.eventId);
+    }
     // At most a 32-bit integer, what every adapter can store: a value the database refuses would fail the other
     // appends committed in the same group with it.
     const version = candidate.schemaVersion;
@@ -201,10 +247,10 @@ export function validateNewEvents(streamId: unknown, events: unknown, expectedRe
       (version as number) < 1 ||
       (version as number) > MAX_SCHEMA_VERSION
     ) {
-      throw invalidEvent(`${path}.schemaVersion must be an integer from 1 to ${MAX_SCHEMA_VERSION}`);
+      throw invalidEvent(`${at(index, '.schemaVersion')} must be an integer from 1 to ${MAX_SCHEMA_VERSION}`);
     }
-    if (!isPlainObject(candidate.data)) throw invalidEvent(`${path}.data must be a JSON object`);
-    checkJson(candidate.data, `${path}.data`, new Set(), false);
-    checkMetadata(candidate.metadata, `${path}.metadata`);
-  });
+    if (!isPlainObject(candidate.data)) throw invalidEvent(`${at(index, '.data')} must be a JSON object`);
+    checkJsonAt(candidate.data, index, '.data', false);
+    checkMetadata(candidate.metadata, index);
+  }
 }

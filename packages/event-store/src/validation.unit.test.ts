@@ -71,6 +71,55 @@ describe('validateNewEvents', () => {
     expect(codeOf(() => validateNewEvents('dossier-1', [change(good())], 'any'))).toBe('INVALID_EVENT');
   });
 
+  it('names the offending path, however deep, in data and metadata', () => {
+    const messageOf = (change: (e: NewEvent) => unknown, index = 0): string => {
+      const batch: unknown[] = [good(), { ...good(), eventId: '6f1c2a9e-3b7d-4c1e-9a2b-0c4d5e6f7a8c' }];
+      batch[index] = change(batch[index] as NewEvent);
+      try {
+        validateNewEvents('dossier-1', batch, 'any');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    expect(messageOf((e) => ({ ...e, data: { a: { b: [1, { c: Number.NaN }] } } }), 1)).toBe(
+      'events[1].data.a.b[1].c: NaN is not a JSON number',
+    );
+    expect(messageOf((e) => ({ ...e, data: { ['k\u0000']: 1 } }))).toBe(
+      'events[0].data key: strings may not contain U+0000',
+    );
+    expect(
+      messageOf((e) => ({ ...e, metadata: { ...e.metadata, onBehalfOf: { id: 'u', role: '', unit: 'x' } } })),
+    ).toBe('events[0].metadata.onBehalfOf.role must be a non-empty string');
+    expect(messageOf((e) => ({ ...e, metadata: { ...e.metadata, toState: '' } }), 1)).toBe(
+      'events[1].metadata.toState must be a non-empty string',
+    );
+    expect(messageOf((e) => ({ ...e, metadata: { ...e.metadata, extra: { d: new Date(0) } } }))).toBe(
+      'events[0].metadata.extra.d: a Date (pass an ISO string) is not a plain JSON object',
+    );
+    expect(messageOf((e) => ({ ...e, eventId: good().eventId }), 1)).toBe(
+      'events[1].eventId repeats an earlier event of the batch',
+    );
+  });
+
+  it('refuses a cycle and accepts deep nesting without one', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic['self'] = { again: cyclic };
+    expect(() => validateNewEvents('s', [{ ...good(), data: cyclic as NewEvent['data'] }], 'any')).toThrow(
+      'events[0].data.self.again: cyclic reference',
+    );
+    let deep: Record<string, unknown> = { leaf: 'x' };
+    for (let i = 0; i < 200; i++) deep = { d: deep, list: [i, null] };
+    expect(
+      codeOf(() => validateNewEvents('s', [{ ...good(), data: deep as NewEvent['data'] }], 'any')),
+    ).toBeUndefined();
+    let deepBad: unknown[] = [Number.POSITIVE_INFINITY];
+    for (let i = 0; i < 200; i++) deepBad = [deepBad];
+    expect(
+      codeOf(() => validateNewEvents('s', [{ ...good(), data: { deepBad } as NewEvent['data'] }], 'any')),
+    ).toBe('INVALID_EVENT');
+  });
+
   it('accepts every JSON value, and canonicalJson encodes what it accepts', () => {
     const json = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown);
     fc.assert(
