@@ -67,13 +67,45 @@ let units: UnitRegistry | undefined;
 /** The national reference units (every province, before and after 2025), loaded on first use. */
 const registry = () => (units ??= nationalUnits());
 
+/**
+ * The last answers of `nextActors`, by what they depend on. One event's write asks for the same view's next actors
+ * three times or more (the inbox, the deadlines, the notifications of each event, before and after it): 9 % of a
+ * projection worker's CPU. Bounded: dossiers are many, the answers in use at once few. The entries are frozen, as
+ * every caller shares them.
+ */
+const answers = new Map<string, readonly InboxEntry[]>();
+const MAX_ANSWERS = 512;
+
 /** Who may act next on the dossier, one entry per role (and per successor unit after a cut-over), sorted. */
-export function nextActors(view: DossierView): InboxEntry[] {
+export function nextActors(view: DossierView): readonly InboxEntry[] {
   if (view.workflowId === null || view.workflowVersion === null) return [];
-  const roles = withVillageDecider(
-    view,
-    rolesAt({ id: view.workflowId, version: view.workflowVersion }, view.step),
+  // Every field the answer reads (here, in `actingUnitOf` and in `successorUnitsOf`).
+  const key = JSON.stringify([
+    view.workflowId,
+    view.workflowVersion,
+    view.step,
+    view.ruleSet?.id,
+    view.ruleSet?.version,
+    view.villageDecider,
+    view.unitCode,
+    view.communeCode,
+    view.districtCode,
+    view.provinceCode,
+  ]);
+  const known = answers.get(key);
+  if (known) return known;
+  const computed = Object.freeze(
+    computeNextActors(view, { id: view.workflowId, version: view.workflowVersion }).map((entry) =>
+      Object.freeze(entry),
+    ),
   );
+  if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value!);
+  answers.set(key, computed);
+  return computed;
+}
+
+function computeNextActors(view: DossierView, workflow: { id: string; version: number }): InboxEntry[] {
+  const roles = withVillageDecider(view, rolesAt(workflow, view.step));
   const succession = lastSuccession(view.ruleSet ?? null);
   // One entry per role and unit: a successor that also holds the step in its own right is active throughout.
   const entries = new Map<string, InboxEntry>();

@@ -111,6 +111,28 @@ describe('who acts next, from the machines', () => {
     const now = '2025-07-10T03:00:00.000Z';
     expect(allowedCommands(state, ACTORS_2025.provincialAppraiser, now)).toContain('RecordVerification');
   });
+
+  it('answers each view by its own fields, whatever was asked before (the answers are kept by what they read)', () => {
+    const journey = communeJourney('ntm', 1);
+    const base = fold(recorded('dossier-j', reach(journey, 'submitted').events));
+    const units = (view: DossierView) =>
+      nextActors(view).map((e) => `${e.role}@${e.unitCode}:${e.from ?? ''}`);
+    const asked = units(base);
+    // Each variant differs from the view asked first in one field the answer reads.
+    expect(units({ ...base, communeCode: '02035' })).toContain('commune_official@02035:');
+    expect(units({ ...base, districtCode: null })).toContain('district_verifier@06:');
+    expect(units({ ...base, districtCode: '065' })).toContain('district_verifier@065:');
+    expect(units({ ...base, ruleSet: null })).toEqual(['commune_official@02032:', 'district_verifier@064:']);
+    expect(units({ ...base, step: 'forwarded', ruleSet: null })).toEqual([
+      'commune_official@02032:',
+      'provincial_appraiser@06:',
+    ]);
+    expect(units({ ...base, step: 'forwarded', provinceCode: '08', ruleSet: null })).toContain(
+      'provincial_appraiser@08:',
+    );
+    expect(units({ ...base, workflowVersion: 999 })).toEqual([]);
+    expect(units(base)).toEqual(asked);
+  });
 });
 
 describe('status in the dossier list', () => {

@@ -46,11 +46,43 @@ export async function writeStreams(
   options: { asynchronousCommit?: boolean } = {},
 ): Promise<Set<string>> {
   if (views.length === 0) return new Set();
-  const s = q(schema);
   const params: unknown[] = [JSON.stringify(views), views.map((v) => v.streamId)];
+  if (expected) params.push(views.map((v) => String(expected.get(v.streamId) ?? -1n)));
+  for (const p of PROJECTIONS) params.push(JSON.stringify(views.flatMap((v) => p.rows(v))));
+  // The outbox: insert-only, and never by a rebuild (which passes no `expected`), see notifications.ts.
+  if (expected) params.push(JSON.stringify(notifications));
+  const { rows } = await sql.query<{ stream_id: string }>(
+    writeText(schema, expected !== undefined, options.asynchronousCommit ?? false),
+    params,
+    // A few texts per schema (with and without `expected`, committed asynchronously or not): worth keeping parsed,
+    // it is the projector's hot write.
+    { prepare: true },
+  );
+  return new Set(rows.map((r) => r.stream_id));
+}
+
+/**
+ * `writeStreams`' statement, built once per variant: building it (and the client's look-up of its prepared name,
+ * which hashes a new string every time) was paid on every batch.
+ */
+const writeTexts = new Map<string, string>();
+function writeText(schema: string, conditional: boolean, asynchronousCommit: boolean): string {
+  const key = `${schema} ${conditional} ${asynchronousCommit}`;
+  let text = writeTexts.get(key);
+  if (text === undefined) {
+    text = buildWriteText(schema, conditional, asynchronousCommit);
+    writeTexts.set(key, text);
+  }
+  return text;
+}
+
+/** Parameters: $1 the views' JSON, $2 their stream ids, [$3 the expected checkpoints], the rows, [the outbox]. */
+function buildWriteText(schema: string, conditional: boolean, asynchronousCommit: boolean): string {
+  const s = q(schema);
+  let n = 2;
   let condition = '';
-  if (expected) {
-    params.push(views.map((v) => String(expected.get(v.streamId) ?? -1n)));
+  if (conditional) {
+    n += 1;
     // Not parked either: a stream folded from events its writer held (ADR 0041) was not read, nor checked then.
     condition = `WHERE c.revision = (SELECT x.revision FROM unnest($2::text[], $3::bigint[]) AS x (stream_id, revision)
                                       WHERE x.stream_id = c.stream_id)
@@ -58,7 +90,7 @@ export async function writeStreams(
   }
   const ctes = PROJECTIONS.map((p, i) => {
     const table = `${s}.${p.name}`;
-    params.push(JSON.stringify(views.flatMap((v) => p.rows(v))));
+    n += 1;
     const rest = columnNames(p.columns).filter((c) => !p.key.includes(c));
     const excluded = `ROW(${rest.map((c) => `EXCLUDED.${c}`).join(', ')})`;
     const onConflict =
@@ -67,36 +99,28 @@ export async function writeStreams(
         : `DO UPDATE SET (${rest.join(', ')}) = ${excluded}
              WHERE ROW(${rest.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM ${excluded}`;
     const same = p.key.map((k) => `r.${k} = t.${k}`).join(' AND ');
-    return `r${i} AS (SELECT * FROM jsonb_populate_recordset(NULL::${table}, $${params.length}::jsonb) r
+    return `r${i} AS (SELECT * FROM jsonb_populate_recordset(NULL::${table}, $${n}::jsonb) r
                   WHERE r.stream_id IN (SELECT stream_id FROM cp)),
       d${i} AS (DELETE FROM ${table} t USING unnest($2::text[]) AS ids (stream_id)
                  WHERE t.stream_id = ids.stream_id AND t.stream_id IN (SELECT stream_id FROM cp)
                    AND NOT EXISTS (SELECT 1 FROM r${i} r WHERE ${same})),
       u${i} AS (INSERT INTO ${table} AS t SELECT * FROM r${i} ON CONFLICT (${p.key.join(', ')}) ${onConflict})`;
   });
-  if (expected) {
-    // The outbox: insert-only, and never by a rebuild (which passes no `expected`), see notifications.ts.
-    params.push(JSON.stringify(notifications));
+  if (conditional) {
+    n += 1;
     ctes.push(`n AS (INSERT INTO ${s}.notifications
-                  SELECT * FROM jsonb_populate_recordset(NULL::${s}.notifications, $${params.length}::jsonb) r
+                  SELECT * FROM jsonb_populate_recordset(NULL::${s}.notifications, $${n}::jsonb) r
                    WHERE r.stream_id IN (SELECT stream_id FROM cp) ON CONFLICT (id) DO NOTHING)`);
   }
   // set_config(..., true) lasts until the end of the statement's own transaction, so its commit reads it (as the
   // store's NOTIFY does, ADR 0008). The CTE is volatile, hence evaluated, and joined to the result to be run.
-  if (options.asynchronousCommit) ctes.push(`ac AS (SELECT set_config('synchronous_commit', 'off', true))`);
-  const { rows } = await sql.query<{ stream_id: string }>(
-    `WITH cp AS (INSERT INTO ${s}.checkpoints AS c (stream_id, revision, view)
+  if (asynchronousCommit) ctes.push(`ac AS (SELECT set_config('synchronous_commit', 'off', true))`);
+  return `WITH cp AS (INSERT INTO ${s}.checkpoints AS c (stream_id, revision, view)
                SELECT v->>'streamId', (v->>'revision')::bigint, v FROM jsonb_array_elements($1::jsonb) AS v
              ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision, view = EXCLUDED.view ${condition}
              RETURNING c.stream_id),
       ${ctes.join(',\n')}
-     SELECT stream_id FROM cp${options.asynchronousCommit ? ', ac' : ''}`,
-    params,
-    // A few texts per schema (with and without `expected`, committed asynchronously or not): worth keeping parsed,
-    // it is the projector's hot write.
-    { prepare: true },
-  );
-  return new Set(rows.map((r) => r.stream_id));
+     SELECT stream_id FROM cp${asynchronousCommit ? ', ac' : ''}`;
 }
 
 /**
