@@ -110,6 +110,15 @@ export interface AllPage {
   isEnd: boolean;
 }
 
+/** An event of the global log as a fold reads it: the envelope and its position, not its hash link or commit time. */
+export type PayloadEvent = AppendedEvent & { position: bigint };
+
+export interface PayloadPage {
+  events: PayloadEvent[];
+  nextAfter: bigint;
+  isEnd: boolean;
+}
+
 /** What a checkpoint's Merkle leaf commits to: an event's place in the log and its stored hash, nothing else. */
 export interface LogLeaf {
   position: bigint;
@@ -156,6 +165,11 @@ export interface EventStore {
    * checkpoints need, without reading and parsing the events' data. Same order, bounds and `nextAfter`.
    */
   readAllLeaves?(options?: ReadAllOptions): Promise<LeafPage>;
+  /**
+   * `readAll`'s pages without each event's hashes and commit time (optional): what a fold of the whole log needs,
+   * without reading and decoding what it never looks at (ADR 0056). Same order, bounds and `nextAfter`.
+   */
+  readAllPayloads?(options?: ReadAllOptions): Promise<PayloadPage>;
   /** Position of the last readable event in the global log (0n when empty). */
   headPosition(): Promise<bigint>;
   subscribeToAll(options: SubscribeOptions): Subscription;

@@ -140,7 +140,9 @@ export async function rebuild(
   let after = 0n;
   let events = 0;
   const read = (from: bigint) => {
-    const page = store.readAll({ after: from, limit: pageSize });
+    // Without the hashes and commit time where the store can leave them out: the fold reads neither (ADR 0056).
+    const options = { after: from, limit: pageSize };
+    const page = store.readAllPayloads ? store.readAllPayloads(options) : store.readAll(options);
     page.catch(() => undefined); // awaited below; not an unhandled rejection if the rebuild stops first
     return page;
   };

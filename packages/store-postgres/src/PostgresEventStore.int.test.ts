@@ -200,6 +200,20 @@ describe('PostgresEventStore global order', () => {
     expect(await store.streamRevision(early)).toBe(BigInt(size - 1));
   });
 
+  it('reads the log as payloads: the same pages as readAll, less the hashes and commit time', async () => {
+    const start = await store.headPosition();
+    await store.append(`payloads-${randomUUID()}`, [contractEvent(), contractEvent(), contractEvent()], {
+      expectedRevision: 'no_stream',
+    });
+    const payloads = await store.readAllPayloads({ after: start, limit: 2 });
+    const page = await store.readAll({ after: start, limit: 2 });
+    expect(payloads).toEqual({
+      ...page,
+      events: page.events.map(({ recordedAt: _at, prevHash: _prev, hash: _hash, ...rest }) => rest),
+    });
+    expect(payloads.isEnd).toBe(false);
+  });
+
   it('keeps two store instances on one stream consistent although each caches its own last head', async () => {
     const other = new PostgresEventStore({ sql, schema });
     const s = `shared-${randomUUID()}`;

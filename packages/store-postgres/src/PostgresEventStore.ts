@@ -32,6 +32,7 @@ import type {
   AllPage,
   AppendResult,
   LeafPage,
+  PayloadPage,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -319,6 +320,11 @@ export class PostgresEventStore implements EventStore {
   /** Only events below the readable limit are returned: see globalLog.ts. */
   async readAll(options: ReadAllOptions = {}): Promise<AllPage> {
     return this.log.read(this.sql, options);
+  }
+
+  /** `readAll` without the hash link and commit time: a rebuild's fold (ADR 0056). */
+  async readAllPayloads(options: ReadAllOptions = {}): Promise<PayloadPage> {
+    return this.log.readPayloads(this.sql, options);
   }
 
   /** `readAll` with the checkpoint leaf's columns only (no data, no metadata to read or parse). */

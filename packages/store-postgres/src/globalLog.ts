@@ -5,7 +5,7 @@
  * every later one gets a larger id (proof, race by race, in docs/adr/0001-event-store.md).
  */
 import { EventStoreError, validatePositiveInt } from '@ntm/event-store';
-import type { AllPage, LeafPage, ReadAllOptions } from '@ntm/event-store';
+import type { AllPage, LeafPage, PayloadPage, ReadAllOptions } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { APPEND_LOCK_NAMESPACE } from './schema.js';
 import { EVENT_COLUMNS, storeQuery, toRecorded, type EventRow } from './storeQuery.js';
@@ -50,6 +50,18 @@ export class GlobalLog {
 
   /** One page of the log after `options.after`, below the readable limit. */
   async read(sql: SqlClient, options: ReadAllOptions): Promise<AllPage> {
+    return this.page(sql, options, EVENT_COLUMNS);
+  }
+
+  /**
+   * `read`'s page without the hashes or the commit time (its `to_char` in the query): a rebuild's
+   * fold reads none of them: its pages decode and keep less (ADR 0056).
+   */
+  async readPayloads(sql: SqlClient, options: ReadAllOptions): Promise<PayloadPage> {
+    return this.page(sql, options, PAYLOAD_COLUMNS);
+  }
+
+  private async page(sql: SqlClient, options: ReadAllOptions, columns: string): Promise<AllPage> {
     const { after, limit } = pageOf(options);
     const readable = await this.readableLimit(sql);
     // The page is cut from an index scan in position order, then trimmed at the horizon: a horizon inside the
@@ -58,7 +70,7 @@ export class GlobalLog {
     const { rows } = await storeQuery<EventRow>(
       sql,
       `SELECT page.* FROM (
-         SELECT ${EVENT_COLUMNS}, e.position AS sort_key FROM ${this.table} e
+         SELECT ${columns}, e.position AS sort_key FROM ${this.table} e
          WHERE e.position > $1::bigint ORDER BY e.position LIMIT $2) page
        WHERE page.sort_key < $3::bigint
        ORDER BY page.sort_key`,
@@ -106,3 +118,10 @@ export class GlobalLog {
     return BigInt(rows[0]?.position ?? 0);
   }
 }
+
+/**
+ * `EVENT_COLUMNS` less the hash link and commit time: what `PayloadEvent` holds. Decoded by the same `toRecorded`
+ * (one object shape for both reads), the columns left out are undefined.
+ */
+const PAYLOAD_COLUMNS = `e.position::text AS position, e.stream_id, e.revision::text AS revision,
+  e.event_id::text AS event_id, e.type, e.schema_version, e.data, e.metadata`;
