@@ -109,4 +109,51 @@ describe('numbers from counter streams', () => {
     expect(await countersOf(ports.store).last('decision-06-2024')).toBe(2);
     expect(await countersOf(ports.store).last('decision-06-2025')).toBe(1);
   });
+
+  describe('draws waiting on one counter', () => {
+    const counter = 'dossier-code-06-240426';
+    const drawFor = (dossierId: string) =>
+      countersOf(stores[0]!.store).draw(
+        { counter, purpose: 'dossierCode' },
+        {
+          dossierId,
+          metadata: {
+            actor: { id: 'u', role: 'commune_official', unit: '06' },
+            correlationId: 'c',
+            occurredAt: new Date().toISOString(),
+          },
+        },
+      );
+    /** the counter's events: number, dossier and the transaction that appended it (a position's high bits) */
+    const drawn = async () =>
+      (await stores[0]!.store.readStream(counterStreamId(counter))).map((e) => ({
+        number: e.data['number'],
+        dossierId: e.data['dossierId'],
+        transaction: e.position >> 20n,
+      }));
+
+    it('go out together in the append after the one in flight, numbered in the order they were asked', async () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `d${i}`);
+      // The first draw goes out at once; the other nineteen are asked while it is in flight.
+      expect(await Promise.all(ids.map(drawFor))).toEqual(ids.map((_, i) => i + 1));
+      const events = await drawn();
+      expect(events.map((e) => [e.number, e.dossierId])).toEqual(ids.map((id, i) => [i + 1, id]));
+      // One transaction for the first, one for the nineteen (one append each, one at a time, before).
+      expect(new Set(events.map((e) => e.transaction)).size).toBe(2);
+    });
+
+    it('give a draw asked twice one number, and a retried draw among new ones the number it had', async () => {
+      expect(await drawFor('a')).toBe(1);
+      const [x, b, again, c, cAgain] = await Promise.all(['x', 'b', 'a', 'c', 'c'].map(drawFor));
+      // 'x' went out alone; 'b', 'a' (drawn before) and 'c' (asked twice) waited together: the store refuses a batch
+      // holding an id it has, so each was drawn alone, 'a' getting its number again.
+      expect([x, b, again, c, cAgain]).toEqual([2, 3, 1, 4, 4]);
+      expect((await drawn()).map((e) => [e.number, e.dossierId])).toEqual([
+        [1, 'a'],
+        [2, 'x'],
+        [3, 'b'],
+        [4, 'c'],
+      ]);
+    });
+  });
 });

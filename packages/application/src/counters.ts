@@ -6,12 +6,14 @@
  *
  * A draw has a name-based id (the counter, the dossier and the purpose), so a command retried after a crash, or
  * two concurrent commands on one dossier, get the number already drawn for it instead of a new one (the store
- * acknowledges an event id already in the stream). Within one process the draws on one counter go one at a time:
- * they would only lose races to each other.
+ * acknowledges an event id already in the stream). Within one process the draws on one counter are appended one
+ * batch at a time (they would only lose races to each other), each batch holding every draw that waited for the
+ * one before.
  */
 import {
   counterStreamId,
   WrongExpectedRevisionError,
+  type AppendResult,
   type EventMetadata,
   type EventStore,
 } from '@ntm/event-store';
@@ -22,6 +24,8 @@ import { uuidV5 } from './ids.js';
 export const NUMBER_DRAWN = 'NumberDrawn';
 /** Draws on one counter lost to other processes before giving up (each loss means another process drew). */
 const MAX_ATTEMPTS = 200;
+/** Most draws of one counter appended together (the store's group insert takes up to 1,000 rows). */
+const MAX_DRAWS_TOGETHER = 100;
 
 /** What a draw records beside the number: the dossier it is for. */
 export interface DrawFor {
@@ -29,27 +33,37 @@ export interface DrawFor {
   metadata: EventMetadata;
 }
 
+/** A draw waiting for its counter: its event id (the same for a retried draw) and what its event records. */
+interface Waiting {
+  eventId: string;
+  counter: string;
+  purpose: NumberRequest['purpose'];
+  draw: DrawFor;
+  resolve: (n: number) => void;
+  reject: (error: unknown) => void;
+}
+
 /** Draws numbers from counter streams of one store. */
 export class Counters {
-  private readonly tails = new Map<string, Promise<unknown>>();
+  /** per counter stream, the draws waiting while an append of that counter is in flight */
+  private readonly waiting = new Map<string, Waiting[]>();
 
   constructor(private readonly store: EventStore) {}
 
   /** Draws the next number of `request.counter` for `draw.dossierId` (the same number again for the same draw). */
   draw(request: Pick<NumberRequest, 'counter' | 'purpose'>, draw: DrawFor): Promise<number> {
     const streamId = counterStreamId(request.counter);
-    const previous = this.tails.get(streamId) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.drawNow(streamId, request, draw),
-      () => this.drawNow(streamId, request, draw),
-    );
-    this.tails.set(streamId, next);
-    // Forget the queue once it is empty, so counters of past days do not pile up.
-    void next.then(
-      () => this.forget(streamId, next),
-      () => this.forget(streamId, next),
-    );
-    return next;
+    return new Promise((resolve, reject) => {
+      const { counter, purpose } = request;
+      const eventId = uuidV5(`number\n${counter}\n${draw.dossierId}\n${purpose}`);
+      const entry = { eventId, counter, purpose, draw, resolve, reject };
+      const queued = this.waiting.get(streamId);
+      if (queued) queued.push(entry);
+      else {
+        this.waiting.set(streamId, [entry]);
+        void this.drain(streamId);
+      }
+    });
   }
 
   /** The number last drawn from `counter`; 0 when none was. */
@@ -58,41 +72,66 @@ export class Counters {
     return head === undefined ? 0 : Number(head) + 1;
   }
 
-  private forget(streamId: string, settled: Promise<unknown>): void {
-    if (this.tails.get(streamId) === settled) this.tails.delete(streamId);
+  /**
+   * Draws what waits on one counter, one append at a time: the draws that queued while an append was in flight go
+   * out together in the next, as consecutive events (one head read and one append for all of them). One at a time,
+   * a counter gave at most one number per round trip and commit, and a burst of first submissions to one province
+   * queued behind each other for hundreds of milliseconds. The queue is forgotten once empty, so counters of past
+   * days do not pile up.
+   */
+  private async drain(streamId: string): Promise<void> {
+    const queue = this.waiting.get(streamId)!;
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_DRAWS_TOGETHER);
+      // Draws with the same id (two concurrent commands on one dossier) are one draw and get one number.
+      const byId = new Map<string, Waiting[]>();
+      for (const entry of batch) byId.set(entry.eventId, [...(byId.get(entry.eventId) ?? []), entry]);
+      const draws = [...byId.values()].map((same) => same[0]!);
+      try {
+        const numbers = await this.drawTogether(streamId, draws);
+        draws.forEach((d, i) => byId.get(d.eventId)!.forEach((entry) => entry.resolve(numbers[i]!)));
+      } catch (error) {
+        batch.forEach((entry) => entry.reject(error));
+      }
+    }
+    this.waiting.delete(streamId);
   }
 
-  private async drawNow(
-    streamId: string,
-    { counter, purpose }: Pick<NumberRequest, 'counter' | 'purpose'>,
-    { dossierId, metadata }: DrawFor,
-  ): Promise<number> {
-    const eventId = uuidV5(`number\n${counter}\n${dossierId}\n${purpose}`);
+  /**
+   * Appends one event per draw after the counter's head: the i-th draw gets the head's next number plus i. A draw
+   * whose id is already in the stream (a command retried after a crash) makes a batch of several refused, as the
+   * store refuses a batch that is neither a retry nor new: then each is drawn alone, and the retried one gets the
+   * number it was given before.
+   */
+  private async drawTogether(streamId: string, draws: Waiting[]): Promise<number[]> {
     let lastSeen: bigint | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const head = await this.store.streamRevision(streamId);
       lastSeen = head;
-      const number = head === undefined ? 1 : Number(head) + 2;
+      const first = head === undefined ? 1 : Number(head) + 2;
+      let result: AppendResult;
       try {
-        const result = await this.store.append(
+        result = await this.store.append(
           streamId,
-          [
-            {
-              eventId,
-              type: NUMBER_DRAWN,
-              schemaVersion: 1,
-              data: { counter, number, purpose, dossierId },
-              metadata,
-            },
-          ],
+          draws.map(({ eventId, counter, purpose, draw: { dossierId, metadata } }, i) => ({
+            eventId,
+            type: NUMBER_DRAWN,
+            schemaVersion: 1,
+            data: { counter, number: first + i, purpose, dossierId },
+            metadata,
+          })),
           { expectedRevision: head ?? 'no_stream' },
         );
-        // Revision r holds number r + 1, whether written now or found from an earlier draw with this id.
-        return Number(result.nextExpectedRevision) + 1;
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError) continue;
-        throw error;
+        if (draws.length === 1) throw error;
+        const alone: number[] = [];
+        for (const draw of draws) alone.push(...(await this.drawTogether(streamId, [draw])));
+        return alone;
       }
+      // Revision r holds number r + 1, whether written now or found from an earlier draw with these ids.
+      const last = Number(result.nextExpectedRevision) + 1;
+      return draws.map((_, i) => last - draws.length + 1 + i);
     }
     throw new WrongExpectedRevisionError(streamId, 'a free number', lastSeen);
   }
