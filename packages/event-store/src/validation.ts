@@ -15,7 +15,15 @@ const MAX_SCHEMA_VERSION = 2 ** 31 - 1;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A UTF-16 surrogate without its pair: `String.prototype.isWellFormed` (ES2024, in Node 20), which answers at once
+ * for a string without surrogates, where the lookbehind regex it replaces scanned every string of every event
+ * appended (about 50 ns a string, some thirty strings and keys an event).
+ */
+function hasLoneSurrogate(value: string): boolean {
+  return !(value as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 function invalidEvent(message: string): EventStoreError {
@@ -33,7 +41,7 @@ export function validateStreamId(streamId: unknown): asserts streamId is string 
       `stream id is longer than ${MAX_STREAM_ID_LENGTH} characters`,
     );
   }
-  if (CONTROL.test(streamId) || LONE_SURROGATE.test(streamId)) {
+  if (CONTROL.test(streamId) || hasLoneSurrogate(streamId)) {
     throw new EventStoreError('INVALID_STREAM_ID', 'stream id contains control characters or invalid UTF-16');
   }
 }
@@ -85,7 +93,7 @@ export function validatePositiveInt(value: unknown, name: string): asserts value
 function checkString(value: string, path: string): void {
   // PostgreSQL jsonb cannot hold U+0000, and lone surrogates are not valid Unicode (RFC 8785 refuses them).
   if (value.includes('\u0000')) throw invalidEvent(`${path}: strings may not contain U+0000`);
-  if (LONE_SURROGATE.test(value)) throw invalidEvent(`${path}: string holds a lone UTF-16 surrogate`);
+  if (hasLoneSurrogate(value)) throw invalidEvent(`${path}: string holds a lone UTF-16 surrogate`);
 }
 
 /** Deepest nesting `isPlainJson` walks; deeper (or cyclic) values are left to `checkJson`. */
@@ -99,7 +107,7 @@ const FAST_JSON_DEPTH = 64;
  */
 function isPlainJson(value: unknown, depth: number, allowUndefinedProps: boolean): boolean {
   if (value === null || typeof value === 'boolean') return true;
-  if (typeof value === 'string') return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
+  if (typeof value === 'string') return !value.includes('\u0000') && !hasLoneSurrogate(value);
   if (typeof value === 'number') return Number.isFinite(value);
   if (typeof value !== 'object' || depth > FAST_JSON_DEPTH) return false;
   if (Array.isArray(value)) {

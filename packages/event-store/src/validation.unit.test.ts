@@ -34,12 +34,18 @@ describe('validateNewEvents', () => {
     expect(codeOf(() => validateNewEvents('dossier-1', [good()], 0n))).toBeUndefined();
   });
 
+  it('accepts surrogate pairs (characters beyond the BMP) in stream ids, keys and values', () => {
+    const event = { ...good(), data: { '\ud83d\ude00': 'x\ud83d\ude00y', note: 'Đạt chuẩn' } };
+    expect(codeOf(() => validateNewEvents('dossier-\ud83d\ude00', [event], 0n))).toBeUndefined();
+  });
+
   it.each([
     ['empty', ''],
     ['too long', 'd'.repeat(201)],
     ['tab', 'a\tb'],
     ['DEL', 'a\u007fb'],
     ['lone surrogate', 'a\ud800'],
+    ['lone low surrogate after a pair', 'a\ud83d\ude00\udc00'],
     ['not a string', 42],
   ])('refuses a stream id that is %s', (_label, streamId) => {
     expect(codeOf(() => validateStreamId(streamId))).toBe('INVALID_STREAM_ID');
@@ -54,6 +60,11 @@ describe('validateNewEvents', () => {
     ['zero schema version', (e) => ({ ...e, schemaVersion: 0 })],
     ['schema version beyond a 32-bit integer', (e) => ({ ...e, schemaVersion: 2 ** 31 })],
     ['lone surrogate in data', (e) => ({ ...e, data: { s: '\udc00' } })],
+    ['lone surrogate in a data key', (e) => ({ ...e, data: { 'k\ud800': 1 } })],
+    [
+      'lone low surrogate after a pair in metadata',
+      (e) => ({ ...e, metadata: { ...e.metadata, extra: '\ud83d\ude00\udc00' } }),
+    ],
     ['Symbol in data', (e) => ({ ...e, data: { s: Symbol('x') } })],
     // eslint-disable-next-line no-sparse-arrays -- the hole is the case under test
     ['sparse array', (e) => ({ ...e, data: { a: [1, , 3] } })],

@@ -39,10 +39,35 @@ export interface Inserted {
   notified: boolean;
 }
 
-/** An append waiting for its group's INSERT. */
-interface PendingInsert {
+/** One append's events. */
+interface Append {
   streamId: string;
   chained: ChainedEvent[];
+}
+
+/** A row returned by the INSERT: its keys only when several appends share it. */
+interface InsertedRow {
+  position: string;
+  stream_id?: string;
+  revision?: string;
+}
+
+/** An append's last position: the largest of its rows. */
+function lastPosition(rows: readonly InsertedRow[]): bigint {
+  if (rows.length === 1) return BigInt(rows[0]!.position);
+  return rows.reduce((max, row) => (BigInt(row.position) > max ? BigInt(row.position) : max), -1n);
+}
+
+/** Each append's last position, in order. */
+function groupPositions(group: readonly Append[], rows: readonly InsertedRow[]): bigint[] {
+  if (group.length === 1) return [lastPosition(rows)];
+  // RETURNING promises no order: match each append to its last row.
+  const positions = new Map(rows.map((row) => [`${row.stream_id!}\n${row.revision!}`, BigInt(row.position)]));
+  return group.map(({ streamId, chained }) => positions.get(`${streamId}\n${chained.at(-1)!.revision}`)!);
+}
+
+/** An append waiting for its group's INSERT. */
+interface PendingInsert extends Append {
   /** in a group of its own (a retry after a group failed) */
   alone: boolean;
   resolve: (inserted: Inserted) => void;
@@ -57,10 +82,10 @@ export class GroupCommit {
   private lastGroupSize = 0;
   private readonly table: string;
   /**
-   * INSERT texts of the prepared sizes, by row count (negative: several appends, which return their rows' keys;
-   * suffix n: carrying the NOTIFY).
+   * INSERT texts of the prepared sizes, by twice the row count (negative: several appends, which return their
+   * rows' keys), plus one when carrying the NOTIFY.
    */
-  private readonly texts = new Map<string, string>();
+  private readonly texts = new Map<number, string>();
 
   /** Set by the store once its subscriptions exist; without it no INSERT carries a NOTIFY. */
   notifier: NotifyCarrier | undefined;
@@ -91,15 +116,35 @@ export class GroupCommit {
   insert(streamId: string, chained: ChainedEvent[], alone = false): Promise<Inserted> {
     if (chained.length > VALUES_BATCH)
       return this.insertLarge(streamId, chained).then((position) => ({ position, notified: false }));
+    // A lone writer (nothing in flight, nothing queued, and the last group was one append) goes out at once:
+    // waiting for the end of the turn would only add an event-loop hop to every append. Once groups form, the
+    // wait is kept, so that the writers woken by one answer go out together (ADR 0008).
+    if (!this.inFlight && !this.flushScheduled && this.pending.length === 0 && this.lastGroupSize <= 1)
+      return this.insertLone(streamId, chained);
     return new Promise((resolve, reject) => {
       this.pending.push({ streamId, chained, alone, resolve, reject });
-      // A lone writer (nothing in flight, nothing queued, and the last group was one append) goes out at once:
-      // waiting for the end of the turn would only add an event-loop hop to every append. Once groups form, the
-      // wait is kept, so that the writers woken by one answer go out together (ADR 0008).
-      if (!this.inFlight && !this.flushScheduled && this.pending.length === 1 && this.lastGroupSize <= 1)
-        this.flush();
-      else this.scheduleFlush();
+      this.scheduleFlush();
     });
+  }
+
+  /**
+   * A lone writer's append, as `flush` would send a group of one, without the group's bookkeeping (the queue
+   * entry, its promise, the group's arrays and set, the settle callbacks): at one writer that work is serial with
+   * every round trip (ADR 0058).
+   */
+  private async insertLone(streamId: string, chained: ChainedEvent[]): Promise<Inserted> {
+    this.lastGroupSize = 1;
+    this.inFlight = true;
+    const notified = this.notifier?.claimNotify() === true;
+    try {
+      const rows = await this.insertRows([{ streamId, chained }], notified);
+      return { position: lastPosition(rows), notified };
+    } catch (error) {
+      if (notified) this.notifier?.releaseNotify();
+      throw error;
+    } finally {
+      this.settled();
+    }
   }
 
   /**
@@ -139,31 +184,38 @@ export class GroupCommit {
     this.lastGroupSize = group.length;
     this.inFlight = true;
     const notified = this.notifier?.claimNotify() === true;
-    this.insertGroup(group, notified)
+    this.insertRows(group, notified)
       .then(
-        (positions) => group.forEach((pending, i) => pending.resolve({ position: positions[i]!, notified })),
+        (rows) => {
+          const positions = groupPositions(group, rows);
+          group.forEach((pending, i) => pending.resolve({ position: positions[i]!, notified }));
+        },
         (error: unknown) => {
           if (notified) this.notifier?.releaseNotify();
           group.forEach((pending) => pending.reject(error));
         },
       )
-      .finally(() => {
-        this.inFlight = false;
-        // Only for appends that queued meanwhile: this runs before the callers' continuations, so scheduling a
-        // flush with nothing queued would make a lone writer's next append wait for it (an event-loop hop per
-        // append at 1 writer, the fast path in `insert` never taken).
-        if (this.pending.length > 0) this.scheduleFlush();
-        // After the callers' continuations (which owe a NOTIFY if this INSERT did not carry one), before a lone
-        // writer's next append: that append's INSERT can carry it.
-        this.notifier?.insertSettled();
-      });
+      // After the callers' continuations (which owe a NOTIFY if this INSERT did not carry one), before a lone
+      // writer's next append: that append's INSERT can carry it.
+      .finally(() => this.settled());
+  }
+
+  /** The INSERT in flight has settled: the next one may go out, and an owed NOTIFY may be sent. */
+  private settled(): void {
+    this.inFlight = false;
+    // Only for appends that queued meanwhile: this runs before a lone writer's next append, so scheduling a flush
+    // with nothing queued would make it wait for that flush (an event-loop hop per append at 1 writer, the fast
+    // path in `insert` never taken).
+    if (this.pending.length > 0) this.scheduleFlush();
+    this.notifier?.insertSettled();
   }
 
   /**
-   * One autocommit INSERT of the appends' events (plain VALUES); the last position of each append, in order. With
-   * `notify`, the same statement calls pg_notify: committed with the rows, a round trip fewer than its own NOTIFY.
+   * One autocommit INSERT of the appends' events (plain VALUES); the rows' positions, and for a group their keys.
+   * With `notify`, the same statement calls pg_notify: committed with the rows, a round trip fewer than its own
+   * NOTIFY.
    */
-  private async insertGroup(group: readonly PendingInsert[], notify: boolean): Promise<bigint[]> {
+  private async insertRows(group: readonly Append[], notify: boolean): Promise<InsertedRow[]> {
     const params: unknown[] = [this.now().toISOString()];
     for (const { streamId, chained } of group) {
       for (const event of chained) {
@@ -185,18 +237,14 @@ export class GroupCommit {
     if (notify) params.push(this.notifier!.channel);
     // One append: its last position is the largest of its rows, so only positions come back.
     const oneAppend = group.length === 1;
-    const { rows } = await storeQuery<{ position: string; stream_id: string; revision: string }>(
+    const { rows } = await storeQuery<InsertedRow>(
       this.sql,
       this.insertText(rowCount, oneAppend, notify),
       params,
       // One text per number of rows: the small groups that are the common case are worth keeping prepared.
       rowCount <= PREPARED_GROUP_ROWS,
     );
-    if (oneAppend)
-      return [rows.reduce((max, row) => (BigInt(row.position) > max ? BigInt(row.position) : max), -1n)];
-    // RETURNING promises no order: match each append to its last row.
-    const positions = new Map(rows.map((row) => [`${row.stream_id}\n${row.revision}`, BigInt(row.position)]));
-    return group.map(({ streamId, chained }) => positions.get(`${streamId}\n${chained.at(-1)!.revision}`)!);
+    return rows;
   }
 
   /**
@@ -204,7 +252,8 @@ export class GroupCommit {
    * (building one is most of the client's work per append after the hash).
    */
   private insertText(rowCount: number, oneAppend: boolean, notify: boolean): string {
-    const key = `${oneAppend ? rowCount : -rowCount}${notify ? 'n' : ''}`;
+    // A number, not a string built on every call.
+    const key = (oneAppend ? rowCount : -rowCount) * 2 + (notify ? 1 : 0);
     const known = this.texts.get(key);
     if (known !== undefined) return known;
     // A single row calls append_transaction_id() in its VALUES: evaluated once, before that row's insert assigns
