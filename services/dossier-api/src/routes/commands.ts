@@ -92,9 +92,7 @@ const commandRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
           : quickValidatorCompiler(route as unknown as ZodRouteSchema),
       // Authenticate before the body is parsed or validated: an anonymous caller learns nothing but 401.
       // The verified token is cached, so the handler's own call below costs no second signature check.
-      onRequest: async (request) => {
-        await fastify.authenticate(request);
-      },
+      onRequest: (request) => fastify.authenticate(request),
       handler: (request, reply) => handleCommand(fastify, handle, spec, request, reply),
     });
   }
