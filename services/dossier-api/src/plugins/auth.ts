@@ -26,9 +26,6 @@ declare module 'fastify' {
   }
 }
 
-/** The request's answer from `authenticate`, once asked. */
-const VERIFIED = Symbol('ntm.verifiedPrincipal');
-
 export default fp(
   function auth(fastify: FastifyInstance, opts: { verifyToken: TokenVerifier }) {
     const verify = async (request: FastifyRequest): Promise<Principal> => {
@@ -38,12 +35,12 @@ export default fp(
       return opts.verifyToken(match[1]!);
     };
     // A command route authenticates before the body is read and its handler asks again: one answer per request,
-    // the token's own (its headers do not change while it runs). Kept on the request, a field every request has
-    // (a WeakMap's entry per request cost more than the lookup it saved).
-    fastify.decorateRequest(VERIFIED, null);
+    // the token's own (its headers do not change while it runs).
+    const verified = new WeakMap<FastifyRequest, Promise<Principal>>();
     fastify.decorate('authenticate', (request: FastifyRequest): Promise<Principal> => {
-      const held = request as FastifyRequest & { [VERIFIED]: Promise<Principal> | null };
-      return (held[VERIFIED] ??= verify(request));
+      let principal = verified.get(request);
+      if (principal === undefined) verified.set(request, (principal = verify(request)));
+      return principal;
     });
     fastify.decorate(
       'authorize',

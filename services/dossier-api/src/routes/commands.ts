@@ -92,7 +92,9 @@ const commandRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
           : quickValidatorCompiler(route as unknown as ZodRouteSchema),
       // Authenticate before the body is parsed or validated: an anonymous caller learns nothing but 401.
       // The verified token is cached, so the handler's own call below costs no second signature check.
-      onRequest: (request) => fastify.authenticate(request),
+      onRequest: async (request) => {
+        await fastify.authenticate(request);
+      },
       handler: (request, reply) => handleCommand(fastify, handle, spec, request, reply),
     });
   }
