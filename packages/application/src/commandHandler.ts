@@ -289,6 +289,8 @@ async function decideAttempt(
 ): Promise<Decided> {
   const expected = input.expectedRevision;
   const now = ports.clock.now();
+  // The instant as the decider and the envelope write it: worked out once per command.
+  const occurredAt = now.toISOString();
   // A caller that names the revision the cache holds is usually right: skip the read, let the append judge.
   const cached =
     creates || fresh || expected === undefined ? undefined : ports.dossiers.at(dossierId, expected);
@@ -320,7 +322,7 @@ async function decideAttempt(
 
   const actor = actorOf(principal, loaded.state);
   const onBehalfOf = 'system' in principal ? undefined : principal.onBehalfOf;
-  const today = vietnamDate(now.toISOString());
+  const today = vietnamDate(now);
   // Jurisdiction before the decider on opening: a stranger must not learn what the domain says about the unit.
   if (creates) {
     const scope = openingScope(input.body, today, ports.domainContext.units);
@@ -334,7 +336,7 @@ async function decideAttempt(
   const recognitionOf = creates ? await predecessorRecognitions(ports, input.body, today) : undefined;
   const context = {
     ...ports.domainContext,
-    now,
+    now: occurredAt,
     actor,
     onBehalfOf,
     unitRecognition,
@@ -357,7 +359,7 @@ async function decideAttempt(
       onBehalfOf,
       correlationId: input.correlationId,
       causationId: input.causationId,
-      occurredAt: now.toISOString(),
+      occurredAt,
     };
     const drawn = await Promise.all(needed.map((r) => counters.draw(r, { dossierId, metadata })));
     const numbered = decide(loaded.state, command, {
@@ -376,7 +378,7 @@ async function decideAttempt(
     onBehalfOf,
     correlationId: input.correlationId,
     causationId: input.causationId,
-    occurredAt: now.toISOString(),
+    occurredAt,
     workflow: state.workflow,
     eventId,
   });

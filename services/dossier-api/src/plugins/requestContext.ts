@@ -54,9 +54,19 @@ export function requestSerializer(request: FastifyRequest): Record<string, unkno
   };
 }
 
+/**
+ * The correlation id the request's logger worked out (`requestLogger`), kept on the raw request: the reply's header
+ * and the command's envelope ask for it again, and the header's check need not run three times per request.
+ */
+const CORRELATION_ID = Symbol('ntm.correlationId');
+type RawRequest = { headers: Record<string, string | string[] | undefined>; [CORRELATION_ID]?: string };
+
 /** The correlation id of a request. */
 export function correlationIdOf(request: FastifyRequest): string {
-  return correlationIdFrom(request.headers['x-correlation-id'], request.id);
+  return (
+    (request.raw as RawRequest)[CORRELATION_ID] ??
+    correlationIdFrom(request.headers['x-correlation-id'], request.id)
+  );
 }
 
 function correlationIdFrom(header: string | string[] | undefined, requestId: string): string {
@@ -78,11 +88,15 @@ export class RequestLogger {
   constructor(
     private readonly parent: PinoLike,
     private readonly bindings: Bindings,
+    private readonly correlationId: string,
     private readonly options: ChildLoggerOptions,
   ) {}
 
   private made(): FastifyBaseLogger {
-    return (this.#child ??= this.parent.child(this.bindings, this.options));
+    return (this.#child ??= this.parent.child(
+      { ...this.bindings, correlationId: this.correlationId },
+      this.options,
+    ));
   }
 
   /** true once the pino child exists */
@@ -130,20 +144,21 @@ export class RequestLogger {
   }
 }
 
-/** The request's logger: a lazy child, unless a level of its own is asked for (a route's `logLevel`). */
+/**
+ * The request's logger: a lazy child, unless a level of its own is asked for (a route's `logLevel`). The request's
+ * correlation id is worked out here, once, and kept on `raw` for `correlationIdOf`.
+ */
 export function requestLogger(
   parent: PinoLike,
   bindings: Bindings,
   options: ChildLoggerOptions,
-  raw: { headers: Record<string, string | string[] | undefined> },
+  raw: RawRequest,
 ): FastifyBaseLogger {
-  const all = {
-    ...bindings,
-    correlationId: correlationIdFrom(raw.headers['x-correlation-id'], String(bindings['reqId'])),
-  };
+  const correlationId = correlationIdFrom(raw.headers['x-correlation-id'], String(bindings['reqId']));
+  raw[CORRELATION_ID] = correlationId;
   if (options.level !== undefined || typeof parent.isLevelEnabled !== 'function')
-    return parent.child(all, options);
-  return new RequestLogger(parent, all, options);
+    return parent.child({ ...bindings, correlationId }, options);
+  return new RequestLogger(parent, bindings, correlationId, options);
 }
 
 export default fp(

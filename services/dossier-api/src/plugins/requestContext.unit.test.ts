@@ -1,7 +1,8 @@
 /** A token in a query string never reaches the log or a problem's `instance`. */
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { pathOf, redactUrl, requestLogger, type RequestLogger } from './requestContext.js';
+import type { FastifyRequest } from 'fastify';
+import { correlationIdOf, pathOf, redactUrl, requestLogger, type RequestLogger } from './requestContext.js';
 
 const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
 
@@ -56,6 +57,22 @@ describe('the request logger', () => {
     log.error('now');
     expect(lines).toMatchObject([{ level: 50, reqId: 'req-2', correlationId: 'req-2', msg: 'now' }]);
     expect((log as unknown as RequestLogger).materialised).toBe(true);
+  });
+
+  it('gives the request the correlation id its logger worked out, and works it out for a request without one', () => {
+    const { parent } = logged();
+    const raw = { headers: { 'x-correlation-id': 'corr-4' } };
+    requestLogger(parent, { reqId: 'req-4' }, {}, raw);
+    // The raw request's header is not read again: the id was kept when the logger was made.
+    raw.headers['x-correlation-id'] = 'changed';
+    const request = (headers: Record<string, string>, id: string, from = { headers }) =>
+      ({ raw: from, headers, id }) as unknown as FastifyRequest;
+    expect(correlationIdOf(request(raw.headers, 'req-4', raw))).toBe('corr-4');
+    expect(correlationIdOf(request({ 'x-correlation-id': 'corr-5' }, 'req-5'))).toBe('corr-5');
+    expect(correlationIdOf(request({ 'x-correlation-id': 'not safe!' }, 'req-6'))).toBe('req-6');
+    const unsafe = { headers: { 'x-correlation-id': 'not safe!' } };
+    requestLogger(parent, { reqId: 'req-7' }, {}, unsafe);
+    expect(correlationIdOf(request(unsafe.headers, 'req-7', unsafe))).toBe('req-7');
   });
 
   it('gives a route with a level of its own a child at that level at once', () => {

@@ -4,10 +4,25 @@
  * the deadline sweep and the read models' `overdue` filter all use this one rule.
  */
 
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+const DAY_MS = 86_400_000;
+/**
+ * The last day written, by its number: a process asks for the same day over and over (each command several times,
+ * each read, each check of a deadline), and a Date and its ISO text per call were a measurable part of a command.
+ */
+let lastDay = Number.NaN;
+let lastDate = '';
+
 /** Vietnam keeps UTC+7 all year: the legal day of an instant is its date at +07:00. */
 export function vietnamDate(instant: string | Date): string {
-  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  return new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
+  const ms = (typeof instant === 'string' ? Date.parse(instant) : instant.getTime()) + VIETNAM_OFFSET_MS;
+  const day = Math.floor(ms / DAY_MS);
+  // NaN never equals the last day: an invalid instant throws below, as it always did.
+  if (day !== lastDay) {
+    lastDate = new Date(ms).toISOString().slice(0, 10);
+    lastDay = day;
+  }
+  return lastDate;
 }
 
 /** Is a deadline due on `dueOn` overdue at `now` (the injected clock)? From the day after `dueOn`, in Vietnam. */

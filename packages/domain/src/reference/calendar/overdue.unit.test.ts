@@ -13,6 +13,29 @@ describe('overdue: from the day after the due day, in Vietnam', () => {
     expect(overdueFrom('2025-03-10')).toBe('2025-03-10T17:00:00.000Z');
   });
 
+  it('gives each instant its own day at +07:00, whatever day was asked before (the last day is kept)', () => {
+    const direct = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
+    // Instants on both sides of the day's edges, near each other and far apart, in any order.
+    const edge = Date.parse('2025-03-09T17:00:00.000Z');
+    const instant = fc.oneof(
+      fc.integer({ min: edge - 2, max: edge + 1 }),
+      fc.integer({ min: Date.parse('1969-12-30'), max: Date.parse('2030-01-01') }),
+    );
+    fc.assert(
+      fc.property(fc.array(instant, { minLength: 1, maxLength: 8 }), (instants) => {
+        for (const ms of instants) {
+          expect(vietnamDate(new Date(ms))).toBe(direct(ms));
+          expect(vietnamDate(new Date(ms).toISOString())).toBe(direct(ms));
+        }
+      }),
+      { seed: 11, numRuns: 300 },
+    );
+    expect(vietnamDate('2025-03-09T16:59:59.999Z')).toBe('2025-03-09');
+    expect(vietnamDate('2025-03-09T17:00:00.000Z')).toBe('2025-03-10');
+    expect(vietnamDate('2025-03-09T16:59:59.999Z')).toBe('2025-03-09');
+    expect(() => vietnamDate('not an instant')).toThrow(RangeError);
+  });
+
   it('the query bound says the same as the rule, for any due day and instant', () => {
     const day = fc
       .integer({ min: Date.parse('2020-01-01'), max: Date.parse('2030-01-01') })
