@@ -7,13 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { can } from '@ntm/auth';
 import { loadBacKan, type DomainActor } from '@ntm/domain';
-import { dossierStreamId } from '@ntm/event-store';
+import { dossierStreamId, type EventStore } from '@ntm/event-store';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { sqlTamper } from '@ntm/testing';
 import { communeJourney } from '@ntm/testing';
 import {
   ChainBrokenError,
   DossierCache,
+  DossierExistsError,
   DossierNotFoundError,
   handleCommand,
   OutOfJurisdictionError,
@@ -85,6 +86,64 @@ describe('handleCommand', () => {
     );
     expect(again).toEqual({ ...done, replayed: true });
     expect(await opened.store.readStream(dossierStreamId(dossierId))).toHaveLength(2);
+  });
+
+  it('opens a dossier without a key on its fresh id without reading the store; a key still reads first', async () => {
+    // ADR 0060: the read found nothing but cost every opening a round trip while a round of openings held the
+    // clients' connections. Only the append, conditional on no stream, speaks for the new id.
+    const reads: string[] = [];
+    const counting = new Proxy(opened.store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (String(name).startsWith('read')) reads.push(String(name));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const counted = { ...ports, store: counting };
+    const unkeyed = await handleCommand(counted, as(open!.ctx.actor), inputOf(open));
+    expect(reads).toEqual([]);
+    expect(await opened.store.readStream(dossierStreamId(unkeyed.dossierId))).toHaveLength(1);
+    const keyed = await handleCommand(
+      counted,
+      as(open!.ctx.actor),
+      inputOf(open, { idempotencyKey: 'open-0001' }),
+    );
+    expect(reads).toEqual(['readStream']);
+    // Its retry is answered from the stream, as before.
+    const again = await handleCommand(
+      { ...counted, dossiers: new DossierCache() },
+      as(open!.ctx.actor),
+      inputOf(open, { idempotencyKey: 'open-0001' }),
+    );
+    expect(again).toEqual({ ...keyed, replayed: true });
+  });
+
+  it('refuses an opening without a key whose fresh id another writer took first, and appends nothing of it', async () => {
+    // The id taken between the decision and the append (a stand-in for a collision): the conflict reads the stream
+    // and judges again, and the dossier there is not overwritten.
+    let taken: string | undefined;
+    const append: EventStore['append'] = async (streamId, events, options) => {
+      if (options.expectedRevision === 'no_stream' && taken === undefined) {
+        taken = streamId;
+        await opened.store.append(
+          streamId,
+          events.map((e) => ({ ...e, eventId: randomUUID() })),
+          { expectedRevision: 'no_stream' },
+        );
+      }
+      return opened.store.append(streamId, events, options);
+    };
+    const racing = new Proxy(opened.store, {
+      get: (target, name, receiver) =>
+        name === 'append' ? append : (Reflect.get(target, name, receiver) as unknown),
+    });
+    await expect(
+      handleCommand({ ...ports, store: racing }, as(open!.ctx.actor), inputOf(open)),
+    ).rejects.toBeInstanceOf(DossierExistsError);
+    expect(await opened.store.readStream(taken!)).toHaveLength(1);
   });
 
   it('hands the events it appended to notifyAppended as stored, and none for a retry answered from the stream', async () => {

@@ -10,6 +10,8 @@
  * - `expectedRevision` (HTTP's `If-Match`) equal to the cached revision skips the read: the conditional append
  *   proves the state was current, and when another process wrote first the stream is read and the command judged
  *   again (a revision mismatch, or this request's own events).
+ * - An opening without an idempotency key reads nothing: its id is fresh and random, and its `no_stream` append is
+ *   the check (ADR 0060).
  * - Under an idempotency key the dossier id of a creation and every event id are derived from the key and the whole
  *   principal, so a retry after a crash finds its own events and answers from them instead of appending twice.
  * - System workers act with a `SystemPrincipal`: no token can be one, and only they issue the system's commands.
@@ -35,6 +37,7 @@ import {
 } from '@ntm/domain';
 import {
   chainEvents,
+  dossierStreamId,
   GENESIS_HASH,
   WrongExpectedRevisionError,
   type AppendedEvent,
@@ -209,6 +212,14 @@ export async function prepareCommand(
   };
 }
 
+/** A dossier not opened yet, as `load` finds one: no state, no revision. */
+const unopened = (dossierId: string): CurrentDossier => ({
+  streamId: dossierStreamId(dossierId),
+  state: undefined,
+  revision: undefined,
+  hash: undefined,
+});
+
 /** The dossier a command is about (a creation's derived from its key) and the ids of its events. */
 function identify(
   principal: CommandPrincipal,
@@ -292,8 +303,15 @@ async function decideAttempt(
   // The instant as the decider and the envelope write it: worked out once per command.
   const occurredAt = now.toISOString();
   // A caller that names the revision the cache holds is usually right: skip the read, let the append judge.
-  const cached =
-    creates || fresh || expected === undefined ? undefined : ports.dossiers.at(dossierId, expected);
+  // A creation without an idempotency key opens a fresh random id (`identify`): there is no stream to read, and
+  // the append's `no_stream` proves it; were the id taken, the conflict reads and judges again (ADR 0060).
+  const cached = creates
+    ? fresh || input.idempotencyKey !== undefined
+      ? undefined
+      : unopened(dossierId)
+    : fresh || expected === undefined
+      ? undefined
+      : ports.dossiers.at(dossierId, expected);
   const loaded =
     cached ??
     (await inSpan('ntm.command.load', { attributes: { 'ntm.dossier.id': dossierId } }, () =>

@@ -16,7 +16,9 @@ import type { RecordedEvent } from '@ntm/event-store';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import {
   evolveView,
+  highestHeld,
   migrateReadModels,
+  queryHighestHeld,
   queryOpenRecognitions,
   queryUnitRecognition,
   writeStreams,
@@ -67,7 +69,19 @@ afterAll(async () => {
   await opened.close();
 });
 
-const history = () => queryUnitRecognition(opened.sql, QUANG_BACH, {}, schema);
+const history = async () => {
+  const answer = await queryUnitRecognition(opened.sql, QUANG_BACH, {}, schema);
+  // The openings' query of several units at once (ADR 0060) says what this one says, and null for a unit with
+  // nothing on record.
+  const held = await queryHighestHeld(opened.sql, ['02044', QUANG_BACH], schema);
+  expect(held).toEqual(
+    new Map([
+      ['02044', null],
+      [QUANG_BACH, highestHeld(answer.current)],
+    ]),
+  );
+  return answer;
+};
 const openRevocations = async () =>
   (await queryOpenRecognitions(opened.sql, {}, schema)).recognitions.filter((r) => r.outcome === 'revoked');
 

@@ -9,7 +9,7 @@ export * from './inlineProjector.js';
 export * from './progressTargets.js';
 export * from './projection.js';
 export type { Page, Query, ReadScope } from './readQuery.js';
-export { binder, readableRow } from './readQuery.js';
+export { binder, code, readableRow } from './readQuery.js';
 export * from './dossierList.js';
 export * from './inbox.js';
 export * from './unitRecognition.js';

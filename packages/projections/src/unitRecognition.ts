@@ -122,6 +122,33 @@ export function highestHeld(
   return held ? { tier: held.tier, decisionNo: held.decision_no ?? '' } : null;
 }
 
+/** The recognition histories of `unitCodes`, in decision order, all in one query. Not scoped. */
+function historiesOf(sql: SqlClient, unitCodes: readonly string[], schema: string) {
+  return sql.query<RecognitionRow>(
+    `SELECT stream_id, revision::text AS revision, unit_code, tier, outcome, decision_no, decided_on, year,
+            ${complaintMarkSql('r.stream_id', 'r.decision_no', schema)} AS complaint
+       FROM ${q(schema)}.unit_recognition r WHERE unit_code = ANY($1::text[])
+      ORDER BY decided_on, stream_id, revision`,
+    [unitCodes.map((c) => code(c))],
+  );
+}
+
+/**
+ * The highest tier each of `unitCodes` holds now (null: none), as `highestHeld(queryUnitRecognition(...).current)`
+ * gives it for one unit, in one query: the openings that arrive together ask together (ADR 0060). Not scoped: the
+ * decider reads it, not a user.
+ */
+export async function queryHighestHeld(
+  sql: SqlClient,
+  unitCodes: readonly string[],
+  schema = DEFAULT_SCHEMA,
+): Promise<Map<string, { tier: string; decisionNo: string } | null>> {
+  const rows = await historiesOf(sql, unitCodes, schema);
+  const byUnit = new Map<string, RecognitionRow[]>(unitCodes.map((c) => [c, []]));
+  for (const row of rows.rows) byUnit.get(row.unit_code)?.push(row);
+  return new Map([...byUnit].map(([unit, history]) => [unit, highestHeld(statusAfter(history))]));
+}
+
 /**
  * What each of `unitCodes` held on `onDate` (decisions dated up to that day), by code: its highest tier, or null.
  * A unit with no decision at all on record is absent: the read model knows nothing of it (the merged communes'
@@ -133,13 +160,7 @@ export async function queryRecognitionsOn(
   onDate: string,
   schema = DEFAULT_SCHEMA,
 ): Promise<Map<string, { tier: string; decisionNo: string } | null>> {
-  const rows = await sql.query<RecognitionRow>(
-    `SELECT stream_id, revision::text AS revision, unit_code, tier, outcome, decision_no, decided_on, year,
-            ${complaintMarkSql('r.stream_id', 'r.decision_no', schema)} AS complaint
-       FROM ${q(schema)}.unit_recognition r WHERE unit_code = ANY($1::text[])
-      ORDER BY decided_on, stream_id, revision`,
-    [unitCodes.map((c) => code(c))],
-  );
+  const rows = await historiesOf(sql, unitCodes, schema);
   const answer = new Map<string, { tier: string; decisionNo: string } | null>();
   for (const unit of new Set(rows.rows.map((r) => r.unit_code))) {
     const upTo = rows.rows.filter((r) => r.unit_code === unit && r.decided_on <= onDate);

@@ -9,7 +9,7 @@ import type { EventStore } from '@ntm/event-store';
 import type { AppendedNotice } from '@ntm/application';
 import type { AuditSigner } from '@ntm/audit';
 import { nationalUnits, type DecisionContext, type Tier, type UnitRegistry } from '@ntm/domain';
-import { highestHeld, migrateReadModels, queryRecognitionsOn, queryUnitRecognition } from '@ntm/projections';
+import { code, migrateReadModels, queryHighestHeld, queryRecognitionsOn } from '@ntm/projections';
 import type { Clock } from '../clock.js';
 import type { SqlClient } from '@ntm/sql';
 import { IdempotencyStore } from '../idempotency.js';
@@ -20,6 +20,7 @@ import type { BlobStore } from '@ntm/blob-store';
 import { DocumentFileTables } from '../documentFileTables.js';
 import { openAuditLog, type AuditLog, type CheckpointSchedule } from '../auditLog.js';
 import { CalendarCheck } from '../calendarCheck.js';
+import { batchedLookup } from '../batchedLookup.js';
 
 /** Size limits of uploads (runtime configuration). */
 export interface DocumentLimits {
@@ -145,10 +146,16 @@ export default fp(
       new CalendarCheck(opts.clock, opts.calendarWarnDays, opts.domainContext?.holidays),
     );
     fastify.decorate('readModels', { sql: opts.sql, schema: opts.readModelSchema });
+    // Asked by every opening, one query each went one pool connection and round trip each while a round of openings
+    // held the clients' connections: the openings asked meanwhile now share the next query (ADR 0060). The ladder:
+    // model implies advanced implies NTM, so the highest current tier is what the unit holds.
+    const highestHeld = batchedLookup((unitCodes) =>
+      queryHighestHeld(opts.sql, unitCodes, opts.readModelSchema),
+    );
     fastify.decorate('unitRecognition', async (unitCode: string) => {
-      const { current } = await queryUnitRecognition(opts.sql, unitCode, {}, opts.readModelSchema);
-      // The ladder: model implies advanced implies NTM, so the highest current tier is what the unit holds.
-      return highestHeld(current) as { tier: Tier; decisionNo: string } | null;
+      // A malformed code fails its own opening, not the others of its query.
+      code(unitCode);
+      return (await highestHeld(unitCode)) as { tier: Tier; decisionNo: string } | null;
     });
     fastify.decorate(
       'recognitionsOn',
