@@ -10,6 +10,7 @@
 import type { Client, Pool, PoolClient } from 'pg';
 import { quoteIdent } from '@ntm/sql';
 import type { QueryOptions, SqlClient } from '@ntm/sql';
+import { describableValues, queryDescribedOnce } from './queryDescribedOnce.js';
 
 /** Delay before re-opening a lost LISTEN connection; polling covers the gap. */
 const RELISTEN_DELAY_MS = 200;
@@ -73,13 +74,18 @@ async function listenOn(
   };
 }
 
-/** One name per statement text in this process; pg prepares a name once per connection and checks its text. */
+/**
+ * One name per statement text in this process, for each of the two ways a prepared statement is run (pg's own
+ * `Query` for parameters only pg can convert, and `queryDescribedOnce`): each keeps its own record of what is
+ * prepared on a connection, so they never share a name.
+ */
 const statementNames = new Map<string, string>();
-function statementName(text: string): string {
-  let name = statementNames.get(text);
+function statementName(text: string, describedOnce: boolean): string {
+  const key = describedOnce ? `d${text}` : `q${text}`;
+  let name = statementNames.get(key);
   if (name === undefined) {
-    name = `ntm_${statementNames.size}`;
-    statementNames.set(text, name);
+    name = `ntm_${describedOnce ? 'd' : 'q'}${statementNames.size}`;
+    statementNames.set(key, name);
   }
   return name;
 }
@@ -93,9 +99,18 @@ function clientOf(
   const client: SqlClient = {
     async query<R>(text: string, params?: readonly unknown[], options?: QueryOptions) {
       const values = params as unknown[] | undefined;
-      const result = await connection.query(
-        options?.prepare ? { name: statementName(text), text, values } : { text, values },
-      );
+      if (options?.prepare) {
+        // Described once per connection, then Bind/Execute/Sync only (ADR 0061); parameters that need pg's
+        // conversion (objects, arrays, dates, buffers) go through its own Query, which describes every time.
+        const asText = describableValues(values);
+        if (asText !== undefined) {
+          const result = await queryDescribedOnce(connection, statementName(text, true), text, asText);
+          return { rows: result.rows as R[] };
+        }
+        const result = await connection.query({ name: statementName(text, false), text, values });
+        return { rows: result.rows as R[] };
+      }
+      const result = await connection.query({ text, values });
       return { rows: result.rows as R[] };
     },
     async exec(script: string) {
