@@ -19,6 +19,7 @@ import {
 } from '@ntm/event-store';
 import type { NumberRequest } from '@ntm/domain';
 import { uuidV5 } from './ids.js';
+import { shareRoundTripsPerKey } from './roundTrips.js';
 
 /** Type of a counter stream's events. */
 export const NUMBER_DRAWN = 'NumberDrawn';
@@ -33,37 +34,37 @@ export interface DrawFor {
   metadata: EventMetadata;
 }
 
-/** A draw waiting for its counter: its event id (the same for a retried draw) and what its event records. */
-interface Waiting {
+/** A draw asked of a counter: its event id (the same for a retried draw) and what its event records. */
+interface Draw {
   eventId: string;
   counter: string;
   purpose: NumberRequest['purpose'];
   draw: DrawFor;
-  resolve: (n: number) => void;
-  reject: (error: unknown) => void;
 }
 
 /** Draws numbers from counter streams of one store. */
 export class Counters {
-  /** per counter stream, the draws waiting while an append of that counter is in flight */
-  private readonly waiting = new Map<string, Waiting[]>();
+  /**
+   * Per counter stream, the draws asked while an append of that counter is in flight go out together in the next
+   * (ADR 0057, through `shareRoundTripsPerKey`: ADR 0064), as consecutive events: one head read and one append for
+   * all of them. One at a time, a counter gave at most one number per round trip and commit, and a burst of first
+   * submissions to one province queued behind each other for hundreds of milliseconds.
+   */
+  private readonly drawTogetherPerCounter: (streamId: string, draw: Draw) => Promise<number>;
 
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly store: EventStore) {
+    this.drawTogetherPerCounter = shareRoundTripsPerKey(
+      (streamId, draws) => this.drawBatch(streamId, draws),
+      MAX_DRAWS_TOGETHER,
+    );
+  }
 
   /** Draws the next number of `request.counter` for `draw.dossierId` (the same number again for the same draw). */
   draw(request: Pick<NumberRequest, 'counter' | 'purpose'>, draw: DrawFor): Promise<number> {
     const streamId = counterStreamId(request.counter);
-    return new Promise((resolve, reject) => {
-      const { counter, purpose } = request;
-      const eventId = uuidV5(`number\n${counter}\n${draw.dossierId}\n${purpose}`);
-      const entry = { eventId, counter, purpose, draw, resolve, reject };
-      const queued = this.waiting.get(streamId);
-      if (queued) queued.push(entry);
-      else {
-        this.waiting.set(streamId, [entry]);
-        void this.drain(streamId);
-      }
-    });
+    const { counter, purpose } = request;
+    const eventId = uuidV5(`number\n${counter}\n${draw.dossierId}\n${purpose}`);
+    return this.drawTogetherPerCounter(streamId, { eventId, counter, purpose, draw });
   }
 
   /** The number last drawn from `counter`; 0 when none was. */
@@ -72,29 +73,14 @@ export class Counters {
     return head === undefined ? 0 : Number(head) + 1;
   }
 
-  /**
-   * Draws what waits on one counter, one append at a time: the draws that queued while an append was in flight go
-   * out together in the next, as consecutive events (one head read and one append for all of them). One at a time,
-   * a counter gave at most one number per round trip and commit, and a burst of first submissions to one province
-   * queued behind each other for hundreds of milliseconds. The queue is forgotten once empty, so counters of past
-   * days do not pile up.
-   */
-  private async drain(streamId: string): Promise<void> {
-    const queue = this.waiting.get(streamId)!;
-    while (queue.length > 0) {
-      const batch = queue.splice(0, MAX_DRAWS_TOGETHER);
-      // Draws with the same id (two concurrent commands on one dossier) are one draw and get one number.
-      const byId = new Map<string, Waiting[]>();
-      for (const entry of batch) byId.set(entry.eventId, [...(byId.get(entry.eventId) ?? []), entry]);
-      const draws = [...byId.values()].map((same) => same[0]!);
-      try {
-        const numbers = await this.drawTogether(streamId, draws);
-        draws.forEach((d, i) => byId.get(d.eventId)!.forEach((entry) => entry.resolve(numbers[i]!)));
-      } catch (error) {
-        batch.forEach((entry) => entry.reject(error));
-      }
-    }
-    this.waiting.delete(streamId);
+  /** One batch of draws: draws with the same id (two concurrent commands on one dossier) are one draw, one number. */
+  private async drawBatch(streamId: string, batch: Draw[]): Promise<number[]> {
+    const byId = new Map<string, Draw>();
+    for (const draw of batch) if (!byId.has(draw.eventId)) byId.set(draw.eventId, draw);
+    const draws = [...byId.values()];
+    const numbers = await this.drawTogether(streamId, draws);
+    const numberOf = new Map(draws.map((draw, i) => [draw.eventId, numbers[i]!]));
+    return batch.map((draw) => numberOf.get(draw.eventId)!);
   }
 
   /**
@@ -103,7 +89,7 @@ export class Counters {
    * store refuses a batch that is neither a retry nor new: then each is drawn alone, and the retried one gets the
    * number it was given before.
    */
-  private async drawTogether(streamId: string, draws: Waiting[]): Promise<number[]> {
+  private async drawTogether(streamId: string, draws: Draw[]): Promise<number[]> {
     let lastSeen: bigint | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const head = await this.store.streamRevision(streamId);

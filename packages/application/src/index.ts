@@ -4,4 +4,5 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './toNewEvents.js';
 export * from './counters.js';
+export * from './roundTrips.js';
 export * from './recognitionImport.js';

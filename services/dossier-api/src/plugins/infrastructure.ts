@@ -6,7 +6,7 @@ import type { OpenedSigner } from '@ntm/signing';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventStore } from '@ntm/event-store';
-import type { AppendedNotice } from '@ntm/application';
+import { shareLookups, type AppendedNotice } from '@ntm/application';
 import type { AuditSigner } from '@ntm/audit';
 import { nationalUnits, type DecisionContext, type Tier, type UnitRegistry } from '@ntm/domain';
 import { code, migrateReadModels, queryHighestHeld, queryRecognitionsOn } from '@ntm/projections';
@@ -20,7 +20,6 @@ import type { BlobStore } from '@ntm/blob-store';
 import { DocumentFileTables } from '../documentFileTables.js';
 import { openAuditLog, type AuditLog, type CheckpointSchedule } from '../auditLog.js';
 import { CalendarCheck } from '../calendarCheck.js';
-import { batchedLookup } from '../batchedLookup.js';
 
 /** Size limits of uploads (runtime configuration). */
 export interface DocumentLimits {
@@ -149,7 +148,7 @@ export default fp(
     // Asked by every opening, one query each went one pool connection and round trip each while a round of openings
     // held the clients' connections: the openings asked meanwhile now share the next query (ADR 0060). The ladder:
     // model implies advanced implies NTM, so the highest current tier is what the unit holds.
-    const highestHeld = batchedLookup((unitCodes) =>
+    const highestHeld = shareLookups((unitCodes) =>
       queryHighestHeld(opts.sql, unitCodes, opts.readModelSchema),
     );
     fastify.decorate('unitRecognition', async (unitCode: string) => {
