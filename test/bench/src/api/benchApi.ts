@@ -45,9 +45,14 @@ async function rssKiB(pid: number): Promise<number> {
 
 /**
  * Appends per second of CLIENTS writers, each to a stream of its own, one single-event conditional append at a
- * time; the first tenth of each writer's appends warms up and is not timed.
+ * time; the first tenth of each writer's appends warms up and is not timed. With `parts`, also the share of a core
+ * each part used over the timed appends.
  */
-async function appendRate(append: (writer: number, i: number) => Promise<unknown>): Promise<number> {
+async function appendRate(
+  append: (writer: number, i: number) => Promise<unknown>,
+  parts?: Parts,
+): Promise<{ perSecond: number; cpuShare: Record<string, number> | undefined }> {
+  let cpuBefore: ReturnType<typeof cpuSnapshot> | undefined;
   const warmup = Math.ceil(RAW_APPENDS_PER_WRITER / 10);
   let started = 0;
   let warmWriters = 0;
@@ -60,6 +65,7 @@ async function appendRate(append: (writer: number, i: number) => Promise<unknown
           warmWriters += 1;
           if (warmWriters === CLIENTS) {
             started = performance.now();
+            cpuBefore = parts && cpuSnapshot(parts);
             allWarm();
           }
           await warm;
@@ -68,11 +74,20 @@ async function appendRate(append: (writer: number, i: number) => Promise<unknown
       }
     }),
   );
-  return (CLIENTS * RAW_APPENDS_PER_WRITER) / ((performance.now() - started) / 1000);
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    perSecond: (CLIENTS * RAW_APPENDS_PER_WRITER) / seconds,
+    cpuShare: parts && cpuBefore && cpuShares(cpuBefore, cpuSnapshot(parts), seconds),
+  };
 }
 
-/** The HTTP floor (floorServer.ts) driven by the same kind of clients as the service. */
-async function httpFloorRate(schema: string): Promise<number> {
+/**
+ * The HTTP floor (floorServer.ts) driven by the same kind of clients as the service; with the share of a core its
+ * server, its clients and PostgreSQL used, to set beside the service's (what one request costs each side).
+ */
+async function httpFloorRate(
+  schema: string,
+): Promise<{ perSecond: number; cpuShare: Record<string, number> | undefined }> {
   const port = await freePort();
   const floor = spawn(process.execPath, [fileURLToPath(new URL('./floorServer.js', import.meta.url))], {
     env: { ...process.env, DATABASE_URL, DATABASE_SCHEMA: schema, PORT: String(port) },
@@ -84,16 +99,19 @@ async function httpFloorRate(schema: string): Promise<number> {
       floor.once('exit', (code) => reject(new Error(`the floor server exited (${code})`)));
     });
     const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS, pipelining: 1 });
-    const rate = await appendRate(async (w, i) => {
-      const answer = await pool.request({
-        method: 'POST',
-        path: `/floor/writer-${w}`,
-        headers: { 'if-match': String(i), 'content-type': 'application/json' },
-        body: '{}',
-      });
-      await answer.body.json();
-      if (answer.statusCode !== 200) throw new Error(`the floor server answered ${answer.statusCode}`);
-    });
+    const rate = await appendRate(
+      async (w, i) => {
+        const answer = await pool.request({
+          method: 'POST',
+          path: `/floor/writer-${w}`,
+          headers: { 'if-match': String(i), 'content-type': 'application/json' },
+          body: '{}',
+        });
+        await answer.body.json();
+        if (answer.statusCode !== 200) throw new Error(`the floor server answered ${answer.statusCode}`);
+      },
+      { server: () => [floor.pid!], clients: () => [process.pid], postgres: () => pidsOf('postgres') },
+    );
     await pool.close();
     return rate;
   } finally {
@@ -210,10 +228,13 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     // The baselines run with the service stopped, on a machine as quiet as the service found it.
     await service.stop();
-    const rawRate = await appendRate((w, i) =>
+    const { perSecond: rawRate } = await appendRate((w, i) =>
       admin.store.append(dossierStreamId(`raw-${w}`), [rawEvent()], { expectedRevision: expectedAt(i) }),
     );
-    const floorRate = await httpFloorRate(floorSchema);
+    const { perSecond: floorRate, cpuShare: floorCpuShare } = await httpFloorRate(floorSchema);
+    /** CPU ms of one part per request: a share of a core over a rate */
+    const msPerRequest = (share: number | undefined, perSecond: number) =>
+      share === undefined ? null : round((share * 1000) / perSecond, 3);
 
     writeLatencies.sort((a, b) => a - b);
     readLatencies.sort((a, b) => a - b);
@@ -234,6 +255,10 @@ async function main(): Promise<void> {
       peakRssMiB: round(peakRss / 1024),
       serviceCpuMsPerCommand: round((serviceCpuSeconds * 1000) / writeLatencies.length, 2),
       cpuShare,
+      /** CPU ms per command of the service, its clients and PostgreSQL (reads included in the service's work) */
+      cpuMsPerCommand: Object.fromEntries(
+        Object.entries(cpuShare).map(([part, share]) => [part, msPerRequest(share, commandsPerSecond)]),
+      ),
       rawAppendsPerSecond16Writers: round(rawRate),
       ratio: round(commandsPerSecond / rawRate, 3),
       /** a Fastify route that does nothing but the append (floorServer.ts): the ceiling of any HTTP service here */
@@ -241,12 +266,21 @@ async function main(): Promise<void> {
       floorRatio: round(floorRate / rawRate, 3),
       /** the service's commands/s over the HTTP floor's appends/s: how close the service comes to that ceiling */
       apiToFloor: round(commandsPerSecond / floorRate, 3),
+      floorCpuShare,
+      /** CPU ms per append of the floor's server, its clients and PostgreSQL: what the service is set against */
+      floorCpuMsPerAppend:
+        floorCpuShare &&
+        Object.fromEntries(
+          Object.entries(floorCpuShare).map(([part, share]) => [part, msPerRequest(share, floorRate)]),
+        ),
     };
     process.stdout.write(
       `API: ${result.commands} commands (+${result.reads} reads) over ${result.dossiers} dossiers by ${CLIENTS} clients in ${result.seconds} s\n` +
         `raw store: ${result.rawAppendsPerSecond16Writers} appends/s with ${CLIENTS} writers\n` +
         `HTTP floor: ${result.httpFloorPerSecond} appends/s through a bare Fastify route (${result.floorRatio} of raw); ` +
-        `the service reaches ${result.apiToFloor} of it\n`,
+        `the service reaches ${result.apiToFloor} of it\n` +
+        `CPU ms per request (service / its clients / PostgreSQL): ${Object.values(result.cpuMsPerCommand).join(' / ')}; ` +
+        `floor: ${Object.values(result.floorCpuMsPerAppend ?? {}).join(' / ')}\n`,
     );
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
