@@ -78,6 +78,7 @@ export function needsEscaping(value: string): boolean {
 export function hasLoneSurrogate(value: string): boolean {
   return !(value as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
+
 /** Most object keys whose quoted form is kept: events of a deployment reuse a bounded set of keys. */
 const QUOTED_KEYS_KEPT = 4096;
 /**

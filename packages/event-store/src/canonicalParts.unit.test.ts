@@ -9,19 +9,22 @@ import type { NewEvent } from './EventStore.js';
 import { GENESIS_HASH, chainEvents } from './hashChain.js';
 import { validateNewEvents } from './validation.js';
 
+/** Metadata with an optional field left undefined, and an offset in the instant. */
+const baseMetadata = {
+  occurredAt: '2025-03-01T08:00:00.000+07:00',
+  correlationId: 'c1',
+  causationId: undefined,
+  actor: { unit: '01849', role: 'commune_official', id: 'u1' },
+};
+
+/** An event around `data` (not necessarily valid), its metadata with `metadataExtra` added. */
 const envelope = (data: unknown, metadataExtra: Record<string, unknown> = {}): NewEvent =>
   ({
+    data,
+    metadata: { ...baseMetadata, ...metadataExtra },
     eventId: '6f1c2a9e-3b7d-4c1e-9a2b-0c4d5e6f7a8b',
     type: 'DossierOpened',
     schemaVersion: 1,
-    data,
-    metadata: {
-      actor: { id: 'u1', role: 'commune_official', unit: '01849' },
-      correlationId: 'c1',
-      occurredAt: '2025-03-01T08:00:00.000+07:00',
-      causationId: undefined,
-      ...metadataExtra,
-    },
   }) as NewEvent;
 
 /** An independent statement of what validation accepts as an event's data: plain JSON, no U+0000, no lone surrogate. */

@@ -121,7 +121,7 @@ const FAST_JSON_DEPTH = 64;
  * same objects, run cold after every round trip at one writer (ADR 0062). Nothing is built for error messages (no
  * path strings, entries arrays or Set of ancestors); the depth bound stands in for the cycle check. The bytes are
  * canonicalJson's: the same keys in the same order (own enumerable ones, sorted by `sortedKeys`), each quoted by
- * `quotedKey`, each primitive by `JSON.stringify`, undefined properties dropped (where allowed).
+ * `quotedKey`, each primitive as `JSON.stringify` writes it, undefined properties dropped (where allowed).
  */
 function plainCanonicalJson(value: unknown, depth: number, allowUndefinedProps: boolean): string | undefined {
   if (value === null) return 'null';
