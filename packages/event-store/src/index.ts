@@ -13,6 +13,7 @@ export {
   validateStreamId,
   validateStreamReads,
 } from './validation.js';
+export type { CanonicalParts } from './validation.js';
 export {
   counterStreamId,
   dossierStreamId,

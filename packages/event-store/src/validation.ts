@@ -3,6 +3,15 @@
  * EventStoreError with a stable code and a message that names the offending path.
  */
 import { EventStoreError } from './errors.js';
+import {
+  canonicalJson,
+  finiteNumberJson,
+  hasLoneSurrogate,
+  knownQuotedKey,
+  needsEscaping,
+  quotedKey,
+  sortedKeys,
+} from './canonicalJson.js';
 import type { ExpectedRevision, NewEvent, RecordedEvent, StreamRead } from './EventStore.js';
 
 /** Longest accepted stream id, in UTF-16 code units. */
@@ -12,18 +21,24 @@ export const MAX_BATCH_SIZE = 100_000;
 
 /** Largest schema version: a 32-bit signed integer. */
 const MAX_SCHEMA_VERSION = 2 ** 31 - 1;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A lowercase UUID, what `/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/` matches: a loop over its
+ * 36 code units, on every event appended, instead of a call into the regex engine.
+ */
+function isLowercaseUuid(value: string): boolean {
+  if (value.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const unit = value.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (unit !== 0x2d) return false;
+    } else if (!((unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x66))) return false;
+  }
+  return true;
+}
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-/**
- * A UTF-16 surrogate without its pair: `String.prototype.isWellFormed` (ES2024, in Node 20), which answers at once
- * for a string without surrogates, where the lookbehind regex it replaces scanned every string of every event
- * appended (about 50 ns a string, some thirty strings and keys an event).
- */
-function hasLoneSurrogate(value: string): boolean {
-  return !(value as unknown as { isWellFormed(): boolean }).isWellFormed();
-}
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 function invalidEvent(message: string): EventStoreError {
@@ -96,42 +111,83 @@ function checkString(value: string, path: string): void {
   if (hasLoneSurrogate(value)) throw invalidEvent(`${path}: string holds a lone UTF-16 surrogate`);
 }
 
-/** Deepest nesting `isPlainJson` walks; deeper (or cyclic) values are left to `checkJson`. */
+/** Deepest nesting `plainCanonicalJson` walks; deeper (or cyclic) values are left to `checkJson`. */
 const FAST_JSON_DEPTH = 64;
 
 /**
- * True only when `checkJson` would accept `value`, found without what `checkJson` builds for its error messages (a
- * path string per value, an entries array per object, a Set of ancestors): the append path runs this on every
- * event, where those were most of validation's garbage. False means "not sure": `checkJson` then decides and names
- * the offending path. The depth bound stands in for the cycle check.
+ * `canonicalJson(value)`, when `checkJson` would accept `value`; undefined means "not sure", and `checkJson` then
+ * decides and names the offending path. One walk that both checks and serialises: the append path needs both for
+ * every event, and walking each value twice (a check, then canonical JSON for the hash) was two passes over the
+ * same objects, run cold after every round trip at one writer (ADR 0062). Nothing is built for error messages (no
+ * path strings, entries arrays or Set of ancestors); the depth bound stands in for the cycle check. The bytes are
+ * canonicalJson's: the same keys in the same order (own enumerable ones, sorted by `sortedKeys`), each quoted by
+ * `quotedKey`, each primitive as `JSON.stringify` writes it, undefined properties dropped (where allowed).
  */
-function isPlainJson(value: unknown, depth: number, allowUndefinedProps: boolean): boolean {
-  if (value === null || typeof value === 'boolean') return true;
-  if (typeof value === 'string') return !value.includes('\u0000') && !hasLoneSurrogate(value);
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (typeof value !== 'object' || depth > FAST_JSON_DEPTH) return false;
+function plainCanonicalJson(value: unknown, depth: number, allowUndefinedProps: boolean): string | undefined {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'string':
+      // One pass over a string with nothing to escape (no U+0000, no surrogate); the checks and JSON.stringify
+      // only for the rest.
+      if (!needsEscaping(value)) return `"${value}"`;
+      return value.includes('\u0000') || hasLoneSurrogate(value) ? undefined : JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? finiteNumberJson(value) : undefined;
+    case 'object':
+      break;
+    default:
+      // undefined (an array's element, or a property where none is allowed), a function, a symbol, a bigint
+      return undefined;
+  }
+  if (depth > FAST_JSON_DEPTH) return undefined;
   if (Array.isArray(value)) {
+    let out = '[';
     for (let i = 0; i < value.length; i++) {
-      // A hole or undefined is not JSON (isPlainJson(undefined) is false).
-      if (!(i in value) || !isPlainJson(value[i], depth + 1, false)) return false;
+      // A hole is not JSON.
+      if (!(i in value)) return undefined;
+      const item = plainCanonicalJson(value[i], depth + 1, false);
+      if (item === undefined) return undefined;
+      if (i > 0) out += ',';
+      out += item;
     }
-    return true;
+    return `${out}]`;
   }
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  // for-in walks inherited enumerable keys too (checkJson only own ones): at worst stricter, never laxer.
-  for (const key in value) {
-    const item = (value as Record<string, unknown>)[key];
-    if (!isPlainJson(key, depth, false)) return false;
-    if (item === undefined ? !allowUndefinedProps : !isPlainJson(item, depth + 1, false)) return false;
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const record = value as Record<string, unknown>;
+  let out = '{';
+  for (const key of sortedKeys(record)) {
+    // A key seen before is known to be clean and is quoted already: one lookup instead of two checks and one.
+    let quoted = knownQuotedKey(key);
+    if (quoted === undefined) {
+      if (key.includes('\u0000') || hasLoneSurrogate(key)) return undefined;
+      quoted = quotedKey(key);
+    }
+    const item = record[key];
+    if (item === undefined) {
+      if (allowUndefinedProps) continue;
+      return undefined;
+    }
+    const json = plainCanonicalJson(item, depth + 1, false);
+    if (json === undefined) return undefined;
+    if (out.length > 1) out += ',';
+    out += quoted;
+    out += json;
   }
-  return true;
+  return `${out}}`;
 }
 
-/** `checkJson` when the fast walk is not sure; the path string is built only then. */
-function checkJsonAt(value: unknown, index: number, field: string, allowUndefinedProps: boolean): void {
-  if (!isPlainJson(value, 0, allowUndefinedProps))
-    checkJson(value, at(index, field), new Set(), allowUndefinedProps);
+/**
+ * Checks an event's data or metadata and returns its canonical JSON; the path string is built only when the fast
+ * walk is not sure (an error to name, a cycle, or nesting deeper than it goes).
+ */
+function canonicalAt(value: unknown, index: number, field: string, allowUndefinedProps: boolean): string {
+  const json = plainCanonicalJson(value, 0, allowUndefinedProps);
+  if (json !== undefined) return json;
+  checkJson(value, at(index, field), new Set(), allowUndefinedProps);
+  return canonicalJson(value);
 }
 
 /** The path of an event's field in an error message: built when one is thrown, not for every event. */
@@ -193,7 +249,8 @@ function checkActor(actor: unknown, index: number, field: string): void {
   requireText(actor.unit, index, field, '.unit');
 }
 
-function checkMetadata(metadata: unknown, index: number): void {
+/** Checks an event's metadata; returns its canonical JSON. */
+function checkMetadata(metadata: unknown, index: number): string {
   if (!isPlainObject(metadata)) throw invalidEvent(`${at(index, '.metadata')} is missing`);
   checkActor(metadata.actor, index, '.metadata.actor');
   if (metadata.onBehalfOf !== undefined) checkActor(metadata.onBehalfOf, index, '.metadata.onBehalfOf');
@@ -216,20 +273,35 @@ function checkMetadata(metadata: unknown, index: number): void {
   }
   if (metadata.fromState !== undefined) requireText(metadata.fromState, index, '.metadata.fromState');
   if (metadata.toState !== undefined) requireText(metadata.toState, index, '.metadata.toState');
-  checkJsonAt(metadata, index, '.metadata', true);
+  return canonicalAt(metadata, index, '.metadata', true);
+}
+
+/**
+ * An event's data and metadata in canonical JSON, exactly `canonicalJson(event.data)` and
+ * `canonicalJson(event.metadata)`: what validation produced on its walk, for `chainEvents` to hash.
+ */
+export interface CanonicalParts {
+  dataJson: string;
+  metadataJson: string;
 }
 
 /**
  * Validate an append before any I/O: stream id, expected revision, and every event's envelope and payload.
- * Throws EventStoreError with INVALID_STREAM_ID, INVALID_REVISION or INVALID_EVENT.
+ * Throws EventStoreError with INVALID_STREAM_ID, INVALID_REVISION or INVALID_EVENT. Returns each event's data and
+ * metadata in canonical JSON, found on the same walk (pass them to `chainEvents`).
  */
-export function validateNewEvents(streamId: unknown, events: unknown, expectedRevision: unknown): void {
+export function validateNewEvents(
+  streamId: unknown,
+  events: unknown,
+  expectedRevision: unknown,
+): CanonicalParts[] {
   validateStreamId(streamId);
   validateExpectedRevision(expectedRevision);
   if (!Array.isArray(events) || events.length === 0) throw invalidEvent('events must be a non-empty array');
   if (events.length > MAX_BATCH_SIZE) throw invalidEvent(`a batch holds at most ${MAX_BATCH_SIZE} events`);
   // Only a batch of several events can repeat an id.
   const ids = events.length > 1 ? new Set<string>() : undefined;
+  const parts: CanonicalParts[] = [];
   for (let index = 0; index < events.length; index++) {
     const event: unknown = events[index];
     if (!isPlainObject(event)) throw invalidEvent(`${at(index, '')} must be an object`);
@@ -239,7 +311,7 @@ export function validateNewEvents(streamId: unknown, events: unknown, expectedRe
     if (candidate.type.length > 200 || CONTROL.test(candidate.type)) {
       throw invalidEvent(`${at(index, '.type')} is over 200 characters or holds control characters`);
     }
-    if (typeof candidate.eventId !== 'string' || !UUID.test(candidate.eventId)) {
+    if (typeof candidate.eventId !== 'string' || !isLowercaseUuid(candidate.eventId)) {
       throw invalidEvent(`${at(index, '.eventId')} must be a lowercase uuid`);
     }
     if (ids !== undefined) {
@@ -258,7 +330,8 @@ export function validateNewEvents(streamId: unknown, events: unknown, expectedRe
       throw invalidEvent(`${at(index, '.schemaVersion')} must be an integer from 1 to ${MAX_SCHEMA_VERSION}`);
     }
     if (!isPlainObject(candidate.data)) throw invalidEvent(`${at(index, '.data')} must be a JSON object`);
-    checkJsonAt(candidate.data, index, '.data', false);
-    checkMetadata(candidate.metadata, index);
+    const dataJson = canonicalAt(candidate.data, index, '.data', false);
+    parts.push({ dataJson, metadataJson: checkMetadata(candidate.metadata, index) });
   }
+  return parts;
 }

@@ -126,7 +126,8 @@ export class EventStoreDbEventStore implements EventStore {
     events: NewEvent[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
-    validateNewEvents(streamId, events, options.expectedRevision);
+    // Validation's walk also gives each event's canonical JSON, which the chain hashes (ADR 0062).
+    const canonical = validateNewEvents(streamId, events, options.expectedRevision);
     const { expectedRevision } = options;
     const physical = this.physicalStreamName(streamId);
     const loose = expectedRevision === 'any' || expectedRevision === 'stream_exists';
@@ -152,6 +153,7 @@ export class EventStoreDbEventStore implements EventStore {
         actual === undefined ? 0n : actual + 1n,
         last?.hash ?? GENESIS_HASH,
         events,
+        canonical,
       );
       try {
         const result = await this.client.appendToStream(physical, chained.map(toEventData), {

@@ -353,6 +353,13 @@ describe('PostgresEventStore global order', () => {
     const error = await missing.readStream('dossier-x').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE' });
     expect((error as Error).cause).toMatchObject({ code: '42P01' });
+    // A lone writer's INSERT awaits the driver itself, not through storeQuery (ADR 0062): the same report.
+    const appendError = await missing
+      .append('dossier-x', [contractEvent()], { expectedRevision: 'no_stream' })
+      .catch((e: unknown) => e);
+    expect(appendError).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    // The schema of append_transaction_id() does not exist.
+    expect((appendError as Error).cause).toMatchObject({ code: '3F000' });
     await missing.close();
   });
 

@@ -111,6 +111,8 @@ export class PostgresEventStore implements EventStore {
    * without reading the head again: a round trip fewer per command.
    */
   private readonly heads = new Map<string, Head>();
+  /** The stream of the last `rememberHead`: the newest entry of `heads`, unless it was deleted since. */
+  private rememberedLast: string | undefined;
   private readonly inserts: GroupCommit;
   private readonly log: GlobalLog;
   private readonly subscriptions: LogSubscriptions;
@@ -121,7 +123,7 @@ export class PostgresEventStore implements EventStore {
     const schema = quoteIdent(options.schema);
     this.table = `${schema}.events`;
     this.ownsSql = options.ownsSql ?? false;
-    this.inserts = new GroupCommit(options.sql, schema, options.now ?? (() => new Date()));
+    this.inserts = new GroupCommit(options.sql, schema, options.now);
     this.log = new GlobalLog(this.table, options.schema);
     this.subscriptions = new LogSubscriptions({
       sql: options.sql,
@@ -151,7 +153,8 @@ export class PostgresEventStore implements EventStore {
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     const expected = options?.expectedRevision;
-    validateNewEvents(streamId, events, expected);
+    // Validation's walk also gives each event's canonical JSON, which the chain hashes (one walk, not two).
+    const canonical = validateNewEvents(streamId, events, expected);
     let lastHead: Head | undefined;
     // After a unique violation, retry alone: in a group, another append's conflict would undo this one again.
     let alone = false;
@@ -174,6 +177,7 @@ export class PostgresEventStore implements EventStore {
         head ? head.revision + 1n : 0n,
         head?.hash ?? GENESIS_HASH,
         events,
+        canonical,
       );
       let inserted: Inserted;
       try {
@@ -207,7 +211,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   private rememberHead(streamId: string, head: Head): void {
-    this.heads.delete(streamId);
+    // The stream remembered last is the newest entry already (or gone, and `set` adds it as the newest): at one
+    // writer, every append's, without taking it out of the map and putting it back.
+    if (streamId !== this.rememberedLast) {
+      this.rememberedLast = streamId;
+      this.heads.delete(streamId);
+    }
     this.heads.set(streamId, head);
     if (this.heads.size > HEAD_CACHE_SIZE) {
       const oldest = this.heads.keys().next();

@@ -19,18 +19,26 @@ export async function storeQuery<R>(
   try {
     return await sql.query<R>(text, params, { prepare });
   } catch (error) {
-    if (isUniqueViolation(error)) throw error;
-    if (sqlState(error) === APPEND_NOT_FIRST_SQLSTATE) {
-      throw new EventStoreError(
-        'APPEND_NOT_FIRST_WRITE',
-        'an append must be the first write of its transaction: append before other writes, or outside it',
-        { cause: error },
-      );
-    }
-    throw new EventStoreError('STORE_UNAVAILABLE', `event store query failed: ${String(error)}`, {
-      cause: error,
-    });
+    throw storeError(error);
   }
+}
+
+/**
+ * What `storeQuery` makes of a driver's failure (for a caller that awaits the driver itself, in a try it has
+ * anyway: the lone writer's INSERT, ADR 0062).
+ */
+export function storeError(error: unknown): unknown {
+  if (isUniqueViolation(error)) return error;
+  if (sqlState(error) === APPEND_NOT_FIRST_SQLSTATE) {
+    return new EventStoreError(
+      'APPEND_NOT_FIRST_WRITE',
+      'an append must be the first write of its transaction: append before other writes, or outside it',
+      { cause: error },
+    );
+  }
+  return new EventStoreError('STORE_UNAVAILABLE', `event store query failed: ${String(error)}`, {
+    cause: error,
+  });
 }
 
 export interface EventRow {
