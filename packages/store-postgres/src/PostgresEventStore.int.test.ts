@@ -150,7 +150,9 @@ describe('PostgresEventStore global order', () => {
     const page = await store.readAll({ after: start, limit: 10 });
     expect(all.events.map((e) => e.eventId)).toEqual([...first, early, late].map((e) => e.eventId));
     expect(all.events.map((e) => e.position)).toEqual(page.events.map((e) => e.position));
-    expect([...one.events, ...two.events].map((e) => e.eventId)).toEqual(first.slice(0, 4).map((e) => e.eventId));
+    expect([...one.events, ...two.events].map((e) => e.eventId)).toEqual(
+      first.slice(0, 4).map((e) => e.eventId),
+    );
   });
 
   it('is not held back by unrelated transactions left open, in another schema or another database', async () => {

@@ -77,7 +77,10 @@ export class GlobalLog {
   private async page(sql: SqlClient, options: ReadAllOptions, columns: string): Promise<AllPage> {
     const { after, limit } = pageOf(options);
     const readable = await this.readableLimit(sql);
-    if (columns === PAYLOAD_COLUMNS && (this.knownLimit === undefined || BigInt(readable) > BigInt(this.knownLimit)))
+    if (
+      columns === PAYLOAD_COLUMNS &&
+      (this.knownLimit === undefined || BigInt(readable) > BigInt(this.knownLimit))
+    )
       this.knownLimit = readable;
     const events = await this.rows(sql, after, limit, columns, readable);
     return { events, nextAfter: events.at(-1)?.position ?? after, isEnd: events.length < limit };
