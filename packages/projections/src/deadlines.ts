@@ -22,7 +22,7 @@ export const projectToDeadlines = rowProjection(
   ['stream_id', 'deadline_id', 'holder'],
   (v) => {
     // Asked only once a deadline is open: most views (closed dossiers, met deadlines) need no holders, and working
-    // them out (who acts next, the cut-over's days) was a third of a rebuild's rows (docs/benchmarks.md).
+    // them out (who acts next, the cut-over's days) was about a quarter of a rebuild's rows (docs/benchmarks.md).
     let holders: readonly InboxEntry[] | undefined;
     return v.deadlines.flatMap((d): ReadModelRow[] => {
       const row = {

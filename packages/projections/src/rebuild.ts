@@ -161,9 +161,10 @@ export async function rebuild(
       // s rebuild for pages it had asked for a page earlier) instead of overlapping.
       if (events % YIELD_EVERY === 0) await new Promise(setImmediate);
       const { streamId } = event;
-      // The bookkeeping of each event asks no more of the maps than it must (their look-ups were a tenth of the
-      // rebuild's own thread, docs/benchmarks.md): a view folded in place is already in `views`, and a stream that
-      // had the previous event too is already last in `recent`, where `set` keeps its place.
+      // The bookkeeping of each event asks no more of the maps than it must (the loop's own code, mostly these
+      // look-ups, was 5 % of a rebuild's profile, docs/benchmarks.md): a view folded in place is already in
+      // `views`, and a stream that had the previous event too is already last in `recent`, where `set` keeps its
+      // place.
       if (failed.size > 0 && failed.has(streamId)) continue;
       const view = views.get(streamId);
       let folded: DossierView;
