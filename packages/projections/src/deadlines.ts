@@ -3,7 +3,7 @@
  * domain's `overdueIfDueBefore`). Its table is created by migration 0001 (frozen, `migration0001.ts`).
  */
 import type { SqlClient } from '@ntm/sql';
-import { deadlineHolders } from './nextActor.js';
+import { deadlineHolders, type InboxEntry } from './nextActor.js';
 import { DEFAULT_SCHEMA, q, rowProjection, type ReadModelRow } from './projection.js';
 import { list, type Page, type Query, type ReadScope } from './readQuery.js';
 
@@ -21,7 +21,9 @@ export const projectToDeadlines = rowProjection(
    holder text NOT NULL, active_from text, active_to text, PRIMARY KEY (stream_id, deadline_id, holder)`,
   ['stream_id', 'deadline_id', 'holder'],
   (v) => {
-    const holders = deadlineHolders(v);
+    // Asked only once a deadline is open: most views (closed dossiers, met deadlines) need no holders, and working
+    // them out (who acts next, the cut-over's days) was about a quarter of a rebuild's rows (docs/benchmarks.md).
+    let holders: readonly InboxEntry[] | undefined;
     return v.deadlines.flatMap((d): ReadModelRow[] => {
       const row = {
         stream_id: v.streamId,
@@ -31,7 +33,8 @@ export const projectToDeadlines = rowProjection(
         scheduled_at: d.scheduledAt,
         state: d.state,
       };
-      if (d.state !== 'open' || holders.length === 0)
+      const open = d.state === 'open' ? (holders ??= deadlineHolders(v)) : [];
+      if (open.length === 0)
         return [
           {
             ...row,
@@ -43,7 +46,7 @@ export const projectToDeadlines = rowProjection(
             active_to: null,
           },
         ];
-      return holders.map((h) => ({
+      return open.map((h) => ({
         ...row,
         role: h.role,
         unit_code: h.unitCode,

@@ -109,6 +109,16 @@ describe('read-model migrations', () => {
       const events = await store.readStream(`dossier-${d.id}`);
       views.push(events.reduce<DossierView | undefined>((v, e) => evolveView(v, e), undefined)!);
     }
+    // Text that JSON escapes (quotes, backslash, control characters, a surrogate pair) in the rows and the view:
+    // insertStreams passes its batch as json, writeStreams as jsonb (ADR 0063); the tables must not tell.
+    const odd = 'Mã "hồ sơ" \\ \n\t 😀 \u001f';
+    views.push({
+      ...views[0]!,
+      streamId: 'dossier-i4',
+      dossierCode: odd,
+      criteria: { ...views[0]!.criteria, [odd]: true },
+      stepSince: '2023-01-01T00:00:00.000Z',
+    });
     const [upserted, inserted] = [`${tag}_ups`, `${tag}_ins`];
     try {
       for (const s of [upserted, inserted]) await migrateReadModels(sql, s);

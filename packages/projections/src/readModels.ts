@@ -133,15 +133,18 @@ export async function insertStreams(sql: SqlClient, schema: string, views: Dossi
   if (views.length === 0) return;
   const s = q(schema);
   const params: unknown[] = [JSON.stringify(views)];
+  // The parameters as json, not jsonb: each is read once, so PostgreSQL need not build a jsonb of the whole batch
+  // first (the rows went straight from the json text into the table's columns; each view is made jsonb on its own).
+  // The same values reach the tables; the batch's inserts took about 40 % less of PostgreSQL's CPU (ADR 0063).
   const ctes = PROJECTIONS.map((p, i) => {
     params.push(JSON.stringify(views.flatMap((v) => p.rows(v))));
     return `r${i} AS (INSERT INTO ${s}.${p.name}
-                      SELECT * FROM jsonb_populate_recordset(NULL::${s}.${p.name}, $${params.length}::jsonb))`;
+                      SELECT * FROM json_populate_recordset(NULL::${s}.${p.name}, $${params.length}::json))`;
   });
   await sql.query(
     `WITH ${ctes.join(',\n')}
      INSERT INTO ${s}.checkpoints (stream_id, revision, view)
-     SELECT v->>'streamId', (v->>'revision')::bigint, v FROM jsonb_array_elements($1::jsonb) AS v`,
+     SELECT v->>'streamId', (v->>'revision')::bigint, v::jsonb FROM json_array_elements($1::json) AS v`,
     params,
   );
 }

@@ -106,6 +106,55 @@ describe('PostgresEventStore global order', () => {
     expect(seen.map((e) => e.eventId)).toEqual([early.eventId, late.eventId]);
   });
 
+  it('reads payload pages below a readable limit it has read, and a new limit for a short page', async () => {
+    const statements: string[] = [];
+    // The readable limit's statement and the page's.
+    const counted = recordingQueries(sql, statements, (text) => /pg_locks|sort_key/.test(text));
+    const reader = new PostgresEventStore({ sql: counted, schema });
+    const start = await store.headPosition();
+    const first = Array.from({ length: 5 }, () => contractEvent('Before'));
+    await store.append(`known-${randomUUID()}`, first, { expectedRevision: 'no_stream' });
+    const limits = () => statements.filter((text) => text.includes('pg_locks')).length;
+    // The first page reads the limit; the second, wholly below it, does not.
+    const one = await reader.readAllPayloads({ after: start, limit: 2 });
+    expect([limits(), statements.length]).toEqual([1, 2]);
+    const two = await reader.readAllPayloads({ after: one.nextAfter, limit: 2 });
+    expect([limits(), statements.length]).toEqual([1, 3]);
+
+    // An appender takes a lower position and stays open while a later one commits: both are above the known limit,
+    // so the next page comes back short, the limit is read again, and the open append still hides the later one.
+    const [early, late] = [contractEvent('Early'), contractEvent('Late')];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let appended!: () => void;
+    const earlyAppended = new Promise<void>((resolve) => (appended = resolve));
+    const t1 = sql.transaction(async (tx) => {
+      await new PostgresEventStore({ sql: tx, schema }).append(`early-${randomUUID()}`, [early], {
+        expectedRevision: 'no_stream',
+      });
+      appended();
+      await released;
+    });
+    try {
+      await earlyAppended;
+      await store.append(`late-${randomUUID()}`, [late], { expectedRevision: 'no_stream' });
+      const three = await reader.readAllPayloads({ after: two.nextAfter, limit: 2 });
+      expect(three.events.map((e) => e.eventId)).toEqual([first[4]!.eventId]);
+      expect(three.isEnd).toBe(true);
+      expect(limits()).toBe(2);
+    } finally {
+      release();
+    }
+    await t1;
+    const all = await reader.readAllPayloads({ after: start, limit: 10 });
+    const page = await store.readAll({ after: start, limit: 10 });
+    expect(all.events.map((e) => e.eventId)).toEqual([...first, early, late].map((e) => e.eventId));
+    expect(all.events.map((e) => e.position)).toEqual(page.events.map((e) => e.position));
+    expect([...one.events, ...two.events].map((e) => e.eventId)).toEqual(
+      first.slice(0, 4).map((e) => e.eventId),
+    );
+  });
+
   it('is not held back by unrelated transactions left open, in another schema or another database', async () => {
     // Two sessions take a transaction id BEFORE the append and stay idle in transaction: one writes to another
     // schema of this database, one sits in the `postgres` database. Neither appends to this store.

@@ -5,7 +5,7 @@
  * every later one gets a larger id (proof, race by race, in docs/adr/0001-event-store.md).
  */
 import { EventStoreError, validatePositiveInt } from '@ntm/event-store';
-import type { AllPage, LeafPage, PayloadPage, ReadAllOptions } from '@ntm/event-store';
+import type { AllPage, LeafPage, PayloadPage, ReadAllOptions, RecordedEvent } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { APPEND_LOCK_NAMESPACE } from './schema.js';
 import { EVENT_COLUMNS, storeQuery, toRecorded, type EventRow } from './storeQuery.js';
@@ -22,6 +22,9 @@ function pageOf(options: ReadAllOptions): { after: bigint; limit: number } {
 }
 
 export class GlobalLog {
+  /** The highest readable limit `readPayloads` has read (`readableLimit`'s text), which later pages may reuse. */
+  private knownLimit: string | undefined;
+
   /** `table` is the quoted events table, `schemaName` the unquoted schema (the append lock's key). */
   constructor(
     private readonly table: string,
@@ -58,12 +61,39 @@ export class GlobalLog {
    * fold reads none of them: its pages decode and keep less (ADR 0056).
    */
   async readPayloads(sql: SqlClient, options: ReadAllOptions): Promise<PayloadPage> {
+    // A readable limit read earlier holds for every later statement (ADR 0001's proof needs only that the page's
+    // snapshot comes after the limit's): a page wholly below it needs no limit of its own. A rebuild reads the log
+    // in 200 full pages, each of which paid a second round trip and a scan of pg_locks and pg_stat_activity (ADR
+    // 0063). A short page may have been cut at the old limit, so it is read again after a new one.
+    const known = this.knownLimit;
+    if (known !== undefined) {
+      const { after, limit } = pageOf(options);
+      const events = await this.rows(sql, after, limit, PAYLOAD_COLUMNS, known);
+      if (events.length === limit) return { events, nextAfter: events.at(-1)!.position, isEnd: false };
+    }
     return this.page(sql, options, PAYLOAD_COLUMNS);
   }
 
   private async page(sql: SqlClient, options: ReadAllOptions, columns: string): Promise<AllPage> {
     const { after, limit } = pageOf(options);
     const readable = await this.readableLimit(sql);
+    if (
+      columns === PAYLOAD_COLUMNS &&
+      (this.knownLimit === undefined || BigInt(readable) > BigInt(this.knownLimit))
+    )
+      this.knownLimit = readable;
+    const events = await this.rows(sql, after, limit, columns, readable);
+    return { events, nextAfter: events.at(-1)?.position ?? after, isEnd: events.length < limit };
+  }
+
+  /** The events after `after` and below the readable limit `readable`, at most `limit`, in position order. */
+  private async rows(
+    sql: SqlClient,
+    after: bigint,
+    limit: number,
+    columns: string,
+    readable: string,
+  ): Promise<RecordedEvent[]> {
     // The page is cut from an index scan in position order, then trimmed at the horizon: a horizon inside the
     // index condition made PGlite (no autovacuum, so no statistics) pick a bitmap scan and sort the whole rest of
     // the log for every page. The trimmed rows are a suffix of the page, so what remains is still gap-free.
@@ -76,8 +106,7 @@ export class GlobalLog {
        ORDER BY page.sort_key`,
       [after.toString(), limit, readable],
     );
-    const events = rows.map(toRecorded);
-    return { events, nextAfter: events.at(-1)?.position ?? after, isEnd: events.length < limit };
+    return rows.map(toRecorded);
   }
 
   /** `read`'s page with the leaf columns only (position, stream, revision, hash): what checkpoints need. */
