@@ -237,7 +237,8 @@ export class GroupCommit {
    */
   private async insertRows(group: readonly Append[], notify: boolean): Promise<InsertedRow[]> {
     const params = this.rowParams(group, notify);
-    const rowCount = (params.length - (notify ? 2 : 1)) / 9;
+    let rowCount = 0;
+    for (const append of group) rowCount += append.chained.length;
     // One append: its last position is the largest of its rows, so only positions come back.
     const oneAppend = group.length === 1;
     const { rows } = await storeQuery<InsertedRow>(
