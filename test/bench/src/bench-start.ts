@@ -49,10 +49,15 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; baseUrl: s
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./startWebServer.js', import.meta.url))], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // The entry as `pnpm build` bundles it, as `pnpm start` runs its own (ADR 0066).
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./bundle/startWebServer.js', import.meta.url))],
+    {
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   running = child;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
