@@ -143,3 +143,77 @@ describe('validateNewEvents', () => {
     );
   });
 });
+
+/**
+ * The checks written as loops (ADR 0065) against what they replace: the control-character regex, and the ISO-8601
+ * pattern with `Date.parse`, which still decide every text the loop is not sure of.
+ */
+describe('occurredAt and control characters, checked without the regex engine', () => {
+  const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+  // eslint-disable-next-line no-control-regex -- the pattern the loop replaced
+  const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+  const accepted = (occurredAt: string): boolean =>
+    codeOf(() =>
+      validateNewEvents('dossier-1', [{ ...good(), metadata: { ...good().metadata, occurredAt } }], 0n),
+    ) === undefined;
+  const oracle = (text: string): boolean => ISO_INSTANT.test(text) && !Number.isNaN(Date.parse(text));
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+  it('accepts every day 01-31 of every month and refuses months and days out of range, as Date.parse does', () => {
+    for (const year of [0, 1900, 1970, 2000, 2024, 2025, 9999])
+      for (let month = 0; month <= 13; month++)
+        for (let day = 0; day <= 32; day++) {
+          const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T08:00:00.000Z`;
+          expect(accepted(text), text).toBe(oracle(text));
+        }
+  });
+
+  it('accepts every time of day and refuses hours, minutes and seconds out of range, as Date.parse does', () => {
+    for (let hour = 0; hour <= 25; hour++)
+      for (let minute = 0; minute <= 61; minute += hour % 5 === 0 ? 1 : 7)
+        for (let second = 0; second <= 61; second++) {
+          const text = `2025-03-01T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.000Z`;
+          expect(accepted(text), text).toBe(oracle(text));
+        }
+  });
+
+  it('accepts and refuses exactly what the pattern and Date.parse do, near the usual form and far from it', () => {
+    const template = '2025-03-01T08:00:00.000Z';
+    // The usual form with characters replaced, removed or added: digits, separators, signs, letters, non-ASCII.
+    const unit = fc.constantFrom(...'0123456789-:.TZz+ t١'.split(''), '\u0000', '𝟎');
+    const near = fc
+      .tuple(fc.array(fc.tuple(fc.nat(23), unit), { maxLength: 4 }), fc.nat(3), fc.boolean())
+      .map(([edits, cut, cutEnd]) => {
+        const chars = template.split('');
+        for (const [at, value] of edits) chars[at] = value;
+        const text = chars.join('');
+        return cutEnd ? text.slice(0, text.length - cut) : text + '0'.repeat(cut);
+      });
+    const offsets = fc
+      .tuple(fc.nat(99), fc.nat(99), fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 6 }))
+      .map(([h, m, sign, decimals]) => {
+        const fraction = decimals === 0 ? '' : `.${'5'.repeat(decimals)}`;
+        return `2025-03-01T08:00:00${fraction}${sign}${pad(h, 2)}:${pad(m, 2)}`;
+      });
+    fc.assert(
+      fc.property(fc.oneof(near, offsets, fc.string()), (text) => {
+        expect(accepted(text)).toBe(oracle(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('refuses a stream id or type with a control character exactly where the pattern matched one', () => {
+    const text = fc.string({ unit: fc.integer({ min: 0, max: 0xa0 }).map((c) => String.fromCharCode(c)) });
+    fc.assert(
+      fc.property(text, (value) => {
+        const id = `s${value}`;
+        const refused = CONTROL.test(id);
+        expect(codeOf(() => validateStreamId(id)) === 'INVALID_STREAM_ID').toBe(refused);
+        const typed = codeOf(() => validateNewEvents('dossier-1', [{ ...good(), type: id }], 0n));
+        expect(typed === 'INVALID_EVENT').toBe(refused);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
