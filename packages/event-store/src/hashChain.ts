@@ -38,65 +38,14 @@ type HashInput = Pick<
  * one-shot `crypto.hash` is used where Node has it (20.12+): on the append path of every store.
  */
 export function hashEvent(event: HashInput): string {
-  return hashCanonicalEvent(
-    event,
-    event.data === undefined ? undefined : canonicalJson(event.data),
-    event.metadata === undefined ? undefined : canonicalJson(event.metadata),
+  return sha256Hex(
+    canonicalEvent(
+      event,
+      event.data === undefined ? undefined : canonicalJson(event.data),
+      event.metadata === undefined ? undefined : canonicalJson(event.metadata),
+    ),
   );
 }
-
-/** Most bytes of UTF-8 an event's hashed text may need (3 per UTF-16 code unit) to be written to `hashInput`. */
-const HASH_INPUT_BYTES = 64 * 1024;
-/** The UTF-8 bytes of the hashed text are written here and hashed from here: one per process, used synchronously. */
-const hashInput = Buffer.allocUnsafeSlow(HASH_INPUT_BYTES);
-
-/**
- * SHA-256 hex of `canonicalEvent(event, dataJson, metadataJson)`. With every member present (always on the append
- * path) the text is not built as one string: its pieces are written as UTF-8 into `hashInput` and the bytes hashed.
- * The bytes are the same, since the UTF-8 of a concatenation is the concatenation of its pieces' UTF-8 whenever no
- * surrogate pair is split between two pieces, and every piece here begins and ends with an ASCII character of JSON
- * (`{`, `}`, `"`, `:`, `,` or a digit). What this saves is the whole text flattened into one string on every event
- * (two bytes a character as soon as any of it is not Latin-1, as Vietnamese text is: about 1.2 KB of garbage an event
- * for the bench's) and its conversion to UTF-8 inside `crypto.hash`; data and metadata are flattened by the writes
- * here, which the driver then finds done when it sends them (ADR 0065).
- */
-function hashCanonicalEvent(
-  event: Omit<HashInput, 'data' | 'metadata'>,
-  dataJson: string | undefined,
-  metadataJson: string | undefined,
-): string {
-  if (
-    dataJson === undefined ||
-    metadataJson === undefined ||
-    event.eventId === undefined ||
-    event.prevHash === undefined ||
-    event.revision === undefined ||
-    event.schemaVersion === undefined ||
-    event.streamId === undefined ||
-    event.type === undefined
-  )
-    return sha256Hex(canonicalEvent(event, dataJson, metadataJson));
-  const eventPart = `,"eventId":${canonicalJson(event.eventId)},"metadata":`;
-  const tail =
-    `,"prevHash":${canonicalJson(event.prevHash)},"revision":${canonicalJson(Number(event.revision))},` +
-    `"schemaVersion":${canonicalJson(event.schemaVersion)},"streamId":${canonicalJson(event.streamId)},` +
-    `"type":${canonicalJson(event.type)}}`;
-  // A larger event is hashed from its text, as before (no buffer kept at the size of the largest event seen).
-  if (
-    3 * (DATA_KEY.length + dataJson.length + eventPart.length + metadataJson.length + tail.length) >
-    HASH_INPUT_BYTES
-  )
-    return sha256Hex(canonicalEvent(event, dataJson, metadataJson));
-  const bytes = hashInput;
-  let length = bytes.write(DATA_KEY, 0);
-  length += bytes.write(dataJson, length);
-  length += bytes.write(eventPart, length);
-  length += bytes.write(metadataJson, length);
-  length += bytes.write(tail, length);
-  return sha256HexOfBytes(bytes.subarray(0, length));
-}
-
-const DATA_KEY = '{"data":';
 
 /**
  * The keys of the hashed object in canonical (UTF-16) order, data and metadata already in canonical JSON; an
@@ -108,6 +57,24 @@ function canonicalEvent(
   dataJson: string | undefined,
   metadataJson: string | undefined,
 ): string {
+  // Every member present (always so on the append path): one template, keys as literals.
+  if (
+    dataJson !== undefined &&
+    metadataJson !== undefined &&
+    event.eventId !== undefined &&
+    event.prevHash !== undefined &&
+    event.revision !== undefined &&
+    event.schemaVersion !== undefined &&
+    event.streamId !== undefined &&
+    event.type !== undefined
+  ) {
+    return (
+      `{"data":${dataJson},"eventId":${canonicalJson(event.eventId)},"metadata":${metadataJson},` +
+      `"prevHash":${canonicalJson(event.prevHash)},"revision":${canonicalJson(Number(event.revision))},` +
+      `"schemaVersion":${canonicalJson(event.schemaVersion)},"streamId":${canonicalJson(event.streamId)},` +
+      `"type":${canonicalJson(event.type)}}`
+    );
+  }
   // Piece by piece, keys as literals with their quotes and colon: no short string is built per member.
   let out = '{';
   if (dataJson !== undefined) {
@@ -143,11 +110,6 @@ const oneShotHash = (
 const sha256Hex: (text: string) => string = oneShotHash
   ? (text) => oneShotHash('sha256', text, 'hex')
   : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
-const oneShotBytesHash = oneShotHash as
-  ((algorithm: string, data: Uint8Array, encoding: 'hex') => string) | undefined;
-const sha256HexOfBytes: (bytes: Uint8Array) => string = oneShotBytesHash
-  ? (bytes) => oneShotBytesHash('sha256', bytes, 'hex')
-  : (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Give a batch its revisions and hash links. `firstRevision` is the revision the first event will get and
@@ -187,7 +149,7 @@ export function chainEvents(
       dataJson,
       metadataJson,
     };
-    event.hash = hashCanonicalEvent(event, dataJson, metadataJson);
+    event.hash = sha256Hex(canonicalEvent(event, dataJson, metadataJson));
     chained.push(event);
     link = event.hash;
   }

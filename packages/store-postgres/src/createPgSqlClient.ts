@@ -79,20 +79,13 @@ async function listenOn(
  * `Query` for parameters only pg can convert, and `queryDescribedOnce`): each keeps its own record of what is
  * prepared on a connection, so they never share a name.
  */
-const describedOnceNames = new Map<string, string>();
-const queryNames = new Map<string, string>();
-let statementCount = 0;
-/**
- * Keyed by the text itself, one map per way: a key built per call (`d${text}`) was a new string on every
- * execution, flattened and hashed over its whole length (some 500 characters for an append's INSERT) before the
- * lookup; a caller's text is usually the same string object each time, whose hash V8 keeps (ADR 0065).
- */
+const statementNames = new Map<string, string>();
 function statementName(text: string, describedOnce: boolean): string {
-  const names = describedOnce ? describedOnceNames : queryNames;
-  let name = names.get(text);
+  const key = describedOnce ? `d${text}` : `q${text}`;
+  let name = statementNames.get(key);
   if (name === undefined) {
-    name = `ntm_${describedOnce ? 'd' : 'q'}${statementCount++}`;
-    names.set(text, name);
+    name = `ntm_${describedOnce ? 'd' : 'q'}${statementNames.size}`;
+    statementNames.set(key, name);
   }
   return name;
 }

@@ -70,24 +70,6 @@ function groupPositions(group: readonly Append[], rows: readonly InsertedRow[]):
   return group.map(({ streamId, chained }) => positions.get(`${streamId}\n${chained.at(-1)!.revision}`)!);
 }
 
-/** Nine parameters per event of one append. */
-function pushRows(params: unknown[], streamId: string, chained: readonly ChainedEvent[]): void {
-  for (const event of chained) {
-    params.push(
-      streamId,
-      event.revision.toString(),
-      event.eventId,
-      event.type,
-      event.schemaVersion,
-      // The canonical JSON the chain hashed (the same jsonb): the event is not serialised a second time.
-      event.dataJson ?? JSON.stringify(event.data),
-      event.metadataJson ?? JSON.stringify(event.metadata),
-      event.prevHash,
-      event.hash,
-    );
-  }
-}
-
 /** An append waiting for its group's INSERT. */
 interface PendingInsert extends Append {
   /** in a group of its own (a retry after a group failed) */
@@ -165,7 +147,7 @@ export class GroupCommit {
     let sent = false;
     let rows: InsertedRow[];
     try {
-      const params = this.appendParams(streamId, chained, notified);
+      const params = this.rowParams([{ streamId, chained }], notified);
       const text = this.insertText(chained.length, true, notified);
       sent = true;
       // The driver awaited here, in the try this path has anyway, not through `insertRows` and `storeQuery`: two
@@ -272,15 +254,22 @@ export class GroupCommit {
   /** The parameters of the INSERT of `group`: recorded_at, nine per row, and the NOTIFY's channel last. */
   private rowParams(group: readonly Append[], notify: boolean): unknown[] {
     const params: unknown[] = [this.recordedAt()];
-    for (const { streamId, chained } of group) pushRows(params, streamId, chained);
-    if (notify) params.push(this.notifier!.channel);
-    return params;
-  }
-
-  /** `rowParams` of one append, without a group array and entry built for it (the lone writer's, ADR 0065). */
-  private appendParams(streamId: string, chained: readonly ChainedEvent[], notify: boolean): unknown[] {
-    const params: unknown[] = [this.recordedAt()];
-    pushRows(params, streamId, chained);
+    for (const { streamId, chained } of group) {
+      for (const event of chained) {
+        params.push(
+          streamId,
+          event.revision.toString(),
+          event.eventId,
+          event.type,
+          event.schemaVersion,
+          // The canonical JSON the chain hashed (the same jsonb): the event is not serialised a second time.
+          event.dataJson ?? JSON.stringify(event.data),
+          event.metadataJson ?? JSON.stringify(event.metadata),
+          event.prevHash,
+          event.hash,
+        );
+      }
+    }
     if (notify) params.push(this.notifier!.channel);
     return params;
   }

@@ -141,8 +141,6 @@ export class LogSubscriptions implements NotifyCarrier {
   }
 
   private wakeAll(): void {
-    // Called on every append: with no subscription (a writer's usual case) no iterator is made for an empty set.
-    if (this.wakers.size === 0) return;
     for (const wake of this.wakers) wake();
   }
 
