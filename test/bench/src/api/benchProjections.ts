@@ -7,7 +7,9 @@
  * lag of every event from its `recordedAt` (the service's clock as its INSERT is sent, before it commits: an upper
  * bound on commit → visible, ADR 0053) to its read-model row being visible (checkpoints polled every 5 ms), until
  * lag p99 reaches 100 ms; the time from the command's send to visible is printed beside it (`endToEndMs`: it also
- * holds the command's own latency, goal 1's p99). Then whether a rebuild equals the
+ * holds the command's own latency, goal 1's p99). Each step also gives the benchmark's own event-loop delay (a
+ * stalled generator sends a burst), the autovacuums and autoanalyzes of the run's tables, and on stderr when the
+ * commands over 80 ms were sent (stalls 15 s apart were the service's audit checkpointer). Then whether a rebuild equals the
  * incremental read models, and a rebuild of at least 200,000 events against a read of the whole global log in the
  * same minutes. Progress on stderr; last line on stdout: one JSON object. Ctrl-C stops and cleans up.
  */
@@ -15,6 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -238,6 +241,10 @@ async function measureLoad() {
   });
 
   let commandLatencies: number[] = [];
+  /** commands of the measured part slower than 80 ms: when they were sent (wall clock) and how long they took */
+  let slowCommands: { sentAt: string; ms: number }[] = [];
+  /** this process's event-loop delay in each step: the load it paces comes in bursts when it stalls */
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   /** commands sent from this moment on are measured (lag and latency) */
   let measureFrom = Infinity;
   // Sends the next command of dossier `slot` after that dossier's previous one has been answered (it needs its
@@ -268,7 +275,13 @@ async function measureLoad() {
       owner.etag = answer.headers['etag'] as string;
       appended += reply.events.length;
       if (sentAt < measureFrom) return;
-      commandLatencies.push(performance.now() - sentAt);
+      const took = performance.now() - sentAt;
+      commandLatencies.push(took);
+      if (took > 80)
+        slowCommands.push({
+          sentAt: new Date(Date.now() - took).toISOString().slice(11, 23),
+          ms: Math.round(took),
+        });
       const streamId = dossierStreamId(reply.dossierId);
       const list = pending.get(streamId) ?? [];
       for (let r = reply.revision - reply.events.length + 1; r <= reply.revision; r += 1) {
@@ -285,6 +298,16 @@ async function measureLoad() {
   const settle = async () => {
     await Promise.all(active.map((d) => d.tail));
     while (pending.size > 0 && !stopped) await sleep(5);
+  };
+
+  /** autovacuums and autoanalyzes so far of this run's tables (the store's and the read models') */
+  const maintenanceRuns = async () => {
+    const { rows } = await sql.query<{ runs: number }>(
+      `SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0)::int AS runs
+         FROM pg_stat_user_tables WHERE schemaname = ANY($1::text[])`,
+      [[eventsSchema, schema]],
+    );
+    return rows[0]!.runs;
   };
 
   const parts: Parts = {
@@ -336,6 +359,10 @@ async function measureLoad() {
     endToEndMs: { p50: number; p99: number; max: number };
     commandP99Ms: number;
     cpuShare: Record<string, number>;
+    /** autovacuums and autoanalyzes of this run's tables during the step (warm-up included) */
+    autovacuumRuns: number;
+    /** this process's event-loop delay while it paced the load: a stalled generator sends its commands in a burst */
+    generatorDelayMs: { p99: number; max: number };
   }
   const steps: Step[] = [];
   const rates = FIXED_RATE
@@ -348,6 +375,7 @@ async function measureLoad() {
     if (stopped) break;
     seen = [];
     commandLatencies = [];
+    slowCommands = [];
     const warmupStarted = performance.now();
     const started = warmupStarted + WARMUP_SECONDS * 1000;
     const until = started + SECONDS * 1000;
@@ -355,9 +383,12 @@ async function measureLoad() {
     let cpuAtStart = cpuSnapshot(parts);
     const startCpuWindow = setTimeout(() => {
       cpuAtStart = cpuSnapshot(parts);
+      loopDelay.reset();
+      loopDelay.enable();
       measureFrom = started;
     }, started - performance.now());
     const appendedBefore = appended;
+    const maintenanceBefore = await maintenanceRuns();
     for (let now = performance.now(); now < until && !stopped; now = performance.now()) {
       const due = ((now - warmupStarted) / 1000) * rate;
       while (issued < due) {
@@ -368,6 +399,12 @@ async function measureLoad() {
     }
     clearTimeout(startCpuWindow);
     const cpuShare = cpuShares(cpuAtStart, cpuSnapshot(parts), SECONDS);
+    loopDelay.disable();
+    const generatorDelayMs = {
+      p99: round2(loopDelay.percentile(99) / 1e6),
+      max: round2(loopDelay.max / 1e6),
+    };
+    const maintenance = (await maintenanceRuns()) - maintenanceBefore;
     measureFrom = Infinity;
     await Promise.all(active.map((d) => d.tail));
     const loadSeconds = (performance.now() - warmupStarted) / 1000;
@@ -404,11 +441,22 @@ async function measureLoad() {
         ).toFixed(1),
       ),
       cpuShare,
+      autovacuumRuns: maintenance,
+      generatorDelayMs,
     };
     steps.push(step);
     console.error(
-      `step ${rate} events/s (${(rate / closedLoop.eventsPerSecond).toFixed(2)} of closed loop): achieved ${step.achievedRate}/s, lag p50 ${step.lagMs.p50} p99 ${step.lagMs.p99} max ${step.lagMs.max} ms, send → visible p99 ${step.endToEndMs.p99} ms, command p99 ${step.commandP99Ms} ms (load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
+      `step ${rate} events/s (${(rate / closedLoop.eventsPerSecond).toFixed(2)} of closed loop): achieved ${step.achievedRate}/s, lag p50 ${step.lagMs.p50} p99 ${step.lagMs.p99} max ${step.lagMs.max} ms, send → visible p99 ${step.endToEndMs.p99} ms, command p99 ${step.commandP99Ms} ms, ${maintenance} autovacuum/analyze runs (load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`,
     );
+    // When the commands stalled (a periodic job of the service shows as stalls 15 s apart, say), and whether the
+    // generator itself did.
+    console.error(`  generator loop delay p99 ${generatorDelayMs.p99} max ${generatorDelayMs.max} ms`);
+    if (slowCommands.length > 0) {
+      const shown = slowCommands.slice(0, 3).map((c) => `${c.sentAt} ${c.ms} ms`);
+      console.error(
+        `  ${slowCommands.length} commands over 80 ms, sent from ${slowCommands[0]!.sentAt} to ${slowCommands.at(-1)!.sentAt} UTC (first: ${shown.join(', ')})`,
+      );
+    }
     if (step.lagMs.p99 >= LAG_GOAL_MS || step.achievedRate < 0.95 * rate) break;
   }
   stopped = true;

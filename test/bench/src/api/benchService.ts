@@ -4,6 +4,7 @@
  * and no effective rate limit. `tokenFor` signs a token for a journey's actor with the service's local key.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +51,12 @@ export async function startBenchService(
       BENCH_NOW,
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'] as ['ignore', 'ignore', 'inherit'],
+    // BENCH_SERVER_STDOUT=<file> keeps the service's stdout there (V8's --trace-gc prints on stdout).
+    stdio: [
+      'ignore',
+      process.env['BENCH_SERVER_STDOUT'] ? openSync(process.env['BENCH_SERVER_STDOUT'], 'a') : 'ignore',
+      'inherit',
+    ] as ['ignore', 'ignore' | number, 'inherit'],
   };
   const child = fromSources
     ? spawnTypeScript(fileURLToPath(new URL(`./${entry.replace(/\.js$/, '.ts')}`, import.meta.url)), options)
