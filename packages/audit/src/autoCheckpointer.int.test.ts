@@ -8,7 +8,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent } from '@ntm/event-store';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { sampleDossierEvents, uuidFor } from '@ntm/testing';
-import { AutoCheckpointer, CheckpointStore, ephemeralSigner, verifyLog, type AuditSigner } from './index.js';
+import {
+  AutoCheckpointer,
+  CheckpointStore,
+  ephemeralSigner,
+  makeCheckpoint,
+  verifyLog,
+  type AuditSigner,
+} from './index.js';
 
 const connectionString = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 let schema: string;
@@ -28,9 +35,9 @@ async function append(n: number) {
   appended += n;
 }
 const minutes = (m: number) => (clock = new Date(clock.getTime() + m * 60_000));
-const taker = (holder: string) =>
+const taker = (holder: string, on: EventStore = store) =>
   new AutoCheckpointer({
-    store,
+    store: on,
     checkpoints,
     signer,
     now: () => clock,
@@ -117,5 +124,48 @@ describe('automatic checkpoints', () => {
       taken: { body: { seq: 2, count: 11 } },
     });
     expect(await a.tick()).toEqual({ role: 'standby' });
+  });
+
+  it('read only the events appended since the last look, and sign without reading them again', async () => {
+    // The real store, with the leaves it hands out counted (whole events too, had the checkpointer used them).
+    let read = 0;
+    const counted = new Proxy(store, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (key === 'readAllLeaves' || key === 'readAll')
+          return async (...args: unknown[]) => {
+            const page = (await (value as (...a: unknown[]) => Promise<object>).apply(target, args)) as {
+              leaves?: unknown[];
+              events?: unknown[];
+            };
+            read += (page.leaves ?? page.events ?? []).length;
+            return page;
+          };
+        return typeof value === 'function' ? ((value as () => unknown).bind(target) as unknown) : value;
+      },
+    });
+    const a = taker('replica-a', counted);
+    await append(3);
+    expect(await a.tick()).toEqual({ role: 'taker', pending: 3 });
+    expect(read).toBe(3);
+    await append(1);
+    expect(await a.tick()).toEqual({ role: 'taker', pending: 4 });
+    expect(read).toBe(4);
+    await append(1);
+    expect(await a.tick()).toMatchObject({ reason: 'events', taken: { body: { seq: 1, count: 5 } } });
+    expect(read).toBe(5);
+
+    // A checkpoint taken by hand between two looks: the next one continues from it.
+    await append(2);
+    expect(await a.tick()).toEqual({ role: 'taker', pending: 2 });
+    await makeCheckpoint({ store, checkpoints, signer, now: clock });
+    await append(5);
+    expect(await a.tick()).toMatchObject({ reason: 'events', taken: { body: { seq: 3, count: 12 } } });
+    const report = await verifyLog({
+      store,
+      checkpoints: await checkpoints.list(),
+      keys: signer.published.keys,
+    });
+    expect(report.ok).toBe(true);
   });
 });

@@ -4,9 +4,21 @@
  * `tick()` (the service calls it every AUDIT_CHECKPOINT_SECONDS) takes or renews a lease in SQL; only its holder
  * looks at the log and signs, the others stand by and take over once the holder's lease runs out. Even two takers
  * at once (clocks apart) store a checkpoint once: its `seq` is the table's key. Time is the injected clock's.
+ *
+ * The holder keeps the Merkle tree from the latest checkpoint on between ticks, so each tick reads and hashes only
+ * the events appended since the one before (in pages that give way to the event loop, checkpoints.ts), and a due
+ * checkpoint signs that tree without reading the log again. Before, every tick read up to N events to count them
+ * and a due one read them all again: in the dossier service that held commands up 100-150 ms every 15 s under load.
  */
 import type { EventStore } from '@ntm/event-store';
-import { makeCheckpoint, readLeaves, type CheckpointStore, type SignedCheckpoint } from './checkpoints.js';
+import {
+  extendTree,
+  storeCheckpoint,
+  treeAfter,
+  type CheckpointStore,
+  type LogTree,
+  type SignedCheckpoint,
+} from './checkpoints.js';
 import type { AuditSigner } from './keys.js';
 
 export interface AutoCheckpointerOptions {
@@ -22,6 +34,8 @@ export interface AutoCheckpointerOptions {
   holder: string;
   /** how long a lease lasts without a renewal: a few ticks */
   leaseMs: number;
+  /** leaves per read of the log (checkpoints.ts's LEAF_PAGE by default) */
+  pageSize?: number;
 }
 
 export type TickResult =
@@ -32,6 +46,8 @@ export type TickResult =
 export class AutoCheckpointer {
   /** when this process first held the lease: the clock of "every M minutes" before any checkpoint exists */
   #since: Date | undefined;
+  /** while this process holds the lease: the tree from checkpoint `base` (its seq, 0 for none) to the log's end */
+  #log: { base: number; tree: LogTree } | undefined;
 
   constructor(private readonly options: AutoCheckpointerOptions) {}
 
@@ -40,17 +56,18 @@ export class AutoCheckpointer {
     const now = o.now();
     if (!(await o.checkpoints.takeLease(o.holder, now, new Date(now.getTime() + o.leaseMs)))) {
       this.#since = undefined;
+      this.#log = undefined;
       return { role: 'standby' };
     }
     this.#since ??= now;
     const latest = await o.checkpoints.latest();
-    // How many events are past the last checkpoint, counted up to the threshold only (the checkpoint reads them
-    // anyway): by count, not by position, since positions are byte offsets in EventStoreDB.
-    const probe = await readLeaves(o.store, {
-      after: latest ? BigInt(latest.body.position) : 0n,
-      limit: Math.max(o.everyEvents, 1),
-    });
-    const pending = probe.leaves.length;
+    // A checkpoint stored since the last tick (by hand, or by a holder before this one) is where the tree restarts.
+    const base = latest?.body.seq ?? 0;
+    if (this.#log?.base !== base) this.#log = { base, tree: treeAfter(latest) };
+    const log = this.#log;
+    await extendTree(o.store, log.tree, o.pageSize);
+    // By count, not by position, since positions are byte offsets in EventStoreDB.
+    const pending = log.tree.tree.count - (latest?.body.count ?? 0);
     const age = now.getTime() - (latest ? Date.parse(latest.body.createdAt) : this.#since.getTime());
     const reason =
       o.everyEvents > 0 && pending >= o.everyEvents
@@ -59,7 +76,19 @@ export class AutoCheckpointer {
           ? 'minutes'
           : undefined;
     if (reason === undefined) return { role: 'taker', pending };
-    const taken = await makeCheckpoint({ store: o.store, checkpoints: o.checkpoints, signer: o.signer, now });
-    return taken ? { role: 'taker', taken, reason } : { role: 'taker', pending };
+    const taken = await storeCheckpoint({
+      checkpoints: o.checkpoints,
+      signer: o.signer,
+      now,
+      previous: latest,
+      log: log.tree,
+    });
+    if (!taken) {
+      // Another process stored this seq first: the next tick starts again from the stored one.
+      this.#log = undefined;
+      return { role: 'taker', pending };
+    }
+    log.base = taken.body.seq;
+    return { role: 'taker', taken, reason };
   }
 }
