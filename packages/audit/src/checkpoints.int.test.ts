@@ -162,4 +162,31 @@ describe('log checkpoints', () => {
     expect(watcher.status.ok).toBe(false);
     expect(mismatches).toEqual([1]);
   });
+
+  it('the continuous verifier reads the log in pages a service can serve requests between', async () => {
+    const limits: number[] = [];
+    const watched = new Proxy(store, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        const method = (value as (...a: unknown[]) => unknown).bind(target);
+        return key === 'readAll'
+          ? (options: { limit?: number }) => {
+              limits.push(options.limit ?? Infinity);
+              return method(options);
+            }
+          : method;
+      },
+    });
+    await checkpoint();
+    const watcher = new AuditLogWatcher({
+      store: watched,
+      checkpoints,
+      keys: () => signer.published.keys,
+      now: () => NOW,
+    });
+    expect((await watcher.verifyNow()).ok).toBe(true);
+    expect(limits.length).toBeGreaterThan(0);
+    expect(Math.max(...limits)).toBeLessThanOrEqual(500);
+  });
 });

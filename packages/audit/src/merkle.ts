@@ -4,7 +4,7 @@
  * The tree is kept as its frontier (the roots of the perfect subtrees, largest first), so appending a leaf costs
  * O(log n) and a checkpoint can continue from the previous one without reading older events again.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalJson } from '@ntm/event-store';
 
 /** What a leaf commits to: the event's place in the log and in its stream, and its chain hash. */
@@ -21,29 +21,27 @@ export interface Peak {
 }
 
 /** SHA-256 of the empty string: the root of an empty tree (RFC 6962 §2.1). */
-export const EMPTY_ROOT = createHash('sha256').digest('hex');
+export const EMPTY_ROOT = crypto.createHash('sha256').digest('hex');
+
+// One-shot `crypto.hash` where Node has it (20.12+; the offline verifier runs on any Node 20): about half the time
+// of a `createHash` object per hash, and a checkpoint hashes every event of the log about twice.
+const oneShot = (crypto as unknown as { hash?: (a: string, d: string | Buffer, e: 'hex') => string }).hash;
+const sha256Hex: (data: string | Buffer) => string = oneShot
+  ? (data) => oneShot('sha256', data, 'hex')
+  : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 export function leafHash(leaf: LeafInput): string {
-  return createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(
-      canonicalJson({
-        position: leaf.position.toString(),
-        streamId: leaf.streamId,
-        revision: Number(leaf.revision),
-        hash: leaf.hash,
-      }),
-      'utf8',
-    )
-    .digest('hex');
+  const body = canonicalJson({
+    position: leaf.position.toString(),
+    streamId: leaf.streamId,
+    revision: Number(leaf.revision),
+    hash: leaf.hash,
+  });
+  return sha256Hex(`\u0000${body}`);
 }
 
 function nodeHash(left: string, right: string): string {
-  return createHash('sha256')
-    .update(Buffer.from([1]))
-    .update(Buffer.from(left, 'hex'))
-    .update(Buffer.from(right, 'hex'))
-    .digest('hex');
+  return sha256Hex(Buffer.from(`01${left}${right}`, 'hex'));
 }
 
 export class MerkleFrontier {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '@ntm/event-store';
 import { EMPTY_ROOT, leafHash, MerkleFrontier, type LeafInput } from './merkle.js';
 
 const leaf = (i: number): LeafInput => ({
@@ -22,6 +23,44 @@ function mth(hashes: readonly string[]): string {
     .update(Buffer.from(mth(hashes.slice(k)), 'hex'))
     .digest('hex');
 }
+
+describe('leafHash', () => {
+  it('is SHA-256 of 0x00 and the canonical JSON of position, stream, revision and hash', () => {
+    const reference = (l: LeafInput) =>
+      createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(
+          canonicalJson({
+            position: l.position.toString(),
+            streamId: l.streamId,
+            revision: Number(l.revision),
+            hash: l.hash,
+          }),
+          'utf8',
+        )
+        .digest('hex');
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 1n, max: 2n ** 62n }),
+        fc.string({ unit: 'binary' }),
+        fc.nat(),
+        (p, s, r) => {
+          const l = { position: p, streamId: s, revision: BigInt(r), hash: 'ab'.repeat(32) };
+          expect(leafHash(l)).toBe(reference(l));
+        },
+      ),
+    );
+    // Pinned: checkpoints already signed must keep verifying.
+    expect(
+      leafHash({
+        position: 123456789012345678n,
+        streamId: 'dossier-Xã "q"\n',
+        revision: 7n,
+        hash: 'ab'.repeat(32),
+      }),
+    ).toBe('4e66b267fdef8a06843f822666976863f1064e8d150117fa699197ed82108ef5');
+  });
+});
 
 describe('MerkleFrontier', () => {
   it('gives the RFC 6962 root for every size, and continues from a saved frontier to the same root', () => {
