@@ -151,6 +151,7 @@ async function measureLoad() {
   if (interrupted) throw new Error('interrupted (Ctrl-C): no figures');
 
   service = await startBenchService(shared, undefined, false);
+  console.error(`service ready at ${new Date().toISOString().slice(11, 23)} UTC`);
   const api = service;
   const http = new Pool(api.baseUrl, { connections: 32, pipelining: 1 });
 
@@ -381,7 +382,9 @@ async function measureLoad() {
     const until = started + SECONDS * 1000;
     let issued = 0;
     let cpuAtStart = cpuSnapshot(parts);
+    let measuredFrom = '';
     const startCpuWindow = setTimeout(() => {
+      measuredFrom = new Date().toISOString().slice(11, 23);
       cpuAtStart = cpuSnapshot(parts);
       loopDelay.reset();
       loopDelay.enable();
@@ -450,11 +453,23 @@ async function measureLoad() {
     );
     // When the commands stalled (a periodic job of the service shows as stalls 15 s apart, say), and whether the
     // generator itself did.
-    console.error(`  generator loop delay p99 ${generatorDelayMs.p99} max ${generatorDelayMs.max} ms`);
+    console.error(
+      `  measured from ${measuredFrom} UTC; generator loop delay p99 ${generatorDelayMs.p99} max ${generatorDelayMs.max} ms`,
+    );
     if (slowCommands.length > 0) {
-      const shown = slowCommands.slice(0, 3).map((c) => `${c.sentAt} ${c.ms} ms`);
+      // Bursts: slow commands sent within a second of the one before.
+      const bursts: { from: string; commands: number; maxMs: number }[] = [];
+      let last = -Infinity;
+      for (const c of slowCommands) {
+        const at = Date.parse(`1970-01-01T${c.sentAt}Z`);
+        if (at - last > 1000) bursts.push({ from: c.sentAt, commands: 0, maxMs: 0 });
+        const burst = bursts.at(-1)!;
+        burst.commands += 1;
+        burst.maxMs = Math.max(burst.maxMs, c.ms);
+        last = at;
+      }
       console.error(
-        `  ${slowCommands.length} commands over 80 ms, sent from ${slowCommands[0]!.sentAt} to ${slowCommands.at(-1)!.sentAt} UTC (first: ${shown.join(', ')})`,
+        `  ${slowCommands.length} commands over 80 ms, in bursts sent from (UTC): ${bursts.map((b) => `${b.from} ×${b.commands} up to ${b.maxMs} ms`).join('; ')}`,
       );
     }
     if (step.lagMs.p99 >= LAG_GOAL_MS || step.achievedRate < 0.95 * rate) break;

@@ -44,7 +44,7 @@ export async function startBenchService(
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
       // The scripted dossiers' deadlines fall before the fixed clock: their timers would race the clients.
       DEADLINE_TIMERS: 'off',
       RATE_LIMIT_MAX: '100000000',
