@@ -54,6 +54,12 @@ const REBUILD_EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 200_000);
 const REBUILD_ONLY = process.env.BENCH_PHASES === 'rebuild';
 /** dossiers in progress at once: each gets about RATE / ACTIVE events per second */
 const ACTIVE = Number(process.env.BENCH_DOSSIERS ?? 500);
+/**
+ * BENCH_STAGGER=1: before the closed loop, walk dossier i of the ACTIVE its first i/ACTIVE of a journey, so that
+ * their journeys end spread over a whole journey's time instead of together (the paced steps advance every dossier
+ * one command a round: unstaggered, the first ACTIVE journeys end, and ACTIVE new dossiers open, within a second)
+ */
+const STAGGER = process.env.BENCH_STAGGER === '1';
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 4);
 const WORKERS = 2;
 
@@ -319,6 +325,19 @@ async function measureLoad() {
     postgres: () => pidsOf('postgres'),
     redis: () => pidsOf('redis-server'),
   };
+
+  if (STAGGER) {
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CLOSED_CLIENTS }, async (_, client) => {
+        for (let i = client; i < ACTIVE && !stopped; i += CLOSED_CLIENTS) {
+          const depth = Math.floor((i * eventsPerStep.length) / ACTIVE);
+          for (let k = 0; k < depth && !stopped; k += 1) await issue(i).answered;
+        }
+      }),
+    );
+    console.error(`staggered ${ACTIVE} dossiers in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
 
   // 1. The API's own closed-loop rate (the baseline): CLOSED_CLIENTS clients, each sending its dossier's next
   // command as soon as the previous one is answered, with the projector running as in every phase.
