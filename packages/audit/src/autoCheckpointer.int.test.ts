@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent } from '@ntm/event-store';
+import type { SqlClient } from '@ntm/sql';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { sampleDossierEvents, uuidFor } from '@ntm/testing';
 import {
@@ -21,6 +22,7 @@ const connectionString = process.env['DATABASE_URL'] ?? 'postgres://postgres@127
 let schema: string;
 let store: EventStore;
 let close: () => Promise<void>;
+let sql: SqlClient;
 let checkpoints: CheckpointStore;
 let signer: AuditSigner;
 let clock: Date;
@@ -50,6 +52,7 @@ const taker = (holder: string, on: EventStore = store) =>
 beforeEach(async () => {
   schema = `t_autocp_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const opened = await openPostgresStore({ connectionString, schema });
+  sql = opened.sql;
   store = opened.store;
   close = async () => {
     await opened.sql.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -167,5 +170,27 @@ describe('automatic checkpoints', () => {
       keys: signer.published.keys,
     });
     expect(report.ok).toBe(true);
+  });
+
+  it('renew their lease a third of the way through it, not at every look', async () => {
+    const leaseUntil = async () => {
+      const { rows } = await sql.query<{ until: Date }>(
+        `SELECT expires_at AS until FROM "${schema}".audit_checkpointer WHERE name = 'checkpointer'`,
+      );
+      return rows[0]!.until.getTime();
+    };
+    const a = taker('replica-a');
+    await a.tick();
+    const first = await leaseUntil();
+    expect(first).toBe(clock.getTime() + 60_000);
+    // Looks within the first third of the lease (20 s of 60) read the log but write no lease.
+    clock = new Date(clock.getTime() + 19_000);
+    expect(await a.tick()).toEqual({ role: 'taker', pending: 0 });
+    expect(await leaseUntil()).toBe(first);
+    clock = new Date(clock.getTime() + 1_000);
+    await a.tick();
+    expect(await leaseUntil()).toBe(clock.getTime() + 60_000);
+    // A standby still cannot take it meanwhile.
+    expect(await taker('replica-b').tick()).toEqual({ role: 'standby' });
   });
 });

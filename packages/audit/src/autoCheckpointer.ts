@@ -1,8 +1,8 @@
 /**
  * Checkpoints at intervals, taken by one process among the replicas: every `everyEvents` events or every
  * `everyMinutes` minutes since the last checkpoint (whichever comes first, and only when the log has moved). Each
- * `tick()` (the service calls it every AUDIT_CHECKPOINT_SECONDS) takes or renews a lease in SQL; only its holder
- * looks at the log and signs, the others stand by and take over once the holder's lease runs out. Even two takers
+ * `tick()` (the service calls it every AUDIT_CHECKPOINT_SECONDS) takes a lease in SQL, renewed a third of the way
+ * through; only its holder looks at the log and signs, the others stand by and take over once the holder's lease runs out. Even two takers
  * at once (clocks apart) store a checkpoint once: its `seq` is the table's key. Time is the injected clock's.
  *
  * The holder keeps the Merkle tree from the latest checkpoint on between ticks, so each tick reads and hashes only
@@ -32,8 +32,13 @@ export interface AutoCheckpointerOptions {
   everyMinutes: number;
   /** this process, as the lease names it (host and pid, say) */
   holder: string;
-  /** how long a lease lasts without a renewal: a few ticks */
+  /** how long a lease lasts without a renewal */
   leaseMs: number;
+  /**
+   * The holder renews its lease once this long has passed since it last did (default a third of `leaseMs`), not at
+   * every look: looks come every second and read only, so an idle deployment does not write the lease row each one.
+   */
+  renewMs?: number;
   /** leaves per read of the log (checkpoints.ts's LEAF_PAGE by default) */
   pageSize?: number;
 }
@@ -46,6 +51,8 @@ export type TickResult =
 export class AutoCheckpointer {
   /** when this process first held the lease: the clock of "every M minutes" before any checkpoint exists */
   #since: Date | undefined;
+  /** while this process holds the lease: when (epoch ms) to renew it next */
+  #renewAt: number | undefined;
   /** while this process holds the lease: the tree from checkpoint `base` (its seq, 0 for none) to the log's end */
   #log: { base: number; tree: LogTree } | undefined;
 
@@ -54,10 +61,14 @@ export class AutoCheckpointer {
   async tick(): Promise<TickResult> {
     const o = this.options;
     const now = o.now();
-    if (!(await o.checkpoints.takeLease(o.holder, now, new Date(now.getTime() + o.leaseMs)))) {
-      this.#since = undefined;
-      this.#log = undefined;
-      return { role: 'standby' };
+    if (this.#renewAt === undefined || now.getTime() >= this.#renewAt) {
+      if (!(await o.checkpoints.takeLease(o.holder, now, new Date(now.getTime() + o.leaseMs)))) {
+        this.#since = undefined;
+        this.#renewAt = undefined;
+        this.#log = undefined;
+        return { role: 'standby' };
+      }
+      this.#renewAt = now.getTime() + (o.renewMs ?? o.leaseMs / 3);
     }
     this.#since ??= now;
     const latest = await o.checkpoints.latest();

@@ -34,8 +34,10 @@ export interface AuditLog {
 export interface CheckpointSchedule {
   everyEvents: number;
   everyMinutes: number;
-  /** the look interval: the lease lasts three of them */
+  /** the look interval */
   lookMs: number;
+  /** how long the checkpointer's lease lasts without a renewal (renewed a third of the way through) */
+  leaseMs: number;
 }
 
 /** AUDIT_CHECKPOINT_EVERY_EVENTS, _EVERY_MINUTES and _SECONDS's defaults. */
@@ -45,6 +47,8 @@ export const DEFAULT_CHECKPOINT_SCHEDULE: CheckpointSchedule = {
   // Each look reads and hashes what was appended since the last one: a second's worth is a few milliseconds of
   // work between requests, where 15 s of it under load held commands up 100 ms and more (ADR 0067).
   lookMs: 1_000,
+  // A standby takes over within 45 s of a holder's death, as when the lease lasted three 15 s looks.
+  leaseMs: 45_000,
 };
 
 export async function openAuditLog(options: {
@@ -79,7 +83,7 @@ export async function openAuditLog(options: {
     everyMinutes: schedule.everyMinutes,
     // Unique per process: a restarted replica is a new holder and waits for its old lease to run out.
     holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    leaseMs: 3 * schedule.lookMs,
+    leaseMs: schedule.leaseMs,
   });
   return {
     checkpoints,

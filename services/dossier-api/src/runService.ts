@@ -23,6 +23,7 @@ import {
 } from '@ntm/runtime';
 import { flushTracing, setAppendRelay, tracingOn } from '@ntm/telemetry';
 import { createServer } from './app.js';
+import { DEFAULT_CHECKPOINT_SCHEDULE } from './auditLog.js';
 import type { Clock } from './clock.js';
 import { startBanner } from './startBanner.js';
 import type { AppendedNotice } from './plugins/infrastructure.js';
@@ -166,6 +167,8 @@ export async function composeService(
       everyEvents: config.AUDIT_CHECKPOINT_EVERY_EVENTS,
       everyMinutes: config.AUDIT_CHECKPOINT_EVERY_MINUTES,
       lookMs: config.AUDIT_CHECKPOINT_SECONDS * 1000,
+      // At least three looks, for a look interval set longer than the default lease.
+      leaseMs: Math.max(DEFAULT_CHECKPOINT_SCHEDULE.leaseMs, 3 * config.AUDIT_CHECKPOINT_SECONDS * 1000),
     },
     auditVerifyMs: config.AUDIT_VERIFY_SECONDS * 1000,
     calendarWarnDays: config.CALENDAR_WARN_DAYS,
