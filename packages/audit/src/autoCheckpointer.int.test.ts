@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { openPostgresStore } from '@ntm/store-postgres';
-import { sampleDossierEvents, uuidFor } from '@ntm/testing';
+import { sampleDossierEvents, storeWith, uuidFor } from '@ntm/testing';
 import {
   AutoCheckpointer,
   CheckpointStore,
@@ -132,19 +132,16 @@ describe('automatic checkpoints', () => {
   it('read only the events appended since the last look, and sign without reading them again', async () => {
     // The real store, with the leaves it hands out counted (whole events too, had the checkpointer used them).
     let read = 0;
-    const counted = new Proxy(store, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver) as unknown;
-        if (key === 'readAllLeaves' || key === 'readAll')
-          return async (...args: unknown[]) => {
-            const page = (await (value as (...a: unknown[]) => Promise<object>).apply(target, args)) as {
-              leaves?: unknown[];
-              events?: unknown[];
-            };
-            read += (page.leaves ?? page.events ?? []).length;
-            return page;
-          };
-        return typeof value === 'function' ? ((value as () => unknown).bind(target) as unknown) : value;
+    const counted = storeWith(store, {
+      readAllLeaves: async (options) => {
+        const page = await store.readAllLeaves!(options);
+        read += page.leaves.length;
+        return page;
+      },
+      readAll: async (options) => {
+        const page = await store.readAll(options);
+        read += page.events.length;
+        return page;
       },
     });
     const a = taker('replica-a', counted);

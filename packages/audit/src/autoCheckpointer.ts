@@ -2,8 +2,9 @@
  * Checkpoints at intervals, taken by one process among the replicas: every `everyEvents` events or every
  * `everyMinutes` minutes since the last checkpoint (whichever comes first, and only when the log has moved). Each
  * `tick()` (the service calls it every AUDIT_CHECKPOINT_SECONDS) takes a lease in SQL, renewed a third of the way
- * through; only its holder looks at the log and signs, the others stand by and take over once the holder's lease runs out. Even two takers
- * at once (clocks apart) store a checkpoint once: its `seq` is the table's key. Time is the injected clock's.
+ * through; only its holder looks at the log and signs, the others stand by and take over once the holder's lease
+ * runs out. Even two takers at once (clocks apart) store a checkpoint once: its `seq` is the table's key. Time is
+ * the injected clock's.
  *
  * The holder keeps the Merkle tree from the latest checkpoint on between ticks, so each tick reads and hashes only
  * the events appended since the one before (in pages that give way to the event loop, checkpoints.ts), and a due
@@ -54,7 +55,7 @@ export class AutoCheckpointer {
   /** while this process holds the lease: when (epoch ms) to renew it next */
   #renewAt: number | undefined;
   /** while this process holds the lease: the tree from checkpoint `base` (its seq, 0 for none) to the log's end */
-  #log: { base: number; tree: LogTree } | undefined;
+  #log: (LogTree & { base: number }) | undefined;
 
   constructor(private readonly options: AutoCheckpointerOptions) {}
 
@@ -74,11 +75,11 @@ export class AutoCheckpointer {
     const latest = await o.checkpoints.latest();
     // A checkpoint stored since the last tick (by hand, or by a holder before this one) is where the tree restarts.
     const base = latest?.body.seq ?? 0;
-    if (this.#log?.base !== base) this.#log = { base, tree: treeAfter(latest) };
+    if (this.#log?.base !== base) this.#log = { base, ...treeAfter(latest) };
     const log = this.#log;
-    await extendTree(o.store, log.tree, o.pageSize);
+    await extendTree(o.store, log, o.pageSize);
     // By count, not by position, since positions are byte offsets in EventStoreDB.
-    const pending = log.tree.tree.count - (latest?.body.count ?? 0);
+    const pending = log.tree.count - (latest?.body.count ?? 0);
     const age = now.getTime() - (latest ? Date.parse(latest.body.createdAt) : this.#since.getTime());
     const reason =
       o.everyEvents > 0 && pending >= o.everyEvents
@@ -92,7 +93,7 @@ export class AutoCheckpointer {
       signer: o.signer,
       now,
       previous: latest,
-      log: log.tree,
+      log,
     });
     if (!taken) {
       // Another process stored this seq first: the next tick starts again from the stored one.

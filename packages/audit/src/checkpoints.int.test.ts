@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dossierStreamId, verifyChain, type EventStore } from '@ntm/event-store';
 import { openPostgresStore } from '@ntm/store-postgres';
 import type { SqlClient } from '@ntm/sql';
-import { sampleDossierEvents, sqlTamper, uuidFor } from '@ntm/testing';
+import { sampleDossierEvents, sqlTamper, storeWith, uuidFor } from '@ntm/testing';
 import {
   AuditLogWatcher,
   CheckpointStore,
@@ -165,17 +165,10 @@ describe('log checkpoints', () => {
 
   it('the continuous verifier reads the log in pages a service can serve requests between', async () => {
     const limits: number[] = [];
-    const watched = new Proxy(store, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        const method = (value as (...a: unknown[]) => unknown).bind(target);
-        return key === 'readAll'
-          ? (options: { limit?: number }) => {
-              limits.push(options.limit ?? Infinity);
-              return method(options);
-            }
-          : method;
+    const watched = storeWith(store, {
+      readAll: (options) => {
+        limits.push(options?.limit ?? Infinity);
+        return store.readAll(options);
       },
     });
     await checkpoint();
