@@ -25,9 +25,28 @@ export interface VerifierOptions {
   now?: () => Date;
   /**
    * How many verified tokens to remember, so that a client's next request skips the signature check (an ES256
-   * verification was the largest single CPU cost of a request); default 1000, 0 turns the cache off.
+   * verification was the largest single CPU cost of a request); default `DEFAULT_TOKEN_CACHE_SIZE`, 0 turns the
+   * cache off. It should hold every token in use within five minutes: a working set larger than the cache is
+   * evicted before it comes round again, and then every request pays the check (docs/adr/0068).
    */
   cacheSize?: number;
+}
+
+/** About 1 KB a token (an ES256 token and its principal): 10 MB when full. */
+export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
+
+/** How a verifier has answered since it was made; the service exports them as metrics. */
+export interface TokenChecks {
+  /** answered from the cache of verified tokens */
+  readonly cached: number;
+  /** signature and claims checked: a token not in the cache */
+  readonly verified: number;
+  /** answered by the check of the same token already running (requests that came together) */
+  readonly joined: number;
+  /** refused by a check (bad signature, expired, wrong issuer or claims); a joined request is not counted again */
+  readonly refused: number;
+  /** tokens in the cache now */
+  readonly cachedTokens: number;
 }
 
 /** Who a verified token speaks for. */
@@ -37,7 +56,10 @@ export interface Principal {
   onBehalfOf?: DomainActor | undefined;
 }
 
-export type TokenVerifier = (token: string) => Promise<Principal>;
+export type TokenVerifier = ((token: string) => Promise<Principal>) & {
+  /** set by `createTokenVerifier` (a test's stand-in need not count) */
+  readonly checks?: TokenChecks;
+};
 
 const UNIT = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 
@@ -128,17 +150,44 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     const algorithm = algorithmFor(key);
     verify = (token) => jwtVerify(token, key, verifyOptions([algorithm])).then(payloadOf, refuse);
   }
-  const cache = new VerifiedTokens(options.cacheSize ?? 1000);
-  return async (token) => {
+  const cache = new VerifiedTokens(options.cacheSize ?? DEFAULT_TOKEN_CACHE_SIZE);
+  /** Checks under way, by token: requests that bring the same new token at once wait for one check. */
+  const running = new Map<string, Promise<Principal>>();
+  const checks = { cached: 0, verified: 0, joined: 0, refused: 0, cachedTokens: 0 };
+  Object.defineProperty(checks, 'cachedTokens', { get: () => cache.size, enumerable: true });
+  const check = async (token: string, seconds: number): Promise<Principal> => {
+    try {
+      const payload = await verify(token);
+      const principal = principalFromClaims(payload);
+      // At most five minutes, so that a key withdrawn from a JWKS stops working soon for cached tokens too.
+      cache.set(token, { principal, exp: Math.min(payload.exp!, seconds + 300), nbf: payload.nbf ?? 0 });
+      return principal;
+    } catch (error) {
+      checks.refused++;
+      throw error;
+    } finally {
+      running.delete(token);
+    }
+  };
+  const verifier = (token: string): Promise<Principal> => {
     const seconds = Math.floor(clock().getTime() / 1000);
     const known = cache.get(token, seconds);
-    if (known) return known;
-    const payload = await verify(token);
-    const principal = principalFromClaims(payload);
-    // At most five minutes, so that a key withdrawn from a JWKS stops working soon for cached tokens too.
-    cache.set(token, { principal, exp: Math.min(payload.exp!, seconds + 300), nbf: payload.nbf ?? 0 });
-    return principal;
+    if (known) {
+      checks.cached++;
+      return Promise.resolve(known);
+    }
+    // A joined request takes the answer judged at the first one's instant, less than a check's time earlier.
+    let pending = running.get(token);
+    if (pending) {
+      checks.joined++;
+      return pending;
+    }
+    checks.verified++;
+    pending = check(token, seconds);
+    running.set(token, pending);
+    return pending;
   };
+  return Object.assign(verifier, { checks });
 }
 
 /**
@@ -150,6 +199,10 @@ class VerifiedTokens {
   private readonly entries = new Map<string, { principal: Principal; exp: number; nbf: number }>();
 
   constructor(private readonly capacity: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
 
   get(token: string, nowSeconds: number): Principal | undefined {
     const entry = this.entries.get(token);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT, exportJWK } from 'jose';
 import { AuthError } from './errors.js';
 import { ensureLocalKeyPair, parseTtl, signLocalToken, type LocalKeyPair } from './localKeys.js';
-import { createTokenVerifier, type TokenVerifier } from './verifier.js';
+import { createTokenVerifier, type TokenVerifier, type VerifierOptions } from './verifier.js';
 
 const now = new Date('2025-03-10T08:00:00Z');
 const ISS = 'https://id.example.vn';
@@ -37,6 +37,16 @@ const sign = (extra: { issuer?: string; audience?: string; ttlSeconds?: number; 
     audience: extra.audience ?? AUD,
     ttlSeconds: extra.ttlSeconds ?? 3600,
     now: extra.at ?? now,
+  });
+
+/** A verifier of this file's issuer and audience at `now`, with `extra` on top. */
+const verifierWith = (extra: Partial<VerifierOptions> = {}) =>
+  createTokenVerifier({
+    keys: { publicKey: keys.publicKey },
+    issuer: ISS,
+    audience: AUD,
+    now: () => now,
+    ...extra,
   });
 
 async function refusal(token: string, v: TokenVerifier = verify): Promise<string> {
@@ -160,6 +170,77 @@ describe('the verified-token cache', () => {
     expect((await v(token)).actor).toEqual(official);
     at = new Date(now.getTime() + 600_000);
     expect(await refusal(token, v)).toBe('TOKEN_EXPIRED');
+  });
+
+  it('keeps a working set of 1,500 users: each token is checked once over three rounds', async () => {
+    // 1,000 was the default: a round over more users than that evicted each token before it came round again,
+    // and every request paid a signature check (the bursts of bench:projections, ADR 0068).
+    const v = verifierWith();
+    const tokens = await Promise.all(
+      Array.from({ length: 1500 }, (_, i) =>
+        signLocalToken({
+          privateKey: keys.privateKey,
+          actor: { ...official, id: `u${i}` },
+          issuer: ISS,
+          audience: AUD,
+          ttlSeconds: 3600,
+          now,
+        }),
+      ),
+    );
+    for (let round = 0; round < 3; round++) for (const token of tokens) await v(token);
+    expect(v.checks).toMatchObject({
+      verified: 1500,
+      cached: 3000,
+      joined: 0,
+      refused: 0,
+      cachedTokens: 1500,
+    });
+
+    const small = verifierWith({ cacheSize: 1000 });
+    for (let round = 0; round < 3; round++) for (const token of tokens) await small(token);
+    expect(small.checks).toMatchObject({ verified: 4500, cached: 0, cachedTokens: 1000 });
+  });
+
+  it('holds no more tokens than its size, the least recently used going first', async () => {
+    const v = verifierWith({ cacheSize: 2 });
+    const [a, b, c] = await Promise.all(
+      ['a', 'b', 'c'].map((id) =>
+        signLocalToken({
+          privateKey: keys.privateKey,
+          actor: { ...official, id },
+          issuer: ISS,
+          audience: AUD,
+          now,
+        }),
+      ),
+    );
+    await v(a!);
+    await v(b!);
+    await v(a!); // a is now the more recent of the two
+    await v(c!); // evicts b
+    expect(v.checks).toMatchObject({ verified: 3, cached: 1, cachedTokens: 2 });
+    await v(a!);
+    await v(b!);
+    expect(v.checks).toMatchObject({ verified: 4, cached: 2, cachedTokens: 2 });
+  });
+
+  it('checks a new token once for the requests that bring it together, and a refusal reaches each of them', async () => {
+    const v = verifierWith();
+    const token = await sign();
+    const principals = await Promise.all(Array.from({ length: 10 }, () => v(token)));
+    expect(principals.map((p) => p.actor.id)).toEqual(Array(10).fill(official.id));
+    expect(v.checks).toMatchObject({ verified: 1, joined: 9, cached: 0 });
+    await v(token);
+    expect(v.checks).toMatchObject({ verified: 1, joined: 9, cached: 1 });
+
+    const wrong = await sign({ audience: 'another-api' });
+    const codes = await Promise.all(Array.from({ length: 3 }, () => refusal(wrong, v)));
+    expect(codes).toEqual(['TOKEN_INVALID', 'TOKEN_INVALID', 'TOKEN_INVALID']);
+    expect(v.checks).toMatchObject({ verified: 2, joined: 11, refused: 1, cachedTokens: 1 });
+    // A refusal is not remembered: the next request with it is checked again.
+    expect(await refusal(wrong, v)).toBe('TOKEN_INVALID');
+    expect(v.checks).toMatchObject({ verified: 3, refused: 2 });
   });
 
   it('does not accept a cached token before its not-before time', async () => {

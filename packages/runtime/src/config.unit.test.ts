@@ -9,8 +9,10 @@ describe('loadConfig', () => {
       DATABASE_SCHEMA: 'public',
       CORS_ORIGINS: [],
       RATE_LIMIT_MAX: 1200,
+      AUTH_TOKEN_CACHE_SIZE: 10_000,
       EMBEDDED_WASM_TIER_UP: 'off',
     });
+    expect(loadConfig({ AUTH_TOKEN_CACHE_SIZE: '0' }).AUTH_TOKEN_CACHE_SIZE).toBe(0);
     expect(loadConfig({ EMBEDDED_WASM_TIER_UP: 'on' }).EMBEDDED_WASM_TIER_UP).toBe('on');
   });
 
@@ -30,6 +32,7 @@ describe('loadConfig', () => {
       { DATABASE_SCHEMA: 'Robert"); DROP TABLE' },
       { LOG_LEVEL: 'loud' },
       { EMBEDDED_WASM_TIER_UP: 'yes' },
+      { AUTH_TOKEN_CACHE_SIZE: '-1' },
     ]) {
       expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
     }

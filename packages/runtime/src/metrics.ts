@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TokenChecks } from '@ntm/auth';
 import type { EventStore } from '@ntm/event-store';
 import { WrongExpectedRevisionError } from '@ntm/event-store';
 
@@ -198,6 +199,32 @@ export function instrumentStore<S extends EventStore>(store: S, metrics: Metrics
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+const TOKEN_OUTCOMES = ['cached', 'verified', 'joined', 'refused'] as const;
+
+/**
+ * The token verifier's answers (ADR 0068): `ntm_auth_token_checks_total` by outcome and the cache's size. A share
+ * of `verified` that stays high under a steady set of users says the cache (AUTH_TOKEN_CACHE_SIZE) is too small.
+ */
+export function instrumentTokenChecks(metrics: Metrics, checks: TokenChecks): void {
+  const registers = [metrics.registry];
+  const counter: Counter<'outcome'> = new Counter({
+    name: 'ntm_auth_token_checks_total',
+    help: 'Bearer tokens checked, by outcome: cached, verified (signature checked), joined (a check of the same token under way), refused.',
+    labelNames: ['outcome'] as const,
+    registers,
+    collect() {
+      // The verifier counts; a scrape reports its totals.
+      counter.reset();
+      for (const outcome of TOKEN_OUTCOMES) counter.inc({ outcome }, checks[outcome]);
+    },
+  });
+  metrics.gauge(
+    'ntm_auth_token_cache_entries',
+    'Verified tokens held in the cache now.',
+    () => checks.cachedTokens,
+  );
 }
 
 /**

@@ -140,7 +140,12 @@ export async function openVerifier(
   if (config.JWKS_URL || config.JWT_PUBLIC_KEY) {
     const keys = config.JWKS_URL ? { jwksUrl: config.JWKS_URL } : { publicKey: config.JWT_PUBLIC_KEY! };
     return {
-      verifyToken: createTokenVerifier({ keys, issuer: config.JWT_ISSUER!, audience: config.JWT_AUDIENCE! }),
+      verifyToken: createTokenVerifier({
+        keys,
+        issuer: config.JWT_ISSUER!,
+        audience: config.JWT_AUDIENCE!,
+        cacheSize: config.AUTH_TOKEN_CACHE_SIZE,
+      }),
       local: false,
     };
   }
@@ -150,6 +155,7 @@ export async function openVerifier(
       keys: { publicKey: pair.publicKey },
       issuer: [config.JWT_ISSUER ?? LOCAL_ISSUER, ...localIssuers],
       audience: config.JWT_AUDIENCE ?? LOCAL_AUDIENCE,
+      cacheSize: config.AUTH_TOKEN_CACHE_SIZE,
     }),
     local: true,
   };

@@ -13,7 +13,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { TokenVerifier } from '@ntm/auth';
-import { createMetrics, instrumentHttp, instrumentStore, type Metrics } from '@ntm/runtime';
+import {
+  createMetrics,
+  instrumentHttp,
+  instrumentStore,
+  instrumentTokenChecks,
+  type Metrics,
+} from '@ntm/runtime';
 import errors, { sendProblem } from './plugins/errors.js';
 import { ProblemError } from './problems.js';
 import { quickValidatorCompiler } from './quickValidation.js';
@@ -232,6 +238,7 @@ export async function createServer({ logLevel, ...appOptions }: ServerOptions): 
   // appends are timed at the store port, whatever adapter is behind it.
   const metrics = appOptions.metrics ?? createMetrics('api');
   instrumentHttp(server, metrics);
+  if (appOptions.verifyToken.checks) instrumentTokenChecks(metrics, appOptions.verifyToken.checks);
   await server.register(dossierApp, {
     ...appOptions,
     store: instrumentStore(appOptions.store, metrics),

@@ -101,21 +101,28 @@ describe('metrics from every process', () => {
 
   it('counts the command by its route pattern and times its append; the read models catch up, one dispatcher leads', async () => {
     const before = await api();
-    const opened = await sendCommand({
-      baseUrl: t.url,
-      token: await t.tokenFor(open.ctx.actor),
-      command: open.command,
-    });
+    const token = await t.tokenFor(open.ctx.actor);
+    const opened = await sendCommand({ baseUrl: t.url, token, command: open.command });
     expect(opened.status).toBe(201);
     const dossierId = opened.body['dossierId'] as string;
     // A read by id and a path no route has: their series carry the patterns, never the raw URLs.
     const read = await fetch(`${t.url}/dossiers/${encodeURIComponent(dossierId)}`, {
-      headers: { authorization: `Bearer ${await t.tokenFor(open.ctx.actor)}` },
+      headers: { authorization: `Bearer ${token}` },
     });
     expect(read.status).toBe(200);
     expect((await fetch(`${t.url}/no-such-route-${tag}`)).status).toBe(404);
+    const forged = await fetch(`${t.url}/dossiers/${encodeURIComponent(dossierId)}`, {
+      headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` },
+    });
+    expect(forged.status).toBe(401);
 
     const after = await api();
+    // The token was checked once and then answered from the cache; the forged copy was refused (ADR 0068).
+    const checks = (outcome: string) =>
+      (after.value('ntm_auth_token_checks_total', { outcome }) ?? 0) -
+      (before.value('ntm_auth_token_checks_total', { outcome }) ?? 0);
+    expect([checks('verified'), checks('cached'), checks('refused'), checks('joined')]).toEqual([2, 1, 1, 0]);
+    expect(after.value('ntm_auth_token_cache_entries')).toBeGreaterThanOrEqual(1);
     const created = { method: 'POST', route: '/dossiers', status_class: '2xx' };
     expect((after.value(HTTP, created) ?? 0) - (before.value(HTTP, created) ?? 0)).toBe(1);
     expect(after.count('ntm_http_request_duration_seconds', created)).toBe(

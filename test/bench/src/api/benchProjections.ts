@@ -26,7 +26,7 @@ import { decide, evolve, replay, type DossierState } from '@ntm/domain';
 import { dossierStreamId } from '@ntm/event-store';
 import { compareReadModels, migrateReadModels, rebuild } from '@ntm/projections';
 import { openPostgresStore } from '@ntm/store-postgres';
-import { commandPath, sampleDossierEvents } from '@ntm/testing';
+import { commandPath, sampleDossierEvents, scrapeMetrics } from '@ntm/testing';
 import { journeyTo, nationalBenchCommunes } from './benchJourneys.js';
 import { startBenchService, type BenchService } from './benchService.js';
 import { cpuSeconds, cpuShares, cpuSnapshot, pidsOf, type Parts } from './processCpu.js';
@@ -156,7 +156,9 @@ async function measureLoad() {
   ]);
   if (interrupted) throw new Error('interrupted (Ctrl-C): no figures');
 
-  service = await startBenchService(shared, undefined, false);
+  // The API's token checks are read from its /metrics each step (ADR 0068: the checks of evicted tokens made bursts).
+  const metricsToken = randomBytes(24).toString('hex');
+  service = await startBenchService({ ...shared, METRICS_TOKEN: metricsToken }, undefined, false);
   console.error(`service ready at ${new Date().toISOString().slice(11, 23)} UTC`);
   const api = service;
   const http = new Pool(api.baseUrl, { connections: 32, pipelining: 1 });
@@ -317,6 +319,13 @@ async function measureLoad() {
     return rows[0]!.runs;
   };
 
+  /** the API's bearer-token checks so far: signatures checked, and requests that waited for a check under way */
+  const tokenChecks = async () => {
+    const scrape = await scrapeMetrics(api.baseUrl, metricsToken);
+    const count = (outcome: string) => scrape.value('ntm_auth_token_checks_total', { outcome }) ?? 0;
+    return { verified: count('verified'), joined: count('joined') };
+  };
+
   const parts: Parts = {
     benchmark: () => [process.pid],
     api: () => [api.child.pid!],
@@ -383,6 +392,8 @@ async function measureLoad() {
     autovacuumRuns: number;
     /** this process's event-loop delay while it paced the load: a stalled generator sends its commands in a burst */
     generatorDelayMs: { p99: number; max: number };
+    /** the API's token signature checks during the step (warm-up included), and requests that joined one (ADR 0068) */
+    tokenChecks: { verified: number; joined: number };
   }
   const steps: Step[] = [];
   const rates = FIXED_RATE
@@ -411,6 +422,7 @@ async function measureLoad() {
     }, started - performance.now());
     const appendedBefore = appended;
     const maintenanceBefore = await maintenanceRuns();
+    const checksBefore = await tokenChecks();
     for (let now = performance.now(); now < until && !stopped; now = performance.now()) {
       const due = ((now - warmupStarted) / 1000) * rate;
       while (issued < due) {
@@ -427,6 +439,7 @@ async function measureLoad() {
       max: round2(loopDelay.max / 1e6),
     };
     const maintenance = (await maintenanceRuns()) - maintenanceBefore;
+    const checksAfter = await tokenChecks();
     measureFrom = Infinity;
     await Promise.all(active.map((d) => d.tail));
     const loadSeconds = (performance.now() - warmupStarted) / 1000;
@@ -465,6 +478,10 @@ async function measureLoad() {
       cpuShare,
       autovacuumRuns: maintenance,
       generatorDelayMs,
+      tokenChecks: {
+        verified: checksAfter.verified - checksBefore.verified,
+        joined: checksAfter.joined - checksBefore.joined,
+      },
     };
     steps.push(step);
     console.error(
@@ -473,7 +490,7 @@ async function measureLoad() {
     // When the commands stalled (a periodic job of the service shows as stalls 15 s apart, say), and whether the
     // generator itself did.
     console.error(
-      `  measured from ${measuredFrom} UTC; generator loop delay p99 ${generatorDelayMs.p99} max ${generatorDelayMs.max} ms`,
+      `  measured from ${measuredFrom} UTC; generator loop delay p99 ${generatorDelayMs.p99} max ${generatorDelayMs.max} ms; token signatures checked ${step.tokenChecks.verified} (${step.tokenChecks.joined} requests joined a check)`,
     );
     if (slowCommands.length > 0) {
       // Bursts: slow commands sent within a second of the one before.
