@@ -3,15 +3,16 @@
  * processes over the local PostgreSQL and Redis, as they run in production (REDIS_URL mode: the service only
  * appends, the projector projects). The load is the scripted commune NTM journey on a few hundred dossiers at once,
  * each command sent with the ETag of the dossier's previous reply. First the API's own closed-loop rate (16 clients,
- * one command in flight each); then paced steps from 0.4 of that event rate up by 0.1, each measuring the read-model
- * lag of every event from its `recordedAt` (the service's clock as its INSERT is sent, before it commits: an upper
- * bound on commit → visible, ADR 0053) to its read-model row being visible (checkpoints polled every 5 ms), until
- * lag p99 reaches 100 ms; the time from the command's send to visible is printed beside it (`endToEndMs`: it also
- * holds the command's own latency, goal 1's p99). Each step also gives the benchmark's own event-loop delay (a
- * stalled generator sends a burst), the autovacuums and autoanalyzes of the run's tables, and on stderr when the
- * commands over 80 ms were sent (stalls 15 s apart were the service's audit checkpointer). Then whether a rebuild equals the
- * incremental read models, and a rebuild of at least 200,000 events against a read of the whole global log in the
- * same minutes. Progress on stderr; last line on stdout: one JSON object. Ctrl-C stops and cleans up.
+ * one command in flight each; measured after 10,000 untimed commands of the same loop, ADR 0069); then paced steps
+ * from 0.4 of that event rate up by 0.1, each measuring the read-model lag of every event from its `recordedAt`
+ * (the service's clock as its INSERT is sent, before it commits: an upper bound on commit → visible, ADR 0053) to
+ * its read-model row being visible (checkpoints polled every 5 ms), until lag p99 reaches 100 ms; the time from the
+ * command's send to visible is printed beside it (`endToEndMs`: it also holds the command's own latency, goal 1's
+ * p99). Each step also gives the benchmark's own event-loop delay (a stalled generator sends a burst), the
+ * autovacuums and autoanalyzes of the run's tables, and on stderr when the commands over 80 ms were sent (stalls
+ * 15 s apart were the service's audit checkpointer). Then whether a rebuild equals the incremental read models, and
+ * a rebuild of at least 200,000 events against a read of the whole global log in the same minutes. Progress on
+ * stderr; last line on stdout: one JSON object. Ctrl-C stops and cleans up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,6 +43,8 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 /** the API's closed-loop rate: clients, each with one command in flight, and for how long */
 const CLOSED_CLIENTS = Number(process.env.BENCH_CLOSED_CLIENTS ?? 16);
 const CLOSED_SECONDS = Number(process.env.BENCH_CLOSED_SECONDS ?? 10);
+/** untimed commands of the same closed loop before it is measured: the service's JIT reaches its steady rate */
+const CLOSED_WARMUP_COMMANDS = Number(process.env.BENCH_CLOSED_WARMUP ?? 10_000);
 /** the first step and the step, as shares of the closed-loop event rate */
 const STEP_FROM = Number(process.env.BENCH_STEP_FROM ?? 0.4);
 const STEP_BY = Number(process.env.BENCH_STEP_BY ?? 0.1);
@@ -349,11 +352,29 @@ async function measureLoad() {
   }
 
   // 1. The API's own closed-loop rate (the baseline): CLOSED_CLIENTS clients, each sending its dossier's next
-  // command as soon as the previous one is answered, with the projector running as in every phase.
+  // command as soon as the previous one is answered, with the projector running as in every phase. First, untimed,
+  // CLOSED_WARMUP_COMMANDS of the same loop (ADR 0069): a cold service ran its first seconds at a third of its
+  // steady rate, and a baseline measured cold made every step's share of it look larger than it was.
+  const warmStarted = performance.now();
+  let warmCommands = 0;
+  await Promise.all(
+    Array.from({ length: CLOSED_CLIENTS }, async (_, client) => {
+      while (warmCommands < CLOSED_WARMUP_COMMANDS && !stopped) {
+        warmCommands += 1;
+        await issue(client).answered;
+      }
+    }),
+  );
+  const warmSeconds = (performance.now() - warmStarted) / 1000;
+  console.error(
+    `warm-up, closed loop: ${warmCommands} commands in ${warmSeconds.toFixed(1)} s (${Math.round(warmCommands / warmSeconds)}/s), untimed`,
+  );
   const closedStarted = performance.now();
   const closedUntil = closedStarted + CLOSED_SECONDS * 1000;
   let closedEvents = 0;
   let closedCommands = 0;
+  /** commands answered in each second of the closed loop: a flat row says the baseline was taken warm */
+  const closedBySecond = Array.from({ length: Math.ceil(CLOSED_SECONDS) }, () => 0);
   await Promise.all(
     Array.from({ length: CLOSED_CLIENTS }, async (_, client) => {
       while (performance.now() < closedUntil && !stopped) {
@@ -361,14 +382,19 @@ async function measureLoad() {
         await sent.answered;
         closedEvents += sent.events;
         closedCommands += 1;
+        const second = Math.floor((performance.now() - closedStarted) / 1000);
+        if (second < closedBySecond.length) closedBySecond[second]! += 1;
       }
     }),
   );
   const closedSeconds = (performance.now() - closedStarted) / 1000;
+  console.error(`closed loop, commands answered each second: ${closedBySecond.join(' ')}`);
   const closedLoop = {
     clients: CLOSED_CLIENTS,
+    warmupCommands: warmCommands,
     eventsPerSecond: Math.round(closedEvents / closedSeconds),
     commandsPerSecond: Math.round(closedCommands / closedSeconds),
+    commandsEachSecond: closedBySecond,
   };
   console.error(
     `closed loop, ${CLOSED_CLIENTS} clients: ${closedLoop.commandsPerSecond} commands/s, ${closedLoop.eventsPerSecond} events/s`,
