@@ -1,12 +1,12 @@
 /**
  * `pnpm bench:api`: the API under load on the local PostgreSQL, in schemas of its own (dropped afterwards).
  * The service runs as a child process (its RSS is sampled from /proc); 16 clients each take communes of the
- * country (Bắc Kạn's first) in turn and drive a commune NTM dossier through the whole 2022 procedure. Like a real client, a user who takes
- * the dossier over from someone else reads it first (GET, for its state and ETag); a user who goes on with their
- * own work sends the ETag of their previous reply. Then, in the same run and with the service stopped, two
- * baselines at the same concurrency: the store's raw append rate (16 writers, one single-event conditional append
- * each at a time) and the HTTP floor, the same appends through a bare Fastify route (floorServer.ts) driven by the
- * same kind of clients. The last line printed is one JSON object with the figures.
+ * country (Bắc Kạn's first) in turn and drive a commune NTM dossier through the whole 2022 procedure. Like a real
+ * client, a user who takes the dossier over from someone else reads it first (GET, for its state and ETag); a user
+ * who goes on with their own work sends the ETag of their previous reply. Then, in the same run and with the
+ * service stopped, two baselines at the same concurrency: the store's raw append rate (16 writers, one single-event
+ * conditional append each at a time) and the HTTP floor, the same appends through a bare Fastify route
+ * (floorServer.ts) driven by the same kind of clients. The last line printed is one JSON object with the figures.
  *
  * The clients use undici's `Pool` (keep-alive, no WHATWG streams) rather than `fetch`: the clients share the
  * two cores with the service and PostgreSQL, and `fetch` cost more CPU per request than the service itself.
