@@ -1,6 +1,6 @@
 /**
  * Hộp việc — the inbox: one row per role that may move a dossier on (from the machines), its query, and its
- * migration 0002 (one row per role instead of one per dossier).
+ * migrations: 0002 (one row per role instead of one per dossier) and 0009 (the dossier code, mã hồ sơ).
  */
 import type { SqlClient } from '@ntm/sql';
 import { nextActors } from './nextActor.js';
@@ -15,7 +15,7 @@ export const projectToInbox = rowProjection(
   'inbox',
   `stream_id text NOT NULL, role text NOT NULL, unit_code text NOT NULL, step text NOT NULL,
    waiting_since text NOT NULL, kind text NOT NULL, dossier_unit_code text NOT NULL, province_code text NOT NULL,
-   active_from text, active_to text, PRIMARY KEY (stream_id, role, unit_code)`,
+   active_from text, active_to text, dossier_code text, PRIMARY KEY (stream_id, role, unit_code)`,
   ['stream_id', 'role', 'unit_code'],
   (v) =>
     nextActors(v).map((actor) => ({
@@ -30,6 +30,8 @@ export const projectToInbox = rowProjection(
       province_code: actor.provinceCode,
       active_from: actor.from,
       active_to: actor.until,
+      // The one-stop code given at the first submission: what the people at the desk and on the phone go by.
+      dossier_code: v.dossierCode ?? null,
     })),
 );
 
@@ -46,6 +48,8 @@ export interface InboxRow {
   /** first and last day (ISO dates) the entry holds around a reform cut-over; null = unbounded */
   active_from: string | null;
   active_to: string | null;
+  /** the dossier code (mã hồ sơ), once the dossier has been submitted */
+  dossier_code: string | null;
 }
 
 /**
@@ -96,4 +100,19 @@ export function inboxPerRoleDdl(schema: string): string[] {
 
 export const inboxMigrations = (schema: string) => [
   { id: '0002-inbox-per-role', up: inboxPerRoleDdl(schema).join(';\n') },
+];
+
+/**
+ * 0009: the inbox shows each dossier's code. Its rows written before it get the code the dossier list holds (0003),
+ * so it runs after that one; a later event of the dossier writes the same value.
+ */
+export const inboxDossierCodeMigrations = (schema: string) => [
+  {
+    id: '0009-inbox-dossier-code',
+    up: [
+      `ALTER TABLE ${q(schema)}.inbox ADD COLUMN IF NOT EXISTS dossier_code text`,
+      `UPDATE ${q(schema)}.inbox i SET dossier_code = d.dossier_code FROM ${q(schema)}.dossiers d
+        WHERE d.stream_id = i.stream_id AND d.dossier_code IS NOT NULL AND i.dossier_code IS NULL`,
+    ].join(';\n'),
+  },
 ];

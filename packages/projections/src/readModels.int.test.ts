@@ -10,6 +10,7 @@ import {
   insertStreams,
   migrateReadModels,
   PROJECTIONS,
+  projectToInbox,
   writeStreams,
   type DossierView,
 } from './index.js';
@@ -49,13 +50,15 @@ describe('read-model migrations', () => {
     await sql.query(`CREATE TABLE "${schema}".inbox (stream_id text PRIMARY KEY, role text NOT NULL,
       unit_code text NOT NULL, step text NOT NULL, waiting_since text NOT NULL, kind text NOT NULL,
       dossier_unit_code text NOT NULL, province_code text NOT NULL)`);
-    await sql.query(`DELETE FROM "${schema}".migrations WHERE id = '0002-inbox-per-role'`);
+    await sql.query(
+      `DELETE FROM "${schema}".migrations WHERE id IN ('0002-inbox-per-role', '0009-inbox-dossier-code')`,
+    );
     await sql.query(`INSERT INTO "${schema}".inbox VALUES ('dossier-x', 'district_verifier', '064', 'submitted',
       '2024-01-01T00:00:00.000Z', 'COMMUNE_NTM', '02032', '06')`);
 
     await migrateReadModels(sql, schema);
     await sql.query(`INSERT INTO "${schema}".inbox VALUES ('dossier-x', 'commune_official', '02032', 'submitted',
-      '2024-01-01T00:00:00.000Z', 'COMMUNE_NTM', '02032', '06', NULL, NULL)`);
+      '2024-01-01T00:00:00.000Z', 'COMMUNE_NTM', '02032', '06', NULL, NULL, NULL)`);
     const rows = await sql.query<{ role: string; active_to: string | null }>(
       `SELECT role, active_to FROM "${schema}".inbox ORDER BY role`,
     );
@@ -65,6 +68,36 @@ describe('read-model migrations', () => {
     ]);
     // Running the migrations again changes nothing.
     await migrateReadModels(sql, schema);
+  });
+
+  it('0009 gives the inbox each dossier code: from the view when written, from the dossier list before it', async () => {
+    const { sql } = opened;
+    const fresh = `${tag}_code`;
+    await migrateReadModels(sql, fresh);
+    try {
+      const events = await appendedSample('c1');
+      // The latest state of the sample in which someone has the dossier in their inbox, as if submitted with a code.
+      const n = [...events.keys()]
+        .reverse()
+        .find((i) => projectToInbox.rows(viewAfter(events, i + 1)).length > 0)!;
+      const view = { ...viewAfter(events, n + 1), dossierCode: '19-240115-0001' };
+      await writeStreams(sql, fresh, [view]);
+      const codes = async () =>
+        (await sql.query<{ dossier_code: string | null }>(`SELECT dossier_code FROM "${fresh}".inbox`)).rows;
+      expect(await codes()).toEqual(
+        projectToInbox.rows(view).map(() => ({ dossier_code: '19-240115-0001' })),
+      );
+
+      // An inbox written before 0009: no such column. The migration adds it and copies the dossier list's codes.
+      await sql.query(`ALTER TABLE "${fresh}".inbox DROP COLUMN dossier_code`);
+      await sql.query(`DELETE FROM "${fresh}".migrations WHERE id = '0009-inbox-dossier-code'`);
+      await migrateReadModels(sql, fresh);
+      expect(await codes()).toEqual(
+        projectToInbox.rows(view).map(() => ({ dossier_code: '19-240115-0001' })),
+      );
+    } finally {
+      await sql.query(`DROP SCHEMA "${fresh}" CASCADE`);
+    }
   });
 
   it('creates exactly the columns every projection writes, in its order', async () => {

@@ -7,7 +7,7 @@ import type { DossierView } from './dossierView.js';
 import { complaintMigrations, projectToComplaints } from './complaints.js';
 import { deadlineMigrations, projectToDeadlines } from './deadlines.js';
 import { dossierListMigrations, projectToDossiers } from './dossierList.js';
-import { inboxMigrations, projectToInbox } from './inbox.js';
+import { inboxDossierCodeMigrations, inboxMigrations, projectToInbox } from './inbox.js';
 import { readModels0001 } from './migration0001.js';
 import { notificationMigrations, type NotificationRow } from './notifications.js';
 import { columnNames, q, type Projection } from './projection.js';
@@ -169,6 +169,8 @@ export function readModelMigrations(schema: string): { id: string; up: string }[
     ...notificationMigrations(schema),
     ...complaintMigrations(schema),
     ...deadlineMigrations(schema),
+    // After the dossier list's 0003: it copies the codes from there.
+    ...inboxDossierCodeMigrations(schema),
     // Not a read model: the deadline scheduler's log position (`@ntm/scheduler`), kept across rebuilds as the
     // dispatcher's is.
     {

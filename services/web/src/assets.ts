@@ -24,6 +24,7 @@ table{width:100%;border-collapse:collapse;margin-bottom:20px;font-size:.95rem}
 th,td{text-align:left;padding:8px 10px 8px 0;border-bottom:1px solid #b1b4b6;vertical-align:top}
 .table-wrap{overflow-x:auto}
 .tag{display:inline-block;padding:2px 8px;font-size:.85rem;font-weight:700;letter-spacing:.02em;white-space:nowrap}
+.dossier-code{white-space:nowrap}
 .tag-grey{background:#eeefef;color:#383f43}.tag-blue{background:#d2e2f1;color:#0c2d4a}.tag-green{background:#cce2d8;color:#005a30}
 .tag-yellow{background:#fff7bf;color:#594d00}.tag-red{background:#f4cdc6;color:#942514}
 .button{display:inline-block;background:#00703c;color:#fff;border:0;box-shadow:0 2px 0 #002d18;padding:8px 14px;font:inherit;font-weight:600;cursor:pointer;text-decoration:none;margin:0 10px 15px 0}

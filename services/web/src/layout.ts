@@ -81,3 +81,35 @@ export const tag = (text: string, colour: TagColour): Html =>
 
 export const backLink = (href: string, text: string): Html =>
   html`<a class="back-link" href="${href}">${text}</a>`;
+
+/**
+ * A one-line field with its hint, and its error beside it when there is one (the GOV.UK pattern of every form
+ * here): the input names both in `aria-describedby`, and is marked invalid with the error.
+ */
+export function hintedInput(field: {
+  id: string;
+  name: string;
+  label: string;
+  hint: string;
+  value: string;
+  error?: string | undefined;
+  type?: 'text' | 'search';
+  /** further attributes of the input (inputmode, maxlength, …) */
+  attributes?: Html;
+}): Html {
+  const { id, error } = field;
+  return html`<div class="form-group${error ? ' form-group-error' : ''}">
+    <label for="${id}">${field.label}</label>
+    <span class="hint" id="${id}-hint">${field.hint}</span>
+    ${error ? html`<span class="error-message" id="${id}-error">${error}</span>` : ''}
+    <input
+      type="${field.type ?? 'text'}"
+      id="${id}"
+      name="${field.name}"
+      value="${field.value}"
+      aria-describedby="${id}-hint${error ? ` ${id}-error` : ''}"
+      ${error ? html`aria-invalid="true"` : ''}
+      ${field.attributes ?? ''}
+    />
+  </div>`;
+}

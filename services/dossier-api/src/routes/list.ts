@@ -147,6 +147,7 @@ const InboxRow = z.object({
   province_code: z.string(),
   active_from: z.string().nullable(),
   active_to: z.string().nullable(),
+  dossier_code: z.string().nullable().describe('mã hồ sơ, given on the first submission'),
 });
 const DeadlineRow = z.object({
   stream_id: z.string(),

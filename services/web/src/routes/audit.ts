@@ -12,7 +12,7 @@ import { parseDate } from '../forms.js';
 import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
 import { html, type Html } from '../html.js';
 import { formatDateTime, formatNumber } from '../i18n.js';
-import { tag } from '../layout.js';
+import { hintedInput, tag } from '../layout.js';
 import { choiceLabel, codesOf, nameOf } from '../vocabulary.js';
 import { criteriaSection, mainPath, type HistoryEvent } from './dossier.js';
 import { statechart } from '../statechart.js';
@@ -215,18 +215,13 @@ function pastState(screen: Screen, state: DossierState, revision: number, events
 /** A dd/mm/yyyy bound of the history filter, with its error beside it when it is not a day. */
 function dateBound(screen: Screen, name: 'from' | 'to', value: string | undefined, bad: boolean): Html {
   const { t } = screen;
-  return html`<div class="form-group${bad ? ' form-group-error' : ''}">
-    <label for="${name}">${t(name)}</label>
-    <span class="hint" id="${name}-hint">${t('dateHint')}</span>
-    ${bad ? html`<span class="error-message" id="${name}-error">${t('notADate')}</span>` : ''}
-    <input
-      type="text"
-      id="${name}"
-      name="${name}"
-      inputmode="numeric"
-      value="${value ?? ''}"
-      aria-describedby="${name}-hint${bad ? ` ${name}-error` : ''}"
-      ${bad ? html`aria-invalid="true"` : ''}
-    />
-  </div>`;
+  return hintedInput({
+    id: name,
+    name,
+    label: t(name),
+    hint: t('dateHint'),
+    value: value ?? '',
+    error: bad ? t('notADate') : undefined,
+    attributes: html`inputmode="numeric"`,
+  });
 }

@@ -119,7 +119,12 @@ function dossierPage(
   // A command issued by a route of its own (a file upload, the decision's signing) has no form here yet: offering
   // its JSON form would only end in the API's refusal.
   const commands = COMMAND_SPECS.filter((s) => !s.upload && view.allowedCommands.includes(s.type));
-  return html` <span class="caption"
+  return html` ${
+      state.dossierCode
+        ? html`<p class="dossier-code">${t('dossierCode')}: <strong>${state.dossierCode}</strong></p>`
+        : ''
+    }
+    <span class="caption"
       >${t('dossier')} ${view.dossierId} · ${t('version')} ${state.dossierVersion} · ${t('year')}
       ${state.year}</span
     >

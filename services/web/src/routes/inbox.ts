@@ -1,7 +1,8 @@
 /**
- * The inbox: the dossiers waiting for the signed-in person's role and unit (the API's inbox read model), with the
- * step, the deadline in working days and its colour, a count per step, filters by step and kind that can be
- * saved in the session, and, for those who may open one, the start of a new dossier.
+ * The inbox: the dossiers waiting for the signed-in person's role and unit (the API's inbox read model), with
+ * their codes, the step, the deadline in working days and its colour, a count per step, filters by step and kind
+ * that can be saved in the session, a search by dossier code (the code on the receipt, what a caller gives), and,
+ * for those who may open one, the start of a new dossier.
  */
 import type { FastifyInstance } from 'fastify';
 import { nationalUnits, vietnamDate } from '@ntm/domain';
@@ -9,7 +10,7 @@ import { query } from '../api.js';
 import { deadlineStatus, type DeadlineStatus } from '../deadlines.js';
 import { html, type Html } from '../html.js';
 import { formatDate, formatNumber, type Lang, type Translate } from '../i18n.js';
-import { tag } from '../layout.js';
+import { hintedInput, tag } from '../layout.js';
 import { codesOf, nameOf } from '../vocabulary.js';
 import { csrfChecked, screenOf, sendPage } from '../context.js';
 
@@ -19,6 +20,7 @@ interface InboxRow {
   waiting_since: string;
   kind: string;
   dossier_unit_code: string;
+  dossier_code: string | null;
 }
 interface DeadlineRow {
   stream_id: string;
@@ -34,6 +36,25 @@ interface Page<T> {
 /** The most rows one inbox page reads; a larger inbox says how many more there are. */
 export const INBOX_LIMIT = 500;
 const PREFIX = 'dossier-';
+/** What the API takes as a dossier code; anything else cannot be one, and is not sent. */
+const DOSSIER_CODE = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+/** The search by dossier code, on the inbox and on its own page when a code found nothing. */
+function findByCodeForm(t: Translate, code = '', notFound = false): Html {
+  return html`<form method="get" action="/find" class="filters" role="search">
+    ${hintedInput({
+      id: 'find-code',
+      name: 'code',
+      label: t('findByCode'),
+      hint: t('findByCodeHint'),
+      value: code,
+      error: notFound ? t('noDossierWithCode') : undefined,
+      type: 'search',
+      attributes: html`maxlength="100" autocomplete="off" spellcheck="false"`,
+    })}
+    <button class="button button-secondary">${t('find')}</button>
+  </form>`;
+}
 
 export function inboxRoutes(fastify: FastifyInstance, now: () => Date): void {
   fastify.get('/inbox', async (request, reply) => {
@@ -66,6 +87,7 @@ export function inboxRoutes(fastify: FastifyInstance, now: () => Date): void {
       <p>${t('inboxIntro')} <a href="/dashboard">${t('dashboard')}</a></p>
       ${request.session.flash ? html`<div class="notification notification-success" role="status">${request.session.flash}</div>` : ''}
       ${user.role === 'commune_official' || user.role === 'village_head' ? html`<p><a class="button" href="/dossier/new">${t('openDossier')}</a></p>` : ''}
+      ${findByCodeForm(t)}
       <h2>${t('countPerStep')}</h2>
       <ul class="counts">
         ${[...counts].map(([s, n]) => html`<li><a href="/inbox${query({ step: s, kind })}">${nameOf('steps', s, lang)}</a>: <strong>${formatNumber(n)}</strong></li>`)}
@@ -122,6 +144,7 @@ export function inboxRoutes(fastify: FastifyInstance, now: () => Date): void {
                 </caption>
                 <thead>
                   <tr>
+                    <th scope="col">${t('dossierCode')}</th>
                     <th scope="col">${t('unit')}</th>
                     <th scope="col">${t('kind')}</th>
                     <th scope="col">${t('step')}</th>
@@ -135,6 +158,13 @@ export function inboxRoutes(fastify: FastifyInstance, now: () => Date): void {
                     const unitName = units.get(r.dossier_unit_code, today)?.name ?? r.dossier_unit_code;
                     const dueOn = due.get(r.stream_id);
                     return html`<tr>
+                      <td>
+                        ${
+                          r.dossier_code
+                            ? html`<span class="dossier-code">${r.dossier_code}</span>`
+                            : html`<span class="hint">${t('codeNotGiven')}</span>`
+                        }
+                      </td>
                       <td>
                         <a href="/dossier/${id}">${unitName}</a>
                         <span class="hint">${r.dossier_unit_code}</span>
@@ -151,6 +181,28 @@ export function inboxRoutes(fastify: FastifyInstance, now: () => Date): void {
       }`;
     request.session.flash = undefined;
     return sendPage(reply, screen.render(t('inbox'), body));
+  });
+
+  // A dossier by its code: straight to its page when the caller may read it, else the form again, saying so. The
+  // API's list answers only with dossiers in the caller's jurisdiction, so a code elsewhere is "not found" too.
+  fastify.get('/find', async (request, reply) => {
+    const screen = screenOf(fastify, request, reply, now().getTime() / 1000);
+    if (!screen) return reply;
+    const { api, t } = screen;
+    const raw = (request.query as { code?: unknown }).code;
+    const code = typeof raw === 'string' ? raw.trim() : '';
+    if (code === '') return reply.redirect('/inbox');
+    if (DOSSIER_CODE.test(code)) {
+      const found = await api.get<Page<{ dossierId: string }>>(
+        `/dossiers${query({ dossierCode: code, limit: 1 })}`,
+      );
+      const dossierId = found.status === 200 ? found.body.items[0]?.dossierId : undefined;
+      if (dossierId) return reply.redirect(`/dossier/${encodeURIComponent(dossierId)}`);
+    }
+    const body = html`<h1>${t('findByCode')}</h1>
+      ${findByCodeForm(t, code, true)}
+      <p><a href="/inbox">${t('inbox')}</a></p>`;
+    return sendPage(reply, screen.render(t('findByCode'), body), 404);
   });
 
   fastify.post('/inbox/filters', csrfChecked(fastify), async (request, reply) => {
