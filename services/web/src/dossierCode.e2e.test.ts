@@ -41,7 +41,7 @@ const codeOf = async (): Promise<string | undefined> => {
 };
 
 describe('the dossier code in the web app', () => {
-  it('is "not given yet" before the submission, then shown in the inbox and on the dossier page', async () => {
+  it('is "not given yet" before the submission, then shown in the inbox, on the dossier page and its replay', async () => {
     const official = new Visitor(web.url);
     const before = await official.signIn(OFFICIAL.id);
     expect(before.body).toContain(`/dossier/${cursor.dossierId}`);
@@ -61,6 +61,8 @@ describe('the dossier code in the web app', () => {
     await official.signIn(OFFICIAL.id);
     const page = await official.get(`/dossier/${cursor.dossierId}`);
     expect(page.body).toContain(`Mã hồ sơ: <strong>${code}</strong>`);
+    const replay = await official.get(`/dossier/${cursor.dossierId}/audit`);
+    expect(replay.body).toContain(`Mã hồ sơ: <strong>${code}</strong>`);
   });
 
   it('finds the dossier by its code for a reader in its jurisdiction, and for no one else', async () => {

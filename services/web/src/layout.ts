@@ -113,3 +113,7 @@ export function hintedInput(field: {
     />
   </div>`;
 }
+
+/** The dossier code (mã hồ sơ) at the head of a dossier's pages, once the first submission has given it. */
+export const dossierCodeLine = (t: Translate, code: string | undefined): Html =>
+  code ? html`<p class="dossier-code">${t('dossierCode')}: <strong>${code}</strong></p>` : html``;

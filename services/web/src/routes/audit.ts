@@ -12,7 +12,7 @@ import { parseDate } from '../forms.js';
 import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
 import { html, type Html } from '../html.js';
 import { formatDateTime, formatNumber } from '../i18n.js';
-import { hintedInput, tag } from '../layout.js';
+import { dossierCodeLine, hintedInput, tag } from '../layout.js';
 import { choiceLabel, codesOf, nameOf } from '../vocabulary.js';
 import { criteriaSection, mainPath, type HistoryEvent } from './dossier.js';
 import { statechart } from '../statechart.js';
@@ -76,6 +76,7 @@ export function auditRoutes(fastify: FastifyInstance, now: () => Date): void {
     ].sort();
     const body = html`<a class="back-link" href="/dossier/${id}">${t('back')}</a>
       <h1>${t('audit')}</h1>
+      ${dossierCodeLine(t, codeOf(events))}
       <span class="caption">${t('dossier')} ${id}</span>
       ${chainResult(screen, verify.body)}
       <p><a href="/dossier/${id}/audit-bundle">${t('downloadBundle')}</a></p>
@@ -210,6 +211,12 @@ function pastState(screen: Screen, state: DossierState, revision: number, events
       }
     </dl>
     ${criteriaSection(screen, state)}`;
+}
+
+/** The dossier code its first submission gave (in the `DossierSubmitted` event), if it has been submitted. */
+function codeOf(events: readonly HistoryEvent[]): string | undefined {
+  const code = events.find((e) => e.type === 'DossierSubmitted')?.data['dossierCode'];
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** A dd/mm/yyyy bound of the history filter, with its error beside it when it is not a day. */

@@ -18,7 +18,7 @@ import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
 import { deadlineStatus } from '../deadlines.js';
 import { html, type Html } from '../html.js';
 import { formatDate, formatNumber, type Lang, type Translate } from '../i18n.js';
-import { tag } from '../layout.js';
+import { dossierCodeLine, tag } from '../layout.js';
 import { choiceLabel, nameOf } from '../vocabulary.js';
 import { deadlineCell } from './inbox.js';
 import { eventsTable } from './history.js';
@@ -119,11 +119,7 @@ function dossierPage(
   // A command issued by a route of its own (a file upload, the decision's signing) has no form here yet: offering
   // its JSON form would only end in the API's refusal.
   const commands = COMMAND_SPECS.filter((s) => !s.upload && view.allowedCommands.includes(s.type));
-  return html` ${
-      state.dossierCode
-        ? html`<p class="dossier-code">${t('dossierCode')}: <strong>${state.dossierCode}</strong></p>`
-        : ''
-    }
+  return html` ${dossierCodeLine(t, state.dossierCode)}
     <span class="caption"
       >${t('dossier')} ${view.dossierId} · ${t('version')} ${state.dossierVersion} · ${t('year')}
       ${state.year}</span
