@@ -23,6 +23,49 @@ export const DOCUMENT_NAMES = [
 ] as const;
 export type DocumentName = (typeof DOCUMENT_NAMES)[number];
 
+/** Each document's title, as the one-stop forms and Decree 30 name them, and in English. */
+export const DOCUMENT_TITLES: Record<DocumentName, { vi: string; en: string }> = {
+  receipt: { vi: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả', en: 'Receipt and appointment slip' },
+  'supplement-request': {
+    vi: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ',
+    en: 'Request to supplement the dossier',
+  },
+  'apology-letter': {
+    vi: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả',
+    en: 'Apology letter with the new return date (form 04)',
+  },
+  'appraisal-report': { vi: 'Báo cáo kết quả thẩm định', en: 'Appraisal report' },
+  'council-minutes': { vi: 'Biên bản họp Hội đồng thẩm định', en: 'Minutes of the appraisal council' },
+  decision: { vi: 'Quyết định', en: "The chairman's decision" },
+};
+
+/**
+ * Whether the dossier whose events these are has the document `name` yet: the event each one is made from has
+ * happened (for the receipt, the submission that gave the code). Only the events' types and data are read, so a
+ * page can list the documents from the dossier's history without rendering any; `dossierDocument` answers the same
+ * (a test checks it on whole journeys).
+ */
+export function documentExists(
+  name: DocumentName,
+  events: readonly { type: string; data: Record<string, unknown> }[],
+): boolean {
+  if (!events.some((e) => e.type === 'DossierOpened')) return false;
+  switch (name) {
+    case 'receipt':
+      return events.some((e) => e.type === 'DossierSubmitted' && Boolean(e.data['dossierCode']));
+    case 'supplement-request':
+      return events.some((e) => e.type === 'DossierReturned');
+    case 'apology-letter':
+      return events.some((e) => e.type === 'ApologyIssued');
+    case 'appraisal-report':
+      return events.some((e) => e.type === 'AppraisalRecorded');
+    case 'council-minutes':
+      return events.some((e) => e.type === 'CouncilBallotRecorded');
+    case 'decision':
+      return events.some((e) => (DECISION_TYPES as readonly string[]).includes(e.type));
+  }
+}
+
 export interface DocumentContext {
   units: UnitRegistry;
   /** the address printed as a QR code, where the dossier (and this document's hash) can be checked */

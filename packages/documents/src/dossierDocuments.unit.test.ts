@@ -15,6 +15,7 @@ import {
 import { ACTORS, at, communeJourney, journeyRecords, pdfText } from '@ntm/testing';
 import {
   DOCUMENT_NAMES,
+  documentExists,
   dossierDocument,
   renderDossierDocument,
   renderOfficialDocument,
@@ -155,6 +156,49 @@ describe('dossier documents', () => {
     const text = await textOf(await renderDossierDocument('supplement-request', returned, ctx));
     expect(text).toContain('PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ');
     expect(text).toContain('Mã hồ sơ: 06-240426-0001');
+  });
+
+  it('says which documents exist from the events alone, as rendering them would, at every revision', () => {
+    const returned = journeyRecords(
+      'dossier-d1',
+      [...steps.slice(0, untilType('RecordVerification')), journey.detours['returned']!.step],
+      numbers,
+    );
+    const submitted = steps.slice(0, untilType('SubmitDossier') + 1);
+    const scheduled = journeyRecords('dossier-d1', submitted, numbers).find(
+      (e) => e.type === 'DeadlineScheduled',
+    )!;
+    const { deadlineId, dueOn } = scheduled.data as { deadlineId: string; dueOn: string };
+    const apology = {
+      type: 'IssueApology',
+      dossierId: journey.dossierId,
+      deadlineId,
+      newReturnOn: addWorkingDays(addCalendarDays(dueOn, 1), 5, nationalCalendar()),
+      reason: 'Chờ ý kiến của các sở, ngành',
+      letterNo: '15/PXL-UBND',
+    } as unknown as DossierCommand;
+    const late = journeyRecords('dossier-d1', [
+      ...submitted,
+      { command: apology, ctx: { now: at(addCalendarDays(dueOn, 1)), actor: ACTORS.districtVerifier } },
+    ]);
+    const seen = new Set<string>();
+    for (const history of [
+      all,
+      returned,
+      late,
+      journeyRecords('dossier-d2', communeJourney('ntm', 2).steps),
+    ]) {
+      for (let n = 0; n <= history.length; n += 1) {
+        const events = history.slice(0, n);
+        for (const name of DOCUMENT_NAMES) {
+          const exists = dossierDocument(name, events, ctx) !== undefined;
+          expect(documentExists(name, events), `${name} after ${n} events`).toBe(exists);
+          if (exists) seen.add(name);
+        }
+      }
+    }
+    // Every document was met at least once, so each answer was checked both ways.
+    expect([...seen].sort()).toEqual([...DOCUMENT_NAMES].sort());
   });
 
   it('draws the visible signature stamp in the signature space, in Vietnamese, and says where it is', async () => {

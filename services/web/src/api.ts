@@ -3,6 +3,7 @@
  * signed-in person's access token. Every read and command therefore passes the same authentication, `can` checks,
  * validation and problem details as a call from any other client; the web app holds no rights of its own.
  */
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Lang } from './i18n.js';
 import type { WebUser } from './session.js';
@@ -34,6 +35,8 @@ export interface Api {
   get<T>(url: string): Promise<ApiAnswer<T>>;
   /** a GET whose answer is passed on as it is (a file) */
   download(url: string): Promise<{ status: number; type: string; disposition?: string; payload: Buffer }>;
+  /** a GET whose body is passed on as it streams (a document's file: never held whole), with the given headers */
+  stream(url: string, headers?: Record<string, string>): Promise<StreamedAnswer>;
   post<T>(url: string, body: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
   /** a POST of a body passed on as it came (a multipart upload), with its content type */
   upload<T>(
@@ -42,6 +45,12 @@ export interface Api {
     payload: Buffer,
     headers?: Record<string, string>,
   ): Promise<ApiAnswer<T>>;
+}
+
+export interface StreamedAnswer {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: Readable;
 }
 
 /** The API as the signed-in person, in their language, from their address (the API's rate limit counts them). */
@@ -89,6 +98,17 @@ export function apiFor(fastify: FastifyInstance, request: FastifyRequest, user: 
         ...(typeof disposition === 'string' ? { disposition } : {}),
         payload: response.rawPayload,
       };
+    },
+    async stream(url, headers = {}) {
+      const response = await fastify.inject({
+        method: 'GET',
+        url,
+        remoteAddress: request.ip,
+        headers: { authorization: `Bearer ${user.accessToken}`, 'accept-language': lang, ...headers },
+        payloadAsStream: true,
+      });
+      if (response.statusCode === 401) throw new SessionExpiredError();
+      return { status: response.statusCode, headers: response.headers, body: response.stream() };
     },
     post: (url, body, headers) => call('POST', url, body, headers),
     async upload(url, contentType, payload, headers = {}) {

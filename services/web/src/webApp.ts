@@ -26,6 +26,7 @@ import { dossierRoutes } from './routes/dossier.js';
 import { commandRoutes } from './routes/commands.js';
 import { uploadRoutes } from './routes/upload.js';
 import { auditRoutes } from './routes/audit.js';
+import { fileRoutes } from './routes/files.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import './session.js';
 import type { SessionStore } from './sessionStore.js';
@@ -132,5 +133,6 @@ export async function webApp(fastify: FastifyInstance, options: WebOptions): Pro
   commandRoutes(fastify, options.now);
   uploadRoutes(fastify, options.now);
   auditRoutes(fastify, options.now);
+  fileRoutes(fastify, options.now);
   dashboardRoutes(fastify, options.now);
 }

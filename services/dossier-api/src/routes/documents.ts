@@ -26,6 +26,7 @@ import type { Principal } from '@ntm/auth';
 import type { BlobStore, StagedBlob } from '@ntm/blob-store';
 import {
   DOCUMENT_NAMES,
+  DOCUMENT_TITLES,
   documentRenderer,
   dossierDocument,
   renderOfficialDocument,
@@ -46,28 +47,13 @@ export interface DocumentRoutesOptions {
   signer?: OpenedSigner | undefined;
 }
 
-const TITLES: Record<DocumentName, { vi: string; en: string }> = {
-  receipt: { vi: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả', en: 'Receipt and appointment slip' },
-  'supplement-request': {
-    vi: 'Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ',
-    en: 'Request to supplement the dossier',
-  },
-  'apology-letter': {
-    vi: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả',
-    en: 'Apology letter with the new return date (form 04)',
-  },
-  'appraisal-report': { vi: 'Báo cáo kết quả thẩm định', en: 'Appraisal report' },
-  'council-minutes': { vi: 'Biên bản họp Hội đồng thẩm định', en: 'Minutes of the appraisal council' },
-  decision: { vi: 'Quyết định', en: "The chairman's decision" },
-};
-
 const notAvailable = (name: DocumentName, id: string) =>
   new ProblemError(
     409,
     'DOCUMENT_NOT_AVAILABLE',
     {
-      vi: `Hồ sơ ${id} chưa có ${TITLES[name].vi.toLowerCase()}: bước tạo ra văn bản này chưa diễn ra`,
-      en: `Dossier ${id} has no ${TITLES[name].en.toLowerCase()} yet: the step that produces it has not happened`,
+      vi: `Hồ sơ ${id} chưa có ${DOCUMENT_TITLES[name].vi.toLowerCase()}: bước tạo ra văn bản này chưa diễn ra`,
+      en: `Dossier ${id} has no ${DOCUMENT_TITLES[name].en.toLowerCase()} yet: the step that produces it has not happened`,
     },
     { document: name },
   );
@@ -218,7 +204,7 @@ const documentRoutes: FastifyPluginCallbackZod<DocumentRoutesOptions> = (fastify
       {
         schema: {
           tags: ['documents'],
-          summary: `${TITLES[name].en} (${TITLES[name].vi}) as PDF`,
+          summary: `${DOCUMENT_TITLES[name].en} (${DOCUMENT_TITLES[name].vi}) as PDF`,
           security: [{ bearer: [] }],
           params: z.object({ id: z.string().regex(DOSSIER_ID) }),
           querystring: z.strictObject({}),

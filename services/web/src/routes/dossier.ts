@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { COMMAND_SPECS } from '@ntm/contracts';
+import { DOCUMENT_NAMES, DOCUMENT_TITLES, documentExists } from '@ntm/documents';
 import {
   checklistStatus,
   criteriaSetById,
@@ -171,8 +172,10 @@ function dossierPage(
       })}
     </ol>
     ${deadlinesSection(screen, state, now)} ${criteriaSection(screen, state)}
-    ${returnedState ? versionsSection(screen, returnedState, state) : ''} ${documentsSection(screen, state)}
-    ${checklistSection(screen, state)} ${noticeSection(screen, state)} ${pollSection(screen, state)}
+    ${returnedState ? versionsSection(screen, returnedState, state) : ''}
+    ${documentsSection(screen, state, view.dossierId)}
+    ${officialDocumentsSection(screen, events, view.dossierId)} ${checklistSection(screen, state)}
+    ${noticeSection(screen, state)} ${pollSection(screen, state)}
     ${councilSection(screen, state, view.councilBallot)}
     <h2>${t('history')}</h2>
     ${eventsTable(screen, events, view.dossierId)}`;
@@ -295,11 +298,33 @@ function versionsSection(screen: Screen, returned: DossierState, now: DossierSta
     </div>`;
 }
 
-function documentsSection(screen: Screen, state: DossierState): Html {
+function documentsSection(screen: Screen, state: DossierState, dossierId: string): Html {
   const { t } = screen;
+  // The latest file of each document (a replaced file stays in the history, under its version).
+  const latest = new Map((state.files ?? []).map((f) => [f.documentId, f]));
+  // Documents recorded with their number and date, then those that are a file alone (uploaded, nothing typed).
+  const recorded = new Set(state.documents.map((d) => d.documentId));
+  const rows = [
+    ...state.documents.map((d) => ({
+      documentId: d.documentId,
+      kind: d.documentKind,
+      number: d.number,
+      issued: html`${formatDate(d.issuedOn)} · ${d.issuingBody}`,
+      dossierVersion: d.dossierVersion,
+    })),
+    ...[...latest.values()]
+      .filter((f) => !recorded.has(f.documentId))
+      .map((f) => ({
+        documentId: f.documentId,
+        kind: f.documentKind,
+        number: '',
+        issued: html``,
+        dossierVersion: f.dossierVersion,
+      })),
+  ];
   return html`<h2>${t('documents')}</h2>
     ${
-      state.documents.length === 0
+      rows.length === 0
         ? html`<p>${t('notRecorded')}</p>`
         : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t('documents')}">
             <table>
@@ -309,22 +334,50 @@ function documentsSection(screen: Screen, state: DossierState): Html {
                   <th scope="col">${t('number')}</th>
                   <th scope="col">${t('issuedOnLabel')}</th>
                   <th scope="col">${t('version')}</th>
+                  <th scope="col">${t('file')}</th>
                 </tr>
               </thead>
               <tbody>
-                ${state.documents.map(
-                  (d) =>
-                    html`<tr>
-                      <td>${nameOf('documents', d.documentKind, screen.lang)}</td>
-                      <td>${d.number}</td>
-                      <td>${formatDate(d.issuedOn)} · ${d.issuingBody}</td>
-                      <td>${d.dossierVersion}</td>
-                    </tr>`,
-                )}
+                ${rows.map((d) => {
+                  const file = latest.get(d.documentId);
+                  return html`<tr>
+                    <td>${nameOf('documents', d.kind, screen.lang)}</td>
+                    <td>${d.number}</td>
+                    <td>${d.issued}</td>
+                    <td>${d.dossierVersion}</td>
+                    <td>
+                      ${
+                        file
+                          ? html`<a href="/dossier/${dossierId}/files/${encodeURIComponent(d.documentId)}"
+                                >${t('download')}</a
+                              >
+                              <span class="hint">${kilobytes(file.size)}</span>`
+                          : html`<span class="hint">${t('noFile')}</span>`
+                      }
+                    </td>
+                  </tr>`;
+                })}
               </tbody>
             </table>
           </div>`
     }`;
+}
+
+const kilobytes = (bytes: number) => `${formatNumber(Math.max(1, Math.round(bytes / 1024)))} KB`;
+
+/** The official documents the engine makes from the log, those whose step has happened, as PDFs to open. */
+function officialDocumentsSection(screen: Screen, events: HistoryEvent[], dossierId: string): Html {
+  const { t, lang } = screen;
+  const made = DOCUMENT_NAMES.filter((name) => documentExists(name, events));
+  if (made.length === 0) return html``;
+  return html`<h2>${t('officialDocuments')}</h2>
+    <p class="hint">${t('officialDocumentsHint')}</p>
+    <ul>
+      ${made.map(
+        (name) =>
+          html`<li><a href="/dossier/${dossierId}/pdf/${name}">${DOCUMENT_TITLES[name][lang]}</a> (PDF)</li>`,
+      )}
+    </ul>`;
 }
 
 /** The documents each step requires (the guard `checklistComplete`), with the legal basis and what is missing. */

@@ -18,6 +18,14 @@ export class Visitor {
     return this.follow(new URL(path, this.base), { method: 'GET', headers });
   }
 
+  /** GET a download (following redirects): its bytes as they came, with the final status and headers. */
+  async bytes(path: string, headers: Record<string, string> = {}) {
+    const { body, ...rest } = await this.follow(new URL(path, this.base), { method: 'GET', headers }, (r) =>
+      r.arrayBuffer(),
+    );
+    return { ...rest, bytes: Buffer.from(body) };
+  }
+
   /** POST a form (urlencoded), following the redirect that answers it. */
   async post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
     return this.follow(new URL(path, this.base), {
@@ -35,7 +43,11 @@ export class Visitor {
     return this.post(action, { _csrf: csrfOf(picker.body), accountId });
   }
 
-  private async follow(url: URL, init: { method: string; headers: Record<string, string>; body?: string }) {
+  private async follow<T = string>(
+    url: URL,
+    init: { method: string; headers: Record<string, string>; body?: string },
+    read: (response: Response) => Promise<T> = (response) => response.text() as Promise<T>,
+  ) {
     let current = url;
     let request = init;
     for (let hop = 0; hop < 10; hop++) {
@@ -58,7 +70,7 @@ export class Visitor {
       return {
         status: response.status,
         url: current.href,
-        body: await response.text(),
+        body: await read(response),
         headers: response.headers,
       };
     }
