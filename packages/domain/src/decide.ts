@@ -348,13 +348,7 @@ function decideSignature(
       `quyết định số ${decision.decisionNo} đã được ký số`,
       { decisionNo: decision.decisionNo, sha256: state.decisionSignature.sha256 },
     );
-  const roles = [
-    ...new Set(
-      wf.definition.edges
-        .filter((e) => DECISIONS.has(e.command))
-        .flatMap((e) => e.roles.map((r) => actingRole(r, input.succession))),
-    ),
-  ];
+  const roles = signingRoles(wf, input.succession);
   if (!roles.includes(input.actor.role))
     return refuse(
       'ROLE_NOT_ALLOWED',
@@ -364,6 +358,17 @@ function decideSignature(
     );
   const signed = event('DecisionSigned', { ...body, by: byOf(input) });
   return [{ ...signed, fromState: state.step, toState: state.step }];
+}
+
+/** Who may sign a dossier's decision: whoever the pinned workflow lets decide it, or their successor after a reform. */
+function signingRoles(wf: RegisteredWorkflow, succession: SuccessionInForce | undefined): string[] {
+  return [
+    ...new Set(
+      wf.definition.edges
+        .filter((e) => DECISIONS.has(e.command))
+        .flatMap((e) => e.roles.map((r) => actingRole(r, succession))),
+    ),
+  ];
 }
 
 /** Yêu cầu bổ sung: every reason of the return is one the procedure counts as a supplement request. */
@@ -633,20 +638,11 @@ export function allowedCommands(state: DossierState, actor: DomainActor, now?: s
   const wf = workflowByPin(state.workflow);
   if (!wf) return [];
   const preparer = state.preparers.includes(actor.id);
-  let succession: SuccessionInForce | undefined;
   const instant = now === undefined ? NaN : new Date(now).getTime();
-  if (!Number.isNaN(instant)) {
-    const today = vietnamDate(new Date(instant).toISOString());
-    succession = successionFor(
-      state,
-      today,
-      safely(() => ruleSetAt(today)),
-    );
-  }
   const performing = {
     ruleSet: ruleSetById(state.ruleSet.id, state.ruleSet.version),
     procedure: pinnedProcedure(state, undefined),
-    succession,
+    succession: successionOn(state, instant),
   };
   const commands = wf.definition.edges
     .filter(
@@ -659,4 +655,34 @@ export function allowedCommands(state: DossierState, actor: DomainActor, now?: s
     )
     .map((e) => e.command);
   return [...new Set(commands)];
+}
+
+/**
+ * What the actor may issue now: the step's commands (`allowedCommands`, which the inboxes follow) and those no step
+ * names (ADR 0028): signing the current decision, while it is unsigned, by whoever `decideSignature` lets sign it.
+ */
+export function issuableCommands(state: DossierState, actor: DomainActor, now?: string | Date): string[] {
+  const commands = allowedCommands(state, actor, now);
+  const wf = workflowByPin(state.workflow);
+  const decision = state.decision;
+  const instant = now === undefined ? NaN : new Date(now).getTime();
+  if (
+    wf !== undefined &&
+    decision !== undefined &&
+    state.decisionSignature?.decisionNo !== decision.decisionNo &&
+    signingRoles(wf, successionOn(state, instant)).includes(actor.role)
+  )
+    commands.push('SignDecision');
+  return commands;
+}
+
+/** The reform's succession in force on the instant's Vietnamese day (none without an instant). */
+function successionOn(state: DossierState, instant: number): SuccessionInForce | undefined {
+  if (Number.isNaN(instant)) return undefined;
+  const today = vietnamDate(new Date(instant).toISOString());
+  return successionFor(
+    state,
+    today,
+    safely(() => ruleSetAt(today)),
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCalendarDays, allowedCommands } from '@ntm/domain';
+import { addCalendarDays, allowedCommands, decide, evolve, issuableCommands } from '@ntm/domain';
 import { ACTORS, ACTORS_2025, at } from './fixtures.js';
 import { communeJourney, councilBallotSteps, councilMember, reach, run } from './journeys.js';
 
@@ -63,5 +63,32 @@ describe('allowedCommands', () => {
     expect(allowedCommands(state!, recusing!)).toEqual([]);
     expect(allowedCommands(state!, waiting!).sort()).toEqual(['CastCouncilVote', 'RecuseFromCouncil']);
     expect(allowedCommands(state!, councilMember('hd-tv-9', secretary))).toEqual([]);
+  });
+});
+
+describe('issuableCommands', () => {
+  it('adds the signing of the decision, no step of the procedure, for the one who decides, until it is signed', () => {
+    const journey = communeJourney('ntm', 1);
+    const { state } = reach(journey, 'recognised');
+    const decider = journey.steps.find((s) => s.command.type === 'DecideRecognition')!.ctx.actor;
+    expect(issuableCommands(state, decider)).toContain('SignDecision');
+    // The inboxes follow the steps: signing is not one of them.
+    expect(allowedCommands(state, decider)).not.toContain('SignDecision');
+    expect(issuableCommands(state, ACTORS.communeOfficial)).not.toContain('SignDecision');
+    expect(issuableCommands(state, ACTORS.auditor)).toEqual([]);
+    const sign = {
+      type: 'SignDecision',
+      dossierId: journey.dossierId,
+      decisionNo: state.decision!.decisionNo,
+      sha256: 'a'.repeat(64),
+      size: 1000,
+      signer: { subject: 'CN=Chủ tịch', issuer: 'CN=Ban Cơ yếu Chính phủ' },
+      signedAt: '2024-05-30T03:00:00.000Z',
+      verdict: 'valid',
+    } as const;
+    const decided = decide(state, sign, { now: sign.signedAt, actor: decider });
+    expect(decided.ok, JSON.stringify(decided)).toBe(true);
+    const signed = decided.ok ? decided.value.reduce(evolve, state) : state;
+    expect(issuableCommands(signed, decider)).not.toContain('SignDecision');
   });
 });

@@ -27,6 +27,7 @@ import { commandRoutes } from './routes/commands.js';
 import { uploadRoutes } from './routes/upload.js';
 import { auditRoutes } from './routes/audit.js';
 import { fileRoutes } from './routes/files.js';
+import { signingRoutes } from './routes/signing.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import './session.js';
 import type { SessionStore } from './sessionStore.js';
@@ -134,5 +135,6 @@ export async function webApp(fastify: FastifyInstance, options: WebOptions): Pro
   uploadRoutes(fastify, options.now);
   auditRoutes(fastify, options.now);
   fileRoutes(fastify, options.now);
+  signingRoutes(fastify, options.now);
   dashboardRoutes(fastify, options.now);
 }

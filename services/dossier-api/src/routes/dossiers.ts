@@ -7,7 +7,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { dossierStreamId } from '@ntm/event-store';
 import {
-  allowedCommands,
+  issuableCommands,
   checklistStatus,
   councilTally,
   type DomainActor,
@@ -165,7 +165,7 @@ const dossierRoutes: FastifyPluginCallbackZod = (fastify, _opts, done) => {
           id,
           loaded.revision,
           loaded.state,
-          allowedCommands(loaded.state, principal.actor, fastify.clock.now()),
+          issuableCommands(loaded.state, principal.actor, fastify.clock.now()),
           principal.actor,
           asItIs,
         ),

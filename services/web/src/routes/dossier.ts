@@ -15,6 +15,7 @@ import {
   workflowByPin,
   type DossierState,
 } from '@ntm/domain';
+import type { ApiAnswer } from '../api.js';
 import { screenOf, sendNothing, sendPage, type Screen } from '../context.js';
 import { deadlineStatus } from '../deadlines.js';
 import { html, type Html } from '../html.js';
@@ -23,6 +24,7 @@ import { dossierCodeLine, tag } from '../layout.js';
 import { choiceLabel, nameOf } from '../vocabulary.js';
 import { deadlineCell } from './inbox.js';
 import { eventsTable } from './history.js';
+import { isSigned, signingSection, type SignatureCheck } from './signing.js';
 
 interface DossierView {
   dossierId: string;
@@ -77,11 +79,17 @@ export function dossierRoutes(fastify: FastifyInstance, now: () => Date): void {
     const events = history.status === 200 ? history.body.events : [];
     // After a return: the dossier as it was returned, to set beside the version reworked since.
     const returned = events.findLast((e) => e.type === 'DossierReturned');
-    const before = returned
-      ? await screen.api.get<{ state: DossierState }>(
-          `/dossiers/${encodeURIComponent(id)}/state?revision=${returned.revision}`,
-        )
-      : undefined;
+    const [before, signature] = await Promise.all([
+      returned
+        ? screen.api.get<{ state: DossierState }>(
+            `/dossiers/${encodeURIComponent(id)}/state?revision=${returned.revision}`,
+          )
+        : undefined,
+      // A signed decision is verified again by the API on every look (hash against the log, signature, chain).
+      isSigned(view.body.state)
+        ? screen.api.get<SignatureCheck>(`/dossiers/${encodeURIComponent(id)}/decision/signature`)
+        : undefined,
+    ]);
     return sendPage(
       reply,
       screen.render(
@@ -93,6 +101,7 @@ export function dossierRoutes(fastify: FastifyInstance, now: () => Date): void {
           now(),
           flash,
           before?.status === 200 ? before.body.state : undefined,
+          signature,
         ),
       ),
     );
@@ -111,6 +120,7 @@ function dossierPage(
   now: Date,
   flash: string | undefined,
   returnedState: DossierState | undefined,
+  signature: ApiAnswer<SignatureCheck> | undefined,
 ): Html {
   const { t, lang } = screen;
   const { state } = view;
@@ -176,7 +186,7 @@ function dossierPage(
     ${documentsSection(screen, state, view.dossierId)}
     ${officialDocumentsSection(screen, events, view.dossierId)} ${checklistSection(screen, state)}
     ${noticeSection(screen, state)} ${pollSection(screen, state)}
-    ${councilSection(screen, state, view.councilBallot)}
+    ${councilSection(screen, state, view.councilBallot)} ${signingSection(screen, view, signature)}
     <h2>${t('history')}</h2>
     ${eventsTable(screen, events, view.dossierId)}`;
 }
