@@ -7,6 +7,7 @@
  */
 import type { SqlClient } from './SqlClient.js';
 import { quoteIdent } from './SqlClient.js';
+import { lockSchema } from './migrate.js';
 
 export interface Lease {
   /** the table, quoted, for fencing conditions in other statements (`… WHERE $n >= (SELECT token FROM …)`) */
@@ -25,13 +26,17 @@ export interface Lease {
 /** The lease `name` in `schema.leases`, creating the table on first use. */
 export async function openLease(sql: SqlClient, schema: string, name: string): Promise<Lease> {
   const table = `${quoteIdent(schema)}.leases`;
-  await sql.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)};
-    CREATE TABLE IF NOT EXISTS ${table} (
+  // Under the schema's lock: processes that start together (two dispatchers, an API process migrating) would
+  // otherwise race on CREATE SCHEMA / CREATE TABLE IF NOT EXISTS, and the loser would stop (23505).
+  await sql.transaction(async (tx) => {
+    await lockSchema(tx, schema);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS ${table} (
       name text PRIMARY KEY,
       holder text NOT NULL,
       token bigint NOT NULL,
       expires_at timestamptz NOT NULL
     )`);
+  });
   return {
     table,
     async acquire(holder, ttlMs) {

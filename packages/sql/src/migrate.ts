@@ -17,6 +17,18 @@ export interface Migration {
 const LOCK_NAMESPACE = 0x4e544d;
 
 /**
+ * Inside a transaction: takes the advisory lock of schema `schema` until the transaction ends, and creates the schema
+ * if it is missing. `CREATE SCHEMA IF NOT EXISTS` (and `CREATE TABLE IF NOT EXISTS`) is not safe on its own across
+ * sessions: when two run it at once, one fails on the catalog's unique index (23505). Every creation of a schema and
+ * of the tables a process makes in it outside the migrations (a lease's table) goes through this lock, so processes
+ * that start together (an API process migrating, a dispatcher opening its lease) wait for each other instead.
+ */
+export async function lockSchema(tx: SqlClient, schema: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, `schema ${schema}`]);
+  await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+}
+
+/**
  * Apply the migrations not yet recorded in `schemaTable` ("schema.table" or "table" in the search path; the
  * schema is created if missing). Returns the ids applied by this call. A failing migration rolls back the whole
  * run and raises SqlError MIGRATION_FAILED with the driver error as cause.
@@ -32,7 +44,7 @@ export async function migrate(
   const table = quoted.join('.');
   return sql.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMESPACE, schemaTable]);
-    if (quoted.length === 2) await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${quoted[0]}`);
+    if (parts.length === 2) await lockSchema(tx, parts[0]!);
     await tx.exec(
       `CREATE TABLE IF NOT EXISTS ${table} (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
     );

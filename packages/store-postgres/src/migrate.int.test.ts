@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlError, migrate } from '@ntm/sql';
+import { SqlError, migrate, openLease } from '@ntm/sql';
 import type { Migration, SqlClient } from '@ntm/sql';
 import { createPgSqlClient } from './createPgSqlClient.js';
 
@@ -61,5 +61,28 @@ describe('migrate (on pg)', () => {
   it('refuses a table name that is not a plain identifier', async () => {
     await expect(migrate(a, migrations, 'bad"name')).rejects.toMatchObject({ code: 'INVALID_IDENTIFIER' });
     await expect(migrate(a, migrations, 'a.b.c')).rejects.toMatchObject({ code: 'INVALID_IDENTIFIER' });
+  });
+
+  it('lets leases and migrations create the same new schema from many sessions at once', async () => {
+    // CREATE SCHEMA / TABLE IF NOT EXISTS alone is not safe across sessions: the loser of the race fails on the
+    // catalog's unique index (23505), which stopped a dispatcher that started beside an API process.
+    const pool = createPgSqlClient(new pg.Pool({ connectionString, max: 12 }));
+    const schemas: string[] = [];
+    try {
+      for (let round = 0; round < 5; round += 1) {
+        const fresh = `t_race_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+        schemas.push(fresh);
+        await Promise.all([
+          ...Array.from({ length: 8 }, (_, i) => openLease(pool, fresh, `lease-${i % 2}`)),
+          migrate(a, migrations.slice(0, 0), `${fresh}.migrations`),
+          migrate(b, migrations.slice(0, 0), `${fresh}.migrations`),
+        ]);
+        const lease = await openLease(pool, fresh, 'lease-0');
+        expect(await lease.acquire('me', 1000)).not.toBeNull();
+      }
+    } finally {
+      for (const s of schemas) await pool.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+      await pool.close();
+    }
   });
 });
