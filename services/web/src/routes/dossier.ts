@@ -127,8 +127,8 @@ function dossierPage(
   const path = mainPath(state);
   const at = path.indexOf(state.step);
   const lastReturn = state.returns.at(-1);
-  // A command issued by a route of its own (a file upload, the decision's signing) has no form here yet: offering
-  // its JSON form would only end in the API's refusal.
+  // A command issued by a route of its own has no JSON form (it would only end in the API's refusal): the upload has
+  // its page, the decision's signing its button (signing.ts).
   const commands = COMMAND_SPECS.filter((s) => !s.upload && view.allowedCommands.includes(s.type));
   return html` ${dossierCodeLine(t, state.dossierCode)}
     <span class="caption"

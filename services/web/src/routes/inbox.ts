@@ -36,8 +36,6 @@ interface Page<T> {
 /** The most rows one inbox page reads; a larger inbox says how many more there are. */
 export const INBOX_LIMIT = 500;
 const PREFIX = 'dossier-';
-/** What the API takes as a dossier code; anything else cannot be one, and is not sent. */
-const DOSSIER_CODE = /^[A-Za-z0-9_.:-]{1,100}$/;
 
 /** The search by dossier code, on the inbox and on its own page when a code found nothing. */
 function findByCodeForm(t: Translate, code = '', notFound = false): Html {
@@ -192,13 +190,12 @@ export function inboxRoutes(fastify: FastifyInstance, now: () => Date): void {
     const raw = (request.query as { code?: unknown }).code;
     const code = typeof raw === 'string' ? raw.trim() : '';
     if (code === '') return reply.redirect('/inbox');
-    if (DOSSIER_CODE.test(code)) {
-      const found = await api.get<Page<{ dossierId: string }>>(
-        `/dossiers${query({ dossierCode: code, limit: 1 })}`,
-      );
-      const dossierId = found.status === 200 ? found.body.items[0]?.dossierId : undefined;
-      if (dossierId) return reply.redirect(`/dossier/${encodeURIComponent(dossierId)}`);
-    }
+    // The API checks the code's form: anything that cannot be one is refused there (400), found nowhere here.
+    const found = await api.get<Page<{ dossierId: string }>>(
+      `/dossiers${query({ dossierCode: code, limit: 1 })}`,
+    );
+    const dossierId = found.status === 200 ? found.body.items[0]?.dossierId : undefined;
+    if (dossierId) return reply.redirect(`/dossier/${encodeURIComponent(dossierId)}`);
     const body = html`<h1>${t('findByCode')}</h1>
       ${findByCodeForm(t, code, true)}
       <p><a href="/inbox">${t('inbox')}</a></p>`;
