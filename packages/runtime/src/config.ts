@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PARTITIONS } from './wakeUps.js';
 
 const optional = z
   .string()
@@ -41,7 +42,7 @@ const ConfigSchema = z
     REDIS_URL: optional,
     /** the projector's wake-up queues (REDIS_URL mode): names, partitions and Redis key prefix */
     QUEUE_PREFIX: z.string().trim().min(1).default('ntm-projections'),
-    PARTITIONS: int(1, 256, 4),
+    PARTITIONS: int(1, 256, DEFAULT_PARTITIONS),
     BULLMQ_PREFIX: z.string().trim().min(1).default('bull'),
     /** a static bearer token that may read /metrics only (a Prometheus scraper); administrators always may */
     METRICS_TOKEN: z

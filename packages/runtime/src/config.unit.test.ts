@@ -40,7 +40,7 @@ describe('loadConfig', () => {
 
   it('reads the queue settings and a metrics token of 32 characters at least, or none', () => {
     const defaults = loadConfig({});
-    expect(defaults).toMatchObject({ QUEUE_PREFIX: 'ntm-projections', PARTITIONS: 4, BULLMQ_PREFIX: 'bull' });
+    expect(defaults).toMatchObject({ QUEUE_PREFIX: 'ntm-projections', PARTITIONS: 1, BULLMQ_PREFIX: 'bull' });
     expect(defaults.METRICS_TOKEN).toBeUndefined();
     expect(loadConfig({ METRICS_TOKEN: 'm'.repeat(32), PARTITIONS: '8' })).toMatchObject({
       METRICS_TOKEN: 'm'.repeat(32),

@@ -5,6 +5,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
+  DEFAULT_PARTITIONS,
   partitionQueueName,
   queueNameFor,
   wakeStream,
@@ -17,7 +18,7 @@ import {
 /** Opens one Redis connection and the partition queues on it. */
 export function openWakeUpQueues(options: WakeUpQueuesOptions): WakeUpQueues {
   const queuePrefix = options.queuePrefix ?? 'ntm-projections';
-  const partitions = options.partitions ?? 4;
+  const partitions = options.partitions ?? DEFAULT_PARTITIONS;
   const connection = new Redis(options.redisUrl, { ...options.redisOptions, maxRetriesPerRequest: null });
   // ioredis reports every failed reconnect here; it keeps retrying, and whatever needs Redis fails on its own.
   connection.on('error', () => undefined);

@@ -1,6 +1,6 @@
 /**
  * The wake-up contract between whoever appends or releases a stream and the projector's workers: queue names,
- * partitions, job options and the job's data. Wake-ups are partitioned by a hash of the stream id across N queues:
+ * partitions, job options and the job's data. Wake-ups are partitioned by a hash of the stream id across N queues (one by default):
  * every wake-up of one stream lands in the same queue, so per-stream order holds without BullMQ Pro groups (and
  * the conditional checkpoint write makes any reordering harmless anyway). The dispatcher, the workers and the API
  * (dashboard, queue depths, waking a released stream) all take names and options from here. Opening the queues is
@@ -72,6 +72,15 @@ export function partitionQueueName(queuePrefix: string, partition: number): stri
   return `${queuePrefix}-${partition}`;
 }
 
+/**
+ * Queues by default: one. A page of the log is handed on as one job per partition it touches, and each job costs
+ * BullMQ three scripts and a worker's wake-up whatever it carries, so more partitions cost more per event (ADR 0070:
+ * one queue against four cut the projection's CPU per event by a fifth and Redis's by half). Every worker process
+ * takes from every partition, so more queues buy no parallelism; `PARTITIONS` stays for spreading the queues'
+ * keys apart.
+ */
+export const DEFAULT_PARTITIONS = 1;
+
 /** Attempts per wake-up before its streams are parked (`RETRIES_EXHAUSTED`). */
 export const WAKE_UP_ATTEMPTS = 5;
 
@@ -90,7 +99,7 @@ export interface WakeUpQueuesOptions {
   redisUrl: string;
   /** default "ntm-projections" */
   queuePrefix?: string;
-  /** default 4 */
+  /** default `DEFAULT_PARTITIONS` (1) */
   partitions?: number;
   /** BullMQ's Redis key prefix; default "bull" */
   redisPrefix?: string;

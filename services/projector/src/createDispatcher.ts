@@ -31,7 +31,7 @@ export interface DispatcherOptions {
   schema?: string;
   /** default "ntm-projections" */
   queuePrefix?: string;
-  /** number of queues; default 4 */
+  /** number of queues; default `DEFAULT_PARTITIONS` (1, ADR 0070) */
   partitions?: number;
   /** BullMQ key prefix in Redis; default "bull" */
   redisPrefix?: string;

@@ -10,7 +10,13 @@ import { Redis } from 'ioredis';
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { createCatchUpBatcher, parkStream, ProjectionError } from '@ntm/projections';
-import { fromWakeUpEvent, partitionQueueName, type WakeUp, type WakeUpJob } from '@ntm/runtime';
+import {
+  DEFAULT_PARTITIONS,
+  fromWakeUpEvent,
+  partitionQueueName,
+  type WakeUp,
+  type WakeUpJob,
+} from '@ntm/runtime';
 import { inSpan, type ActiveSpan } from '@ntm/telemetry';
 
 export interface ProjectionWorkerOptions {
@@ -21,7 +27,7 @@ export interface ProjectionWorkerOptions {
   schema?: string;
   /** default "ntm-projections" */
   queuePrefix?: string;
-  /** must match the dispatcher's; default 4 */
+  /** must match the dispatcher's; default `DEFAULT_PARTITIONS` (1) */
   partitions?: number;
   /** default "bull" */
   redisPrefix?: string;
@@ -156,7 +162,7 @@ export function createProjectionWorker(options: ProjectionWorkerOptions): Projec
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', () => undefined);
   const workers = Array.from(
-    { length: options.partitions ?? 4 },
+    { length: options.partitions ?? DEFAULT_PARTITIONS },
     (_, i) =>
       new Worker<WakeUpJob, WakeUpResult>(
         partitionQueueName(options.queuePrefix ?? 'ntm-projections', i),

@@ -486,6 +486,42 @@ describe('projector', () => {
     expect(reads).toBe(0);
     await expectEqualToRebuild(env, appended);
   });
+
+  it('by default one queue (ADR 0070): a page of the log that wakes many streams up is one job', async () => {
+    const env = await setup();
+    // Appended before the dispatcher starts: it then reads them in one page (fewer than 500 events).
+    const ids = Array.from({ length: 12 }, (_, i) => `onequeue${i}`);
+    const appended = await appendInterleaved(env, ids);
+    expect(appended).toBeLessThanOrEqual(500);
+    // No `partitions` given, to the dispatcher or the worker: the default.
+    const queues = {
+      store: env.opened.store,
+      sql: env.opened.sql,
+      redisUrl: REDIS_URL,
+      schema: env.schema,
+      queuePrefix: env.queuePrefix,
+      redisPrefix: env.redisPrefix,
+    };
+    const dispatcher = createDispatcher({ ...queues, reconcileIntervalMs: 100 });
+    cleanups.push(() => dispatcher.close());
+    await dispatcher.start();
+    await waitFor(
+      'every event handed on',
+      async () => dispatcher.stats().handedOn === (await env.opened.store.headPosition()),
+    );
+    expect(dispatcher.queues()).toHaveLength(1);
+    const jobs = await dispatcher.queues()[0]!.getJobs(['wait']);
+    // With N partitions the page was a job for each partition it touched: each one a BullMQ add, take and finish,
+    // and a wake-up of a worker.
+    expect(jobs).toHaveLength(1);
+    expect((jobs[0]!.data as WakeUpJob).wakeUps.map((w) => w.streamId).sort()).toEqual(
+      ids.map((id) => `dossier-${id}`).sort(),
+    );
+    const worker = createProjectionWorker(queues);
+    cleanups.push(() => worker.close());
+    await waitFor('projection of every event', () => caughtUp(env, dispatcher, appended));
+    await expectEqualToRebuild(env, appended);
+  });
 });
 
 function startRedis(port: number): ChildProcess {

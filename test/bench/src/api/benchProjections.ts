@@ -26,6 +26,7 @@ import { Pool } from 'undici';
 import { decide, evolve, replay, type DossierState } from '@ntm/domain';
 import { dossierStreamId } from '@ntm/event-store';
 import { compareReadModels, migrateReadModels, rebuild } from '@ntm/projections';
+import { DEFAULT_PARTITIONS } from '@ntm/runtime';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { commandPath, sampleDossierEvents, scrapeMetrics } from '@ntm/testing';
 import { journeyTo, nationalBenchCommunes } from './benchJourneys.js';
@@ -63,7 +64,8 @@ const ACTIVE = Number(process.env.BENCH_DOSSIERS ?? 500);
  * one command a round: unstaggered, the first ACTIVE journeys end, and ACTIVE new dossiers open, within a second)
  */
 const STAGGER = process.env.BENCH_STAGGER === '1';
-const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 4);
+/** the wake-up queues, as production's default (ADR 0070) unless BENCH_PARTITIONS says otherwise */
+const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? DEFAULT_PARTITIONS);
 const WORKERS = 2;
 
 const tag = `bench_proj_${randomBytes(4).toString('hex')}`;
