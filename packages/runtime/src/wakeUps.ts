@@ -1,11 +1,11 @@
 /**
  * The wake-up contract between whoever appends or releases a stream and the projector's workers: queue names,
- * partitions, job options and the job's data. Wake-ups are partitioned by a hash of the stream id across N queues (one by default):
- * every wake-up of one stream lands in the same queue, so per-stream order holds without BullMQ Pro groups (and
- * the conditional checkpoint write makes any reordering harmless anyway). The dispatcher, the workers and the API
- * (dashboard, queue depths, waking a released stream) all take names and options from here. Opening the queues is
- * `@ntm/runtime/wakeUpQueues`: this module is in the barrel that every process loads, and the embedded default
- * (no Redis) never loads BullMQ or ioredis (ADR 0029).
+ * partitions, job options and the job's data. Wake-ups are partitioned by a hash of the stream id across N queues
+ * (one by default): every wake-up of one stream lands in the same queue, so per-stream order holds without BullMQ
+ * Pro groups (and the conditional checkpoint write makes any reordering harmless anyway). The dispatcher, the
+ * workers and the API (dashboard, queue depths, waking a released stream) all take names and options from here.
+ * Opening the queues is `@ntm/runtime/wakeUpQueues`: this module is in the barrel that every process loads, and
+ * the embedded default (no Redis) never loads BullMQ or ioredis (ADR 0029).
  */
 import type { DefaultJobOptions, Queue } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
