@@ -52,6 +52,18 @@ function name(subject: SubjectName): pkijs.RelativeDistinguishedNames {
 const extension = (extnID: string, critical: boolean, value: { toSchema(): asn1js.AsnType }) =>
   new pkijs.Extension({ extnID, critical, extnValue: value.toSchema().toBER(false) });
 
+/**
+ * A certificate serial number from random bytes: a positive INTEGER (RFC 5280) whose DER encoding is these bytes
+ * as they are. The first byte is kept in 0x40–0x7f: not negative (top bit clear), and never 0x00, which DER allows
+ * only before a byte with its top bit set. A serial that began 0x00 0x00–0x7f, one certificate in 256, was a
+ * non-minimal INTEGER: OpenSSL refused the whole certificate ("illegal padding") while pkijs accepted it.
+ */
+function serialNumber(random: Uint8Array): Uint8Array {
+  const serial = Uint8Array.from(random);
+  serial[0] = (serial[0]! & 0x3f) | 0x40;
+  return serial;
+}
+
 /** An X.509 v3 certificate for `publicKey`, signed by `issuerKey` (self-signed when subject = issuer). */
 export async function issueCertificate(options: {
   subject: SubjectName;
@@ -61,12 +73,14 @@ export async function issueCertificate(options: {
   ca: boolean;
   notBefore: Date;
   notAfter: Date;
+  /** the random bytes the serial number is made from; default 16 fresh ones */
+  serialBytes?: Uint8Array;
 }): Promise<Uint8Array> {
   const cert = new pkijs.Certificate();
   cert.version = 2;
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // a positive INTEGER
-  cert.serialNumber = new asn1js.Integer({ valueHex: arrayBuffer(serial) });
+  cert.serialNumber = new asn1js.Integer({
+    valueHex: arrayBuffer(serialNumber(options.serialBytes ?? randomBytes(16))),
+  });
   cert.subject = name(options.subject);
   cert.issuer = name(options.issuer);
   cert.notBefore.value = options.notBefore;

@@ -1,13 +1,14 @@
 // The signer's adapters against real things: key files on disk, an HTTP signing service on loopback, OpenSSL as
 // an independent verifier of the CMS, and the two CLI commands as processes.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { webcrypto } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePdf, startSigningServer, type SigningServer } from '../test/support/index.js';
-import { ensureDevSigningKeys, type DevSigningKeys } from './devKeys.js';
+import { DEV_CA, ensureDevSigningKeys, issueCertificate, type DevSigningKeys } from './devKeys.js';
 import { openSigner } from './openSigner.js';
 import { RemoteSignerError, remoteSigningKey } from './remoteSigner.js';
 import { signPdf } from './signPdf.js';
@@ -94,6 +95,49 @@ describe('the development signer', () => {
     const bad = opensslVerify(cms, content, dev.trustAnchorFile);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/digest failure|verification failure/i);
+  });
+
+  it('gives every certificate a serial number that OpenSSL reads, whatever the random bytes it is made from', async () => {
+    const key = await webcrypto.subtle.generateKey(
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 2048,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
+      false,
+      ['sign', 'verify'],
+    );
+    // 00 12…: kept as it was, a non-minimal INTEGER that OpenSSL refused ("illegal padding"), one serial in 256.
+    // 80…, ff…: negative unless changed.
+    for (const first of [
+      [0x00, 0x12],
+      [0x00, 0x92],
+      [0x80, 0x00],
+      [0xff, 0xff],
+      [0x7f, 0x00],
+    ]) {
+      const serialBytes = Uint8Array.from([...first, ...new Uint8Array(14).fill(0x5a)]);
+      const der = await issueCertificate({
+        subject: DEV_CA,
+        issuer: DEV_CA,
+        publicKey: key.publicKey,
+        issuerKey: key.privateKey,
+        ca: true,
+        notBefore: new Date('2020-01-01T00:00:00Z'),
+        notAfter: new Date('2030-01-01T00:00:00Z'),
+        serialBytes,
+      });
+      const file = join(dir, `serial-${first.join('-')}.der`);
+      await writeFile(file, der);
+      const read = spawnSync('openssl', ['x509', '-inform', 'DER', '-in', file, '-noout', '-serial'], {
+        encoding: 'utf8',
+      });
+      expect(read.stderr, JSON.stringify(first)).toBe('');
+      expect(read.status).toBe(0);
+      // A positive serial of the 16 bytes, the first between 0x40 and 0x7f.
+      expect(read.stdout.trim()).toMatch(/^serial=[4-7][0-9A-F]{31}$/);
+    }
   });
 });
 
