@@ -31,6 +31,7 @@ import { openPostgresStore } from '@ntm/store-postgres';
 import { commandPath, sampleDossierEvents, scrapeMetrics } from '@ntm/testing';
 import { journeyTo, nationalBenchCommunes } from './benchJourneys.js';
 import { startBenchService, type BenchService } from './benchService.js';
+import { lagOverGoal, type LagOverGoal } from './lagWindows.js';
 import { cpuSeconds, cpuShares, cpuSnapshot, pidsOf, type Parts } from './processCpu.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -174,11 +175,14 @@ async function measureLoad() {
   const communes = nationalBenchCommunes();
   // Events per step of the journey (the same in every commune), to pace the commands at RATE events per second.
   const eventsPerStep: number[] = [];
+  /** the journey's command that appends the event at each revision: a stalled window names its round */
+  const commandAt: string[] = [];
   let folded: DossierState | undefined;
   for (const step of journeyTo(communes[0]!)) {
     const decision = decide(folded, { ...step.command, dossierId: 'pace' }, step.ctx);
     if (!decision.ok) throw new Error(`${step.command.type} refused: ${decision.error.code}`);
     eventsPerStep.push(decision.value.length);
+    commandAt.push(...decision.value.map(() => step.command.type));
     folded = folded ? decision.value.reduce((state, e) => evolve(state, e), folded) : replay(decision.value);
   }
   let dossiersOpened = 0;
@@ -422,6 +426,8 @@ async function measureLoad() {
     generatorDelayMs: { p99: number; max: number };
     /** the API's token signature checks during the step (warm-up included), and requests that joined one (ADR 0068) */
     tokenChecks: { verified: number; joined: number };
+    /** the events whose lag reached the goal, and the tenths of a second they were appended in (lagWindows.ts) */
+    lagOverGoal: LagOverGoal;
   }
   const steps: Step[] = [];
   const rates = FIXED_RATE
@@ -482,9 +488,12 @@ async function measureLoad() {
       [seen.map((s) => s.streamId), seen.map((s) => s.revision.toString())],
     );
     const recordedAt = new Map(recorded.map((r) => [`${r.stream_id}@${r.revision}`, r.at]));
-    const lags = seen
-      .map((s) => s.seenAtMs - recordedAt.get(`${s.streamId}@${s.revision}`)!)
-      .sort((a, b) => a - b);
+    const lagged = seen.map((s) => ({
+      revision: Number(s.revision),
+      recordedAtMs: recordedAt.get(`${s.streamId}@${s.revision}`)!,
+      seenAtMs: s.seenAtMs,
+    }));
+    const lags = lagged.map((e) => e.seenAtMs - e.recordedAtMs).sort((a, b) => a - b);
     const endToEnd = seen.map((s) => s.endToEnd).sort((a, b) => a - b);
     const summary = (sorted: number[]) => ({
       p50: Number(percentile(sorted, 0.5).toFixed(1)),
@@ -510,6 +519,7 @@ async function measureLoad() {
         verified: checksAfter.verified - checksBefore.verified,
         joined: checksAfter.joined - checksBefore.joined,
       },
+      lagOverGoal: lagOverGoal(lagged, LAG_GOAL_MS, commandAt),
     };
     steps.push(step);
     console.error(
@@ -534,6 +544,18 @@ async function measureLoad() {
       }
       console.error(
         `  ${slowCommands.length} commands over 80 ms, in bursts sent from (UTC): ${bursts.map((b) => `${b.from} ×${b.commands} up to ${b.maxMs} ms`).join('; ')}`,
+      );
+    }
+    if (step.lagOverGoal.events > 0) {
+      const windows = step.lagOverGoal.windows.map(
+        (w) =>
+          `${w.at} ${w.overGoal}/${w.events} up to ${w.maxLagMs} ms (${Object.entries(w.commands)
+            .sort((a, b) => b[1] - a[1])
+            .map(([command, n]) => `${command} ×${n}`)
+            .join(', ')})`,
+      );
+      console.error(
+        `  ${step.lagOverGoal.events} events at ${LAG_GOAL_MS} ms of lag or more; the worst tenths of a second they were appended in (UTC): ${windows.join('; ')}`,
       );
     }
     if (step.lagMs.p99 >= LAG_GOAL_MS || step.achievedRate < 0.95 * rate) break;
