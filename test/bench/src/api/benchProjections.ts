@@ -241,11 +241,14 @@ async function measureLoad() {
   // part of the lag). Off by default: a second tail reader costs the machine what the dispatcher's reads cost.
   const committed = new Map<string, number>();
   const logLags: number[] = [];
+  /** when the follower saw each event of the step (wall clock, as `recordedAt`): the store's part of each lag */
+  let loggedAt = new Map<string, number>();
   const follower =
     process.env.BENCH_LOG_FOLLOWER === '1'
       ? store.subscribeToAll({
           after: await store.headPosition(),
           onEvent: (e) => {
+            loggedAt.set(`${e.streamId}@${e.revision}`, Date.now());
             const at = committed.get(`${e.streamId}@${e.revision}`);
             if (at !== undefined) logLags.push(performance.now() - at);
           },
@@ -439,6 +442,7 @@ async function measureLoad() {
   for (const rate of rates) {
     if (stopped) break;
     seen = [];
+    loggedAt = new Map();
     commandLatencies = [];
     slowCommands = [];
     const warmupStarted = performance.now();
@@ -492,6 +496,7 @@ async function measureLoad() {
       revision: Number(s.revision),
       recordedAtMs: recordedAt.get(`${s.streamId}@${s.revision}`)!,
       seenAtMs: s.seenAtMs,
+      loggedAtMs: loggedAt.get(`${s.streamId}@${s.revision}`),
     }));
     const lags = lagged.map((e) => e.seenAtMs - e.recordedAtMs).sort((a, b) => a - b);
     const endToEnd = seen.map((s) => s.endToEnd).sort((a, b) => a - b);
@@ -549,7 +554,9 @@ async function measureLoad() {
     if (step.lagOverGoal.events > 0) {
       const windows = step.lagOverGoal.windows.map(
         (w) =>
-          `${w.at} ${w.overGoal}/${w.events} up to ${w.maxLagMs} ms (${Object.entries(w.commands)
+          `${w.at} ${w.overGoal}/${w.events} up to ${w.maxLagMs} ms${w.maxInLogMs === undefined ? '' : `, in the log after ${w.maxInLogMs} ms at most`} (${Object.entries(
+            w.commands,
+          )
             .sort((a, b) => b[1] - a[1])
             .map(([command, n]) => `${command} ×${n}`)
             .join(', ')})`,

@@ -11,6 +11,8 @@ export interface LaggedEvent {
   revision: number;
   recordedAtMs: number;
   seenAtMs: number;
+  /** when the bench's own reader of the global log saw it (BENCH_LOG_FOLLOWER=1): the store's part of the lag ends */
+  loggedAtMs?: number | undefined;
 }
 
 export interface LagWindow {
@@ -19,6 +21,11 @@ export interface LagWindow {
   events: number;
   overGoal: number;
   maxLagMs: number;
+  /**
+   * with the log follower on: the worst `recordedAt` → seen in the global log of the window's events over the goal,
+   * so the store's part (commit and visibility) of their lag stands apart from the projector's
+   */
+  maxInLogMs?: number;
   /** command type → events of the window it appended (from the revision, the journey being the same everywhere) */
   commands: Record<string, number>;
 }
@@ -64,6 +71,9 @@ export function lagOverGoal(
     if (lag >= goalMs) {
       window.overGoal += 1;
       over += 1;
+      if (e.loggedAtMs !== undefined) {
+        window.maxInLogMs = Math.max(window.maxInLogMs ?? 0, Math.round(e.loggedAtMs - e.recordedAtMs));
+      }
     }
   }
   const worst = [...windows.values()]

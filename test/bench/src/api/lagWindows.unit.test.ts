@@ -52,6 +52,25 @@ describe('lagOverGoal', () => {
     });
   });
 
+  it("gives the store's part of the events over the goal when the log follower saw them", () => {
+    const logged = (e: LaggedEvent, inLogMs: number) => ({ ...e, loggedAtMs: e.recordedAtMs + inLogMs });
+    const events = [
+      logged(event(3, '46.410', 150), 120),
+      logged(event(3, '46.420', 190), 30),
+      logged(event(3, '46.430', 20), 15),
+    ];
+    expect(lagOverGoal(events, 100, journey).windows).toEqual([
+      {
+        at: '09:14:46.4',
+        events: 3,
+        overGoal: 2,
+        maxLagMs: 190,
+        maxInLogMs: 120,
+        commands: { SubmitDossier: 3 },
+      },
+    ]);
+  });
+
   it('has nothing to say of a step within the goal', () => {
     expect(lagOverGoal([event(1, '46.010', 20), event(2, '46.020', 99.9)], 100, journey)).toEqual({
       events: 0,
