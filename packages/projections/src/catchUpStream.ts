@@ -9,7 +9,7 @@ import type { SqlClient } from '@ntm/sql';
 import { evolveView, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
 import { notificationsOf, type NotificationRow } from './notifications.js';
-import { DEFAULT_SCHEMA, q } from './projection.js';
+import { DEFAULT_SCHEMA, isProjectedStream, q } from './projection.js';
 import { writeStreams } from './readModels.js';
 
 export interface CatchUpOptions {
@@ -93,7 +93,12 @@ export async function catchUpStreams(
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const s = q(schema);
   const outcomes = new Map<string, StreamOutcome>();
-  let ids = [...new Set(streamIds)];
+  let ids: string[] = [];
+  for (const id of new Set(streamIds)) {
+    // A stream no read model is made from is never read nor checkpointed (ADR 0071): nothing to apply.
+    if (isProjectedStream(id)) ids.push(id);
+    else outcomes.set(id, { ok: true, value: { applied: 0, checkpoint: -1n } });
+  }
   // Held streams skip the reads on the first pass only: one that goes round again was moved by someone else.
   let held = holding?.held ?? new Map<string, HeldStream>();
   let brought = holding?.brought ?? new Map<string, readonly AppendedEvent[]>();

@@ -3,11 +3,20 @@
  * stream's folded view). Every row belongs to exactly one stream (`stream_id`), so a catch-up replaces a stream's
  * rows and a rebuild inserts everyone's rows with the same code: incremental and rebuilt cannot drift apart.
  */
+import { isCounterStream } from '@ntm/event-store';
 import { quoteIdent } from '@ntm/sql';
 import type { DossierView } from './dossierView.js';
 
 /** The read models' schema unless told otherwise (`READ_MODEL_SCHEMA`). */
 export const DEFAULT_SCHEMA = 'read_models';
+
+/**
+ * Whether a stream's events reach the read models. A counter stream (ADR 0016) owns no row and its view says
+ * nothing: the number it gives is in the dossier's own event. So it is not projected anywhere, by a worker, the
+ * in-process projector or a rebuild, and it has no checkpoint (ADR 0071): every page of a round of draws held the
+ * one counter's stream, and two workers writing its checkpoint waited for each other's whole batch.
+ */
+export const isProjectedStream = (streamId: string): boolean => !isCounterStream(streamId);
 
 /** Quotes a schema name (checked: lowercase identifier), so names can never inject SQL. */
 export const q = quoteIdent;

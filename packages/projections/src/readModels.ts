@@ -177,6 +177,11 @@ export function readModelMigrations(schema: string): { id: string; up: string }[
       id: '0004-timer-positions',
       up: `CREATE TABLE IF NOT EXISTS ${q(schema)}.timer_positions (name text PRIMARY KEY, position bigint NOT NULL)`,
     },
+    // ADR 0071: counter streams are not projected; the checkpoints earlier versions wrote for them go.
+    {
+      id: '0005-no-counter-checkpoints',
+      up: `DELETE FROM ${q(schema)}.checkpoints WHERE stream_id LIKE 'counter-%'`,
+    },
   ];
 }
 

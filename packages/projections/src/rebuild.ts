@@ -13,7 +13,7 @@
 import type { EventStore } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
 import { catchUpStreams, parkStream } from './catchUpStream.js';
-import { DEFAULT_SCHEMA, q } from './projection.js';
+import { DEFAULT_SCHEMA, isProjectedStream, q } from './projection.js';
 import { evolveViewInPlace, type DossierView } from './dossierView.js';
 import { ProjectionError } from './errors.js';
 import { insertStreams, migrateReadModels, PROJECTIONS, writeStreams } from './readModels.js';
@@ -166,6 +166,7 @@ export async function rebuild(
       // `views`, and a stream that had the previous event too is already last in `recent`, where `set` keeps its
       // place.
       if (failed.size > 0 && failed.has(streamId)) continue;
+      if (!isProjectedStream(streamId)) continue;
       const view = views.get(streamId);
       let folded: DossierView;
       try {
@@ -337,7 +338,9 @@ async function swap(sql: SqlClient, schema: string, shadow: string, insist: bool
             WHERE (c.revision IS NULL OR c.revision < l.revision)
               AND NOT EXISTS (SELECT 1 FROM ${ss}.parked_streams p WHERE p.stream_id = l.stream_id)`,
         );
-        if (insist && behind.length > 0) throw new Behind(behind.map((r) => r.stream_id));
+        // A counter's checkpoint left by a version before ADR 0071 (its migration deletes them) is never behind.
+        const ids = behind.map((r) => r.stream_id).filter(isProjectedStream);
+        if (insist && ids.length > 0) throw new Behind(ids);
         // The dispatcher's and the deadline scheduler's positions are not derived from the log: carried over. Nor
         // are the notifications' sent and read marks (ADR 0024): the live outbox wins over the shadow's rows for
         // the same notification (its email columns say what was sent).

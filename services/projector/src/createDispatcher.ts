@@ -12,7 +12,7 @@
 import type { Queue } from 'bullmq';
 import type { EventStore, RecordedEvent, Subscription } from '@ntm/event-store';
 import type { SqlClient } from '@ntm/sql';
-import { migrateReadModels, q } from '@ntm/projections';
+import { isProjectedStream, migrateReadModels, q } from '@ntm/projections';
 import {
   recallAppendTraces,
   toWakeUpEvent,
@@ -215,7 +215,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let flushScheduled = false;
   const flush = (): void => {
     flushScheduled = false;
-    if (batch.size === 0) return;
+    // A page of counters' events only (ADR 0071) wakes nothing up, but is handed on all the same.
+    if (batch.size === 0 && batchEnd <= handedOn) return;
     const heads = batch;
     const brought = batchBrought;
     const events = batchEvents;
@@ -223,7 +224,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     batch = new Map();
     batchBrought = new Map();
     batchEvents = [];
-    const add = (tracingOn() ? enqueueTraced(heads, brought, events) : enqueue(heads, brought)).then(
+    // Nothing to add: handed on once the batches before it are, so `handedOn` still follows Redis's answers in order.
+    const added =
+      heads.size === 0
+        ? Promise.all(inFlight).then(() => undefined)
+        : tracingOn()
+          ? enqueueTraced(heads, brought, events)
+          : enqueue(heads, brought);
+    const add = added.then(
       () => {
         if (last > handedOn) handedOn = last;
       },
@@ -236,11 +244,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     void add.finally(() => inFlight.delete(add));
   };
   const handOn = async (event: RecordedEvent): Promise<void> => {
-    batch.set(event.streamId, event.revision);
-    const brought = batchBrought.get(event.streamId);
-    if (brought) brought.push(toWakeUpEvent(event));
-    else batchBrought.set(event.streamId, [toWakeUpEvent(event)]);
-    if (tracingOn()) batchEvents.push([event.eventId, event.streamId]);
+    // A counter's events wake nothing up: no read model is made from them (ADR 0071).
+    if (isProjectedStream(event.streamId)) {
+      batch.set(event.streamId, event.revision);
+      const brought = batchBrought.get(event.streamId);
+      if (brought) brought.push(toWakeUpEvent(event));
+      else batchBrought.set(event.streamId, [toWakeUpEvent(event)]);
+      if (tracingOn()) batchEvents.push([event.eventId, event.streamId]);
+    }
     batchEnd = event.position;
     if (batch.size >= MAX_BATCH) flush();
     else if (!flushScheduled) {
@@ -270,7 +281,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const page = await store.readAll({ after, limit: 2000 });
       const window = page.events.filter((e) => e.position <= handedOn);
       if (window.length === 0) break;
-      const ids = [...new Set(window.map((e) => e.streamId))];
+      const ids = [...new Set(window.map((e) => e.streamId))].filter(isProjectedStream);
       const done = await sql.query<{ stream_id: string; revision: string; parked: boolean }>(
         `SELECT ids.stream_id, coalesce(c.revision, -1)::text AS revision, p.stream_id IS NOT NULL AS parked
            FROM unnest($1::text[]) AS ids (stream_id)
@@ -282,7 +293,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       for (const event of window) {
         const row = projected.get(event.streamId);
         // A parked stream waits for an operator; it must not hold back the confirmation of the others.
-        const isDone = row !== undefined && (row.parked || BigInt(row.revision) >= event.revision);
+        // A counter's event is never projected (ADR 0071): done as soon as it is handed on.
+        const isDone =
+          !isProjectedStream(event.streamId) ||
+          (row !== undefined && (row.parked || BigInt(row.revision) >= event.revision));
         if (advancing && isDone) confirmed = event.position;
         else if (!isDone) {
           advancing = false;

@@ -522,6 +522,48 @@ describe('projector', () => {
     await waitFor('projection of every event', () => caughtUp(env, dispatcher, appended));
     await expectEqualToRebuild(env, appended);
   });
+
+  it('counter streams (ADR 0071): handed on without a wake-up, confirmed without a checkpoint, and left out of a rebuild', async () => {
+    const env = await setup();
+    const dispatcher = startDispatcher(env);
+    await dispatcher.start();
+    const counter = 'counter-dossier-code-06-230101';
+    const draw = (n: number): NewEvent => ({
+      eventId: uuidFor('draw', n),
+      type: 'NumberDrawn',
+      schemaVersion: 1,
+      data: { counter: 'dossier-code-06-230101', number: n, purpose: 'dossierCode', dossierId: `d${n}` },
+      metadata: {
+        actor: { id: 'x', role: 'commune_official', unit: '01800' },
+        correlationId: uuidFor('draw-correlation', n),
+        occurredAt: '2023-01-01T00:00:00.000Z',
+      },
+    });
+    // A draw among the dossiers' events every tenth event; then, once those are handed on, draws alone: the last
+    // pages the dispatcher reads wake nothing up, and must be handed on all the same.
+    let drawn = 0;
+    const appended = await appendInterleaved(env, ['count0', 'count1'], async (n) => {
+      if (n % 10 === 0) await env.opened.store.append(counter, [draw(++drawn)], { expectedRevision: 'any' });
+    });
+    const handedOnAll = async () => dispatcher.stats().handedOn === (await env.opened.store.headPosition());
+    await waitFor('every event handed on', handedOnAll);
+    for (let i = 0; i < 3; i += 1) {
+      await env.opened.store.append(counter, [draw(++drawn)], { expectedRevision: 'any' });
+      await waitFor('a page of a draw alone handed on', handedOnAll);
+    }
+    const total = appended + drawn;
+    const jobs = (await Promise.all(dispatcher.queues().map((q) => q.getJobs(['wait'])))).flat();
+    const woken = new Set(jobs.flatMap((job) => (job.data as WakeUpJob).wakeUps.map((w) => w.streamId)));
+    expect([...woken].sort()).toEqual(['dossier-count0', 'dossier-count1']);
+
+    startWorker(env);
+    await waitFor('every event confirmed, the draws too', () => caughtUp(env, dispatcher, total));
+    const checkpoints = await env.opened.sql.query<{ stream_id: string }>(
+      `SELECT stream_id FROM "${env.schema}".checkpoints ORDER BY stream_id`,
+    );
+    expect(checkpoints.rows.map((r) => r.stream_id)).toEqual(['dossier-count0', 'dossier-count1']);
+    await expectEqualToRebuild(env, total);
+  });
 });
 
 function startRedis(port: number): ChildProcess {

@@ -562,7 +562,11 @@ async function measureLoad() {
             .join(', ')})`,
       );
       console.error(
-        `  ${step.lagOverGoal.events} events at ${LAG_GOAL_MS} ms of lag or more; the worst tenths of a second they were appended in (UTC): ${windows.join('; ')}`,
+        `  ${step.lagOverGoal.events} events at ${LAG_GOAL_MS} ms of lag or more (${Object.entries(
+          step.lagOverGoal.byCommand,
+        )
+          .map(([command, n]) => `${command} ×${n}`)
+          .join(', ')}); the worst tenths of a second they were appended in (UTC): ${windows.join('; ')}`,
       );
     }
     if (step.lagMs.p99 >= LAG_GOAL_MS || step.achievedRate < 0.95 * rate) break;

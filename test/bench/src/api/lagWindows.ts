@@ -33,6 +33,8 @@ export interface LagWindow {
 export interface LagOverGoal {
   /** measured events whose lag reached the goal */
   events: number;
+  /** those events by the journey's command that appended them, most first: the rounds that failed, over the step */
+  byCommand: Record<string, number>;
   /** windows holding them, worst first (most events over the goal), at most `limit` */
   windows: LagWindow[];
 }
@@ -50,6 +52,7 @@ export function lagOverGoal(
 ): LagOverGoal {
   const windows = new Map<number, LagWindow>();
   let over = 0;
+  const byCommand = new Map<string, number>();
   for (const e of events) {
     const lag = e.seenAtMs - e.recordedAtMs;
     const start = Math.floor(e.recordedAtMs / windowMs) * windowMs;
@@ -71,6 +74,7 @@ export function lagOverGoal(
     if (lag >= goalMs) {
       window.overGoal += 1;
       over += 1;
+      byCommand.set(command, (byCommand.get(command) ?? 0) + 1);
       if (e.loggedAtMs !== undefined) {
         window.maxInLogMs = Math.max(window.maxInLogMs ?? 0, Math.round(e.loggedAtMs - e.recordedAtMs));
       }
@@ -80,5 +84,6 @@ export function lagOverGoal(
     .filter((w) => w.overGoal > 0)
     .sort((a, b) => b.overGoal - a.overGoal || a.at.localeCompare(b.at))
     .slice(0, limit);
-  return { events: over, windows: worst };
+  const commands = Object.fromEntries([...byCommand].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  return { events: over, byCommand: commands, windows: worst };
 }

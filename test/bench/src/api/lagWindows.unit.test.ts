@@ -22,6 +22,11 @@ describe('lagOverGoal', () => {
     ];
     const result = lagOverGoal(events, 100, journey);
     expect(result.events).toBe(3);
+    // Over the whole step, not only in the windows named: the rounds that failed, most first.
+    expect(Object.entries(result.byCommand)).toEqual([
+      ['SubmitDossier', 2],
+      ['OpenDossier', 1],
+    ]);
     expect(result.windows).toEqual([
       { at: '09:14:46.4', events: 3, overGoal: 2, maxLagMs: 210, commands: { SubmitDossier: 3 } },
       {
@@ -43,6 +48,7 @@ describe('lagOverGoal', () => {
     ];
     const result = lagOverGoal(events, 100, journey, 100, 2);
     expect(result.events).toBe(4);
+    expect(result.byCommand).toEqual({ RecordSelfAssessment: 3, 'revision 9': 1 });
     expect(result.windows.map((w) => [w.at, w.overGoal])).toEqual([
       ['09:14:41.0', 2],
       ['09:14:40.0', 1],
@@ -74,6 +80,7 @@ describe('lagOverGoal', () => {
   it('has nothing to say of a step within the goal', () => {
     expect(lagOverGoal([event(1, '46.010', 20), event(2, '46.020', 99.9)], 100, journey)).toEqual({
       events: 0,
+      byCommand: {},
       windows: [],
     });
   });
