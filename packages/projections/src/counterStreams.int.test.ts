@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleDossierEvents, uuidFor } from '@ntm/testing';
-import type { NewEvent } from '@ntm/event-store';
+import { sampleDossierEvents, sampleNumberDrawn } from '@ntm/testing';
 import { openPostgresStore, type OpenedPostgresStore } from '@ntm/store-postgres';
 import {
   catchUpStream,
@@ -21,17 +20,7 @@ const rebuilt = `${tag}_reb`;
 const counter = 'counter-dossier-code-06-230101';
 let opened: OpenedPostgresStore;
 
-const draw = (n: number): NewEvent => ({
-  eventId: uuidFor('counter-draw', n),
-  type: 'NumberDrawn',
-  schemaVersion: 1,
-  data: { counter: 'dossier-code-06-230101', number: n, purpose: 'dossierCode', dossierId: `d${n}` },
-  metadata: {
-    actor: { id: 'x', role: 'commune_official', unit: '01800' },
-    correlationId: uuidFor('counter-draw-correlation', n),
-    occurredAt: '2023-01-01T00:00:00.000Z',
-  },
-});
+const draw = (n: number) => sampleNumberDrawn('dossier-code-06-230101', n);
 
 const checkpointed = async (schema: string) =>
   (

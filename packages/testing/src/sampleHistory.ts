@@ -222,6 +222,24 @@ export function sampleDossierEvents(d: SampleDossier, at: (index: number) => str
 
 const actorId = (role: string, communeCode: string) => `${role}-${communeCode}`;
 
+/**
+ * The n-th draw on a dossier-code counter, as `@ntm/application`'s counters append it (ADR 0016), for the stream
+ * `counter-<counter>`: enough for the projector's tests, which never read a counter's data.
+ */
+export function sampleNumberDrawn(counter: string, n: number): NewEvent {
+  return {
+    eventId: uuidFor(`draw-${counter}`, n),
+    type: 'NumberDrawn',
+    schemaVersion: 1,
+    data: { counter, number: n, purpose: 'dossierCode', dossierId: `d${n}` },
+    metadata: {
+      actor: { id: 'x', role: 'commune_official', unit: '01800' },
+      correlationId: uuidFor(`draw-${counter}-c`, n),
+      occurredAt: '2023-01-01T00:00:00.000Z',
+    },
+  };
+}
+
 /** A deterministic uuid-shaped id, so re-running a fixture appends the same event ids (idempotent retries). */
 export function uuidFor(seed: string, index: number): string {
   let h1 = 0x811c9dc5;

@@ -13,6 +13,7 @@ import {
   failingReads,
   outputSeen,
   sampleDossierEvents,
+  sampleNumberDrawn,
   spawnTypeScript,
   uuidFor,
 } from '@ntm/testing';
@@ -528,17 +529,7 @@ describe('projector', () => {
     const dispatcher = startDispatcher(env);
     await dispatcher.start();
     const counter = 'counter-dossier-code-06-230101';
-    const draw = (n: number): NewEvent => ({
-      eventId: uuidFor('draw', n),
-      type: 'NumberDrawn',
-      schemaVersion: 1,
-      data: { counter: 'dossier-code-06-230101', number: n, purpose: 'dossierCode', dossierId: `d${n}` },
-      metadata: {
-        actor: { id: 'x', role: 'commune_official', unit: '01800' },
-        correlationId: uuidFor('draw-correlation', n),
-        occurredAt: '2023-01-01T00:00:00.000Z',
-      },
-    });
+    const draw = (n: number) => sampleNumberDrawn('dossier-code-06-230101', n);
     // A draw among the dossiers' events every tenth event; then, once those are handed on, draws alone: the last
     // pages the dispatcher reads wake nothing up, and must be handed on all the same.
     let drawn = 0;
