@@ -4,16 +4,18 @@
  * 1. Upload throughput: 8 concurrent clients upload 1 MiB files, then 20 MiB files, over HTTP (multipart, one
  *    dossier per client) to the service in a child process with the filesystem blob store (the embedded default);
  *    baseline: the same 8 clients writing the same bytes to plain files (a streamed write and an fsync, what a copy
- *    of a received file costs, as the blob store fsyncs too). Goal: ≥ 0.7 of the baseline.
+ *    of a received file costs, as the blob store fsyncs too; kept, as the store keeps its files). Both sides warm
+ *    up, then run in alternating rounds (`alternated`). Goal: ≥ 0.7 of the baseline.
  * 2. Peak RSS of the service during one 200 MiB upload, generated as it is sent, above its RSS just before (idle);
  *    read from /proc/<pid>/status every 10 ms. Goal: < 100 MiB.
  * 3. Decision PDF generation (the real decision of a commune journey, Decree 30 layout, embedded fonts, QR code,
  *    the visible signature stamp) + PAdES signing with the development key, per document; baseline a plain SHA-256
  *    + RSA-2048 signature of the same bytes. Goal: p99 < 300 ms.
  *
- * Human lines on stderr, then one JSON line. BENCH_SMALL_FILES (per client, default 16, after 4 not counted while
- * the service warms up), BENCH_LARGE_FILES (per
- * client, default 1), BENCH_BIG_MIB (default 200), BENCH_DOCS (default 200).
+ * Human lines on stderr, then one JSON line. BENCH_SMALL_FILES (1 MiB files per client, default 16, after 4 of each
+ * side not counted), BENCH_SMALL_ROUNDS (the rounds they are split into, default 4), BENCH_LARGE_FILES (20 MiB files
+ * per client, one per round, default 4, after 1 of each side not counted), BENCH_BIG_MIB (default 200), BENCH_DOCS
+ * (default 200).
  */
 import { createHash, createPrivateKey, randomBytes, sign as rsaSign } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -39,7 +41,10 @@ const MiB = 1024 * 1024;
 const CLIENTS = 8;
 const SMALL_FILES = Number(process.env['BENCH_SMALL_FILES'] ?? 16);
 const SMALL_WARM_UP = 4;
-const LARGE_FILES = Number(process.env['BENCH_LARGE_FILES'] ?? 1);
+/** the 1 MiB files' alternating rounds (each side's files per client split among them) */
+const SMALL_ROUNDS = Number(process.env['BENCH_SMALL_ROUNDS'] ?? 4);
+/** 20 MiB files per client, one per alternating round, after one of each side not counted */
+const LARGE_FILES = Number(process.env['BENCH_LARGE_FILES'] ?? 4);
 const BIG_MIB = Number(process.env['BENCH_BIG_MIB'] ?? 200);
 const DOCS = Number(process.env['BENCH_DOCS'] ?? 200);
 const WARM_UP = 20;
@@ -89,82 +94,128 @@ async function cpuMsOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/**
- * `warmUpPerClient` files per client are uploaded first and not counted: a service just started compiles its upload
- * path while it serves them (docs/benchmarks.md: with 8 files per client and no warm-up, the service's CPU per 1 MiB
- * file was a third higher than in a longer run), and the goal is about the steady rate, as the other benchmarks
- * measure after their warm-up. The baseline gets the same warm-up.
- */
-async function uploadRate(service: BenchService, size: number, filesPerClient: number, warmUpPerClient = 0) {
+/** One side of a throughput comparison: a round of files `from` (inclusive) to `to` per client, and its CPU so far. */
+interface Side {
+  round(from: number, to: number): Promise<void>;
+  /** CPU used so far (ms) by a process other than the benchmark's own (the service), or 0 */
+  cpuMs(): Promise<number>;
+}
+
+/** Uploads over HTTP: each of the CLIENTS uploads into a dossier of its own; the service's CPU is the side's. */
+async function uploadSide(service: BenchService, size: number): Promise<Side> {
   const dossiers = await openDossiers(service, CLIENTS);
   const filler = randomBytes(size);
-  const uploadAll = (from: number, to: number) =>
-    Promise.all(
-      dossiers.map(async (d, c) => {
-        const token = await service.tokenFor(d.actor);
-        for (let f = from; f < to; f++) {
-          const answer = await uploadDocumentFile({
-            baseUrl: service.baseUrl,
-            token,
-            dossierId: d.dossierId,
-            etag: d.etag,
-            documentId: `doc-${f}`,
-            documentKind: 'other',
-            fileName: `tep-${f}.pdf`,
-            content: pdfChunks(size, `${size}-${c}-${f}`, filler),
-          });
-          if (answer.status !== 201)
-            throw new Error(`upload: ${answer.status} ${JSON.stringify(answer.body)}`);
-          d.etag = answer.headers['etag'] as string;
-        }
-      }),
-    );
-  await uploadAll(0, warmUpPerClient);
-  const cpu0 = await cpuMsOf(service.child.pid!);
-  const clientCpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await uploadAll(warmUpPerClient, warmUpPerClient + filesPerClient);
-  const seconds = (performance.now() - t0) / 1000;
-  const clientCpu = process.cpuUsage(clientCpu0);
-  const files = CLIENTS * filesPerClient;
+  const token = await service.tokenFor(dossiers[0]!.actor);
   return {
-    mibPerSecond: round((files * size) / MiB / seconds),
-    // What each upload cost the service's process (all its threads), whatever else ran on the machine.
-    serviceCpuMsPerFile: round(((await cpuMsOf(service.child.pid!)) - cpu0) / files, 1),
-    // What it cost the benchmark's own clients, on the same two cores (not the service's, but taken from it).
-    clientCpuMsPerFile: round((clientCpu.user + clientCpu.system) / 1000 / files, 1),
+    round: async (from, to) => {
+      await Promise.all(
+        dossiers.map(async (d, c) => {
+          for (let f = from; f < to; f++) {
+            const answer = await uploadDocumentFile({
+              baseUrl: service.baseUrl,
+              token,
+              dossierId: d.dossierId,
+              etag: d.etag,
+              documentId: `doc-${size}-${f}`,
+              documentKind: 'other',
+              fileName: `tep-${f}.pdf`,
+              content: pdfChunks(size, `${size}-${c}-${f}`, filler),
+            });
+            if (answer.status !== 201)
+              throw new Error(`upload: ${answer.status} ${JSON.stringify(answer.body)}`);
+            d.etag = answer.headers['etag'] as string;
+          }
+        }),
+      );
+    },
+    cpuMs: () => cpuMsOf(service.child.pid!),
   };
 }
 
-/** The baseline: the same clients writing the same bytes to plain files, each fsynced. */
-async function copyRate(dir: string, size: number, filesPerClient: number, warmUpPerClient = 0) {
+/**
+ * The baseline: the same clients writing the same bytes to plain files, each fsynced (what a copy costs). The files
+ * stay until the run ends, as the blob store's do: deleted at once, the next round's files took their freed blocks
+ * and were written at up to twice the rate of new ones.
+ */
+function copySide(dir: string, size: number): Side {
   const filler = randomBytes(size);
-  const writeAll = (from: number, to: number) =>
-    Promise.all(
-      Array.from({ length: CLIENTS }, async (_, c) => {
-        for (let f = from; f < to; f++) {
-          const path = join(dir, `copy-${size}-${c}-${f}`);
-          const out = createWriteStream(path);
-          const [head, rest] = pdfChunks(size, `${size}-${c}-${f}`, filler);
-          out.write(head);
-          out.end(rest);
-          await once(out, 'finish');
-          const handle = await open(path, 'r+');
-          await handle.sync();
-          await handle.close();
-          await rm(path);
-        }
-      }),
-    );
-  await writeAll(0, warmUpPerClient);
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await writeAll(warmUpPerClient, warmUpPerClient + filesPerClient);
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
   return {
-    mibPerSecond: round((CLIENTS * filesPerClient * size) / MiB / seconds),
-    cpuMsPerFile: round((cpu.user + cpu.system) / 1000 / (CLIENTS * filesPerClient), 1),
+    round: async (from, to) => {
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async (_, c) => {
+          for (let f = from; f < to; f++) {
+            const path = join(dir, `copy-${size}-${c}-${f}`);
+            const out = createWriteStream(path);
+            const [head, rest] = pdfChunks(size, `${size}-${c}-${f}`, filler);
+            out.write(head);
+            out.end(rest);
+            await once(out, 'finish');
+            const handle = await open(path, 'r+');
+            await handle.sync();
+            await handle.close();
+          }
+        }),
+      );
+    },
+    cpuMs: () => Promise.resolve(0),
+  };
+}
+
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/**
+ * Both sides in alternating rounds, `filesPerClient` each in all, split into `rounds`: upload then plain write, then
+ * plain write then upload, and so on. This machine's speed was seen to swing by a third within minutes; measured one
+ * after the other, a ratio compared two machines (20 MiB files: one round of eight, 0.62–0.95 from run to run).
+ * Alternated, both sides see the same swings. `warmUpPerClient` files per client of each side go first, not
+ * counted: a service just started compiles its upload path while it serves them (with no warm-up the service's CPU
+ * per 1 MiB file was a third higher than in a longer run), and the goal is about the steady rate.
+ */
+async function alternated(
+  upload: Side,
+  copy: Side,
+  size: number,
+  filesPerClient: number,
+  rounds: number,
+  warmUpPerClient: number,
+) {
+  await upload.round(0, warmUpPerClient);
+  await copy.round(0, warmUpPerClient);
+  const spent = new Map<Side, { seconds: number; cpuMs: number; clientCpuMs: number }>([
+    [upload, { seconds: 0, cpuMs: 0, clientCpuMs: 0 }],
+    [copy, { seconds: 0, cpuMs: 0, clientCpuMs: 0 }],
+  ]);
+  const perRound = Math.ceil(filesPerClient / rounds);
+  for (let r = 0, from = warmUpPerClient; r < rounds; r++, from += perRound) {
+    const to = Math.min(from + perRound, warmUpPerClient + filesPerClient);
+    for (const side of r % 2 === 0 ? [upload, copy] : [copy, upload]) {
+      const cpu0 = await side.cpuMs();
+      const own0 = ownCpuMs();
+      const t0 = performance.now();
+      await side.round(from, to);
+      const total = spent.get(side)!;
+      total.seconds += (performance.now() - t0) / 1000;
+      total.clientCpuMs += ownCpuMs() - own0;
+      total.cpuMs += (await side.cpuMs()) - cpu0;
+    }
+  }
+  const files = CLIENTS * filesPerClient;
+  const up = spent.get(upload)!;
+  const plain = spent.get(copy)!;
+  return {
+    files,
+    rounds,
+    mibPerSecond: round((files * size) / MiB / up.seconds),
+    // What each upload cost the service's process (all its threads), whatever else ran on the machine.
+    serviceCpuMsPerFile: round(up.cpuMs / files, 1),
+    // What it cost the benchmark's own clients, on the same two cores (not the service's, but taken from it).
+    clientCpuMsPerFile: round(up.clientCpuMs / files, 1),
+    baselineMibPerSecond: round((files * size) / MiB / plain.seconds),
+    baselineCpuMsPerFile: round(plain.clientCpuMs / files, 1),
+    ratio: round(plain.seconds / up.seconds),
   };
 }
 
@@ -289,43 +340,43 @@ async function main(): Promise<void> {
   });
   const copies = await mkdtemp(join(tmpdir(), 'ntm-bench-copy-'));
   try {
-    const upload1 = await uploadRate(service, MiB, SMALL_FILES, SMALL_WARM_UP);
-    const copy1 = await copyRate(copies, MiB, SMALL_FILES, SMALL_WARM_UP);
-    log(
-      `1 MiB x ${CLIENTS} clients: upload ${upload1.mibPerSecond} MiB/s, plain write ${copy1.mibPerSecond} MiB/s ` +
-        `(CPU per file: service ${upload1.serviceCpuMsPerFile} ms, its clients ${upload1.clientCpuMsPerFile} ms, ` +
-        `plain write ${copy1.cpuMsPerFile} ms)`,
+    const upload1 = await alternated(
+      await uploadSide(service, MiB),
+      copySide(copies, MiB),
+      MiB,
+      SMALL_FILES,
+      SMALL_ROUNDS,
+      SMALL_WARM_UP,
     );
-    const upload20 = await uploadRate(service, 20 * MiB, LARGE_FILES);
-    const copy20 = await copyRate(copies, 20 * MiB, LARGE_FILES);
     log(
-      `20 MiB x ${CLIENTS} clients: upload ${upload20.mibPerSecond} MiB/s, plain write ${copy20.mibPerSecond} MiB/s ` +
-        `(CPU per file: service ${upload20.serviceCpuMsPerFile} ms, its clients ${upload20.clientCpuMsPerFile} ms, ` +
-        `plain write ${copy20.cpuMsPerFile} ms)`,
+      `1 MiB x ${CLIENTS} clients, ${SMALL_ROUNDS} alternating rounds: upload ${upload1.mibPerSecond} MiB/s, plain ` +
+        `write ${upload1.baselineMibPerSecond} MiB/s (CPU per file: service ${upload1.serviceCpuMsPerFile} ms, its ` +
+        `clients ${upload1.clientCpuMsPerFile} ms, plain write ${upload1.baselineCpuMsPerFile} ms)`,
+    );
+    const upload20 = await alternated(
+      await uploadSide(service, 20 * MiB),
+      copySide(copies, 20 * MiB),
+      20 * MiB,
+      LARGE_FILES,
+      LARGE_FILES,
+      1,
+    );
+    log(
+      `20 MiB x ${CLIENTS} clients, ${LARGE_FILES} alternating rounds: upload ${upload20.mibPerSecond} MiB/s, plain ` +
+        `write ${upload20.baselineMibPerSecond} MiB/s (CPU per file: service ${upload20.serviceCpuMsPerFile} ms, its ` +
+        `clients ${upload20.clientCpuMsPerFile} ms, plain write ${upload20.baselineCpuMsPerFile} ms)`,
     );
     const big = await bigUploadPeak(service);
     log(
       `${BIG_MIB} MiB upload: service RSS ${big.idleRssMiB} -> peak ${big.peakRssMiB} MiB (+${big.peakAboveIdleMiB})`,
     );
-    const ratio1 = round(upload1.mibPerSecond / copy1.mibPerSecond);
-    const ratio20 = round(upload20.mibPerSecond / copy20.mibPerSecond);
+    const ratio1 = upload1.ratio;
+    const ratio20 = upload20.ratio;
     const result = {
       bench: 'documents',
       clients: CLIENTS,
-      upload1MiB: {
-        files: CLIENTS * SMALL_FILES,
-        ...upload1,
-        baselineMibPerSecond: copy1.mibPerSecond,
-        baselineCpuMsPerFile: copy1.cpuMsPerFile,
-        ratio: ratio1,
-      },
-      upload20MiB: {
-        files: CLIENTS * LARGE_FILES,
-        ...upload20,
-        baselineMibPerSecond: copy20.mibPerSecond,
-        baselineCpuMsPerFile: copy20.cpuMsPerFile,
-        ratio: ratio20,
-      },
+      upload1MiB: upload1,
+      upload20MiB: upload20,
       bigUpload: big,
       decisionSigning: signing,
       goals: GOALS,
