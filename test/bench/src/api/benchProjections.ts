@@ -362,6 +362,7 @@ async function measureLoad() {
 
   /** CLOSED_CLIENTS clients, each sending its dossier's next command as soon as the previous one is answered */
   const closedLoopRate = async () => {
+    const maintenanceBefore = await maintenanceRuns();
     const closedStarted = performance.now();
     const closedUntil = closedStarted + CLOSED_SECONDS * 1000;
     let closedEvents = 0;
@@ -385,6 +386,8 @@ async function measureLoad() {
       eventsPerSecond: Math.round(closedEvents / closedSeconds),
       commandsPerSecond: Math.round(closedCommands / closedSeconds),
       commandsEachSecond: closedBySecond,
+      // A run's own state may slow the loop as well as the machine: its tables' autovacuums and autoanalyzes meanwhile.
+      autovacuumRuns: (await maintenanceRuns()) - maintenanceBefore,
     };
   };
 
@@ -409,7 +412,7 @@ async function measureLoad() {
   const closedLoop = { clients: CLOSED_CLIENTS, warmupCommands: warmCommands, ...(await closedLoopRate()) };
   console.error(`closed loop, commands answered each second: ${closedLoop.commandsEachSecond.join(' ')}`);
   console.error(
-    `closed loop, ${CLOSED_CLIENTS} clients: ${closedLoop.commandsPerSecond} commands/s, ${closedLoop.eventsPerSecond} events/s`,
+    `closed loop, ${CLOSED_CLIENTS} clients: ${closedLoop.commandsPerSecond} commands/s, ${closedLoop.eventsPerSecond} events/s, ${closedLoop.autovacuumRuns} autovacuum/analyze runs`,
   );
   await settle();
 
@@ -585,7 +588,7 @@ async function measureLoad() {
   measureFrom = Infinity;
   if (closedLoopAfter) {
     console.error(
-      `closed loop after the steps: ${closedLoopAfter.commandsPerSecond} commands/s, ${closedLoopAfter.eventsPerSecond} events/s (${(closedLoopAfter.eventsPerSecond / closedLoop.eventsPerSecond).toFixed(2)} of the one before)`,
+      `closed loop after the steps: ${closedLoopAfter.commandsPerSecond} commands/s, ${closedLoopAfter.eventsPerSecond} events/s (${(closedLoopAfter.eventsPerSecond / closedLoop.eventsPerSecond).toFixed(2)} of the one before), ${closedLoopAfter.autovacuumRuns} autovacuum/analyze runs`,
     );
   }
   stopped = true;
