@@ -168,9 +168,9 @@ const ownCpuMs = () => {
 
 /**
  * Both sides in alternating rounds, `filesPerClient` each in all, split into `rounds`: upload then plain write, then
- * plain write then upload, and so on. This machine's speed was seen to swing by a third within minutes; measured one
- * after the other, a ratio compared two machines (20 MiB files: one round of eight, 0.62–0.95 from run to run).
- * Alternated, both sides see the same swings. `warmUpPerClient` files per client of each side go first, not
+ * plain write then upload, and so on: this machine's speed swings within minutes, and in turns both sides see the
+ * same swings. Measured once each, one after the other, with a cold baseline, 20 MiB gave 0.89–1.04 where this gives
+ * 0.49–0.72 on the same code (docs/benchmarks.md). `warmUpPerClient` files per client of each side go first, not
  * counted: a service just started compiles its upload path while it serves them (with no warm-up the service's CPU
  * per 1 MiB file was a third higher than in a longer run), and the goal is about the steady rate.
  */
