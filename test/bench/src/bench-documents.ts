@@ -4,8 +4,11 @@
  * 1. Upload throughput: 8 concurrent clients upload 1 MiB files, then 20 MiB files, over HTTP (multipart, one
  *    dossier per client) to the service in a child process with the filesystem blob store (the embedded default);
  *    baseline: the same 8 clients writing the same bytes to plain files (a streamed write and an fsync, what a copy
- *    of a received file costs, as the blob store fsyncs too; kept, as the store keeps its files). Both sides warm
- *    up, then run in alternating rounds (`alternated`). Goal: ≥ 0.7 of the baseline.
+ *    of a received file costs, as the blob store fsyncs too; kept, as the store keeps its files). Beside them, the
+ *    upload floor: the same bytes posted raw to a bare route into the same kind of blob store (uploadFloorServer.ts),
+ *    what receiving a file over HTTP and keeping it costs here with nothing else. Then the same with the S3 blob store
+ *    against an S3 server in a process of its own (s3rver), the baseline one `PutObject` per file. The sides warm up,
+ *    then run in alternating rounds (`alternated`). Goal: ≥ 0.7 of the baseline.
  * 2. Peak RSS of the service during one 200 MiB upload, generated as it is sent, above its RSS just before (idle);
  *    read from /proc/<pid>/status every 10 ms. Goal: < 100 MiB.
  * 3. Decision PDF generation (the real decision of a commune journey, Decree 30 layout, embedded fonts, QR code,
@@ -15,13 +18,19 @@
  * Human lines on stderr, then one JSON line. BENCH_SMALL_FILES (1 MiB files per client, default 16, after 4 of each
  * side not counted), BENCH_SMALL_ROUNDS (the rounds they are split into, default 4), BENCH_LARGE_FILES (20 MiB files
  * per client, one per round, default 4, after 1 of each side not counted), BENCH_BIG_MIB (default 200), BENCH_DOCS
- * (default 200).
+ * (default 200), BENCH_S3 (0 leaves out the S3 rounds).
  */
 import { createHash, createPrivateKey, randomBytes, sign as rsaSign } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'node:http';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
 import { dossierDocument, renderOfficialDocument, type DocumentLayout } from '@ntm/documents';
@@ -33,11 +42,14 @@ import {
   signPdf,
   verifyPdf,
 } from '@ntm/signing';
-import { communeJourney, journeyRecords, sendCommand, uploadDocumentFile } from '@ntm/testing';
+import { communeJourney, freePort, journeyRecords, sendCommand, uploadDocumentFile } from '@ntm/testing';
 import { benchCommunes, journeyFor } from './api/benchJourneys.js';
 import { startBenchService, type BenchService } from './api/benchService.js';
 
 const MiB = 1024 * 1024;
+// The AWS SDK warns, once per process (the service's, the floor's, this one), that its releases after January 2027
+// need Node 22: a notice for whoever upgrades the lockfile (docs/api.md), not a figure of this benchmark.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 const CLIENTS = 8;
 const SMALL_FILES = Number(process.env['BENCH_SMALL_FILES'] ?? 16);
 const SMALL_WARM_UP = 4;
@@ -47,6 +59,8 @@ const SMALL_ROUNDS = Number(process.env['BENCH_SMALL_ROUNDS'] ?? 4);
 const LARGE_FILES = Number(process.env['BENCH_LARGE_FILES'] ?? 4);
 const BIG_MIB = Number(process.env['BENCH_BIG_MIB'] ?? 200);
 const DOCS = Number(process.env['BENCH_DOCS'] ?? 200);
+/** BENCH_S3=0 leaves out the S3 rounds */
+const S3 = process.env['BENCH_S3'] !== '0';
 const WARM_UP = 20;
 const GOALS = { throughputRatio: 0.7, peakRssAboveIdleMiB: 100, signP99Ms: 300 };
 
@@ -101,33 +115,37 @@ interface Side {
   cpuMs(): Promise<number>;
 }
 
+/** Each of the CLIENTS, concurrently, writes its files `from` (inclusive) to `to`, one after the other. */
+async function eachClient(from: number, to: number, write: (client: number, file: number) => Promise<void>) {
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let f = from; f < to; f++) await write(c, f);
+    }),
+  );
+}
+
 /** Uploads over HTTP: each of the CLIENTS uploads into a dossier of its own; the service's CPU is the side's. */
 async function uploadSide(service: BenchService, size: number): Promise<Side> {
   const dossiers = await openDossiers(service, CLIENTS);
   const filler = randomBytes(size);
   const token = await service.tokenFor(dossiers[0]!.actor);
   return {
-    round: async (from, to) => {
-      await Promise.all(
-        dossiers.map(async (d, c) => {
-          for (let f = from; f < to; f++) {
-            const answer = await uploadDocumentFile({
-              baseUrl: service.baseUrl,
-              token,
-              dossierId: d.dossierId,
-              etag: d.etag,
-              documentId: `doc-${size}-${f}`,
-              documentKind: 'other',
-              fileName: `tep-${f}.pdf`,
-              content: pdfChunks(size, `${size}-${c}-${f}`, filler),
-            });
-            if (answer.status !== 201)
-              throw new Error(`upload: ${answer.status} ${JSON.stringify(answer.body)}`);
-            d.etag = answer.headers['etag'] as string;
-          }
-        }),
-      );
-    },
+    round: (from, to) =>
+      eachClient(from, to, async (c, f) => {
+        const d = dossiers[c]!;
+        const answer = await uploadDocumentFile({
+          baseUrl: service.baseUrl,
+          token,
+          dossierId: d.dossierId,
+          etag: d.etag,
+          documentId: `doc-${size}-${f}`,
+          documentKind: 'other',
+          fileName: `tep-${f}.pdf`,
+          content: pdfChunks(size, `up-${size}-${c}-${f}`, filler),
+        });
+        if (answer.status !== 201) throw new Error(`upload: ${answer.status} ${JSON.stringify(answer.body)}`);
+        d.etag = answer.headers['etag'] as string;
+      }),
     cpuMs: () => cpuMsOf(service.child.pid!),
   };
 }
@@ -140,23 +158,131 @@ async function uploadSide(service: BenchService, size: number): Promise<Side> {
 function copySide(dir: string, size: number): Side {
   const filler = randomBytes(size);
   return {
-    round: async (from, to) => {
-      await Promise.all(
-        Array.from({ length: CLIENTS }, async (_, c) => {
-          for (let f = from; f < to; f++) {
-            const path = join(dir, `copy-${size}-${c}-${f}`);
-            const out = createWriteStream(path);
-            const [head, rest] = pdfChunks(size, `${size}-${c}-${f}`, filler);
-            out.write(head);
-            out.end(rest);
-            await once(out, 'finish');
-            const handle = await open(path, 'r+');
-            await handle.sync();
-            await handle.close();
-          }
-        }),
-      );
-    },
+    round: (from, to) =>
+      eachClient(from, to, async (c, f) => {
+        const path = join(dir, `copy-${size}-${c}-${f}`);
+        const out = createWriteStream(path);
+        const [head, rest] = pdfChunks(size, `${size}-${c}-${f}`, filler);
+        out.write(head);
+        out.end(rest);
+        await once(out, 'finish');
+        const handle = await open(path, 'r+');
+        await handle.sync();
+        await handle.close();
+      }),
+    cpuMs: () => Promise.resolve(0),
+  };
+}
+
+/**
+ * Runs a compiled entry of this package as a child process and resolves with the first line it prints on stdout
+ * (it prints it once it serves). The child is killed if the benchmark exits first.
+ */
+async function startChild(entry: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(`./${entry}`, import.meta.url))], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${entry} exited (${code})`)));
+  });
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  };
+  return { child, line, stop };
+}
+
+/** POSTs the chunks as a raw body (chunked, as the uploads are sent); resolves with the status. */
+function postRaw(url: URL, chunks: readonly Uint8Array[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/octet-stream' } },
+      (res) => {
+        res.resume();
+        res.on('error', reject);
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+/**
+ * The upload floor (uploadFloorServer.ts): the same clients posting the same bytes, raw, to a bare route into a blob
+ * store opened from `env` as the service opens its own, in a process (and data folder) of its own.
+ */
+async function floorSide(
+  env: Record<string, string>,
+  size: number,
+): Promise<Side & { stop(): Promise<void> }> {
+  const port = await freePort();
+  const floor = await startChild('uploadFloorServer.js', { ...env, PORT: String(port) });
+  const url = new URL(`http://127.0.0.1:${port}/`);
+  const filler = randomBytes(size);
+  return {
+    round: (from, to) =>
+      eachClient(from, to, async (c, f) => {
+        const status = await postRaw(url, pdfChunks(size, `floor-${size}-${c}-${f}`, filler));
+        if (status !== 201) throw new Error(`the upload floor answered ${status}`);
+      }),
+    cpuMs: () => cpuMsOf(floor.child.pid!),
+    stop: () => floor.stop(),
+  };
+}
+
+/** Where the benchmark's S3 server listens (s3Server.ts). */
+interface S3Server {
+  endpoint: string;
+  bucket: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** The blob store settings of the service and the floor for the S3 server (as an operator would set them). */
+const s3Env = (s3: S3Server): Record<string, string> => ({
+  BLOB_STORE: 's3',
+  S3_BUCKET: s3.bucket,
+  S3_ENDPOINT: s3.endpoint,
+  S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+  S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+});
+
+/**
+ * The S3 baseline: the same clients writing the same bytes with one `PutObject` each, straight to the S3 server,
+ * with the SDK configured as the S3 blob store configures it.
+ */
+function putObjectSide(s3: S3Server, size: number): Side {
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: s3.credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const filler = randomBytes(size);
+  return {
+    round: (from, to) =>
+      eachClient(from, to, async (c, f) => {
+        const key = `put-${size}-${c}-${f}`;
+        await client.send(
+          new PutObjectCommand({
+            Bucket: s3.bucket,
+            Key: key,
+            Body: Readable.from(pdfChunks(size, key, filler)),
+            ContentLength: size,
+          }),
+        );
+      }),
     cpuMs: () => Promise.resolve(0),
   };
 }
@@ -166,32 +292,37 @@ const ownCpuMs = () => {
   return (user + system) / 1000;
 };
 
+/** What one side cost over the counted rounds. */
+interface Spent {
+  seconds: number;
+  /** CPU of the side's own process (the service or the floor), ms */
+  cpuMs: number;
+  /** CPU of the benchmark's process meanwhile (the side's clients, or the plain writes themselves), ms */
+  clientCpuMs: number;
+}
+
 /**
- * Both sides in alternating rounds, `filesPerClient` each in all, split into `rounds`: upload then plain write, then
- * plain write then upload, and so on: this machine's speed swings within minutes, and in turns both sides see the
- * same swings. Measured once each, one after the other, with a cold baseline, 20 MiB gave 0.89–1.04 where this gives
- * 0.49–0.72 on the same code (docs/benchmarks.md). `warmUpPerClient` files per client of each side go first, not
- * counted: a service just started compiles its upload path while it serves them (with no warm-up the service's CPU
- * per 1 MiB file was a third higher than in a longer run), and the goal is about the steady rate.
+ * The three sides in alternating rounds, `filesPerClient` each in all, split into `rounds`: upload, floor, plain write,
+ * then plain write, floor, upload, and so on: this machine's speed swings within minutes, and in turns all sides see
+ * the same swings. Measured once each, one after the other, with a cold baseline, 20 MiB gave 0.89–1.04 where this
+ * gives 0.49–0.72 on the same code (docs/benchmarks.md). `warmUpPerClient` files per client of each side go first,
+ * not counted: a service just started compiles its upload path while it serves them (with no warm-up the service's
+ * CPU per 1 MiB file was a third higher than in a longer run), and the goal is about the steady rate.
  */
 async function alternated(
-  upload: Side,
-  copy: Side,
+  sides: { upload: Side; floor: Side; baseline: Side },
   size: number,
   filesPerClient: number,
   rounds: number,
   warmUpPerClient: number,
 ) {
-  await upload.round(0, warmUpPerClient);
-  await copy.round(0, warmUpPerClient);
-  const spent = new Map<Side, { seconds: number; cpuMs: number; clientCpuMs: number }>([
-    [upload, { seconds: 0, cpuMs: 0, clientCpuMs: 0 }],
-    [copy, { seconds: 0, cpuMs: 0, clientCpuMs: 0 }],
-  ]);
+  const order = [sides.upload, sides.floor, sides.baseline];
+  for (const side of order) await side.round(0, warmUpPerClient);
+  const spent = new Map<Side, Spent>(order.map((side) => [side, { seconds: 0, cpuMs: 0, clientCpuMs: 0 }]));
   const perRound = Math.ceil(filesPerClient / rounds);
   for (let r = 0, from = warmUpPerClient; r < rounds; r++, from += perRound) {
     const to = Math.min(from + perRound, warmUpPerClient + filesPerClient);
-    for (const side of r % 2 === 0 ? [upload, copy] : [copy, upload]) {
+    for (const side of r % 2 === 0 ? order : [...order].reverse()) {
       const cpu0 = await side.cpuMs();
       const own0 = ownCpuMs();
       const t0 = performance.now();
@@ -203,8 +334,9 @@ async function alternated(
     }
   }
   const files = CLIENTS * filesPerClient;
-  const up = spent.get(upload)!;
-  const plain = spent.get(copy)!;
+  const up = spent.get(sides.upload)!;
+  const floor = spent.get(sides.floor)!;
+  const plain = spent.get(sides.baseline)!;
   return {
     files,
     rounds,
@@ -216,6 +348,16 @@ async function alternated(
     baselineMibPerSecond: round((files * size) / MiB / plain.seconds),
     baselineCpuMsPerFile: round(plain.clientCpuMs / files, 1),
     ratio: round(plain.seconds / up.seconds),
+    // The bare route into the same blob store (uploadFloorServer.ts): what receiving a file over HTTP and keeping it
+    // costs with nothing else; `ratio` is the plain writes' time over its own, `serviceToFloor` its time over the
+    // service's. The goal's ratio is about `ratio` × `serviceToFloor` of the service.
+    floor: {
+      mibPerSecond: round((files * size) / MiB / floor.seconds),
+      serverCpuMsPerFile: round(floor.cpuMs / files, 1),
+      clientCpuMsPerFile: round(floor.clientCpuMs / files, 1),
+      ratio: round(plain.seconds / floor.seconds),
+    },
+    serviceToFloor: round(floor.seconds / up.seconds),
   };
 }
 
@@ -327,6 +469,60 @@ async function decisionSigning() {
   };
 }
 
+/** The 1 MiB and 20 MiB rounds against one blob store: the service's uploads, the floor's and the baseline's. */
+async function throughput(
+  store: string,
+  service: BenchService,
+  storeEnv: Record<string, string>,
+  baselineOf: (size: number) => Side,
+) {
+  const sizes = [
+    { size: MiB, files: SMALL_FILES, rounds: SMALL_ROUNDS, warmUp: SMALL_WARM_UP },
+    { size: 20 * MiB, files: LARGE_FILES, rounds: LARGE_FILES, warmUp: 1 },
+  ];
+  const results = [];
+  for (const { size, files, rounds, warmUp } of sizes) {
+    const floor = await floorSide(storeEnv, size);
+    try {
+      const upload = await uploadSide(service, size);
+      const r = await alternated({ upload, floor, baseline: baselineOf(size) }, size, files, rounds, warmUp);
+      log(
+        `${store}, ${size / MiB} MiB x ${CLIENTS} clients, ${rounds} alternating rounds: upload ${r.mibPerSecond} ` +
+          `MiB/s, floor ${r.floor.mibPerSecond} MiB/s, baseline ${r.baselineMibPerSecond} MiB/s (ratio ${r.ratio}, ` +
+          `floor ${r.floor.ratio}, service ÷ floor ${r.serviceToFloor}; CPU per file: service ` +
+          `${r.serviceCpuMsPerFile} ms, its clients ${r.clientCpuMsPerFile} ms, floor ${r.floor.serverCpuMsPerFile} ` +
+          `ms, baseline ${r.baselineCpuMsPerFile} ms)`,
+      );
+      results.push(r);
+    } finally {
+      await floor.stop();
+    }
+  }
+  return { oneMiB: results[0]!, twentyMiB: results[1]! };
+}
+
+/**
+ * The same rounds with the S3 blob store (`BLOB_STORE=s3`) against an S3 server in a process of its own (s3rver),
+ * the baseline one `PutObject` per file straight to it.
+ */
+async function s3Throughput() {
+  const server = await startChild('s3Server.js', {});
+  const s3 = JSON.parse(server.line) as S3Server;
+  try {
+    const service = await startBenchService({
+      ...s3Env(s3),
+      DOCUMENT_MAX_DOSSIER_BYTES: String(1024 * 1024 * MiB),
+    });
+    try {
+      return await throughput('S3', service, s3Env(s3), (size) => putObjectSide(s3, size));
+    } finally {
+      await service.stop();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const signing = await decisionSigning();
   log(
@@ -339,58 +535,38 @@ async function main(): Promise<void> {
     DOCUMENT_MAX_DOSSIER_BYTES: String(1024 * 1024 * MiB),
   });
   const copies = await mkdtemp(join(tmpdir(), 'ntm-bench-copy-'));
+  let fs: Awaited<ReturnType<typeof throughput>>;
+  let big: Awaited<ReturnType<typeof bigUploadPeak>>;
   try {
-    const upload1 = await alternated(
-      await uploadSide(service, MiB),
-      copySide(copies, MiB),
-      MiB,
-      SMALL_FILES,
-      SMALL_ROUNDS,
-      SMALL_WARM_UP,
-    );
-    log(
-      `1 MiB x ${CLIENTS} clients, ${SMALL_ROUNDS} alternating rounds: upload ${upload1.mibPerSecond} MiB/s, plain ` +
-        `write ${upload1.baselineMibPerSecond} MiB/s (CPU per file: service ${upload1.serviceCpuMsPerFile} ms, its ` +
-        `clients ${upload1.clientCpuMsPerFile} ms, plain write ${upload1.baselineCpuMsPerFile} ms)`,
-    );
-    const upload20 = await alternated(
-      await uploadSide(service, 20 * MiB),
-      copySide(copies, 20 * MiB),
-      20 * MiB,
-      LARGE_FILES,
-      LARGE_FILES,
-      1,
-    );
-    log(
-      `20 MiB x ${CLIENTS} clients, ${LARGE_FILES} alternating rounds: upload ${upload20.mibPerSecond} MiB/s, plain ` +
-        `write ${upload20.baselineMibPerSecond} MiB/s (CPU per file: service ${upload20.serviceCpuMsPerFile} ms, its ` +
-        `clients ${upload20.clientCpuMsPerFile} ms, plain write ${upload20.baselineCpuMsPerFile} ms)`,
-    );
-    const big = await bigUploadPeak(service);
+    fs = await throughput('filesystem', service, {}, (size) => copySide(copies, size));
+    big = await bigUploadPeak(service);
     log(
       `${BIG_MIB} MiB upload: service RSS ${big.idleRssMiB} -> peak ${big.peakRssMiB} MiB (+${big.peakAboveIdleMiB})`,
     );
-    const ratio1 = upload1.ratio;
-    const ratio20 = upload20.ratio;
-    const result = {
-      bench: 'documents',
-      clients: CLIENTS,
-      upload1MiB: upload1,
-      upload20MiB: upload20,
-      bigUpload: big,
-      decisionSigning: signing,
-      goals: GOALS,
-      met: {
-        throughput: ratio1 >= GOALS.throughputRatio && ratio20 >= GOALS.throughputRatio,
-        peakRss: big.peakAboveIdleMiB < GOALS.peakRssAboveIdleMiB,
-        signP99: signing.renderPlusSignMs.p99 < GOALS.signP99Ms,
-      },
-    };
-    console.log(JSON.stringify(result));
   } finally {
     await service.stop();
     await rm(copies, { recursive: true, force: true });
   }
+  const s3 = S3 ? await s3Throughput() : undefined;
+  const meets = (r: { ratio: number }) => r.ratio >= GOALS.throughputRatio;
+  const result = {
+    bench: 'documents',
+    clients: CLIENTS,
+    upload1MiB: fs.oneMiB,
+    upload20MiB: fs.twentyMiB,
+    s3Upload1MiB: s3?.oneMiB ?? null,
+    s3Upload20MiB: s3?.twentyMiB ?? null,
+    bigUpload: big,
+    decisionSigning: signing,
+    goals: GOALS,
+    met: {
+      throughput: meets(fs.oneMiB) && meets(fs.twentyMiB),
+      throughputS3: s3 ? meets(s3.oneMiB) && meets(s3.twentyMiB) : null,
+      peakRss: big.peakAboveIdleMiB < GOALS.peakRssAboveIdleMiB,
+      signP99: signing.renderPlusSignMs.p99 < GOALS.signP99Ms,
+    },
+  };
+  console.log(JSON.stringify(result));
 }
 
 await main();

@@ -4,7 +4,7 @@
  * and no effective rate limit. `tokenFor` signs a token for a journey's actor with the service's local key.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ import { BENCH_NOW } from './benchJourneys.js';
 
 export interface BenchService {
   baseUrl: string;
+  /** the service's DATA_DIR, removed when it stops */
+  dataDir: string;
   child: ChildProcess;
   tokenFor: (actor: DomainActor) => Promise<string>;
   stop: () => Promise<void>;
@@ -61,20 +63,28 @@ export async function startBenchService(
   const child = fromSources
     ? spawnTypeScript(fileURLToPath(new URL(`./${entry.replace(/\.js$/, '.ts')}`, import.meta.url)), options)
     : spawn(process.execPath, [...nodeArgs, fileURLToPath(new URL(`./${entry}`, import.meta.url))], options);
+  // If the benchmark itself is interrupted, the service must not outlive it holding connections, nor its folder
+  // outlive it. The handlers go when the service is stopped: a benchmark that ran a service before this one would
+  // otherwise exit from the first one's handler before this one's could stop it.
+  const signals = exitOnSignal ? (['SIGINT', 'SIGTERM'] as const) : [];
+  const onSignal = () => {
+    const gone = () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(130);
+    };
+    if (child.exitCode !== null || child.signalCode !== null) gone();
+    child.once('exit', gone);
+    child.kill('SIGTERM');
+  };
+  for (const signal of signals) process.once(signal, onSignal);
   const stop = async () => {
+    for (const signal of signals) process.off(signal, onSignal);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     }
     await rm(dataDir, { recursive: true, force: true });
   };
-  // If the benchmark itself is interrupted, the service must not outlive it holding connections.
-  for (const signal of exitOnSignal ? (['SIGINT', 'SIGTERM'] as const) : []) {
-    process.once(signal, () => {
-      child.kill('SIGTERM');
-      process.exit(130);
-    });
-  }
   try {
     for (let i = 0; ; i++) {
       const ready = await fetch(`${baseUrl}/ready`).then(
@@ -97,5 +107,5 @@ export async function startBenchService(
     if (!token) tokens.set(key, (token = signLocalToken({ privateKey, actor, ttlSeconds: 3600 })));
     return token;
   };
-  return { baseUrl, child, tokenFor, stop };
+  return { baseUrl, dataDir, child, tokenFor, stop };
 }
