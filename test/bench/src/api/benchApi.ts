@@ -129,6 +129,30 @@ async function httpFloorRate(
   }
 }
 
+/**
+ * Both sides fill the cores, so each one's rate is about the CPU there is over the CPU one request costs it (all its
+ * parts), and `apiToFloor` about the ratio of the two costs (docs/benchmarks.md, "the ratio is the ratio of CPU per
+ * request"). `apiToFloorByCpu` is that ratio, to set beside the measured one; `apiToFloorIfServiceFree` the same with
+ * the service's own part left out: about the most `apiToFloor` could be on this machine if the service cost nothing,
+ * while its clients and PostgreSQL do the work a command asks of them.
+ */
+function apiToFloorByCpu(
+  command: Record<string, number | null>,
+  floor: Record<string, number | null> | undefined,
+): { apiToFloorByCpu: number | null; apiToFloorIfServiceFree: number | null } {
+  const sum = (parts: (number | null | undefined)[]) =>
+    parts.every((p) => typeof p === 'number') ? parts.reduce((a, b) => a + b, 0) : null;
+  const floorMs = floor && sum([floor['server'], floor['clients'], floor['postgres']]);
+  const withoutService = sum([command['clients'], command['postgres']]);
+  const commandMs = sum([command['service'], withoutService]);
+  if (floorMs == null || withoutService == null || commandMs == null)
+    return { apiToFloorByCpu: null, apiToFloorIfServiceFree: null };
+  return {
+    apiToFloorByCpu: round(floorMs / commandMs, 3),
+    apiToFloorIfServiceFree: round(floorMs / withoutService, 3),
+  };
+}
+
 async function main(): Promise<void> {
   const suffix = randomUUID().replaceAll('-', '').slice(0, 10);
   const schema = `bench_api_${suffix}`;
@@ -260,6 +284,14 @@ async function main(): Promise<void> {
     writeLatencies.sort((a, b) => a - b);
     readLatencies.sort((a, b) => a - b);
     const commandsPerSecond = writeLatencies.length / apiSeconds;
+    const cpuMsPerCommand = Object.fromEntries(
+      Object.entries(cpuShare).map(([part, share]) => [part, msPerRequest(share, commandsPerSecond)]),
+    );
+    const floorCpuMsPerAppend =
+      floorCpuShare &&
+      Object.fromEntries(
+        Object.entries(floorCpuShare).map(([part, share]) => [part, msPerRequest(share, floorRate)]),
+      );
     const result = {
       clients: CLIENTS,
       dossiers: measured.length,
@@ -277,9 +309,7 @@ async function main(): Promise<void> {
       serviceCpuMsPerCommand: round((serviceCpuSeconds * 1000) / writeLatencies.length, 2),
       cpuShare,
       /** CPU ms per command of the service, its clients and PostgreSQL (reads included in the service's work) */
-      cpuMsPerCommand: Object.fromEntries(
-        Object.entries(cpuShare).map(([part, share]) => [part, msPerRequest(share, commandsPerSecond)]),
-      ),
+      cpuMsPerCommand,
       rawAppendsPerSecond16Writers: round(rawRate),
       ratio: round(commandsPerSecond / rawRate, 3),
       /** a Fastify route that does nothing but the append (floorServer.ts): the ceiling of any HTTP service here */
@@ -289,11 +319,8 @@ async function main(): Promise<void> {
       apiToFloor: round(commandsPerSecond / floorRate, 3),
       floorCpuShare,
       /** CPU ms per append of the floor's server, its clients and PostgreSQL: what the service is set against */
-      floorCpuMsPerAppend:
-        floorCpuShare &&
-        Object.fromEntries(
-          Object.entries(floorCpuShare).map(([part, share]) => [part, msPerRequest(share, floorRate)]),
-        ),
+      floorCpuMsPerAppend,
+      ...apiToFloorByCpu(cpuMsPerCommand, floorCpuMsPerAppend),
     };
     process.stdout.write(
       `API: ${result.commands} commands (+${result.reads} reads) over ${result.dossiers} dossiers by ${CLIENTS} clients in ${result.seconds} s\n` +
@@ -301,7 +328,8 @@ async function main(): Promise<void> {
         `HTTP floor: ${result.httpFloorPerSecond} appends/s through a bare Fastify route (${result.floorRatio} of raw); ` +
         `the service reaches ${result.apiToFloor} of it\n` +
         `CPU ms per request (service / its clients / PostgreSQL): ${Object.values(result.cpuMsPerCommand).join(' / ')}; ` +
-        `floor: ${Object.values(result.floorCpuMsPerAppend ?? {}).join(' / ')}\n`,
+        `floor: ${Object.values(result.floorCpuMsPerAppend ?? {}).join(' / ')}; the ratio by CPU ` +
+        `${result.apiToFloorByCpu}, and ${result.apiToFloorIfServiceFree} with a service that cost nothing\n`,
     );
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
