@@ -30,9 +30,9 @@ import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { dossierDocument, renderOfficialDocument, type DocumentLayout } from '@ntm/documents';
 import { loadBacKan } from '@ntm/domain';
 import {
@@ -350,7 +350,7 @@ async function alternated(
     ratio: round(plain.seconds / up.seconds),
     // The bare route into the same blob store (uploadFloorServer.ts): what receiving a file over HTTP and keeping it
     // costs with nothing else; `ratio` is the plain writes' time over its own, `serviceToFloor` its time over the
-    // service's. The goal's ratio is about `ratio` × `serviceToFloor` of the service.
+    // service's. The service's `ratio` is the floor's times `serviceToFloor`.
     floor: {
       mibPerSecond: round((files * size) / MiB / floor.seconds),
       serverCpuMsPerFile: round(floor.cpuMs / files, 1),

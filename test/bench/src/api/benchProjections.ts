@@ -211,11 +211,13 @@ async function measureLoad() {
   /** every measured event seen projected: its command's send → visible (ms) and when it was seen (wall clock) */
   let seen: { streamId: string; revision: bigint; endToEnd: number; seenAtMs: number }[] = [];
   let appended = 0;
+  /** false while a closed loop runs: its events are recorded, and looked for in the read models after it */
+  let polling = true;
 
   const poller = (async () => {
     while (!stopped) {
       await sleep(5);
-      if (pending.size === 0) continue;
+      if (!polling || pending.size === 0) continue;
       const ids = [...pending.keys()];
       const rows = await sql.query<{ stream_id: string; revision: string }>(
         `SELECT stream_id, revision::text AS revision FROM "${schema}".checkpoints WHERE stream_id = ANY($1::text[])`,
@@ -332,6 +334,27 @@ async function measureLoad() {
     return rows[0]!.runs;
   };
 
+  /**
+   * VACUUM (ANALYZE) of this run's tables before each measured part, as pgbench vacuums its tables before a run. The
+   * development machine's PostgreSQL runs with `autovacuum = off`: the read models' rows, rewritten at every event,
+   * then kept their dead versions for the whole run, and the closed loop after the steps cost PostgreSQL twice the CPU
+   * per command of the loop before (docs/benchmarks.md). In production autovacuum does this work.
+   */
+  const vacuum = async () => {
+    const started = performance.now();
+    const { rows } = await sql.query<{ name: string }>(
+      `SELECT format('%I.%I', schemaname, tablename) AS name FROM pg_tables WHERE schemaname = ANY($1::text[])`,
+      [[eventsSchema, schema]],
+    );
+    for (const { name } of rows) await sql.query(`VACUUM (ANALYZE) ${name}`);
+    vacuumMs.push(Math.round(performance.now() - started));
+  };
+  const vacuumMs: number[] = [];
+  const serverAutovacuum = (await sql.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0]!.autovacuum;
+  console.error(
+    `the server's autovacuum: ${serverAutovacuum}; the run's tables are vacuumed before each measured part`,
+  );
+
   /** the API's bearer-token checks so far: signatures checked, and requests that waited for a check under way */
   const tokenChecks = async () => {
     const scrape = await scrapeMetrics(api.baseUrl, metricsToken);
@@ -364,6 +387,7 @@ async function measureLoad() {
   /** CLOSED_CLIENTS clients, each sending its dossier's next command as soon as the previous one is answered */
   const closedLoopRate = async () => {
     const maintenanceBefore = await maintenanceRuns();
+    const cpuAtStart = cpuSnapshot(parts);
     const closedStarted = performance.now();
     const closedUntil = closedStarted + CLOSED_SECONDS * 1000;
     let closedEvents = 0;
@@ -383,12 +407,22 @@ async function measureLoad() {
       }),
     );
     const closedSeconds = (performance.now() - closedStarted) / 1000;
+    // Where the CPU went, part by part: the loop after the steps was slower than the one before in most runs.
+    const cpuShare = cpuShares(cpuAtStart, cpuSnapshot(parts), closedSeconds);
     return {
       eventsPerSecond: Math.round(closedEvents / closedSeconds),
       commandsPerSecond: Math.round(closedCommands / closedSeconds),
       commandsEachSecond: closedBySecond,
       // A run's own state may slow the loop as well as the machine: its tables' autovacuums and autoanalyzes meanwhile.
       autovacuumRuns: (await maintenanceRuns()) - maintenanceBefore,
+      cpuShare,
+      /** CPU ms per command of each part */
+      cpuMsPerCommand: Object.fromEntries(
+        Object.entries(cpuShare).map(([part, share]) => [
+          part,
+          Math.round(((share * 1000 * closedSeconds) / Math.max(1, closedCommands)) * 1000) / 1000,
+        ]),
+      ),
     };
   };
 
@@ -410,10 +444,12 @@ async function measureLoad() {
   console.error(
     `warm-up, closed loop: ${warmCommands} commands in ${warmSeconds.toFixed(1)} s (${Math.round(warmCommands / warmSeconds)}/s), untimed`,
   );
+  await settle();
+  await vacuum();
   const closedLoop = { clients: CLOSED_CLIENTS, warmupCommands: warmCommands, ...(await closedLoopRate()) };
   console.error(`closed loop, commands answered each second: ${closedLoop.commandsEachSecond.join(' ')}`);
   console.error(
-    `closed loop, ${CLOSED_CLIENTS} clients: ${closedLoop.commandsPerSecond} commands/s, ${closedLoop.eventsPerSecond} events/s, ${closedLoop.autovacuumRuns} autovacuum/analyze runs`,
+    `closed loop, ${CLOSED_CLIENTS} clients: ${closedLoop.commandsPerSecond} commands/s, ${closedLoop.eventsPerSecond} events/s, ${closedLoop.autovacuumRuns} autovacuum/analyze runs; CPU ms per command ${JSON.stringify(closedLoop.cpuMsPerCommand)}`,
   );
   await settle();
 
@@ -448,6 +484,7 @@ async function measureLoad() {
   let slot = 0;
   for (const rate of rates) {
     if (stopped) break;
+    await vacuum();
     seen = [];
     loggedAt = new Map();
     commandLatencies = [];
@@ -580,17 +617,21 @@ async function measureLoad() {
   }
   // The same closed loop again, after the steps: the loop was seen to move by a third within one run, and a step
   // that failed while the loop ran slower than at the baseline says little about the code. The goal's ratio stays
-  // against the baseline before the steps; `closedLoopDrift` (after ÷ before) shows how far the loop moved. It was
-  // usually slower after the steps, with no autovacuum or checkpoint meanwhile: not the machine's speed alone
-  // (docs/benchmarks.md). Its commands are waited for as a step's are (the rebuild comparison needs them projected).
+  // against the baseline before the steps; `closedLoopDrift` (after ÷ before) shows how far the loop moved. It runs
+  // as the loop before does, with nothing looking for its events in the read models meanwhile: polled every 5 ms as
+  // a step's are, they cost the benchmark and PostgreSQL twice the CPU per command, and the loop a third of its rate
+  // (docs/benchmarks.md). They are recorded, and waited for after it (the rebuild comparison needs them projected).
   await settle();
+  await vacuum();
   measureFrom = 0;
+  polling = false;
   const closedLoopAfter = FIXED_RATE || stopped ? undefined : await closedLoopRate();
+  polling = true;
   await settle();
   measureFrom = Infinity;
   if (closedLoopAfter) {
     console.error(
-      `closed loop after the steps: ${closedLoopAfter.commandsPerSecond} commands/s, ${closedLoopAfter.eventsPerSecond} events/s (${(closedLoopAfter.eventsPerSecond / closedLoop.eventsPerSecond).toFixed(2)} of the one before), ${closedLoopAfter.autovacuumRuns} autovacuum/analyze runs`,
+      `closed loop after the steps: ${closedLoopAfter.commandsPerSecond} commands/s, ${closedLoopAfter.eventsPerSecond} events/s (${(closedLoopAfter.eventsPerSecond / closedLoop.eventsPerSecond).toFixed(2)} of the one before), ${closedLoopAfter.autovacuumRuns} autovacuum/analyze runs; CPU ms per command ${JSON.stringify(closedLoopAfter.cpuMsPerCommand)}`,
     );
   }
   stopped = true;
@@ -623,6 +664,9 @@ async function measureLoad() {
       closedLoopDrift: closedLoopAfter
         ? Number((closedLoopAfter.eventsPerSecond / closedLoop.eventsPerSecond).toFixed(3))
         : null,
+      /** the server's autovacuum setting, and how long each VACUUM (ANALYZE) of the run's tables took (not timed) */
+      serverAutovacuum,
+      vacuumMs,
       maxRateUnderLagGoal: maxRate,
       lagGoalMs: LAG_GOAL_MS,
       // ADR 0053: each step's lagMs runs from the event's recordedAt (before its commit) to visible; endToEndMs
