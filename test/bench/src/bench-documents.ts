@@ -21,15 +21,12 @@
  * (default 200), BENCH_S3 (0 leaves out the S3 rounds).
  */
 import { createHash, createPrivateKey, randomBytes, sign as rsaSign } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -44,7 +41,7 @@ import {
 } from '@ntm/signing';
 import { communeJourney, freePort, journeyRecords, sendCommand, uploadDocumentFile } from '@ntm/testing';
 import { benchCommunes, journeyFor } from './api/benchJourneys.js';
-import { startBenchService, type BenchService } from './api/benchService.js';
+import { startBenchService, startChild, type BenchService } from './api/benchService.js';
 
 const MiB = 1024 * 1024;
 // The AWS SDK warns, once per process (the service's, the floor's, this one), that its releases after January 2027
@@ -174,31 +171,6 @@ function copySide(dir: string, size: number): Side {
   };
 }
 
-/**
- * Runs a compiled entry of this package as a child process and resolves with the first line it prints on stdout
- * (it prints it once it serves). The child is killed if the benchmark exits first.
- */
-async function startChild(entry: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(`./${entry}`, import.meta.url))], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const killOnExit = () => child.kill('SIGTERM');
-  process.once('exit', killOnExit);
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`${entry} exited (${code})`)));
-  });
-  const stop = async () => {
-    process.off('exit', killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
-  };
-  return { child, line, stop };
-}
-
 /** POSTs the chunks as a raw body (chunked, as the uploads are sent); resolves with the status. */
 function postRaw(url: URL, chunks: readonly Uint8Array[]): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -226,7 +198,10 @@ async function floorSide(
   size: number,
 ): Promise<Side & { stop(): Promise<void> }> {
   const port = await freePort();
-  const floor = await startChild('uploadFloorServer.js', { ...env, PORT: String(port) });
+  const floor = await startChild(new URL('./uploadFloorServer.js', import.meta.url), {
+    ...env,
+    PORT: String(port),
+  });
   const url = new URL(`http://127.0.0.1:${port}/`);
   const filler = randomBytes(size);
   return {
@@ -506,7 +481,7 @@ async function throughput(
  * the baseline one `PutObject` per file straight to it.
  */
 async function s3Throughput() {
-  const server = await startChild('s3Server.js', {});
+  const server = await startChild(new URL('./s3Server.js', import.meta.url), {});
   const s3 = JSON.parse(server.line) as S3Server;
   try {
     const service = await startBenchService({

@@ -17,12 +17,8 @@
  * append from 0.14 ms after 480 to 0.06 ms after 3,200). A count, not a time: JIT tiers up by calls, whatever
  * the machine's speed.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { openPostgresStore } from '@ntm/store-postgres';
 import { dossierStreamId } from '@ntm/event-store';
@@ -30,7 +26,7 @@ import { Redis } from 'ioredis';
 import { Pool } from 'undici';
 import { commandPath, freePort } from '@ntm/testing';
 import { journeyTo, nationalBenchCommunes } from './benchJourneys.js';
-import { startBenchService } from './benchService.js';
+import { startBenchService, startChild } from './benchService.js';
 import { cpuShares, cpuSnapshot, pidsOf, type Parts } from './processCpu.js';
 import { expectedAt, rawEvent } from './rawAppend.js';
 
@@ -98,15 +94,12 @@ async function httpFloorRate(
   schema: string,
 ): Promise<{ perSecond: number; cpuShare: Record<string, number> | undefined }> {
   const port = await freePort();
-  const floor = spawn(process.execPath, [fileURLToPath(new URL('./floorServer.js', import.meta.url))], {
-    env: { ...process.env, DATABASE_URL, DATABASE_SCHEMA: schema, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const floor = await startChild(new URL('./floorServer.js', import.meta.url), {
+    DATABASE_URL,
+    DATABASE_SCHEMA: schema,
+    PORT: String(port),
   });
   try {
-    await new Promise<void>((resolve, reject) => {
-      createInterface({ input: floor.stdout }).once('line', () => resolve());
-      floor.once('exit', (code) => reject(new Error(`the floor server exited (${code})`)));
-    });
     const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS, pipelining: 1 });
     const rate = await appendRate(
       async (w, i) => {
@@ -119,13 +112,12 @@ async function httpFloorRate(
         await answer.body.json();
         if (answer.statusCode !== 200) throw new Error(`the floor server answered ${answer.statusCode}`);
       },
-      { server: () => [floor.pid!], clients: () => [process.pid], postgres: () => pidsOf('postgres') },
+      { server: () => [floor.child.pid!], clients: () => [process.pid], postgres: () => pidsOf('postgres') },
     );
     await pool.close();
     return rate;
   } finally {
-    floor.kill('SIGTERM');
-    if (floor.exitCode === null) await once(floor, 'exit');
+    await floor.stop();
   }
 }
 

@@ -8,7 +8,8 @@
  * (the service's clock as its INSERT is sent, before it commits: an upper bound on commit → visible, ADR 0053) to
  * its read-model row being visible (checkpoints polled every 5 ms), until lag p99 reaches 100 ms; the time from the
  * command's send to visible is printed beside it (`endToEndMs`: it also holds the command's own latency, goal 1's
- * p99); then the same closed loop again (`closedLoopAfter`, `closedLoopDrift`). Each step also gives the benchmark's
+ * p99); then the same closed loop again (`closedLoopAfter`, `closedLoopDrift`). The run's tables are vacuumed before
+ * each closed loop and each step (the test server runs with autovacuum off). Each step also gives the benchmark's
  * own event-loop delay (a stalled generator sends a burst), the
  * autovacuums and autoanalyzes of the run's tables, and on stderr when the commands over 80 ms were sent (stalls
  * 15 s apart were the service's audit checkpointer). Then whether a rebuild equals the incremental read models, and

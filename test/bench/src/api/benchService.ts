@@ -4,10 +4,12 @@
  * and no effective rate limit. `tokenFor` signs a token for a journey's actor with the service's local key.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { openSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ensureLocalKeyPair, signLocalToken } from '@ntm/auth';
 import type { DomainActor } from '@ntm/domain';
@@ -108,4 +110,35 @@ export async function startBenchService(
     return token;
   };
   return { baseUrl, dataDir, child, tokenFor, stop };
+}
+
+/**
+ * Runs a compiled entry of this package (`entry`, a URL of its .js file) as a child process with `env` on top of
+ * this process's, and resolves with the first line it prints on stdout (it prints it once it serves). The child is
+ * killed if the benchmark exits first.
+ */
+export async function startChild(entry: URL, env: Record<string, string>) {
+  const child = spawn(process.execPath, [fileURLToPath(entry)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  };
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`${fileURLToPath(entry)} exited (${code})`)));
+    });
+    return { child, line, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
