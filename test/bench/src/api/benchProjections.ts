@@ -19,7 +19,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +98,7 @@ const opened = await openPostgresStore({
 });
 const { store, sql } = opened;
 const workers: ChildProcess[] = [];
+const projectorDataDir = mkdtempSync(join(tmpdir(), `${tag}-projector-`));
 const children: ChildProcess[] = [];
 let service: BenchService | undefined;
 /** Ctrl-C: the load stops at once, the phases after it are skipped, and the finally below stops the processes and
@@ -145,7 +148,9 @@ async function measureLoad() {
     // which then failed their If-Match (412). The service has them off too (benchService.ts).
     DEADLINE_TIMERS: 'off',
   };
-  const env = { ...process.env, ...shared, METRICS_PORT: '0' };
+  // Their own data folder (the configuration makes the local token keys there), not `./data` under the caller's
+  // folder: run from test/bench, a private key was left in the working tree.
+  const env = { ...process.env, ...shared, METRICS_PORT: '0', DATA_DIR: projectorDataDir };
   const projectorDist = import.meta.resolve('@ntm/projector');
   // BENCH_PROJECTOR_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the projector processes.
   const nodeArgs = (process.env.BENCH_PROJECTOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -810,4 +815,5 @@ try {
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
   await opened.close();
+  rmSync(projectorDataDir, { recursive: true, force: true });
 }
