@@ -340,6 +340,8 @@ async function measureLoad() {
     return rows[0]!.runs;
   };
 
+  /** how long each VACUUM (ANALYZE) below took (not timed in any figure) */
+  const vacuumMs: number[] = [];
   /**
    * VACUUM (ANALYZE) of this run's tables before each measured part, as pgbench vacuums its tables before a run. The
    * development machine's PostgreSQL runs with `autovacuum = off`: the read models' rows, rewritten at every event,
@@ -355,7 +357,6 @@ async function measureLoad() {
     for (const { name } of rows) await sql.query(`VACUUM (ANALYZE) ${name}`);
     vacuumMs.push(Math.round(performance.now() - started));
   };
-  const vacuumMs: number[] = [];
   const serverAutovacuum = (await sql.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0]!.autovacuum;
   console.error(
     `the server's autovacuum: ${serverAutovacuum}; the run's tables are vacuumed before each measured part`,
